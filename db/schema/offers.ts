@@ -1,0 +1,114 @@
+import { boolean, date, doublePrecision, index, integer, numeric, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { users } from './accounts.js';
+import { organisations } from './organisations.js';
+import { communes } from './territories.js';
+
+export const offerStatuses = ['draft', 'pending', 'published', 'paused', 'archived', 'rejected'] as const;
+
+export const offers = pgTable(
+  'offers',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    organisationId: integer()
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    externalId: text(),
+    slug: text().notNull(),
+    title: text().notNull(),
+    summary: text().notNull().default(''),
+    description: text().notNull().default(''),
+    themes: text().array().notNull().default([]),
+    subthemes: text().array().notNull().default([]),
+    formats: text().array().notNull().default([]),
+    venue: text({ enum: ['dans-l-accueil', 'chez-le-partenaire', 'autre-lieu'] }).notNull(),
+    travelKm: integer(),
+    departmentsServed: text().array().notNull().default([]),
+    address: text().notNull().default(''),
+    postcode: text(),
+    codeInsee: text().references(() => communes.codeInsee),
+    lat: doublePrecision(),
+    lng: doublePrecision(),
+    ageMin: integer().notNull(),
+    ageMax: integer().notNull(),
+    groupMin: integer(),
+    groupMax: integer(),
+    adultsRequired: integer(),
+    slots: text().array().notNull().default([]),
+    periodicity: text({ enum: ['ponctuel', 'hebdomadaire', 'quinzaine', 'mensuel', 'cycle'] }),
+    sessionsCount: integer(),
+    startDate: date({ mode: 'string' }),
+    endDate: date({ mode: 'string' }),
+    price: text({ enum: ['gratuit', 'payant', 'sur-devis'] }).notNull(),
+    priceEur: numeric({ precision: 10, scale: 2 }),
+    priceDetails: text(),
+    accessibility: text().array().notNull().default([]),
+    natures: text().array().notNull().default([]),
+    regulated: boolean().notNull().default(false),
+    photoPath: text(),
+    photoAlt: text(),
+    contactEmail: text(),
+    status: text({ enum: offerStatuses }).notNull().default('draft'),
+    rejectionCode: text(),
+    rejectionReason: text(),
+    publishedAt: timestamp({ withTimezone: true }),
+    createdBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('offers_external_id_key').on(t.externalId),
+    index('offers_organisation_idx').on(t.organisationId),
+    index('offers_status_idx').on(t.status),
+  ],
+);
+
+export const offerReports = pgTable(
+  'offer_reports',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    offerId: integer()
+      .notNull()
+      .references(() => offers.id, { onDelete: 'cascade' }),
+    reporterId: integer().references(() => users.id, { onDelete: 'set null' }),
+    reason: text().notNull(),
+    message: text().notNull().default(''),
+    status: text({ enum: ['open', 'dismissed', 'actioned'] })
+      .notNull()
+      .default('open'),
+    resolvedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    resolvedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('offer_reports_status_idx').on(t.status)],
+);
+
+/** Needs (besoins) posted by ACMs. */
+export const needs = pgTable(
+  'needs',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    acmId: integer()
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    title: text().notNull(),
+    description: text().notNull().default(''),
+    themes: text().array().notNull().default([]),
+    subthemes: text().array().notNull().default([]),
+    ageMin: integer().notNull(),
+    ageMax: integer().notNull(),
+    groupSize: integer(),
+    slots: text().array().notNull().default([]),
+    startDate: date({ mode: 'string' }),
+    endDate: date({ mode: 'string' }),
+    budgetEur: numeric({ precision: 10, scale: 2 }),
+    venuePreference: text().array().notNull().default([]),
+    accessibilityRequired: text().array().notNull().default([]),
+    status: text({ enum: ['open', 'fulfilled', 'closed'] })
+      .notNull()
+      .default('open'),
+    createdBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('needs_acm_idx').on(t.acmId), index('needs_status_idx').on(t.status)],
+);

@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, ne } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { coordinatorScopes, memberships, organisations, sessions, users } from '../../db/schema/index.js';
+
+export interface MembershipSummary {
+  organisationId: number;
+  role: 'owner' | 'member';
+  kind: 'partner' | 'acm';
+  name: string;
+  slug: string;
+  status: 'unverified' | 'verified' | 'suspended';
+}
+
+export interface CurrentUser {
+  id: number;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  emailVerified: boolean;
+  memberships: MembershipSummary[];
+  coordinatorScopes: { scope: 'region' | 'department' | 'commune'; code: string; label: string | null }[];
+}
+
+export function newToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function createSession(
+  db: Db,
+  values: { userId: number; expiresAt: Date; now: Date; userAgent?: string | undefined; ip?: string | undefined },
+): Promise<string> {
+  const { token, hash } = newToken();
+  await db.insert(sessions).values({
+    id: hash,
+    userId: values.userId,
+    createdAt: values.now,
+    lastSeenAt: values.now,
+    expiresAt: values.expiresAt,
+    userAgent: values.userAgent?.slice(0, 300),
+    ip: values.ip,
+  });
+  return token;
+}
+
+export async function findSession(db: Db, token: string) {
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, hashToken(token)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function touchSession(db: Db, id: string, now: Date): Promise<void> {
+  await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+}
+
+export async function deleteSession(db: Db, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, hashToken(token)));
+}
+
+export async function deleteUserSessions(db: Db, userId: number, exceptToken?: string): Promise<void> {
+  await db.delete(sessions).where(exceptToken ? and(eq(sessions.userId, userId), ne(sessions.id, hashToken(exceptToken))) : eq(sessions.userId, userId));
+}
+
+export async function listUserSessions(db: Db, userId: number) {
+  return db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(sessions.lastSeenAt);
+}
+
+export async function loadCurrentUser(db: Db, user: typeof users.$inferSelect): Promise<CurrentUser> {
+  const [orgs, scopes] = await Promise.all([
+    db
+      .select({
+        organisationId: memberships.organisationId,
+        role: memberships.role,
+        kind: organisations.kind,
+        name: organisations.name,
+        slug: organisations.slug,
+        status: organisations.status,
+      })
+      .from(memberships)
+      .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+      .where(eq(memberships.userId, user.id))
+      .orderBy(organisations.name),
+    db
+      .select({ scope: coordinatorScopes.scope, code: coordinatorScopes.code, label: coordinatorScopes.label })
+      .from(coordinatorScopes)
+      .where(eq(coordinatorScopes.userId, user.id)),
+  ]);
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    isAdmin: user.isAdmin,
+    emailVerified: user.emailVerifiedAt !== null,
+    memberships: orgs,
+    coordinatorScopes: scopes,
+  };
+}

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import qs from 'node:querystring';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Database } from '../db/client.js';
+import accountsRoutes from './accounts/accounts.routes.js';
+import adminRoutes from './admin/admin.routes.js';
+import type { Config } from './config.js';
+import type { Deps } from './deps.js';
+import { Clock } from './lib/clock.js';
+import { Scheduler } from './lib/jobs.js';
+import { Mailer } from './lib/mailer.js';
+import { DiskStorage } from './lib/storage.js';
+import { createEta } from './lib/templates.js';
+import dashboardRoutes from './organisations/dashboard.routes.js';
+import organisationsRoutes from './organisations/organisations.routes.js';
+import devRoutes from './pages/dev.routes.js';
+import pagesRoutes from './pages/pages.routes.js';
+import csrfPlugin from './plugins/csrf.js';
+import depsPlugin from './plugins/deps.js';
+import errorsPlugin from './plugins/errors.js';
+import securityPlugin from './plugins/security.js';
+import sessionPlugin from './plugins/session.js';
+import staticPlugin from './plugins/static.js';
+import viewPlugin from './plugins/view.js';
+import territoriesRoutes from './territories/territories.routes.js';
+import type { App } from './types.js';
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const UPLOAD_LIMIT_BYTES = 5 * 1024 * 1024;
+
+/** Builds the app: plugins first (one concern each), then each domain's routes. */
+export async function buildApp({ config, database, logger }: BuildOptions): Promise<App> {
+  const app = Fastify({
+    logger: logger ?? { level: config.LOG_LEVEL },
+    trustProxy: config.NODE_ENV === 'production',
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const clock = new Clock();
+  const eta = createEta(config.NODE_ENV === 'production');
+  const deps: Deps = {
+    config,
+    db: database.db,
+    driver: database.driver,
+    clock,
+    eta,
+    log: app.log,
+    storage: new DiskStorage(join(config.DATA_DIR, 'uploads')),
+    mailer: new Mailer({ config, db: database.db, clock, eta }),
+    scheduler: new Scheduler({ db: database.db, clock, log: app.log }),
+  };
+
+  await app.register(depsPlugin, { deps, closeDatabase: () => database.close() });
+  await app.register(securityPlugin);
+  await app.register(formbody, { parser: (body) => qs.parse(body) });
+  await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 200 } });
+  await app.register(sessionPlugin);
+  await app.register(csrfPlugin);
+  await app.register(viewPlugin);
+  await app.register(errorsPlugin);
+  await app.register(staticPlugin);
+
+  deps.scheduler.register({ name: 'mail-outbox', everyMs: 10_000, run: () => deps.mailer.flush() });
+
+  await app.register(pagesRoutes);
+  await app.register(territoriesRoutes);
+  await app.register(accountsRoutes);
+  await app.register(organisationsRoutes);
+  await app.register(dashboardRoutes);
+  await app.register(adminRoutes);
+  if (config.NODE_ENV !== 'production') await app.register(devRoutes);
+
+  return app;
+}

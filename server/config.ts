@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')]),
+  HOST: Type.String({ minLength: 1 }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
+  BASE_URL: Type.String({ pattern: '^https?://[^/]+' }),
+  DATA_DIR: Type.String({ minLength: 1 }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  MEILI_HOST: Type.Optional(Type.String({ pattern: '^https?://' })),
+  MEILI_API_KEY: Type.Optional(Type.String()),
+  MEILI_INDEX_PREFIX: Type.String({ pattern: '^[a-zA-Z0-9_-]+$' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ minLength: 3 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  SESSION_SECRET: Type.String({ minLength: 32 }),
+  SESSION_IDLE_MINUTES: Type.Integer({ minimum: 5 }),
+  SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
+  SEED_DEMO: Type.Boolean(),
+  JOBS_ENABLED: Type.Boolean(),
+  TILE_URL: Type.String({ pattern: '^https?://' }),
+  TILE_ATTRIBUTION: Type.String(),
+  REQUEST_EXPIRY_DAYS: Type.Integer({ minimum: 1, maximum: 365 }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const defaults = {
+  NODE_ENV: 'development',
+  HOST: '0.0.0.0',
+  PORT: '3000',
+  DATA_DIR: './data',
+  MEILI_INDEX_PREFIX: 'passerelle',
+  MAIL_FROM: 'Passerelle <ne-pas-repondre@passerelle.local>',
+  SESSION_IDLE_MINUTES: '120',
+  SESSION_ABSOLUTE_HOURS: '168',
+  SEED_DEMO: '1',
+  JOBS_ENABLED: '1',
+  TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+  TILE_ATTRIBUTION: '&copy; les contributeurs d’<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+  REQUEST_EXPIRY_DAYS: '21',
+  LOG_LEVEL: 'info',
+} satisfies Env;
+
+const integerKeys = ['PORT', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'REQUEST_EXPIRY_DAYS'] as const;
+const booleanKeys = ['SEED_DEMO', 'JOBS_ENABLED'] as const;
+
+/** Reads and validates the configuration; throws a ConfigError naming the first bad setting. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '' && key in ConfigSchema.properties) raw[key] = value;
+  }
+  const nodeEnv = String(raw.NODE_ENV);
+  raw.BASE_URL ??= `http://localhost:${raw.PORT}`;
+  if (raw.SESSION_SECRET === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError('SESSION_SECRET: required in production (at least 32 characters)');
+    raw.SESSION_SECRET = randomBytes(32).toString('hex');
+  }
+  for (const key of integerKeys) {
+    const value = String(raw[key]);
+    if (!/^-?\d+$/.test(value)) throw new ConfigError(`${key}: expected an integer, got "${value}"`);
+    raw[key] = Number(value);
+  }
+  for (const key of booleanKeys) {
+    const value = String(raw[key]).toLowerCase();
+    if (!['0', '1', 'true', 'false'].includes(value)) throw new ConfigError(`${key}: expected 0 or 1, got "${value}"`);
+    raw[key] = value === '1' || value === 'true';
+  }
+  Object.assign(raw, overrides);
+  if (!Value.Check(ConfigSchema, raw)) {
+    const first = Value.Errors(ConfigSchema, raw).First();
+    const key = first?.path.replace(/^\//, '') ?? 'config';
+    throw new ConfigError(`${key}: ${first?.message ?? 'invalid'} (got "${String(raw[key] ?? '')}")`);
+  }
+  return raw as Config;
+}

@@ -1,0 +1,37 @@
+/** Errors the domain raises on purpose; the error handler shows their message (status < 500). */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly code = 'error',
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'Cette page n’existe pas ou n’est pas accessible.') {
+    super(404, message, 'not_found');
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'Vous n’avez pas accès à cette action.') {
+    super(403, message, 'forbidden');
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(409, message, 'conflict');
+  }
+}
+
+export type FieldErrors = Record<string, string>;
+
+/** Bad form input: the form is shown again with a message next to each field. */
+export class ValidationError extends AppError {
+  constructor(readonly fields: FieldErrors) {
+    super(422, 'Le formulaire contient des erreurs.', 'validation');
+  }
+}

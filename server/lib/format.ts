@@ -1,0 +1,28 @@
+const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+const shortDateFormat = new Intl.DateTimeFormat('fr-FR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Paris' });
+const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/Paris',
+});
+const numberFormat = new Intl.NumberFormat('fr-FR');
+const euroFormat = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
+
+function toDate(value: Date | string): Date {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
+}
+
+/** Formatting helpers available in every template as `it.f`. */
+export const formatters = {
+  date: (value: Date | string | null | undefined) => (value ? dateFormat.format(toDate(value)) : ''),
+  shortDate: (value: Date | string | null | undefined) => (value ? shortDateFormat.format(toDate(value)) : ''),
+  dateTime: (value: Date | string | null | undefined) => (value ? dateTimeFormat.format(toDate(value)) : ''),
+  number: (value: number | null | undefined) => (value === null || value === undefined ? '' : numberFormat.format(value)),
+  euros: (value: number | string | null | undefined) => (value === null || value === undefined || value === '' ? '' : euroFormat.format(Number(value))),
+  plural: (count: number, singular: string, plural: string) => `${numberFormat.format(count)} ${count > 1 ? plural : singular}`,
+  ages: (min: number | null | undefined, max: number | null | undefined) =>
+    min === null || min === undefined ? '' : min === max ? `${min} ans` : `${min}–${max} ans`,
+};

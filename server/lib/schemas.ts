@@ -1,0 +1,24 @@
+import { type TProperties, Type } from '@sinclair/typebox';
+
+/**
+ * Form bodies are validated at the edge for shape and size only: every field is an optional
+ * string (or list of strings), so that the use case can answer a bad value with a French message
+ * next to the field instead of a bare 400.
+ */
+export const formText = (maxLength = 100_000) => Type.Optional(Type.String({ maxLength }));
+export const formList = (maxItems = 100) => Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems }));
+
+export function formBody<T extends TProperties>(properties: T) {
+  return Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 500 })), ...properties }, { additionalProperties: false });
+}
+
+export const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
+/** "12-atelier-theatre": the id and an optional slug. */
+export const IdSlugParam = Type.Object({ idSlug: Type.String({ pattern: '^\\d{1,9}(-[a-z0-9-]*)?$', maxLength: 200 }) });
+export const TokenParam = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' }) });
+export const NextQuery = Type.Object({ suivant: Type.Optional(Type.String({ maxLength: 500 })) });
+
+/** Only same-site paths are followed after sign-in. */
+export function safeNext(next: string | undefined, fallback = '/tableau-de-bord'): string {
+  return next && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : fallback;
+}

@@ -1,0 +1,14 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
+import { formatters } from './format.js';
+
+export const viewsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'views');
+
+/** One Eta instance for pages, fragments and emails; `<%= %>` escapes, `<%~ %>` is for trusted HTML. */
+export function createEta(production: boolean): Eta {
+  const eta = new Eta({ views: viewsDir, cache: production, autoEscape: true, autoTrim: [false, 'nl'] });
+  return eta;
+}
+
+export const templateHelpers = formatters;

@@ -1,0 +1,34 @@
+/** Lower case, accents removed, anything but letters and digits as single spaces (mirrors SQL search_norm). */
+export function normalize(text: string): string {
+  return text
+    .replace(/œ/g, 'oe')
+    .replace(/Œ/g, 'OE')
+    .replace(/æ/g, 'ae')
+    .replace(/Æ/g, 'AE')
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+export function slugify(text: string, maxLength = 80): string {
+  const slug = normalize(text).replace(/ /g, '-').slice(0, maxLength).replace(/-+$/, '');
+  return slug || 'sans-titre';
+}
+
+/** Parses "/offres/12-atelier-theatre" style params: the id before the first dash. */
+export function idFromParam(param: string): number | null {
+  const match = /^(\d{1,9})(?:-|$)/.exec(param);
+  return match ? Number(match[1]) : null;
+}
+
+const frenchAbbreviations: Record<string, string> = { st: 'saint', ste: 'sainte', sts: 'saints', stes: 'saintes' };
+
+/** Normalised commune query with the usual abbreviations expanded ("st etienne" → "saint etienne"). */
+export function normalizeCommuneQuery(text: string): string {
+  return normalize(text)
+    .split(' ')
+    .map((word) => frenchAbbreviations[word] ?? word)
+    .join(' ');
+}

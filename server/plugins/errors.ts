@@ -1,0 +1,73 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../lib/errors.js';
+
+const csrfCodes = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
+
+function isApi(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/');
+}
+
+/** "/query/radius_km" or "body.email" → "radius_km" / "email". */
+function parameterOf(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (!first) return 'request';
+  const params = first.params as Record<string, unknown> | undefined;
+  const fromPath = first.instancePath.split('/').filter(Boolean)[0];
+  const missing = typeof params?.missingProperty === 'string' ? params.missingProperty : undefined;
+  const extra = typeof params?.additionalProperty === 'string' ? params.additionalProperty : undefined;
+  return fromPath ?? missing ?? extra ?? error.validationContext ?? 'request';
+}
+
+async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+  if (isApi(request)) return reply.code(status).send({ error: statusName(status), message });
+  try {
+    return await reply.page('errors/error', { title: statusTitle(status), status, message }, status);
+  } catch (renderFailure) {
+    request.log.error({ err: renderFailure }, 'error page failed to render');
+    return reply.code(status).type('text/plain; charset=utf-8').send(message);
+  }
+}
+
+function statusName(status: number): string {
+  return { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 422: 'invalid', 429: 'rate_limited' }[status] ?? 'error';
+}
+
+function statusTitle(status: number): string {
+  if (status === 404) return 'Page introuvable';
+  if (status === 403) return 'Accès refusé';
+  if (status === 429) return 'Trop de tentatives';
+  if (status >= 500) return 'Erreur du serveur';
+  return 'Requête invalide';
+}
+
+/** One error handler: messages are shown only below 500; above, a generic French page and a log line. */
+export default fp(
+  async (app) => {
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      if (error.validation) {
+        const parameter = parameterOf(error);
+        const message = `Paramètre « ${parameter} » invalide : ${error.message.replace(/^(querystring|body|params|headers)\/?\S*\s*/, '')}`;
+        if (isApi(request)) return reply.code(400).send({ error: 'invalid_parameter', parameter, message });
+        return renderError(request, reply, 400, message);
+      }
+      if (csrfCodes.has(error.code)) {
+        return renderError(request, reply, 403, 'Ce formulaire a expiré ou n’a pas pu être vérifié. Rechargez la page et réessayez.');
+      }
+      if (error instanceof AppError) return renderError(request, reply, error.statusCode, error.message);
+      const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+      if (status >= 500) {
+        request.log.error({ err: error }, 'unhandled error');
+        return renderError(request, reply, status, 'Une erreur inattendue s’est produite. L’équipe a été prévenue ; réessayez dans un instant.');
+      }
+      if (status === 413) return renderError(request, reply, 413, 'Le fichier ou le formulaire envoyé est trop volumineux.');
+      if (status === 429) return renderError(request, reply, 429, error.message);
+      return renderError(request, reply, status, status === 404 ? 'Cette page n’existe pas.' : 'La requête n’a pas pu être traitée.');
+    });
+
+    app.setNotFoundHandler(async (request, reply) =>
+      renderError(request, reply, 404, 'Cette page n’existe pas ou a été déplacée. Vérifiez l’adresse ou repartez de l’accueil.'),
+    );
+  },
+  { name: 'errors', dependencies: ['view'] },
+);

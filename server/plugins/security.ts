@@ -1,0 +1,52 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fp from 'fastify-plugin';
+import { Redis } from 'ioredis';
+
+/** Security headers (CSP that lets Leaflet load map tiles), CORS on the public API, rate limits. */
+export default fp(
+  async (app) => {
+    const { config } = app.deps;
+    const tileOrigin = new URL(config.TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin;
+    const tileHosts = [tileOrigin, tileOrigin.replace('://a.', '://*.'), 'https://*.tile.openstreetmap.org'];
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:', ...tileHosts],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          upgradeInsecureRequests: config.NODE_ENV === 'production' ? [] : null,
+        },
+      },
+      hsts: config.NODE_ENV === 'production',
+      crossOriginEmbedderPolicy: false,
+    });
+    await app.register(cors, {
+      // Only the public read API is cross-origin; the hook below keeps CORS headers off the rest.
+      hook: 'onRequest',
+      delegator: (request, cb) => cb(null, { origin: request.url.startsWith('/api/') ? '*' : false, methods: ['GET', 'HEAD', 'OPTIONS'] }),
+    });
+    const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }) : undefined;
+    if (redis) app.addHook('onClose', async () => void redis.disconnect());
+    await app.register(rateLimit, {
+      global: false,
+      redis,
+      nameSpace: 'passerelle-rl-',
+      // After body parsing, so that limits can be keyed by the email address submitted.
+      hook: 'preHandler',
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        code: 'rate_limited',
+        error: 'Too Many Requests',
+        message: `Trop de tentatives. Réessayez dans ${Math.ceil(context.ttl / 1000 / 60)} minute(s).`,
+      }),
+    });
+  },
+  { name: 'security', dependencies: ['deps'] },
+);

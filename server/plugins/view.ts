@@ -1,0 +1,101 @@
+import view from '@fastify/view';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { formatters } from '../lib/format.js';
+import { viewsDir } from '../lib/templates.js';
+import { navigationFor } from '../pages/navigation.js';
+
+export type FlashKind = 'success' | 'info' | 'error';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a full page (template under views/pages) with the layout's common data. */
+    page(template: string, data?: Record<string, unknown>, status?: number): Promise<FastifyReply>;
+    /** Renders a fragment (template under views/partials) for an htmx swap. */
+    fragment(template: string, data?: Record<string, unknown>, status?: number): Promise<FastifyReply>;
+    flash(kind: FlashKind, message: string): FastifyReply;
+  }
+  interface FastifyRequest {
+    /** True when htmx asked for a fragment targeting `target` (a boosted link gets a full page). */
+    wantsFragment(target: string): boolean;
+  }
+}
+
+const FLASH_COOKIE = 'passerelle_flash';
+
+export default fp(
+  async (app) => {
+    const { config, eta } = app.deps;
+    await app.register(view, {
+      engine: { eta },
+      templates: viewsDir,
+      production: config.NODE_ENV === 'production',
+      options: { async: false },
+    });
+
+    function commonData(request: FastifyRequest, reply: FastifyReply) {
+      const raw = request.cookies[FLASH_COOKIE];
+      let flash: { kind: FlashKind; message: string }[] = [];
+      if (raw) {
+        const unsigned = request.unsignCookie(raw);
+        if (unsigned.valid && unsigned.value) {
+          try {
+            flash = JSON.parse(unsigned.value);
+          } catch {}
+        }
+        reply.clearCookie(FLASH_COOKIE, { path: '/' });
+      }
+      const user = request.user;
+      return {
+        user,
+        flash,
+        csrfToken: reply.csrfToken(),
+        nav: navigationFor(user),
+        path: request.url.split('?')[0],
+        url: request.url,
+        config: { tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION, baseUrl: config.BASE_URL, env: config.NODE_ENV },
+        f: formatters,
+        errors: {},
+        values: {},
+      };
+    }
+
+    app.decorateReply('page', async function (template: string, data: Record<string, unknown> = {}, status = 200) {
+      this.code(status).header('Vary', 'HX-Request').type('text/html; charset=utf-8');
+      const html = await this.viewAsync(`pages/${template}`, { ...commonData(this.request, this), ...data });
+      return this.send(html);
+    });
+
+    app.decorateReply('fragment', async function (template: string, data: Record<string, unknown> = {}, status = 200) {
+      this.code(status).header('Vary', 'HX-Request').type('text/html; charset=utf-8');
+      const html = await this.viewAsync(`partials/${template}`, { ...commonData(this.request, this), ...data });
+      return this.send(html);
+    });
+
+    app.decorateReply('flash', function (kind: FlashKind, message: string) {
+      const raw = this.request.cookies[FLASH_COOKIE];
+      let current: unknown[] = [];
+      if (raw) {
+        const unsigned = this.request.unsignCookie(raw);
+        if (unsigned.valid && unsigned.value) {
+          try {
+            current = JSON.parse(unsigned.value);
+          } catch {}
+        }
+      }
+      this.setCookie(FLASH_COOKIE, JSON.stringify([...current, { kind, message }]), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        signed: true,
+        secure: config.NODE_ENV === 'production',
+      });
+      return this;
+    });
+
+    app.decorateRequest('wantsFragment', function (this: FastifyRequest, target: string) {
+      return this.headers['hx-request'] === 'true' && this.headers['hx-boosted'] !== 'true' && this.headers['hx-target'] === target;
+    });
+  },
+  { name: 'view', dependencies: ['deps', 'session', 'csrf'] },
+);

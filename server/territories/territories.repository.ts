@@ -1,0 +1,96 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { type Db, rows } from '../../db/client.js';
+import { communes, departments, regions } from '../../db/schema/index.js';
+import { normalizeCommuneQuery } from '../lib/text.js';
+
+export interface CommuneHit {
+  codeInsee: string;
+  name: string;
+  postcodes: string[];
+  departmentCode: string;
+  regionCode: string;
+  lat: number;
+  lng: number;
+  population: number;
+}
+
+/** Autocomplete by name (accents, case, "st"/"saint" ignored; typos tolerated) or by postal/INSEE code. */
+export async function searchCommunes(db: Db, query: string, limit = 10): Promise<CommuneHit[]> {
+  const trimmed = query.trim();
+  if (/^\d[\dAB]{1,4}$/i.test(trimmed)) {
+    const code = trimmed.toUpperCase();
+    return rows<CommuneHit>(
+      db,
+      sql`select code_insee as "codeInsee", name, postcodes, department_code as "departmentCode", region_code as "regionCode", lat, lng, population
+          from communes
+          where code_insee = ${code} or exists (select 1 from unnest(postcodes) p where p like ${`${code}%`})
+          order by (code_insee = ${code} or ${code} = any(postcodes)) desc, (type = 'ARM') desc, population desc
+          limit ${limit}`,
+    );
+  }
+  const q = normalizeCommuneQuery(trimmed);
+  if (!q) return [];
+  return rows<CommuneHit>(
+    db,
+    sql`select code_insee as "codeInsee", name, postcodes, department_code as "departmentCode", region_code as "regionCode", lat, lng, population
+        from communes
+        where search_name like ${`${q}%`} or search_name % ${q}
+        order by (search_name = ${q}) desc, (search_name like ${`${q}%`}) desc, similarity(search_name, ${q}) desc, population desc
+        limit ${limit}`,
+  );
+}
+
+export async function findCommune(db: Db, codeInsee: string) {
+  const [row] = await db.select().from(communes).where(eq(communes.codeInsee, codeInsee)).limit(1);
+  return row ?? null;
+}
+
+export function communeLabel(commune: { name: string; postcodes: string[] }): string {
+  return commune.postcodes[0] ? `${commune.name} (${commune.postcodes[0]})` : commune.name;
+}
+
+/**
+ * Resolves what a person typed in a commune field ("Villeurbanne (69100)", "lyon 8", "69008")
+ * to one commune, or says it is unknown or ambiguous.
+ */
+export async function resolveCommune(db: Db, text: string): Promise<{ commune: CommuneHit } | { error: 'unknown' | 'ambiguous'; candidates: CommuneHit[] }> {
+  const match = /^(.*?)\s*\((\d{5})\)\s*$/.exec(text.trim());
+  if (match) {
+    const [, name, postcode] = match;
+    const candidates = await searchCommunes(db, postcode!, 50);
+    const wanted = normalizeCommuneQuery(name!);
+    const exact = candidates.filter((c) => normalizeCommuneQuery(c.name) === wanted);
+    if (exact.length >= 1) return { commune: exact[0]! };
+  }
+  const candidates = await searchCommunes(db, text, 5);
+  if (candidates.length === 0) return { error: 'unknown', candidates };
+  const wanted = normalizeCommuneQuery(text);
+  const exact = candidates.filter((c) => normalizeCommuneQuery(c.name) === wanted || c.codeInsee === text.trim() || c.postcodes.includes(text.trim()));
+  if (exact.length === 1) return { commune: exact[0]! };
+  if (candidates.length === 1) return { commune: candidates[0]! };
+  return { error: 'ambiguous', candidates };
+}
+
+export async function listRegions(db: Db) {
+  return db.select().from(regions).orderBy(asc(regions.name));
+}
+
+export async function findDepartment(db: Db, code: string) {
+  const [row] = await db.select().from(departments).where(eq(departments.code, code)).limit(1);
+  return row ?? null;
+}
+
+export async function listDepartments(db: Db) {
+  return db.select().from(departments).orderBy(asc(departments.code));
+}
+
+/** School holiday zone of a commune (from its département); null for Corsica and overseas. */
+export async function schoolZoneOf(db: Db, codeInsee: string): Promise<string | null> {
+  const [row] = await db
+    .select({ zone: departments.schoolZone })
+    .from(communes)
+    .innerJoin(departments, eq(departments.code, communes.departmentCode))
+    .where(eq(communes.codeInsee, codeInsee))
+    .limit(1);
+  return row?.zone ?? null;
+}

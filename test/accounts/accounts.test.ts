@@ -1,0 +1,195 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessions, users } from '../../db/schema/index.js';
+import type { App } from '../../server/types.js';
+import { Agent } from '../helpers/agent.js';
+import { createTestApp } from '../helpers/app.js';
+import { createUser, linkIn, PASSWORD, readMails, signedInAgent } from '../helpers/fixtures.js';
+
+let app: App;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe('sign-up, confirmation and sign-in', () => {
+  it('creates an account, mails a confirmation link that signs the user in, then lets them sign in again', async () => {
+    const agent = new Agent(app);
+    const signUp = await agent.post('/inscription', {
+      name: 'Claire Martin',
+      email: 'Claire.Martin@Exemple.fr',
+      password: 'une phrase de passe',
+      passwordConfirm: 'une phrase de passe',
+      terms: 'on',
+    });
+    expect(signUp.statusCode).toBe(200);
+    expect(signUp.body).toContain('Vérifiez votre messagerie');
+
+    const beforeConfirm = await agent.post('/connexion', { email: 'claire.martin@exemple.fr', password: 'une phrase de passe' });
+    expect(beforeConfirm.statusCode).toBe(403);
+    expect(beforeConfirm.body).toContain('pas encore confirmée');
+
+    const mail = (await readMails(app)).find((m) => m.to.includes('claire.martin@exemple.fr'));
+    expect(mail?.subject).toBe('Confirmez votre adresse e-mail');
+    const confirm = await agent.get(linkIn(mail!.text));
+    expect(confirm.statusCode).toBe(302);
+    expect(confirm.headers.location).toBe('/bienvenue');
+    expect(agent.hasSession()).toBe(true);
+
+    const reused = await new Agent(app).get(linkIn(mail!.text));
+    expect(reused.statusCode).toBe(400);
+
+    const other = new Agent(app);
+    const signIn = await other.post('/connexion', { email: 'claire.martin@exemple.fr', password: 'une phrase de passe' });
+    expect(signIn.statusCode).toBe(303);
+    expect((await other.get('/compte')).body).toContain('Claire Martin');
+  });
+
+  it('does not reveal an existing account at sign-up, and mails its owner instead', async () => {
+    const user = await createUser(app, { email: 'deja@exemple.fr' });
+    const response = await new Agent(app).post('/inscription', {
+      name: 'Autre',
+      email: user.email,
+      password: 'une autre phrase',
+      passwordConfirm: 'une autre phrase',
+      terms: 'on',
+    });
+    expect(response.body).toContain('Vérifiez votre messagerie');
+    const mails = (await readMails(app)).filter((m) => m.to.includes('deja@exemple.fr'));
+    expect(mails.map((m) => m.subject)).toContain('Vous avez déjà un compte Passerelle');
+    const [row] = await app.deps.db.select().from(users).where(eq(users.email, 'deja@exemple.fr'));
+    expect(row?.name).toBe(user.name);
+  });
+
+  it('shows a French message next to each bad field and never a 500', async () => {
+    const cases: [Record<string, string>, string, string][] = [
+      [{ name: '', email: 'a@exemple.fr', password: 'xxxxxxxxxxxx', passwordConfirm: 'xxxxxxxxxxxx', terms: 'on' }, 'name', 'Ce champ est obligatoire.'],
+      [
+        { name: 'x'.repeat(101), email: 'a@exemple.fr', password: 'xxxxxxxxxxxx', passwordConfirm: 'xxxxxxxxxxxx', terms: 'on' },
+        'name',
+        '100 caractères au maximum',
+      ],
+      [
+        { name: '<script>alert(1)</script>', email: 'a@exemple.fr', password: 'xxxxxxxxxxxx', passwordConfirm: 'xxxxxxxxxxxx', terms: 'on' },
+        'name',
+        'balises HTML',
+      ],
+      [{ name: 'Léa', email: 'pas-un-email', password: 'xxxxxxxxxxxx', passwordConfirm: 'xxxxxxxxxxxx', terms: 'on' }, 'email', 'Adresse e-mail invalide'],
+      [{ name: 'Léa', email: 'a@exemple.fr', password: 'court', passwordConfirm: 'court', terms: 'on' }, 'password', 'au moins 10 caractères'],
+      [
+        { name: 'Léa', email: 'a@exemple.fr', password: 'xxxxxxxxxxxx', passwordConfirm: 'yyyyyyyyyyyy', terms: 'on' },
+        'passwordConfirm',
+        'ne correspondent pas',
+      ],
+      [{ name: 'Léa', email: 'a@exemple.fr', password: 'xxxxxxxxxxxx', passwordConfirm: 'xxxxxxxxxxxx' }, 'terms', 'conditions d’utilisation'],
+    ];
+    for (const [form, field, message] of cases) {
+      const response = await new Agent(app).post('/inscription', form);
+      expect(response.statusCode, `${field}: ${message}`).toBe(422);
+      expect(response.body).toContain(`id="f-${field}-error"`);
+      expect(response.body).toContain(message.replace(/’/g, '’'));
+      expect(response.body).not.toContain('<script>alert(1)</script>');
+    }
+    const [row] = await app.deps.db.select().from(users).where(eq(users.email, 'a@exemple.fr'));
+    expect(row).toBeUndefined();
+  });
+});
+
+describe('sessions', () => {
+  it('refuses a wrong password with the same message as an unknown email', async () => {
+    const user = await createUser(app);
+    const wrong = await new Agent(app).post('/connexion', { email: user.email, password: 'pas le bon mot de passe' });
+    const unknown = await new Agent(app).post('/connexion', { email: 'inconnu@exemple.fr', password: 'pas le bon mot de passe' });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.body).toContain('Adresse e-mail ou mot de passe incorrect.');
+    expect(unknown.body).toContain('Adresse e-mail ou mot de passe incorrect.');
+  });
+
+  it('revokes the session on sign-out: the old cookie no longer works', async () => {
+    const user = await createUser(app);
+    const agent = await signedInAgent(app, user);
+    const cookie = `passerelle_session=${(agent as unknown as { cookies: Map<string, string> }).cookies.get('passerelle_session')}`;
+    expect((await agent.get('/compte')).statusCode).toBe(200);
+    await agent.post('/deconnexion');
+    const replay = await app.inject({ method: 'GET', url: '/compte', headers: { cookie } });
+    expect(replay.statusCode).toBe(302);
+    expect(await app.deps.db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
+  });
+
+  it('gives a new session id at each sign-in and ends idle sessions', async () => {
+    const user = await createUser(app);
+    const agent = await signedInAgent(app, user);
+    const [first] = await app.deps.db.select().from(sessions).where(eq(sessions.userId, user.id));
+    app.deps.clock.advance((app.deps.config.SESSION_IDLE_MINUTES + 1) * 60_000);
+    try {
+      expect((await agent.get('/compte')).statusCode).toBe(302);
+    } finally {
+      app.deps.clock.setNow(null);
+      app.deps.clock.advance(-(app.deps.config.SESSION_IDLE_MINUTES + 1) * 60_000);
+    }
+    await agent.post('/connexion', { email: user.email, password: PASSWORD });
+    const [second] = await app.deps.db.select().from(sessions).where(eq(sessions.userId, user.id));
+    expect(second?.id).not.toBe(first?.id);
+  });
+
+  it('rate-limits sign-in attempts', async () => {
+    const limited = await createTestApp();
+    try {
+      const agent = new Agent(limited);
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await agent.post('/connexion', { email: 'x@exemple.fr', password: 'mauvais mot de passe' })).statusCode);
+      expect(statuses.slice(0, 10).every((s) => s === 422)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+      expect(agent.lastResponse?.body).toContain('Trop de tentatives');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a state-changing form without a valid token and writes nothing', async () => {
+    const user = await createUser(app, { name: 'Nom initial' });
+    const agent = await signedInAgent(app, user);
+    const missing = await agent.post('/compte', { name: 'Pirate' }, { csrf: false });
+    const wrong = await agent.post('/compte', { name: 'Pirate' }, { csrf: 'jeton-invalide' });
+    expect(missing.statusCode).toBe(403);
+    expect(wrong.statusCode).toBe(403);
+    expect(missing.body).toContain('Ce formulaire a expiré');
+    const [row] = await app.deps.db.select().from(users).where(eq(users.id, user.id));
+    expect(row?.name).toBe('Nom initial');
+  });
+
+  it('accepts the token in the X-CSRF-Token header, as htmx sends it', async () => {
+    const agent = await signedInAgent(app);
+    const token = await agent.csrfToken();
+    const response = await agent.post('/compte', { name: 'Nouveau nom' }, { csrf: false, headers: { 'x-csrf-token': token } });
+    expect(response.statusCode).toBe(303);
+  });
+});
+
+describe('password reset', () => {
+  it('mails a one-hour link that sets a new password and closes every other session', async () => {
+    const user = await createUser(app);
+    const oldSession = await signedInAgent(app, user);
+    const agent = new Agent(app);
+    await agent.post('/mot-de-passe-oublie', { email: user.email });
+    const mail = (await readMails(app)).find((m) => m.to.includes(user.email) && m.subject.includes('Réinitialisez'));
+    const link = linkIn(mail!.text);
+    expect((await agent.get(link)).statusCode).toBe(200);
+    const done = await agent.post(link, { password: 'nouvelle phrase secrète', passwordConfirm: 'nouvelle phrase secrète' });
+    expect(done.statusCode, done.body.slice(-2000)).toBe(303);
+    expect((await oldSession.get('/compte')).statusCode).toBe(302);
+    const signIn = await new Agent(app).post('/connexion', { email: user.email, password: 'nouvelle phrase secrète' });
+    expect(signIn.statusCode).toBe(303);
+    expect((await new Agent(app).get(link)).statusCode).toBe(400);
+  });
+
+  it('answers the same for an unknown address', async () => {
+    const response = await new Agent(app).post('/mot-de-passe-oublie', { email: 'personne@exemple.fr' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('Si un compte existe');
+  });
+});

@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { type Database, openPostgres, pgliteExtensions, wrapPglite } from '../../db/client.js';
+import { buildApp } from '../../server/app.js';
+import { type Config, loadConfig } from '../../server/config.js';
+import type { App } from '../../server/types.js';
+import { withDatabase } from '../global-setup.js';
+
+/**
+ * A fresh app on a fresh database built from the real migrations: PGlite loaded from the dump
+ * made by global-setup, or a copy of the PostgreSQL template when DATABASE_URL is set.
+ */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<App> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-app-'));
+  const { database, drop } = await openTestDatabase();
+  const config = loadConfig(
+    { NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SEED_DEMO: '0', JOBS_ENABLED: '0', BASE_URL: 'http://localhost:3000' },
+    overrides,
+  );
+  const app = await buildApp({ config, database, logger: false });
+  app.addHook('onClose', async () => {
+    await drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  await app.ready();
+  return app;
+}
+
+async function openTestDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const template = inject('pgTemplate');
+  const url = process.env.DATABASE_URL;
+  if (template && url) {
+    const name = `passerelle_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        break;
+      } catch (error) {
+        // Two files copying the template at the same instant: PostgreSQL asks the second to wait.
+        if (attempt > 20 || !String((error as Error).message).includes('being accessed')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
+      }
+    }
+    const database = openPostgres(withDatabase(url, name), { max: 5 });
+    return {
+      database,
+      drop: async () => {
+        await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      },
+    };
+  }
+  const dump = readFileSync(inject('pgliteDump'));
+  const client = await PGlite.create({ loadDataDir: new Blob([dump]), extensions: pgliteExtensions });
+  return { database: wrapPglite(client), drop: async () => {} };
+}
