@@ -25,7 +25,7 @@ async function main() {
   const database = await prepareDatabase(config);
   const app = await buildApp({ config, database });
   if (config.SEED_DEMO) {
-    const { seedDemoIfEmpty } = await import('../db/seed.js');
+    const { seedDemoIfEmpty } = await import('../db/seed/index.js');
     await seedDemoIfEmpty(app.deps);
   }
   if (config.JOBS_ENABLED) app.deps.scheduler.start();

@@ -41,13 +41,48 @@ function statusTitle(status: number): string {
   return 'Requête invalide';
 }
 
+/** A French reason for the first schema error, for the 400 that names the parameter. */
+function reasonOf(error: FastifyError): string {
+  const first = error.validation?.[0];
+  const params = (first?.params ?? {}) as Record<string, unknown>;
+  switch (first?.keyword) {
+    case 'maxLength':
+      return `${params.limit} caractères au maximum`;
+    case 'minLength':
+      return params.limit === 1 ? 'valeur vide' : `${params.limit} caractères au minimum`;
+    case 'minimum':
+      return `doit être supérieur ou égal à ${params.limit}`;
+    case 'maximum':
+      return `doit être inférieur ou égal à ${params.limit}`;
+    case 'exclusiveMinimum':
+      return `doit être supérieur à ${params.limit}`;
+    case 'type':
+      return params.type === 'integer' ? 'nombre entier attendu' : params.type === 'number' ? 'nombre attendu' : `type attendu : ${params.type}`;
+    case 'enum':
+    case 'anyOf':
+    case 'const':
+      return 'valeur non reconnue';
+    case 'pattern':
+    case 'format':
+      return 'format invalide';
+    case 'required':
+      return 'paramètre obligatoire';
+    case 'additionalProperties':
+      return 'paramètre inconnu';
+    case 'maxItems':
+      return `${params.limit} valeurs au maximum`;
+    default:
+      return first?.message ?? 'valeur invalide';
+  }
+}
+
 /** One error handler: messages are shown only below 500; above, a generic French page and a log line. */
 export default fp(
   async (app) => {
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
       if (error.validation) {
         const parameter = parameterOf(error);
-        const message = `Paramètre « ${parameter} » invalide : ${error.message.replace(/^(querystring|body|params|headers)\/?\S*\s*/, '')}`;
+        const message = `Paramètre « ${parameter} » invalide : ${reasonOf(error)}.`;
         if (isApi(request)) return reply.code(400).send({ error: 'invalid_parameter', parameter, message });
         return renderError(request, reply, 400, message);
       }
