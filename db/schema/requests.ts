@@ -1,6 +1,7 @@
 import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { users } from './accounts.js';
-import { needs, offers } from './offers.js';
+import { needs } from './needs.js';
+import { offers } from './offers.js';
 import { organisations } from './organisations.js';
 
 export const requestStatuses = ['sent', 'in_discussion', 'accepted', 'declined', 'withdrawn', 'expired'] as const;
@@ -106,61 +107,3 @@ export const replyTemplates = pgTable('reply_templates', {
   body: text().notNull(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
-
-export const notifications = pgTable(
-  'notifications',
-  {
-    id: integer().primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer()
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    type: text().notNull(),
-    title: text().notNull(),
-    body: text().notNull().default(''),
-    url: text().notNull(),
-    readAt: timestamp({ withTimezone: true }),
-    /** Set once the event went out by email (immediately or in a digest). */
-    emailedAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('notifications_user_idx').on(t.userId, t.readAt)],
-);
-
-export const notificationPreferences = pgTable(
-  'notification_preferences',
-  {
-    userId: integer()
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    type: text().notNull(),
-    mode: text({ enum: ['immediate', 'digest', 'off'] }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.type] })],
-);
-
-/** Partnerships: created when a request is accepted or prescribed by a coordinator. */
-export const partnerships = pgTable(
-  'partnerships',
-  {
-    id: integer().primaryKey().generatedAlwaysAsIdentity(),
-    requestId: integer().references(() => requests.id, { onDelete: 'set null' }),
-    acmId: integer()
-      .notNull()
-      .references(() => organisations.id, { onDelete: 'cascade' }),
-    partnerId: integer()
-      .notNull()
-      .references(() => organisations.id, { onDelete: 'cascade' }),
-    offerId: integer().references(() => offers.id, { onDelete: 'set null' }),
-    prescribedBy: integer().references(() => users.id, { onDelete: 'set null' }),
-    title: text().notNull(),
-    schoolYear: text().notNull(),
-    status: text({ enum: ['awaiting_confirmation', 'active', 'closed'] })
-      .notNull()
-      .default('active'),
-    /** Previous year's partnership when this one is a renewal. */
-    renewedFromId: integer(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('partnerships_acm_idx').on(t.acmId), index('partnerships_partner_idx').on(t.partnerId)],
-);
