@@ -5,8 +5,10 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Database } from '../db/client.js';
+import { createSearchEngine } from '../search/index.js';
 import accountsRoutes from './accounts/accounts.routes.js';
 import adminRoutes from './admin/admin.routes.js';
+import apiDocsPlugin from './catalogue/api-docs.js';
 import catalogueRoutes from './catalogue/catalogue.routes.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
@@ -66,6 +68,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     storage: new DiskStorage(join(config.DATA_DIR, 'uploads')),
     mailer: new Mailer({ config, db: database.db, clock, eta }),
     scheduler: new Scheduler({ db: database.db, clock, log: app.log }),
+    search: createSearchEngine(config, database.db),
   };
 
   await app.register(depsPlugin, { deps, closeDatabase: () => database.close() });
@@ -77,6 +80,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(viewPlugin);
   await app.register(errorsPlugin);
   await app.register(staticPlugin);
+  await app.register(apiDocsPlugin);
 
   deps.scheduler.register({ name: 'mail-outbox', everyMs: 10_000, run: () => deps.mailer.flush() });
 

@@ -1,6 +1,7 @@
 import type { Eta } from 'eta';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, DriverName } from '../db/client.js';
+import type { SearchEngine } from '../search/types.js';
 import type { Config } from './config.js';
 import type { Clock } from './lib/clock.js';
 import type { Scheduler } from './lib/jobs.js';
@@ -16,6 +17,7 @@ export interface Deps {
   mailer: Mailer;
   storage: Storage;
   scheduler: Scheduler;
+  search: SearchEngine;
   eta: Eta;
   log: FastifyBaseLogger;
 }

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import { DatabaseLockedError, openDatabase } from '../db/client.js';
 import { ensureReferenceData } from '../db/reference.js';
@@ -43,4 +45,5 @@ async function main() {
   );
 }
 
-main().catch(exitOnStartupError);
+// Scripts import prepareDatabase from here: start the server only when this file is the entry point.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch(exitOnStartupError);

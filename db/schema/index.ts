@@ -1,4 +1,5 @@
 export * from './accounts.js';
+export * from './matching.js';
 export * from './needs.js';
 export * from './notifications.js';
 export * from './offers.js';
@@ -6,4 +7,5 @@ export * from './organisations.js';
 export * from './partnerships.js';
 export * from './platform.js';
 export * from './requests.js';
+export * from './search.js';
 export * from './territories.js';

@@ -1,4 +1,4 @@
-import { boolean, date, doublePrecision, index, integer, numeric, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './accounts.js';
 import { organisations } from './organisations.js';
 import { communes } from './territories.js';
@@ -51,6 +51,10 @@ export const offers = pgTable(
     rejectionCode: text(),
     rejectionReason: text(),
     publishedAt: timestamp({ withTimezone: true }),
+    /** When it last entered the moderation queue (the queue is ordered by it). */
+    submittedAt: timestamp({ withTimezone: true }),
+    /** Set by an admin take-down: a resubmission then goes through moderation again. */
+    takenDownAt: timestamp({ withTimezone: true }),
     createdBy: integer().references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -59,6 +63,7 @@ export const offers = pgTable(
     uniqueIndex('offers_external_id_key').on(t.externalId),
     index('offers_organisation_idx').on(t.organisationId),
     index('offers_status_idx').on(t.status),
+    index('offers_end_date_idx').on(t.endDate),
   ],
 );
 
@@ -80,4 +85,29 @@ export const offerReports = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('offer_reports_status_idx').on(t.status)],
+);
+
+/** Bulk imports run from the admin area: the uploaded file, its dry run, then its report. */
+export const offerImports = pgTable(
+  'offer_imports',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    filename: text().notNull(),
+    /** Storage key of the uploaded CSV, kept between the dry run and the run. */
+    storageKey: text().notNull(),
+    /** Storage key of the rejected rows (CSV with line and reason), if any. */
+    rejectsKey: text(),
+    status: text({ enum: ['previewed', 'done', 'failed'] })
+      .notNull()
+      .default('previewed'),
+    imported: integer().notNull().default(0),
+    updated: integer().notNull().default(0),
+    rejected: integer().notNull().default(0),
+    /** The first errors: [{ line, reason }]. */
+    errors: jsonb().$type<{ line: number; reason: string }[]>().notNull().default([]),
+    createdBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index('offer_imports_created_idx').on(t.createdAt)],
 );

@@ -1,8 +1,31 @@
-import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './accounts.js';
 import { offers } from './offers.js';
 import { organisations } from './organisations.js';
 import { requests } from './requests.js';
+
+export const partnershipStatuses = ['draft', 'awaiting_confirmation', 'active', 'closed'] as const;
+export type PartnershipStatus = (typeof partnershipStatuses)[number];
+export const sessionPeriodicities = ['ponctuel', 'hebdomadaire', 'quinzaine', 'mensuel', 'cycle'] as const;
+export type SessionPeriodicity = (typeof sessionPeriodicities)[number];
+export const partnershipDecisions = ['renew', 'adjust', 'stop'] as const;
+export type PartnershipDecision = (typeof partnershipDecisions)[number];
+
+/** A general objective and the operational objectives that make it concrete. */
+export interface PartnershipObjective {
+  general: string;
+  operational: string[];
+}
+
+/** A named intervenant of the partner (needed for the honorabilité check of the TAM declaration). */
+export interface Intervenant {
+  name: string;
+  birthDate: string;
+  birthPlace: string;
+  qualification: string;
+  cardNumber: string;
+  cardExpiry: string;
+}
 
 /** Partnerships: created when a request is accepted or prescribed by a coordinator. */
 export const partnerships = pgTable(
@@ -20,13 +43,285 @@ export const partnerships = pgTable(
     prescribedBy: integer().references(() => users.id, { onDelete: 'set null' }),
     title: text().notNull(),
     schoolYear: text().notNull(),
-    status: text({ enum: ['awaiting_confirmation', 'active', 'closed'] })
-      .notNull()
-      .default('active'),
+    status: text({ enum: partnershipStatuses }).notNull().default('active'),
     /** Previous year's partnership when this one is a renewal. */
     renewedFromId: integer(),
+    /** Message of the coordinator who prescribed it. */
+    prescriptionMessage: text(),
+    // 1 · Définition (shared by both parties)
+    objectives: jsonb().$type<PartnershipObjective[]>().notNull().default([]),
+    expectedResults: text().notNull().default(''),
+    finalRealisation: text().notNull().default(''),
+    reasons: text().array().notNull().default([]),
+    charterAxes: text().array().notNull().default([]),
+    childrenExpected: integer(),
+    ageMin: integer(),
+    ageMax: integer(),
+    budgetEur: numeric({ precision: 10, scale: 2 }),
+    // 3 · Formalisation
+    formalisation: text({ enum: ['convention', 'minutes'] })
+      .notNull()
+      .default('convention'),
+    // 4 · Animation: the rules the session calendar is generated from
+    periodStart: date({ mode: 'string' }),
+    periodEnd: date({ mode: 'string' }),
+    slot: text(),
+    startTime: text(),
+    endTime: text(),
+    periodicity: text({ enum: sessionPeriodicities }),
+    /** Which Wednesday of the month for a monthly rhythm: 1 to 4, or -1 for the last. */
+    monthlyWeek: integer().notNull().default(1),
+    cycleCount: integer(),
+    place: text().notNull().default(''),
+    // 5 · Bilan
+    decision: text({ enum: partnershipDecisions }),
+    decisionReason: text(),
+    decidedAt: timestamp({ withTimezone: true }),
+    decidedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    closedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('partnerships_acm_idx').on(t.acmId), index('partnerships_partner_idx').on(t.partnerId)],
+  (t) => [index('partnerships_acm_idx').on(t.acmId), index('partnerships_partner_idx').on(t.partnerId), index('partnerships_prescribed_idx').on(t.prescribedBy)],
+);
+
+/** Each party's own part: commitments, resources, intervenants, confirmation. */
+export const partnershipParties = pgTable(
+  'partnership_parties',
+  {
+    partnershipId: integer()
+      .notNull()
+      .references(() => partnerships.id, { onDelete: 'cascade' }),
+    organisationId: integer()
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    side: text({ enum: ['acm', 'partner'] }).notNull(),
+    commitments: text().notNull().default(''),
+    humanResources: text().notNull().default(''),
+    materialResources: text().notNull().default(''),
+    financialResources: text().notNull().default(''),
+    referentName: text().notNull().default(''),
+    referentContact: text().notNull().default(''),
+    intervenants: jsonb().$type<Intervenant[]>().notNull().default([]),
+    /** Set when the party agreed to start a prescribed or renewed partnership. */
+    confirmedAt: timestamp({ withTimezone: true }),
+    confirmedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    /** Light formalisation: the party approved the meeting minutes. */
+    minutesApprovedAt: timestamp({ withTimezone: true }),
+    minutesApprovedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.partnershipId, t.side] }), index('partnership_parties_org_idx').on(t.organisationId)],
+);
+
+/** The convention being drafted: structured fields per section (values override the defaults). */
+export const partnershipConventions = pgTable('partnership_conventions', {
+  partnershipId: integer()
+    .primaryKey()
+    .references(() => partnerships.id, { onDelete: 'cascade' }),
+  fields: jsonb().$type<Record<string, string>>().notNull().default({}),
+  status: text({ enum: ['draft', 'signed'] })
+    .notNull()
+    .default('draft'),
+  /** Signed versions so far: the next signed version gets this number plus one. */
+  signedVersions: integer().notNull().default(0),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+});
+
+/** A party's signature over the SHA-256 of the exact convention text; voided by any later change. */
+export const conventionSignatures = pgTable(
+  'convention_signatures',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    partnershipId: integer()
+      .notNull()
+      .references(() => partnerships.id, { onDelete: 'cascade' }),
+    side: text({ enum: ['acm', 'partner'] }).notNull(),
+    organisationId: integer()
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    userId: integer().references(() => users.id, { onDelete: 'set null' }),
+    signerName: text().notNull(),
+    signerRole: text().notNull(),
+    textHash: text().notNull(),
+    signedAt: timestamp({ withTimezone: true }).notNull(),
+    voidedAt: timestamp({ withTimezone: true }),
+    voidReason: text(),
+  },
+  (t) => [index('convention_signatures_partnership_idx').on(t.partnershipId)],
+);
+
+/** Signed versions, kept with their exact text and hash. */
+export const conventionVersions = pgTable(
+  'convention_versions',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    partnershipId: integer()
+      .notNull()
+      .references(() => partnerships.id, { onDelete: 'cascade' }),
+    version: integer().notNull(),
+    text: text().notNull(),
+    textHash: text().notNull(),
+    signatures: jsonb().$type<{ side: string; organisation: string; name: string; role: string; signedAt: string }[]>().notNull(),
+    signedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('convention_versions_key').on(t.partnershipId, t.version)],
+);
+
+export const conventionComments = pgTable(
+  'convention_comments',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    partnershipId: integer()
+      .notNull()
+      .references(() => partnerships.id, { onDelete: 'cascade' }),
+    section: text(),
+    authorId: integer().references(() => users.id, { onDelete: 'set null' }),
+    organisationId: integer().references(() => organisations.id, { onDelete: 'set null' }),
+    body: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('convention_comments_partnership_idx').on(t.partnershipId, t.createdAt)],
+);
+
+export const partnershipSessions = pgTable(
+  'partnership_sessions',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    partnershipId: integer()
+      .notNull()
+      .references(() => partnerships.id, { onDelete: 'cascade' }),
+    date: date({ mode: 'string' }).notNull(),
+    /** Local times in Europe/Paris, "09:30". */
+    startTime: text().notNull(),
+    endTime: text().notNull(),
+    status: text({ enum: ['planned', 'held', 'cancelled'] })
+      .notNull()
+      .default('planned'),
+    cancelReason: text(),
+    childrenPresent: integer(),
+    notes: text().notNull().default(''),
+    /** Added by hand or moved: a new generation of the calendar keeps it. */
+    manual: boolean().notNull().default(false),
+    originalDate: date({ mode: 'string' }),
+    reminderSentAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('partnership_sessions_partnership_idx').on(t.partnershipId, t.date), index('partnership_sessions_due_idx').on(t.status, t.date)],
+);
+
+/** Rendez-vous between the parties (and the minutes of the light formalisation). */
+export const partnershipMeetings = pgTable(
+  'partnership_meetings',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    partnershipId: integer()
+      .notNull()
+      .references(() => partnerships.id, { onDelete: 'cascade' }),
+    purpose: text({ enum: ['meeting', 'formalisation'] })
+      .notNull()
+      .default('meeting'),
+    date: date({ mode: 'string' }).notNull(),
+    startTime: text().notNull(),
+    endTime: text().notNull(),
+    place: text().notNull().default(''),
+    agenda: text().notNull().default(''),
+    minutes: text().notNull().default(''),
+    participants: text().notNull().default(''),
+    createdBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('partnership_meetings_partnership_idx').on(t.partnershipId, t.date)],
+);
+
+export const partnershipDeadlines = pgTable(
+  'partnership_deadlines',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    partnershipId: integer()
+      .notNull()
+      .references(() => partnerships.id, { onDelete: 'cascade' }),
+    dueDate: date({ mode: 'string' }).notNull(),
+    label: text().notNull(),
+    /** Who has to do it; null for both parties. */
+    side: text({ enum: ['acm', 'partner'] }),
+    doneAt: timestamp({ withTimezone: true }),
+    doneBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    createdBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('partnership_deadlines_partnership_idx').on(t.partnershipId, t.dueDate)],
+);
+
+/** Review scores: 1 (pas du tout) to 4 (tout à fait), with a comment. */
+export interface ReviewScore {
+  key: string;
+  label: string;
+  score: number | null;
+  comment: string;
+}
+
+export interface ReviewAnswers {
+  sessionsPlanned: number | null;
+  sessionsHeld: number | null;
+  sessionsCancelled: number | null;
+  cancellationReasons: string;
+  childrenEnrolled: number | null;
+  averageAttendance: number | null;
+  childrenWithDisability: number | null;
+  childHours: number | null;
+  interventionHours: number | null;
+  costPlannedEur: string | null;
+  costActualEur: string | null;
+  finalRealisation: string;
+  enrolmentsAfter: number | null;
+  objectives: ReviewScore[];
+  axes: ReviewScore[];
+  satisfaction: ReviewScore[];
+  coordination: ReviewScore[];
+  incidents: string;
+  inclusion: string;
+}
+
+/** Each party's own review (bilan); shown side by side once both are submitted. */
+export const partnershipReviews = pgTable(
+  'partnership_reviews',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    partnershipId: integer()
+      .notNull()
+      .references(() => partnerships.id, { onDelete: 'cascade' }),
+    side: text({ enum: ['acm', 'partner'] }).notNull(),
+    organisationId: integer()
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    answers: jsonb().$type<ReviewAnswers>().notNull(),
+    recommendation: text({ enum: partnershipDecisions }),
+    recommendationReason: text().notNull().default(''),
+    submittedAt: timestamp({ withTimezone: true }),
+    submittedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('partnership_reviews_key').on(t.partnershipId, t.side)],
+);
+
+/** Secret-token iCal feeds: one partnership, or every partnership of the user when partnershipId is null. */
+export const calendarFeeds = pgTable(
+  'calendar_feeds',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    partnershipId: integer().references(() => partnerships.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the token in the URL: the URL is shown once, when created. */
+    tokenHash: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex('calendar_feeds_token_key').on(t.tokenHash), index('calendar_feeds_user_idx').on(t.userId)],
 );

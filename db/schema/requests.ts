@@ -1,4 +1,5 @@
-import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './accounts.js';
 import { needs } from './needs.js';
 import { offers } from './offers.js';
@@ -42,7 +43,16 @@ export const requests = pgTable(
     reminderSentAt: timestamp({ withTimezone: true }),
     closedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index('requests_acm_idx').on(t.acmId, t.status), index('requests_partner_idx').on(t.partnerId, t.status), index('requests_offer_idx').on(t.offerId)],
+  (t) => [
+    index('requests_acm_idx').on(t.acmId, t.status),
+    index('requests_partner_idx').on(t.partnerId, t.status),
+    index('requests_offer_idx').on(t.offerId),
+    index('requests_waiting_idx').on(t.status, t.expiresAt),
+    // One open request per ACM and offer: the use case explains it nicely, this closes the race.
+    uniqueIndex('requests_open_offer_key')
+      .on(t.acmId, t.offerId)
+      .where(sql`direction = 'acm_to_partner' and offer_id is not null and status in ('sent', 'in_discussion')`),
+  ],
 );
 
 /** Status history of a request. */

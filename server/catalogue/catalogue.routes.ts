@@ -1,3 +1,158 @@
+import { createHash } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { loadOfferDocuments } from '../../search/documents.js';
+import { drainSearchOutbox } from '../../search/worker.js';
+import { NotFoundError } from '../lib/errors.js';
+import { IdParam } from '../lib/schemas.js';
+import { normalize } from '../lib/text.js';
 import type { App } from '../types.js';
+import { offerDetail, offerItem, offersResponse, organisationItem } from './catalogue.api.js';
+import pagesRoutes from './catalogue.pages.js';
+import { ParameterError, parseBBox, parseMapQuery, parseNear, parseOfferSearch } from './catalogue.query.js';
+import { findPublicOrganisation, searchOrganisations } from './catalogue.repository.js';
+import { MapQuerySchema, OffersQuery, OrganisationsQuery } from './catalogue.schemas.js';
 
-export default async function catalogueRoutes(_app: App) {}
+function badParameter(reply: FastifyReply, error: unknown) {
+  if (error instanceof ParameterError) return reply.code(400).send({ error: 'invalid_parameter', parameter: error.parameter, message: error.message });
+  throw error;
+}
+
+export default async function catalogueRoutes(app: App) {
+  const { deps } = app;
+  const baseUrl = deps.config.BASE_URL;
+
+  // The search index follows the outbox: a short scheduled job, plus a kick after each write.
+  let running: Promise<unknown> | null = null;
+  const runOutbox = () => {
+    running ??= drainSearchOutbox(deps).finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  deps.scheduler.register({ name: 'search-outbox', everyMs: 2_000, run: runOutbox });
+  if (deps.config.NODE_ENV === 'production') {
+    const engine = deps.search as { warm?: () => Promise<void> };
+    app.addHook('onReady', async () => {
+      void engine.warm?.().catch((error: unknown) => app.log.warn({ err: error }, 'search warm-up failed'));
+    });
+  }
+  if (deps.config.JOBS_ENABLED) {
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) {
+        setImmediate(() => void deps.scheduler.runNow('search-outbox').catch(() => {}));
+      }
+    });
+  }
+
+  // Public API: cacheable GETs with an ETag (CORS comes from the security plugin).
+  await app.register(async (instance) => {
+    const api = instance.withTypeProvider<TypeBoxTypeProvider>();
+    api.addHook('onSend', async (request, reply, payload) => {
+      if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+      const etag = `W/"${createHash('sha1').update(payload).digest('base64url').slice(0, 27)}"`;
+      reply.header('ETag', etag).header('Cache-Control', 'public, max-age=60');
+      if (request.headers['if-none-match'] === etag) {
+        reply.code(304);
+        return '';
+      }
+      return payload;
+    });
+
+    api.get(
+      '/api/v1/offers',
+      { schema: { tags: ['offres'], summary: 'Rechercher des offres (filtres, facettes, distance)', querystring: OffersQuery } },
+      async (request, reply) => {
+        try {
+          const query = await parseOfferSearch(deps, request.query);
+          return offersResponse(baseUrl, await deps.search.searchOffers(query));
+        } catch (error) {
+          return badParameter(reply, error);
+        }
+      },
+    );
+
+    api.get('/api/v1/offers/:id', { schema: { tags: ['offres'], summary: 'Une offre publiée', params: IdParam } }, async (request) => {
+      const [offer] = await loadOfferDocuments(deps.db, { ids: [request.params.id] });
+      if (!offer) throw new NotFoundError('Offre introuvable.');
+      return offerDetail(baseUrl, offer);
+    });
+
+    api.get(
+      '/api/v1/map',
+      {
+        schema: {
+          tags: ['offres'],
+          summary: 'Offres sur la carte (GeoJSON ; regroupées en dessous du zoom 13, 500 éléments au plus)',
+          querystring: MapQuerySchema,
+        },
+      },
+      async (request, reply) => {
+        try {
+          return await deps.search.mapOffers(await parseMapQuery(deps, request.query));
+        } catch (error) {
+          return badParameter(reply, error);
+        }
+      },
+    );
+
+    api.get(
+      '/api/v1/organisations',
+      { schema: { tags: ['structures'], summary: 'Structures partenaires (mêmes filtres de lieu que les offres)', querystring: OrganisationsQuery } },
+      async (request, reply) => {
+        try {
+          const r = request.query;
+          const page = r.page ?? 1;
+          const perPage = r.per_page ?? 20;
+          const result = await searchOrganisations(
+            deps.db,
+            {
+              q: r.q ? normalize(r.q) || undefined : undefined,
+              orgType: r.org_type,
+              theme: r.theme,
+              near: parseNear(r.near, r.radius_km),
+              bbox: parseBBox(r.bbox),
+              commune: r.commune,
+              department: r.department,
+              region: r.region,
+            },
+            page,
+            perPage,
+          );
+          return { total: result.total, page, per_page: perPage, items: result.items.map((o) => organisationItem(baseUrl, o)) };
+        } catch (error) {
+          return badParameter(reply, error);
+        }
+      },
+    );
+
+    api.get(
+      '/api/v1/organisations/:id',
+      { schema: { tags: ['structures'], summary: 'Une structure partenaire et ses offres', params: IdParam } },
+      async (request) => {
+        const organisation = await findPublicOrganisation(deps.db, request.params.id);
+        if (!organisation) throw new NotFoundError('Structure introuvable.');
+        const offers = await deps.search.searchOffers({ organisationId: organisation.id, sort: 'recent', page: 1, perPage: 100 });
+        return {
+          ...organisationItem(baseUrl, organisation),
+          description: organisation.description,
+          website: organisation.website,
+          offers: offers.items.map((hit) => offerItem(baseUrl, hit.document, null)),
+        };
+      },
+    );
+  });
+
+  app.get(
+    '/offres/suggestions',
+    { schema: { hide: true, querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) }) } },
+    async (request, reply) => {
+      const suggestions = request.query.q && request.query.q.trim().length >= 2 ? await deps.search.suggest(request.query.q, 8) : [];
+      reply.header('Cache-Control', 'public, max-age=60');
+      return reply.fragment('catalogue/suggestions', { suggestions });
+    },
+  );
+
+  await app.register(pagesRoutes);
+}

@@ -11,7 +11,8 @@ export class Agent {
   constructor(readonly app: App) {}
 
   private cookieHeader(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    // Encoded like a browser sends what Set-Cookie gave it (values may contain ';' once decoded).
+    return [...this.cookies].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
   }
 
   private keep(response: LightMyRequestResponse): LightMyRequestResponse {

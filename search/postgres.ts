@@ -1,0 +1,616 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, rows } from '../db/client.js';
+import { LruCache } from './cache.js';
+import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
+import { gridFor, MAX_FEATURES, offerPath, POINTS_ZOOM, toStored } from './map-grid.js';
+import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
+import { OfferSnapshot } from './snapshot.js';
+import { distanceKm, editDistance, lexiconWords, queryUnits, queryWords, type SynonymMap, sortedLetters, typoBudget } from './text.js';
+import {
+  type DocumentKind,
+  facetNames,
+  type MapFeature,
+  type MapQuery,
+  type MapResult,
+  type OfferDocument,
+  type OfferFilters,
+  type OfferSearch,
+  type OfferSearchResult,
+  type SearchEngine,
+  type StoredOffer,
+} from './types.js';
+
+/** Weights of D, C, B, A: title ≫ themes and sub-themes > summary > description and organisation. */
+const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
+const BATCH = 500;
+
+interface TextQuery {
+  /** The tsquery, already parsed and stemmed (cast back with ::tsquery). */
+  tsquery: string;
+  terms: string[];
+  corrections: Record<string, string[]>;
+}
+
+/**
+ * Search in PostgreSQL: a denormalised `search_offers` table (db/schema/search.ts) with a weighted
+ * French tsvector (accents removed before stemming), GIN/GiST indexes for every filter, facets
+ * counted in one scan with bit masks, typo tolerance from the `search_words` lexicon (pg_trgm and
+ * sorted letters) and query expansion from `search_synonyms`.
+ *
+ * Responses are cached by query and index version: every write bumps `search_state.version`, and
+ * an instance re-reads it at most every `versionTtlMs`, so a cached answer is never served for an
+ * index state older than that (its own writes are seen at once).
+ */
+export class PostgresSearchEngine implements SearchEngine {
+  readonly name = 'postgres' as const;
+  readonly needs: NeedIndex;
+  private readonly cache = new LruCache<unknown>(5000);
+  private readonly textCache = new LruCache<TextQuery | null>(5000);
+  private version = -1;
+  private versionReadAt = 0;
+  private synonyms: { map: SynonymMap; readAt: number } | null = null;
+  private snapshot: Promise<OfferSnapshot> | null = null;
+  private readonly textMatchCache = new LruCache<Set<number>>(200);
+
+  /**
+   * `memory` (default on): filters and facets are evaluated on an in-memory snapshot of the
+   * filterable fields (search/snapshot.ts); off, everything runs in SQL (same results — both
+   * modes pass the contract suite).
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly options: { versionTtlMs?: number; cache?: boolean; memory?: boolean } = {},
+  ) {
+    this.needs = new PostgresNeedIndex(db);
+  }
+
+  async close(): Promise<void> {}
+
+  /** Loads the in-memory snapshot ahead of the first search (production start). */
+  async warm(): Promise<void> {
+    if (this.options.memory !== false) await this.currentSnapshot();
+  }
+
+  // ---- writes ----------------------------------------------------------------------------
+
+  async index(_kind: DocumentKind, documents: OfferDocument[]): Promise<void> {
+    for (let i = 0; i < documents.length; i += BATCH) await this.upsert(documents.slice(i, i + BATCH));
+    await this.bump();
+  }
+
+  async remove(_kind: DocumentKind, ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await rows(this.db, sql`delete from search_offers where id = any(${sql.param(ids)}::int[])`);
+    await this.bump();
+  }
+
+  async rebuild(_kind: DocumentKind, batches: AsyncIterable<OfferDocument[]>): Promise<{ count: number }> {
+    // Upsert everything, then delete what was not rewritten: searches see a full index throughout.
+    const [start] = await rows<{ t: string }>(this.db, sql`select clock_timestamp()::text as t`);
+    await rows(this.db, sql`delete from search_words`);
+    let count = 0;
+    for await (const batch of batches) {
+      for (let i = 0; i < batch.length; i += BATCH) await this.upsert(batch.slice(i, i + BATCH));
+      count += batch.length;
+    }
+    await rows(this.db, sql`delete from search_offers where indexed_at < ${start!.t}::timestamptz`);
+    await rows(this.db, sql`update search_state set rebuilt_at = now() where kind = 'offer'`);
+    await rows(this.db, sql`analyze search_offers`);
+    await this.bump();
+    return { count };
+  }
+
+  async count(_kind: DocumentKind): Promise<number> {
+    const [row] = await rows<{ n: number }>(this.db, sql`select count(*)::int as n from search_offers`);
+    return row?.n ?? 0;
+  }
+
+  private async upsert(documents: OfferDocument[]): Promise<void> {
+    if (documents.length === 0) return;
+    const payload = documents.map((d) => {
+      const comesToYou = d.venue === 'dans-l-accueil';
+      return {
+        id: d.id,
+        organisation_id: d.organisationId,
+        title: d.title,
+        doc: toStored(d),
+        themes: d.themes,
+        subthemes: d.subthemes,
+        formats: d.formats,
+        accessibility: d.accessibility,
+        natures: d.natures,
+        slots: d.slots,
+        age_bands: d.ageBands,
+        venue: d.venue,
+        price: d.price,
+        org_type: d.orgType,
+        age_min: d.ageMin,
+        age_max: d.ageMax,
+        theme_bits: bitsOf(facetDefs.theme.values, d.themes),
+        age_bits: bitsOf(facetDefs.age_band.values, d.ageBands),
+        format_bits: bitsOf(facetDefs.format.values, d.formats),
+        venue_bits: bitsOf(facetDefs.venue.values, [d.venue]),
+        price_bits: bitsOf(facetDefs.price.values, [d.price]),
+        access_bits: bitsOf(facetDefs.accessibility.values, d.accessibility),
+        org_bits: bitsOf(facetDefs.org_type.values, [d.orgType]),
+        lat: d.lat,
+        lng: d.lng,
+        travel_km: comesToYou && d.travelKm && d.travelKm > 0 ? d.travelKm : null,
+        code_insee: d.codeInsee,
+        department: d.department,
+        region: d.region,
+        departments_served: comesToYou ? d.departmentsServed : [],
+        departments: [...new Set([...(d.department ? [d.department] : []), ...(comesToYou ? d.departmentsServed : [])])],
+        regions: [...new Set([...(d.region ? [d.region] : []), ...(comesToYou ? d.regionsServed : [])])],
+        text_a: d.title,
+        text_b: [...d.subthemeLabels, ...d.themeLabels].join(' · '),
+        text_c: d.summary,
+        text_d: `${d.description} ${d.orgName}`,
+        published_at: d.publishedAt,
+      };
+    });
+    await rows(
+      this.db,
+      sql`insert into search_offers (id, organisation_id, title, doc, themes, subthemes, formats, accessibility, natures, slots, age_bands,
+            venue, price, org_type, age_min, age_max, theme_bits, age_bits, format_bits, venue_bits, price_bits, access_bits, org_bits,
+            lat, lng, pt, lnglat, travel_km, travel_area, code_insee, department, region, departments_served, departments, regions, tsv, published_at, indexed_at)
+          select id, organisation_id, title, doc, themes, subthemes, formats, accessibility, natures, slots, age_bands,
+            venue, price, org_type, age_min, age_max, theme_bits, age_bits, format_bits, venue_bits, price_bits, access_bits, org_bits,
+            lat, lng,
+            case when lat is not null and lng is not null then ll_to_earth(lat, lng) end,
+            case when lat is not null and lng is not null then point(lng, lat) end,
+            travel_km,
+            case when lat is not null and lng is not null and travel_km is not null then earth_box(ll_to_earth(lat, lng), travel_km * 1000.0) end,
+            code_insee, department, region, departments_served, departments, regions,
+            setweight(to_tsvector('french', immutable_unaccent(text_a)), 'A')
+              || setweight(to_tsvector('french', immutable_unaccent(text_b)), 'B')
+              || setweight(to_tsvector('french', immutable_unaccent(text_c)), 'C')
+              || setweight(to_tsvector('french', immutable_unaccent(text_d)), 'D'),
+            published_at, clock_timestamp()
+          from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as d(id int, organisation_id int, title text, doc jsonb, themes text[],
+            subthemes text[], formats text[], accessibility text[], natures text[], slots text[], age_bands text[], venue text, price text,
+            org_type text, age_min int, age_max int, theme_bits int, age_bits int, format_bits int, venue_bits int, price_bits int,
+            access_bits int, org_bits int, lat float8, lng float8, travel_km int, code_insee text, department text, region text,
+            departments_served text[], departments text[], regions text[], text_a text, text_b text, text_c text, text_d text, published_at timestamptz)
+          on conflict (id) do update set organisation_id = excluded.organisation_id, title = excluded.title, doc = excluded.doc,
+            themes = excluded.themes, subthemes = excluded.subthemes, formats = excluded.formats, accessibility = excluded.accessibility,
+            natures = excluded.natures, slots = excluded.slots, age_bands = excluded.age_bands, venue = excluded.venue, price = excluded.price,
+            org_type = excluded.org_type, age_min = excluded.age_min, age_max = excluded.age_max, theme_bits = excluded.theme_bits,
+            age_bits = excluded.age_bits, format_bits = excluded.format_bits, venue_bits = excluded.venue_bits, price_bits = excluded.price_bits,
+            access_bits = excluded.access_bits, org_bits = excluded.org_bits, lat = excluded.lat, lng = excluded.lng, pt = excluded.pt,
+            lnglat = excluded.lnglat, travel_km = excluded.travel_km, travel_area = excluded.travel_area, code_insee = excluded.code_insee,
+            department = excluded.department, region = excluded.region, departments_served = excluded.departments_served,
+            departments = excluded.departments, regions = excluded.regions, tsv = excluded.tsv, published_at = excluded.published_at,
+            indexed_at = excluded.indexed_at`,
+    );
+    const words = new Set<string>();
+    for (const d of documents) {
+      for (const text of [d.title, d.summary, d.description, d.orgName, ...d.themeLabels, ...d.subthemeLabels]) {
+        for (const word of lexiconWords(text)) words.add(word);
+      }
+    }
+    const list = [...words];
+    if (list.length > 0) {
+      await rows(
+        this.db,
+        sql`insert into search_words (word, sig) select * from unnest(${sql.param(list)}::text[], ${sql.param(list.map(sortedLetters))}::text[])
+            on conflict do nothing`,
+      );
+    }
+  }
+
+  private async bump(): Promise<void> {
+    const [row] = await rows<{ version: string | number }>(
+      this.db,
+      sql`insert into search_state (kind, version) values ('offer', 1)
+          on conflict (kind) do update set version = search_state.version + 1 returning version`,
+    );
+    this.version = Number(row?.version ?? 0);
+    this.versionReadAt = performance.now();
+  }
+
+  private async currentVersion(): Promise<number> {
+    const ttl = this.options.versionTtlMs ?? 500;
+    if (this.version >= 0 && performance.now() - this.versionReadAt < ttl) return this.version;
+    const [row] = await rows<{ version: string | number }>(this.db, sql`select version from search_state where kind = 'offer'`);
+    this.version = Number(row?.version ?? 0);
+    this.versionReadAt = performance.now();
+    return this.version;
+  }
+
+  private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    if (this.options.cache === false) return compute();
+    const fullKey = `${await this.currentVersion()}|${key}`;
+    const hit = this.cache.get(fullKey) as T | undefined;
+    if (hit !== undefined) return hit;
+    const value = await compute();
+    this.cache.set(fullKey, value);
+    return value;
+  }
+
+  // ---- text analysis ---------------------------------------------------------------------
+
+  private async synonymMap(): Promise<SynonymMap> {
+    if (this.synonyms && performance.now() - this.synonyms.readAt < 60_000) return this.synonyms.map;
+    const found = await rows<{ term: string; expansion: string }>(this.db, sql`select term, expansion from search_synonyms order by term, expansion`);
+    const map: SynonymMap = new Map();
+    for (const { term, expansion } of found) map.set(term, [...(map.get(term) ?? []), expansion]);
+    this.synonyms = { map, readAt: performance.now() };
+    return map;
+  }
+
+  /** q → a tsquery: AND of the words, each OR its synonyms and typo corrections, the last one as a prefix. */
+  private async textQuery(q: string | undefined): Promise<TextQuery | null> {
+    const words = queryWords(q);
+    if (words.length === 0) return null;
+    const key = `${await this.currentVersion()}|${words.join(' ')}`;
+    const hit = this.textCache.get(key);
+    if (hit !== undefined) return hit;
+
+    const units = queryUnits(words, await this.synonymMap());
+    const corrections: Record<string, string[]> = {};
+    const checked = units.filter((u) => !u.isPhrase && typoBudget(u.text) > 0 && !/\d/.test(u.text)).map((u) => u.text);
+    if (checked.length > 0) {
+      const known = await rows<{ w: string; found: boolean }>(
+        this.db,
+        sql`select w, exists (select 1 from search_words where word like w || '%') as found from unnest(${sql.param(checked)}::text[]) as w`,
+      );
+      for (const { w } of known.filter((k) => !k.found)) {
+        const candidates = await rows<{ word: string }>(this.db, sql`select word from search_words where word % ${w} or sig = ${sortedLetters(w)} limit 100`);
+        const budget = typoBudget(w);
+        const best = candidates
+          .map((c) => ({ word: c.word, d: editDistance(w, c.word) }))
+          .filter((c) => c.d <= budget)
+          .sort((a, b) => a.d - b.d || a.word.localeCompare(b.word))
+          .slice(0, 3)
+          .map((c) => c.word);
+        if (best.length > 0) corrections[w] = best;
+      }
+    }
+    const terms = new Set<string>();
+    const groups = units.map((unit, index) => {
+      const last = index === units.length - 1;
+      const alternatives = [...unit.alternatives, ...(corrections[unit.text] ?? [])];
+      const parts = alternatives.map((alt) => {
+        for (const w of alt.split(' ')) terms.add(w);
+        if (alt.includes(' ')) return `(${alt.split(' ').join(' <-> ')})`;
+        return last && alt === unit.text ? `${alt}:*` : alt;
+      });
+      return `(${parts.join(' | ')})`;
+    });
+    const [parsed] = await rows<{ tsq: string; n: number }>(
+      this.db,
+      sql`select q::text as tsq, numnode(q) as n from to_tsquery('french', ${groups.join(' & ')}) as q`,
+    );
+    const result = parsed && parsed.n > 0 ? { tsquery: parsed.tsq, terms: [...terms], corrections } : null;
+    this.textCache.set(key, result);
+    return result;
+  }
+
+  // ---- queries ---------------------------------------------------------------------------
+
+  /** The non-facet filters (text, age, sub-theme, nature, slot, places, organisation). */
+  private baseConditions(filters: OfferFilters, text: TextQuery | null): SQL[] {
+    const where: SQL[] = [];
+    if (text) where.push(sql`tsv @@ ${text.tsquery}::tsquery`);
+    if (filters.age !== undefined) where.push(sql`age_min <= ${filters.age} and age_max >= ${filters.age}`);
+    if (filters.subtheme?.length) where.push(sql`subthemes && ${sql.param(filters.subtheme)}::text[]`);
+    if (filters.nature?.length) where.push(sql`natures && ${sql.param(filters.nature)}::text[]`);
+    if (filters.slot?.length) where.push(sql`slots && ${sql.param(filters.slot)}::text[]`);
+    if (filters.organisationId !== undefined) where.push(sql`organisation_id = ${filters.organisationId}`);
+    if (filters.near) {
+      const { lat, lng, radiusKm } = filters.near;
+      const point = sql`ll_to_earth(${lat}::float8, ${lng}::float8)`;
+      const radius = radiusKm * 1000;
+      where.push(
+        sql`((pt <@ earth_box(${point}, ${radius}::float8) and earth_distance(pt, ${point}) <= ${radius}::float8)
+          or (travel_area @> ${point} and earth_distance(pt, ${point}) <= travel_km * 1000.0))`,
+      );
+    }
+    if (filters.bbox) {
+      const { west, south, east, north } = filters.bbox;
+      where.push(sql`lnglat <@ box(point(${west}::float8, ${south}::float8), point(${east}::float8, ${north}::float8))`);
+    }
+    if (filters.commune?.length) {
+      const alternatives = filters.commune.map((c) => {
+        const point = sql`ll_to_earth(${c.lat}::float8, ${c.lng}::float8)`;
+        return sql`(code_insee = ${c.code} or ${c.department} = any(departments_served)
+          or (travel_area @> ${point} and earth_distance(pt, ${point}) <= travel_km * 1000.0))`;
+      });
+      where.push(sql`(${sql.join(alternatives, sql` or `)})`);
+    }
+    if (filters.department?.length) where.push(sql`departments && ${sql.param(filters.department)}::text[]`);
+    if (filters.region?.length) where.push(sql`regions && ${sql.param(filters.region)}::text[]`);
+    return where;
+  }
+
+  /** Facet filters as array conditions (index-backed), for the result list. */
+  private facetConditions(filters: OfferFilters): SQL[] {
+    const where: SQL[] = [];
+    const list = (values: string[] | undefined, column: string, scalar = false) => {
+      if (!values?.length) return;
+      where.push(scalar ? sql`${sql.raw(column)} = any(${sql.param(values)}::text[])` : sql`${sql.raw(column)} && ${sql.param(values)}::text[]`);
+    };
+    list(filters.theme, 'themes');
+    list(filters.ageBand, 'age_bands');
+    list(filters.format, 'formats');
+    list(filters.venue, 'venue', true);
+    list(filters.price, 'price', true);
+    list(filters.accessibility, 'accessibility');
+    list(filters.orgType, 'org_type', true);
+    return where;
+  }
+
+  async searchOffers(query: OfferSearch): Promise<OfferSearchResult> {
+    return this.cached(`search|${JSON.stringify(query)}`, () => (this.options.memory === false ? this.runSqlSearch(query) : this.runMemorySearch(query)));
+  }
+
+  /** The snapshot of the current index version (loaded once per version, shared by concurrent searches). */
+  private async currentSnapshot(): Promise<OfferSnapshot> {
+    const version = await this.currentVersion();
+    const pending = this.snapshot;
+    if (pending) {
+      const snapshot = await pending;
+      if (snapshot.version === version) return snapshot;
+      if (this.snapshot !== pending) return this.currentSnapshot();
+    }
+    const loading = OfferSnapshot.load(this.db, version);
+    this.snapshot = loading;
+    loading.catch(() => {
+      if (this.snapshot === loading) this.snapshot = null;
+    });
+    return loading;
+  }
+
+  /** Ids of the documents matching the text (GIN index), cached per index version. */
+  private async textMatches(text: TextQuery): Promise<Set<number>> {
+    const key = `${await this.currentVersion()}|${text.tsquery}`;
+    const hit = this.textMatchCache.get(key);
+    if (hit) return hit;
+    const found = await rows<{ id: number }>(this.db, sql`select id from search_offers where tsv @@ ${text.tsquery}::tsquery`);
+    const ids = new Set(found.map((r) => r.id));
+    this.textMatchCache.set(key, ids);
+    return ids;
+  }
+
+  private async documents(ids: number[]): Promise<Map<number, StoredOffer>> {
+    const docs = new Map<number, StoredOffer>();
+    if (ids.length === 0) return docs;
+    const found = await rows<{ doc: StoredOffer | string }>(this.db, sql`select doc from search_offers where id = any(${sql.param(ids)}::int[])`);
+    for (const r of found) {
+      const doc = typeof r.doc === 'string' ? (JSON.parse(r.doc) as StoredOffer) : r.doc;
+      docs.set(doc.id, doc);
+    }
+    return docs;
+  }
+
+  private async runMemorySearch(query: OfferSearch): Promise<OfferSearchResult> {
+    const text = await this.textQuery(query.q);
+    const textIds = text ? await this.textMatches(text) : null;
+    const snapshot = await this.currentSnapshot();
+    const { matches, distances, facets } = snapshot.evaluate(query, textIds);
+    const offset = (query.page - 1) * query.perPage;
+    let pageIds: number[];
+    let docs: Map<number, StoredOffer>;
+    const byDistance = distances && (query.sort === 'distance' || (query.sort === 'relevance' && !text));
+    if (query.sort === 'relevance' && text && matches.length > 0) {
+      // Rank only the filtered matches, and read only the page's documents, in one query.
+      const candidates = matches.map((i) => snapshot.ids[i]!);
+      const ranked = await rows<{ doc: StoredOffer | string }>(
+        this.db,
+        sql`select doc from search_offers where id = any(${sql.param(candidates)}::int[])
+            order by ts_rank(${RANK_WEIGHTS}::float4[], tsv, ${text.tsquery}::tsquery) desc, published_at desc nulls last, id desc
+            limit ${query.perPage} offset ${offset}`,
+      );
+      const list = ranked.map((r) => (typeof r.doc === 'string' ? (JSON.parse(r.doc) as StoredOffer) : r.doc));
+      pageIds = list.map((d) => d.id);
+      docs = new Map(list.map((d) => [d.id, d]));
+    } else {
+      const ordered = byDistance ? [...matches].sort((a, b) => distances[a]! - distances[b]! || snapshot.ids[a]! - snapshot.ids[b]!) : matches;
+      pageIds = ordered.slice(offset, offset + query.perPage).map((i) => snapshot.ids[i]!);
+      docs = await this.documents(pageIds);
+    }
+    const near = query.near;
+    const items = pageIds
+      .map((id) => docs.get(id))
+      .filter((d): d is StoredOffer => d !== undefined)
+      .map((document) => ({
+        document,
+        distanceKm: near && document.lat !== null && document.lng !== null ? distanceKm(near.lat, near.lng, document.lat, document.lng) : null,
+      }));
+    return { total: matches.length, page: query.page, perPage: query.perPage, items, facets, terms: text?.terms ?? [], corrections: text?.corrections ?? {} };
+  }
+
+  private async runSqlSearch(query: OfferSearch): Promise<OfferSearchResult> {
+    const text = await this.textQuery(query.q);
+    const base = this.baseConditions(query, text);
+    const [counts, page] = await Promise.all([this.facetCounts(query, base), this.page(query, text, base)]);
+    return {
+      total: counts.total,
+      page: query.page,
+      perPage: query.perPage,
+      items: page,
+      facets: counts.facets,
+      terms: text?.terms ?? [],
+      corrections: text?.corrections ?? {},
+    };
+  }
+
+  /** Total and disjunctive facet counts in one scan: each facet counted with the other facets' filters. */
+  private async facetCounts(filters: OfferFilters, base: SQL[]) {
+    const masks = facetNames.map((name) => ({ name, mask: bitsOf(facetDefs[name].values, selectedValues(filters, name)) }));
+    const condition = (name: string) => sql.raw(`(${facetDefs[name as keyof typeof facetDefs].column} & ${masks.find((m) => m.name === name)!.mask}) <> 0`);
+    const active = masks.filter((m) => m.mask !== 0);
+    const allOf = (except?: string) => {
+      const parts = active.filter((m) => m.name !== except).map((m) => condition(m.name));
+      return parts.length ? sql.join(parts, sql` and `) : sql`true`;
+    };
+    const columns: SQL[] = [sql`count(*) filter (where ${allOf()})::int as total`];
+    for (const name of facetNames) {
+      const { column, values } = facetDefs[name];
+      values.forEach((_value, index) => {
+        columns.push(
+          sql`count(*) filter (where (${sql.raw(column)} & ${sql.raw(String(1 << index))}) <> 0 and ${allOf(name)})::int as ${sql.identifier(`${name}:${index}`)}`,
+        );
+      });
+    }
+    const where = base.length ? sql.join(base, sql` and `) : sql`true`;
+    const [row] = await rows<Record<string, number>>(this.db, sql`select ${sql.join(columns, sql`, `)} from search_offers where ${where}`);
+    const facets = emptyFacets();
+    for (const name of facetNames) {
+      facetDefs[name].values.forEach((value, index) => {
+        facets[name][value] = Number(row?.[`${name}:${index}`] ?? 0);
+      });
+    }
+    return { total: Number(row?.total ?? 0), facets };
+  }
+
+  private async page(query: OfferSearch, text: TextQuery | null, base: SQL[]) {
+    const where = [...base, ...this.facetConditions(query)];
+    const near = query.near ? sql`ll_to_earth(${query.near.lat}::float8, ${query.near.lng}::float8)` : null;
+    const distance = near ? sql`earth_distance(pt, ${near}) / 1000.0` : sql`null::float8`;
+    const recent = sql`published_at desc nulls last, id desc`;
+    let order: SQL;
+    if (query.sort === 'recent') order = recent;
+    else if (near && (query.sort === 'distance' || !text)) order = sql`earth_distance(pt, ${near}), id`;
+    else if (text) order = sql`ts_rank(${RANK_WEIGHTS}::float4[], tsv, ${text.tsquery}::tsquery) desc, ${recent}`;
+    else order = recent;
+    const found = await rows<{ doc: StoredOffer | string; distance: number | null }>(
+      this.db,
+      sql`select doc, ${distance} as distance from search_offers
+          where ${where.length ? sql.join(where, sql` and `) : sql`true`}
+          order by ${order} limit ${query.perPage} offset ${(query.page - 1) * query.perPage}`,
+    );
+    return found.map((r) => ({
+      document: typeof r.doc === 'string' ? (JSON.parse(r.doc) as StoredOffer) : r.doc,
+      distanceKm: r.distance === null ? null : Number(r.distance),
+    }));
+  }
+
+  async suggest(q: string, limit: number): Promise<string[]> {
+    return this.cached(`suggest|${limit}|${q}`, async () => {
+      const text = await this.textQuery(q);
+      if (!text) return [];
+      const found = await rows<{ title: string }>(
+        this.db,
+        sql`select title from search_offers where tsv @@ ${text.tsquery}::tsquery
+            order by ts_rank(${RANK_WEIGHTS}::float4[], setweight(to_tsvector('french', immutable_unaccent(title)), 'A'), ${text.tsquery}::tsquery) desc, id desc limit ${limit * 3}`,
+      );
+      return [...new Set(found.map((r) => r.title))].slice(0, limit);
+    });
+  }
+
+  async mapOffers(query: MapQuery): Promise<MapResult> {
+    const grid = gridFor(query.bbox, query.zoom);
+    const snapped: MapQuery = { ...query, bbox: grid.bbox };
+    return this.cached(`map|${grid.cell}|${JSON.stringify(snapped)}`, () =>
+      this.options.memory === false ? this.runSqlMap(snapped, grid.cell) : this.runMemoryMap(snapped, grid.cell),
+    );
+  }
+
+  private async runMemoryMap(query: MapQuery, cell: number): Promise<MapResult> {
+    const text = await this.textQuery(query.q);
+    const textIds = text ? await this.textMatches(text) : null;
+    const snapshot = await this.currentSnapshot();
+    const { matches } = snapshot.evaluate(query, textIds);
+    if (query.zoom >= POINTS_ZOOM && matches.length <= MAX_FEATURES) {
+      const ids = matches.map((i) => snapshot.ids[i]!).sort((a, b) => a - b);
+      const docs = await this.documents(ids);
+      const features = ids
+        .map((id) => docs.get(id))
+        .filter((d): d is StoredOffer => d !== undefined)
+        .map(pointFeature);
+      return { type: 'FeatureCollection', total: features.length, clustered: false, features };
+    }
+    const cells = new Map<number, { n: number; id: number; lat: number; lng: number; s: number; w: number; no: number; e: number }>();
+    for (const i of matches) {
+      const lat = snapshot.lat[i]!;
+      const lng = snapshot.lng[i]!;
+      // Cell column and row packed in one number (|x|, |y| < 2^21 for cells ≥ 2^-12 degree).
+      const key = (Math.floor(lng / cell) + 2 ** 21) * 2 ** 22 + (Math.floor(lat / cell) + 2 ** 21);
+      const c = cells.get(key);
+      if (c) {
+        c.n++;
+        c.id = Math.min(c.id, snapshot.ids[i]!);
+        c.lat += lat;
+        c.lng += lng;
+        c.s = Math.min(c.s, lat);
+        c.no = Math.max(c.no, lat);
+        c.w = Math.min(c.w, lng);
+        c.e = Math.max(c.e, lng);
+      } else {
+        cells.set(key, { n: 1, id: snapshot.ids[i]!, lat, lng, s: lat, no: lat, w: lng, e: lng });
+      }
+    }
+    const list = [...cells.values()];
+    const docs = await this.documents(list.filter((c) => c.n === 1).map((c) => c.id));
+    const features: MapFeature[] = list.map((c) => {
+      const single = c.n === 1 ? docs.get(c.id) : undefined;
+      if (single) return pointFeature(single);
+      return {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [c.lng / c.n, c.lat / c.n] },
+        properties: { cluster: true, count: c.n, bbox: [c.w, c.s, c.e, c.no] },
+      };
+    });
+    return { type: 'FeatureCollection', total: matches.length, clustered: true, features };
+  }
+
+  private async runSqlMap(query: MapQuery, cell: number): Promise<MapResult> {
+    const text = await this.textQuery(query.q);
+    const where = [...this.baseConditions(query, text), ...this.facetConditions(query)];
+    const condition = sql.join(where, sql` and `);
+    if (query.zoom >= POINTS_ZOOM) {
+      const found = await rows<{ doc: StoredOffer | string }>(
+        this.db,
+        sql`select doc from search_offers where ${condition} order by id limit ${MAX_FEATURES + 1}`,
+      );
+      if (found.length <= MAX_FEATURES) {
+        const features = found.map((r) => pointFeature(typeof r.doc === 'string' ? JSON.parse(r.doc) : r.doc));
+        return { type: 'FeatureCollection', total: features.length, clustered: false, features };
+      }
+    }
+    const cells = await rows<{ n: number; id: number; lat: number; lng: number; s: number; w: number; no: number; e: number }>(
+      this.db,
+      sql`select count(*)::int as n, min(id) as id, avg(lat) as lat, avg(lng) as lng, min(lat) as s, min(lng) as w, max(lat) as no, max(lng) as e
+          from search_offers where ${condition}
+          group by floor(lng / ${cell}::float8), floor(lat / ${cell}::float8)`,
+    );
+    const singles = cells.filter((c) => Number(c.n) === 1).map((c) => c.id);
+    const docs = new Map<number, StoredOffer>();
+    if (singles.length) {
+      const found = await rows<{ doc: StoredOffer | string }>(this.db, sql`select doc from search_offers where id = any(${sql.param(singles)}::int[])`);
+      for (const r of found) {
+        const doc = typeof r.doc === 'string' ? (JSON.parse(r.doc) as StoredOffer) : r.doc;
+        docs.set(doc.id, doc);
+      }
+    }
+    const features: MapFeature[] = cells.map((c) => {
+      const single = Number(c.n) === 1 ? docs.get(c.id) : undefined;
+      if (single) return pointFeature(single);
+      return {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [Number(c.lng), Number(c.lat)] },
+        properties: { cluster: true, count: Number(c.n), bbox: [Number(c.w), Number(c.s), Number(c.e), Number(c.no)] },
+      };
+    });
+    return { type: 'FeatureCollection', total: cells.reduce((sum, c) => sum + Number(c.n), 0), clustered: true, features };
+  }
+}
+
+export function pointFeature(doc: StoredOffer): MapFeature {
+  return {
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [doc.lng ?? 0, doc.lat ?? 0] },
+    properties: {
+      cluster: false,
+      count: 1,
+      id: doc.id,
+      title: doc.title,
+      path: offerPath(doc),
+      organisation: doc.orgName,
+      venue: doc.venue,
+      travel_km: doc.venue === 'dans-l-accueil' ? doc.travelKm : null,
+    },
+  };
+}

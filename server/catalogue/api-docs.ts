@@ -1,0 +1,30 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fp from 'fastify-plugin';
+
+/** OpenAPI description of the public API at /api/docs (registered before the routes; HTML routes are left out). */
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: 'Passerelle — API publique',
+          description:
+            'Lecture libre des offres et des structures partenaires du Plan mercredi. Paramètres répétables : OU au sein d’un paramètre, ET entre paramètres. Un paramètre invalide renvoie 400 avec son nom.',
+          version: '1.0.0',
+        },
+        tags: [
+          { name: 'offres', description: 'Recherche, filtres, facettes et carte' },
+          { name: 'structures', description: 'Partenaires' },
+          { name: 'territoires', description: 'Communes' },
+        ],
+      },
+      transform: ({ schema, url, route }) => {
+        const hidden = !url.startsWith('/api/v1/') || (route.method as string) === 'HEAD';
+        return { schema: hidden ? { ...schema, hide: true } : schema, url };
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: false } });
+  },
+  { name: 'api-docs', dependencies: ['deps'] },
+);

@@ -1,0 +1,285 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OfferSearch, OfferSearchResult } from '../../search/types.js';
+import type { Deps } from '../deps.js';
+import { NotFoundError } from '../lib/errors.js';
+import * as taxonomy from '../lib/taxonomy.js';
+import { resolveCommune } from '../territories/territories.repository.js';
+import type { App } from '../types.js';
+import { ParameterError, parseFilters, parseOfferSearch } from './catalogue.query.js';
+import {
+  acmPlaces,
+  activeCommunesOfDepartment,
+  departmentsOfRegion,
+  findCommuneByCode,
+  findDepartmentByCode,
+  findRegionBySlug,
+  offerCountsByRegion,
+  partnersOf,
+  territoryBounds,
+} from './catalogue.repository.js';
+import { OffersQuery } from './catalogue.schemas.js';
+import { apiParams, cardView, facetGroups, filterChips, queryString } from './catalogue.view.js';
+
+/** The page's GET form: every field a string or a list of strings (empty fields are dropped). */
+const PageQuery = Type.Record(
+  Type.String({ maxLength: 40 }),
+  Type.Union([Type.String({ maxLength: 300 }), Type.Array(Type.String({ maxLength: 300 }), { maxItems: 60 })]),
+);
+const listKeys = [
+  'theme',
+  'subtheme',
+  'age_band',
+  'format',
+  'venue',
+  'price',
+  'accessibility',
+  'org_type',
+  'nature',
+  'slot',
+  'commune',
+  'department',
+  'region',
+];
+const RADII = [5, 10, 20, 30, 50, 100];
+
+export interface PageState {
+  /** Parameters as the URL carries them (API names plus lieu / accueil). */
+  params: Record<string, string | string[]>;
+  search: OfferSearch;
+  placeLabel: string | null;
+  error: string | null;
+}
+
+/** Reads the search form: API parameters plus a typed place ("lieu") or the ACM of the user ("accueil"). */
+export async function readSearchForm(deps: Deps, request: FastifyRequest, raw: Record<string, string | string[]>): Promise<PageState> {
+  const params: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const values = (Array.isArray(value) ? value : [value]).map((v) => v.trim()).filter((v) => v !== '');
+    if (values.length === 0) continue;
+    params[key] = listKeys.includes(key) ? values : values[0]!;
+  }
+  let placeLabel: string | null = null;
+  let error: string | null = null;
+  const api: Record<string, unknown> = {};
+  for (const key of Object.keys(OffersQuery.properties)) if (params[key] !== undefined) api[key] = params[key];
+
+  const accueil = Number(params.accueil);
+  if (params.accueil && request.user) {
+    const acm = (
+      await acmPlaces(
+        deps.db,
+        request.user.memberships.filter((m) => m.kind === 'acm').map((m) => m.organisationId),
+      )
+    ).find((a) => a.id === accueil);
+    if (acm) {
+      api.near = `${acm.lat},${acm.lng}`;
+      placeLabel = acm.name;
+    }
+  } else if (params.lieu && !params.near) {
+    const found = await resolveCommune(deps.db, String(params.lieu));
+    if ('commune' in found) {
+      api.near = `${found.commune.lat},${found.commune.lng}`;
+      placeLabel = found.commune.name;
+    } else {
+      error =
+        found.error === 'unknown'
+          ? 'Lieu introuvable : vérifiez l’orthographe ou saisissez le code postal.'
+          : 'Plusieurs communes correspondent : précisez le code postal.';
+      delete api.near;
+    }
+  } else if (params.lieu) {
+    placeLabel = String(params.lieu);
+  }
+  if (api.near && api.radius_km === undefined) api.radius_km = 20;
+  if (!api.near) delete api.radius_km;
+
+  const converted = Value.Convert(OffersQuery, api);
+  const first = Value.Errors(OffersQuery, converted).First();
+  let search: OfferSearch = { sort: 'relevance', page: 1, perPage: 20 };
+  if (first) {
+    const parameter = first.path.split('/').filter(Boolean)[0] ?? 'recherche';
+    error = `Le critère « ${parameter} » n’est pas valide : il a été ignoré.`;
+  } else {
+    try {
+      search = await parseOfferSearch(deps, converted as Static<typeof OffersQuery>);
+    } catch (failure) {
+      if (!(failure instanceof ParameterError)) throw failure;
+      error = failure.message;
+    }
+  }
+  return { params, search, placeLabel, error };
+}
+
+export default async function cataloguePages(app: App) {
+  const { deps } = app;
+
+  async function acmChoices(request: FastifyRequest) {
+    const ids = request.user?.memberships.filter((m) => m.kind === 'acm').map((m) => m.organisationId) ?? [];
+    return acmPlaces(deps.db, ids);
+  }
+
+  function resultsData(state: PageState, result: OfferSearchResult, basePath: string) {
+    const pages = Math.max(1, Math.ceil(result.total / result.perPage));
+    const { page: _page, ...withoutPage } = state.params;
+    return {
+      state,
+      result,
+      cards: result.items.map((hit) => cardView(hit, result, state.search)),
+      facetGroups: facetGroups(result.facets, state.params),
+      chips: filterChips(state, basePath),
+      pages,
+      pageHref: (page: number) => `${basePath}?${queryString({ ...withoutPage, ...(page > 1 ? { page: String(page) } : {}) })}`,
+      mapQuery: queryString(apiParams(state.search)),
+      apiQuery: queryString(apiParams(state.search, { paging: true })),
+    };
+  }
+
+  app.get('/offres', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+    const state = await readSearchForm(deps, request, request.query);
+    const result = await deps.search.searchOffers(state.search);
+    const data = {
+      title: state.search.q ? `Offres : « ${state.search.q} »` : 'Rechercher une offre',
+      ...resultsData(state, result, '/offres'),
+      acms: await acmChoices(request),
+      radii: RADII,
+      taxonomy,
+      map: true,
+      scripts: ['/static/js/search.js', '/static/js/map.js'],
+    };
+    reply.header('Cache-Control', 'private, no-cache');
+    // htmx sends the target's id without '#': accept both spellings.
+    if (request.wantsFragment('search-results') || request.wantsFragment('#search-results')) return reply.fragment('catalogue/results', data);
+    return reply.page('catalogue/search', data);
+  });
+
+  app.get('/carte', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+    const state = await readSearchForm(deps, request, request.query);
+    const result = await deps.search.searchOffers({ ...state.search, page: 1, perPage: 1 });
+    return reply.page('catalogue/map', {
+      title: 'Carte des offres',
+      ...resultsData(state, result, '/carte'),
+      radii: RADII,
+      acms: await acmChoices(request),
+      taxonomy,
+      map: true,
+      scripts: ['/static/js/search.js', '/static/js/map.js'],
+    });
+  });
+
+  app.get('/territoires', { schema: { hide: true } }, async (_request, reply) => {
+    const regions = await offerCountsByRegion(deps.db);
+    return reply.page('catalogue/territories', { title: 'Territoires', regions, max: Math.max(1, ...regions.map((r) => r.offers)) });
+  });
+
+  async function territoryPage(reply: FastifyReply, where: { region?: string; department?: string; commune?: string }, view: Record<string, unknown>) {
+    const filter: OfferSearch = {
+      ...(where.region ? { region: [where.region] } : {}),
+      ...(where.department ? { department: [where.department] } : {}),
+      sort: 'recent',
+      page: 1,
+      perPage: 12,
+    };
+    if (where.commune) {
+      const [commune] = await parseFilters(deps, { commune: [where.commune] }).then((f) => f.commune ?? []);
+      if (commune) filter.commune = [commune];
+    }
+    const result = await deps.search.searchOffers(filter);
+    const themeCounts = taxonomy.themes.map((t) => ({ ...t, count: result.facets.theme[t.value] ?? 0 }));
+    const partners = await partnersOf(deps.db, where);
+    return reply.page('catalogue/territory', {
+      ...view,
+      result,
+      cards: result.items.map((hit) => cardView(hit, result, filter)),
+      themeCounts,
+      maxCount: Math.max(1, ...themeCounts.map((t) => t.count)),
+      partners,
+      map: true,
+      scripts: ['/static/js/map.js'],
+    });
+  }
+
+  app.get(
+    '/territoires/:region',
+    { schema: { hide: true, params: Type.Object({ region: Type.String({ pattern: '^[a-z0-9-]{2,80}$' }) }) } },
+    async (request, reply) => {
+      const region = await findRegionBySlug(deps.db, request.params.region);
+      if (!region) throw new NotFoundError('Région introuvable.');
+      const departments = await departmentsOfRegion(deps.db, region.code);
+      return territoryPage(
+        reply,
+        { region: region.code },
+        {
+          title: region.name,
+          heading: region.name,
+          level: 'région',
+          breadcrumb: [{ href: '/territoires', label: 'Territoires' }],
+          children: {
+            title: 'Départements',
+            items: departments.map((d) => ({ href: `/territoires/departements/${d.code}`, label: `${d.name} (${d.code})`, count: d.offers })),
+          },
+          bounds: await territoryBounds(deps.db, { region: region.code }),
+          filterQuery: `region=${region.code}`,
+        },
+      );
+    },
+  );
+
+  app.get(
+    '/territoires/departements/:code',
+    { schema: { hide: true, params: Type.Object({ code: Type.String({ pattern: '^([0-9]{2,3}|2A|2B)$' }) }) } },
+    async (request, reply) => {
+      const department = await findDepartmentByCode(deps.db, request.params.code);
+      if (!department) throw new NotFoundError('Département introuvable.');
+      const communes = await activeCommunesOfDepartment(deps.db, department.code);
+      return territoryPage(
+        reply,
+        { department: department.code },
+        {
+          title: `${department.name} (${department.code})`,
+          heading: `${department.name} (${department.code})`,
+          level: 'département',
+          breadcrumb: [
+            { href: '/territoires', label: 'Territoires' },
+            { href: `/territoires/${department.regionSlug}`, label: department.regionName },
+          ],
+          children: {
+            title: 'Communes ayant des offres',
+            items: communes.map((c) => ({ href: `/territoires/communes/${c.code}`, label: c.name, count: c.offers })),
+          },
+          bounds: await territoryBounds(deps.db, { department: department.code }),
+          filterQuery: `department=${department.code}`,
+        },
+      );
+    },
+  );
+
+  app.get(
+    '/territoires/communes/:insee',
+    { schema: { hide: true, params: Type.Object({ insee: Type.String({ pattern: '^[0-9][0-9AB][0-9]{3}$' }) }) } },
+    async (request, reply) => {
+      const commune = await findCommuneByCode(deps.db, request.params.insee);
+      if (!commune) throw new NotFoundError('Commune introuvable.');
+      const lat = Number(commune.lat);
+      const lng = Number(commune.lng);
+      return territoryPage(
+        reply,
+        { commune: commune.code },
+        {
+          title: commune.name,
+          heading: `${commune.name}${commune.postcodes[0] ? ` (${commune.postcodes[0]})` : ''}`,
+          level: 'commune',
+          breadcrumb: [
+            { href: '/territoires', label: 'Territoires' },
+            { href: `/territoires/${commune.regionSlug}`, label: commune.regionName },
+            { href: `/territoires/departements/${commune.departmentCode}`, label: commune.departmentName },
+          ],
+          children: null,
+          bounds: { west: lng - 0.08, south: lat - 0.05, east: lng + 0.08, north: lat + 0.05 },
+          filterQuery: `commune=${commune.code}`,
+        },
+      );
+    },
+  );
+}

@@ -1,0 +1,172 @@
+import { offerPath, organisationPath } from '../../search/map-grid.js';
+import type { Facets, OfferHit, OfferSearch, OfferSearchResult } from '../../search/types.js';
+import * as taxonomy from '../lib/taxonomy.js';
+import { normalize } from '../lib/text.js';
+import type { PageState } from './catalogue.pages.js';
+
+export function queryString(params: Record<string, string | string[] | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) search.append(key, v);
+  }
+  return search.toString();
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function matches(word: string, term: string): boolean {
+  const w = normalize(word);
+  if (w.length < 2 || term.length < 2) return false;
+  if (w.startsWith(term)) return true;
+  // Stemmed matches: "velos" for "velo", "lectures" for "lecture".
+  const stem = Math.max(4, term.length - 2);
+  return w.length >= stem && term.length >= stem && w.slice(0, stem) === term.slice(0, stem);
+}
+
+/** Escaped text with the matching words in <mark> (trusted HTML for <%~ %>). */
+export function highlight(text: string, terms: string[]): string {
+  if (terms.length === 0) return escapeHtml(text);
+  return text
+    .split(/([\p{L}\p{N}]+)/u)
+    .map((part, index) => (index % 2 === 1 && terms.some((t) => matches(part, t)) ? `<mark>${escapeHtml(part)}</mark>` : escapeHtml(part)))
+    .join('');
+}
+
+const labelOf = taxonomy.labelOf;
+
+/** What a result card shows, including why it matched. */
+export function cardView(hit: OfferHit, result: OfferSearchResult, search: OfferSearch) {
+  const offer = hit.document;
+  const reasons: string[] = [];
+  const subthemeLabels = offer.subthemes.map((s) => labelOf(taxonomy.subthemes, s));
+  for (const label of subthemeLabels) {
+    if (result.terms.some((t) => label.split(/[^\p{L}\p{N}]+/u).some((w) => matches(w, t)))) reasons.push(`sous-thème « ${label} »`);
+  }
+  for (const [typed, fixed] of Object.entries(result.corrections)) reasons.push(`« ${typed} » compris comme « ${fixed.join(' » ou « ')} »`);
+  const comesToYou =
+    search.near && offer.venue === 'dans-l-accueil' && offer.travelKm !== null && hit.distanceKm !== null && hit.distanceKm > search.near.radiusKm;
+  if (comesToYou) reasons.push(`se déplace jusqu’à ${offer.travelKm} km de sa base`);
+  return {
+    id: offer.id,
+    href: offerPath(offer),
+    titleHtml: highlight(offer.title, result.terms),
+    summaryHtml: highlight(offer.summary, result.terms),
+    organisation: offer.orgName,
+    organisationHref: organisationPath(offer),
+    orgType: labelOf(taxonomy.orgTypes, offer.orgType),
+    commune: offer.communeName,
+    distance: hit.distanceKm === null ? null : hit.distanceKm < 10 ? hit.distanceKm.toFixed(1).replace('.', ',') : String(Math.round(hit.distanceKm)),
+    ages: offer.ageMin === offer.ageMax ? `${offer.ageMin} ans` : `${offer.ageMin}–${offer.ageMax} ans`,
+    themes: offer.themes.map((t) => labelOf(taxonomy.themes, t)),
+    venue: labelOf(taxonomy.venues, offer.venue),
+    price: labelOf(taxonomy.prices, offer.price),
+    reasons,
+    lat: offer.lat,
+    lng: offer.lng,
+    travelKm: offer.venue === 'dans-l-accueil' ? offer.travelKm : null,
+  };
+}
+
+const facetOrder: { name: keyof Facets; param: string; label: string; options: taxonomy.Option[] }[] = [
+  { name: 'theme', param: 'theme', label: 'Thèmes', options: taxonomy.themes },
+  { name: 'age_band', param: 'age_band', label: 'Tranches d’âge', options: taxonomy.ageBands },
+  { name: 'format', param: 'format', label: 'Formats', options: taxonomy.formats },
+  { name: 'venue', param: 'venue', label: 'Lieu de l’activité', options: taxonomy.venues },
+  { name: 'price', param: 'price', label: 'Tarif', options: taxonomy.prices },
+  { name: 'accessibility', param: 'accessibility', label: 'Handicaps accueillis', options: taxonomy.accessibility },
+  { name: 'org_type', param: 'org_type', label: 'Types de structure', options: taxonomy.orgTypes },
+];
+
+/** Facet checkboxes: every value with its count (checked ones kept even at 0). */
+export function facetGroups(facets: Facets, params: Record<string, string | string[]>) {
+  return facetOrder.map((group) => {
+    const selected = ([] as string[]).concat(params[group.param] ?? []);
+    const options = group.options
+      .map((o) => ({ value: o.value, label: o.label, count: facets[group.name][o.value] ?? 0, checked: selected.includes(o.value) }))
+      .filter((o) => o.count > 0 || o.checked || group.name === 'theme' || group.name === 'age_band');
+    return { ...group, options, collapsed: group.name === 'org_type' || group.name === 'accessibility' };
+  });
+}
+
+const paramLabels: Record<string, taxonomy.Option[]> = {
+  theme: taxonomy.themes,
+  subtheme: taxonomy.subthemes,
+  age_band: taxonomy.ageBands,
+  format: taxonomy.formats,
+  venue: taxonomy.venues,
+  price: taxonomy.prices,
+  accessibility: taxonomy.accessibility,
+  org_type: taxonomy.orgTypes,
+  nature: taxonomy.natures,
+  slot: taxonomy.slots,
+};
+
+/** The active filters as links that remove them. */
+export function filterChips(state: PageState, basePath: string) {
+  const chips: { label: string; href: string }[] = [];
+  const without = (key: string, value?: string) => {
+    const next: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(state.params)) {
+      if (k === 'page') continue;
+      if (k === key && value === undefined) continue;
+      if (k === key && Array.isArray(v)) next[k] = v.filter((x) => x !== value);
+      else if (k === key && v === value) continue;
+      else next[k] = v;
+    }
+    if (key === 'lieu' || key === 'accueil') {
+      delete next.near;
+      delete next.radius_km;
+    }
+    const qs = queryString(next);
+    return qs ? `${basePath}?${qs}` : basePath;
+  };
+  for (const [key, value] of Object.entries(state.params)) {
+    if (paramLabels[key]) for (const v of [value].flat()) chips.push({ label: labelOf(paramLabels[key]!, v), href: without(key, v) });
+  }
+  if (state.params.q) chips.push({ label: `« ${state.params.q} »`, href: without('q') });
+  if (state.params.age) chips.push({ label: `${state.params.age} ans`, href: without('age') });
+  if (state.params.bbox) chips.push({ label: 'Zone de la carte', href: without('bbox') });
+  if (state.placeLabel && state.search.near) {
+    chips.push({ label: `Autour de ${state.placeLabel} (${state.search.near.radiusKm} km)`, href: without(state.params.accueil ? 'accueil' : 'lieu') });
+  }
+  return chips;
+}
+
+/** The API parameters equivalent to an engine query (for the map and the JSON link). */
+export function apiParams(search: Partial<OfferSearch>, options: { paging?: boolean } = {}): Record<string, string | string[]> {
+  const p: Record<string, string | string[]> = {};
+  const lists: [keyof OfferSearch, string][] = [
+    ['theme', 'theme'],
+    ['subtheme', 'subtheme'],
+    ['ageBand', 'age_band'],
+    ['format', 'format'],
+    ['venue', 'venue'],
+    ['price', 'price'],
+    ['accessibility', 'accessibility'],
+    ['orgType', 'org_type'],
+    ['nature', 'nature'],
+    ['slot', 'slot'],
+    ['department', 'department'],
+    ['region', 'region'],
+  ];
+  if (search.q) p.q = search.q;
+  for (const [key, param] of lists) {
+    const value = search[key] as string[] | undefined;
+    if (value?.length) p[param] = value;
+  }
+  if (search.age !== undefined) p.age = String(search.age);
+  if (search.commune?.length) p.commune = search.commune.map((c) => c.code);
+  if (search.near) {
+    p.near = `${search.near.lat},${search.near.lng}`;
+    p.radius_km = String(search.near.radiusKm);
+  }
+  if (search.bbox) p.bbox = [search.bbox.west, search.bbox.south, search.bbox.east, search.bbox.north].join(',');
+  if (options.paging) {
+    if (search.sort && search.sort !== 'relevance') p.sort = search.sort;
+    if (search.page && search.page > 1) p.page = String(search.page);
+  }
+  return p;
+}

@@ -1,0 +1,255 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../db/client.js';
+import type { NeedFacets, NeedFilters, NeedHit, NeedSearch, NeedSearchResult } from '../../search/need-index.js';
+import { needPath } from '../../search/need-index.js';
+import type { CurrentUser } from '../accounts/sessions.repository.js';
+import { ParameterError, parseFilters } from '../catalogue/catalogue.query.js';
+import { offerFilterProperties } from '../catalogue/catalogue.schemas.js';
+import { apiParams, queryString } from '../catalogue/catalogue.view.js';
+import type { Deps } from '../deps.js';
+import * as taxonomy from '../lib/taxonomy.js';
+import { resolveCommune } from '../territories/territories.repository.js';
+import type { AlertItem } from './alerts.js';
+import { periodLabel } from './matching.view.js';
+import { formParams } from './saved-searches.js';
+
+/** The query of the needs search page (/besoins): the offers' parameters that make sense for needs. */
+export const NeedsQuery = Type.Object(
+  {
+    q: offerFilterProperties.q,
+    theme: offerFilterProperties.theme,
+    subtheme: offerFilterProperties.subtheme,
+    age: offerFilterProperties.age,
+    age_band: offerFilterProperties.age_band,
+    venue: offerFilterProperties.venue,
+    accessibility: offerFilterProperties.accessibility,
+    slot: offerFilterProperties.slot,
+    near: offerFilterProperties.near,
+    radius_km: offerFilterProperties.radius_km,
+    bbox: offerFilterProperties.bbox,
+    commune: offerFilterProperties.commune,
+    department: offerFilterProperties.department,
+    region: offerFilterProperties.region,
+    sort: Type.Optional(Type.Union([Type.Literal('relevance'), Type.Literal('distance'), Type.Literal('recent')])),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type NeedsQueryType = Static<typeof NeedsQuery>;
+
+export const NEEDS_PER_PAGE = 20;
+
+/** Schema-valid parameters → need filters (places checked like the offers search does). */
+export async function parseNeedFilters(deps: Deps, raw: NeedsQueryType): Promise<NeedFilters> {
+  const filters = await parseFilters(deps, raw);
+  const kept: NeedFilters = {
+    q: filters.q,
+    theme: filters.theme,
+    subtheme: filters.subtheme,
+    age: filters.age,
+    ageBand: filters.ageBand,
+    venue: filters.venue,
+    accessibility: filters.accessibility,
+    slot: filters.slot,
+    near: filters.near,
+    bbox: filters.bbox,
+    commune: filters.commune,
+    department: filters.department,
+    region: filters.region,
+  };
+  return Object.fromEntries(Object.entries(kept).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))) as NeedFilters;
+}
+
+export async function parseNeedSearch(deps: Deps, raw: NeedsQueryType, perPage = NEEDS_PER_PAGE): Promise<NeedSearch> {
+  return { ...(await parseNeedFilters(deps, raw)), sort: raw.sort ?? 'relevance', page: raw.page ?? 1, perPage };
+}
+
+/** Open needs matching a saved search (read like the needs page reads its form), posted after `since`, newest first. */
+export async function findNewNeeds(deps: Deps, user: CurrentUser, query: string, since: Date): Promise<AlertItem[]> {
+  const state = await readNeedSearchForm(deps, user, formParams(query));
+  if (state.error) return [];
+  const found: AlertItem[] = [];
+  for (let page = 1; page <= 4; page++) {
+    const result = await deps.search.needs.search({ ...state.search, sort: 'recent', page, perPage: 50 });
+    for (const hit of result.items) {
+      const doc = hit.document;
+      if (new Date(doc.createdAt) <= since) return found;
+      found.push({ id: doc.id, title: doc.title, path: needPath(doc), detail: [doc.acmName, doc.communeName].filter(Boolean).join(' · ') });
+    }
+    if (result.items.length < 50) break;
+  }
+  return found;
+}
+
+const listKeys = ['theme', 'subtheme', 'age_band', 'venue', 'accessibility', 'slot', 'commune', 'department', 'region'];
+export const RADII = [5, 10, 20, 30, 50, 100];
+
+export interface NeedPageState {
+  /** Parameters as the URL carries them (API names plus lieu / structure). */
+  params: Record<string, string | string[]>;
+  search: NeedSearch;
+  placeLabel: string | null;
+  error: string | null;
+}
+
+/** The partner structures of a user that have a place (the "autour de ma structure" choice). */
+export async function partnerPlaces(deps: Deps, user: CurrentUser) {
+  const ids = user.memberships.filter((m) => m.kind === 'partner').map((m) => m.organisationId);
+  if (ids.length === 0) return [];
+  return rows<{ id: number; name: string; lat: number; lng: number }>(
+    deps.db,
+    sql`select id, name, lat, lng from organisations where id = any(${sql.param(ids)}::int[]) and lat is not null and lng is not null order by name`,
+  );
+}
+
+/** Reads the needs search form like the offers page reads its own: a typed place ("lieu") or one of the user's structures ("structure"). */
+export async function readNeedSearchForm(deps: Deps, user: CurrentUser, raw: Record<string, string | string[]>): Promise<NeedPageState> {
+  const params: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const values = (Array.isArray(value) ? value : [value]).map((v) => v.trim()).filter((v) => v !== '');
+    if (values.length) params[key] = listKeys.includes(key) ? values : values[0]!;
+  }
+  let placeLabel: string | null = null;
+  let error: string | null = null;
+  const api: Record<string, unknown> = {};
+  for (const key of Object.keys(NeedsQuery.properties)) if (params[key] !== undefined) api[key] = params[key];
+  if (params.structure) {
+    const place = (await partnerPlaces(deps, user)).find((p) => String(p.id) === params.structure);
+    if (place) {
+      api.near = `${place.lat},${place.lng}`;
+      placeLabel = place.name;
+    }
+  } else if (params.lieu && !params.near) {
+    const found = await resolveCommune(deps.db, String(params.lieu));
+    if ('commune' in found) {
+      api.near = `${found.commune.lat},${found.commune.lng}`;
+      placeLabel = found.commune.name;
+    } else {
+      error =
+        found.error === 'unknown'
+          ? 'Lieu introuvable : vérifiez l’orthographe ou saisissez le code postal.'
+          : 'Plusieurs communes correspondent : précisez le code postal.';
+    }
+  } else if (params.lieu) {
+    placeLabel = String(params.lieu);
+  }
+  if (api.near && api.radius_km === undefined) api.radius_km = 20;
+  if (!api.near) delete api.radius_km;
+  const converted = Value.Convert(NeedsQuery, api);
+  const first = Value.Errors(NeedsQuery, converted).First();
+  let search: NeedSearch = { sort: 'relevance', page: 1, perPage: NEEDS_PER_PAGE };
+  if (first) {
+    error = `Le critère « ${first.path.split('/').filter(Boolean)[0] ?? 'recherche'} » n’est pas valide : il a été ignoré.`;
+  } else {
+    try {
+      search = await parseNeedSearch(deps, converted as NeedsQueryType);
+    } catch (failure) {
+      if (!(failure instanceof ParameterError)) throw failure;
+      error = failure.message;
+    }
+  }
+  return { params, search, placeLabel, error };
+}
+
+const facetOrder: { name: keyof NeedFacets; param: string; label: string; options: taxonomy.Option[] }[] = [
+  { name: 'theme', param: 'theme', label: 'Thèmes', options: taxonomy.themes },
+  { name: 'age_band', param: 'age_band', label: 'Tranches d’âge', options: taxonomy.ageBands },
+  { name: 'slot', param: 'slot', label: 'Créneaux', options: taxonomy.slots },
+  { name: 'venue', param: 'venue', label: 'Lieu accepté', options: taxonomy.venues },
+  { name: 'accessibility', param: 'accessibility', label: 'Handicaps à accueillir', options: taxonomy.accessibility },
+];
+
+/** Facet groups in the shape of the catalogue's facets partial. */
+export function needFacetGroups(facets: NeedFacets, params: Record<string, string | string[]>) {
+  return facetOrder.map((group) => {
+    const selected = ([] as string[]).concat(params[group.param] ?? []);
+    const options = group.options.map((o) => ({
+      value: o.value,
+      label: o.label,
+      count: facets[group.name][o.value] ?? 0,
+      checked: selected.includes(o.value),
+    }));
+    return {
+      ...group,
+      options: options.filter((o) => o.count > 0 || o.checked || group.name === 'theme' || group.name === 'age_band'),
+      collapsed: group.name === 'accessibility',
+    };
+  });
+}
+
+const labelOf = taxonomy.labelOf;
+
+export function needCardView(hit: NeedHit) {
+  const doc = hit.document;
+  return {
+    id: doc.id,
+    href: needPath(doc),
+    title: doc.title,
+    acmName: doc.acmName,
+    commune: doc.communeName,
+    distance: hit.distanceKm === null ? null : hit.distanceKm < 10 ? hit.distanceKm.toFixed(1).replace('.', ',') : String(Math.round(hit.distanceKm)),
+    ages: doc.ageMin === doc.ageMax ? `${doc.ageMin} ans` : `${doc.ageMin}–${doc.ageMax} ans`,
+    activities: doc.subthemes.length ? doc.subthemes.map((s) => labelOf(taxonomy.subthemes, s)) : doc.themes.map((t) => labelOf(taxonomy.themes, t)),
+    slots: doc.slots.map((s) => labelOf(taxonomy.slots, s)),
+    groupSize: doc.groupSize,
+    period: periodLabel(doc.startDate, doc.endDate),
+    lat: doc.lat,
+    lng: doc.lng,
+  };
+}
+
+const chipLabels: Record<string, taxonomy.Option[]> = {
+  theme: taxonomy.themes,
+  subtheme: taxonomy.subthemes,
+  age_band: taxonomy.ageBands,
+  venue: taxonomy.venues,
+  accessibility: taxonomy.accessibility,
+  slot: taxonomy.slots,
+};
+
+/** The active filters as links that remove them. */
+export function needFilterChips(state: NeedPageState) {
+  const without = (key: string, value?: string) => {
+    const next: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(state.params)) {
+      if (k === 'page' || (k === key && value === undefined)) continue;
+      if (k === key && Array.isArray(v)) next[k] = v.filter((x) => x !== value);
+      else if (!(k === key && v === value)) next[k] = v;
+    }
+    if (key === 'lieu' || key === 'structure') {
+      delete next.near;
+      delete next.radius_km;
+    }
+    const qs = queryString(next);
+    return qs ? `/besoins?${qs}` : '/besoins';
+  };
+  const chips: { label: string; href: string }[] = [];
+  for (const [key, value] of Object.entries(state.params)) {
+    if (chipLabels[key]) for (const v of [value].flat()) chips.push({ label: labelOf(chipLabels[key]!, v), href: without(key, v) });
+  }
+  if (state.params.q) chips.push({ label: `« ${state.params.q} »`, href: without('q') });
+  if (state.params.age) chips.push({ label: `${state.params.age} ans`, href: without('age') });
+  if (state.params.bbox) chips.push({ label: 'Zone de la carte', href: without('bbox') });
+  if (state.placeLabel && state.search.near) {
+    chips.push({ label: `Autour de ${state.placeLabel} (${state.search.near.radiusKm} km)`, href: without(state.params.structure ? 'structure' : 'lieu') });
+  }
+  return chips;
+}
+
+/** Everything the needs search page and its htmx fragment show. */
+export function needResultsData(state: NeedPageState, result: NeedSearchResult) {
+  const pages = Math.max(1, Math.ceil(result.total / result.perPage));
+  const { page: _page, ...withoutPage } = state.params;
+  return {
+    state,
+    result,
+    cards: result.items.map(needCardView),
+    facetGroups: needFacetGroups(result.facets, state.params),
+    chips: needFilterChips(state),
+    pages,
+    pageHref: (page: number) => `/besoins?${queryString({ ...withoutPage, ...(page > 1 ? { page: String(page) } : {}) })}`,
+    mapQuery: queryString(apiParams(state.search)),
+  };
+}

@@ -1,0 +1,55 @@
+import { desc, eq } from 'drizzle-orm';
+import { offers, organisations, requests } from '../../db/schema/index.js';
+import type { Deps } from '../deps.js';
+import { publishedOffersOf } from './matching.repository.js';
+import type { NeedWithAcm } from './needs.repository.js';
+import { scoreMatch } from './score.js';
+import { factsOfOffer, wishOfNeed } from './suggestions.js';
+
+export const requestStatusLabels: Record<string, string> = {
+  sent: 'Envoyée',
+  in_discussion: 'En discussion',
+  accepted: 'Acceptée',
+  declined: 'Déclinée',
+  withdrawn: 'Retirée',
+  expired: 'Expirée',
+};
+
+/** The request threads opened from a need (answers of partners). */
+export async function needAnswers(deps: Deps, needId: number) {
+  const found = await deps.db
+    .select({
+      id: requests.id,
+      status: requests.status,
+      partnerId: requests.partnerId,
+      partnerName: organisations.name,
+      offerTitle: offers.title,
+      createdAt: requests.createdAt,
+    })
+    .from(requests)
+    .innerJoin(organisations, eq(organisations.id, requests.partnerId))
+    .leftJoin(offers, eq(offers.id, requests.offerId))
+    .where(eq(requests.needId, needId))
+    .orderBy(desc(requests.createdAt));
+  return found.map((r) => ({ ...r, statusLabel: requestStatusLabels[r.status] ?? r.status }));
+}
+
+/** The answering partner's published offers as select options, best match for the need first. */
+export async function partnerAnswerOptions(deps: Deps, found: NeedWithAcm, partnerIds: number[]) {
+  const candidates = await publishedOffersOf(deps.db, partnerIds);
+  const wish = wishOfNeed(found.need);
+  const several = partnerIds.length > 1;
+  return candidates
+    .map((offer) => ({ offer, match: scoreMatch(wish, factsOfOffer(offer, new Map())) }))
+    .sort((a, b) => Number(a.match.excluded) - Number(b.match.excluded) || b.match.score - a.match.score)
+    .map(({ offer, match }) => {
+      const prefix = several ? `${offer.partnerName} — ` : '';
+      const fit = match.excluded
+        ? ` (ne convient pas : ${match.criteria
+            .filter((c) => c.excludes)
+            .map((c) => c.label.toLowerCase())
+            .join(', ')})`
+        : ` (${match.score} %)`;
+      return { value: offer.id, label: `${prefix}${offer.title}${fit}` };
+    });
+}

@@ -1,0 +1,96 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { type Db, rows } from '../../db/client.js';
+import { communes, needs, organisations } from '../../db/schema/index.js';
+
+export type Need = typeof needs.$inferSelect;
+export type NewNeed = typeof needs.$inferInsert;
+export type NeedStatus = Need['status'];
+
+/** What a need's pages show of its ACM: never its contact details (partners read needs). */
+export const acmColumns = {
+  id: organisations.id,
+  name: organisations.name,
+  slug: organisations.slug,
+  status: organisations.status,
+  ageMin: organisations.ageMin,
+  ageMax: organisations.ageMax,
+  capacity: organisations.capacity,
+  inclusion: organisations.inclusion,
+  codeInsee: organisations.codeInsee,
+  lat: organisations.lat,
+  lng: organisations.lng,
+  communeName: communes.name,
+  departmentCode: communes.departmentCode,
+};
+
+export interface NeedWithAcm {
+  need: Need;
+  acm: {
+    id: number;
+    name: string;
+    slug: string;
+    status: 'unverified' | 'verified' | 'suspended';
+    ageMin: number | null;
+    ageMax: number | null;
+    capacity: number | null;
+    inclusion: boolean | null;
+    codeInsee: string | null;
+    lat: number | null;
+    lng: number | null;
+    communeName: string | null;
+    departmentCode: string | null;
+  };
+}
+
+export async function insertNeed(db: Db, values: NewNeed): Promise<Need> {
+  const [row] = await db.insert(needs).values(values).returning();
+  return row!;
+}
+
+export async function updateNeed(db: Db, id: number, values: Partial<NewNeed>): Promise<Need> {
+  const [row] = await db.update(needs).set(values).where(eq(needs.id, id)).returning();
+  return row!;
+}
+
+export async function findNeed(db: Db, id: number): Promise<NeedWithAcm | null> {
+  const [row] = await db
+    .select({ need: needs, acm: acmColumns })
+    .from(needs)
+    .innerJoin(organisations, eq(organisations.id, needs.acmId))
+    .leftJoin(communes, eq(communes.codeInsee, organisations.codeInsee))
+    .where(eq(needs.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function findNeedsByIds(db: Db, ids: number[]): Promise<NeedWithAcm[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select({ need: needs, acm: acmColumns })
+    .from(needs)
+    .innerJoin(organisations, eq(organisations.id, needs.acmId))
+    .leftJoin(communes, eq(communes.codeInsee, organisations.codeInsee))
+    .where(inArray(needs.id, ids));
+}
+
+/** The needs of some ACMs, open ones first, newest first. */
+export async function listNeedsOfAcms(db: Db, acmIds: number[], options: { status?: NeedStatus } = {}): Promise<NeedWithAcm[]> {
+  if (acmIds.length === 0) return [];
+  return db
+    .select({ need: needs, acm: acmColumns })
+    .from(needs)
+    .innerJoin(organisations, eq(organisations.id, needs.acmId))
+    .leftJoin(communes, eq(communes.codeInsee, organisations.codeInsee))
+    .where(and(inArray(needs.acmId, acmIds), options.status ? eq(needs.status, options.status) : undefined))
+    .orderBy(sql`${needs.status} = 'open' desc`, desc(needs.createdAt), desc(needs.id));
+}
+
+/** How many answers (requests opened from the need) each need received. */
+export async function answerCounts(db: Db, needIds: number[]): Promise<Map<number, number>> {
+  if (needIds.length === 0) return new Map();
+  const result = await rows<{ needId: number; count: number }>(
+    db,
+    sql`select need_id as "needId", count(*)::int as count from requests where need_id = any(${sql.param(needIds)}::int[]) group by need_id`,
+  );
+  return new Map(result.map((r) => [r.needId, Number(r.count)]));
+}

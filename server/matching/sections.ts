@@ -1,0 +1,68 @@
+import { isMember } from '../accounts/guards.js';
+import { offerPageSections } from '../offers/page-sections.js';
+import { dashboardSections } from '../organisations/dashboard.js';
+import { acmProfile, offerCandidateById, openNeedsOfAcms } from './matching.repository.js';
+import { acmSuggestionView, needSuggestionView, needView, offerSuggestionView } from './matching.view.js';
+import { acmMemberships, partnerMemberships } from './needs.usecases.js';
+import { suggestAcmsForOffer, suggestNeedsForPartner, suggestOffers, today, wishOfAcm, wishOfNeed } from './suggestions.js';
+
+const NEEDS_ON_DASHBOARD = 3;
+const PER_NEED = 3;
+
+/** Blocks the matching domain adds to the dashboard and to the offer page. */
+export function registerMatchingSections(): void {
+  dashboardSections.register({
+    id: 'matching-acm-suggestions',
+    order: 30,
+    async load(deps, user) {
+      const acms = acmMemberships(user);
+      if (acms.length === 0) return null;
+      const blocks = [];
+      for (const membership of acms) {
+        const acm = await acmProfile(deps.db, membership.organisationId);
+        if (!acm) continue;
+        const needs = await openNeedsOfAcms(deps.db, [acm.id], today(deps));
+        const needBlocks = [];
+        for (const need of needs.slice(0, NEEDS_ON_DASHBOARD)) {
+          const ranked = await suggestOffers(deps, wishOfNeed(need), { limit: PER_NEED });
+          needBlocks.push({ need: needView(need), suggestions: ranked.map((r) => offerSuggestionView(r.item, r.match)) });
+        }
+        const profile = await suggestOffers(deps, wishOfAcm(acm), { limit: PER_NEED });
+        blocks.push({
+          acm: { id: acm.id, name: acm.name },
+          needs: needBlocks,
+          moreNeeds: Math.max(0, needs.length - NEEDS_ON_DASHBOARD),
+          profile: profile.map((r) => offerSuggestionView(r.item, r.match)),
+        });
+      }
+      return { template: 'matching/dashboard-acm', data: { matchingBlocks: blocks } };
+    },
+  });
+
+  dashboardSections.register({
+    id: 'matching-partner-needs',
+    order: 31,
+    async load(deps, user) {
+      const partners = partnerMemberships(user);
+      if (partners.length === 0) return null;
+      const blocks = [];
+      for (const partner of partners) {
+        const found = await suggestNeedsForPartner(deps, partner.organisationId, { limit: 5 });
+        blocks.push({ partner: { id: partner.organisationId, name: partner.name }, items: found.map((s) => needSuggestionView(s.need, s.offer, s.match)) });
+      }
+      return { template: 'matching/dashboard-partner', data: { nearbyBlocks: blocks, severalPartners: partners.length > 1 } };
+    },
+  });
+
+  offerPageSections.register({
+    id: 'matching-interested-acms',
+    order: 50,
+    async load(deps, offer, user) {
+      if (!isMember(user, offer.organisationId) || offer.status !== 'published') return null;
+      const candidate = await offerCandidateById(deps.db, offer.id);
+      if (!candidate) return null;
+      const found = await suggestAcmsForOffer(deps, candidate, { limit: 8 });
+      return { template: 'matching/offer-acms', data: { interestedAcms: found.map((s) => acmSuggestionView(s.acm, s.needs, s.match)) } };
+    },
+  });
+}

@@ -1,0 +1,94 @@
+import type { Db } from '../../../db/client.js';
+import { communes } from '../../../db/schema/index.js';
+import { normalize } from '../../lib/text.js';
+
+export interface GazetteerCommune {
+  codeInsee: string;
+  name: string;
+  searchName: string;
+  postcodes: string[];
+  lat: number;
+  lng: number;
+  population: number;
+}
+
+const CELL = 0.2;
+const cellKey = (lat: number, lng: number) => `${Math.floor(lat / CELL)}:${Math.floor(lng / CELL)}`;
+
+/**
+ * The communes table in memory for a bulk import: lookups by INSEE code, by postcode, and the
+ * nearest commune of a point (a grid of 0.2° cells), without one query per row.
+ */
+export class Gazetteer {
+  private readonly byCode = new Map<string, GazetteerCommune>();
+  private readonly byPostcode = new Map<string, GazetteerCommune[]>();
+  private readonly grid = new Map<string, GazetteerCommune[]>();
+
+  static async load(db: Db): Promise<Gazetteer> {
+    const rows = await db
+      .select({
+        codeInsee: communes.codeInsee,
+        name: communes.name,
+        searchName: communes.searchName,
+        postcodes: communes.postcodes,
+        lat: communes.lat,
+        lng: communes.lng,
+        population: communes.population,
+      })
+      .from(communes);
+    return new Gazetteer(rows);
+  }
+
+  constructor(rows: GazetteerCommune[]) {
+    for (const commune of rows) {
+      this.byCode.set(commune.codeInsee, commune);
+      for (const postcode of commune.postcodes) {
+        const list = this.byPostcode.get(postcode) ?? [];
+        list.push(commune);
+        this.byPostcode.set(postcode, list);
+      }
+      const key = cellKey(commune.lat, commune.lng);
+      const cell = this.grid.get(key) ?? [];
+      cell.push(commune);
+      this.grid.set(key, cell);
+    }
+  }
+
+  byInsee(code: string): GazetteerCommune | null {
+    return this.byCode.get(code.toUpperCase()) ?? null;
+  }
+
+  /** The commune of a postcode; when several share it, the one named in the address, else the most populated. */
+  byPostcodeAndAddress(postcode: string, address: string): GazetteerCommune | null {
+    const candidates = this.byPostcode.get(postcode);
+    if (!candidates || candidates.length === 0) return null;
+    if (candidates.length === 1) return candidates[0]!;
+    const text = ` ${normalize(address)} `;
+    const named = candidates.filter((c) => text.includes(` ${c.searchName} `)).sort((a, b) => b.searchName.length - a.searchName.length);
+    if (named[0]) return named[0];
+    return [...candidates].sort((a, b) => b.population - a.population)[0]!;
+  }
+
+  nearest(lat: number, lng: number): GazetteerCommune | null {
+    const row = Math.floor(lat / CELL);
+    const column = Math.floor(lng / CELL);
+    let best: GazetteerCommune | null = null;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (let radius = 1; radius <= 3 && !best; radius++) {
+      for (let r = row - radius; r <= row + radius; r++) {
+        for (let c = column - radius; c <= column + radius; c++) {
+          for (const commune of this.grid.get(`${r}:${c}`) ?? []) {
+            const dLat = commune.lat - lat;
+            const dLng = (commune.lng - lng) * Math.cos((lat * Math.PI) / 180);
+            const distance = dLat * dLat + dLng * dLng;
+            if (distance < bestDistance) {
+              bestDistance = distance;
+              best = commune;
+            }
+          }
+        }
+      }
+    }
+    return best;
+  }
+}

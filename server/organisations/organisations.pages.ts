@@ -1,0 +1,122 @@
+import type { CurrentUser } from '../accounts/sessions.repository.js';
+import type { Deps } from '../deps.js';
+import { NotFoundError } from '../lib/errors.js';
+import { labelOf, orgTypes, themes } from '../lib/taxonomy.js';
+import { idFromParam } from '../lib/text.js';
+import { locationValues } from '../territories/location.js';
+import { findOrganisationWithPlace, listMembers, type Organisation, type OrganisationKind } from './organisations.repository.js';
+import { kindLabels, organisationPath, statusLabels } from './organisations.usecases.js';
+import { organisationPageSections } from './page-sections.js';
+
+export function isAdminOrMember(user: CurrentUser | null, organisationId: number): boolean {
+  return Boolean(user && (user.isAdmin || user.memberships.some((m) => m.organisationId === organisationId)));
+}
+
+/** Whether a coordinator's scopes cover a place. */
+export function inCoordinatorScope(
+  user: CurrentUser | null,
+  place: { codeInsee: string | null; departmentCode?: string | null; regionCode?: string | null },
+): boolean {
+  return Boolean(
+    user?.coordinatorScopes.some(
+      (s) =>
+        (s.scope === 'commune' && s.code === place.codeInsee) ||
+        (s.scope === 'department' && s.code === place.departmentCode) ||
+        (s.scope === 'region' && s.code === place.regionCode),
+    ),
+  );
+}
+
+type Loaded = NonNullable<Awaited<ReturnType<typeof findOrganisationWithPlace>>>;
+
+/**
+ * The organisation behind a public URL ("12-judo-club"), of the expected kind. A suspended one
+ * exists only for its members and the admins. Returns the canonical path when the slug differs.
+ */
+export async function loadPublicOrganisation(deps: Deps, user: CurrentUser | null, idSlug: string, kind: OrganisationKind) {
+  const id = idFromParam(idSlug);
+  const found = id ? await findOrganisationWithPlace(deps.db, id) : null;
+  if (!found || found.organisation.kind !== kind) throw new NotFoundError();
+  const { organisation } = found;
+  if (organisation.status === 'suspended' && !isAdminOrMember(user, organisation.id)) throw new NotFoundError();
+  const canonical = organisationPath(organisation);
+  const requested = `/${kind === 'acm' ? 'accueils' : 'structures'}/${idSlug}`;
+  return { found, redirect: requested === canonical ? null : canonical };
+}
+
+/** Everything the partner and ACM pages show. */
+export async function organisationPageData(deps: Deps, user: CurrentUser | null, found: Loaded) {
+  const { organisation, commune, department } = found;
+  const member = user?.memberships.find((m) => m.organisationId === organisation.id) ?? null;
+  const canEdit = Boolean(member || user?.isAdmin);
+  const place = { codeInsee: organisation.codeInsee, departmentCode: commune?.departmentCode, regionCode: commune?.regionCode };
+  const showContact =
+    organisation.kind === 'partner' || Boolean(user && (canEdit || user.memberships.some((m) => m.kind === 'partner') || inCoordinatorScope(user, place)));
+  const sections = await organisationPageSections.load(deps, organisation, user);
+  const members = canEdit ? await listMembers(deps.db, organisation.id) : [];
+  return {
+    title: organisation.name,
+    description: organisation.description ? organisation.description.slice(0, 160) : `${organisation.name} sur Passerelle, les partenariats du Plan mercredi.`,
+    canonical: `${deps.config.BASE_URL}${organisationPath(organisation)}`,
+    map: organisation.lat !== null,
+    scripts: ['/static/js/place-map.js'],
+    organisation,
+    commune,
+    department,
+    membership: member,
+    canEdit,
+    showContact,
+    members,
+    sections,
+    kindLabel: kindLabels[organisation.kind],
+    statusLabel: statusLabels[organisation.status],
+    typeLabel: labelOf(orgTypes, organisation.type),
+    themeLabels: organisation.themes.map((t) => labelOf(themes, t)),
+    jsonLd:
+      organisation.kind === 'partner' && organisation.status !== 'suspended'
+        ? {
+            '@context': 'https://schema.org',
+            '@type': 'Organization',
+            name: organisation.name,
+            url: `${deps.config.BASE_URL}${organisationPath(organisation)}`,
+            ...(organisation.description ? { description: organisation.description } : {}),
+            address: {
+              '@type': 'PostalAddress',
+              streetAddress: organisation.address || undefined,
+              postalCode: organisation.postcode || undefined,
+              addressLocality: commune?.name,
+              addressCountry: 'FR',
+            },
+          }
+        : null,
+  };
+}
+
+/** Form values from a stored organisation (edit form). */
+export function organisationFormValues(found: Loaded): Record<string, unknown> {
+  const o: Organisation = found.organisation;
+  const yesNo = (value: boolean | null) => (value === null ? '' : value ? 'oui' : 'non');
+  const text = (value: string | number | null) => (value === null ? '' : String(value));
+  return {
+    name: o.name,
+    type: o.type ?? '',
+    description: o.description,
+    siret: text(o.siret),
+    rna: text(o.rna),
+    website: text(o.website),
+    email: text(o.email),
+    phone: text(o.phone),
+    themes: o.themes,
+    federation: text(o.federation),
+    agrementNumber: text(o.agrementNumber),
+    organiser: text(o.organiser),
+    tamNumber: text(o.tamNumber),
+    capacity: text(o.capacity),
+    ageMin: text(o.ageMin),
+    ageMax: text(o.ageMax),
+    pedt: yesNo(o.pedt),
+    planMercrediLabel: yesNo(o.planMercrediLabel),
+    inclusion: yesNo(o.inclusion),
+    ...locationValues(o, found.commune),
+  };
+}

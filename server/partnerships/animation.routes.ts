@@ -1,0 +1,204 @@
+import { Type } from '@sinclair/typebox';
+import { currentUser, requireUser } from '../accounts/guards.js';
+import { NotFoundError } from '../lib/errors.js';
+import { formBody, formText } from '../lib/schemas.js';
+import { periodicities, slots } from '../lib/taxonomy.js';
+import type { App } from '../types.js';
+import { addDeadline, addSession, editSession, saveCalendarRules, saveMeeting, toggleDeadline } from './animation.usecases.js';
+import { slotTimes } from './calendar.js';
+import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
+import { findMeeting, findSession, listUserFeeds } from './partnerships.repository.js';
+import { computeCalendar } from './schedule.js';
+import type { Workspace } from './workspace.js';
+
+const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+const IdParam = Type.Object({ id: Id });
+const SessionParams = Type.Object({ id: Id, sessionId: Id });
+const MeetingParams = Type.Object({ id: Id, meetingId: Id });
+const DeadlineParams = Type.Object({ id: Id, deadlineId: Id });
+
+const TITLE = '4 · Animation';
+const monthlyWeeks = [
+  { value: '1', label: 'Le premier mercredi du mois' },
+  { value: '2', label: 'Le deuxième mercredi du mois' },
+  { value: '3', label: 'Le troisième mercredi du mois' },
+  { value: '4', label: 'Le quatrième mercredi du mois' },
+  { value: '-1', label: 'Le dernier mercredi du mois' },
+];
+
+export default async function animationRoutes(app: App) {
+  const { deps } = app;
+
+  function animationData(userId: number) {
+    return async (ws: Workspace) => {
+      const [calendar, feeds] = await Promise.all([computeCalendar(deps.db, ws.partnership), listUserFeeds(deps.db, userId)]);
+      return {
+        calendar,
+        feeds: feeds.filter((f) => f.feed.partnershipId === ws.partnership.id),
+        periodicities: periodicities.filter((p) => p.value !== 'ponctuel').concat(periodicities.filter((p) => p.value === 'ponctuel')),
+        slots,
+        slotTimes,
+        monthlyWeeks,
+      };
+    };
+  }
+
+  const form = (userId: number, name: string) => ({ template: 'animation', title: TITLE, form: name, load: animationData(userId) });
+
+  app.get('/partenariats/:id/animation', { preHandler: requireUser, schema: { params: IdParam } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    return renderWorkspacePage(deps, reply, access, 'animation', TITLE, animationData(access.user.id));
+  });
+
+  app.post(
+    '/partenariats/:id/calendrier',
+    {
+      preHandler: requireUser,
+      schema: {
+        params: IdParam,
+        body: formBody({
+          periodicity: formText(20),
+          periodStart: formText(20),
+          periodEnd: formText(20),
+          slot: formText(40),
+          startTime: formText(10),
+          endTime: formText(10),
+          monthlyWeek: formText(5),
+          cycleCount: formText(10),
+          place: formText(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      let created = 0;
+      return handleForm(deps, reply, access, {
+        ...form(access.user.id, 'calendar'),
+        run: async () => {
+          created = (await saveCalendarRules(deps, access, request.body)).dates.length;
+        },
+        success: () => `Les règles du calendrier sont enregistrées : ${created} séance(s) calculée(s).`,
+        redirect: `/partenariats/${access.partnership.id}/animation#seances`,
+        values: request.body,
+      });
+    },
+  );
+
+  app.post(
+    '/partenariats/:id/seances',
+    { preHandler: requireUser, schema: { params: IdParam, body: formBody({ date: formText(20), startTime: formText(10), endTime: formText(10), notes: formText() }) } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      return handleForm(deps, reply, access, {
+        ...form(access.user.id, 'add-session'),
+        run: () => addSession(deps, access, request.body),
+        success: 'La séance est ajoutée au calendrier.',
+        redirect: `/partenariats/${access.partnership.id}/animation#seances`,
+        values: request.body,
+      });
+    },
+  );
+
+  const sessionBody = formBody({
+    date: formText(20),
+    startTime: formText(10),
+    endTime: formText(10),
+    status: formText(20),
+    cancelReason: formText(),
+    childrenPresent: formText(10),
+    notes: formText(),
+  });
+
+  app.get('/partenariats/:id/seances/:sessionId', { preHandler: requireUser, schema: { params: SessionParams } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    const session = await findSession(deps.db, access.partnership.id, request.params.sessionId);
+    if (!session) throw new NotFoundError();
+    return renderWorkspacePage(deps, reply, access, 'session', `Séance du ${session.date.split('-').reverse().join('/')}`, () => ({ session }));
+  });
+
+  app.post('/partenariats/:id/seances/:sessionId', { preHandler: requireUser, schema: { params: SessionParams, body: sessionBody } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    const session = await findSession(deps.db, access.partnership.id, request.params.sessionId);
+    if (!session) throw new NotFoundError();
+    return handleForm(deps, reply, access, {
+      template: 'session',
+      title: `Séance du ${session.date.split('-').reverse().join('/')}`,
+      form: 'session',
+      load: () => ({ session }),
+      run: () => editSession(deps, access, session.id, request.body),
+      success: 'La séance est enregistrée.',
+      redirect: `/partenariats/${access.partnership.id}/animation#seance-${session.id}`,
+      values: request.body,
+    });
+  });
+
+  const meetingBody = formBody({
+    date: formText(20),
+    startTime: formText(10),
+    endTime: formText(10),
+    place: formText(),
+    agenda: formText(),
+    minutes: formText(),
+    participants: formText(),
+  });
+
+  app.post('/partenariats/:id/rendez-vous', { preHandler: requireUser, schema: { params: IdParam, body: meetingBody } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    return handleForm(deps, reply, access, {
+      ...form(access.user.id, 'meeting'),
+      run: () => saveMeeting(deps, access, null, request.body),
+      success: 'Le rendez-vous est enregistré.',
+      redirect: `/partenariats/${access.partnership.id}/animation#rendez-vous`,
+      values: request.body,
+    });
+  });
+
+  app.get('/partenariats/:id/rendez-vous/:meetingId', { preHandler: requireUser, schema: { params: MeetingParams } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    const meeting = await findMeeting(deps.db, access.partnership.id, request.params.meetingId);
+    if (!meeting) throw new NotFoundError();
+    return renderWorkspacePage(deps, reply, access, 'meeting', 'Rendez-vous', () => ({ meeting }));
+  });
+
+  app.post('/partenariats/:id/rendez-vous/:meetingId', { preHandler: requireUser, schema: { params: MeetingParams, body: meetingBody } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    const meeting = await findMeeting(deps.db, access.partnership.id, request.params.meetingId);
+    if (!meeting) throw new NotFoundError();
+    return handleForm(deps, reply, access, {
+      template: 'meeting',
+      title: 'Rendez-vous',
+      form: 'meeting',
+      load: () => ({ meeting }),
+      run: () => saveMeeting(deps, access, meeting.id, request.body),
+      success: 'Le rendez-vous est enregistré.',
+      redirect: `/partenariats/${access.partnership.id}/animation#rendez-vous`,
+      values: request.body,
+    });
+  });
+
+  app.post(
+    '/partenariats/:id/echeances',
+    { preHandler: requireUser, schema: { params: IdParam, body: formBody({ dueDate: formText(20), label: formText(), responsible: formText(20) }) } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      return handleForm(deps, reply, access, {
+        ...form(currentUser(request).id, 'deadline'),
+        run: () => addDeadline(deps, access, request.body),
+        success: 'L’échéance est ajoutée.',
+        redirect: `/partenariats/${access.partnership.id}/animation#echeances`,
+        values: request.body,
+      });
+    },
+  );
+
+  app.post(
+    '/partenariats/:id/echeances/:deadlineId/basculer',
+    { preHandler: requireUser, schema: { params: DeadlineParams, body: formBody({ side: formText(20) }) } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      await toggleDeadline(deps, access, request.params.deadlineId, request.body);
+      reply.flash('success', 'L’échéance est mise à jour.');
+      return reply.redirect(`/partenariats/${access.partnership.id}/animation#echeances`, 303);
+    },
+  );
+}

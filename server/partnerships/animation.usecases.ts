@@ -1,0 +1,275 @@
+import { sessionPeriodicities } from '../../db/schema/partnerships.js';
+import type { Deps } from '../deps.js';
+import { NotFoundError } from '../lib/errors.js';
+import { formatters } from '../lib/format.js';
+import { slots } from '../lib/taxonomy.js';
+import { FormReader } from '../lib/validation.js';
+import { type Access, actingSide, requireEditor } from './access.js';
+import { addDays, frenchTime, slotTimes, weekday } from './calendar.js';
+import { reconcileConvention } from './convention.usecases.js';
+import { recordEvent } from './events.js';
+import {
+  findDeadline,
+  findMeeting,
+  findPartnership,
+  findSession,
+  insertDeadlines,
+  insertMeeting,
+  insertSessions,
+  updateDeadline,
+  updateMeeting,
+  updatePartnership,
+  updateSession,
+} from './partnerships.repository.js';
+import { organisationNames } from './partnerships.usecases.js';
+import { regenerateSessions } from './schedule.js';
+
+const f = formatters;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function readTime(form: FormReader, name: string, options: { required?: boolean } = {}): string | null {
+  const value = form.raw(name);
+  if (!value) {
+    if (options.required) form.fail(name, 'Indiquez une heure.');
+    return null;
+  }
+  const normalised = value.replace(/\s*h\s*/i, ':').replace(/:$/, ':00');
+  const padded = /^\d:/.test(normalised) ? `0${normalised}` : normalised;
+  if (!TIME.test(padded)) {
+    form.fail(name, 'Heure invalide (format attendu : 09:30).');
+    return null;
+  }
+  return padded;
+}
+
+function checkTimes(form: FormReader, start: string | null, end: string | null, endName = 'endTime'): void {
+  if (start && end && end <= start) form.fail(endName, 'L’heure de fin doit suivre l’heure de début.');
+}
+
+/** Step 4: the rules of the calendar (period, slot and times, rhythm); the sessions are generated again. */
+export async function saveCalendarRules(deps: Deps, access: Access, body: Record<string, unknown>) {
+  requireEditor(access);
+  const form = new FormReader(body);
+  const periodicity = form.oneOf('periodicity', sessionPeriodicities, { required: true });
+  const periodStart = form.date('periodStart', { required: true });
+  const periodEnd = form.date('periodEnd', { required: periodicity !== 'cycle' && periodicity !== 'ponctuel' });
+  if (periodStart && periodEnd && periodEnd < periodStart) form.fail('periodEnd', 'La fin de la période doit suivre son début.');
+  if (periodStart && periodEnd && periodEnd > addDays(periodStart, 366)) form.fail('periodEnd', 'La période dure une année scolaire au plus.');
+  const slot = form.oneOf(
+    'slot',
+    slots.map((s) => s.value),
+  );
+  const defaults = slot ? slotTimes[slot] : undefined;
+  const startTime = readTime(form, 'startTime') ?? defaults?.start ?? null;
+  const endTime = readTime(form, 'endTime') ?? defaults?.end ?? null;
+  if (!startTime) form.fail('startTime', 'Choisissez un créneau ou indiquez l’heure de début.');
+  if (!endTime) form.fail('endTime', 'Choisissez un créneau ou indiquez l’heure de fin.');
+  checkTimes(form, startTime, endTime);
+  const monthlyWeek = periodicity === 'mensuel' ? (form.int('monthlyWeek', { required: true, min: -1, max: 4 }) ?? 1) : 1;
+  if (monthlyWeek === 0) form.fail('monthlyWeek', 'Choisissez le mercredi du mois.');
+  const cycleCount = periodicity === 'cycle' ? form.int('cycleCount', { required: true, min: 1, max: 60 }) : null;
+  const place = form.text('place', { max: 300 });
+  form.assertValid();
+  const p = access.partnership;
+  return deps.db.transaction(async (tx) => {
+    await updatePartnership(
+      tx,
+      p.id,
+      { periodicity, periodStart, periodEnd, slot, startTime, endTime, monthlyWeek, cycleCount, place, schoolYear: p.schoolYear },
+      deps.clock.now(),
+    );
+    const fresh = (await findPartnership(tx, p.id))!;
+    const calendar = await regenerateSessions(tx, fresh);
+    const side = access.sides[0] ?? null;
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side,
+        action: 'calendar.generated',
+        summary: `Calendrier établi : ${calendar.dates.length} séance(s)${calendar.dates.length ? ` du ${f.date(calendar.dates[0])} au ${f.date(calendar.dates.at(-1))}` : ''}, de ${frenchTime(startTime!)} à ${frenchTime(endTime!)}.`,
+        notify: { title: 'Le calendrier des séances a été établi', path: `/partenariats/${p.id}/animation#seances` },
+      },
+      await organisationNames(tx, p),
+    );
+    await reconcileConvention(deps, tx, p.id, access.user.id, side);
+    return calendar;
+  });
+}
+
+/** Adds a session by hand (any date; a warning is shown when it is not a Wednesday). */
+export async function addSession(deps: Deps, access: Access, body: Record<string, unknown>): Promise<void> {
+  requireEditor(access);
+  const form = new FormReader(body);
+  const date = form.date('date', { required: true });
+  const p = access.partnership;
+  const startTime = readTime(form, 'startTime') ?? p.startTime ?? '09:30';
+  const endTime = readTime(form, 'endTime') ?? p.endTime ?? '11:30';
+  checkTimes(form, startTime, endTime);
+  const notes = form.text('notes', { max: 2000, multiline: true });
+  form.assertValid();
+  await deps.db.transaction(async (tx) => {
+    await insertSessions(tx, [{ partnershipId: p.id, date: date!, startTime, endTime, notes, manual: true, createdAt: deps.clock.now(), updatedAt: deps.clock.now() }]);
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side: access.sides[0],
+        action: 'session.added',
+        summary: `Séance ajoutée le ${f.date(date)} de ${frenchTime(startTime)} à ${frenchTime(endTime)}${weekday(date!) === 3 ? '' : ' (hors mercredi)'}.`,
+        notify: { title: `Séance ajoutée le ${f.date(date)}`, path: `/partenariats/${p.id}/animation#seances` },
+      },
+      await organisationNames(tx, p),
+    );
+  });
+}
+
+const statusLabels = { planned: 'prévue', held: 'réalisée', cancelled: 'annulée' } as const;
+
+/** One session: move it, cancel it with a reason, record it (held, children present, notes). */
+export async function editSession(deps: Deps, access: Access, sessionId: number, body: Record<string, unknown>): Promise<void> {
+  requireEditor(access);
+  const p = access.partnership;
+  const session = await findSession(deps.db, p.id, sessionId);
+  if (!session) throw new NotFoundError();
+  const form = new FormReader(body);
+  const date = form.date('date', { required: true });
+  const startTime = readTime(form, 'startTime', { required: true });
+  const endTime = readTime(form, 'endTime', { required: true });
+  checkTimes(form, startTime, endTime);
+  const status = form.oneOf('status', ['planned', 'held', 'cancelled'] as const, { required: true });
+  const cancelReason = form.text('cancelReason', { max: 500 });
+  if (status === 'cancelled' && !cancelReason) form.fail('cancelReason', 'Indiquez le motif de l’annulation.');
+  const childrenPresent = form.int('childrenPresent', { min: 0, max: 500 });
+  const notes = form.text('notes', { max: 3000, multiline: true });
+  form.assertValid();
+  const changes: string[] = [];
+  const moved = date !== session.date || startTime !== session.startTime || endTime !== session.endTime;
+  if (date !== session.date) changes.push(`déplacée au ${f.date(date)}`);
+  if (startTime !== session.startTime || endTime !== session.endTime) changes.push(`horaires ${frenchTime(startTime!)}–${frenchTime(endTime!)}`);
+  if (status !== session.status) changes.push(`${statusLabels[status!]}${status === 'cancelled' ? ` (motif : ${cancelReason})` : ''}`);
+  if (childrenPresent !== session.childrenPresent) changes.push(`${childrenPresent ?? 0} enfant(s) présent(s)`);
+  if (notes !== session.notes) changes.push('notes modifiées');
+  if (changes.length === 0) return;
+  await deps.db.transaction(async (tx) => {
+    await updateSession(tx, session.id, {
+      date: date!,
+      startTime: startTime!,
+      endTime: endTime!,
+      status: status!,
+      cancelReason: status === 'cancelled' ? cancelReason : null,
+      childrenPresent,
+      notes,
+      manual: session.manual || moved,
+      originalDate: moved ? (session.originalDate ?? session.date) : session.originalDate,
+      reminderSentAt: moved ? null : session.reminderSentAt,
+      updatedAt: deps.clock.now(),
+    });
+    const important = moved || (status === 'cancelled' && session.status !== 'cancelled');
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side: access.sides[0],
+        action: 'session.updated',
+        summary: `Séance du ${f.date(session.date)} : ${changes.join(', ')}.`,
+        notify: important ? { title: `Séance du ${f.date(session.date)} ${status === 'cancelled' ? 'annulée' : 'modifiée'}`, path: `/partenariats/${p.id}/animation#seances` } : undefined,
+      },
+      await organisationNames(tx, p),
+    );
+  });
+}
+
+/** A rendez-vous between the parties, with its agenda; the minutes come after. */
+export async function saveMeeting(deps: Deps, access: Access, meetingId: number | null, body: Record<string, unknown>): Promise<void> {
+  requireEditor(access);
+  const p = access.partnership;
+  const existing = meetingId ? await findMeeting(deps.db, p.id, meetingId) : null;
+  if (meetingId && !existing) throw new NotFoundError();
+  const form = new FormReader(body);
+  const date = form.date('date', { required: true });
+  const startTime = readTime(form, 'startTime', { required: true });
+  const endTime = readTime(form, 'endTime', { required: true });
+  checkTimes(form, startTime, endTime);
+  const place = form.text('place', { max: 300 });
+  const agenda = form.text('agenda', { required: true, max: 3000, multiline: true });
+  const minutes = form.text('minutes', { max: 10_000, multiline: true });
+  const participants = form.text('participants', { max: 1000, multiline: true });
+  form.assertValid();
+  const values = { date: date!, startTime: startTime!, endTime: endTime!, place, agenda, minutes, participants, updatedAt: deps.clock.now() };
+  await deps.db.transaction(async (tx) => {
+    if (existing) await updateMeeting(tx, existing.id, values);
+    else await insertMeeting(tx, { ...values, partnershipId: p.id, purpose: 'meeting', createdBy: access.user.id, createdAt: deps.clock.now() });
+    const summary = existing
+      ? `Rendez-vous du ${f.date(date)} modifié${minutes && !existing.minutes ? ' : compte rendu ajouté' : ''}.`
+      : `Rendez-vous fixé le ${f.date(date)} à ${frenchTime(startTime!)}${place ? ` (${place})` : ''}.`;
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side: access.sides[0],
+        action: existing ? 'meeting.updated' : 'meeting.created',
+        summary,
+        notify: { title: existing ? `Rendez-vous du ${f.date(date)} mis à jour` : `Rendez-vous le ${f.date(date)}`, path: `/partenariats/${p.id}/animation#rendez-vous` },
+      },
+      await organisationNames(tx, p),
+    );
+  });
+}
+
+export async function addDeadline(deps: Deps, access: Access, body: Record<string, unknown>): Promise<void> {
+  requireEditor(access);
+  const form = new FormReader(body);
+  const dueDate = form.date('dueDate', { required: true });
+  const label = form.text('label', { required: true, max: 200 });
+  const side = form.oneOf('responsible', ['acm', 'partner'] as const);
+  form.assertValid();
+  const p = access.partnership;
+  await deps.db.transaction(async (tx) => {
+    await insertDeadlines(tx, [{ partnershipId: p.id, dueDate: dueDate!, label, side, createdBy: access.user.id, createdAt: deps.clock.now() }]);
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side: access.sides[0],
+        action: 'deadline.added',
+        summary: `Échéance ajoutée : ${label} (${f.date(dueDate)}).`,
+        notify: { title: `Nouvelle échéance : ${label}`, path: `/partenariats/${p.id}/animation#echeances` },
+      },
+      await organisationNames(tx, p),
+    );
+  });
+}
+
+export async function toggleDeadline(deps: Deps, access: Access, deadlineId: number, body: Record<string, unknown>): Promise<void> {
+  const side = actingSide(access, new FormReader(body).raw('side') || null);
+  const p = access.partnership;
+  const deadline = await findDeadline(deps.db, p.id, deadlineId);
+  if (!deadline) throw new NotFoundError();
+  const done = !deadline.doneAt;
+  await deps.db.transaction(async (tx) => {
+    await updateDeadline(tx, deadline.id, { doneAt: done ? deps.clock.now() : null, doneBy: done ? access.user.id : null });
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side,
+        action: done ? 'deadline.done' : 'deadline.reopened',
+        summary: `Échéance « ${deadline.label} » ${done ? 'faite' : 'rouverte'}.`,
+      },
+      await organisationNames(tx, p),
+    );
+  });
+}

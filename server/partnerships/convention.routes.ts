@@ -1,0 +1,209 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { requireUser } from '../accounts/guards.js';
+import { ConflictError, NotFoundError } from '../lib/errors.js';
+import { formBody, formText } from '../lib/schemas.js';
+import type { App } from '../types.js';
+import { conventionSections, fieldValue, reference } from './convention.js';
+import { conventionPdf } from './convention-pdf.js';
+import { addConventionComment, approveMinutes, editConventionSection, saveMinutes, setFormalisation, signConvention } from './convention.usecases.js';
+import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
+import { findVersion, listComments, listVersions } from './partnerships.repository.js';
+import { loadWorkspace, type Workspace } from './workspace.js';
+
+const SectionParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), section: Type.String({ pattern: '^[a-z_]{2,40}$' }) });
+const VersionParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), version: Type.Integer({ minimum: 1, maximum: 10_000 }) });
+const PrintQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) });
+const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
+
+const conventionFields = Object.fromEntries(conventionSections.flatMap((s) => s.fields.map((f) => [f.name, formText(6000)])));
+const deadlineFields = Object.fromEntries(
+  Array.from({ length: 5 }, (_, i) => [
+    [`deadline_label_${i}`, formText(500)],
+    [`deadline_date_${i}`, formText(20)],
+    [`deadline_side_${i}`, formText(20)],
+  ]).flat(),
+);
+
+const TITLE = '3 · Formalisation';
+
+export default async function conventionRoutes(app: App) {
+  const { deps } = app;
+
+  async function formalisationData(ws: Workspace) {
+    const [comments, versions] = await Promise.all([listComments(deps.db, ws.partnership.id), listVersions(deps.db, ws.partnership.id)]);
+    const values = Object.fromEntries(conventionSections.flatMap((s) => s.fields.map((f) => [f.name, fieldValue(ws.context, f)])));
+    return { comments, versions, fieldValues: values, reference: reference(ws.partnership) };
+  }
+
+  app.get('/partenariats/:id/formalisation', { preHandler: requireUser, schema: { params: IdParam } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    return renderWorkspacePage(deps, reply, access, 'formalisation', TITLE, formalisationData);
+  });
+
+  app.post(
+    '/partenariats/:id/formalisation/mode',
+    { preHandler: requireUser, schema: { params: IdParam, body: formBody({ formalisation: formText(20) }) } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      return handleForm(deps, reply, access, {
+        template: 'formalisation',
+        title: TITLE,
+        form: 'mode',
+        load: formalisationData,
+        run: () => setFormalisation(deps, access, request.body),
+        success: 'Le mode de formalisation est enregistré.',
+        redirect: `/partenariats/${access.partnership.id}/formalisation`,
+        values: request.body,
+      });
+    },
+  );
+
+  app.post(
+    '/partenariats/:id/convention/sections/:section',
+    { preHandler: requireUser, schema: { params: SectionParams, body: formBody(conventionFields) } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      return handleForm(deps, reply, access, {
+        template: 'formalisation',
+        title: TITLE,
+        form: `section-${request.params.section}`,
+        load: formalisationData,
+        run: () => editConventionSection(deps, access, request.params.section, request.body),
+        success: 'La section de la convention est enregistrée.',
+        redirect: `/partenariats/${access.partnership.id}/formalisation#section-${request.params.section}`,
+        values: request.body,
+      });
+    },
+  );
+
+  app.post(
+    '/partenariats/:id/convention/commentaires',
+    { preHandler: requireUser, schema: { params: IdParam, body: formBody({ side: formText(20), section: formText(60), body: formText() }) } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      return handleForm(deps, reply, access, {
+        template: 'formalisation',
+        title: TITLE,
+        form: 'comment',
+        load: formalisationData,
+        run: () => addConventionComment(deps, access, request.body),
+        success: 'Votre commentaire est publié.',
+        redirect: `/partenariats/${access.partnership.id}/formalisation#commentaires`,
+        values: request.body,
+      });
+    },
+  );
+
+  app.post(
+    '/partenariats/:id/convention/signer',
+    {
+      preHandler: requireUser,
+      schema: { params: IdParam, body: formBody({ side: formText(20), signerName: formText(), signerRole: formText(), textHash: formText(100), consent: formText(10) }) },
+    },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      const path = `/partenariats/${access.partnership.id}/formalisation`;
+      let signed = false;
+      try {
+        return await handleForm(deps, reply, access, {
+          template: 'formalisation',
+          title: TITLE,
+          form: `sign-${request.body.side ?? ''}`,
+          load: formalisationData,
+          run: async () => {
+            signed = (await signConvention(deps, access, request.body)).signed;
+          },
+          success: () => (signed ? 'La convention est signée par les deux parties.' : 'Votre signature est enregistrée ; l’autre partie doit signer à son tour.'),
+          redirect: `${path}#signer`,
+          values: request.body,
+        });
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        reply.flash('error', error.message);
+        return reply.redirect(`${path}#signer`, 303);
+      }
+    },
+  );
+
+  app.post(
+    '/partenariats/:id/compte-rendu',
+    {
+      preHandler: requireUser,
+      schema: { params: IdParam, body: formBody({ date: formText(20), participants: formText(), minutes: formText(), ...deadlineFields }) },
+    },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      return handleForm(deps, reply, access, {
+        template: 'formalisation',
+        title: TITLE,
+        form: 'minutes',
+        load: formalisationData,
+        run: () => saveMinutes(deps, access, request.body),
+        success: 'Le compte rendu est enregistré ; chaque structure doit le valider.',
+        redirect: `/partenariats/${access.partnership.id}/formalisation#compte-rendu`,
+        values: request.body,
+      });
+    },
+  );
+
+  app.post(
+    '/partenariats/:id/compte-rendu/valider',
+    { preHandler: requireUser, schema: { params: IdParam, body: formBody({ side: formText(20) }) } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      await approveMinutes(deps, access, request.body);
+      reply.flash('success', 'Vous avez validé le compte rendu.');
+      return reply.redirect(`/partenariats/${access.partnership.id}/formalisation#compte-rendu`, 303);
+    },
+  );
+
+  async function sendPdf(reply: FastifyReply, filename: string, pdf: Buffer) {
+    return reply
+      .type('application/pdf')
+      .header('Content-Disposition', `attachment; filename="${filename}"`)
+      .header('Cache-Control', 'private, no-store')
+      .send(pdf);
+  }
+
+  /** The current text: the last signed version when signed, the draft otherwise. */
+  app.get('/partenariats/:id/convention.pdf', { preHandler: requireUser, schema: { params: IdParam } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    const ws = await loadWorkspace(deps, access);
+    const ref = reference(ws.partnership);
+    if (ws.convention.status === 'signed') {
+      const version = await findVersion(deps.db, ws.partnership.id, ws.convention.signedVersions);
+      if (version) return sendPdf(reply, `convention-${ref}-v${version.version}.pdf`, await versionPdf(ref, version));
+    }
+    const pdf = await conventionPdf({ text: ws.rendered.text, hash: ws.rendered.hash, reference: ref, version: null, signatures: [] });
+    return sendPdf(reply, `convention-${ref}-projet.pdf`, pdf);
+  });
+
+  app.get('/partenariats/:id/convention/versions/:version.pdf', { preHandler: requireUser, schema: { params: VersionParams } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    const version = await findVersion(deps.db, access.partnership.id, request.params.version);
+    if (!version) throw new NotFoundError();
+    const ref = reference(access.partnership);
+    return sendPdf(reply, `convention-${ref}-v${version.version}.pdf`, await versionPdf(ref, version));
+  });
+
+  app.get('/partenariats/:id/convention/imprimer', { preHandler: requireUser, schema: { params: IdParam, querystring: PrintQuery } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    return renderWorkspacePage(deps, reply, access, 'convention-print', 'Convention à imprimer', async (ws) => {
+      const wanted = request.query.version;
+      const version = wanted ? await findVersion(deps.db, ws.partnership.id, wanted) : null;
+      if (wanted && !version) throw new NotFoundError();
+      return { version, reference: reference(ws.partnership), scripts: ['/static/js/partnership-print.js'] };
+    });
+  });
+}
+
+function versionPdf(ref: string, version: { text: string; textHash: string; version: number; signatures: { organisation: string; name: string; role: string; signedAt: string }[] }) {
+  return conventionPdf({
+    text: version.text,
+    hash: version.textHash,
+    reference: ref,
+    version: version.version,
+    signatures: version.signatures.map((s) => ({ ...s, signedAt: new Date(s.signedAt) })),
+  });
+}

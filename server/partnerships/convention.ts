@@ -1,0 +1,585 @@
+import { createHash } from 'node:crypto';
+import type { offers } from '../../db/schema/index.js';
+import type { Intervenant } from '../../db/schema/partnerships.js';
+import { formatters } from '../lib/format.js';
+import { charterAxes, formats, labelOf, orgTypes, periodicities, subthemes, themes, venues } from '../lib/taxonomy.js';
+import { type ComputedCalendar, frenchTime } from './calendar.js';
+import type { OrganisationDetails, Partnership, Party, Side } from './partnerships.repository.js';
+
+/**
+ * The convention follows the field list of domain-research.md §(b). Each section mixes what the
+ * app already knows (profiles, définition, calendar rules, each party's commitments) with
+ * structured fields both sides can edit; a field left empty shows its default. The rendered plain
+ * text is what each party signs (SHA-256), what versions keep and what the PDF prints.
+ */
+
+export interface ConventionContext {
+  partnership: Partnership;
+  acm: OrganisationDetails;
+  partner: OrganisationDetails;
+  offer: typeof offers.$inferSelect | null;
+  parties: Record<Side, Party | undefined>;
+  calendar: ComputedCalendar;
+  fields: Record<string, string>;
+}
+
+export interface ConventionField {
+  name: string;
+  label: string;
+  type: 'text' | 'textarea' | 'select';
+  /** Who may edit it: a party's own details are edited by that party only. */
+  owner: 'both' | Side;
+  hint?: string;
+  options?: { value: string; label: string }[];
+  max: number;
+  default(ctx: ConventionContext): string;
+}
+
+export interface ConventionSectionDefinition {
+  key: string;
+  title: string;
+  /** Unnumbered sections (the heading) have no article number. */
+  numbered: boolean;
+  fields: ConventionField[];
+  lines(ctx: ConventionContext, value: (name: string) => string): string[];
+}
+
+export interface RenderedSection {
+  key: string;
+  heading: string;
+  title: string;
+  lines: string[];
+  fields: ConventionField[];
+}
+
+export interface RenderedConvention {
+  title: string;
+  sections: RenderedSection[];
+  text: string;
+  hash: string;
+}
+
+const f = formatters;
+
+function text(name: string, label: string, owner: ConventionField['owner'], fallback: (ctx: ConventionContext) => string = () => '', hint?: string): ConventionField {
+  return { name, label, type: 'text', owner, max: 300, default: fallback, ...(hint ? { hint } : {}) };
+}
+
+function area(name: string, label: string, owner: ConventionField['owner'], fallback: (ctx: ConventionContext) => string = () => '', hint?: string): ConventionField {
+  return { name, label, type: 'textarea', owner, max: 5000, default: fallback, ...(hint ? { hint } : {}) };
+}
+
+/** Multi-line values become one line each; empty ones a placeholder. */
+function block(value: string, placeholder = 'À préciser.'): string[] {
+  const lines = value
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.length ? lines : [placeholder];
+}
+
+function orNot(value: string | null | undefined): string {
+  return value?.trim() ? value.trim() : 'non renseigné';
+}
+
+export function reference(partnership: Partnership): string {
+  return `PM-${partnership.schoolYear.slice(0, 4)}-${String(partnership.id).padStart(5, '0')}`;
+}
+
+function address(org: OrganisationDetails): string {
+  return [org.address, [org.postcode, org.communeName].filter(Boolean).join(' ')].filter((s) => s?.trim()).join(', ') || 'non renseignée';
+}
+
+function rhythm(p: Partnership): string {
+  if (p.periodicity === 'mensuel') {
+    const nth = p.monthlyWeek === -1 ? 'le dernier' : ['le premier', 'le deuxième', 'le troisième', 'le quatrième'][(p.monthlyWeek ?? 1) - 1];
+    return `${nth} mercredi de chaque mois`;
+  }
+  if (p.periodicity === 'cycle') return `un cycle de ${p.cycleCount ?? '?'} séances, un mercredi par semaine`;
+  if (p.periodicity === 'quinzaine') return 'un mercredi sur deux';
+  if (p.periodicity === 'hebdomadaire') return 'chaque mercredi';
+  return labelOf(periodicities, p.periodicity).toLowerCase();
+}
+
+export function objectiveLines(p: Partnership): string[] {
+  if (p.objectives.length === 0) return ['Objectifs à définir (étape 1 · Définition).'];
+  return p.objectives.flatMap((o, i) => [`Objectif général ${i + 1} : ${o.general}`, ...o.operational.map((op) => `  • ${op}`)]);
+}
+
+function intervenantLine(i: Intervenant): string {
+  const birth = [i.birthDate ? `né·e le ${f.date(i.birthDate)}` : '', i.birthPlace ? `à ${i.birthPlace}` : ''].filter(Boolean).join(' ');
+  const card = i.cardNumber ? `carte professionnelle n° ${i.cardNumber}${i.cardExpiry ? ` (valable jusqu’au ${f.date(i.cardExpiry)})` : ''}` : '';
+  return `• ${[i.name, birth, i.qualification, card].filter(Boolean).join(', ')}`;
+}
+
+function priceDefault(ctx: ConventionContext): string {
+  const offer = ctx.offer;
+  if (!offer) return '';
+  if (offer.price === 'gratuit') return 'Intervention gratuite pour l’accueil.';
+  if (offer.price === 'sur-devis') return `Sur devis${offer.priceDetails ? ` : ${offer.priceDetails}` : '.'}`;
+  return `${offer.priceEur ? `${f.euros(offer.priceEur)} ` : ''}${offer.priceDetails ?? ''}`.trim();
+}
+
+export const conventionSections: ConventionSectionDefinition[] = [
+  {
+    key: 'entete',
+    title: 'En-tête',
+    numbered: false,
+    fields: [
+      text('intitule', 'Intitulé de la convention', 'both', (c) => c.partnership.title),
+      area('cadre', 'Cadre', 'both', (c) =>
+        [
+          c.acm.pedt ? 'Projet éducatif territorial (PEDT) de la commune' : '',
+          c.acm.planMercrediLabel ? 'Charte qualité Plan mercredi (accueil labellisé)' : 'Charte qualité Plan mercredi',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      ),
+    ],
+    lines: (c, v) => [
+      `Intitulé : ${v('intitule')}`,
+      `Référence : ${reference(c.partnership)}`,
+      `Année scolaire : ${c.partnership.schoolYear}`,
+      'Cadre :',
+      ...block(v('cadre')).map((l) => `  • ${l}`),
+    ],
+  },
+  {
+    key: 'organisateur',
+    title: 'L’organisateur de l’accueil',
+    numbered: true,
+    fields: [
+      text('acm_statut', 'Statut juridique', 'acm', (c) => c.acm.organiser ?? '', 'Commune, EPCI, association…'),
+      text('acm_representant', 'Représentant·e et qualité', 'acm', () => '', 'Exemple : Mme Claire Martin, adjointe au maire déléguée à l’enfance'),
+      text('acm_habilitation', 'Habilitation à signer', 'acm', () => '', 'Délibération ou décision, et sa date'),
+      text('acm_directeur', 'Directeur·rice de l’accueil et contact', 'acm'),
+    ],
+    lines: (c, v) => [
+      `Dénomination : ${c.acm.name}`,
+      `Organisateur : ${orNot(c.acm.organiser)}`,
+      `Statut : ${orNot(v('acm_statut'))}`,
+      `SIRET : ${orNot(c.acm.siret)}`,
+      `Adresse : ${address(c.acm)}`,
+      `Représenté·e par : ${orNot(v('acm_representant'))}`,
+      `Habilitation : ${orNot(v('acm_habilitation'))}`,
+      `N° de déclaration de l’accueil (TAM) : ${orNot(c.acm.tamNumber)}`,
+      `Direction de l’accueil : ${orNot(v('acm_directeur'))}`,
+      'ci-après « l’organisateur »,',
+    ],
+  },
+  {
+    key: 'partenaire',
+    title: 'Le partenaire',
+    numbered: true,
+    fields: [
+      text('partner_representant', 'Représentant·e et qualité', 'partner', () => '', 'Exemple : M. Karim Benali, président'),
+      text('partner_referent', 'Référent·e du partenariat', 'partner', (c) =>
+        [c.parties.partner?.referentName, c.parties.partner?.referentContact].filter(Boolean).join(', '),
+      ),
+    ],
+    lines: (c, v) => [
+      `Dénomination : ${c.partner.name}`,
+      `Catégorie : ${orNot(labelOf(orgTypes, c.partner.type))}`,
+      `SIRET : ${orNot(c.partner.siret)}`,
+      `RNA : ${orNot(c.partner.rna)}`,
+      `Fédération et n° d’agrément : ${orNot([c.partner.federation, c.partner.agrementNumber].filter(Boolean).join(', n° '))}`,
+      `Adresse : ${address(c.partner)}`,
+      `Représenté·e par : ${orNot(v('partner_representant'))}`,
+      `Référent·e : ${orNot(v('partner_referent'))}`,
+      'ci-après « le partenaire ».',
+    ],
+  },
+  {
+    key: 'preambule',
+    title: 'Préambule',
+    numbered: true,
+    fields: [
+      area('preambule', 'Projets éducatif, pédagogique et du partenaire', 'both', (c) =>
+        [
+          `L’accueil ${c.acm.name} inscrit ses mercredis dans le Plan mercredi et son projet pédagogique.`,
+          c.partner.description ? `${c.partner.name} : ${c.partner.description.slice(0, 600)}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      ),
+    ],
+    lines: (c, v) => [
+      ...block(v('preambule')),
+      'Axes de la charte qualité Plan mercredi visés :',
+      ...(c.partnership.charterAxes.length ? c.partnership.charterAxes.map((a) => `  • ${labelOf(charterAxes, a)}`) : ['  • À préciser.']),
+    ],
+  },
+  {
+    key: 'objet',
+    title: 'Objet, objectifs et réalisation finale',
+    numbered: true,
+    fields: [
+      area('objet', 'Objet de la convention', 'both', (c) =>
+        c.offer ? `Mise en place de « ${c.offer.title} » pour les enfants de l’accueil. ${c.offer.summary}`.trim() : `Mise en place du partenariat « ${c.partnership.title} ».`,
+      ),
+    ],
+    lines: (c, v) => [
+      ...block(v('objet')),
+      'Objectifs :',
+      ...objectiveLines(c.partnership),
+      `Résultats attendus : ${orNot(c.partnership.expectedResults)}`,
+      `Réalisation finale : ${orNot(c.partnership.finalRealisation)}`,
+    ],
+  },
+  {
+    key: 'public',
+    title: 'Public',
+    numbered: true,
+    fields: [
+      text('public_ages', 'Âges des enfants', 'both', (c) => f.ages(c.partnership.ageMin ?? c.offer?.ageMin, c.partnership.ageMax ?? c.offer?.ageMax)),
+      text('public_effectif', 'Effectif (minimum et maximum)', 'both', (c) =>
+        c.partnership.childrenExpected ? `${c.partnership.childrenExpected} enfants` : c.offer?.groupMax ? `${c.offer.groupMin ?? 1} à ${c.offer.groupMax} enfants` : '',
+      ),
+      area('public_adaptations', 'Enfants en situation de handicap, PAI et adaptations', 'both', (c) =>
+        c.acm.inclusion ? 'L’accueil accueille des enfants en situation de handicap ; les adaptations sont convenues avant la première séance.' : '',
+      ),
+    ],
+    lines: (_c, v) => [`Âges : ${orNot(v('public_ages'))}`, `Effectif : ${orNot(v('public_effectif'))}`, 'Inclusion et adaptations :', ...block(v('public_adaptations'))],
+  },
+  {
+    key: 'contenu',
+    title: 'Contenu de l’activité',
+    numbered: true,
+    fields: [
+      text('contenu_theme', 'Thème', 'both', (c) =>
+        c.offer ? [...c.offer.themes.map((t) => labelOf(themes, t)), ...c.offer.subthemes.map((s) => labelOf(subthemes, s))].join(', ') : '',
+      ),
+      text('contenu_format', 'Format', 'both', (c) => (c.offer ? c.offer.formats.map((x) => labelOf(formats, x)).join(', ') : '')),
+      area('contenu_progression', 'Déroulé et progression des séances', 'both'),
+    ],
+    lines: (_c, v) => [`Thème : ${orNot(v('contenu_theme'))}`, `Format : ${orNot(v('contenu_format'))}`, 'Progression :', ...block(v('contenu_progression'))],
+  },
+  {
+    key: 'calendrier',
+    title: 'Calendrier et lieux',
+    numbered: true,
+    fields: [
+      text('lieux', 'Lieux', 'both', (c) => c.partnership.place || (c.offer ? labelOf(venues, c.offer.venue) : '')),
+      area('transport', 'Transport et encadrement du trajet', 'both', (c) =>
+        c.offer?.venue === 'chez-le-partenaire' ? 'Le groupe se rend chez le partenaire, encadré par les animateurs de l’accueil.' : '',
+      ),
+      area(
+        'annulation',
+        'Annulation et délai de prévenance',
+        'both',
+        () => 'En cas d’empêchement, la partie concernée prévient l’autre au moins 48 heures à l’avance ; la séance est reportée lorsque c’est possible.',
+      ),
+    ],
+    lines: (c, v) => {
+      const p = c.partnership;
+      const dates = c.calendar.dates;
+      const lines = [];
+      if (!p.periodStart || dates.length === 0) lines.push('Calendrier à établir (étape 4 · Animation).');
+      else {
+        lines.push(
+          `Période : du ${f.date(p.periodStart)} au ${f.date(p.periodEnd ?? dates.at(-1)!)}, ${rhythm(p)}, hors vacances scolaires et jours fériés.`,
+          `Horaires : le mercredi de ${frenchTime(p.startTime ?? '09:30')} à ${frenchTime(p.endTime ?? '11:30')}.`,
+          `Nombre de séances prévues : ${dates.length}.`,
+          `Dates : ${dates.map((d) => f.date(d)).join(', ')}.`,
+        );
+        if (c.calendar.unknownSchoolYears.length) {
+          lines.push(`Les vacances scolaires ${c.calendar.unknownSchoolYears.join(', ')} n’étant pas encore connues, les dates seront ajustées à leur publication.`);
+        }
+      }
+      return [...lines, `Lieux : ${orNot(v('lieux'))}`, 'Transport :', ...block(v('transport'), 'Sans objet.'), 'Annulation :', ...block(v('annulation'))];
+    },
+  },
+  {
+    key: 'engagements_organisateur',
+    title: 'Engagements de l’organisateur',
+    numbered: true,
+    fields: [
+      area('eng_org', 'Engagements habituels de l’organisateur', 'acm', () =>
+        [
+          'Assurer la présence d’animateurs pendant toute la durée de l’activité ; les enfants restent sous la garde de l’accueil.',
+          'Transmettre à l’intervenant les informations de santé utiles (PAI, allergies) dans le respect de la confidentialité.',
+          'Mettre à disposition les locaux et le matériel prévus.',
+          'Déclarer les intervenants dans la fiche de l’accueil (TAM) pour le contrôle d’honorabilité.',
+          'Informer les familles de l’activité.',
+        ].join('\n'),
+      ),
+    ],
+    lines: (c, v) => [...block(v('eng_org')).map((l) => `• ${l}`), 'Engagements propres à ce partenariat :', ...block(c.parties.acm?.commitments ?? '', 'À préciser (étape 1 · Définition).')],
+  },
+  {
+    key: 'engagements_partenaire',
+    title: 'Engagements du partenaire',
+    numbered: true,
+    fields: [
+      area('eng_part', 'Engagements habituels du partenaire', 'partner', () =>
+        [
+          'Fournir le matériel nécessaire à l’activité, sauf mention contraire.',
+          'Respecter le projet pédagogique de l’accueil.',
+          'Remplacer un intervenant absent ou prévenir l’accueil au plus tôt.',
+          'Signaler sans délai tout incident à la direction de l’accueil.',
+        ].join('\n'),
+      ),
+    ],
+    lines: (c, v) => {
+      const intervenants = c.parties.partner?.intervenants ?? [];
+      return [
+        ...block(v('eng_part')).map((l) => `• ${l}`),
+        'Engagements propres à ce partenariat :',
+        ...block(c.parties.partner?.commitments ?? '', 'À préciser (étape 1 · Définition).'),
+        'Intervenants nommés (pour la déclaration et le contrôle d’honorabilité) :',
+        ...(intervenants.length ? intervenants.map(intervenantLine) : ['À préciser par le partenaire.']),
+      ];
+    },
+  },
+  {
+    key: 'roles',
+    title: 'Rôles pendant l’activité',
+    numbered: true,
+    fields: [
+      area(
+        'roles',
+        'Rôles de l’équipe de l’accueil et de l’intervenant',
+        'both',
+        () =>
+          'La direction de l’accueil et l’intervenant conviennent avant la première séance du rôle de l’équipe permanente pendant l’activité. Les animateurs restent responsables du groupe ; l’intervenant conduit l’activité.',
+      ),
+    ],
+    lines: (_c, v) => block(v('roles')),
+  },
+  {
+    key: 'moyens',
+    title: 'Moyens mobilisés',
+    numbered: true,
+    fields: [],
+    lines: (c) =>
+      (['acm', 'partner'] as const).flatMap((side) => {
+        const party = c.parties[side];
+        const name = side === 'acm' ? c.acm.name : c.partner.name;
+        return [
+          `${name} :`,
+          `  • Moyens humains : ${orNot(party?.humanResources)}`,
+          `  • Moyens matériels : ${orNot(party?.materialResources)}`,
+          `  • Moyens financiers : ${orNot(party?.financialResources)}`,
+        ];
+      }),
+  },
+  {
+    key: 'finances',
+    title: 'Conditions financières',
+    numbered: true,
+    fields: [
+      text('fin_tarif', 'Tarif (par séance, par heure ou forfait)', 'both', priceDefault),
+      text('fin_frais', 'Frais (déplacement, matériel)', 'both'),
+      text('fin_facturation', 'Facturation', 'both', () => 'Facture adressée à l’organisateur à la fin de chaque trimestre.'),
+      text('fin_delai', 'Délai de paiement', 'both', () => '30 jours à réception de la facture.'),
+    ],
+    lines: (c, v) => [
+      `Tarif : ${orNot(v('fin_tarif'))}`,
+      `Frais : ${orNot(v('fin_frais'))}`,
+      `Budget prévisionnel : ${c.partnership.budgetEur ? f.euros(c.partnership.budgetEur) : 'non renseigné'}`,
+      `Facturation : ${orNot(v('fin_facturation'))}`,
+      `Délai de paiement : ${orNot(v('fin_delai'))}`,
+    ],
+  },
+  {
+    key: 'assurances',
+    title: 'Assurances',
+    numbered: true,
+    fields: [
+      text('ass_acm', 'Responsabilité civile de l’organisateur (assureur, n° de police, validité)', 'acm'),
+      text('ass_partner', 'Responsabilité civile du partenaire (assureur, n° de police, validité)', 'partner'),
+      area(
+        'ass_accident',
+        'Procédure en cas d’accident',
+        'both',
+        () => 'La direction de l’accueil est prévenue immédiatement ; elle alerte les secours si nécessaire, informe la famille et déclare l’accident.',
+      ),
+    ],
+    lines: (c, v) => [
+      `${c.acm.name} : ${orNot(v('ass_acm'))}`,
+      `${c.partner.name} : ${orNot(v('ass_partner'))}`,
+      'Chaque partie déclare être assurée pour les locaux qu’elle met à disposition.',
+      'En cas d’accident :',
+      ...block(v('ass_accident')),
+    ],
+  },
+  {
+    key: 'securite',
+    title: 'Sécurité',
+    numbered: true,
+    fields: [
+      area(
+        'sec_urgence',
+        'Procédure d’urgence',
+        'both',
+        () => 'Les consignes de sécurité des lieux s’appliquent ; les numéros d’urgence et la trousse de secours sont accessibles pendant chaque séance.',
+      ),
+    ],
+    lines: (c, v) => [
+      `Activité physique à encadrement réglementé (arrêté du 25 avril 2012) : ${c.offer?.regulated ? 'oui — l’intervenant justifie de sa qualification et de sa carte professionnelle' : 'non'}.`,
+      ...block(v('sec_urgence')),
+    ],
+  },
+  {
+    key: 'image',
+    title: 'Droit à l’image et données personnelles',
+    numbered: true,
+    fields: [
+      area(
+        'image',
+        'Image et données',
+        'both',
+        () =>
+          'Aucune photographie ni vidéo d’enfant n’est diffusée sans l’autorisation écrite de ses responsables légaux, recueillie par l’organisateur. Les données nominatives des enfants transmises au partenaire restent confidentielles et ne servent qu’à l’activité.',
+      ),
+    ],
+    lines: (_c, v) => block(v('image')),
+  },
+  {
+    key: 'communication',
+    title: 'Communication',
+    numbered: true,
+    fields: [
+      area(
+        'communication',
+        'Communication et information des familles',
+        'both',
+        () => 'Chaque partie peut faire état du partenariat et utiliser le logo de l’autre avec son accord. L’organisateur informe les familles du programme.',
+      ),
+    ],
+    lines: (_c, v) => block(v('communication')),
+  },
+  {
+    key: 'suivi',
+    title: 'Suivi et évaluation',
+    numbered: true,
+    fields: [
+      area('suivi_reunions', 'Réunions de suivi', 'both', () => 'Une réunion de lancement, un point à mi-parcours et une réunion de bilan.'),
+      text('suivi_bilan', 'Date du bilan', 'both', (c) => (c.partnership.periodEnd ? `Dans le mois qui suit le ${f.date(c.partnership.periodEnd)}` : 'À la fin de l’année scolaire')),
+    ],
+    lines: (c, v) => [
+      `Référent·e de l’organisateur : ${orNot([c.parties.acm?.referentName, c.parties.acm?.referentContact].filter(Boolean).join(', '))}`,
+      `Référent·e du partenaire : ${orNot([c.parties.partner?.referentName, c.parties.partner?.referentContact].filter(Boolean).join(', '))}`,
+      ...block(v('suivi_reunions')),
+      `Bilan : ${orNot(v('suivi_bilan'))}. Chaque partie remplit un compte rendu quantitatif et qualitatif sur Passerelle.`,
+    ],
+  },
+  {
+    key: 'duree',
+    title: 'Durée et reconduction',
+    numbered: true,
+    fields: [
+      {
+        name: 'reconduction',
+        label: 'Reconduction',
+        type: 'select',
+        owner: 'both',
+        max: 20,
+        options: [
+          { value: 'expresse', label: 'Expresse (nouvelle convention chaque année)' },
+          { value: 'tacite', label: 'Tacite (une année de plus sauf dénonciation)' },
+        ],
+        default: () => 'expresse',
+      },
+      area('avenants', 'Avenants', 'both', () => 'Toute modification fait l’objet d’un avenant signé par les deux parties.'),
+    ],
+    lines: (c, v) => [
+      `La convention vaut pour l’année scolaire ${c.partnership.schoolYear}.`,
+      v('reconduction') === 'tacite'
+        ? 'Elle est reconduite tacitement pour une année scolaire, sauf dénonciation par l’une des parties avant le 30 juin.'
+        : 'Sa reconduction fait l’objet d’une nouvelle convention, au vu du bilan.',
+      ...block(v('avenants')),
+    ],
+  },
+  {
+    key: 'resiliation',
+    title: 'Résiliation',
+    numbered: true,
+    fields: [
+      area('resiliation', 'Conditions de résiliation', 'both', () =>
+        [
+          'Chaque partie peut résilier la convention par écrit avec un préavis d’un mois.',
+          'En cas de manquement grave, la résiliation prend effet quinze jours après une mise en demeure restée sans effet.',
+          'La force majeure suspend les obligations des parties.',
+          'L’intervention est suspendue immédiatement si un intervenant perd sa qualification ou ne satisfait plus à l’obligation d’honorabilité.',
+        ].join('\n'),
+      ),
+    ],
+    lines: (_c, v) => block(v('resiliation')),
+  },
+  {
+    key: 'litiges',
+    title: 'Litiges',
+    numbered: true,
+    fields: [
+      area(
+        'litiges',
+        'Règlement des litiges',
+        'both',
+        () => 'Les parties recherchent d’abord une solution amiable ; à défaut, le litige est porté devant la juridiction compétente.',
+      ),
+    ],
+    lines: (_c, v) => block(v('litiges')),
+  },
+  {
+    key: 'signatures',
+    title: 'Signatures',
+    numbered: true,
+    fields: [],
+    lines: (c, v) => [
+      'La convention est signée électroniquement sur Passerelle : chaque signataire indique son nom et sa qualité ; la date, l’heure et l’empreinte SHA-256 du présent texte sont enregistrées. Toute modification ultérieure annule les signatures.',
+      `Pour l’organisateur, ${c.acm.name} : ${orNot(v('acm_representant'))}`,
+      `Pour le partenaire, ${c.partner.name} : ${orNot(v('partner_representant'))}`,
+    ],
+  },
+  {
+    key: 'annexes',
+    title: 'Annexes',
+    numbered: true,
+    fields: [area('annexes_autres', 'Autres annexes', 'both')],
+    lines: (_c, v) => [
+      '• Planning des séances',
+      '• Liste des intervenants',
+      '• Attestations d’assurance',
+      '• Diplômes et cartes professionnelles des intervenants',
+      '• Grille de bilan',
+      ...(v('annexes_autres') ? block(v('annexes_autres')).map((l) => `• ${l}`) : []),
+    ],
+  },
+];
+
+export function findSection(key: string): ConventionSectionDefinition | undefined {
+  return conventionSections.find((s) => s.key === key);
+}
+
+export const CONVENTION_TITLE = 'CONVENTION DE PARTENARIAT — PLAN MERCREDI';
+
+/** The value of a field: what the parties wrote, or its default. */
+export function fieldValue(ctx: ConventionContext, field: ConventionField): string {
+  const value = ctx.fields[field.name];
+  return value !== undefined ? value : field.default(ctx);
+}
+
+/** Renders the convention: structured sections for the page and the exact text for hash, PDF and versions. */
+export function renderConvention(ctx: ConventionContext): RenderedConvention {
+  const allFields = new Map(conventionSections.flatMap((s) => s.fields).map((field) => [field.name, field]));
+  const value = (name: string) => {
+    const field = allFields.get(name);
+    return field ? fieldValue(ctx, field).trim() : '';
+  };
+  let article = 0;
+  const sections = conventionSections.map((s) => {
+    const heading = s.numbered ? `Article ${++article} — ${s.title}` : s.title;
+    return { key: s.key, heading, title: s.title, lines: s.lines(ctx, value), fields: s.fields };
+  });
+  const body = sections
+    .map((s) => (s.key === 'entete' ? s.lines.join('\n') : `${s.heading}\n${s.lines.join('\n')}`))
+    .join('\n\n')
+    .replace(/\r/g, '');
+  const text = `${CONVENTION_TITLE}\n\n${body}\n`;
+  return { title: CONVENTION_TITLE, sections, text, hash: sha256(text) };
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}

@@ -1,0 +1,351 @@
+import type { Db } from '../../db/client.js';
+import type { Deps } from '../deps.js';
+import { ConflictError, NotFoundError } from '../lib/errors.js';
+import { FormReader } from '../lib/validation.js';
+import { type Access, actingSide, organisationIdOf, requireEditor } from './access.js';
+import { findSection, renderConvention } from './convention.js';
+import { recordEvent } from './events.js';
+import {
+  activeSignatures,
+  findConvention,
+  findPartnership,
+  insertComment,
+  insertDeadlines,
+  insertMeeting,
+  insertSignature,
+  insertVersion,
+  listMeetings,
+  listVersions,
+  type Partnership,
+  type Side,
+  updateConvention,
+  updateMeeting,
+  updateParty,
+  updatePartnership,
+  voidSignatures,
+} from './partnerships.repository.js';
+import { conventionContext } from './workspace.js';
+
+async function names(db: Db, p: Partnership): Promise<Record<Side, string>> {
+  const { context } = await conventionContext(db, p);
+  return { acm: context.acm.name, partner: context.partner.name };
+}
+
+/**
+ * Called after every change that can alter the convention text (its fields, the définition, a
+ * party's commitments, the calendar rules): when the text no longer matches what was signed, all
+ * signatures are voided and a new round of signatures is needed; a signed convention goes back
+ * to draft (its signed version stays in the versions).
+ */
+export async function reconcileConvention(deps: Deps, db: Db, partnershipId: number, actorId: number | null, side: Side | null): Promise<boolean> {
+  const p = await findPartnership(db, partnershipId);
+  if (!p) return false;
+  const [signatures, convention] = await Promise.all([activeSignatures(db, p.id), findConvention(db, p.id)]);
+  if (signatures.length === 0 && convention.status !== 'signed') return false;
+  const { context } = await conventionContext(db, p);
+  const rendered = renderConvention(context);
+  if (signatures.every((s) => s.textHash === rendered.hash)) return false;
+  const wasSigned = convention.status === 'signed';
+  await voidSignatures(db, p.id, deps.clock.now(), 'Le texte de la convention a été modifié après la signature.');
+  if (wasSigned) await updateConvention(db, p.id, { status: 'draft', updatedAt: deps.clock.now(), updatedBy: actorId });
+  const summary = wasSigned
+    ? `Modification de la convention signée (version ${convention.signedVersions}) : les signatures sont annulées, une nouvelle signature des deux parties est nécessaire.`
+    : 'Modification après signature : les signatures sont annulées, une nouvelle signature des deux parties est nécessaire.';
+  await recordEvent(
+    deps,
+    db,
+    {
+      partnership: p,
+      actorId,
+      side,
+      action: 'convention.signatures_voided',
+      summary,
+      notify: { title: 'Convention modifiée : nouvelle signature nécessaire', path: `/partenariats/${p.id}/formalisation#signer` },
+    },
+    { acm: context.acm.name, partner: context.partner.name },
+  );
+  return true;
+}
+
+/** Saves the fields of one convention section; a party edits its own details only. */
+export async function editConventionSection(deps: Deps, access: Access, sectionKey: string, body: Record<string, unknown>): Promise<void> {
+  const section = findSection(sectionKey);
+  if (!section) throw new NotFoundError();
+  requireEditor(access);
+  const form = new FormReader(body);
+  const p = access.partnership;
+  await deps.db.transaction(async (tx) => {
+    const convention = await findConvention(tx, p.id);
+    const fields = { ...convention.fields };
+    const changed: string[] = [];
+    for (const field of section.fields) {
+      if (field.owner !== 'both' && !access.sides.includes(field.owner)) continue;
+      if (!(field.name in body)) continue;
+      const value =
+        field.type === 'select'
+          ? (form.oneOf(field.name, (field.options ?? []).map((o) => o.value)) ?? '')
+          : form.text(field.name, { max: field.max, multiline: field.type === 'textarea', noMarkup: true });
+      if (fields[field.name] !== value) {
+        fields[field.name] = value;
+        changed.push(field.label);
+      }
+    }
+    form.assertValid();
+    if (changed.length === 0) return;
+    await updateConvention(tx, p.id, { fields, updatedAt: deps.clock.now(), updatedBy: access.user.id });
+    const side = access.sides[0] ?? null;
+    await recordEvent(
+      deps,
+      tx,
+      { partnership: p, actorId: access.user.id, side, action: 'convention.edited', summary: `Convention, « ${section.title} » modifiée : ${changed.join(', ')}.` },
+      await names(tx, p),
+    );
+    await reconcileConvention(deps, tx, p.id, access.user.id, side);
+  });
+}
+
+export async function addConventionComment(deps: Deps, access: Access, body: Record<string, unknown>): Promise<void> {
+  const form = new FormReader(body);
+  const side = actingSide(access, form.raw('side') || null);
+  const text = form.text('body', { required: true, max: 3000, multiline: true });
+  const sectionKey = form.raw('section');
+  const section = sectionKey ? findSection(sectionKey) : undefined;
+  if (sectionKey && !section) form.fail('section', 'Choisissez une section de la convention.');
+  form.assertValid();
+  const p = access.partnership;
+  await deps.db.transaction(async (tx) => {
+    await insertComment(tx, {
+      partnershipId: p.id,
+      section: section?.key ?? null,
+      authorId: access.user.id,
+      organisationId: organisationIdOf(p, side),
+      body: text,
+      createdAt: deps.clock.now(),
+    });
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side,
+        action: 'convention.commented',
+        summary: `Commentaire sur la convention${section ? ` (« ${section.title} »)` : ''}.`,
+        notify: { title: 'Nouveau commentaire sur la convention', body: text.slice(0, 200), path: `/partenariats/${p.id}/formalisation#commentaires` },
+      },
+      await names(tx, p),
+    );
+  });
+}
+
+/**
+ * Signs the convention for a party: name, role and a timestamp over the SHA-256 of the exact
+ * text the signer read (sent back by the form). If the text changed meanwhile, the signature is
+ * refused; signatures over an older text are voided. Both parties signed → status signed and the
+ * text is kept as a new version.
+ */
+export async function signConvention(deps: Deps, access: Access, body: Record<string, unknown>): Promise<{ signed: boolean }> {
+  const form = new FormReader(body);
+  const side = actingSide(access, form.raw('side') || null);
+  const signerName = form.text('signerName', { required: true, max: 120 });
+  const signerRole = form.text('signerRole', { required: true, max: 120 });
+  const hash = form.raw('textHash');
+  if (!form.bool('consent')) form.fail('consent', 'Cochez la case pour confirmer que vous avez lu la convention et que vous pouvez engager votre structure.');
+  form.assertValid();
+  const p = access.partnership;
+  if (p.formalisation !== 'convention') throw new ConflictError('Ce partenariat est formalisé par un compte rendu de réunion, pas par une convention.');
+  return deps.db.transaction(async (tx) => {
+    const fresh = (await findPartnership(tx, p.id))!;
+    const { context } = await conventionContext(tx, fresh);
+    const rendered = renderConvention(context);
+    const organisationNames = { acm: context.acm.name, partner: context.partner.name };
+    if (hash !== rendered.hash) {
+      throw new ConflictError('Le texte de la convention a changé depuis que vous l’avez ouvert : relisez-le avant de signer.');
+    }
+    const convention = await findConvention(tx, p.id);
+    if (convention.status === 'signed') throw new ConflictError('La convention est déjà signée par les deux parties.');
+    let signatures = await activeSignatures(tx, p.id);
+    if (signatures.some((s) => s.textHash !== rendered.hash)) {
+      await voidSignatures(tx, p.id, deps.clock.now(), 'Le texte a changé depuis cette signature.');
+      signatures = [];
+    }
+    if (signatures.some((s) => s.side === side)) throw new ConflictError('Votre structure a déjà signé ce texte.');
+    const now = deps.clock.now();
+    await insertSignature(tx, {
+      partnershipId: p.id,
+      side,
+      organisationId: organisationIdOf(p, side),
+      userId: access.user.id,
+      signerName,
+      signerRole,
+      textHash: rendered.hash,
+      signedAt: now,
+    });
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side,
+        action: 'convention.signed_by_party',
+        summary: `${signerName} (${signerRole}) a signé la convention (empreinte ${rendered.hash.slice(0, 12)}…).`,
+        notify:
+          signatures.length === 0
+            ? {
+                title: `${organisationNames[side]} a signé la convention : à votre tour`,
+                path: `/partenariats/${p.id}/formalisation#signer`,
+                sides: [side === 'acm' ? 'partner' : 'acm'],
+              }
+            : undefined,
+      },
+      organisationNames,
+    );
+    const all = [...signatures, { side, signerName, signerRole, signedAt: now }];
+    if (!(all.some((s) => s.side === 'acm') && all.some((s) => s.side === 'partner'))) return { signed: false };
+    const version = convention.signedVersions + 1;
+    await insertVersion(tx, {
+      partnershipId: p.id,
+      version,
+      text: rendered.text,
+      textHash: rendered.hash,
+      signedAt: now,
+      signatures: all.map((s) => ({
+        side: s.side,
+        organisation: organisationNames[s.side as Side],
+        name: s.signerName,
+        role: s.signerRole,
+        signedAt: s.signedAt.toISOString(),
+      })),
+    });
+    await updateConvention(tx, p.id, { status: 'signed', signedVersions: version, updatedAt: now });
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side,
+        action: 'convention.signed',
+        summary: `Convention signée par les deux parties (version ${version}).`,
+        notify: { title: 'La convention est signée par les deux parties', path: `/partenariats/${p.id}/formalisation` },
+      },
+      organisationNames,
+    );
+    return { signed: true };
+  });
+}
+
+export async function conventionVersions(deps: Deps, partnershipId: number) {
+  return listVersions(deps.db, partnershipId);
+}
+
+/** Convention or lighter formalisation (meeting minutes with agreed deadlines). */
+export async function setFormalisation(deps: Deps, access: Access, body: Record<string, unknown>): Promise<void> {
+  requireEditor(access);
+  const form = new FormReader(body);
+  const mode = form.oneOf('formalisation', ['convention', 'minutes'] as const, { required: true });
+  form.assertValid();
+  const p = access.partnership;
+  if (mode === p.formalisation) return;
+  const convention = await findConvention(deps.db, p.id);
+  if (mode === 'minutes' && convention.status === 'signed') throw new ConflictError('La convention est déjà signée : la formalisation est faite.');
+  await deps.db.transaction(async (tx) => {
+    await updatePartnership(tx, p.id, { formalisation: mode! }, deps.clock.now());
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side: access.sides[0],
+        action: 'formalisation.mode',
+        summary: mode === 'minutes' ? 'Formalisation choisie : compte rendu de réunion avec échéances.' : 'Formalisation choisie : convention.',
+      },
+      await names(tx, p),
+    );
+  });
+}
+
+const DEADLINE_ROWS = 5;
+
+/** Writes (or rewrites) the meeting minutes of the light formalisation; approvals start over. */
+export async function saveMinutes(deps: Deps, access: Access, body: Record<string, unknown>): Promise<void> {
+  requireEditor(access);
+  const form = new FormReader(body);
+  const date = form.date('date', { required: true });
+  const participants = form.text('participants', { required: true, max: 1000, multiline: true });
+  const minutes = form.text('minutes', { required: true, max: 10_000, multiline: true });
+  const deadlines: { dueDate: string; label: string; side: Side | null }[] = [];
+  for (let i = 0; i < DEADLINE_ROWS; i++) {
+    const label = form.text(`deadline_label_${i}`, { max: 200 });
+    const dueDate = form.date(`deadline_date_${i}`);
+    const side = form.oneOf(`deadline_side_${i}`, ['acm', 'partner'] as const);
+    if (label && !dueDate) form.fail(`deadline_date_${i}`, 'Indiquez la date de l’échéance.');
+    if (dueDate && !label) form.fail(`deadline_label_${i}`, 'Décrivez l’échéance.');
+    if (label && dueDate) deadlines.push({ dueDate, label, side });
+  }
+  form.assertValid();
+  const p = access.partnership;
+  await deps.db.transaction(async (tx) => {
+    const existing = (await listMeetings(tx, p.id)).find((m) => m.purpose === 'formalisation');
+    const now = deps.clock.now();
+    if (existing) await updateMeeting(tx, existing.id, { date: date!, participants, minutes, updatedAt: now });
+    else {
+      await insertMeeting(tx, {
+        partnershipId: p.id,
+        purpose: 'formalisation',
+        date: date!,
+        startTime: '09:00',
+        endTime: '10:00',
+        participants,
+        minutes,
+        agenda: 'Formalisation du partenariat',
+        createdBy: access.user.id,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    await insertDeadlines(
+      tx,
+      deadlines.map((d) => ({ partnershipId: p.id, dueDate: d.dueDate, label: d.label, side: d.side, createdBy: access.user.id, createdAt: now })),
+    );
+    for (const side of ['acm', 'partner'] as const) await updateParty(tx, p.id, side, { minutesApprovedAt: null, minutesApprovedBy: null });
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side: access.sides[0],
+        action: 'minutes.saved',
+        summary: `Compte rendu de réunion ${existing ? 'modifié' : 'rédigé'}${deadlines.length ? ` avec ${deadlines.length} échéance(s)` : ''} : à valider par les deux parties.`,
+        notify: { title: 'Compte rendu de réunion à valider', path: `/partenariats/${p.id}/formalisation#compte-rendu` },
+      },
+      await names(tx, p),
+    );
+  });
+}
+
+export async function approveMinutes(deps: Deps, access: Access, body: Record<string, unknown>): Promise<void> {
+  const side = actingSide(access, new FormReader(body).raw('side') || null);
+  const p = access.partnership;
+  const minutes = (await listMeetings(deps.db, p.id)).find((m) => m.purpose === 'formalisation');
+  if (!minutes) throw new ConflictError('Aucun compte rendu à valider.');
+  await deps.db.transaction(async (tx) => {
+    await updateParty(tx, p.id, side, { minutesApprovedAt: deps.clock.now(), minutesApprovedBy: access.user.id });
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side,
+        action: 'minutes.approved',
+        summary: 'Compte rendu de réunion validé.',
+        notify: { title: 'Compte rendu validé', path: `/partenariats/${p.id}/formalisation#compte-rendu`, sides: [side === 'acm' ? 'partner' : 'acm'] },
+      },
+      await names(tx, p),
+    );
+  });
+}

@@ -1,0 +1,85 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { currentUser } from '../accounts/guards.js';
+import type { Deps } from '../deps.js';
+import { ValidationError } from '../lib/errors.js';
+import { charterAxes, partnershipReasons, slots } from '../lib/taxonomy.js';
+import { type Access, accessPartnership, sideLabels } from './access.js';
+import { frenchTime } from './calendar.js';
+import { loadWorkspace, type Workspace } from './workspace.js';
+
+export const statusLabels = {
+  draft: 'Brouillon (reconduction à confirmer)',
+  awaiting_confirmation: 'En attente de confirmation',
+  active: 'En cours',
+  closed: 'Terminé',
+} as const;
+
+export const sessionStatusLabels = { planned: 'Prévue', held: 'Réalisée', cancelled: 'Annulée' } as const;
+
+export async function accessFor(deps: Deps, request: FastifyRequest, id: number): Promise<Access> {
+  return accessPartnership(deps, id, currentUser(request));
+}
+
+type Loader = (ws: Workspace) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** Renders a page of the workspace: the shared header data (progress, parties) plus the page's own. */
+export async function renderWorkspacePage(
+  deps: Deps,
+  reply: FastifyReply,
+  access: Access,
+  template: string,
+  title: string,
+  load: Loader = () => ({}),
+  extra: Record<string, unknown> = {},
+  status = 200,
+) {
+  const ws = await loadWorkspace(deps, access);
+  const data = await load(ws);
+  return reply.page(
+    `partnerships/${template}`,
+    {
+      title: `${title} · ${ws.partnership.title}`,
+      ws,
+      page: template,
+      time: frenchTime,
+      reasons: partnershipReasons,
+      axes: charterAxes,
+      slotOptions: slots,
+      statusLabels,
+      sessionStatusLabels,
+      sideLabels,
+      ...data,
+      ...extra,
+    },
+    status,
+  );
+}
+
+/**
+ * Runs a form's use case: on success, a flash message and a redirect (POST → GET); on bad input,
+ * the same page again (422) with a message next to each field of the form that was sent.
+ */
+export async function handleForm(
+  deps: Deps,
+  reply: FastifyReply,
+  access: Access,
+  options: {
+    run: () => Promise<unknown>;
+    success: string | (() => string);
+    redirect: string | (() => string);
+    template: string;
+    title: string;
+    form: string;
+    values: unknown;
+    load?: Loader;
+  },
+) {
+  try {
+    await options.run();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return renderWorkspacePage(deps, reply, access, options.template, options.title, options.load, { errors: error.fields, values: options.values, activeForm: options.form }, 422);
+  }
+  reply.flash('success', typeof options.success === 'function' ? options.success() : options.success);
+  return reply.redirect(typeof options.redirect === 'function' ? options.redirect() : options.redirect, 303);
+}

@@ -1,0 +1,393 @@
+import type { ReviewAnswers, ReviewScore } from '../../db/schema/partnerships.js';
+import { partnershipDecisions } from '../../db/schema/partnerships.js';
+import type { Deps } from '../deps.js';
+import { ConflictError } from '../lib/errors.js';
+import { nextSchoolYear } from '../lib/school-year.js';
+import { charterAxes, labelOf } from '../lib/taxonomy.js';
+import { FormReader } from '../lib/validation.js';
+import { type Access, actingSide, organisationIdOf } from './access.js';
+import { durationHours, nextYearSameWeekday } from './calendar.js';
+import { recordEvent } from './events.js';
+import {
+  findConvention,
+  findParties,
+  insertParties,
+  insertPartnership,
+  listReviews,
+  type Partnership,
+  type Review,
+  type Session,
+  type Side,
+  updateConvention,
+  updatePartnership,
+  upsertReview,
+} from './partnerships.repository.js';
+import { organisationNames } from './partnerships.usecases.js';
+import { regenerateSessions } from './schedule.js';
+
+export const decisionLabels: Record<(typeof partnershipDecisions)[number], string> = {
+  renew: 'Reconduire',
+  adjust: 'Ajuster',
+  stop: 'Arrêter',
+};
+
+export const scoreLabels: Record<number, string> = { 1: '1 — pas du tout', 2: '2 — plutôt non', 3: '3 — plutôt oui', 4: '4 — tout à fait' };
+
+export interface ScoreItem {
+  group: 'objectives' | 'axes' | 'satisfaction' | 'coordination';
+  key: string;
+  label: string;
+}
+
+/** The qualitative questions of a partnership's review (domain-research.md §(c)). */
+export function scoreItems(p: Partnership, otherName: string): ScoreItem[] {
+  const axes = p.charterAxes.length ? charterAxes.filter((a) => p.charterAxes.includes(a.value)) : charterAxes;
+  return [
+    ...p.objectives.map((o, i) => ({ group: 'objectives' as const, key: `objectif-${i + 1}`, label: `Atteinte de l’objectif : ${o.general}` })),
+    ...axes.map((a) => ({ group: 'axes' as const, key: a.value, label: `Contribution à l’axe de la charte : ${labelOf(charterAxes, a.value)}` })),
+    { group: 'satisfaction', key: 'enfants', label: 'Satisfaction des enfants' },
+    { group: 'satisfaction', key: 'equipe', label: 'Satisfaction de votre équipe' },
+    { group: 'satisfaction', key: 'partenaire', label: `Satisfaction vis-à-vis de ${otherName}` },
+    { group: 'satisfaction', key: 'familles', label: 'Satisfaction des familles' },
+    { group: 'coordination', key: 'ponctualite', label: 'Coordination : ponctualité et respect des engagements' },
+    { group: 'coordination', key: 'communication', label: 'Coordination : communication entre les équipes' },
+  ];
+}
+
+/** Quantitative indicators computed from the calendar, to prefill the form. */
+export function quantitativeFromCalendar(p: Partnership, sessions: Session[]) {
+  const held = sessions.filter((s) => s.status === 'held');
+  const cancelled = sessions.filter((s) => s.status === 'cancelled');
+  const withAttendance = held.filter((s) => s.childrenPresent !== null);
+  const childHours = withAttendance.reduce((sum, s) => sum + (s.childrenPresent ?? 0) * durationHours(s.startTime, s.endTime), 0);
+  const interventionHours = held.reduce((sum, s) => sum + durationHours(s.startTime, s.endTime), 0);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    sessionsPlanned: sessions.length,
+    sessionsHeld: held.length,
+    sessionsCancelled: cancelled.length,
+    cancellationReasons: cancelled.map((s) => s.cancelReason ?? '').filter(Boolean).join(' ; '),
+    childrenEnrolled: p.childrenExpected,
+    averageAttendance: withAttendance.length ? round(withAttendance.reduce((sum, s) => sum + (s.childrenPresent ?? 0), 0) / withAttendance.length) : null,
+    childHours: round(childHours),
+    interventionHours: round(interventionHours),
+    costPlannedEur: p.budgetEur,
+  };
+}
+
+function emptyScores(items: ScoreItem[], group: ScoreItem['group']): ReviewScore[] {
+  return items.filter((i) => i.group === group).map((i) => ({ key: i.key, label: i.label, score: null, comment: '' }));
+}
+
+/** The answers shown in a party's form: what it saved, or the prefill from the calendar. */
+export function reviewDraft(p: Partnership, sessions: Session[], review: Review | undefined, otherName: string): ReviewAnswers {
+  const items = scoreItems(p, otherName);
+  const prefill: ReviewAnswers = {
+    ...quantitativeFromCalendar(p, sessions),
+    childrenWithDisability: null,
+    costActualEur: null,
+    finalRealisation: p.finalRealisation,
+    enrolmentsAfter: null,
+    objectives: emptyScores(items, 'objectives'),
+    axes: emptyScores(items, 'axes'),
+    satisfaction: emptyScores(items, 'satisfaction'),
+    coordination: emptyScores(items, 'coordination'),
+    incidents: '',
+    inclusion: '',
+  };
+  return review ? { ...prefill, ...review.answers } : prefill;
+}
+
+/** Each party fills its own review; "submit" makes it final (it stays editable until the decision). */
+export async function saveReview(deps: Deps, access: Access, body: Record<string, unknown>): Promise<{ submitted: boolean }> {
+  const form = new FormReader(body);
+  const side = actingSide(access, form.raw('side') || null);
+  const p = access.partnership;
+  if (p.decision) throw new ConflictError('La décision est prise : le bilan ne peut plus être modifié.');
+  const submit = form.raw('intent') === 'submit';
+  const count = (name: string) => form.int(name, { min: 0, max: 100_000 });
+  const quantity = (name: string) => {
+    const value = form.decimal(name, { min: 0, max: 1_000_000 });
+    return value === null ? null : Number(value);
+  };
+  const names = await organisationNames(deps.db, p);
+  const items = scoreItems(p, side === 'acm' ? names.partner : names.acm);
+  const scores = (group: ScoreItem['group']): ReviewScore[] =>
+    items
+      .filter((i) => i.group === group)
+      .map((i) => {
+        const name = `score_${group}_${i.key}`;
+        const score = form.int(name, { min: 1, max: 4 });
+        if (submit && score === null) form.fail(name, 'Choisissez une note de 1 à 4.');
+        return { key: i.key, label: i.label, score, comment: form.text(`comment_${group}_${i.key}`, { max: 2000, multiline: true }) };
+      });
+  const answers: ReviewAnswers = {
+    sessionsPlanned: count('sessionsPlanned'),
+    sessionsHeld: count('sessionsHeld'),
+    sessionsCancelled: count('sessionsCancelled'),
+    cancellationReasons: form.text('cancellationReasons', { max: 2000, multiline: true }),
+    childrenEnrolled: count('childrenEnrolled'),
+    averageAttendance: quantity('averageAttendance'),
+    childrenWithDisability: count('childrenWithDisability'),
+    childHours: quantity('childHours'),
+    interventionHours: quantity('interventionHours'),
+    costPlannedEur: form.decimal('costPlannedEur', { min: 0 }),
+    costActualEur: form.decimal('costActualEur', { min: 0 }),
+    finalRealisation: form.text('finalRealisation', { max: 3000, multiline: true }),
+    enrolmentsAfter: count('enrolmentsAfter'),
+    objectives: scores('objectives'),
+    axes: scores('axes'),
+    satisfaction: scores('satisfaction'),
+    coordination: scores('coordination'),
+    incidents: form.text('incidents', { max: 3000, multiline: true }),
+    inclusion: form.text('inclusion', { max: 3000, multiline: true }),
+  };
+  const recommendation = form.oneOf('recommendation', partnershipDecisions, { required: submit });
+  const recommendationReason = form.text('recommendationReason', { max: 2000, multiline: true, required: submit });
+  form.assertValid();
+  const previous = (await listReviews(deps.db, p.id)).find((r) => r.side === side);
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    await upsertReview(tx, {
+      partnershipId: p.id,
+      side,
+      organisationId: organisationIdOf(p, side),
+      answers,
+      recommendation,
+      recommendationReason,
+      submittedAt: submit ? now : (previous?.submittedAt ?? null),
+      submittedBy: submit ? access.user.id : (previous?.submittedBy ?? null),
+      updatedAt: now,
+    });
+    if (submit) {
+      const reviews = await listReviews(tx, p.id);
+      const bothDone = reviews.filter((r) => r.submittedAt).length === 2;
+      await recordEvent(
+        deps,
+        tx,
+        {
+          partnership: p,
+          actorId: access.user.id,
+          side,
+          action: 'review.submitted',
+          summary: `Bilan ${previous?.submittedAt ? 'mis à jour' : 'rempli'} (proposition : ${decisionLabels[recommendation!].toLowerCase()}).`,
+          notify: {
+            title: bothDone ? 'Les deux bilans sont remplis : prenez la décision ensemble' : 'L’autre partie a rempli son bilan : à votre tour',
+            path: `/partenariats/${p.id}/bilan`,
+          },
+        },
+        await organisationNames(tx, p),
+      );
+    }
+  });
+  return { submitted: submit };
+}
+
+/** The joint decision once both reviews are in: renew (next year's draft), adjust, or stop. */
+export async function decide(deps: Deps, access: Access, body: Record<string, unknown>): Promise<{ renewedId: number | null }> {
+  const form = new FormReader(body);
+  const side = actingSide(access, form.raw('side') || null);
+  const decision = form.oneOf('decision', partnershipDecisions, { required: true });
+  const reason = form.text('decisionReason', { required: true, max: 2000, multiline: true });
+  form.assertValid();
+  const p = access.partnership;
+  if (p.decision) throw new ConflictError('La décision a déjà été prise.');
+  const reviews = await listReviews(deps.db, p.id);
+  if (reviews.filter((r) => r.submittedAt).length < 2) throw new ConflictError('Les deux parties doivent d’abord remplir leur bilan.');
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const names = await organisationNames(tx, p);
+    let renewedId: number | null = null;
+    if (decision === 'renew') renewedId = (await renew(deps, tx, p, side, access.user.id, names)).id;
+    await updatePartnership(
+      tx,
+      p.id,
+      { decision, decisionReason: reason, decidedAt: now, decidedBy: access.user.id, ...(decision === 'adjust' ? {} : { status: 'closed' as const, closedAt: now }) },
+      now,
+    );
+    await recordEvent(
+      deps,
+      tx,
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side,
+        action: 'decision.made',
+        summary: `Décision : ${decisionLabels[decision!].toLowerCase()} — ${reason}${renewedId ? ` (reconduction pour ${nextSchoolYear(p.schoolYear)})` : ''}.`,
+        notify: {
+          title: `Décision après le bilan : ${decisionLabels[decision!].toLowerCase()}`,
+          body: reason.slice(0, 300),
+          path: renewedId ? `/partenariats/${renewedId}` : `/partenariats/${p.id}/bilan`,
+        },
+      },
+      names,
+    );
+    return { renewedId };
+  });
+}
+
+/**
+ * Copies the partnership into the next school year as a draft: définition, commitments,
+ * intervenants, convention fields (a new draft to sign) and calendar rules, shifted by 52 weeks
+ * so that Wednesdays stay Wednesdays; the sessions are computed again with that year's holidays
+ * (or public holidays only while the year's school calendar is unknown).
+ */
+async function renew(deps: Deps, tx: Deps['db'], p: Partnership, side: Side, userId: number, names: Record<Side, string>) {
+  const now = deps.clock.now();
+  const shift = (d: string | null) => (d ? nextYearSameWeekday(d) : null);
+  const next = await insertPartnership(tx, {
+    requestId: p.requestId,
+    acmId: p.acmId,
+    partnerId: p.partnerId,
+    offerId: p.offerId,
+    prescribedBy: null,
+    title: p.title,
+    schoolYear: nextSchoolYear(p.schoolYear),
+    status: 'draft',
+    renewedFromId: p.id,
+    objectives: p.objectives,
+    expectedResults: p.expectedResults,
+    finalRealisation: p.finalRealisation,
+    reasons: p.reasons,
+    charterAxes: p.charterAxes,
+    childrenExpected: p.childrenExpected,
+    ageMin: p.ageMin,
+    ageMax: p.ageMax,
+    budgetEur: p.budgetEur,
+    formalisation: p.formalisation,
+    periodStart: shift(p.periodStart),
+    periodEnd: shift(p.periodEnd),
+    slot: p.slot,
+    startTime: p.startTime,
+    endTime: p.endTime,
+    periodicity: p.periodicity,
+    monthlyWeek: p.monthlyWeek,
+    cycleCount: p.cycleCount,
+    place: p.place,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const parties = await findParties(tx, p.id);
+  await insertParties(
+    tx,
+    parties.map((party) => ({
+      partnershipId: next.id,
+      organisationId: party.organisationId,
+      side: party.side,
+      commitments: party.commitments,
+      humanResources: party.humanResources,
+      materialResources: party.materialResources,
+      financialResources: party.financialResources,
+      referentName: party.referentName,
+      referentContact: party.referentContact,
+      intervenants: party.intervenants,
+      confirmedAt: party.side === side ? now : null,
+      confirmedBy: party.side === side ? userId : null,
+      updatedAt: now,
+    })),
+  );
+  const convention = await findConvention(tx, p.id);
+  await findConvention(tx, next.id);
+  await updateConvention(tx, next.id, { fields: convention.fields, updatedAt: now, updatedBy: userId });
+  const calendar = next.periodicity ? await regenerateSessions(tx, next) : null;
+  const unknown = calendar?.unknownSchoolYears.length
+    ? ` Les vacances scolaires ${calendar.unknownSchoolYears.join(', ')} ne sont pas encore publiées : seuls les jours fériés ont été écartés.`
+    : '';
+  await recordEvent(
+    deps,
+    tx,
+    {
+      partnership: next,
+      actorId: userId,
+      side,
+      action: 'partnership.renewed',
+      summary: `Reconduction du partenariat ${p.schoolYear} pour ${next.schoolYear} : brouillon créé${calendar ? ` avec ${calendar.created} séance(s) recalculée(s)` : ''}.${unknown} À confirmer par les deux parties.`,
+    },
+    names,
+  );
+  return next;
+}
+
+export const reviewFieldLabels: Record<string, string> = {
+  sessionsPlanned: 'Séances prévues',
+  sessionsHeld: 'Séances réalisées',
+  sessionsCancelled: 'Séances annulées',
+  cancellationReasons: 'Motifs des annulations',
+  childrenEnrolled: 'Enfants inscrits',
+  averageAttendance: 'Enfants présents en moyenne par séance',
+  childrenWithDisability: 'Enfants en situation de handicap',
+  childHours: 'Heures-enfants',
+  interventionHours: 'Heures d’intervention',
+  costPlannedEur: 'Coût prévu (€)',
+  costActualEur: 'Coût réel (€)',
+  finalRealisation: 'Réalisation finale (type, familles présentes)',
+  enrolmentsAfter: 'Inscriptions ensuite (club, médiathèque…)',
+  incidents: 'Incidents',
+  inclusion: 'Adaptations pour l’inclusion',
+};
+
+export const numberFields = [
+  'sessionsPlanned',
+  'sessionsHeld',
+  'sessionsCancelled',
+  'childrenEnrolled',
+  'childrenWithDisability',
+  'enrolmentsAfter',
+] as const;
+/** Indicators that may have a decimal part (averages, hours). */
+export const decimalFields = ['averageAttendance', 'childHours', 'interventionHours'] as const;
+
+export interface ComparisonRow {
+  label: string;
+  group: string;
+  acm: string;
+  partner: string;
+}
+
+const frenchNumber = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  return typeof value === 'number' ? frenchNumber.format(value) : String(value);
+}
+
+function scoreText(score: ReviewScore | undefined): string {
+  if (!score || score.score === null) return '—';
+  return `${score.score}/4${score.comment ? ` — ${score.comment}` : ''}`;
+}
+
+/** Both reviews side by side: one row per indicator, the ACM's answer and the partner's. */
+export function compareReviews(acm: Review, partner: Review): ComparisonRow[] {
+  const a = acm.answers;
+  const b = partner.answers;
+  const rows: ComparisonRow[] = Object.entries(reviewFieldLabels)
+    .filter(([key]) => key !== 'incidents' && key !== 'inclusion')
+    .map(([key, label]) => ({
+      label,
+      group: 'Indicateurs quantitatifs',
+      acm: show(a[key as keyof ReviewAnswers]),
+      partner: show(b[key as keyof ReviewAnswers]),
+    }));
+  for (const group of ['objectives', 'axes', 'satisfaction', 'coordination'] as const) {
+    const left_ = a[group] ?? [];
+    const right_ = b[group] ?? [];
+    const keys = [...new Set([...left_.map((s) => s.key), ...right_.map((s) => s.key)])];
+    for (const key of keys) {
+      const left = left_.find((s) => s.key === key);
+      const right = right_.find((s) => s.key === key);
+      const label = key === 'partenaire' ? 'Satisfaction vis-à-vis de l’autre structure' : (left ?? right)!.label;
+      rows.push({ label, group: 'Appréciations (1 à 4)', acm: scoreText(left), partner: scoreText(right) });
+    }
+  }
+  rows.push(
+    { label: reviewFieldLabels.incidents!, group: 'Appréciations (1 à 4)', acm: show(a.incidents), partner: show(b.incidents) },
+    { label: reviewFieldLabels.inclusion!, group: 'Appréciations (1 à 4)', acm: show(a.inclusion), partner: show(b.inclusion) },
+    {
+      label: 'Proposition',
+      group: 'Suite du partenariat',
+      acm: `${acm.recommendation ? decisionLabels[acm.recommendation] : '—'}${acm.recommendationReason ? ` — ${acm.recommendationReason}` : ''}`,
+      partner: `${partner.recommendation ? decisionLabels[partner.recommendation] : '—'}${partner.recommendationReason ? ` — ${partner.recommendationReason}` : ''}`,
+    },
+  );
+  return rows;
+}

@@ -1,0 +1,112 @@
+import type { Db } from '../../db/client.js';
+import type { Deps } from '../deps.js';
+import { NotFoundError } from '../lib/errors.js';
+import type { Access } from './access.js';
+import { computeSessionDates, parisToday } from './calendar.js';
+import { type ConventionContext, renderConvention } from './convention.js';
+import {
+  activeSignatures,
+  calendarContext,
+  findConvention,
+  findOffer,
+  findOrganisationDetails,
+  findParties,
+  findRequest,
+  findUserName,
+  listDeadlines,
+  listMeetings,
+  listReviews,
+  listSessions,
+  type OrganisationDetails,
+  type Partnership,
+  type Party,
+  type Side,
+} from './partnerships.repository.js';
+import { nextActions, steps } from './progress.js';
+
+export function partiesBySide(parties: Party[]): Record<Side, Party | undefined> {
+  return { acm: parties.find((p) => p.side === 'acm'), partner: parties.find((p) => p.side === 'partner') };
+}
+
+/** Everything the convention text is built from. */
+export async function conventionContext(db: Db, partnership: Partnership, preloaded?: { acm?: OrganisationDetails; partner?: OrganisationDetails; parties?: Party[] }) {
+  const [acm, partner, offer, parties, convention] = await Promise.all([
+    preloaded?.acm ?? findOrganisationDetails(db, partnership.acmId),
+    preloaded?.partner ?? findOrganisationDetails(db, partnership.partnerId),
+    partnership.offerId ? findOffer(db, partnership.offerId) : null,
+    preloaded?.parties ?? findParties(db, partnership.id),
+    findConvention(db, partnership.id),
+  ]);
+  if (!acm || !partner) throw new NotFoundError();
+  const calendar = computeSessionDates(partnership, await calendarContext(db, acm.schoolZone, acm.departmentCode));
+  const context: ConventionContext = { partnership, acm, partner, offer, parties: partiesBySide(parties), calendar, fields: convention.fields };
+  return { context, convention };
+}
+
+/** The data every page of the workspace shows: parties, progress, next steps. */
+export async function loadWorkspace(deps: Deps, access: Access) {
+  const db = deps.db;
+  const p = access.partnership;
+  const [acm, partner, partyRows, signatures, sessions, deadlines, reviews, meetings, request, prescriberName] = await Promise.all([
+    findOrganisationDetails(db, p.acmId),
+    findOrganisationDetails(db, p.partnerId),
+    findParties(db, p.id),
+    activeSignatures(db, p.id),
+    listSessions(db, p.id),
+    listDeadlines(db, p.id),
+    listReviews(db, p.id),
+    listMeetings(db, p.id),
+    p.requestId ? findRequest(db, p.requestId) : null,
+    findUserName(db, p.prescribedBy),
+  ]);
+  if (!acm || !partner) throw new NotFoundError();
+  const { context, convention } = await conventionContext(db, p, { acm, partner, parties: partyRows });
+  const rendered = renderConvention(context);
+  const parties = partiesBySide(partyRows);
+  const today = parisToday(deps.clock.now());
+  const validSignatures = signatures.filter((s) => s.textHash === rendered.hash || convention.status === 'signed');
+  const minutesMeeting = meetings.find((m) => m.purpose === 'formalisation') ?? null;
+  const input = {
+    partnership: p,
+    parties,
+    conventionSigned: convention.status === 'signed',
+    signatures: validSignatures,
+    sessions,
+    deadlines,
+    reviews,
+    minutesWritten: Boolean(minutesMeeting?.minutes.trim()),
+    today,
+  };
+  const stepList = steps(input);
+  const actions = nextActions(input);
+  const nextSession = sessions.find((s) => s.status === 'planned' && s.date >= today) ?? null;
+  return {
+    access,
+    partnership: p,
+    canEdit: access.canEdit,
+    sides: access.sides,
+    acm,
+    partner,
+    parties,
+    offer: context.offer,
+    request,
+    prescriberName,
+    convention,
+    rendered,
+    context,
+    signatures: validSignatures,
+    sessions,
+    deadlines,
+    reviews,
+    meetings,
+    minutesMeeting,
+    steps: stepList,
+    currentStep: stepList.find((s) => s.current) ?? null,
+    actions,
+    nextSession,
+    today,
+    names: { acm: acm.name, partner: partner.name } as Record<Side, string>,
+  };
+}
+
+export type Workspace = Awaited<ReturnType<typeof loadWorkspace>>;

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { App } from '../../server/types.js';
+import { createTestApp } from '../helpers/app.js';
+import { launchBrowser, listen, newContext } from '../helpers/browser.js';
+import { createOrganisation, createUser, PASSWORD } from '../helpers/fixtures.js';
+import { seedOrganisations } from '../../db/seed/organisations.js';
+import { seedOffers } from '../../db/seed/offers.js';
+import { offers } from '../../db/schema/index.js';
+import { eq } from 'drizzle-orm';
+
+let app: App; let browser: Browser; let baseURL: string;
+beforeAll(async () => { app = await createTestApp(); baseURL = await listen(app); browser = await launchBrowser(); });
+afterAll(async () => { await browser?.close(); await app?.close(); });
+it('shots', async () => {
+  await seedOrganisations(app.deps); await seedOffers(app.deps);
+  const user = await createUser(app);
+  const org = await createOrganisation(app, { name: 'Compagnie Test', status: 'verified', ownerId: user.id });
+  const context = await newContext(browser, baseURL);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/connexion'); await page.fill('#f-email', user.email); await page.fill('#f-password', PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click(); await page.waitForURL('**/tableau-de-bord');
+  await page.goto(`/structures/${org.id}/offres/nouvelle`);
+  await page.screenshot({ path: '/tmp/shot-editor.png', fullPage: true });
+  const rows = await app.deps.db.select().from(offers).where(eq(offers.status, 'published')).limit(40);
+  const o = rows[7]!;
+  await page.goto(`/offres/${o.id}-${o.slug}`);
+  await page.screenshot({ path: '/tmp/shot-offer.png', fullPage: true });
+  const org2 = o.organisationId;
+  const { organisations } = await import('../../db/schema/index.js');
+  const [orgRow] = await app.deps.db.select().from(organisations).where(eq(organisations.id, org2));
+  await page.goto(`/structures/${orgRow!.id}-${orgRow!.slug}`);
+  await page.screenshot({ path: '/tmp/shot-org.png', fullPage: true });
+  for (const r of rows.slice(0, 12)) console.log(JSON.stringify({ t: r.title, s: r.summary, d: r.description.slice(0, 200), f: r.formats, v: r.venue, a: [r.ageMin, r.ageMax], p: [r.price, r.priceEur, r.priceDetails], per: r.periodicity, n: r.sessionsCount }));
+}, 200_000);

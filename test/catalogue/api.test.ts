@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../server/types.js';
+import { createTestApp } from '../helpers/app.js';
+import { createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
+import { insertOffer, syncSearch } from '../helpers/search.js';
+
+let app: App;
+let judoId: number;
+let draftId: number;
+let clubId: number;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  const club = await createOrganisation(app, {
+    name: 'Judo Club Vénissieux',
+    type: 'club-sportif',
+    codeInsee: '69259',
+    lat: 45.6974,
+    lng: 4.8886,
+    themes: ['sport'],
+  });
+  clubId = club.id;
+  const library = await createOrganisation(app, { name: 'Médiathèque du 8e', type: 'bibliotheque' });
+  judoId = (
+    await insertOffer(app, club.id, {
+      title: 'Initiation au judo',
+      summary: 'Découvrir le judo en s’amusant',
+      themes: ['sport'],
+      subthemes: ['sports-de-combat'],
+      codeInsee: '69259',
+      lat: 45.6974,
+      lng: 4.8886,
+      ageMin: 6,
+      ageMax: 10,
+    })
+  ).id;
+  await insertOffer(app, library.id, { title: 'Heure du conte', themes: ['culture'], subthemes: ['lecture-ecriture'], ageMin: 3, ageMax: 6 });
+  await insertOffer(app, library.id, {
+    title: 'Lectures dans votre accueil',
+    themes: ['culture'],
+    venue: 'dans-l-accueil',
+    travelKm: 40,
+    departmentsServed: ['69'],
+    ageMin: 6,
+    ageMax: 11,
+  });
+  draftId = (await insertOffer(app, library.id, { title: 'Brouillon secret', status: 'draft', publishedAt: null })).id;
+  await syncSearch(app);
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe('GET /api/v1/offers', () => {
+  it('returns the contract shape with items, facets and distances', async () => {
+    const response = await app.inject({ url: '/api/v1/offers?near=45.70,4.89&radius_km=5&sort=distance' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    const body = response.json();
+    expect(Object.keys(body).sort()).toEqual(['facets', 'items', 'page', 'per_page', 'total']);
+    expect(body.total).toBe(2);
+    const [first] = body.items;
+    expect(first).toMatchObject({
+      id: judoId,
+      title: 'Initiation au judo',
+      url: `http://localhost:3000/offres/${judoId}-initiation-au-judo`,
+      themes: ['sport'],
+      subthemes: ['sports-de-combat'],
+      venue: 'chez-le-partenaire',
+      age_min: 6,
+      age_max: 10,
+      price: 'gratuit',
+      organisation: { id: clubId, name: 'Judo Club Vénissieux', type: 'club-sportif' },
+      location: { code_insee: '69259', department: '69' },
+    });
+    expect(first.distance_km).toBeLessThan(1);
+    expect(body.items[1].title).toBe('Lectures dans votre accueil');
+    expect(Object.keys(body.facets).sort()).toEqual(['accessibility', 'age_band', 'format', 'org_type', 'price', 'theme', 'venue']);
+    expect(body.facets.theme).toMatchObject({ sport: 1, culture: 1 });
+  });
+
+  it('counts facets disjunctively: a ticked theme still shows the other themes’ counts', async () => {
+    const body = (await app.inject({ url: '/api/v1/offers?theme=sport' })).json();
+    expect(body.total).toBe(1);
+    expect(body.facets.theme).toMatchObject({ sport: 1, culture: 2 });
+    expect(body.facets.age_band).toMatchObject({ '6-8': 1, '9-11': 1, '3-5': 0 });
+  });
+
+  it('never shows unpublished offers', async () => {
+    const body = (await app.inject({ url: '/api/v1/offers?q=brouillon' })).json();
+    expect(body.total).toBe(0);
+    expect((await app.inject({ url: `/api/v1/offers/${draftId}` })).statusCode).toBe(404);
+    const detail = (await app.inject({ url: `/api/v1/offers/${judoId}` })).json();
+    expect(detail).toMatchObject({ id: judoId, age_bands: ['6-8', '9-11'], description: '' });
+  });
+
+  it('answers 400 naming the bad parameter, never a 500', async () => {
+    const cases: [string, string][] = [
+      ['radius_km=-1&near=45.7,4.8', 'radius_km'],
+      ['bbox=10,41,-5,51', 'bbox'],
+      ['bbox=-5,41,10', 'bbox'],
+      ['bbox=-5,-95,10,51', 'bbox'],
+      ['age=abc', 'age'],
+      ['per_page=10000', 'per_page'],
+      ['page=0', 'page'],
+      ['theme=astrologie', 'theme'],
+      ['theme=sport&theme=nope', 'theme'],
+      ['near=45.7', 'near'],
+      ['near=95,4.8&radius_km=3', 'near'],
+      ['near=45.7,4.8', 'radius_km'],
+      ['sort=cheapest', 'sort'],
+      ['commune=99999', 'commune'],
+      ['department=999', 'department'],
+      ['venue=dehors', 'venue'],
+      ['unknown=1', 'unknown'],
+      [`q=${'x'.repeat(300)}`, 'q'],
+    ];
+    for (const [query, parameter] of cases) {
+      const response = await app.inject({ url: `/api/v1/offers?${query}` });
+      expect(response.statusCode, query).toBe(400);
+      expect(response.json(), query).toMatchObject({ error: 'invalid_parameter', parameter });
+      expect(response.json().message, query).toContain(parameter);
+    }
+  });
+
+  it('treats SQL or unicode junk in q as text', async () => {
+    for (const q of ["' OR 1=1; DROP TABLE offers; --", '"; select pg_sleep(10); --', '💥🧨', '\u202e\u0000', '%', 'judo\\']) {
+      const response = await app.inject({ url: `/api/v1/offers?q=${encodeURIComponent(q)}` });
+      expect(response.statusCode, q).toBe(200);
+    }
+    expect((await app.inject({ url: `/api/v1/offers?q=${encodeURIComponent('judo\\')}` })).json().total).toBe(1);
+  });
+
+  it('sends an ETag and answers 304 when nothing changed', async () => {
+    const first = await app.inject({ url: '/api/v1/offers?theme=culture' });
+    expect(first.headers['cache-control']).toContain('max-age');
+    const etag = first.headers.etag as string;
+    expect(etag).toBeTruthy();
+    const again = await app.inject({ url: '/api/v1/offers?theme=culture', headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+  });
+});
+
+describe('other API endpoints', () => {
+  it('lists partner organisations with the place filters, and one with its offers', async () => {
+    const near = (await app.inject({ url: '/api/v1/organisations?near=45.6974,4.8886&radius_km=2' })).json();
+    expect(near.items.map((o: { name: string }) => o.name)).toEqual(['Judo Club Vénissieux']);
+    const typed = (await app.inject({ url: '/api/v1/organisations?org_type=bibliotheque' })).json();
+    expect(typed.total).toBe(1);
+    const one = (await app.inject({ url: `/api/v1/organisations/${clubId}` })).json();
+    expect(one.offers.map((o: { title: string }) => o.title)).toEqual(['Initiation au judo']);
+    expect((await app.inject({ url: '/api/v1/organisations?bbox=1,2,0,3' })).json()).toMatchObject({ parameter: 'bbox' });
+  });
+
+  it('returns GeoJSON for the map with the same filters', async () => {
+    const map = (await app.inject({ url: '/api/v1/map?bbox=4.5,45.5,5.2,46&zoom=14&theme=sport' })).json();
+    expect(map.type).toBe('FeatureCollection');
+    expect(map.features).toHaveLength(1);
+    expect(map.features[0].properties).toMatchObject({ cluster: false, id: judoId, title: 'Initiation au judo' });
+    const far = (await app.inject({ url: '/api/v1/map?bbox=-5,41,10,51&zoom=5' })).json();
+    expect(far.clustered).toBe(true);
+    expect(far.features.reduce((s: number, f: { properties: { count: number } }) => s + f.properties.count, 0)).toBe(3);
+    expect((await app.inject({ url: '/api/v1/map?zoom=5' })).json()).toMatchObject({ parameter: 'bbox' });
+  });
+
+  it('documents the API only at /api/docs', async () => {
+    const spec = (await app.inject({ url: '/api/docs/json' })).json();
+    const paths = Object.keys(spec.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/v1/offers', '/api/v1/offers/{id}', '/api/v1/map', '/api/v1/organisations', '/api/v1/organisations/{id}']),
+    );
+    expect(paths.every((p) => p.startsWith('/api/v1/'))).toBe(true);
+    expect((await app.inject({ url: '/api/docs' })).statusCode).toBeLessThan(400);
+  });
+});
+
+describe('search and territory pages', () => {
+  it('renders the search page with facets, counts, distances and why it matched', async () => {
+    const page = await app.inject({ url: '/offres?q=combat&lieu=V%C3%A9nissieux&radius_km=10' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Initiation au judo');
+    expect(page.body).toContain('sous-thème « Sports de combat »');
+    expect(page.body).toMatch(/à 0,\d km/);
+    expect(page.body).toContain('Autour de Vénissieux (10 km)');
+    expect(page.body).toMatch(/Sport <span class="facet-count">\(1/);
+  });
+
+  it('works as a plain GET form with empty fields, and answers htmx with the results fragment', async () => {
+    const plain = await app.inject({ url: '/offres?q=&lieu=&radius_km=20&age=&sort=relevance&theme=culture' });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.body).toContain('2 offres');
+    const fragment = await app.inject({ url: '/offres?theme=sport', headers: { 'hx-request': 'true', 'hx-target': 'search-results' } });
+    expect(fragment.body).not.toContain('<html');
+    expect(fragment.body).toContain('id="search-results"');
+    const unknownPlace = await app.inject({ url: '/offres?lieu=Zzzzxq' });
+    expect(unknownPlace.body).toContain('Lieu introuvable');
+  });
+
+  it('shows the map page and the territory pages with counts per theme and links up and down', async () => {
+    expect((await app.inject({ url: '/carte?theme=sport' })).body).toContain('1 offre');
+    const index = await app.inject({ url: '/territoires' });
+    expect(index.body).toContain('/territoires/auvergne-rhone-alpes');
+    const region = await app.inject({ url: '/territoires/auvergne-rhone-alpes' });
+    expect(region.statusCode).toBe(200);
+    expect(region.body).toContain('/territoires/departements/69');
+    const department = await app.inject({ url: '/territoires/departements/69' });
+    expect(department.body).toContain('/territoires/communes/69259');
+    expect(department.body).toContain('Judo Club Vénissieux');
+    const commune = await app.inject({ url: '/territoires/communes/69259' });
+    expect(commune.body).toContain('Initiation au judo');
+    expect(commune.body).toContain('href="/territoires/departements/69"');
+    expect(commune.body).toMatch(/<th scope="row"><a href="[^"]+theme=sport">Sport<\/a><\/th><td>1<\/td>/);
+    expect((await app.inject({ url: '/territoires/nulle-part' })).statusCode).toBe(404);
+  });
+
+  it('offers "mon accueil" to a signed-in ACM member, and ignores another ACM for anyone else', async () => {
+    const director = await createUser(app);
+    const acm = await createOrganisation(app, {
+      kind: 'acm',
+      name: 'Accueil des Minguettes',
+      codeInsee: '69259',
+      lat: 45.71,
+      lng: 4.87,
+      memberIds: [director.id],
+    });
+    const agent = await signedInAgent(app, director);
+    const form = await agent.get('/offres');
+    expect(form.body).toContain('Ou autour de mon accueil');
+    expect(form.body).toContain('Accueil des Minguettes');
+    const near = await agent.get(`/offres?accueil=${acm.id}&radius_km=5`);
+    expect(near.body).toContain('Autour de Accueil des Minguettes (5 km)');
+    expect(near.body).toContain('Initiation au judo');
+    expect(near.body).not.toContain('Heure du conte');
+    const visitor = await app.inject({ url: `/offres?accueil=${acm.id}&radius_km=5` });
+    expect(visitor.body).not.toContain('Accueil des Minguettes');
+    expect(visitor.body).toContain('Heure du conte');
+    const stranger = await signedInAgent(app);
+    expect((await stranger.get(`/offres?accueil=${acm.id}&radius_km=5`)).body).not.toContain('Accueil des Minguettes');
+  });
+});

@@ -1,0 +1,284 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs, notifications, requests, searchOutbox } from '../../db/schema/index.js';
+import type { App } from '../../server/types.js';
+import { Agent } from '../helpers/agent.js';
+import { createTestApp } from '../helpers/app.js';
+import { createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
+import { acmWithMember, needForm, partnerWithMember, theatreOffer } from '../helpers/matching.js';
+import { insertOffer } from '../helpers/search.js';
+
+let app: App;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+function needIdFrom(location: string | undefined): number {
+  const match = /^\/besoins\/(\d+)$/.exec(location ?? '');
+  if (!match) throw new Error(`not a need page: ${location}`);
+  return Number(match[1]);
+}
+
+describe('posting a need', () => {
+  it('lets an ACM member post a need: location copied from the ACM, search sync queued, suggestions with their reasons', async () => {
+    const { agent, acm } = await acmWithMember(app);
+    const { partner } = await partnerWithMember(app, { name: 'Compagnie du Rideau' });
+    const good = await theatreOffer(app, partner.id, { title: 'Atelier théâtre Rideau' });
+    await theatreOffer(app, partner.id, { title: 'Théâtre pour ados', ageMin: 13, ageMax: 17 });
+    await theatreOffer(app, partner.id, { title: 'Théâtre à Grenoble', codeInsee: '38185', lat: 45.1885, lng: 5.7245 });
+
+    const response = await agent.post('/besoins', needForm());
+    expect(response.statusCode).toBe(303);
+    const id = needIdFrom(response.headers.location);
+    const [row] = await app.deps.db.select().from(needs).where(eq(needs.id, id));
+    expect(row).toMatchObject({
+      acmId: acm.id,
+      status: 'open',
+      codeInsee: '69382',
+      departmentCode: '69',
+      lat: 45.7578,
+      themes: ['culture'],
+      ageMin: 8,
+      ageMax: 11,
+    });
+    const outbox = await app.deps.db
+      .select()
+      .from(searchOutbox)
+      .where(and(eq(searchOutbox.entity, 'need'), eq(searchOutbox.entityId, id)));
+    expect(outbox).toHaveLength(1);
+
+    const page = await agent.get(`/besoins/${id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Partenaires suggérés');
+    expect(page.body).toContain(`href="/offres/${good.id}-`);
+    expect(page.body).toContain('Pourquoi cette suggestion ?');
+    expect(page.body).toContain('Correspond à votre demande : Théâtre, marionnettes.');
+    expect(page.body).toContain('Critères remplis');
+    expect(page.body).not.toContain('Théâtre pour ados');
+    expect(page.body).not.toContain('Théâtre à Grenoble');
+  });
+
+  it('shows a French message next to each bad field, and keeps what was typed', async () => {
+    const { agent } = await acmWithMember(app);
+    const cases: [Record<string, string | string[]>, string, string][] = [
+      [{ title: '' }, 'title', 'Ce champ est obligatoire.'],
+      [{ title: 'x'.repeat(121) }, 'title', '120 caractères au maximum'],
+      [{ title: '<b>Théâtre</b>' }, 'title', 'Les balises HTML ne sont pas autorisées ici.'],
+      [{ themes: [], subthemes: [] }, 'themes', 'Choisissez au moins un thème ou un domaine d’activité.'],
+      [{ themes: ['magie'] }, 'themes', 'Choisissez une valeur dans la liste.'],
+      [{ ageMin: '12', ageMax: '8' }, 'ageMax', 'L’âge maximum doit être supérieur ou égal à l’âge minimum.'],
+      [{ ageMin: '2' }, 'ageMin', 'La valeur doit être au moins 3.'],
+      [{ ageMax: 'douze' }, 'ageMax', 'Saisissez un nombre entier.'],
+      [{ groupSize: '0' }, 'groupSize', 'La valeur doit être au moins 1.'],
+      [{ startDate: '2030-05-01', endDate: '2030-04-01' }, 'endDate', 'La date de fin doit être postérieure à la date de début.'],
+      [{ endDate: '2001-01-01' }, 'endDate', 'La date de fin est déjà passée'],
+      [{ startDate: '2030-02-31' }, 'startDate', 'Date invalide'],
+      [{ budgetEur: 'beaucoup' }, 'budgetEur', 'Saisissez un nombre'],
+      [{ maxTravelKm: '500' }, 'maxTravelKm', 'La valeur doit être au plus 200.'],
+      [{ slots: ['jeudi'] }, 'slots', 'Choisissez une valeur dans la liste.'],
+    ];
+    for (const [override, field, message] of cases) {
+      const response = await agent.post('/besoins', needForm({ ...override, description: 'Texte gardé' }));
+      expect(response.statusCode, field).toBe(422);
+      expect(response.body, field).toContain(`id="f-${field}-error"`);
+      expect(response.body, field).toContain(message);
+      expect(response.body).toContain('Texte gardé');
+    }
+    const [count] = await app.deps.db.select({ id: needs.id }).from(needs).where(eq(needs.title, '<b>Théâtre</b>'));
+    expect(count).toBeUndefined();
+  });
+
+  it('answers bad parameters with a 400, never a 500', async () => {
+    const { agent } = await acmWithMember(app);
+    expect((await agent.get('/besoins/abc')).statusCode).toBe(400);
+    expect((await agent.post('/besoins', { title: 'x'.repeat(600) })).statusCode).toBe(400);
+    expect((await agent.post('/besoins/1/statut', { action: 'supprimer' })).statusCode).toBe(400);
+  });
+
+  it('refuses the need form to users who are not ACM members', async () => {
+    const { agent } = await partnerWithMember(app);
+    expect((await agent.get('/besoins/nouveau')).statusCode).toBe(404);
+    expect((await agent.post('/besoins', needForm())).statusCode).toBe(403);
+  });
+
+  it('lets a member of several ACMs choose which one posts, and only among theirs', async () => {
+    const { agent, user, acm } = await acmWithMember(app);
+    const second = await createOrganisation(app, { kind: 'acm', name: 'Deuxième accueil', ownerId: user.id, codeInsee: '69266', lat: 45.7719, lng: 4.8902 });
+    const stranger = await createOrganisation(app, { kind: 'acm', name: 'Accueil d’un autre' });
+    const signedIn = await signedInAgent(app, user);
+    const missing = await signedIn.post('/besoins', needForm());
+    expect(missing.statusCode).toBe(422);
+    expect(missing.body).toContain('Choisissez l’accueil concerné.');
+    expect((await signedIn.post('/besoins', needForm({ acmId: String(stranger.id) }))).statusCode).toBe(422);
+    const ok = await signedIn.post('/besoins', needForm({ acmId: String(second.id) }));
+    const [row] = await app.deps.db
+      .select()
+      .from(needs)
+      .where(eq(needs.id, needIdFrom(ok.headers.location)));
+    expect(row).toMatchObject({ acmId: second.id, codeInsee: '69266' });
+    void agent;
+    void acm;
+  });
+});
+
+describe('who sees a need', () => {
+  it('keeps needs from visitors (sign-in page) and from members of other ACMs or of no partner (404)', async () => {
+    const { agent } = await acmWithMember(app);
+    const id = needIdFrom((await agent.post('/besoins', needForm())).headers.location);
+
+    const visitor = new Agent(app);
+    for (const url of ['/besoins', `/besoins/${id}`, '/besoins/nouveau', `/besoins/${id}/modifier`]) {
+      const response = await visitor.get(url);
+      expect(response.statusCode, url).toBe(302);
+      expect(response.headers.location).toContain('/connexion');
+    }
+    expect((await visitor.post(`/besoins/${id}/reponse`, { message: 'Bonjour' })).statusCode).toBe(403);
+
+    const otherAcm = await acmWithMember(app);
+    expect((await otherAcm.agent.get(`/besoins/${id}`)).statusCode).toBe(404);
+    expect((await otherAcm.agent.get(`/besoins/${id}/modifier`)).statusCode).toBe(404);
+    expect((await otherAcm.agent.post(`/besoins/${id}/statut`, { action: 'closed' })).statusCode).toBe(404);
+    const plain = await signedInAgent(app, await createUser(app));
+    expect((await plain.get(`/besoins/${id}`)).statusCode).toBe(404);
+    const listing = await plain.get('/besoins');
+    expect(listing.statusCode).toBe(200);
+    expect(listing.body).toContain('visibles des structures partenaires inscrites');
+  });
+
+  it('shows a need to partners without the ACM’s contact details', async () => {
+    const { agent, acm } = await acmWithMember(app);
+    const id = needIdFrom((await agent.post('/besoins', needForm())).headers.location);
+    const partner = await partnerWithMember(app);
+    const page = await partner.agent.get(`/besoins/${id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(acm.name);
+    expect(page.body).toContain('Répondre à ce besoin');
+    expect(page.body).not.toContain(acm.email!);
+    expect(page.body).not.toContain('04 78 00 00 99');
+    expect(page.body).not.toContain('7 rue Secrète');
+    expect(page.body).not.toContain('Partenaires suggérés');
+  });
+});
+
+describe('answering a need', () => {
+  it('opens a request thread (partner to ACM, need recorded) that both sides see, and tells the ACM', async () => {
+    const { agent: acmAgent, acm, user: director } = await acmWithMember(app);
+    const id = needIdFrom((await acmAgent.post('/besoins', needForm())).headers.location);
+    const { agent, partner } = await partnerWithMember(app);
+    const offer = await theatreOffer(app, partner.id);
+    const otherPartner = await partnerWithMember(app);
+    const foreignOffer = await theatreOffer(app, otherPartner.partner.id);
+
+    const page = await agent.get(`/besoins/${id}`);
+    expect(page.body).toContain(`<option value="${offer.id}"`);
+
+    const noContent = await agent.post(`/besoins/${id}/reponse`, { offerId: '', message: '' });
+    expect(noContent.statusCode).toBe(422);
+    expect(noContent.body).toContain('Choisissez une de vos offres ou écrivez un message.');
+    const notTheirs = await agent.post(`/besoins/${id}/reponse`, { offerId: String(foreignOffer.id), message: '' });
+    expect(notTheirs.statusCode).toBe(422);
+    expect(notTheirs.body).toContain('Choisissez une offre publiée de votre structure.');
+
+    const answer = await agent.post(`/besoins/${id}/reponse`, { offerId: String(offer.id), message: 'Nous serions ravis de venir jouer avec vos enfants.' });
+    expect(answer.statusCode).toBe(303);
+    const requestId = Number(/^\/demandes\/(\d+)$/.exec(answer.headers.location ?? '')?.[1]);
+    const [request] = await app.deps.db.select().from(requests).where(eq(requests.id, requestId));
+    expect(request).toMatchObject({
+      acmId: acm.id,
+      partnerId: partner.id,
+      offerId: offer.id,
+      needId: id,
+      direction: 'partner_to_acm',
+      status: 'sent',
+      ageMin: 8,
+      ageMax: 11,
+    });
+
+    const again = await agent.post(`/besoins/${id}/reponse`, { message: 'Encore nous' });
+    expect(again.headers.location).toBe(`/demandes/${requestId}`);
+
+    const told = await app.deps.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, director.id), eq(notifications.type, 'request_received')));
+    expect(told.map((n) => n.url)).toContain(`/demandes/${requestId}`);
+
+    const needPage = await acmAgent.get(`/besoins/${id}`);
+    expect(needPage.body).toContain('Réponses reçues');
+    expect(needPage.body).toContain(`href="/demandes/${requestId}"`);
+
+    const partnerThread = await agent.get(`/demandes/${requestId}`);
+    const acmThread = await acmAgent.get(`/demandes/${requestId}`);
+    expect(partnerThread.statusCode).toBe(200);
+    expect(acmThread.statusCode).toBe(200);
+    expect(acmThread.body).toContain('Nous serions ravis de venir jouer avec vos enfants.');
+    expect((await otherPartner.agent.get(`/demandes/${requestId}`)).statusCode).toBe(404);
+  });
+
+  it('closes a need to new answers and to other partners once fulfilled or closed; the ACM can reopen it', async () => {
+    const { agent: acmAgent } = await acmWithMember(app);
+    const id = needIdFrom((await acmAgent.post('/besoins', needForm())).headers.location);
+    const answering = await partnerWithMember(app);
+    await answering.agent.post(`/besoins/${id}/reponse`, { message: 'Bonjour !' });
+    const other = await partnerWithMember(app);
+
+    const closed = await acmAgent.post(`/besoins/${id}/statut`, { action: 'fulfilled' });
+    expect(closed.statusCode).toBe(303);
+    const [row] = await app.deps.db.select().from(needs).where(eq(needs.id, id));
+    expect(row?.status).toBe('fulfilled');
+    expect(row?.closedAt).not.toBeNull();
+
+    expect((await other.agent.get(`/besoins/${id}`)).statusCode).toBe(404);
+    const stillVisible = await answering.agent.get(`/besoins/${id}`);
+    expect(stillVisible.statusCode).toBe(200);
+    expect(stillVisible.body).toContain('Ce besoin n’est plus ouvert.');
+    expect((await answering.agent.post(`/besoins/${id}/reponse`, { message: 'Encore ?' })).statusCode).toBe(403);
+
+    await acmAgent.post(`/besoins/${id}/statut`, { action: 'reopen' });
+    expect((await other.agent.get(`/besoins/${id}`)).statusCode).toBe(200);
+  });
+});
+
+describe('editing a need', () => {
+  it('lets the ACM edit its need, with errors next to the fields', async () => {
+    const { agent } = await acmWithMember(app);
+    const id = needIdFrom((await agent.post('/besoins', needForm())).headers.location);
+    const form = await agent.get(`/besoins/${id}/modifier`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="Un atelier théâtre pour les 8-11 ans"');
+    const bad = await agent.post(`/besoins/${id}/modifier`, needForm({ title: '' }));
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('id="f-title-error"');
+    const ok = await agent.post(`/besoins/${id}/modifier`, needForm({ title: 'Théâtre et marionnettes', ageMin: '6' }));
+    expect(ok.statusCode).toBe(303);
+    const [row] = await app.deps.db.select().from(needs).where(eq(needs.id, id));
+    expect(row).toMatchObject({ title: 'Théâtre et marionnettes', ageMin: 6 });
+  });
+});
+
+describe('new needs notify nearby partners whose offers match', () => {
+  it('sends need_match to partners with a matching offer nearby, once, and not to others', async () => {
+    const near = await partnerWithMember(app);
+    await theatreOffer(app, near.partner.id);
+    const far = await partnerWithMember(app, { codeInsee: '13201', lat: 43.3, lng: 5.38 });
+    await theatreOffer(app, far.partner.id, { codeInsee: '13201', lat: 43.3, lng: 5.38 });
+    const offTopic = await partnerWithMember(app);
+    await insertOffer(app, offTopic.partner.id, { title: 'Football', themes: ['sport'], subthemes: ['sports-collectifs'], ageMin: 6, ageMax: 12 });
+
+    const { agent } = await acmWithMember(app);
+    const id = needIdFrom((await agent.post('/besoins', needForm({ title: 'Théâtre pour la fête de juin' }))).headers.location);
+    const notified = async (userId: number) =>
+      app.deps.db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), eq(notifications.type, 'need_match')));
+    const nearNotes = await notified(near.user.id);
+    expect(nearNotes.filter((n) => n.url === `/besoins/${id}`)).toHaveLength(1);
+    expect(nearNotes[0]?.title).toContain('Théâtre pour la fête de juin');
+    expect(await notified(far.user.id)).toHaveLength(0);
+    expect(await notified(offTopic.user.id)).toHaveLength(0);
+  });
+});

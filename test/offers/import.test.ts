@@ -1,0 +1,271 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { count, eq, inArray } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { offerImports, offers, organisations, searchOutbox } from '../../db/schema/index.js';
+import { exportOffersCsv } from '../../server/offers/import/export.js';
+import { importOffers, type Reject } from '../../server/offers/import/import.js';
+import { CSV_COLUMNS } from '../../server/offers/import/rows.js';
+import type { App } from '../../server/types.js';
+import { multipart } from '../helpers/agent.js';
+import { createTestApp } from '../helpers/app.js';
+import { withDatabase } from '../global-setup.js';
+import { createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
+import { insertOffer } from '../helpers/offers.js';
+
+const run = promisify(execFile);
+
+let app: App;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string>>;
+
+function good(overrides: Row = {}): Row {
+  return {
+    external_id: 'EXT-1',
+    org_external_id: 'ORG-A',
+    org_name: 'Compagnie du Rebond',
+    org_type: 'theatre-spectacle',
+    org_email: 'contact@rebond.fr',
+    title: 'Atelier clown',
+    summary: 'Découvrir le clown et le jeu masqué.',
+    description: 'Trois séances d’improvisation.',
+    themes: 'culture',
+    subthemes: 'theatre-marionnettes|cirque-arts-de-la-rue',
+    formats: 'atelier',
+    venue: 'dans-l-accueil',
+    travel_km: '25',
+    age_min: '6',
+    age_max: '11',
+    group_min: '8',
+    group_max: '16',
+    price: 'payant',
+    price_eur: '80',
+    accessibility: 'moteur',
+    natures: 'intervention',
+    slots: 'mercredi-apres-midi',
+    periodicity: 'cycle',
+    code_insee: '69388',
+    start_date: '2026-09-02',
+    end_date: '2027-07-03',
+    contact_email: 'ateliers@rebond.fr',
+    ...overrides,
+  };
+}
+
+const quote = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+const line = (row: Row) => CSV_COLUMNS.map((c) => quote(row[c] ?? '')).join(',');
+const header = CSV_COLUMNS.join(',');
+
+function csv(lines: string[]): string {
+  return `${[header, ...lines].join('\n')}\n`;
+}
+
+async function importText(text: string, options: { publish?: boolean; dryRun?: boolean } = {}) {
+  const rejects: Reject[] = [];
+  const result = await importOffers(app.deps, Readable.from([text]), { publish: options.publish ?? true, dryRun: options.dryRun, onReject: (r) => rejects.push(r) });
+  return { ...result, rejects };
+}
+
+async function offersByExternalId(ids: string[]) {
+  return app.deps.db.select().from(offers).where(inArray(offers.externalId, ids));
+}
+
+/** Lines 2 to 15 of the mixed file: good rows and every kind of bad row. */
+function mixedFile(): string {
+  return csv([
+    line(good()), // 2
+    line(good({ external_id: 'EXT-2', themes: 'culture|musique' })), // 3: unknown theme
+    line(good({ external_id: 'EXT-3', age_min: '12', age_max: '8' })), // 4
+    line(good({ external_id: 'EXT-4', code_insee: '99999' })), // 5: unknown commune
+    line(good({ external_id: 'EXT-5', title: '' })), // 6
+    `EXT-6,ORG-A,,,,,,"Titre "cassé" ici",r,d,culture,,atelier,dans-l-accueil,10,6,11,,,gratuit,,,,,,,,69388,,,,,`, // 7: broken quoting
+    line(good({ external_id: 'EXT-1', title: 'Doublon' })), // 8: duplicate external_id
+    line(good({ external_id: 'EXT-7', org_name: '', code_insee: '', postcode: '69100', venue: 'chez-le-partenaire', address: '10 place Lazare-Goujon', travel_km: '' })), // 9
+    line(good({ external_id: 'EXT-8', price: 'payant', price_eur: 'douze' })), // 10: bad price
+    line(good({ external_id: 'EXT-9', description: 'Première ligne\nDeuxième ligne', code_insee: '', lat: '45.7640', lng: '4.8357' })), // 11-12
+    line(good({ external_id: 'EXT-10', code_insee: '', postcode: '00000' })), // 13: unknown postcode
+    line(good({ external_id: 'EXT-11', org_external_id: 'ORG-B', org_name: '' })), // 14: unknown organisation without name
+    line(good({ external_id: 'EXT-12', org_external_id: 'ORG-C', org_name: 'Ludothèque des Pentes', org_type: 'association', themes: 'jeux', subthemes: 'jeux-societe', price: 'gratuit', price_eur: '' })), // 15
+  ]);
+}
+
+describe('bulk import of offers', () => {
+  it('imports the good rows and reports each bad one with its line and reason', async () => {
+    const result = await importText(mixedFile());
+    expect(result.imported).toBe(4);
+    expect(result.updated).toBe(0);
+    expect(result.rejected).toBe(9);
+    const byLine = Object.fromEntries(result.errors.map((e) => [e.line, e.reason]));
+    expect(byLine[3]).toContain('thème inconnu : « musique »');
+    expect(byLine[4]).toContain('age_min supérieur à age_max (12 > 8)');
+    expect(byLine[5]).toContain('commune inconnue : code INSEE « 99999 »');
+    expect(byLine[6]).toContain('titre manquant');
+    expect(byLine[7]).toContain('guillemets mal fermés');
+    expect(byLine[8]).toContain('en double dans le fichier (déjà ligne 2)');
+    expect(byLine[10]).toContain('price_eur invalide');
+    expect(byLine[13]).toContain('commune inconnue : code postal « 00000 »');
+    expect(byLine[14]).toContain('org_name est nécessaire');
+    expect(result.rejects.find((r) => r.line === 4)?.record?.external_id).toBe('EXT-3');
+
+    const rows = await offersByExternalId(['EXT-1', 'EXT-7', 'EXT-9', 'EXT-12']);
+    expect(rows).toHaveLength(4);
+    const first = rows.find((r) => r.externalId === 'EXT-1')!;
+    expect(first).toMatchObject({ status: 'published', title: 'Atelier clown', themes: ['culture'], subthemes: ['theatre-marionnettes', 'cirque-arts-de-la-rue'], codeInsee: '69388' });
+    const byPostcode = rows.find((r) => r.externalId === 'EXT-7')!;
+    expect(byPostcode.codeInsee).toBe('69266');
+    expect(byPostcode.organisationId).toBe(first.organisationId);
+    const byPoint = rows.find((r) => r.externalId === 'EXT-9')!;
+    expect(byPoint).toMatchObject({ lat: 45.764, lng: 4.8357, description: 'Première ligne\nDeuxième ligne' });
+    expect(byPoint.codeInsee).toMatch(/^6938/);
+
+    const [orgA] = await app.deps.db.select().from(organisations).where(eq(organisations.externalId, 'ORG-A'));
+    expect(orgA).toMatchObject({ name: 'Compagnie du Rebond', type: 'theatre-spectacle', status: 'unverified', kind: 'partner' });
+    const outbox = await app.deps.db.select().from(searchOutbox).where(inArray(searchOutbox.entityId, rows.map((r) => r.id)));
+    expect(outbox.filter((o) => o.entity === 'offer').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('updates on re-import and never duplicates; unchanged rows are not rewritten', async () => {
+    const file = csv([line(good({ external_id: 'RE-1', org_external_id: 'ORG-RE' })), line(good({ external_id: 'RE-2', org_external_id: 'ORG-RE', title: 'Deuxième' }))]);
+    expect(await importText(file)).toMatchObject({ imported: 2, updated: 0, rejected: 0 });
+    const before = await offersByExternalId(['RE-1', 'RE-2']);
+
+    expect(await importText(file)).toMatchObject({ imported: 0, updated: 0, unchanged: 2, rejected: 0 });
+    const same = await offersByExternalId(['RE-1', 'RE-2']);
+    expect(same.map((r) => r.updatedAt.getTime()).sort()).toEqual(before.map((r) => r.updatedAt.getTime()).sort());
+
+    const changed = csv([line(good({ external_id: 'RE-1', org_external_id: 'ORG-RE', title: 'Titre modifié' })), line(good({ external_id: 'RE-2', org_external_id: 'ORG-RE', title: 'Deuxième' }))]);
+    expect(await importText(changed)).toMatchObject({ imported: 0, updated: 1, rejected: 0 });
+    const after = await offersByExternalId(['RE-1', 'RE-2']);
+    expect(after).toHaveLength(2);
+    expect(after.find((r) => r.externalId === 'RE-1')).toMatchObject({ title: 'Titre modifié', slug: 'titre-modifie' });
+    const [{ value }] = (await app.deps.db.select({ value: count() }).from(organisations).where(eq(organisations.externalId, 'ORG-RE'))) as [{ value: number }];
+    expect(value).toBe(1);
+  });
+
+  it('round-trips: exporting then importing changes nothing', async () => {
+    const owner = await createUser(app);
+    const organisation = await createOrganisation(app, { ownerId: owner.id, status: 'verified', type: 'club-sportif' });
+    await insertOffer(app, organisation.id, { title: 'Judo <b>pour</b> tous, "débutants"', description: 'Ligne 1\nLigne 2, avec virgule', priceEur: '12.50', price: 'payant' });
+    await insertOffer(app, organisation.id, { title: 'Brouillon', status: 'draft', startDate: null, endDate: null, codeInsee: null, lat: null, lng: null, postcode: null });
+    await importText(csv([line(good({ external_id: 'RT-1', org_external_id: 'ORG-RT' }))]));
+
+    const chunks: Buffer[] = [];
+    for await (const chunk of exportOffersCsv(app.deps.db)) chunks.push(Buffer.from(chunk));
+    const exported = Buffer.concat(chunks).toString('utf8');
+    const records = parse(exported, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(records[0]!)).toEqual([...CSV_COLUMNS]);
+    expect(records.some((r) => r.external_id?.startsWith('passerelle-offre-'))).toBe(true);
+
+    const countBefore = (await app.deps.db.select({ value: count() }).from(offers))[0]!.value;
+    const stamps = new Map((await app.deps.db.select({ id: offers.id, updatedAt: offers.updatedAt }).from(offers)).map((r) => [r.id, r.updatedAt.getTime()]));
+    const result = await importText(exported);
+    const changed = (await app.deps.db.select().from(offers)).filter((r) => r.updatedAt.getTime() !== stamps.get(r.id));
+    expect(changed).toEqual([]);
+    expect(result.errors).toEqual([{ line: expect.any(Number), reason: 'localisation manquante : lat/lng, code_insee ou postcode' }]);
+    expect(result).toMatchObject({ imported: 0, updated: 0 });
+    expect((await app.deps.db.select({ value: count() }).from(offers))[0]!.value).toBe(countBefore);
+    for (const row of await app.deps.db.select({ id: offers.id, updatedAt: offers.updatedAt }).from(offers)) expect(row.updatedAt.getTime()).toBe(stamps.get(row.id));
+  });
+
+  it('refuses a file whose header lacks required columns', async () => {
+    await expect(importText('title,summary\nA,B\n')).rejects.toThrow(/Colonnes manquantes.*external_id/);
+  });
+
+  it('lets an admin upload a file, preview it without writing, then run it and download the rejects', async () => {
+    const admin = await signedInAgent(app, await createUser(app, { isAdmin: true }));
+    const file = csv([line(good({ external_id: 'ADM-1', org_external_id: 'ORG-ADM' })), line(good({ external_id: 'ADM-2', org_external_id: 'ORG-ADM', age_min: '2' }))]);
+    const { payload, boundary } = multipart({}, [{ field: 'file', filename: 'offres.csv', type: 'text/csv', data: Buffer.from(file) }]);
+    const upload = await admin.postMultipart('/admin/import', payload, boundary);
+    expect(upload.statusCode).toBe(303);
+    const report = await admin.get(upload.headers.location as string);
+    expect(report.body).toContain('Simulation : imported 1, updated 0, rejected 1');
+    expect(report.body).toContain('age_min invalide');
+    expect(await offersByExternalId(['ADM-1'])).toHaveLength(0);
+
+    const id = Number((upload.headers.location as string).split('/').pop());
+    expect((await admin.post(`/admin/import/${id}/lancer`)).statusCode).toBe(303);
+    expect(await offersByExternalId(['ADM-1'])).toHaveLength(1);
+    const [item] = await app.deps.db.select().from(offerImports).where(eq(offerImports.id, id));
+    expect(item).toMatchObject({ status: 'done', imported: 1, rejected: 1 });
+    const rejects = await admin.get(`/admin/import/${id}/rejets.csv`);
+    expect(rejects.statusCode).toBe(200);
+    expect(rejects.body).toContain('line,reason,external_id');
+    expect(rejects.body).toContain('ADM-2');
+    expect((await admin.post(`/admin/import/${id}/lancer`)).statusCode).toBe(303);
+    expect((await app.deps.db.select().from(offerImports).where(eq(offerImports.id, id)))[0]!.imported).toBe(1);
+
+    const partner = await signedInAgent(app);
+    expect((await partner.get('/admin/import')).statusCode).toBe(404);
+    expect((await partner.get('/admin/offres/export.csv')).statusCode).toBe(404);
+  });
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+
+/**
+ * A database for the command, already migrated with the reference data: the test dump unpacked
+ * into DATA_DIR (PGlite), or a copy of the template database (PostgreSQL).
+ */
+async function commandDatabase(dir: string): Promise<{ url?: string; drop: () => Promise<void> }> {
+  const template = inject('pgTemplate');
+  const url = process.env.DATABASE_URL;
+  if (template && url) {
+    const name = `passerelle_cli_${process.pid}`;
+    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        break;
+      } catch (error) {
+        if (attempt > 20 || !String((error as Error).message).includes('being accessed')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
+    return {
+      url: withDatabase(url, name),
+      drop: async () => {
+        await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      },
+    };
+  }
+  const target = join(dir, 'data', 'pglite');
+  mkdirSync(target, { recursive: true });
+  await run('tar', ['-xf', inject('pgliteDump'), '-C', target]);
+  return { drop: async () => {} };
+}
+
+describe('import command', () => {
+  it('prints the summary line and writes the rejects next to the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passerelle-import-'));
+    try {
+      const file = join(dir, 'offres.csv');
+      writeFileSync(file, csv([line(good({ external_id: 'CLI-1', org_external_id: 'ORG-CLI' })), line(good({ external_id: 'CLI-2', themes: 'inconnu' }))]));
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', NODE_ENV: 'test', BASE_URL: 'http://localhost:3000' };
+      delete env.DATABASE_URL;
+      const database = await commandDatabase(dir);
+      if (database.url) env.DATABASE_URL = database.url;
+      cleanups.push(database.drop);
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', 'offers', file], { env, timeout: 120_000 });
+      expect(stdout.trim().split('\n').pop()).toBe('imported 1, updated 0, rejected 1');
+      expect(stderr).toContain('ligne 3 : thème inconnu : « inconnu »');
+      const rejects = readFileSync(join(dir, 'offres.rejects.csv'), 'utf8');
+      expect(rejects).toContain('CLI-2');
+    } finally {
+      for (const cleanup of cleanups) await cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
