@@ -1,4 +1,5 @@
 import { createSearchEngine } from '../search/index.js';
+import { allNeedDocuments } from '../search/need-documents.js';
 import { reindexOffers } from '../search/reindex.js';
 import { loadConfig } from '../server/config.js';
 import { exitOnStartupError, prepareDatabase } from '../server/main.js';
@@ -12,6 +13,8 @@ async function main() {
   const { count } = await reindexOffers(database.db, engine, (n) => process.stdout.write(`\r${n} offres lues…`));
   const indexed = await engine.count('offer');
   process.stdout.write('\n');
+  const needs = await engine.needs.rebuild(allNeedDocuments(database.db));
+  console.log(`Besoins : ${needs.count} besoins ouverts indexés.`);
   console.log(
     `Index ${engine.name} reconstruit : ${count} offres publiées, ${indexed} documents dans l’index, en ${Math.round(performance.now() - startedAt)} ms.`,
   );

@@ -7,7 +7,7 @@ import { type Facets, facetNames, type OfferFilters } from './types.js';
 
 const FACET_COLUMNS = facetNames.map((name) => facetDefs[name].column);
 
-interface Row {
+export interface SnapshotRow {
   id: number;
   bits: number[];
   subthemes: string[];
@@ -57,9 +57,9 @@ export class OfferSnapshot {
 
   private constructor(
     readonly version: number,
-    list: Row[],
+    n: number,
+    fill: (target: OfferSnapshot) => void,
   ) {
-    const n = list.length;
     this.size = n;
     this.ids = new Int32Array(n);
     this.facetBits = FACET_COLUMNS.map(() => new Int32Array(n));
@@ -79,39 +79,92 @@ export class OfferSnapshot {
     this.served = new Array(n);
     this.org = new Int32Array(n);
     this.published = new Float64Array(n);
-    list.forEach((r, i) => {
-      this.ids[i] = r.id;
-      r.bits.forEach((b, f) => {
-        this.facetBits[f]![i] = b;
-      });
-      const [a, b] = subthemeBits(r.subthemes);
-      this.subA[i] = a;
-      this.subB[i] = b;
-      this.nature[i] = bitsOf(slugs.nature, r.natures);
-      this.slot[i] = bitsOf(slugs.slot, r.slots);
-      this.ageMin[i] = r.age_min;
-      this.ageMax[i] = r.age_max;
-      this.lat[i] = r.lat === null ? Number.NaN : Number(r.lat);
-      this.lng[i] = r.lng === null ? Number.NaN : Number(r.lng);
-      this.travel[i] = r.travel_km ?? 0;
-      this.comes[i] = r.venue === 'dans-l-accueil' ? 1 : 0;
-      this.commune[i] = r.code_insee;
-      this.departments[i] = r.departments;
-      this.regions[i] = r.regions;
-      this.served[i] = r.departments_served;
-      this.org[i] = r.organisation_id;
-      this.published[i] = r.published === null ? Number.NEGATIVE_INFINITY : Number(r.published);
+    fill(this);
+  }
+
+  private setRow(i: number, r: SnapshotRow): void {
+    this.ids[i] = r.id;
+    r.bits.forEach((b, f) => {
+      this.facetBits[f]![i] = b;
+    });
+    const [a, b] = subthemeBits(r.subthemes);
+    this.subA[i] = a;
+    this.subB[i] = b;
+    this.nature[i] = bitsOf(slugs.nature, r.natures);
+    this.slot[i] = bitsOf(slugs.slot, r.slots);
+    this.ageMin[i] = r.age_min;
+    this.ageMax[i] = r.age_max;
+    this.lat[i] = r.lat === null ? Number.NaN : Number(r.lat);
+    this.lng[i] = r.lng === null ? Number.NaN : Number(r.lng);
+    this.travel[i] = r.travel_km ?? 0;
+    this.comes[i] = r.venue === 'dans-l-accueil' ? 1 : 0;
+    this.commune[i] = r.code_insee;
+    this.departments[i] = r.departments;
+    this.regions[i] = r.regions;
+    this.served[i] = r.departments_served;
+    this.org[i] = r.organisation_id;
+    this.published[i] = r.published === null ? Number.NEGATIVE_INFINITY : Number(r.published);
+  }
+
+  private copyRow(from: OfferSnapshot, i: number, j: number): void {
+    this.ids[j] = from.ids[i]!;
+    this.facetBits.forEach((column, f) => {
+      column[j] = from.facetBits[f]![i]!;
+    });
+    this.subA[j] = from.subA[i]!;
+    this.subB[j] = from.subB[i]!;
+    this.nature[j] = from.nature[i]!;
+    this.slot[j] = from.slot[i]!;
+    this.ageMin[j] = from.ageMin[i]!;
+    this.ageMax[j] = from.ageMax[i]!;
+    this.lat[j] = from.lat[i]!;
+    this.lng[j] = from.lng[i]!;
+    this.travel[j] = from.travel[i]!;
+    this.comes[j] = from.comes[i]!;
+    this.commune[j] = from.commune[i]!;
+    this.departments[j] = from.departments[i]!;
+    this.regions[j] = from.regions[i]!;
+    this.served[j] = from.served[i]!;
+    this.org[j] = from.org[i]!;
+    this.published[j] = from.published[i]!;
+  }
+
+  static fromRows(version: number, list: SnapshotRow[]): OfferSnapshot {
+    return new OfferSnapshot(version, list.length, (target) => list.forEach((r, i) => target.setRow(i, r)));
+  }
+
+  /**
+   * This snapshot with some rows replaced or added and some ids removed, for the next version:
+   * the engine applies its own writes this way instead of reloading everything (a merge, O(n)).
+   */
+  withChanges(version: number, upserts: SnapshotRow[], removed: number[]): OfferSnapshot {
+    const drop = new Set([...removed, ...upserts.map((r) => r.id)]);
+    const published = (r: SnapshotRow) => (r.published === null ? Number.NEGATIVE_INFINITY : Number(r.published));
+    const incoming = [...upserts].sort((a, b) => published(b) - published(a) || b.id - a.id);
+    let kept = 0;
+    for (let i = 0; i < this.size; i++) if (!drop.has(this.ids[i]!)) kept++;
+    return new OfferSnapshot(version, kept + incoming.length, (target) => {
+      let i = 0;
+      let k = 0;
+      for (let j = 0; j < target.size; j++) {
+        while (i < this.size && drop.has(this.ids[i]!)) i++;
+        const next = incoming[k];
+        const oldFirst =
+          i < this.size && (next === undefined || this.published[i]! > published(next) || (this.published[i] === published(next) && this.ids[i]! > next.id));
+        if (oldFirst) target.copyRow(this, i++, j);
+        else target.setRow(j, incoming[k++]!);
+      }
     });
   }
 
   static async load(db: Db, version: number): Promise<OfferSnapshot> {
-    const found = await rows<Row>(
+    const found = await rows<SnapshotRow>(
       db,
       sql`select id, array[${sql.raw(FACET_COLUMNS.join(', '))}] as bits, subthemes, natures, slots, age_min, age_max, lat, lng, travel_km, venue,
             code_insee, departments, regions, departments_served, organisation_id, extract(epoch from published_at)::float8 as published
           from search_offers order by published_at desc nulls last, id desc`,
     );
-    return new OfferSnapshot(version, found);
+    return OfferSnapshot.fromRows(version, found);
   }
 
   /**

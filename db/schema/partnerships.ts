@@ -82,7 +82,11 @@ export const partnerships = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('partnerships_acm_idx').on(t.acmId), index('partnerships_partner_idx').on(t.partnerId), index('partnerships_prescribed_idx').on(t.prescribedBy)],
+  (t) => [
+    index('partnerships_acm_idx').on(t.acmId),
+    index('partnerships_partner_idx').on(t.partnerId),
+    index('partnerships_prescribed_idx').on(t.prescribedBy),
+  ],
 );
 
 /** Each party's own part: commitments, resources, intervenants, confirmation. */

@@ -4,6 +4,7 @@ import { organisations } from '../schema/index.js';
 import { needsSeed } from './needs.js';
 import { offersSeed } from './offers.js';
 import { organisationsSeed } from './organisations.js';
+import { partnershipsSeed } from './partnerships.js';
 import { requestsSeed } from './requests.js';
 
 /** One step of the demo seed; steps run in order, each after the previous one's data exists. */
@@ -13,7 +14,7 @@ export interface SeedStep {
 }
 
 // Each domain appends its step here (organisations first, then offers, requests, partnerships, needs).
-export const seedSteps: SeedStep[] = [organisationsSeed, offersSeed, requestsSeed, needsSeed];
+export const seedSteps: SeedStep[] = [organisationsSeed, offersSeed, requestsSeed, partnershipsSeed, needsSeed];
 
 export async function seedDemo(deps: Deps): Promise<void> {
   for (const step of seedSteps) {

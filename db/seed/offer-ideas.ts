@@ -14,6 +14,8 @@ export interface OfferIdea {
   natures: string[];
   /** A place for "autre-lieu" offers. */
   elsewhere?: string;
+  /** For each title, the summary (and paragraph variant) that goes with it; default: alternate. */
+  match?: number[];
   regulated?: boolean;
   group?: [number, number];
 }
@@ -22,6 +24,7 @@ export const offerIdeas: OfferIdea[] = [
   // ——— Culture ———
   {
     subtheme: 'lecture-ecriture',
+    match: [0, 1, 1, 0],
     titles: ['Heure du conte et albums jeunesse', 'Atelier d’écriture : inventer sa propre histoire', 'Fabrique de petits livres illustrés', 'Club lecture du mercredi'],
     summaries: [
       'Des lectures à voix haute choisies avec soin, puis un temps d’échange et de jeu autour des histoires. Une porte d’entrée joyeuse vers le livre.',
@@ -48,7 +51,8 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'musique-chant',
-    titles: ['Éveil musical et découverte des instruments', 'Chorale d’enfants du mercredi', 'Percussions corporelles et rythmes du monde', 'Créer une chanson en cinq séances'],
+    match: [0, 0, 0, 1],
+    titles: ['Éveil musical et découverte des instruments', 'Jeux musicaux et découverte du rythme', 'Percussions corporelles et rythmes du monde', 'Créer une chanson collective'],
     summaries: [
       'Écouter, chanter, frapper des rythmes et manipuler de vrais instruments : une découverte active de la musique, sans prérequis.',
       'Un cycle pour écrire et enregistrer une chanson collective, des paroles à la mélodie, avec un musicien professionnel.',
@@ -74,7 +78,8 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'danse',
-    titles: ['Initiation à la danse contemporaine', 'Hip-hop : premiers pas', 'Danses du monde en famille', 'Créer une chorégraphie collective'],
+    match: [0, 0, 0, 1],
+    titles: ['Initiation à la danse contemporaine', 'Hip-hop : premiers pas', 'Danses du monde', 'Créer une chorégraphie collective'],
     summaries: [
       'Bouger, écouter la musique et inventer des mouvements ensemble : une initiation à la danse ouverte à toutes et tous.',
       'Un cycle de danse qui mène à une courte chorégraphie présentée lors de la fête de l’accueil.',
@@ -100,7 +105,8 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'theatre-marionnettes',
-    titles: ['Théâtre d’improvisation pour les 8-12 ans', 'Fabrication de marionnettes et petit spectacle', 'Théâtre d’objets : faire parler le quotidien', 'Spectacle de marionnettes suivi d’un atelier'],
+    match: [0, 1, 0, 1],
+    titles: ['Théâtre d’improvisation', 'Fabrication de marionnettes et petit spectacle', 'Théâtre d’objets : faire parler le quotidien', 'Spectacle de marionnettes suivi d’un atelier'],
     summaries: [
       'Jeux de scène, voix, regard et écoute : les enfants prennent confiance et apprennent à jouer ensemble.',
       'Les enfants fabriquent leur marionnette, inventent son histoire et la font vivre dans un petit castelet.',
@@ -126,6 +132,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'arts-plastiques',
+    match: [0, 1, 0, 1],
     titles: ['Atelier peinture et collage', 'Land art et sculptures éphémères', 'Gravure et impression à la main', 'Photographie : regarder son quartier autrement'],
     summaries: [
       'Couleurs, matières et gestes : un atelier d’arts plastiques où chaque enfant repart avec sa création.',
@@ -152,6 +159,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'cinema-image',
+    match: [0, 1, 1, 0],
     titles: ['Séance de cinéma jeune public et discussion', 'Atelier pré-cinéma : jouets optiques', 'Tourner un court métrage d’animation', 'Ciné-goûter du mercredi'],
     summaries: [
       'Un film choisi pour l’âge des enfants, présenté par un médiateur, suivi d’un échange sur ce qu’ils ont vu et ressenti.',
@@ -178,6 +186,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'cirque-arts-de-la-rue',
+    match: [0, 0, 1, 1],
     titles: ['Initiation aux arts du cirque', 'Jonglage et équilibre', 'Parade et arts de la rue', 'Petit cirque des mercredis'],
     summaries: [
       'Jonglage, équilibre sur boule et rola-bola, acrobaties au sol : les enfants découvrent les disciplines du cirque en toute sécurité.',
@@ -204,6 +213,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'arts-numeriques',
+    match: [0, 1, 1, 0],
     titles: ['Création sonore et musique électronique', 'Dessin animé sur tablette', 'Réalité augmentée : donner vie aux dessins', 'Studio de création numérique'],
     summaries: [
       'Les enfants détournent les outils numériques pour créer : sons, images animées, œuvres interactives.',
@@ -230,6 +240,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'patrimoine',
+    match: [0, 1, 0, 0],
     titles: ['Visite contée du musée', 'Enquête au cœur du quartier ancien', 'Archéologues en herbe', 'Parcours jeu dans les collections'],
     summaries: [
       'Une visite pensée pour les enfants : on observe, on touche des objets, on joue à retrouver des détails dans les œuvres.',
@@ -257,6 +268,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'education-medias',
+    match: [0, 1, 0, 1],
     titles: ['Petits reporters : réaliser un journal', 'Vrai ou faux ? Démêler les informations', 'Web radio de l’accueil', 'Décrypter les images et la publicité'],
     summaries: [
       'Les enfants découvrent comment se fabrique l’information en réalisant leur propre journal ou leur émission de radio.',
@@ -283,7 +295,8 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'arts-du-gout',
-    titles: ['Atelier cuisine des saisons', 'Pain, beurre et confiture à la ferme', 'Goûter des cinq sens', 'Cuisine du monde en famille'],
+    match: [0, 0, 0, 1],
+    titles: ['Atelier cuisine des saisons', 'Pain, beurre et confiture à la ferme', 'Goûter des cinq sens', 'Cuisine du monde'],
     summaries: [
       'Sentir, goûter, comparer : les enfants éveillent leurs sens et cuisinent une recette simple avec des produits de saison.',
       'Des recettes du monde entier pour voyager par le goût et partager un goûter préparé ensemble.',
@@ -335,7 +348,8 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'sports-de-raquette',
-    titles: ['Initiation au badminton', 'Tennis : premiers échanges', 'Tennis de table en cycle', 'Raquettes en fête'],
+    match: [0, 1, 1, 0],
+    titles: ['Initiation au badminton', 'Tennis : premiers échanges', 'Tennis de table', 'Raquettes en fête'],
     summaries: [
       'Découvrir les sports de raquette par des jeux d’adresse et de coopération, avec du matériel adapté à la taille des enfants.',
       'Un cycle progressif pour apprendre à échanger la balle et disputer ses premiers matchs.',
@@ -361,10 +375,11 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'sports-de-combat',
-    titles: ['Éveil judo pour les petits', 'Judo : jeux d’opposition et respect', 'Initiation à l’escrime', 'Lutte et jeux d’opposition'],
+    match: [0, 0, 1, 0],
+    titles: ['Judo : premiers pas sur le tatami', 'Judo : jeux d’opposition et respect', 'Initiation à l’escrime', 'Lutte et jeux d’opposition'],
     summaries: [
       'Des jeux d’opposition encadrés pour apprendre à tomber sans se faire mal, maîtriser sa force et respecter son partenaire.',
-      'Une découverte des sports de combat dans le dojo du club, avec un professeur diplômé.',
+      'Une découverte des sports de combat dans la salle du club, avec un professeur diplômé.',
     ],
     paragraphs: [
       [
@@ -372,7 +387,7 @@ export const offerIdeas: OfferIdea[] = [
         'Le professeur transmet le code moral de la discipline : politesse, contrôle de soi, respect de l’autre.',
       ],
       [
-        'Les kimonos sont prêtés par le club pour les séances découverte.',
+        'Le club prête le matériel (kimonos ou tenues) pour les séances découverte.',
         'Le cycle se termine par une remise de diplômes de participation, très attendue des enfants.',
       ],
     ],
@@ -387,7 +402,8 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'gymnastique-expression',
-    titles: ['Baby gym et parcours moteurs', 'Gymnastique rythmique et ruban', 'Acrosport : pyramides et équilibre', 'Trampoline et gymnastique'],
+    match: [0, 0, 1, 0],
+    titles: ['Gym et parcours moteurs', 'Gymnastique rythmique et ruban', 'Acrosport : pyramides et équilibre', 'Trampoline et gymnastique'],
     summaries: [
       'Rouler, sauter, se suspendre, garder l’équilibre : des parcours gymniques adaptés pour gagner en confiance.',
       'Un cycle d’acrosport qui mène à un enchaînement collectif présenté aux familles.',
@@ -413,6 +429,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'athletisme',
+    match: [0, 1, 0, 0],
     titles: ['Kid’s athlé : courir, sauter, lancer', 'Olympiades du mercredi', 'Initiation à l’athlétisme au stade', 'Défis athlétiques par équipes'],
     summaries: [
       'Des défis d’athlétisme en équipes mixtes où chaque performance compte pour le groupe.',
@@ -440,6 +457,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'activites-aquatiques',
+    match: [0, 1, 0, 0],
     titles: ['Aisance aquatique à la piscine', 'Initiation au canoë-kayak', 'Jeux d’eau et premiers mouvements de nage', 'Sauv’nage au centre aquatique'],
     summaries: [
       'Se sentir bien dans l’eau, flotter, s’immerger : un cycle pour prévenir les noyades et gagner en autonomie.',
@@ -447,12 +465,12 @@ export const offerIdeas: OfferIdea[] = [
     ],
     paragraphs: [
       [
-        'L’activité est réglementée : les effectifs et l’encadrement respectent les normes en vigueur, et un test d’aisance peut être demandé.',
         'Nos maîtres-nageurs proposent des jeux pour apprivoiser l’eau, sans viser la nage codifiée dès les premières séances.',
+        'L’activité est réglementée : les effectifs et l’encadrement respectent les normes en vigueur, et un test d’aisance peut être demandé.',
       ],
       [
-        'L’accueil prévoit maillots, bonnets et une autorisation parentale ; le club fournit gilets et embarcations.',
-        'Une attestation d’aisance aquatique peut être délivrée à l’issue du cycle.',
+        'Une attestation d’aisance aquatique peut être délivrée à l’issue du cycle ; l’accueil prévoit maillots et bonnets.',
+        'L’accueil prévoit une tenue de rechange et une autorisation parentale ; le club fournit gilets et embarcations.',
       ],
     ],
     formats: ['cycle', 'seance-decouverte'],
@@ -469,6 +487,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'pleine-nature',
+    match: [0, 1, 0, 0],
     titles: ['Escalade sur mur, premiers pas', 'Course d’orientation dans le parc', 'Randonnée et jeux de piste', 'VTT : maniabilité et sécurité'],
     summaries: [
       'Grimper, s’orienter, randonner : des activités de pleine nature encadrées pour découvrir son environnement autrement.',
@@ -498,7 +517,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'motricite',
-    titles: ['Parcours de motricité pour les 3-5 ans', 'Baby sport : jeux de ballons et d’équilibre', 'Les petits explorateurs du gymnase'],
+    titles: ['Parcours de motricité', 'Baby sport : jeux de ballons et d’équilibre', 'Les petits explorateurs du gymnase'],
     summaries: [
       'Ramper, grimper, lancer, rouler : des parcours colorés pour développer la motricité des plus jeunes.',
       'Des jeux moteurs pensés pour les maternelles, en petits groupes, avec beaucoup de répétition et de plaisir.',
@@ -524,6 +543,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'sport-adapte',
+    match: [0, 1, 0],
     titles: ['Handisport : basket fauteuil et boccia', 'Sport partagé, enfants valides et en situation de handicap', 'Sensibilisation au cécifoot'],
     summaries: [
       'Découvrir des sports adaptés pour changer de regard sur le handicap et jouer tous ensemble.',
@@ -576,6 +596,7 @@ export const offerIdeas: OfferIdea[] = [
   // ——— Environnement ———
   {
     subtheme: 'biodiversite',
+    match: [0, 1, 0, 0],
     titles: ['Petites bêtes du jardin', 'Construire des nichoirs et hôtels à insectes', 'Sortie nature : traces et indices', 'À la découverte de la mare'],
     summaries: [
       'Observer, dessiner et protéger les petites bêtes : une découverte de la biodiversité au pas de la porte.',
@@ -584,11 +605,11 @@ export const offerIdeas: OfferIdea[] = [
     paragraphs: [
       [
         'Munis de boîtes-loupes, de filets et de guides simplifiés, les enfants partent à la recherche des insectes, oiseaux et traces d’animaux.',
-        'Nos animateurs nature font découvrir la vie de la mare, du sol ou de la haie par l’observation et le jeu.',
+        'Les enfants construisent nichoirs et hôtels à insectes avec des matériaux naturels, après avoir découvert les besoins de chaque espèce.',
       ],
       [
-        'Les abris fabriqués sont installés dans l’accueil ou l’école, et observés au fil des saisons.',
         'Les observations peuvent être partagées avec un programme de sciences participatives.',
+        'Les abris fabriqués sont installés dans l’accueil ou l’école, et observés au fil des saisons.',
       ],
     ],
     formats: ['atelier', 'cycle', 'visite'],
@@ -603,7 +624,8 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'jardinage',
-    titles: ['Potager de l’accueil : semer et récolter', 'Jardin partagé du mercredi', 'Des graines aux assiettes', 'Jardiner en carrés avec les petits'],
+    match: [0, 1, 0, 0],
+    titles: ['Potager de l’accueil : semer et récolter', 'Jardin partagé du mercredi', 'Des graines aux assiettes', 'Jardiner en carrés'],
     summaries: [
       'Créer un potager avec les enfants et le suivre au fil des saisons, du semis à la dégustation.',
       'Un cycle de jardinage au naturel pour apprendre à cultiver sans produits chimiques.',
@@ -628,6 +650,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'ferme-pedagogique',
+    match: [0, 0, 0, 1],
     titles: ['Une demi-journée à la ferme', 'Soigner les animaux de la ferme', 'Du blé au pain', 'La ferme au fil des saisons'],
     summaries: [
       'Nourrir les animaux, ramasser les œufs, découvrir le potager : une immersion joyeuse dans la vie de la ferme.',
@@ -654,7 +677,8 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'developpement-durable',
-    titles: ['Zéro déchet : le défi de l’accueil', 'Réparer plutôt que jeter', 'L’eau, une ressource précieuse', 'Éco-délégués du mercredi'],
+    match: [0, 1, 0, 0],
+    titles: ['Zéro déchet : le défi de l’accueil', 'Réparer plutôt que jeter', 'Trier, composter, réduire', 'Éco-délégués du mercredi'],
     summaries: [
       'Comprendre d’où viennent nos déchets et agir concrètement : tri, compost, réemploi, avec des gestes à ramener à la maison.',
       'Des ateliers pratiques pour découvrir l’économie circulaire et donner une seconde vie aux objets.',
@@ -681,6 +705,7 @@ export const offerIdeas: OfferIdea[] = [
   // ——— Sciences ———
   {
     subtheme: 'experiences',
+    match: [0, 0, 1, 0],
     titles: ['Petits chimistes : expériences surprenantes', 'L’air et l’eau en expériences', 'Fusées à eau', 'Les savants du mercredi'],
     summaries: [
       'Observer, faire des hypothèses, tester : les enfants mènent de vraies expériences avec du matériel simple.',
@@ -707,7 +732,8 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'code-robotique',
-    titles: ['Programmer un robot', 'Code débranché et jeux de logique', 'Robots et défis en équipes', 'Créer son jeu vidéo avec Scratch'],
+    match: [0, 1, 0, 0],
+    titles: ['Programmer un robot', 'Code débranché et jeux de logique', 'Robots et défis en équipes', 'Mission robot sur Mars'],
     summaries: [
       'Les enfants découvrent la logique du code en programmant de petits robots pour relever des défis.',
       'Des jeux sans écran pour comprendre ce qu’est un algorithme, puis un passage à la programmation.',
@@ -715,7 +741,7 @@ export const offerIdeas: OfferIdea[] = [
     paragraphs: [
       [
         'Nous venons avec des robots éducatifs (Thymio, Blue-Bot) et des tablettes ; aucun prérequis n’est nécessaire.',
-        'Par équipes, les enfants écrivent des séquences d’instructions pour faire avancer un robot sur un parcours.',
+        'Avec des jeux de cartes et des quadrillages au sol, les enfants découvrent ce qu’est un algorithme avant de programmer un robot.',
       ],
       [
         'Les défis sont progressifs et valorisent la coopération autant que la réussite.',
@@ -733,6 +759,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'fabrication-numerique',
+    match: [0, 0, 1],
     titles: ['Fablab : imprimer en 3D', 'Découpe laser et objets personnalisés', 'Fabriquer un jeu de société au fablab'],
     summaries: [
       'Les enfants dessinent un objet sur ordinateur et le voient naître grâce aux machines du fablab.',
@@ -758,6 +785,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'usages-ecrans',
+    match: [0, 1, 1],
     titles: ['Les écrans et moi', 'Jeux vidéo : jouer, comprendre, en parler', 'Internet sans crainte'],
     summaries: [
       'Des jeux et des discussions pour réfléchir à sa place face aux écrans et adopter de bons réflexes.',
@@ -785,6 +813,7 @@ export const offerIdeas: OfferIdea[] = [
   // ——— Citoyenneté ———
   {
     subtheme: 'droits-enfant',
+    match: [0, 0, 1],
     titles: ['Mes droits, tes droits', 'Jeu de l’oie des droits de l’enfant', 'Préparer la journée des droits de l’enfant'],
     summaries: [
       'Découvrir la Convention internationale des droits de l’enfant par le jeu et le débat.',
@@ -810,6 +839,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'egalite',
+    match: [0, 1, 0],
     titles: ['Filles et garçons : tous les jeux sont permis', 'Les stéréotypes, parlons-en', 'Sport mixte et coopératif'],
     summaries: [
       'Des jeux et des discussions pour déconstruire les stéréotypes et faire vivre l’égalité au quotidien.',
@@ -835,6 +865,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'laicite',
+    match: [1, 0, 0],
     titles: ['Vivre ensemble : la laïcité expliquée aux enfants', 'Débats philo du mercredi', 'Qu’est-ce qu’on partage ?'],
     summaries: [
       'Des ateliers de philosophie pour apprendre à écouter, argumenter et respecter les opinions des autres.',
@@ -860,6 +891,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'solidarite',
+    match: [0, 0, 1],
     titles: ['Rencontres avec les aînés de la résidence', 'Jeux intergénérationnels', 'Collecte solidaire organisée par les enfants'],
     summaries: [
       'Des après-midi partagés entre enfants et personnes âgées : jeux, chansons, lectures et goûter.',
@@ -886,6 +918,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'prevention',
+    match: [1, 0, 0],
     titles: ['Sécurité routière à vélo et à pied', 'Prévenir le harcèlement : les bons réflexes', 'Dangers domestiques : les petits détectives'],
     summaries: [
       'Des jeux et des mises en situation pour apprendre à se protéger et à protéger les autres.',
@@ -911,6 +944,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'participation',
+    match: [0, 1, 0],
     titles: ['Conseil d’enfants de l’accueil', 'Projet de quartier imaginé par les enfants', 'Les enfants programment le mercredi'],
     summaries: [
       'Accompagner les enfants pour qu’ils donnent leur avis, votent et montent un projet qui compte pour eux.',
@@ -937,6 +971,7 @@ export const offerIdeas: OfferIdea[] = [
   // ——— Santé ———
   {
     subtheme: 'alimentation',
+    match: [0, 0, 1],
     titles: ['Bien manger, c’est facile !', 'Le petit-déjeuner des champions', 'D’où vient ce que je mange ?'],
     summaries: [
       'Des jeux pour découvrir les familles d’aliments, l’équilibre et le plaisir de manger varié.',
@@ -962,6 +997,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'bien-etre',
+    match: [0, 1, 0],
     titles: ['Yoga des enfants', 'Relaxation et gestion des émotions', 'Massages et jeux calmes'],
     summaries: [
       'Postures, respiration et histoires : un temps calme pour se recentrer et mieux vivre ses émotions.',
@@ -1013,6 +1049,7 @@ export const offerIdeas: OfferIdea[] = [
   // ——— Langues ———
   {
     subtheme: 'langues-etrangeres',
+    match: [0, 0, 1, 0],
     titles: ['Anglais en chansons et en jeux', 'Initiation à l’espagnol', 'Découverte de l’arabe et de son écriture', 'English club du mercredi'],
     summaries: [
       'Une première approche d’une langue étrangère par le jeu, la chanson et les histoires, sans pression.',
@@ -1039,6 +1076,7 @@ export const offerIdeas: OfferIdea[] = [
   },
   {
     subtheme: 'ouverture-monde',
+    match: [0, 1, 0],
     titles: ['Tour du monde en jeux', 'Correspondance avec une école lointaine', 'Contes et musiques d’ailleurs'],
     summaries: [
       'Voyager sans bouger : jeux, contes, musiques et recettes venus des quatre coins du monde.',
@@ -1065,7 +1103,8 @@ export const offerIdeas: OfferIdea[] = [
   // ——— Jeux ———
   {
     subtheme: 'jeux-societe',
-    titles: ['Après-midi jeux de société', 'Prêt de malles de jeux', 'Tournoi de jeux de stratégie', 'Jeux coopératifs pour les petits'],
+    match: [0, 1, 0, 0],
+    titles: ['Après-midi jeux de société', 'Prêt de malles de jeux', 'Tournoi de jeux de stratégie', 'Jeux coopératifs'],
     summaries: [
       'Une sélection de jeux adaptés à l’âge du groupe, animée par nos ludothécaires, pour jouer, rire et coopérer.',
       'Des malles de jeux prêtées à l’accueil pour un mois, avec une formation des animateurs.',

@@ -121,7 +121,9 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
 
   function buildOffer(organisation: Organisation, idea: OfferIdea, variant: number, n: number): OfferRow {
     const type = organisation.type ?? 'association';
-    const title = idea.titles[variant % idea.titles.length]!;
+    const titleIndex = variant % idea.titles.length;
+    const title = idea.titles[titleIndex]!;
+    const match = idea.match?.[titleIndex] ?? titleIndex % idea.summaries.length;
     const [ageMin, ageMax] = idea.ages[(variant + n) % idea.ages.length]!;
     const formats = [idea.formats[n % idea.formats.length]!];
     if (chance(0.35)) formats.push(idea.formats[(n + 1) % idea.formats.length]!);
@@ -162,7 +164,10 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
       }
     } else if (visitTypes.has(type) || type === 'theatre-spectacle' || type === 'conservatoire') {
       price = chance(0.7) ? 'payant' : 'gratuit';
-      if (price === 'payant') {
+      if (price === 'payant' && venue === 'dans-l-accueil') {
+        priceEur = pick(['45', '60', '75', '90']);
+        priceDetails = 'Par séance, déplacement et matériel compris.';
+      } else if (price === 'payant') {
         priceEur = pick(['2.50', '3', '4', '4.50', '5', '6']);
         priceDetails = 'Par enfant ; gratuit pour les accompagnateurs.';
       }
@@ -182,7 +187,11 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
       idea.subtheme === 'sport-adapte' || type === 'pole-handicap'
         ? ['moteur', 'mental', 'auditif', 'visuel']
         : ['moteur', 'mental', 'auditif', 'visuel'].filter((_, i) => chance(i === 0 ? 0.45 : 0.25));
-    const natures = [...new Set([idea.natures[0]!, ...(chance(0.5) ? [pick(idea.natures)] : []), ...(type === 'club-sportif' && chance(0.4) ? ['passerelle-adhesion'] : [])])];
+    const natureFits = (nature: string) => !((nature === 'intervention' && venue !== 'dans-l-accueil') || (nature === 'accueil-groupe' && venue !== 'chez-le-partenaire'));
+    const mainNature = venue === 'dans-l-accueil' ? 'intervention' : venue === 'chez-le-partenaire' ? 'accueil-groupe' : (idea.natures.find(natureFits) ?? 'projet-commun');
+    const natures = [
+      ...new Set([mainNature, ...(chance(0.5) ? [pick(idea.natures)].filter(natureFits) : []), ...(type === 'club-sportif' && chance(0.4) ? ['passerelle-adhesion'] : [])]),
+    ];
     const slots = venue === 'chez-le-partenaire' && uniqueFormats.includes('visite') && chance(0.4) ? ['mercredi-journee'] : chance(0.25) ? ['mercredi-matin', 'mercredi-apres-midi'] : [pick(['mercredi-apres-midi', 'mercredi-apres-midi', 'mercredi-matin'])];
     const [groupLow, groupHigh] = idea.group ?? (ageMin < 6 ? [6, 12] : [8, pick([15, 16, 20, 24])]);
 
@@ -206,7 +215,7 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
     }
     if (n % 41 === 20 && status === 'published') endDate = nextYear.end;
 
-    const paragraphs = idea.paragraphs.map((options) => options[(variant + n) % options.length]!);
+    const paragraphs = idea.paragraphs.map((options) => options[match % options.length]!);
     const description = [...paragraphs, practical[venue][n % 2]!].join('\n\n');
     const created = daysAgo(20 + Math.floor(random() * 200));
     const themes = [subthemeTheme.get(idea.subtheme)!];
@@ -216,7 +225,7 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
       externalId: `demo-offre-${n}`,
       slug: slugify(title),
       title,
-      summary: idea.summaries[(variant + n) % idea.summaries.length]!,
+      summary: idea.summaries[match]!,
       description,
       themes,
       subthemes: [idea.subtheme],

@@ -6,6 +6,7 @@ import { loadOfferDocuments } from '../../search/documents.js';
 import { drainSearchOutbox } from '../../search/worker.js';
 import { NotFoundError } from '../lib/errors.js';
 import { IdParam } from '../lib/schemas.js';
+import { subthemes } from '../lib/taxonomy.js';
 import { normalize } from '../lib/text.js';
 import type { App } from '../types.js';
 import { offerDetail, offerItem, offersResponse, organisationItem } from './catalogue.api.js';
@@ -148,7 +149,21 @@ export default async function catalogueRoutes(app: App) {
     '/offres/suggestions',
     { schema: { hide: true, querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) }) } },
     async (request, reply) => {
-      const suggestions = request.query.q && request.query.q.trim().length >= 2 ? await deps.search.suggest(request.query.q, 8) : [];
+      const q = request.query.q?.trim() ?? '';
+      const typed = normalize(q);
+      // Sub-theme labels whose words start with what is typed, then offer titles.
+      const labels =
+        typed.length >= 2
+          ? subthemes
+              .filter((s) =>
+                normalize(s.label)
+                  .split(' ')
+                  .some((w) => w.startsWith(typed)),
+              )
+              .map((s) => s.label)
+          : [];
+      const titles = typed.length >= 2 ? await deps.search.suggest(q, 8) : [];
+      const suggestions = [...new Set([...labels.slice(0, 3), ...titles])].slice(0, 10);
       reply.header('Cache-Control', 'public, max-age=60');
       return reply.fragment('catalogue/suggestions', { suggestions });
     },

@@ -45,6 +45,10 @@ export function cardView(hit: OfferHit, result: OfferSearchResult, search: Offer
   for (const label of subthemeLabels) {
     if (result.terms.some((t) => label.split(/[^\p{L}\p{N}]+/u).some((w) => matches(w, t)))) reasons.push(`sous-thème « ${label} »`);
   }
+  const inTitleOrSummary = (text: string) => result.terms.some((t) => text.split(/[^\p{L}\p{N}]+/u).some((w) => matches(w, t)));
+  if (result.terms.length && reasons.length === 0 && !inTitleOrSummary(`${offer.title} ${offer.summary}`)) {
+    reasons.push(inTitleOrSummary(offer.orgName) ? `structure « ${offer.orgName} »` : 'description de l’offre');
+  }
   for (const [typed, fixed] of Object.entries(result.corrections)) reasons.push(`« ${typed} » compris comme « ${fixed.join(' » ou « ')} »`);
   const comesToYou =
     search.near && offer.venue === 'dans-l-accueil' && offer.travelKm !== null && hit.distanceKm !== null && hit.distanceKm > search.near.radiusKm;

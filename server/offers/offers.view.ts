@@ -117,8 +117,11 @@ function groupText(offer: Offer): string {
 
 /** Everything the offer page shows, as label → text, in the order a director reads it. */
 export function offerFacts(offer: Offer, commune: { name: string; postcodes: string[] } | null) {
-  const periodicity = offer.periodicity ? labelOf(periodicities, offer.periodicity) : '';
   const sessions = offer.sessionsCount ? formatters.plural(offer.sessionsCount, 'séance', 'séances') : '';
+  const periodicity =
+    offer.periodicity === 'cycle' && offer.sessionsCount
+      ? `Cycle de ${sessions}`
+      : [offer.periodicity ? labelOf(periodicities, offer.periodicity) : '', sessions].filter(Boolean).join(', ');
   let where = '';
   if (offer.venue === 'dans-l-accueil') {
     const parts = [];
@@ -141,7 +144,7 @@ export function offerFacts(offer: Offer, commune: { name: string; postcodes: str
     },
     { label: 'Formats', value: labelsOf(formats, offer.formats).join(', ') },
     { label: 'Créneaux', value: labelsOf(slots, offer.slots).join(', ') },
-    { label: 'Périodicité', value: [periodicity, sessions].filter(Boolean).join(', ') },
+    { label: 'Périodicité', value: periodicity },
     { label: 'Période', value: periodText(offer) },
     { label: 'Tarif', value: price },
     { label: 'Accessibilité', value: offer.accessibility.length ? labelsOf(accessibility, offer.accessibility).join(', ') : 'Non précisée' },

@@ -15,7 +15,7 @@ export function navigationFor(user: CurrentUser | null): NavItem[] {
   if (!user) return items;
   const isPartner = user.memberships.some((m) => m.kind === 'partner');
   const isAcm = user.memberships.some((m) => m.kind === 'acm');
-  if (isPartner) items.push({ href: '/besoins', label: 'Besoins des accueils' });
+  if (isPartner || isAcm) items.push({ href: '/besoins', label: isPartner ? 'Besoins des accueils' : 'Mes besoins' });
   if (isPartner || isAcm) items.push({ href: '/demandes', label: 'Demandes' });
   if (isPartner || isAcm || user.coordinatorScopes.length > 0) items.push({ href: '/partenariats', label: 'Partenariats' });
   items.unshift({ href: '/tableau-de-bord', label: 'Tableau de bord' });

@@ -86,7 +86,10 @@ export default async function animationRoutes(app: App) {
 
   app.post(
     '/partenariats/:id/seances',
-    { preHandler: requireUser, schema: { params: IdParam, body: formBody({ date: formText(20), startTime: formText(10), endTime: formText(10), notes: formText() }) } },
+    {
+      preHandler: requireUser,
+      schema: { params: IdParam, body: formBody({ date: formText(20), startTime: formText(10), endTime: formText(10), notes: formText() }) },
+    },
     async (request, reply) => {
       const access = await accessFor(deps, request, request.params.id);
       return handleForm(deps, reply, access, {
@@ -116,21 +119,25 @@ export default async function animationRoutes(app: App) {
     return renderWorkspacePage(deps, reply, access, 'session', `Séance du ${session.date.split('-').reverse().join('/')}`, () => ({ session }));
   });
 
-  app.post('/partenariats/:id/seances/:sessionId', { preHandler: requireUser, schema: { params: SessionParams, body: sessionBody } }, async (request, reply) => {
-    const access = await accessFor(deps, request, request.params.id);
-    const session = await findSession(deps.db, access.partnership.id, request.params.sessionId);
-    if (!session) throw new NotFoundError();
-    return handleForm(deps, reply, access, {
-      template: 'session',
-      title: `Séance du ${session.date.split('-').reverse().join('/')}`,
-      form: 'session',
-      load: () => ({ session }),
-      run: () => editSession(deps, access, session.id, request.body),
-      success: 'La séance est enregistrée.',
-      redirect: `/partenariats/${access.partnership.id}/animation#seance-${session.id}`,
-      values: request.body,
-    });
-  });
+  app.post(
+    '/partenariats/:id/seances/:sessionId',
+    { preHandler: requireUser, schema: { params: SessionParams, body: sessionBody } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      const session = await findSession(deps.db, access.partnership.id, request.params.sessionId);
+      if (!session) throw new NotFoundError();
+      return handleForm(deps, reply, access, {
+        template: 'session',
+        title: `Séance du ${session.date.split('-').reverse().join('/')}`,
+        form: 'session',
+        load: () => ({ session }),
+        run: () => editSession(deps, access, session.id, request.body),
+        success: 'La séance est enregistrée.',
+        redirect: `/partenariats/${access.partnership.id}/animation#seance-${session.id}`,
+        values: request.body,
+      });
+    },
+  );
 
   const meetingBody = formBody({
     date: formText(20),
@@ -160,21 +167,25 @@ export default async function animationRoutes(app: App) {
     return renderWorkspacePage(deps, reply, access, 'meeting', 'Rendez-vous', () => ({ meeting }));
   });
 
-  app.post('/partenariats/:id/rendez-vous/:meetingId', { preHandler: requireUser, schema: { params: MeetingParams, body: meetingBody } }, async (request, reply) => {
-    const access = await accessFor(deps, request, request.params.id);
-    const meeting = await findMeeting(deps.db, access.partnership.id, request.params.meetingId);
-    if (!meeting) throw new NotFoundError();
-    return handleForm(deps, reply, access, {
-      template: 'meeting',
-      title: 'Rendez-vous',
-      form: 'meeting',
-      load: () => ({ meeting }),
-      run: () => saveMeeting(deps, access, meeting.id, request.body),
-      success: 'Le rendez-vous est enregistré.',
-      redirect: `/partenariats/${access.partnership.id}/animation#rendez-vous`,
-      values: request.body,
-    });
-  });
+  app.post(
+    '/partenariats/:id/rendez-vous/:meetingId',
+    { preHandler: requireUser, schema: { params: MeetingParams, body: meetingBody } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      const meeting = await findMeeting(deps.db, access.partnership.id, request.params.meetingId);
+      if (!meeting) throw new NotFoundError();
+      return handleForm(deps, reply, access, {
+        template: 'meeting',
+        title: 'Rendez-vous',
+        form: 'meeting',
+        load: () => ({ meeting }),
+        run: () => saveMeeting(deps, access, meeting.id, request.body),
+        success: 'Le rendez-vous est enregistré.',
+        redirect: `/partenariats/${access.partnership.id}/animation#rendez-vous`,
+        values: request.body,
+      });
+    },
+  );
 
   app.post(
     '/partenariats/:id/echeances',

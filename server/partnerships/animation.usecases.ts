@@ -111,7 +111,9 @@ export async function addSession(deps: Deps, access: Access, body: Record<string
   const notes = form.text('notes', { max: 2000, multiline: true });
   form.assertValid();
   await deps.db.transaction(async (tx) => {
-    await insertSessions(tx, [{ partnershipId: p.id, date: date!, startTime, endTime, notes, manual: true, createdAt: deps.clock.now(), updatedAt: deps.clock.now() }]);
+    await insertSessions(tx, [
+      { partnershipId: p.id, date: date!, startTime, endTime, notes, manual: true, createdAt: deps.clock.now(), updatedAt: deps.clock.now() },
+    ]);
     await recordEvent(
       deps,
       tx,
@@ -179,7 +181,9 @@ export async function editSession(deps: Deps, access: Access, sessionId: number,
         side: access.sides[0],
         action: 'session.updated',
         summary: `Séance du ${f.date(session.date)} : ${changes.join(', ')}.`,
-        notify: important ? { title: `Séance du ${f.date(session.date)} ${status === 'cancelled' ? 'annulée' : 'modifiée'}`, path: `/partenariats/${p.id}/animation#seances` } : undefined,
+        notify: important
+          ? { title: `Séance du ${f.date(session.date)} ${status === 'cancelled' ? 'annulée' : 'modifiée'}`, path: `/partenariats/${p.id}/animation#seances` }
+          : undefined,
       },
       await organisationNames(tx, p),
     );
@@ -218,7 +222,10 @@ export async function saveMeeting(deps: Deps, access: Access, meetingId: number 
         side: access.sides[0],
         action: existing ? 'meeting.updated' : 'meeting.created',
         summary,
-        notify: { title: existing ? `Rendez-vous du ${f.date(date)} mis à jour` : `Rendez-vous le ${f.date(date)}`, path: `/partenariats/${p.id}/animation#rendez-vous` },
+        notify: {
+          title: existing ? `Rendez-vous du ${f.date(date)} mis à jour` : `Rendez-vous le ${f.date(date)}`,
+          path: `/partenariats/${p.id}/animation#rendez-vous`,
+        },
       },
       await organisationNames(tx, p),
     );

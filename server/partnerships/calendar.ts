@@ -131,7 +131,8 @@ export function computeSessionDates(rules: CalendarRules, context: CalendarConte
   const start = rules.periodStart;
   const open = rules.periodicity === 'cycle' || rules.periodicity === 'ponctuel';
   const end = rules.periodEnd ?? (open ? addDays(start, 366) : start);
-  const wanted = rules.periodicity === 'cycle' ? Math.max(1, Math.min(rules.cycleCount ?? 1, MAX_SESSIONS)) : rules.periodicity === 'ponctuel' ? 1 : MAX_SESSIONS;
+  const wanted =
+    rules.periodicity === 'cycle' ? Math.max(1, Math.min(rules.cycleCount ?? 1, MAX_SESSIONS)) : rules.periodicity === 'ponctuel' ? 1 : MAX_SESSIONS;
   const dates: string[] = [];
   const skipped: SkippedDate[] = [];
   for (const date of candidates(rules, start, end)) {

@@ -70,7 +70,11 @@ export function conventionPdf(input: ConventionPdfInput): Promise<Buffer> {
     doc.font('Helvetica-Bold').fontSize(10).fillColor('#b3261e').text('PROJET — document non signé', { align: 'right' });
     doc.moveDown(0.5);
   }
-  doc.font('Helvetica-Bold').fontSize(15).fillColor('#1d2433').text(title ?? '', { align: 'center' });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(15)
+    .fillColor('#1d2433')
+    .text(title ?? '', { align: 'center' });
   doc.moveDown(0.8);
   for (const line of rest) {
     if (!line.trim()) {
@@ -91,7 +95,11 @@ export function conventionPdf(input: ConventionPdfInput): Promise<Buffer> {
     }
   }
   doc.moveDown(1);
-  doc.font('Helvetica-Bold').fontSize(12).fillColor('#281f66').text(input.version ? `Signatures électroniques (version ${input.version})` : 'Signatures', { width });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(12)
+    .fillColor('#281f66')
+    .text(input.version ? `Signatures électroniques (version ${input.version})` : 'Signatures', { width });
   doc.font('Helvetica').fontSize(10.5).fillColor('#1d2433');
   if (input.signatures.length === 0) doc.text('Aucune signature : ce projet doit être signé par les deux parties sur Passerelle.', { width });
   for (const s of input.signatures) {

@@ -5,8 +5,8 @@ import { ConflictError, NotFoundError } from '../lib/errors.js';
 import { formBody, formText } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { conventionSections, fieldValue, reference } from './convention.js';
-import { conventionPdf } from './convention-pdf.js';
 import { addConventionComment, approveMinutes, editConventionSection, saveMinutes, setFormalisation, signConvention } from './convention.usecases.js';
+import { conventionPdf } from './convention-pdf.js';
 import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
 import { findVersion, listComments, listVersions } from './partnerships.repository.js';
 import { loadWorkspace, type Workspace } from './workspace.js';
@@ -99,7 +99,10 @@ export default async function conventionRoutes(app: App) {
     '/partenariats/:id/convention/signer',
     {
       preHandler: requireUser,
-      schema: { params: IdParam, body: formBody({ side: formText(20), signerName: formText(), signerRole: formText(), textHash: formText(100), consent: formText(10) }) },
+      schema: {
+        params: IdParam,
+        body: formBody({ side: formText(20), signerName: formText(), signerRole: formText(), textHash: formText(100), consent: formText(10) }),
+      },
     },
     async (request, reply) => {
       const access = await accessFor(deps, request, request.params.id);
@@ -114,7 +117,8 @@ export default async function conventionRoutes(app: App) {
           run: async () => {
             signed = (await signConvention(deps, access, request.body)).signed;
           },
-          success: () => (signed ? 'La convention est signée par les deux parties.' : 'Votre signature est enregistrée ; l’autre partie doit signer à son tour.'),
+          success: () =>
+            signed ? 'La convention est signée par les deux parties.' : 'Votre signature est enregistrée ; l’autre partie doit signer à son tour.',
           redirect: `${path}#signer`,
           values: request.body,
         });
@@ -187,18 +191,25 @@ export default async function conventionRoutes(app: App) {
     return sendPdf(reply, `convention-${ref}-v${version.version}.pdf`, await versionPdf(ref, version));
   });
 
-  app.get('/partenariats/:id/convention/imprimer', { preHandler: requireUser, schema: { params: IdParam, querystring: PrintQuery } }, async (request, reply) => {
-    const access = await accessFor(deps, request, request.params.id);
-    return renderWorkspacePage(deps, reply, access, 'convention-print', 'Convention à imprimer', async (ws) => {
-      const wanted = request.query.version;
-      const version = wanted ? await findVersion(deps.db, ws.partnership.id, wanted) : null;
-      if (wanted && !version) throw new NotFoundError();
-      return { version, reference: reference(ws.partnership), scripts: ['/static/js/partnership-print.js'] };
-    });
-  });
+  app.get(
+    '/partenariats/:id/convention/imprimer',
+    { preHandler: requireUser, schema: { params: IdParam, querystring: PrintQuery } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      return renderWorkspacePage(deps, reply, access, 'convention-print', 'Convention à imprimer', async (ws) => {
+        const wanted = request.query.version;
+        const version = wanted ? await findVersion(deps.db, ws.partnership.id, wanted) : null;
+        if (wanted && !version) throw new NotFoundError();
+        return { version, reference: reference(ws.partnership), scripts: ['/static/js/partnership-print.js'] };
+      });
+    },
+  );
 }
 
-function versionPdf(ref: string, version: { text: string; textHash: string; version: number; signatures: { organisation: string; name: string; role: string; signedAt: string }[] }) {
+function versionPdf(
+  ref: string,
+  version: { text: string; textHash: string; version: number; signatures: { organisation: string; name: string; role: string; signedAt: string }[] },
+) {
   return conventionPdf({
     text: version.text,
     hash: version.textHash,

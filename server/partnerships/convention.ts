@@ -61,11 +61,23 @@ export interface RenderedConvention {
 
 const f = formatters;
 
-function text(name: string, label: string, owner: ConventionField['owner'], fallback: (ctx: ConventionContext) => string = () => '', hint?: string): ConventionField {
+function text(
+  name: string,
+  label: string,
+  owner: ConventionField['owner'],
+  fallback: (ctx: ConventionContext) => string = () => '',
+  hint?: string,
+): ConventionField {
   return { name, label, type: 'text', owner, max: 300, default: fallback, ...(hint ? { hint } : {}) };
 }
 
-function area(name: string, label: string, owner: ConventionField['owner'], fallback: (ctx: ConventionContext) => string = () => '', hint?: string): ConventionField {
+function area(
+  name: string,
+  label: string,
+  owner: ConventionField['owner'],
+  fallback: (ctx: ConventionContext) => string = () => '',
+  hint?: string,
+): ConventionField {
   return { name, label, type: 'textarea', owner, max: 5000, default: fallback, ...(hint ? { hint } : {}) };
 }
 
@@ -215,7 +227,9 @@ export const conventionSections: ConventionSectionDefinition[] = [
     numbered: true,
     fields: [
       area('objet', 'Objet de la convention', 'both', (c) =>
-        c.offer ? `Mise en place de « ${c.offer.title} » pour les enfants de l’accueil. ${c.offer.summary}`.trim() : `Mise en place du partenariat « ${c.partnership.title} ».`,
+        c.offer
+          ? `Mise en place de « ${c.offer.title} » pour les enfants de l’accueil. ${c.offer.summary}`.trim()
+          : `Mise en place du partenariat « ${c.partnership.title} ».`,
       ),
     ],
     lines: (c, v) => [
@@ -233,13 +247,22 @@ export const conventionSections: ConventionSectionDefinition[] = [
     fields: [
       text('public_ages', 'Âges des enfants', 'both', (c) => f.ages(c.partnership.ageMin ?? c.offer?.ageMin, c.partnership.ageMax ?? c.offer?.ageMax)),
       text('public_effectif', 'Effectif (minimum et maximum)', 'both', (c) =>
-        c.partnership.childrenExpected ? `${c.partnership.childrenExpected} enfants` : c.offer?.groupMax ? `${c.offer.groupMin ?? 1} à ${c.offer.groupMax} enfants` : '',
+        c.partnership.childrenExpected
+          ? `${c.partnership.childrenExpected} enfants`
+          : c.offer?.groupMax
+            ? `${c.offer.groupMin ?? 1} à ${c.offer.groupMax} enfants`
+            : '',
       ),
       area('public_adaptations', 'Enfants en situation de handicap, PAI et adaptations', 'both', (c) =>
         c.acm.inclusion ? 'L’accueil accueille des enfants en situation de handicap ; les adaptations sont convenues avant la première séance.' : '',
       ),
     ],
-    lines: (_c, v) => [`Âges : ${orNot(v('public_ages'))}`, `Effectif : ${orNot(v('public_effectif'))}`, 'Inclusion et adaptations :', ...block(v('public_adaptations'))],
+    lines: (_c, v) => [
+      `Âges : ${orNot(v('public_ages'))}`,
+      `Effectif : ${orNot(v('public_effectif'))}`,
+      'Inclusion et adaptations :',
+      ...block(v('public_adaptations')),
+    ],
   },
   {
     key: 'contenu',
@@ -283,7 +306,9 @@ export const conventionSections: ConventionSectionDefinition[] = [
           `Dates : ${dates.map((d) => f.date(d)).join(', ')}.`,
         );
         if (c.calendar.unknownSchoolYears.length) {
-          lines.push(`Les vacances scolaires ${c.calendar.unknownSchoolYears.join(', ')} n’étant pas encore connues, les dates seront ajustées à leur publication.`);
+          lines.push(
+            `Les vacances scolaires ${c.calendar.unknownSchoolYears.join(', ')} n’étant pas encore connues, les dates seront ajustées à leur publication.`,
+          );
         }
       }
       return [...lines, `Lieux : ${orNot(v('lieux'))}`, 'Transport :', ...block(v('transport'), 'Sans objet.'), 'Annulation :', ...block(v('annulation'))];
@@ -304,7 +329,11 @@ export const conventionSections: ConventionSectionDefinition[] = [
         ].join('\n'),
       ),
     ],
-    lines: (c, v) => [...block(v('eng_org')).map((l) => `• ${l}`), 'Engagements propres à ce partenariat :', ...block(c.parties.acm?.commitments ?? '', 'À préciser (étape 1 · Définition).')],
+    lines: (c, v) => [
+      ...block(v('eng_org')).map((l) => `• ${l}`),
+      'Engagements propres à ce partenariat :',
+      ...block(c.parties.acm?.commitments ?? '', 'À préciser (étape 1 · Définition).'),
+    ],
   },
   {
     key: 'engagements_partenaire',
@@ -455,7 +484,9 @@ export const conventionSections: ConventionSectionDefinition[] = [
     numbered: true,
     fields: [
       area('suivi_reunions', 'Réunions de suivi', 'both', () => 'Une réunion de lancement, un point à mi-parcours et une réunion de bilan.'),
-      text('suivi_bilan', 'Date du bilan', 'both', (c) => (c.partnership.periodEnd ? `Dans le mois qui suit le ${f.date(c.partnership.periodEnd)}` : 'À la fin de l’année scolaire')),
+      text('suivi_bilan', 'Date du bilan', 'both', (c) =>
+        c.partnership.periodEnd ? `Dans le mois qui suit le ${f.date(c.partnership.periodEnd)}` : 'À la fin de l’année scolaire',
+      ),
     ],
     lines: (c, v) => [
       `Référent·e de l’organisateur : ${orNot([c.parties.acm?.referentName, c.parties.acm?.referentContact].filter(Boolean).join(', '))}`,

@@ -20,8 +20,8 @@ import {
   type Side,
   updateConvention,
   updateMeeting,
-  updateParty,
   updatePartnership,
+  updateParty,
   voidSignatures,
 } from './partnerships.repository.js';
 import { conventionContext } from './workspace.js';
@@ -83,7 +83,10 @@ export async function editConventionSection(deps: Deps, access: Access, sectionK
       if (!(field.name in body)) continue;
       const value =
         field.type === 'select'
-          ? (form.oneOf(field.name, (field.options ?? []).map((o) => o.value)) ?? '')
+          ? (form.oneOf(
+              field.name,
+              (field.options ?? []).map((o) => o.value),
+            ) ?? '')
           : form.text(field.name, { max: field.max, multiline: field.type === 'textarea', noMarkup: true });
       if (fields[field.name] !== value) {
         fields[field.name] = value;
@@ -97,7 +100,13 @@ export async function editConventionSection(deps: Deps, access: Access, sectionK
     await recordEvent(
       deps,
       tx,
-      { partnership: p, actorId: access.user.id, side, action: 'convention.edited', summary: `Convention, « ${section.title} » modifiée : ${changed.join(', ')}.` },
+      {
+        partnership: p,
+        actorId: access.user.id,
+        side,
+        action: 'convention.edited',
+        summary: `Convention, « ${section.title} » modifiée : ${changed.join(', ')}.`,
+      },
       await names(tx, p),
     );
     await reconcileConvention(deps, tx, p.id, access.user.id, side);

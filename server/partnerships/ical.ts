@@ -1,6 +1,6 @@
 import ical, { ICalEventStatus } from 'ical-generator';
-import { hashToken, newToken } from '../accounts/sessions.repository.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
+import { hashToken, newToken } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { NotFoundError } from '../lib/errors.js';
 import { type Access, actingSide } from './access.js';

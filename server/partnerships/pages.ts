@@ -78,7 +78,16 @@ export async function handleForm(
     await options.run();
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return renderWorkspacePage(deps, reply, access, options.template, options.title, options.load, { errors: error.fields, values: options.values, activeForm: options.form }, 422);
+    return renderWorkspacePage(
+      deps,
+      reply,
+      access,
+      options.template,
+      options.title,
+      options.load,
+      { errors: error.fields, values: options.values, activeForm: options.form },
+      422,
+    );
   }
   reply.flash('success', typeof options.success === 'function' ? options.success() : options.success);
   return reply.redirect(typeof options.redirect === 'function' ? options.redirect() : options.redirect, 303);

@@ -16,8 +16,8 @@ import {
   partnershipMeetings,
   partnershipParties,
   partnershipReviews,
-  partnerships,
   partnershipSessions,
+  partnerships,
   requests,
   schoolHolidays,
   users,
@@ -85,7 +85,16 @@ export async function findOrganisationDetails(db: Db, id: number) {
     .leftJoin(departments, eq(departments.code, communes.departmentCode))
     .where(eq(organisations.id, id))
     .limit(1);
-  return row ? { ...row.organisation, communeName: row.communeName, departmentCode: row.departmentCode, departmentName: row.departmentName, regionCode: row.regionCode, schoolZone: row.schoolZone } : null;
+  return row
+    ? {
+        ...row.organisation,
+        communeName: row.communeName,
+        departmentCode: row.departmentCode,
+        departmentName: row.departmentName,
+        regionCode: row.regionCode,
+        schoolZone: row.schoolZone,
+      }
+    : null;
 }
 export type OrganisationDetails = NonNullable<Awaited<ReturnType<typeof findOrganisationDetails>>>;
 
@@ -119,7 +128,9 @@ export async function calendarContext(db: Db, zone: string | null, departmentCod
 export async function listPartnershipsFor(db: Db, organisationIds: number[], prescriberId: number | null, today: string, options: { all?: boolean } = {}) {
   const acm = sql<string>`(select name from organisations o where o.id = ${partnerships.acmId})`;
   const partner = sql<string>`(select name from organisations o where o.id = ${partnerships.partnerId})`;
-  const nextSession = sql<string | null>`(select min(s.date)::text from partnership_sessions s where s.partnership_id = ${partnerships.id} and s.status = 'planned' and s.date >= ${today})`;
+  const nextSession = sql<
+    string | null
+  >`(select min(s.date)::text from partnership_sessions s where s.partnership_id = ${partnerships.id} and s.status = 'planned' and s.date >= ${today})`;
   const conditions = [];
   if (organisationIds.length) conditions.push(inArray(partnerships.acmId, organisationIds), inArray(partnerships.partnerId, organisationIds));
   if (prescriberId) conditions.push(eq(partnerships.prescribedBy, prescriberId));
@@ -403,7 +414,15 @@ export interface HistoryEntry {
 
 export async function insertHistory(
   db: Db,
-  values: { partnershipId: number; actorId: number | null; action: string; summary: string; organisation?: string | null; at: Date; data?: Record<string, unknown> },
+  values: {
+    partnershipId: number;
+    actorId: number | null;
+    action: string;
+    summary: string;
+    organisation?: string | null;
+    at: Date;
+    data?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await db.insert(auditLog).values({
     actorId: values.actorId,

@@ -6,12 +6,12 @@ import { charterAxes, partnershipReasons } from '../lib/taxonomy.js';
 import { dashboardSections } from '../organisations/dashboard.js';
 import type { App } from '../types.js';
 import animationRoutes from './animation.routes.js';
-import conventionRoutes from './convention.routes.js';
 import { parisToday } from './calendar.js';
+import conventionRoutes from './convention.routes.js';
 import { loadDashboardBlock } from './dashboard.js';
 import { createFeed, renderFeed, revokeUserFeed } from './ical.js';
-import { accessFor, handleForm, renderWorkspacePage, statusLabels } from './pages.js';
 import { progressOf } from './overview.js';
+import { accessFor, handleForm, renderWorkspacePage, statusLabels } from './pages.js';
 import { listHistory, listUserFeeds } from './partnerships.repository.js';
 import {
   confirmPartnership,
@@ -76,7 +76,15 @@ export default async function partnershipsRoutes(app: App) {
     {
       preHandler: requireUser,
       schema: {
-        body: formBody({ acmId: formText(20), partnerId: formText(20), title: formText(), message: formText(), objective: formText(), reasons: formList(), charterAxes: formList() }),
+        body: formBody({
+          acmId: formText(20),
+          partnerId: formText(20),
+          title: formText(),
+          message: formText(),
+          objective: formText(),
+          reasons: formList(),
+          charterAxes: formList(),
+        }),
       },
     },
     async (request, reply) => {
@@ -87,7 +95,12 @@ export default async function partnershipsRoutes(app: App) {
         return reply.redirect(`/partenariats/${id}`, 303);
       } catch (error) {
         const choices = await prescriptionChoices(deps, user);
-        return showFormErrors(reply, 'partnerships/prescribe', request.body, { title: 'Prescrire un partenariat', ...choices, reasons: partnershipReasons, axes: charterAxes })(error);
+        return showFormErrors(reply, 'partnerships/prescribe', request.body, {
+          title: 'Prescrire un partenariat',
+          ...choices,
+          reasons: partnershipReasons,
+          axes: charterAxes,
+        })(error);
       }
     },
   );
@@ -198,7 +211,12 @@ export default async function partnershipsRoutes(app: App) {
     async (request, reply) => {
       const access = await accessFor(deps, request, request.params.id);
       const { started } = await confirmPartnership(deps, access, request.body);
-      reply.flash('success', started ? 'Les deux structures ont confirmé : le partenariat démarre.' : 'Votre confirmation est enregistrée ; l’autre structure doit confirmer à son tour.');
+      reply.flash(
+        'success',
+        started
+          ? 'Les deux structures ont confirmé : le partenariat démarre.'
+          : 'Votre confirmation est enregistrée ; l’autre structure doit confirmer à son tour.',
+      );
       return reply.redirect(`/partenariats/${access.partnership.id}`, 303);
     },
   );
@@ -235,7 +253,10 @@ export default async function partnershipsRoutes(app: App) {
 
   app.post(
     '/partenariats/agenda/:feedId/revoquer',
-    { preHandler: requireUser, schema: { params: Type.Object({ feedId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }), body: formBody({ retour: formText(300) }) } },
+    {
+      preHandler: requireUser,
+      schema: { params: Type.Object({ feedId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }), body: formBody({ retour: formText(300) }) },
+    },
     async (request, reply) => {
       await revokeUserFeed(deps, currentUser(request), request.params.feedId);
       reply.flash('success', 'Le lien d’abonnement est révoqué : les agendas qui l’utilisent ne recevront plus les séances.');

@@ -5,8 +5,8 @@ import type { Deps } from '../deps.js';
 import { ConflictError } from '../lib/errors.js';
 import { schoolYearBounds, schoolYearOf } from '../lib/school-year.js';
 import { charterAxes, labelOf, partnershipReasons } from '../lib/taxonomy.js';
-import { notify } from '../notifications/notifications.usecases.js';
 import { FormReader } from '../lib/validation.js';
+import { notify } from '../notifications/notifications.usecases.js';
 import { type Access, actingSide, requireEditor } from './access.js';
 import { parisToday, slotTimes } from './calendar.js';
 import { reconcileConvention } from './convention.usecases.js';
@@ -23,8 +23,8 @@ import {
   listPartnershipsFor,
   type Partnership,
   type Side,
-  updateParty,
   updatePartnership,
+  updateParty,
 } from './partnerships.repository.js';
 import { regenerateSessions } from './schedule.js';
 
@@ -166,7 +166,11 @@ export async function updateDefinition(deps: Deps, access: Access, body: Record<
     budgetEur: 'budget prévisionnel',
   };
   const same = (key: keyof typeof next) =>
-    key === 'budgetEur' ? (next.budgetEur === null ? p.budgetEur === null : Number(next.budgetEur) === Number(p.budgetEur)) : JSON.stringify(next[key]) === JSON.stringify(p[key]);
+    key === 'budgetEur'
+      ? next.budgetEur === null
+        ? p.budgetEur === null
+        : Number(next.budgetEur) === Number(p.budgetEur)
+      : JSON.stringify(next[key]) === JSON.stringify(p[key]);
   const changed = (Object.keys(next) as (keyof typeof next)[]).filter((key) => !same(key));
   if (changed.length === 0) return;
   await deps.db.transaction(async (tx) => {
@@ -219,7 +223,11 @@ export async function updateCommitments(deps: Deps, access: Access, body: Record
         side,
         action: 'commitments.updated',
         summary: 'Engagements et ressources modifiés.',
-        notify: { title: 'Engagements modifiés par l’autre partie', path: `/partenariats/${p.id}/definition#engagements`, sides: [side === 'acm' ? 'partner' : 'acm'] },
+        notify: {
+          title: 'Engagements modifiés par l’autre partie',
+          path: `/partenariats/${p.id}/definition#engagements`,
+          sides: [side === 'acm' ? 'partner' : 'acm'],
+        },
       },
       await organisationNames(tx, p),
     );
@@ -295,7 +303,12 @@ export async function confirmPartnership(deps: Deps, access: Access, body: Recor
         names,
       );
       if (p.prescribedBy) {
-        await notify(deps, tx, { userIds: [p.prescribedBy], type: 'partnership_update', title: `Partenariat confirmé : ${p.title}`, url: `/partenariats/${p.id}` });
+        await notify(deps, tx, {
+          userIds: [p.prescribedBy],
+          type: 'partnership_update',
+          title: `Partenariat confirmé : ${p.title}`,
+          url: `/partenariats/${p.id}`,
+        });
       }
     }
     return { started };
@@ -311,7 +324,12 @@ export async function declinePartnership(deps: Deps, access: Access, body: Recor
   if (p.status !== 'awaiting_confirmation' && p.status !== 'draft') throw new ConflictError('Ce partenariat n’attend pas de confirmation.');
   await deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
-    await updatePartnership(tx, p.id, { status: 'closed', closedAt: now, decision: 'stop', decisionReason: reason, decidedAt: now, decidedBy: access.user.id }, now);
+    await updatePartnership(
+      tx,
+      p.id,
+      { status: 'closed', closedAt: now, decision: 'stop', decisionReason: reason, decidedAt: now, decidedBy: access.user.id },
+      now,
+    );
     await recordEvent(
       deps,
       tx,
@@ -326,7 +344,13 @@ export async function declinePartnership(deps: Deps, access: Access, body: Recor
       await organisationNames(tx, p),
     );
     if (p.prescribedBy) {
-      await notify(deps, tx, { userIds: [p.prescribedBy], type: 'partnership_update', title: `Partenariat décliné : ${p.title}`, body: reason.slice(0, 300), url: `/partenariats/${p.id}` });
+      await notify(deps, tx, {
+        userIds: [p.prescribedBy],
+        type: 'partnership_update',
+        title: `Partenariat décliné : ${p.title}`,
+        body: reason.slice(0, 300),
+        url: `/partenariats/${p.id}`,
+      });
     }
   });
 }

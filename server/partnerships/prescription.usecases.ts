@@ -6,7 +6,14 @@ import { charterAxes, partnershipReasons } from '../lib/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
 import { parisToday } from './calendar.js';
 import { recordEvent } from './events.js';
-import { findConvention, findOrganisationDetails, insertParties, insertPartnership, organisationsInScopes, type OrganisationDetails } from './partnerships.repository.js';
+import {
+  findConvention,
+  findOrganisationDetails,
+  insertParties,
+  insertPartnership,
+  type OrganisationDetails,
+  organisationsInScopes,
+} from './partnerships.repository.js';
 
 /** Whether an organisation lies in one of the coordinator's territories (commune, département or région). */
 export function inScopes(org: OrganisationDetails, scopes: CurrentUser['coordinatorScopes']): boolean {
@@ -52,9 +59,14 @@ export async function prescribePartnership(deps: Deps, user: CurrentUser, body: 
     'charterAxes',
     charterAxes.map((a) => a.value),
   );
-  const [acm, partner] = await Promise.all([acmId ? findOrganisationDetails(deps.db, acmId) : null, partnerId ? findOrganisationDetails(deps.db, partnerId) : null]);
-  if (acmId && (!acm || acm.kind !== 'acm' || !inScopes(acm, user.coordinatorScopes))) form.fail('acmId', 'Choisissez un accueil de votre territoire.');
-  if (partnerId && (!partner || partner.kind !== 'partner' || !inScopes(partner, user.coordinatorScopes))) form.fail('partnerId', 'Choisissez un partenaire de votre territoire.');
+  const [acm, partner] = await Promise.all([
+    acmId ? findOrganisationDetails(deps.db, acmId) : null,
+    partnerId ? findOrganisationDetails(deps.db, partnerId) : null,
+  ]);
+  const acmInScope = acm?.kind === 'acm' && inScopes(acm, user.coordinatorScopes);
+  const partnerInScope = partner?.kind === 'partner' && inScopes(partner, user.coordinatorScopes);
+  if (acmId && !acmInScope) form.fail('acmId', 'Choisissez un accueil de votre territoire.');
+  if (partnerId && !partnerInScope) form.fail('partnerId', 'Choisissez un partenaire de votre territoire.');
   form.assertValid();
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {

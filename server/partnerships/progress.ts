@@ -80,7 +80,8 @@ export function nextActions(input: ProgressInput): Record<Side, NextAction[]> {
   }
   if (p.objectives.length === 0) both('Définir les objectifs du partenariat', `${base}/definition#objectifs`);
   for (const side of ['acm', 'partner'] as const) {
-    if (!input.parties[side]?.commitments.trim()) actions[side].push({ label: 'Décrire vos engagements et vos ressources', path: `${base}/definition#engagements` });
+    if (!input.parties[side]?.commitments.trim())
+      actions[side].push({ label: 'Décrire vos engagements et vos ressources', path: `${base}/definition#engagements` });
   }
   if (p.formalisation === 'convention' && !input.conventionSigned) {
     if (input.parties.partner && input.parties.partner.intervenants.length === 0) {
@@ -89,7 +90,11 @@ export function nextActions(input: ProgressInput): Record<Side, NextAction[]> {
     for (const side of ['acm', 'partner'] as const) {
       const signed = input.signatures.some((s) => s.side === side);
       const other = input.signatures.some((s) => s.side !== side);
-      if (!signed) actions[side].push({ label: other ? 'Signer la convention (l’autre partie a signé)' : 'Relire et signer la convention', path: `${base}/formalisation#signer` });
+      if (!signed)
+        actions[side].push({
+          label: other ? 'Signer la convention (l’autre partie a signé)' : 'Relire et signer la convention',
+          path: `${base}/formalisation#signer`,
+        });
     }
   }
   if (p.formalisation === 'minutes') {

@@ -3,8 +3,19 @@ import { requireUser } from '../accounts/guards.js';
 import { formText } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
-import { compareReviews, decide, decimalFields, decisionLabels, numberFields, reviewDraft, reviewFieldLabels, saveReview, scoreItems, scoreLabels } from './review.usecases.js';
 import { findRenewal } from './partnerships.repository.js';
+import {
+  compareReviews,
+  decide,
+  decimalFields,
+  decisionLabels,
+  numberFields,
+  reviewDraft,
+  reviewFieldLabels,
+  saveReview,
+  scoreItems,
+  scoreLabels,
+} from './review.usecases.js';
 import type { Workspace } from './workspace.js';
 
 const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
@@ -110,7 +121,9 @@ export default async function reviewRoutes(app: App) {
         renewedId = (await decide(deps, access, request.body)).renewedId;
       },
       success: () =>
-        renewedId ? 'Le partenariat est reconduit : voici le brouillon de l’année prochaine, que l’autre structure doit confirmer.' : 'La décision est enregistrée.',
+        renewedId
+          ? 'Le partenariat est reconduit : voici le brouillon de l’année prochaine, que l’autre structure doit confirmer.'
+          : 'La décision est enregistrée.',
       redirect: () => (renewedId ? `/partenariats/${renewedId}` : `/partenariats/${access.partnership.id}/bilan#decision`),
       values: request.body,
     });

@@ -66,7 +66,10 @@ export function quantitativeFromCalendar(p: Partnership, sessions: Session[]) {
     sessionsPlanned: sessions.length,
     sessionsHeld: held.length,
     sessionsCancelled: cancelled.length,
-    cancellationReasons: cancelled.map((s) => s.cancelReason ?? '').filter(Boolean).join(' ; '),
+    cancellationReasons: cancelled
+      .map((s) => s.cancelReason ?? '')
+      .filter(Boolean)
+      .join(' ; '),
     childrenEnrolled: p.childrenExpected,
     averageAttendance: withAttendance.length ? round(withAttendance.reduce((sum, s) => sum + (s.childrenPresent ?? 0), 0) / withAttendance.length) : null,
     childHours: round(childHours),
@@ -202,7 +205,13 @@ export async function decide(deps: Deps, access: Access, body: Record<string, un
     await updatePartnership(
       tx,
       p.id,
-      { decision, decisionReason: reason, decidedAt: now, decidedBy: access.user.id, ...(decision === 'adjust' ? {} : { status: 'closed' as const, closedAt: now }) },
+      {
+        decision,
+        decisionReason: reason,
+        decidedAt: now,
+        decidedBy: access.user.id,
+        ...(decision === 'adjust' ? {} : { status: 'closed' as const, closedAt: now }),
+      },
       now,
     );
     await recordEvent(
@@ -326,14 +335,7 @@ export const reviewFieldLabels: Record<string, string> = {
   inclusion: 'Adaptations pour l’inclusion',
 };
 
-export const numberFields = [
-  'sessionsPlanned',
-  'sessionsHeld',
-  'sessionsCancelled',
-  'childrenEnrolled',
-  'childrenWithDisability',
-  'enrolmentsAfter',
-] as const;
+export const numberFields = ['sessionsPlanned', 'sessionsHeld', 'sessionsCancelled', 'childrenEnrolled', 'childrenWithDisability', 'enrolmentsAfter'] as const;
 /** Indicators that may have a decimal part (averages, hours). */
 export const decimalFields = ['averageAttendance', 'childHours', 'interventionHours'] as const;
 

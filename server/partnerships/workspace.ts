@@ -29,7 +29,11 @@ export function partiesBySide(parties: Party[]): Record<Side, Party | undefined>
 }
 
 /** Everything the convention text is built from. */
-export async function conventionContext(db: Db, partnership: Partnership, preloaded?: { acm?: OrganisationDetails; partner?: OrganisationDetails; parties?: Party[] }) {
+export async function conventionContext(
+  db: Db,
+  partnership: Partnership,
+  preloaded?: { acm?: OrganisationDetails; partner?: OrganisationDetails; parties?: Party[] },
+) {
   const [acm, partner, offer, parties, convention] = await Promise.all([
     preloaded?.acm ?? findOrganisationDetails(db, partnership.acmId),
     preloaded?.partner ?? findOrganisationDetails(db, partnership.partnerId),

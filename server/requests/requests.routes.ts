@@ -78,6 +78,11 @@ const formLabels = {
   title: 'Titre',
 };
 
+/** Limits per signed-in user (a shared office IP does not limit its colleagues). */
+function perUser(max: number, timeWindow: number) {
+  return { max, timeWindow, keyGenerator: (request: FastifyRequest) => `${request.routeOptions.url}|${request.user?.id ?? request.ip}` };
+}
+
 /**
  * True for an htmx request (not a boosted link) aimed at the element with this id. htmx sends the
  * bare id in HX-Target ("thread"), so both spellings are accepted.
@@ -149,23 +154,27 @@ export default async function requestsRoutes(app: App) {
     return reply.page('requests/new', { ...data, values: defaultValues(target, data.acms[0], deps.clock.now()) });
   });
 
-  app.post('/demandes/nouvelle', { preHandler: requireUser, schema: { querystring: TargetQuery, body: RequestForm } }, async (request, reply) => {
-    const user = currentUser(request);
-    const target = await resolveTarget(deps, request.query);
-    try {
-      const created = await createRequest(deps, user, target, request.body);
-      reply.flash('success', `Votre demande a été envoyée à ${target.partner.name}. Vous serez prévenu·e de sa réponse.`);
-      return reply.redirect(`/demandes/${created.id}`, 303);
-    } catch (error) {
-      if (error instanceof DuplicateRequestError) {
-        return reply.page('requests/duplicate', { title: 'Demande déjà en cours', existingId: error.existingId, target }, 409);
+  app.post(
+    '/demandes/nouvelle',
+    { preHandler: requireUser, schema: { querystring: TargetQuery, body: RequestForm }, config: { rateLimit: perUser(30, 60 * 60_000) } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const target = await resolveTarget(deps, request.query);
+      try {
+        const created = await createRequest(deps, user, target, request.body);
+        reply.flash('success', `Votre demande a été envoyée à ${target.partner.name}. Vous serez prévenu·e de sa réponse.`);
+        return reply.redirect(`/demandes/${created.id}`, 303);
+      } catch (error) {
+        if (error instanceof DuplicateRequestError) {
+          return reply.page('requests/duplicate', { title: 'Demande déjà en cours', existingId: error.existingId, target }, 409);
+        }
+        if (error instanceof ValidationError) {
+          return showFormErrors(reply, 'requests/new', request.body, await formPage(request, target))(error);
+        }
+        throw error;
       }
-      if (error instanceof ValidationError) {
-        return showFormErrors(reply, 'requests/new', request.body, await formPage(request, target))(error);
-      }
-      throw error;
-    }
-  });
+    },
+  );
 
   // Quick replies (static paths: registered before /demandes/:id so they are never read as ids)
 
@@ -239,22 +248,26 @@ export default async function requestsRoutes(app: App) {
 
   // No body schema: the form is multipart (optional file), read part by part in readMessageForm;
   // a urlencoded post (no file) is checked there against MessageForm.
-  app.post('/demandes/:id/messages', { preHandler: requireUser, schema: { params: RequestParams } }, async (request, reply) => {
-    const user = currentUser(request);
-    const id = request.params.id;
-    const fragment = wantsFragmentFor(request, 'thread');
-    const input = await readMessageForm(request);
-    try {
-      const message = await postMessage(deps, user, id, input);
-      if (fragment) return reply.fragment('requests/thread', await threadData(request, id, { justPosted: message.id }));
-      return reply.redirect(`/demandes/${id}#message-${message.id}`, 303);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      const values = { body: typeof input.body === 'string' ? input.body : '' };
-      const data = await threadData(request, id, { values, errors: error.fields });
-      return fragment ? reply.fragment('requests/thread', data, 422) : reply.page('requests/show', data, 422);
-    }
-  });
+  app.post(
+    '/demandes/:id/messages',
+    { preHandler: requireUser, schema: { params: RequestParams }, config: { rateLimit: perUser(60, 10 * 60_000) } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const id = request.params.id;
+      const fragment = wantsFragmentFor(request, 'thread');
+      const input = await readMessageForm(request);
+      try {
+        const message = await postMessage(deps, user, id, input);
+        if (fragment) return reply.fragment('requests/thread', await threadData(request, id, { justPosted: message.id }));
+        return reply.redirect(`/demandes/${id}#message-${message.id}`, 303);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        const values = { body: typeof input.body === 'string' ? input.body : '' };
+        const data = await threadData(request, id, { values, errors: error.fields });
+        return fragment ? reply.fragment('requests/thread', data, 422) : reply.page('requests/show', data, 422);
+      }
+    },
+  );
 
   app.get('/demandes/:id/pieces-jointes/:messageId', { preHandler: requireUser, schema: { params: AttachmentParams } }, async (request, reply) => {
     const { request: row } = await accessThread(deps.db, currentUser(request), request.params.id);

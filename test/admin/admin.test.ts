@@ -37,7 +37,7 @@ describe('access', () => {
       for (const page of pages) expect((await agent.get(page)).statusCode, page).toBe(404);
     }
     for (const page of pages) expect((await new Agent(app).get(page)).statusCode, page).toBe(302);
-  });
+  }, 90_000);
 
   it('refuses every admin action to a non-admin with a 404 and changes nothing', async () => {
     const organisation = await createOrganisation(app, { name: 'Intouchable' });
@@ -77,7 +77,7 @@ describe('organisations', () => {
     expect((await admin.get('/admin/structures?q=W690000005')).body).toContain('Association Pagination 05');
     expect((await admin.get('/admin/structures?status=nope')).statusCode).toBe(400);
     expect((await admin.get('/admin/structures?page=0')).statusCode).toBe(400);
-  });
+  }, 90_000);
 
   it('verifies an organisation: status, email to the owners, search sync for it and its offers, audit', async () => {
     const owner = await createUser(app, { email: 'owner-verify@exemple.fr' });
@@ -182,5 +182,5 @@ describe('users', () => {
     expect(left.map((s) => s.code).sort()).toEqual(['69', '75']);
     expect((await admin.post(`${path}/territoires/commune/69266/retirer`)).statusCode).toBe(404);
     expect((await admin.get(path)).body).toContain('Territoire de coordination ajouté');
-  });
+  }, 90_000);
 });

@@ -74,6 +74,7 @@ it('an ACM posts a need and sees suggestions with their reasons; a partner finds
   const partnerContext = await newContext(browser, baseURL);
   const partnerPage = await signIn(partnerContext, actor.email);
   await partnerPage.getByRole('heading', { name: 'Besoins près de chez vous' }).waitFor();
+  await expectNoAxeViolations(partnerPage, 'partner dashboard');
   await partnerPage.goto('/besoins');
   await partnerPage.getByRole('heading', { name: '1 besoin ouvert' }).waitFor();
   await expectNoAxeViolations(partnerPage, 'needs search');
@@ -91,6 +92,21 @@ it('an ACM posts a need and sees suggestions with their reasons; a partner finds
   await acmPage.getByRole('link', { name: /Compagnie du Rideau/ }).click();
   await acmPage.waitForURL(/\/demandes\/\d+$/);
   expect(await acmPage.content()).toContain('Nous pouvons commencer en mars, le mercredi après-midi.');
+
+  await acmPage.goto('/tableau-de-bord');
+  await acmPage.getByRole('heading', { name: 'Partenaires suggérés' }).waitFor();
+  await expectNoAxeViolations(acmPage, 'ACM dashboard');
+
+  // The partner saves its needs search with a weekly alert.
+  await partnerPage.goto('/besoins?theme=culture');
+  await partnerPage.locator('.save-search summary').click();
+  await partnerPage.fill('#save-search-need-name', 'Culture près de chez nous');
+  await partnerPage.locator('.save-search-form').getByRole('button', { name: 'Enregistrer' }).click();
+  await partnerPage.getByText('Recherche « Culture près de chez nous » enregistrée.').waitFor();
+  await partnerPage.goto('/recherches');
+  await partnerPage.getByRole('link', { name: 'Culture près de chez nous', exact: true }).waitFor();
+  expect(await partnerPage.content()).toContain('Culture et arts');
+  await expectNoAxeViolations(partnerPage, 'saved searches');
 
   await acmContext.close();
   await partnerContext.close();

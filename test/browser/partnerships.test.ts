@@ -16,7 +16,12 @@ beforeAll(async () => {
   app = await createTestApp();
   f = await createPartnershipFixture(app);
   // A calendar, so that the animation and review pages show their tables.
-  await f.acmAgent.post(`/partenariats/${f.partnership.id}/calendrier`, { periodicity: 'cycle', cycleCount: '6', periodStart: '2027-01-06', slot: 'mercredi-matin' });
+  await f.acmAgent.post(`/partenariats/${f.partnership.id}/calendrier`, {
+    periodicity: 'cycle',
+    cycleCount: '6',
+    periodStart: '2027-01-06',
+    slot: 'mercredi-matin',
+  });
   baseURL = await listen(app);
   browser = await launchBrowser();
 });

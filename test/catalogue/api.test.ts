@@ -185,6 +185,12 @@ describe('search and territory pages', () => {
     expect(page.body).toMatch(/Sport <span class="facet-count">\(1/);
   });
 
+  it('suggests sub-themes and titles while typing', async () => {
+    const response = await app.inject({ url: '/offres/suggestions?q=comb' });
+    expect(response.body).toContain('<option value="Sports de combat">');
+    expect((await app.inject({ url: '/offres/suggestions?q=initiat' })).body).toContain('<option value="Initiation au judo">');
+  });
+
   it('works as a plain GET form with empty fields, and answers htmx with the results fragment', async () => {
     const plain = await app.inject({ url: '/offres?q=&lieu=&radius_km=20&age=&sort=relevance&theme=culture' });
     expect(plain.statusCode).toBe(200);

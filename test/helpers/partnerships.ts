@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { offers, partnershipConventions, partnershipParties, partnerships } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
-import { Agent } from './agent.js';
+import type { Agent } from './agent.js';
 import { createOrganisation, createUser, signedInAgent } from './fixtures.js';
 
 /** A commune per school zone (the ACM's zone comes from its département). */
@@ -85,7 +85,12 @@ export async function createPartnershipFixture(
       title: 'Judo du mercredi',
       schoolYear: '2026-2027',
       status: 'active',
-      objectives: [{ general: 'Développer la motricité et le respect des règles', operational: ['Apprendre le salut et les chutes', 'Participer à une rencontre inter-centres'] }],
+      objectives: [
+        {
+          general: 'Développer la motricité et le respect des règles',
+          operational: ['Apprendre le salut et les chutes', 'Participer à une rencontre inter-centres'],
+        },
+      ],
       expectedResults: 'Chaque enfant maîtrise le salut et les chutes.',
       finalRealisation: 'Démonstration devant les familles en juin',
       charterAxes: ['activites-variees', 'inclusion'],
@@ -104,7 +109,9 @@ export async function createPartnershipFixture(
       side: 'partner',
       commitments: 'Un éducateur diplômé et les tatamis.',
       confirmedAt: new Date(),
-      intervenants: [{ name: 'Paul Martin', birthDate: '1990-04-12', birthPlace: 'Lyon', qualification: 'BPJEPS judo', cardNumber: '06912ED0123', cardExpiry: '2029-06-30' }],
+      intervenants: [
+        { name: 'Paul Martin', birthDate: '1990-04-12', birthPlace: 'Lyon', qualification: 'BPJEPS judo', cardNumber: '06912ED0123', cardExpiry: '2029-06-30' },
+      ],
     },
   ]);
   await app.deps.db.insert(partnershipConventions).values({ partnershipId: partnership!.id });
@@ -130,7 +137,7 @@ const cp1252 = { decode: (bytes: Buffer) => [...bytes].map((b) => (b >= 0x80 && 
 export function pdfText(pdf: Buffer): string {
   const raw = pdf.toString('latin1');
   const lines: string[] = [];
-  for (const match of raw.matchAll(/<<([^]*?)>>\s*stream\r?\n/g)) {
+  for (const match of raw.matchAll(/<<([\s\S]*?)>>\s*stream\r?\n/g)) {
     const start = match.index! + match[0].length;
     const lengthMatch = /\/Length (\d+)/.exec(match[1]!);
     if (!lengthMatch) continue;
@@ -164,14 +171,17 @@ export function parsePdfStructure(pdf: Buffer): number {
   const header = /^xref\s+(\d+) (\d+)\s+/.exec(raw.slice(xrefAt));
   if (!header) throw new Error('bad xref header');
   const count = Number(header[2]);
-  const entries = raw.slice(xrefAt + header[0].length).split(/\r?\n/).slice(0, count);
+  const entries = raw
+    .slice(xrefAt + header[0].length)
+    .split(/\r?\n/)
+    .slice(0, count);
   entries.forEach((entry, index) => {
     const [offset, , kind] = entry.trim().split(' ');
     if (kind !== 'n') return;
     const objectHeader = raw.slice(Number(offset), Number(offset) + 20);
     if (!objectHeader.startsWith(`${Number(header[1]) + index} 0 obj`)) throw new Error(`xref entry ${index} does not point at its object`);
   });
-  const trailer = /trailer\s*<<([^]*?)>>/.exec(raw.slice(xrefAt));
+  const trailer = /trailer\s*<<([\s\S]*?)>>/.exec(raw.slice(xrefAt));
   if (!trailer || !/\/Root \d+ 0 R/.test(trailer[1]!) || !/\/Size \d+/.test(trailer[1]!)) throw new Error('bad trailer');
   return count;
 }

@@ -67,7 +67,7 @@ describe('invitations', () => {
     expect(reused.statusCode).toBe(400);
     expect(reused.body).toContain('Invitation expirée');
     expect((await (await signedInAgent(app)).post(link)).statusCode).toBe(400);
-  });
+  }, 90_000);
 
   it('shows a pending invitation to a newcomer at onboarding, and refuses an expired link', async () => {
     const owner = await createUser(app);

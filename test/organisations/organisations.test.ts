@@ -207,7 +207,7 @@ describe('form validation', () => {
       expect(response.body).not.toContain('<img src=x');
     }
     expect(await organisationCount()).toBe(before);
-  });
+  }, 120_000);
 
   const acmCases: [Record<string, string>, string, string][] = [
     [{ name: '' }, 'name', 'Ce champ est obligatoire.'],
@@ -237,7 +237,7 @@ describe('form validation', () => {
       expect(response.body, field).toContain(message);
     }
     expect(await organisationCount()).toBe(before);
-  });
+  }, 120_000);
 
   it('answers an oversized or malformed body with a 400 page, not a 500', async () => {
     const agent = await signedInAgent(app);

@@ -43,7 +43,14 @@ function vevents(text: string): VEvent[] {
   return Object.values(ical.sync.parseICS(text)).filter((c): c is VEvent => c?.type === 'VEVENT');
 }
 
-const parisTime = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const parisTime = new Intl.DateTimeFormat('fr-FR', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 describe('the iCal feed', () => {
   it('parses, has one event per planned session at the right Paris times, and follows cancellations', async () => {
@@ -71,7 +78,13 @@ describe('the iCal feed', () => {
     expect(sessionEvents[0]!.location).toBe('Dojo des Pentes');
 
     const list = await sessions();
-    await f.acmAgent.post(`${base}/seances/${list[1]!.id}`, { date: list[1]!.date, startTime: '14:00', endTime: '16:00', status: 'cancelled', cancelReason: 'Grève des transports' });
+    await f.acmAgent.post(`${base}/seances/${list[1]!.id}`, {
+      date: list[1]!.date,
+      startTime: '14:00',
+      endTime: '16:00',
+      status: 'cancelled',
+      cancelReason: 'Grève des transports',
+    });
     const after = vevents((await new Agent(app).get(path)).body).filter((e) => e.uid.startsWith('session-'));
     expect(after).toHaveLength(5);
   });
@@ -80,7 +93,10 @@ describe('the iCal feed', () => {
     const created = await f.partnerAgent.post(`${base}/agenda`);
     const path = feedPath(created.body);
     expect((await new Agent(app).get(path)).statusCode).toBe(200);
-    const [feed] = await app.deps.db.select().from(calendarFeeds).where(and(eq(calendarFeeds.userId, f.partnerUser.id), eq(calendarFeeds.partnershipId, f.partnership.id)));
+    const [feed] = await app.deps.db
+      .select()
+      .from(calendarFeeds)
+      .where(and(eq(calendarFeeds.userId, f.partnerUser.id), eq(calendarFeeds.partnershipId, f.partnership.id)));
     // Only the token's hash is stored.
     const token = /\/calendriers\/(.+)\.ics$/.exec(path)![1]!;
     expect(feed!.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
@@ -90,7 +106,10 @@ describe('the iCal feed', () => {
     expect((await new Agent(app).get('/calendriers/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics')).statusCode).toBe(404);
     // Another user cannot revoke someone else's feed.
     const created2 = await f.acmAgent.post('/partenariats/agenda');
-    const [acmFeed] = await app.deps.db.select().from(calendarFeeds).where(and(eq(calendarFeeds.userId, f.acmUser.id), isNull(calendarFeeds.partnershipId)));
+    const [acmFeed] = await app.deps.db
+      .select()
+      .from(calendarFeeds)
+      .where(and(eq(calendarFeeds.userId, f.acmUser.id), isNull(calendarFeeds.partnershipId)));
     expect((await f.partnerAgent.post(`/partenariats/agenda/${acmFeed!.id}/revoquer`)).statusCode).toBe(404);
     expect((await new Agent(app).get(feedPath(created2.body))).statusCode).toBe(200);
   });
@@ -118,10 +137,20 @@ describe('the iCal feed', () => {
 
 describe('sessions, meetings and deadlines', () => {
   it('adds a session, a meeting with its minutes and a deadline, each in the history', async () => {
-    expect((await f.partnerAgent.post(`${base}/seances`, { date: '2027-01-13', startTime: '14:00', endTime: '16:00', notes: 'Séance de rattrapage' })).statusCode).toBe(303);
+    expect(
+      (await f.partnerAgent.post(`${base}/seances`, { date: '2027-01-13', startTime: '14:00', endTime: '16:00', notes: 'Séance de rattrapage' })).statusCode,
+    ).toBe(303);
     expect((await sessions()).find((s) => s.date === '2027-01-13')).toMatchObject({ manual: true, notes: 'Séance de rattrapage' });
     expect(
-      (await f.acmAgent.post(`${base}/rendez-vous`, { date: '2026-10-20', startTime: '18:00', endTime: '19:00', place: 'Accueil Jean-Zay', agenda: 'Lancement du cycle' })).statusCode,
+      (
+        await f.acmAgent.post(`${base}/rendez-vous`, {
+          date: '2026-10-20',
+          startTime: '18:00',
+          endTime: '19:00',
+          place: 'Accueil Jean-Zay',
+          agenda: 'Lancement du cycle',
+        })
+      ).statusCode,
     ).toBe(303);
     const [meeting] = await app.deps.db.select().from(partnershipMeetings).where(eq(partnershipMeetings.partnershipId, f.partnership.id));
     expect(
@@ -137,7 +166,9 @@ describe('sessions, meetings and deadlines', () => {
         })
       ).statusCode,
     ).toBe(303);
-    expect((await f.acmAgent.post(`${base}/echeances`, { dueDate: '2026-10-30', label: 'Déclarer l’intervenant dans TAM', responsible: 'acm' })).statusCode).toBe(303);
+    expect(
+      (await f.acmAgent.post(`${base}/echeances`, { dueDate: '2026-10-30', label: 'Déclarer l’intervenant dans TAM', responsible: 'acm' })).statusCode,
+    ).toBe(303);
     const [deadline] = await app.deps.db.select().from(partnershipDeadlines).where(eq(partnershipDeadlines.partnershipId, f.partnership.id));
     const overview = await f.acmAgent.get(base);
     expect(overview.body).toContain('Déclarer l’intervenant dans TAM');
@@ -165,7 +196,12 @@ describe('session reminders', () => {
       expect(sent[0]?.title).toContain('Séance demain à 14 h');
       expect(sent[0]?.url).toBe(`${base}/animation#seance-${target.id}`);
       const mails = await readMails(app);
-      expect(mails.filter((m) => m.subject.includes('Séance demain')).map((m) => m.to).sort()).toEqual([f.acmUser.email, f.partnerUser.email].sort());
+      expect(
+        mails
+          .filter((m) => m.subject.includes('Séance demain'))
+          .map((m) => m.to)
+          .sort(),
+      ).toEqual([f.acmUser.email, f.partnerUser.email].sort());
       await app.deps.scheduler.runNow('partnership-session-reminders');
       expect(await app.deps.db.select().from(notifications).where(eq(notifications.type, 'session_reminder'))).toHaveLength(2);
     } finally {

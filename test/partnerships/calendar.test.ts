@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partnerships, partnershipSessions } from '../../db/schema/index.js';
+import { partnershipSessions, partnerships } from '../../db/schema/index.js';
 import { type CalendarContext, computeSessionDates, parisInstant } from '../../server/partnerships/calendar.js';
 import { calendarContext } from '../../server/partnerships/partnerships.repository.js';
 import type { App } from '../../server/types.js';
@@ -32,7 +32,18 @@ const firstWednesday = { ...year, periodicity: 'mensuel' as const, monthlyWeek: 
 describe('the session calendar', () => {
   it('gives the first Wednesday of each month for a zone A ACM over 2026-2027, outside every holiday', () => {
     const { dates, skipped } = computeSessionDates(firstWednesday, zoneA);
-    expect(dates).toEqual(['2026-09-02', '2026-10-07', '2026-11-04', '2026-12-02', '2027-01-06', '2027-02-03', '2027-03-03', '2027-04-07', '2027-05-05', '2027-06-02']);
+    expect(dates).toEqual([
+      '2026-09-02',
+      '2026-10-07',
+      '2026-11-04',
+      '2026-12-02',
+      '2027-01-06',
+      '2027-02-03',
+      '2027-03-03',
+      '2027-04-07',
+      '2027-05-05',
+      '2027-06-02',
+    ]);
     const holidaysA = [
       ['2026-10-17', '2026-11-02'],
       ['2026-12-19', '2027-01-04'],
@@ -103,24 +114,62 @@ describe('the calendar form', () => {
   it('generates the sessions from period, slot and rhythm, keeps the sessions recorded by hand, and tells why dates are missing', async () => {
     const f = await createPartnershipFixture(app);
     const path = `/partenariats/${f.partnership.id}`;
-    const response = await f.acmAgent.post(`${path}/calendrier`, { ...firstWednesday, periodicity: 'mensuel', monthlyWeek: '1', slot: 'mercredi-matin', place: 'Gymnase Jean-Zay' });
+    const response = await f.acmAgent.post(`${path}/calendrier`, {
+      ...firstWednesday,
+      periodicity: 'mensuel',
+      monthlyWeek: '1',
+      slot: 'mercredi-matin',
+      place: 'Gymnase Jean-Zay',
+    });
     expect(response.statusCode).toBe(303);
     let sessions = await app.deps.db.select().from(partnershipSessions).where(eq(partnershipSessions.partnershipId, f.partnership.id));
     expect(sessions.map((s) => s.date).sort()).toEqual(computeSessionDates(firstWednesday, zoneA).dates);
     expect(sessions.every((s) => s.startTime === '09:30' && s.endTime === '11:30')).toBe(true);
 
     const december = sessions.find((s) => s.date === '2026-12-02')!;
-    expect((await f.acmAgent.post(`${path}/seances/${december.id}`, { date: '2026-12-09', startTime: '10:00', endTime: '12:00', status: 'planned', notes: '' })).statusCode).toBe(303);
+    expect(
+      (await f.acmAgent.post(`${path}/seances/${december.id}`, { date: '2026-12-09', startTime: '10:00', endTime: '12:00', status: 'planned', notes: '' }))
+        .statusCode,
+    ).toBe(303);
     const held = sessions.find((s) => s.date === '2026-09-02')!;
-    expect((await f.acmAgent.post(`${path}/seances/${held.id}`, { date: '2026-09-02', startTime: '09:30', endTime: '11:30', status: 'held', childrenPresent: '11', notes: 'Très bonne séance' })).statusCode).toBe(303);
-    const cancel = await f.partnerAgent.post(`${path}/seances/${sessions.find((s) => s.date === '2026-10-07')!.id}`, { date: '2026-10-07', startTime: '09:30', endTime: '11:30', status: 'cancelled' });
+    expect(
+      (
+        await f.acmAgent.post(`${path}/seances/${held.id}`, {
+          date: '2026-09-02',
+          startTime: '09:30',
+          endTime: '11:30',
+          status: 'held',
+          childrenPresent: '11',
+          notes: 'Très bonne séance',
+        })
+      ).statusCode,
+    ).toBe(303);
+    const cancel = await f.partnerAgent.post(`${path}/seances/${sessions.find((s) => s.date === '2026-10-07')!.id}`, {
+      date: '2026-10-07',
+      startTime: '09:30',
+      endTime: '11:30',
+      status: 'cancelled',
+    });
     expect(cancel.statusCode).toBe(422);
     expect(cancel.body).toContain('Indiquez le motif de l’annulation.');
 
     // New rule: afternoon instead of morning. Moved and recorded sessions stay; no duplicate on their dates.
-    expect((await f.acmAgent.post(`${path}/calendrier`, { ...firstWednesday, periodicity: 'mensuel', monthlyWeek: '1', slot: 'mercredi-apres-midi' })).statusCode).toBe(303);
+    expect(
+      (await f.acmAgent.post(`${path}/calendrier`, { ...firstWednesday, periodicity: 'mensuel', monthlyWeek: '1', slot: 'mercredi-apres-midi' })).statusCode,
+    ).toBe(303);
     sessions = await app.deps.db.select().from(partnershipSessions).where(eq(partnershipSessions.partnershipId, f.partnership.id));
-    expect(sessions.map((s) => s.date).sort()).toEqual(['2026-09-02', '2026-10-07', '2026-11-04', '2026-12-09', '2027-01-06', '2027-02-03', '2027-03-03', '2027-04-07', '2027-05-05', '2027-06-02']);
+    expect(sessions.map((s) => s.date).sort()).toEqual([
+      '2026-09-02',
+      '2026-10-07',
+      '2026-11-04',
+      '2026-12-09',
+      '2027-01-06',
+      '2027-02-03',
+      '2027-03-03',
+      '2027-04-07',
+      '2027-05-05',
+      '2027-06-02',
+    ]);
     expect(sessions.find((s) => s.date === '2026-12-09')).toMatchObject({ startTime: '10:00', originalDate: '2026-12-02', manual: true });
     expect(sessions.find((s) => s.date === '2026-09-02')).toMatchObject({ status: 'held', childrenPresent: 11 });
     expect(sessions.find((s) => s.date === '2027-01-06')).toMatchObject({ startTime: '14:00', endTime: '16:00' });
@@ -136,7 +185,12 @@ describe('the calendar form', () => {
 
   it('refuses a period that ends before it starts, and a cycle without its number of sessions', async () => {
     const f = await createPartnershipFixture(app);
-    const response = await f.acmAgent.post(`/partenariats/${f.partnership.id}/calendrier`, { periodicity: 'cycle', periodStart: '2027-01-06', periodEnd: '2026-12-01', slot: 'mercredi-matin' });
+    const response = await f.acmAgent.post(`/partenariats/${f.partnership.id}/calendrier`, {
+      periodicity: 'cycle',
+      periodStart: '2027-01-06',
+      periodEnd: '2026-12-01',
+      slot: 'mercredi-matin',
+    });
     expect(response.statusCode).toBe(422);
     expect(response.body).toContain('La fin de la période doit suivre son début.');
     expect(response.body).toContain('Ce champ est obligatoire.');

@@ -23,7 +23,13 @@ async function shownHash(agent: Agent, id: number): Promise<string> {
 }
 
 async function sign(agent: Agent, id: number, side: 'acm' | 'partner', who: { name: string; role: string }) {
-  return agent.post(`/partenariats/${id}/convention/signer`, { side, signerName: who.name, signerRole: who.role, textHash: await shownHash(agent, id), consent: 'on' });
+  return agent.post(`/partenariats/${id}/convention/signer`, {
+    side,
+    signerName: who.name,
+    signerRole: who.role,
+    textHash: await shownHash(agent, id),
+    consent: 'on',
+  });
 }
 
 async function conventionStatus(id: number) {
@@ -95,7 +101,13 @@ describe('the convention', () => {
     expect(voided[0]?.voidedAt).not.toBeNull();
 
     // The partner signs what it read before the change: refused, the text changed meanwhile.
-    const late = await f.partnerAgent.post(`/partenariats/${id}/convention/signer`, { side: 'partner', signerName: 'Karim Benali', signerRole: 'Président', textHash: staleHash, consent: 'on' });
+    const late = await f.partnerAgent.post(`/partenariats/${id}/convention/signer`, {
+      side: 'partner',
+      signerName: 'Karim Benali',
+      signerRole: 'Président',
+      textHash: staleHash,
+      consent: 'on',
+    });
     expect(late.statusCode).toBe(303);
     const page = await f.partnerAgent.get(late.headers.location as string);
     expect(page.body).toContain('Le texte de la convention a changé depuis que vous l’avez ouvert');
@@ -176,7 +188,9 @@ describe('the convention', () => {
     await f.partnerAgent.post(`/partenariats/${id}/convention/sections/organisateur`, { acm_representant: 'Quelqu’un d’autre' });
     const page = await f.acmAgent.get(`/partenariats/${id}/formalisation`);
     expect(page.body).not.toContain('Quelqu’un d’autre');
-    expect((await f.partnerAgent.post(`/partenariats/${id}/convention/commentaires`, { section: 'finances', body: 'Le tarif inclut le matériel.' })).statusCode).toBe(303);
+    expect(
+      (await f.partnerAgent.post(`/partenariats/${id}/convention/commentaires`, { section: 'finances', body: 'Le tarif inclut le matériel.' })).statusCode,
+    ).toBe(303);
     const after = await f.acmAgent.get(`/partenariats/${id}/formalisation`);
     expect(after.body).toContain('Le tarif inclut le matériel.');
     expect(after.body).toContain('Article 12 — Conditions financières');
@@ -189,7 +203,10 @@ describe('the convention', () => {
     for (const path of ['/formalisation', '/convention.pdf', '/convention/versions/1.pdf', '/convention/imprimer?version=1']) {
       expect((await agent.get(`/partenariats/${f.partnership.id}${path}`)).statusCode, path).toBe(404);
     }
-    expect((await agent.post(`/partenariats/${f.partnership.id}/convention/signer`, { side: 'acm', signerName: 'X', signerRole: 'Y', textHash: 'x', consent: 'on' })).statusCode).toBe(404);
+    expect(
+      (await agent.post(`/partenariats/${f.partnership.id}/convention/signer`, { side: 'acm', signerName: 'X', signerRole: 'Y', textHash: 'x', consent: 'on' }))
+        .statusCode,
+    ).toBe(404);
   });
 });
 

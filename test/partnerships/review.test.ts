@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partnershipConventions, partnershipParties, partnershipReviews, partnerships, partnershipSessions } from '../../db/schema/index.js';
+import { partnershipConventions, partnershipParties, partnershipReviews, partnershipSessions, partnerships } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
@@ -14,9 +14,20 @@ beforeAll(async () => {
   app = await createTestApp();
   f = await createPartnershipFixture(app, { partnership: { budgetEur: '450.00' } });
   base = `/partenariats/${f.partnership.id}`;
-  await f.acmAgent.post(`${base}/calendrier`, { periodicity: 'mensuel', monthlyWeek: '1', periodStart: '2026-09-02', periodEnd: '2027-06-30', slot: 'mercredi-matin', place: 'Gymnase' });
+  await f.acmAgent.post(`${base}/calendrier`, {
+    periodicity: 'mensuel',
+    monthlyWeek: '1',
+    periodStart: '2026-09-02',
+    periodEnd: '2027-06-30',
+    slot: 'mercredi-matin',
+    place: 'Gymnase',
+  });
   await f.partnerAgent.post(`${base}/convention/sections/finances`, { fin_tarif: '45 € par séance' });
-  const sessions = await app.deps.db.select().from(partnershipSessions).where(eq(partnershipSessions.partnershipId, f.partnership.id)).orderBy(partnershipSessions.date);
+  const sessions = await app.deps.db
+    .select()
+    .from(partnershipSessions)
+    .where(eq(partnershipSessions.partnershipId, f.partnership.id))
+    .orderBy(partnershipSessions.date);
   // Eight sessions held with 10 or 12 children (2 hours each), one cancelled, one left planned.
   for (const [i, s] of sessions.entries()) {
     if (i === 9) continue;
@@ -30,7 +41,17 @@ afterAll(async () => {
 
 function reviewForm(side: 'acm' | 'partner', comment: string, recommendation = 'renew') {
   const scores: Record<string, string> = {};
-  for (const key of ['objectives_objectif-1', 'axes_activites-variees', 'axes_inclusion', 'satisfaction_enfants', 'satisfaction_equipe', 'satisfaction_partenaire', 'satisfaction_familles', 'coordination_ponctualite', 'coordination_communication']) {
+  for (const key of [
+    'objectives_objectif-1',
+    'axes_activites-variees',
+    'axes_inclusion',
+    'satisfaction_enfants',
+    'satisfaction_equipe',
+    'satisfaction_partenaire',
+    'satisfaction_familles',
+    'coordination_ponctualite',
+    'coordination_communication',
+  ]) {
     scores[`score_${key}`] = side === 'acm' ? '4' : '3';
   }
   return {
@@ -89,7 +110,10 @@ describe('the review (bilan)', () => {
     const table = /<table class="table comparison-table">([\s\S]*?)<\/table>/.exec(page.body)![1]!;
     expect(table).toContain(f.acm.name);
     expect(table).toContain(f.partner.name);
-    const row = /<tr><th scope="row">Atteinte de l’objectif : Développer la motricité et le respect des règles<\/th><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><\/tr>/.exec(table)!;
+    const row =
+      /<tr><th scope="row">Atteinte de l’objectif : Développer la motricité et le respect des règles<\/th><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><\/tr>/.exec(
+        table,
+      )!;
     expect(row[1]).toBe('4/4 — Objectif atteint : tous savent chuter.');
     expect(row[2]).toBe('3/4 — Les progrès sont nets, deux enfants veulent s’inscrire au club.');
     expect(table).toMatch(/Coût réel \(€\)<\/th><td[^>]*>360<\/td><td[^>]*>400<\/td>/);
@@ -99,7 +123,11 @@ describe('the review (bilan)', () => {
   });
 
   it('renews into next school year’s draft with the calendar recomputed for that year', async () => {
-    const response = await f.partnerAgent.post(`${base}/decision`, { side: 'partner', decision: 'renew', decisionReason: 'Les deux structures veulent continuer.' });
+    const response = await f.partnerAgent.post(`${base}/decision`, {
+      side: 'partner',
+      decision: 'renew',
+      decisionReason: 'Les deux structures veulent continuer.',
+    });
     expect(response.statusCode).toBe(303);
     const nextId = Number(/\/partenariats\/(\d+)$/.exec(response.headers.location as string)![1]);
     const [previous] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, f.partnership.id));
@@ -126,8 +154,23 @@ describe('the review (bilan)', () => {
     expect(convention).toMatchObject({ status: 'draft', fields: { fin_tarif: '45 € par séance' } });
     // The 2027-2028 school holidays are not in the calendar data yet: the first Wednesday of each
     // month is computed with public holidays only (none falls on these Wednesdays), and the page says so.
-    const sessions = await app.deps.db.select().from(partnershipSessions).where(eq(partnershipSessions.partnershipId, nextId)).orderBy(partnershipSessions.date);
-    expect(sessions.map((s) => s.date)).toEqual(['2027-09-01', '2027-10-06', '2027-11-03', '2027-12-01', '2028-01-05', '2028-02-02', '2028-03-01', '2028-04-05', '2028-05-03', '2028-06-07']);
+    const sessions = await app.deps.db
+      .select()
+      .from(partnershipSessions)
+      .where(eq(partnershipSessions.partnershipId, nextId))
+      .orderBy(partnershipSessions.date);
+    expect(sessions.map((s) => s.date)).toEqual([
+      '2027-09-01',
+      '2027-10-06',
+      '2027-11-03',
+      '2027-12-01',
+      '2028-01-05',
+      '2028-02-02',
+      '2028-03-01',
+      '2028-04-05',
+      '2028-05-03',
+      '2028-06-07',
+    ]);
     expect(sessions.every((s) => s.status === 'planned' && s.childrenPresent === null)).toBe(true);
     const animation = await f.acmAgent.get(`/partenariats/${nextId}/animation`);
     expect(animation.body).toContain('Les vacances scolaires 2027-2028 ne sont pas encore publiées : seuls les jours fériés sont écartés');
@@ -158,7 +201,9 @@ describe('the review (bilan)', () => {
     );
     const missingReason = await other.acmAgent.post(`${path}/decision`, { decision: 'stop' });
     expect(missingReason.statusCode).toBe(422);
-    expect((await other.acmAgent.post(`${path}/decision`, { decision: 'stop', decisionReason: 'Le club n’a plus d’éducateur le mercredi.' })).statusCode).toBe(303);
+    expect((await other.acmAgent.post(`${path}/decision`, { decision: 'stop', decisionReason: 'Le club n’a plus d’éducateur le mercredi.' })).statusCode).toBe(
+      303,
+    );
     const [row] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, other.partnership.id));
     expect(row).toMatchObject({ status: 'closed', decision: 'stop' });
   });

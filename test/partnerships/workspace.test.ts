@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, memberships, notifications, offers, partnershipParties, partnerships, partnershipSessions, requests } from '../../db/schema/index.js';
+import { auditLog, memberships, notifications, offers, partnershipParties, partnershipSessions, partnerships, requests } from '../../db/schema/index.js';
 import { createPartnershipFromRequest } from '../../server/partnerships/partnerships.usecases.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
@@ -103,7 +103,10 @@ describe('the workspace', () => {
     expect(response.statusCode).toBe(303);
     const [row] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, f.partnership.id));
     expect(row?.objectives).toEqual([
-      { general: 'Développer la motricité et le respect des règles', operational: ['Apprendre le salut et les chutes', 'Participer à une rencontre inter-centres'] },
+      {
+        general: 'Développer la motricité et le respect des règles',
+        operational: ['Apprendre le salut et les chutes', 'Participer à une rencontre inter-centres'],
+      },
       { general: 'Favoriser la mixité', operational: ['Groupes mixtes à chaque séance'] },
     ]);
     expect(row?.reasons).toEqual(['diversifier-activites', 'vivre-ensemble']);
@@ -244,7 +247,10 @@ describe('prescription by a territory coordinator', () => {
     expect(after?.status).toBe('active');
     const coordinatorNotes = await app.deps.db.select().from(notifications).where(eq(notifications.userId, coordinator.id));
     expect(coordinatorNotes.map((n) => n.title)).toContain('Partenariat confirmé : Lecture au centre');
-    const history = await app.deps.db.select().from(auditLog).where(and(eq(auditLog.entity, 'partnership'), eq(auditLog.entityId, id)));
+    const history = await app.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, 'partnership'), eq(auditLog.entityId, id)));
     expect(history.map((h) => h.action)).toEqual(expect.arrayContaining(['partnership.prescribed', 'partnership.confirmed', 'partnership.started']));
   });
 
@@ -286,4 +292,3 @@ describe('lists and dashboard', () => {
     expect((await agent.get(`/partenariats/${f.partnership.id}`)).statusCode).toBe(404);
   });
 });
-
