@@ -8,8 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import postgres from 'postgres';
 import { openPostgres } from '../db/client.js';
 import { ensureReferenceData } from '../db/reference.js';
@@ -34,7 +33,9 @@ async function timed(label: string, args: string[], url: string): Promise<void> 
     maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-  console.log(`${label.padEnd(34)} ${seconds.padStart(6)} s   ${stdout.trim().split('\n').pop() ?? ''}${stderr.includes('exported') ? stderr.trim().split('\n').pop() : ''}`);
+  console.log(
+    `${label.padEnd(34)} ${seconds.padStart(6)} s   ${stdout.trim().split('\n').pop() ?? ''}${stderr.includes('exported') ? stderr.trim().split('\n').pop() : ''}`,
+  );
 }
 
 async function main() {

@@ -13,8 +13,33 @@ import { slugs, subthemes } from '../server/lib/taxonomy.js';
 import { CSV_COLUMNS } from '../server/offers/import/rows.js';
 
 const words = {
-  activities: ['Atelier théâtre', 'Initiation au judo', 'Éveil musical', 'Jardin partagé', 'Robots et code', 'Cycle cirque', 'Visite contée', 'Lecture d’albums', 'Mini-basket', 'Sortie nature', 'Danse hip-hop', 'Jeux de société', 'Cuisine des saisons', 'Yoga des enfants', 'Anglais en jeux'],
-  qualifiers: ['du mercredi', 'pour les petits', 'en six séances', 'découverte', 'au fil des saisons', 'et réalisation finale', 'inter-accueils', 'en plein air'],
+  activities: [
+    'Atelier théâtre',
+    'Initiation au judo',
+    'Éveil musical',
+    'Jardin partagé',
+    'Robots et code',
+    'Cycle cirque',
+    'Visite contée',
+    'Lecture d’albums',
+    'Mini-basket',
+    'Sortie nature',
+    'Danse hip-hop',
+    'Jeux de société',
+    'Cuisine des saisons',
+    'Yoga des enfants',
+    'Anglais en jeux',
+  ],
+  qualifiers: [
+    'du mercredi',
+    'pour les petits',
+    'en six séances',
+    'découverte',
+    'au fil des saisons',
+    'et réalisation finale',
+    'inter-accueils',
+    'en plein air',
+  ],
 };
 
 export async function generateOffersCsv(file: string, n: number): Promise<void> {

@@ -4,7 +4,7 @@ import { LruCache } from './cache.js';
 import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
 import { gridFor, MAX_FEATURES, offerPath, POINTS_ZOOM, toStored } from './map-grid.js';
 import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
-import { OfferSnapshot } from './snapshot.js';
+import { OfferSnapshot, type SnapshotRow } from './snapshot.js';
 import { distanceKm, editDistance, lexiconWords, queryUnits, queryWords, type SynonymMap, sortedLetters, typoBudget } from './text.js';
 import {
   type DocumentKind,
@@ -50,7 +50,7 @@ export class PostgresSearchEngine implements SearchEngine {
   private versionReadAt = 0;
   private synonyms: { map: SynonymMap; readAt: number } | null = null;
   private snapshot: Promise<OfferSnapshot> | null = null;
-  private readonly textMatchCache = new LruCache<Set<number>>(200);
+  private readonly textMatchCache = new LruCache<Map<number, number>>(200);
 
   /**
    * `memory` (default on): filters and facets are evaluated on an in-memory snapshot of the
@@ -75,13 +75,22 @@ export class PostgresSearchEngine implements SearchEngine {
 
   async index(_kind: DocumentKind, documents: OfferDocument[]): Promise<void> {
     for (let i = 0; i < documents.length; i += BATCH) await this.upsert(documents.slice(i, i + BATCH));
-    await this.bump();
+    await this.applyOwnWrite(await this.bump(), documents.map(snapshotRow), []);
   }
 
   async remove(_kind: DocumentKind, ids: number[]): Promise<void> {
     if (ids.length === 0) return;
     await rows(this.db, sql`delete from search_offers where id = any(${sql.param(ids)}::int[])`);
-    await this.bump();
+    await this.applyOwnWrite(await this.bump(), [], ids);
+  }
+
+  /** Our own write moved the version by one: patch the loaded snapshot instead of reloading it. */
+  private async applyOwnWrite(version: number, upserts: SnapshotRow[], removed: number[]): Promise<void> {
+    const pending = this.snapshot;
+    if (!pending) return;
+    const snapshot = await pending.catch(() => null);
+    if (!snapshot || snapshot.version !== version - 1 || this.snapshot !== pending) return;
+    this.snapshot = Promise.resolve(snapshot.withChanges(version, upserts, removed));
   }
 
   async rebuild(_kind: DocumentKind, batches: AsyncIterable<OfferDocument[]>): Promise<{ count: number }> {
@@ -199,7 +208,7 @@ export class PostgresSearchEngine implements SearchEngine {
     }
   }
 
-  private async bump(): Promise<void> {
+  private async bump(): Promise<number> {
     const [row] = await rows<{ version: string | number }>(
       this.db,
       sql`insert into search_state (kind, version) values ('offer', 1)
@@ -207,6 +216,7 @@ export class PostgresSearchEngine implements SearchEngine {
     );
     this.version = Number(row?.version ?? 0);
     this.versionReadAt = performance.now();
+    return this.version;
   }
 
   private async currentVersion(): Promise<number> {
@@ -362,15 +372,21 @@ export class PostgresSearchEngine implements SearchEngine {
     return loading;
   }
 
-  /** Ids of the documents matching the text (GIN index), cached per index version. */
-  private async textMatches(text: TextQuery): Promise<Set<number>> {
+  /**
+   * The documents matching the text (GIN index) with their rank, cached per index version and
+   * tsquery: every filter combination and page of the same words reuses one ranking pass.
+   */
+  private async textMatches(text: TextQuery): Promise<Map<number, number>> {
     const key = `${await this.currentVersion()}|${text.tsquery}`;
     const hit = this.textMatchCache.get(key);
     if (hit) return hit;
-    const found = await rows<{ id: number }>(this.db, sql`select id from search_offers where tsv @@ ${text.tsquery}::tsquery`);
-    const ids = new Set(found.map((r) => r.id));
-    this.textMatchCache.set(key, ids);
-    return ids;
+    const found = await rows<{ id: number; r: number }>(
+      this.db,
+      sql`select id, ts_rank(${RANK_WEIGHTS}::float4[], tsv, ${text.tsquery}::tsquery) as r from search_offers where tsv @@ ${text.tsquery}::tsquery`,
+    );
+    const ranks = new Map(found.map((row) => [row.id, Number(row.r)]));
+    this.textMatchCache.set(key, ranks);
+    return ranks;
   }
 
   private async documents(ids: number[]): Promise<Map<number, StoredOffer>> {
@@ -384,6 +400,17 @@ export class PostgresSearchEngine implements SearchEngine {
     return docs;
   }
 
+  /** What a map marker needs (not the whole document). */
+  private async markers(ids: number[]): Promise<Map<number, StoredOffer>> {
+    if (ids.length === 0) return new Map();
+    const found = await rows<{ id: number; title: string; slug: string; orgName: string; venue: string; travelKm: number | null; lat: number; lng: number }>(
+      this.db,
+      sql`select id, title, doc->>'slug' as slug, doc->>'orgName' as "orgName", venue, travel_km as "travelKm", lat, lng
+          from search_offers where id = any(${sql.param(ids)}::int[])`,
+    );
+    return new Map(found.map((m) => [m.id, { ...m, lat: Number(m.lat), lng: Number(m.lng) } as unknown as StoredOffer]));
+  }
+
   private async runMemorySearch(query: OfferSearch): Promise<OfferSearchResult> {
     const text = await this.textQuery(query.q);
     const textIds = text ? await this.textMatches(text) : null;
@@ -393,23 +420,15 @@ export class PostgresSearchEngine implements SearchEngine {
     let pageIds: number[];
     let docs: Map<number, StoredOffer>;
     const byDistance = distances && (query.sort === 'distance' || (query.sort === 'relevance' && !text));
-    if (query.sort === 'relevance' && text && matches.length > 0) {
-      // Rank only the filtered matches, and read only the page's documents, in one query.
-      const candidates = matches.map((i) => snapshot.ids[i]!);
-      const ranked = await rows<{ doc: StoredOffer | string }>(
-        this.db,
-        sql`select doc from search_offers where id = any(${sql.param(candidates)}::int[])
-            order by ts_rank(${RANK_WEIGHTS}::float4[], tsv, ${text.tsquery}::tsquery) desc, published_at desc nulls last, id desc
-            limit ${query.perPage} offset ${offset}`,
-      );
-      const list = ranked.map((r) => (typeof r.doc === 'string' ? (JSON.parse(r.doc) as StoredOffer) : r.doc));
-      pageIds = list.map((d) => d.id);
-      docs = new Map(list.map((d) => [d.id, d]));
+    if (query.sort === 'relevance' && text && textIds) {
+      // Matches are in recent order; a stable sort by rank keeps it for equal ranks.
+      const ordered = [...matches].sort((a, b) => textIds.get(snapshot.ids[b]!)! - textIds.get(snapshot.ids[a]!)!);
+      pageIds = ordered.slice(offset, offset + query.perPage).map((i) => snapshot.ids[i]!);
     } else {
       const ordered = byDistance ? [...matches].sort((a, b) => distances[a]! - distances[b]! || snapshot.ids[a]! - snapshot.ids[b]!) : matches;
       pageIds = ordered.slice(offset, offset + query.perPage).map((i) => snapshot.ids[i]!);
-      docs = await this.documents(pageIds);
     }
+    docs = await this.documents(pageIds);
     const near = query.near;
     const items = pageIds
       .map((id) => docs.get(id))
@@ -515,7 +534,7 @@ export class PostgresSearchEngine implements SearchEngine {
     const { matches } = snapshot.evaluate(query, textIds);
     if (query.zoom >= POINTS_ZOOM && matches.length <= MAX_FEATURES) {
       const ids = matches.map((i) => snapshot.ids[i]!).sort((a, b) => a - b);
-      const docs = await this.documents(ids);
+      const docs = await this.markers(ids);
       const features = ids
         .map((id) => docs.get(id))
         .filter((d): d is StoredOffer => d !== undefined)
@@ -543,7 +562,7 @@ export class PostgresSearchEngine implements SearchEngine {
       }
     }
     const list = [...cells.values()];
-    const docs = await this.documents(list.filter((c) => c.n === 1).map((c) => c.id));
+    const docs = await this.markers(list.filter((c) => c.n === 1).map((c) => c.id));
     const features: MapFeature[] = list.map((c) => {
       const single = c.n === 1 ? docs.get(c.id) : undefined;
       if (single) return pointFeature(single);
@@ -612,5 +631,40 @@ export function pointFeature(doc: StoredOffer): MapFeature {
       venue: doc.venue,
       travel_km: doc.venue === 'dans-l-accueil' ? doc.travelKm : null,
     },
+  };
+}
+
+/** The snapshot fields of a document, as `search_offers` stores them (see upsert). */
+function snapshotRow(d: OfferDocument): SnapshotRow {
+  const comesToYou = d.venue === 'dans-l-accueil';
+  return {
+    id: d.id,
+    bits: facetNames.map((name) => {
+      const values = {
+        theme: d.themes,
+        age_band: d.ageBands,
+        format: d.formats,
+        venue: [d.venue],
+        price: [d.price],
+        accessibility: d.accessibility,
+        org_type: [d.orgType],
+      }[name];
+      return bitsOf(facetDefs[name].values, values);
+    }),
+    subthemes: d.subthemes,
+    natures: d.natures,
+    slots: d.slots,
+    age_min: d.ageMin,
+    age_max: d.ageMax,
+    lat: d.lat,
+    lng: d.lng,
+    travel_km: comesToYou && d.travelKm && d.travelKm > 0 ? d.travelKm : null,
+    venue: d.venue,
+    code_insee: d.codeInsee,
+    departments: [...new Set([...(d.department ? [d.department] : []), ...(comesToYou ? d.departmentsServed : [])])],
+    regions: [...new Set([...(d.region ? [d.region] : []), ...(comesToYou ? d.regionsServed : [])])],
+    departments_served: comesToYou ? d.departmentsServed : [],
+    organisation_id: d.organisationId,
+    published: d.publishedAt ? Date.parse(d.publishedAt) / 1000 : null,
   };
 }

@@ -171,7 +171,7 @@ export class OfferSnapshot {
    * Positions matching every filter (in recent order), their distances to `near`, the total and
    * the disjunctive facet counts. `textIds` restricts to the full-text matches when q is given.
    */
-  evaluate(filters: OfferFilters, textIds: Set<number> | null): { matches: number[]; distances: Float64Array | null; facets: Facets } {
+  evaluate(filters: OfferFilters, textIds: { has(id: number): boolean } | null): { matches: number[]; distances: Float64Array | null; facets: Facets } {
     const masks = facetNames.map((name) => bitsOf(facetDefs[name].values, selectedValues(filters, name)));
     const active = masks.map((m) => m !== 0);
     const [subA, subB] = filters.subtheme?.length ? subthemeBits(filters.subtheme) : [0, 0];
@@ -185,13 +185,22 @@ export class OfferSnapshot {
     const facetCount = facetNames.length;
     const bitsOfFacet = this.facetBits;
 
+    const age = filters.age;
+    const hasAge = age !== undefined;
+    const hasSub = subA !== 0 || subB !== 0;
+    const organisation = filters.organisationId;
+    const communes = filters.commune?.length ? filters.commune : null;
+    const departmentList = filters.department?.length ? filters.department : null;
+    const regionList = filters.region?.length ? filters.region : null;
+    const anyFacet = active.some(Boolean);
+
     for (let i = 0; i < this.size; i++) {
       if (textIds && !textIds.has(this.ids[i]!)) continue;
-      if (filters.age !== undefined && !(this.ageMin[i]! <= filters.age && this.ageMax[i]! >= filters.age)) continue;
-      if ((subA || subB) && !(this.subA[i]! & subA) && !(this.subB[i]! & subB)) continue;
+      if (hasAge && !(this.ageMin[i]! <= age && this.ageMax[i]! >= age)) continue;
+      if (hasSub && !(this.subA[i]! & subA) && !(this.subB[i]! & subB)) continue;
       if (natureMask && !(this.nature[i]! & natureMask)) continue;
       if (slotMask && !(this.slot[i]! & slotMask)) continue;
-      if (filters.organisationId !== undefined && this.org[i] !== filters.organisationId) continue;
+      if (organisation !== undefined && this.org[i] !== organisation) continue;
       const lat = this.lat[i]!;
       const lng = this.lng[i]!;
       if (near) {
@@ -201,14 +210,14 @@ export class OfferSnapshot {
         distances![i] = d;
       }
       if (bbox && !(lng >= bbox.west && lng <= bbox.east && lat >= bbox.south && lat <= bbox.north)) continue;
-      if (filters.commune?.length && !filters.commune.some((c) => this.inCommune(i, c))) continue;
-      if (filters.department?.length && !filters.department.some((d) => this.departments[i]!.includes(d))) continue;
-      if (filters.region?.length && !filters.region.some((r) => this.regions[i]!.includes(r))) continue;
+      if (communes && !communes.some((c) => this.inCommune(i, c))) continue;
+      if (departmentList && !departmentList.some((d) => this.departments[i]!.includes(d))) continue;
+      if (regionList && !regionList.some((r) => this.regions[i]!.includes(r))) continue;
 
       // Which facet filters fail: a row failing none counts everywhere, failing one counts only in that facet.
       let failed = -1;
       let failures = 0;
-      for (let f = 0; f < facetCount; f++) {
+      for (let f = 0; anyFacet && f < facetCount; f++) {
         if (active[f] && !(bitsOfFacet[f]![i]! & masks[f]!)) {
           failures++;
           failed = f;

@@ -25,7 +25,12 @@ export const offerIdeas: OfferIdea[] = [
   {
     subtheme: 'lecture-ecriture',
     match: [0, 1, 1, 0],
-    titles: ['Heure du conte et albums jeunesse', 'Atelier d’écriture : inventer sa propre histoire', 'Fabrique de petits livres illustrés', 'Club lecture du mercredi'],
+    titles: [
+      'Heure du conte et albums jeunesse',
+      'Atelier d’écriture : inventer sa propre histoire',
+      'Fabrique de petits livres illustrés',
+      'Club lecture du mercredi',
+    ],
     summaries: [
       'Des lectures à voix haute choisies avec soin, puis un temps d’échange et de jeu autour des histoires. Une porte d’entrée joyeuse vers le livre.',
       'Les enfants imaginent, écrivent et illustrent un récit collectif, jusqu’à un petit livre qu’ils emportent à la maison.',
@@ -52,7 +57,12 @@ export const offerIdeas: OfferIdea[] = [
   {
     subtheme: 'musique-chant',
     match: [0, 0, 0, 1],
-    titles: ['Éveil musical et découverte des instruments', 'Jeux musicaux et découverte du rythme', 'Percussions corporelles et rythmes du monde', 'Créer une chanson collective'],
+    titles: [
+      'Éveil musical et découverte des instruments',
+      'Jeux musicaux et découverte du rythme',
+      'Percussions corporelles et rythmes du monde',
+      'Créer une chanson collective',
+    ],
     summaries: [
       'Écouter, chanter, frapper des rythmes et manipuler de vrais instruments : une découverte active de la musique, sans prérequis.',
       'Un cycle pour écrire et enregistrer une chanson collective, des paroles à la mélodie, avec un musicien professionnel.',
@@ -106,7 +116,12 @@ export const offerIdeas: OfferIdea[] = [
   {
     subtheme: 'theatre-marionnettes',
     match: [0, 1, 0, 1],
-    titles: ['Théâtre d’improvisation', 'Fabrication de marionnettes et petit spectacle', 'Théâtre d’objets : faire parler le quotidien', 'Spectacle de marionnettes suivi d’un atelier'],
+    titles: [
+      'Théâtre d’improvisation',
+      'Fabrication de marionnettes et petit spectacle',
+      'Théâtre d’objets : faire parler le quotidien',
+      'Spectacle de marionnettes suivi d’un atelier',
+    ],
     summaries: [
       'Jeux de scène, voix, regard et écoute : les enfants prennent confiance et apprennent à jouer ensemble.',
       'Les enfants fabriquent leur marionnette, inventent son histoire et la font vivre dans un petit castelet.',
@@ -133,7 +148,12 @@ export const offerIdeas: OfferIdea[] = [
   {
     subtheme: 'arts-plastiques',
     match: [0, 1, 0, 1],
-    titles: ['Atelier peinture et collage', 'Land art et sculptures éphémères', 'Gravure et impression à la main', 'Photographie : regarder son quartier autrement'],
+    titles: [
+      'Atelier peinture et collage',
+      'Land art et sculptures éphémères',
+      'Gravure et impression à la main',
+      'Photographie : regarder son quartier autrement',
+    ],
     summaries: [
       'Couleurs, matières et gestes : un atelier d’arts plastiques où chaque enfant repart avec sa création.',
       'Un cycle de création plastique autour d’un artiste ou d’un thème, avec une exposition finale.',
@@ -160,7 +180,12 @@ export const offerIdeas: OfferIdea[] = [
   {
     subtheme: 'cinema-image',
     match: [0, 1, 1, 0],
-    titles: ['Séance de cinéma jeune public et discussion', 'Atelier pré-cinéma : jouets optiques', 'Tourner un court métrage d’animation', 'Ciné-goûter du mercredi'],
+    titles: [
+      'Séance de cinéma jeune public et discussion',
+      'Atelier pré-cinéma : jouets optiques',
+      'Tourner un court métrage d’animation',
+      'Ciné-goûter du mercredi',
+    ],
     summaries: [
       'Un film choisi pour l’âge des enfants, présenté par un médiateur, suivi d’un échange sur ce qu’ils ont vu et ressenti.',
       'Les enfants découvrent comment naissent les images animées et réalisent un petit film image par image.',
@@ -214,7 +239,12 @@ export const offerIdeas: OfferIdea[] = [
   {
     subtheme: 'arts-numeriques',
     match: [0, 1, 1, 0],
-    titles: ['Création sonore et musique électronique', 'Dessin animé sur tablette', 'Réalité augmentée : donner vie aux dessins', 'Studio de création numérique'],
+    titles: [
+      'Création sonore et musique électronique',
+      'Dessin animé sur tablette',
+      'Réalité augmentée : donner vie aux dessins',
+      'Studio de création numérique',
+    ],
     summaries: [
       'Les enfants détournent les outils numériques pour créer : sons, images animées, œuvres interactives.',
       'Un atelier où la tablette devient un pinceau, une caméra ou un instrument de musique.',
@@ -269,7 +299,12 @@ export const offerIdeas: OfferIdea[] = [
   {
     subtheme: 'education-medias',
     match: [0, 1, 0, 1],
-    titles: ['Petits reporters : réaliser un journal', 'Vrai ou faux ? Démêler les informations', 'Web radio de l’accueil', 'Décrypter les images et la publicité'],
+    titles: [
+      'Petits reporters : réaliser un journal',
+      'Vrai ou faux ? Démêler les informations',
+      'Web radio de l’accueil',
+      'Décrypter les images et la publicité',
+    ],
     summaries: [
       'Les enfants découvrent comment se fabrique l’information en réalisant leur propre journal ou leur émission de radio.',
       'Des jeux pour apprendre à repérer une fausse information, questionner une image et vérifier une source.',
@@ -982,10 +1017,7 @@ export const offerIdeas: OfferIdea[] = [
         'Notre diététicienne propose des jeux de tri, des quiz et des dégustations à l’aveugle.',
         'Les enfants composent un repas équilibré à partir de cartes-aliments puis le comparent à leurs habitudes.',
       ],
-      [
-        'Le message n’est jamais culpabilisant : on parle de plaisir, de découverte et de partage.',
-        'Un livret de recettes simples est remis aux familles.',
-      ],
+      ['Le message n’est jamais culpabilisant : on parle de plaisir, de découverte et de partage.', 'Un livret de recettes simples est remis aux familles.'],
     ],
     formats: ['atelier', 'seance-decouverte'],
     ages: [
@@ -1033,10 +1065,7 @@ export const offerIdeas: OfferIdea[] = [
         'Nos formateurs secouristes utilisent mannequins, scénarios et jeux de rôle adaptés à l’âge du groupe.',
         'Les enfants apprennent les numéros d’urgence, la position latérale de sécurité et les bons réflexes face à une brûlure ou une coupure.',
       ],
-      [
-        'Une attestation de participation est remise à chaque enfant.',
-        'Une session peut aussi être proposée aux animateurs de l’accueil.',
-      ],
+      ['Une attestation de participation est remise à chaque enfant.', 'Une session peut aussi être proposée aux animateurs de l’accueil.'],
     ],
     formats: ['atelier', 'formation-animateurs'],
     ages: [

@@ -98,9 +98,13 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
 
   const partners = await demoOrganisations(db, { kind: 'partner' });
   const owners = new Map(
-    (await db.select({ organisationId: memberships.organisationId, userId: memberships.userId }).from(memberships).where(eq(memberships.role, 'owner')).orderBy(asc(memberships.userId))).map(
-      (m) => [m.organisationId, m.userId],
-    ),
+    (
+      await db
+        .select({ organisationId: memberships.organisationId, userId: memberships.userId })
+        .from(memberships)
+        .where(eq(memberships.role, 'owner'))
+        .orderBy(asc(memberships.userId))
+    ).map((m) => [m.organisationId, m.userId]),
   );
 
   const rows: OfferRow[] = [];
@@ -134,7 +138,8 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
       periodicity = 'cycle';
       sessionsCount = pick([4, 5, 6, 6, 8, 10]);
     } else if (uniqueFormats.includes('pret-materiel')) periodicity = 'mensuel';
-    else if (uniqueFormats.some((f) => ['seance-decouverte', 'visite', 'spectacle', 'projection', 'evenement', 'formation-animateurs'].includes(f))) periodicity = 'ponctuel';
+    else if (uniqueFormats.some((f) => ['seance-decouverte', 'visite', 'spectacle', 'projection', 'evenement', 'formation-animateurs'].includes(f)))
+      periodicity = 'ponctuel';
     else periodicity = pick(['hebdomadaire', 'quinzaine', 'mensuel', 'ponctuel'] as const);
     if (periodicity === 'hebdomadaire' || periodicity === 'quinzaine') sessionsCount = chance(0.5) ? pick([6, 8, 10, 12]) : null;
 
@@ -187,12 +192,23 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
       idea.subtheme === 'sport-adapte' || type === 'pole-handicap'
         ? ['moteur', 'mental', 'auditif', 'visuel']
         : ['moteur', 'mental', 'auditif', 'visuel'].filter((_, i) => chance(i === 0 ? 0.45 : 0.25));
-    const natureFits = (nature: string) => !((nature === 'intervention' && venue !== 'dans-l-accueil') || (nature === 'accueil-groupe' && venue !== 'chez-le-partenaire'));
-    const mainNature = venue === 'dans-l-accueil' ? 'intervention' : venue === 'chez-le-partenaire' ? 'accueil-groupe' : (idea.natures.find(natureFits) ?? 'projet-commun');
+    const natureFits = (nature: string) =>
+      !((nature === 'intervention' && venue !== 'dans-l-accueil') || (nature === 'accueil-groupe' && venue !== 'chez-le-partenaire'));
+    const mainNature =
+      venue === 'dans-l-accueil' ? 'intervention' : venue === 'chez-le-partenaire' ? 'accueil-groupe' : (idea.natures.find(natureFits) ?? 'projet-commun');
     const natures = [
-      ...new Set([mainNature, ...(chance(0.5) ? [pick(idea.natures)].filter(natureFits) : []), ...(type === 'club-sportif' && chance(0.4) ? ['passerelle-adhesion'] : [])]),
+      ...new Set([
+        mainNature,
+        ...(chance(0.5) ? [pick(idea.natures)].filter(natureFits) : []),
+        ...(type === 'club-sportif' && chance(0.4) ? ['passerelle-adhesion'] : []),
+      ]),
     ];
-    const slots = venue === 'chez-le-partenaire' && uniqueFormats.includes('visite') && chance(0.4) ? ['mercredi-journee'] : chance(0.25) ? ['mercredi-matin', 'mercredi-apres-midi'] : [pick(['mercredi-apres-midi', 'mercredi-apres-midi', 'mercredi-matin'])];
+    const slots =
+      venue === 'chez-le-partenaire' && uniqueFormats.includes('visite') && chance(0.4)
+        ? ['mercredi-journee']
+        : chance(0.25)
+          ? ['mercredi-matin', 'mercredi-apres-midi']
+          : [pick(['mercredi-apres-midi', 'mercredi-apres-midi', 'mercredi-matin'])];
     const [groupLow, groupHigh] = idea.group ?? (ageMin < 6 ? [6, 12] : [8, pick([15, 16, 20, 24])]);
 
     let startDate = period.start;
@@ -211,7 +227,10 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
       endDate = previous.end;
     } else if (n % 37 === 13) {
       status = 'rejected';
-      rejection = { rejectionCode: 'informations-incompletes', rejectionReason: 'Précisez le déroulé des séances et ce que l’accueil doit prévoir (salle, matériel, encadrement).' };
+      rejection = {
+        rejectionCode: 'informations-incompletes',
+        rejectionReason: 'Précisez le déroulé des séances et ce que l’accueil doit prévoir (salle, matériel, encadrement).',
+      };
     }
     if (n % 41 === 20 && status === 'published') endDate = nextYear.end;
 

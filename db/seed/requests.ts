@@ -229,7 +229,8 @@ export async function seedRequests(deps: Deps): Promise<void> {
   const members = new Map<number, Awaited<ReturnType<typeof demoMembers>>>();
   async function firstMember(organisationId: number) {
     if (!members.has(organisationId)) members.set(organisationId, await demoMembers(db, organisationId));
-    return members.get(organisationId)![0];
+    const list = members.get(organisationId)!;
+    return list.find((m) => m.role === 'owner') ?? list[0];
   }
   const { start, end } = period(now);
   const used = new Map<number, number>();

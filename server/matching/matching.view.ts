@@ -18,8 +18,9 @@ import type { MatchResult } from './score.js';
 const ages = (min: number | null, max: number | null) => (min === null ? '' : min === max ? `${min} ans` : `${min}–${max} ans`);
 const euros = (value: string | number | null) =>
   value === null || value === '' ? '' : new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(Number(value));
-const dateFr = (value: string) =>
-  new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`));
+const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** "1er mars 2027", "15 mars 2027". */
+const dateFr = (value: string) => dateFormat.format(new Date(`${value}T00:00:00Z`)).replace(/^1 /, '1er ');
 
 export function periodLabel(start: string | null, end: string | null): string {
   if (start && end) return `du ${dateFr(start)} au ${dateFr(end)}`;

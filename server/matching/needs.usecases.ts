@@ -31,7 +31,8 @@ export function needAccess(user: CurrentUser | null, found: NeedWithAcm, answere
   if (user.memberships.some((m) => m.organisationId === found.acm.id)) return 'owner';
   if (user.isAdmin) return 'admin';
   const partners = partnerMemberships(user);
-  if (partners.length > 0 && (found.need.status === 'open' || partners.some((p) => answeredBy.includes(p.organisationId)))) return 'partner';
+  const answered = partners.some((p) => answeredBy.includes(p.organisationId));
+  if (partners.length > 0 && ((found.need.status === 'open' && found.acm.status !== 'suspended') || answered)) return 'partner';
   throw new NotFoundError();
 }
 

@@ -120,8 +120,11 @@ const LABELS: Record<CriterionKey, string> = {
 
 /** How far a group goes to a partner when the ACM did not say. */
 export const DEFAULT_MAX_TRAVEL_KM = 25;
-/** Suggestions and need alerts keep offers from this score up. */
-export const SUGGESTION_THRESHOLD = 55;
+/**
+ * Suggestions keep offers from this score up. The theme weighs 30: an offer of another theme than
+ * the one asked for scores 70 at most and is never suggested, however close and cheap it is.
+ */
+export const SUGGESTION_THRESHOLD = 72;
 
 type Partial_ = Omit<Criterion, 'key' | 'label' | 'weight' | 'excludes'> & { excludes?: boolean };
 

@@ -13,7 +13,17 @@ import {
   unionBox,
 } from './matching.repository.js';
 import { responsivenessOf } from './responsiveness.js';
-import { DEFAULT_MAX_TRAVEL_KM, type MatchResult, type OfferFacts, type Ranked, type Responsiveness, rankMatches, scoreMatch, type Wish } from './score.js';
+import {
+  DEFAULT_MAX_TRAVEL_KM,
+  type MatchResult,
+  type OfferFacts,
+  type Ranked,
+  type Responsiveness,
+  rankMatches,
+  SUGGESTION_THRESHOLD,
+  scoreMatch,
+  type Wish,
+} from './score.js';
 
 /** Largest travel distance a need may state (the form's limit): the widest box needs are looked for in. */
 const WIDEST_TRIP_KM = 200;
@@ -167,7 +177,7 @@ export async function suggestAcmsForOffer(deps: Pick<Deps, 'db' | 'clock'>, offe
   );
   const responsiveness = await responsivenessOf(deps.db, [offer.partnerId], deps.clock.now());
   const facts = factsOfOffer(offer, responsiveness);
-  const threshold = options.threshold ?? 55;
+  const threshold = options.threshold ?? SUGGESTION_THRESHOLD;
   const suggestions: AcmSuggestion[] = [];
   for (const acm of acms) {
     const needMatches = needs

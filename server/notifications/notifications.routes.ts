@@ -33,7 +33,8 @@ export default fp(
 
     app.addHook('preHandler', async (request) => {
       const user = request.user;
-      if (!user || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+      // Also on POST: a form shown again with its errors is a full page too.
+      if (!user) return;
       if (request.url.startsWith('/static/') || request.url.startsWith('/api/')) return;
       if (request.headers['hx-request'] === 'true' && request.headers['hx-boosted'] !== 'true') return;
       user.unreadNotifications = await unreadCount(deps.db, user.id);
@@ -116,29 +117,15 @@ export default fp(
       return reply.page('notifications/unsubscribe', { title: 'Se désinscrire', target, token: request.params.token });
     });
 
-    // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" without any cookie, so
-    // this route has no CSRF check; the signed token is what authorises it.
-    app.post(
-      '/notifications/desabonnement/:token',
-      {
-        schema: {
-          params: TokenParam,
-          body: Type.Optional(
-            Type.Object(
-              { _csrf: Type.Optional(Type.String({ maxLength: 500 })), 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 50 })) },
-              { additionalProperties: false },
-            ),
-          ),
-        },
-        config: { csrf: false },
-      },
-      async (request, reply) => {
-        const target = readUnsubscribeToken(deps, request.params.token);
-        if (!target) return reply.page('notifications/unsubscribe', { title: 'Lien de désinscription invalide', invalid: true }, 404);
-        await unsubscribe(deps, request.params.token);
-        return reply.page('notifications/unsubscribe', { title: 'Désinscription enregistrée', target, done: true });
-      },
-    );
+    // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" (urlencoded or multipart)
+    // without any cookie, so this route has no CSRF check and no body schema: the signed token in
+    // the path is what authorises it, whatever the body holds.
+    app.post('/notifications/desabonnement/:token', { schema: { params: TokenParam }, config: { csrf: false } }, async (request, reply) => {
+      const target = readUnsubscribeToken(deps, request.params.token);
+      if (!target) return reply.page('notifications/unsubscribe', { title: 'Lien de désinscription invalide', invalid: true }, 404);
+      await unsubscribe(deps, request.params.token);
+      return reply.page('notifications/unsubscribe', { title: 'Désinscription enregistrée', target, done: true });
+    });
   },
   { name: 'notifications-routes', dependencies: ['view', 'session'] },
 );

@@ -5,8 +5,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { formBody, IdParam } from '../lib/schemas.js';
 import { labelOf } from '../lib/taxonomy.js';
 import type { App } from '../types.js';
-import { exportOffersCsv } from './import/export.js';
 import { ADMIN_IMPORT_MAX_BYTES, offerImportsList, previewImport, rejectsOf, runStoredImport } from './import/admin-import.js';
+import { exportOffersCsv } from './import/export.js';
 import { rejectionReasons, reportReasons, statusLabels } from './offers.labels.js';
 import { approveOffer, dismissReport, rejectOffer, takeDownOffer } from './offers.moderation.js';
 import { findCommuneBrief, findOffer, findPartner, findReport, listOpenReports, listPendingOffers } from './offers.repository.js';
@@ -106,7 +106,12 @@ export default async function offersAdminRoutes(app: App) {
     return reply.page('admin/moderation-reports', {
       title: 'Signalements',
       section: 'reports',
-      reports: reports.map((r) => ({ ...r, reasonLabel: labelOf(reportReasons, r.report.reason), offerUrl: offerPath(r.offer), statusInfo: statusLabels[r.offer.status] })),
+      reports: reports.map((r) => ({
+        ...r,
+        reasonLabel: labelOf(reportReasons, r.report.reason),
+        offerUrl: offerPath(r.offer),
+        statusInfo: statusLabels[r.offer.status],
+      })),
     });
   });
 
@@ -150,11 +155,7 @@ export default async function offersAdminRoutes(app: App) {
       return reply.redirect(`/admin/import/${created.id}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return reply.page(
-        'admin/import',
-        { title: 'Import d’offres', section: 'import', imports: await offerImportsList(deps.db), errors: error.fields },
-        422,
-      );
+      return reply.page('admin/import', { title: 'Import d’offres', section: 'import', imports: await offerImportsList(deps.db), errors: error.fields }, 422);
     }
   });
 
@@ -187,10 +188,7 @@ export default async function offersAdminRoutes(app: App) {
 
   app.get('/admin/offres/export.csv', guard, async (_request, reply) => {
     const stamp = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(deps.clock.now());
-    reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="offres-${stamp}.csv"`)
-      .header('Cache-Control', 'no-store');
+    reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="offres-${stamp}.csv"`).header('Cache-Control', 'no-store');
     return reply.send(exportOffersCsv(deps.db));
   });
 }

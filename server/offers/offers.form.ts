@@ -1,8 +1,8 @@
-import { listDepartments } from '../territories/territories.repository.js';
-import { locationValues, readLocation } from '../territories/location.js';
 import type { Deps } from '../deps.js';
-import { AGE_MAX, AGE_MIN, slugs, subthemes as allSubthemes, type Venue } from '../lib/taxonomy.js';
+import { AGE_MAX, AGE_MIN, subthemes as allSubthemes, slugs, type Venue } from '../lib/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
+import { locationValues, readLocation } from '../territories/location.js';
+import { listDepartments } from '../territories/territories.repository.js';
 import type { Offer, Partner } from './offers.repository.js';
 
 export const LIMITS = { title: 120, summary: 280, description: 5000, priceDetails: 300, photoAlt: 250, travelKm: 300, group: 500, adults: 50, sessions: 100 };

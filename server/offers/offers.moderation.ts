@@ -1,6 +1,6 @@
+import type { Db } from '../../db/client.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
-import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
 import { labelOf } from '../lib/taxonomy.js';
@@ -32,12 +32,7 @@ function readReason(body: Record<string, unknown>) {
   return { code: code!, reason };
 }
 
-async function mailMembers(
-  deps: Deps,
-  tx: Db,
-  offer: Offer,
-  message: { template: string; subject: string; data?: Record<string, unknown> },
-): Promise<void> {
+async function mailMembers(deps: Deps, tx: Db, offer: Offer, message: { template: string; subject: string; data?: Record<string, unknown> }): Promise<void> {
   const contacts = await memberContacts(tx, offer.organisationId);
   const base = deps.config.BASE_URL;
   for (const contact of contacts) {
@@ -107,7 +102,13 @@ export async function takeDownOffer(deps: Deps, admin: CurrentUser, offerId: num
   const { code, reason } = readReason(body);
   const now = deps.clock.now();
   return moderate(deps, offerId, ['published', 'paused'], 'Cette offre n’est pas publiée : il n’y a rien à retirer.', async (tx) => {
-    const saved = await updateOffer(tx, offerId, { status: 'rejected', rejectionCode: code, rejectionReason: reason || null, takenDownAt: now, updatedAt: now });
+    const saved = await updateOffer(tx, offerId, {
+      status: 'rejected',
+      rejectionCode: code,
+      rejectionReason: reason || null,
+      takenDownAt: now,
+      updatedAt: now,
+    });
     await resolveReportsOfOffer(tx, offerId, { status: 'actioned', resolvedBy: admin.id, resolvedAt: now });
     await audit(tx, { actorId: admin.id, action: 'offer.taken_down', entityId: offerId, data: { code, reason } });
     await mailMembers(deps, tx, saved, {

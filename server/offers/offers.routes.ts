@@ -9,13 +9,20 @@ import { idFromParam } from '../lib/text.js';
 import { dashboardSections } from '../organisations/dashboard.js';
 import { organisationPageSections } from '../organisations/page-sections.js';
 import type { App } from '../types.js';
+import { exportOffersCsv } from './import/export.js';
 import offersAdminRoutes from './offers.admin.routes.js';
 import { editorData, previewCard } from './offers.editor.js';
-import { exportOffersCsv } from './import/export.js';
 import { offerFormValues } from './offers.form.js';
 import { reportReasons, statusLabels } from './offers.labels.js';
 import { archiveExpired, reportOffer } from './offers.moderation.js';
-import { countOffersByStatus, findCommuneBrief, listOffersOfOrganisation, listPublishedOffersOfOrganisation, type Offer, type Partner } from './offers.repository.js';
+import {
+  countOffersByStatus,
+  findCommuneBrief,
+  listOffersOfOrganisation,
+  listPublishedOffersOfOrganisation,
+  type Offer,
+  type Partner,
+} from './offers.repository.js';
 import { CsrfQuery, EditorBody, MediaParam, NextBody, OrgParam, ReportBody } from './offers.schemas.js';
 import {
   canManage,
@@ -46,7 +53,9 @@ const transitions: Record<string, { transition: Transition; done: (offer: Offer)
   soumettre: {
     transition: 'submit',
     done: (offer) =>
-      offer.status === 'published' ? 'Votre offre est publiée : elle apparaît dans l’annuaire.' : 'Votre offre est envoyée à l’équipe Passerelle pour validation.',
+      offer.status === 'published'
+        ? 'Votre offre est publiée : elle apparaît dans l’annuaire.'
+        : 'Votre offre est envoyée à l’équipe Passerelle pour validation.',
   },
   suspendre: { transition: 'pause', done: () => 'L’offre est en pause : elle n’apparaît plus dans l’annuaire.' },
   reprendre: { transition: 'resume', done: () => 'L’offre est de nouveau publiée.' },
@@ -99,7 +108,14 @@ export default async function offersRoutes(app: App) {
 
   await app.register(offersAdminRoutes);
 
-  async function renderEditor(reply: FastifyReply, partner: Partner, offer: Offer | null, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
+  async function renderEditor(
+    reply: FastifyReply,
+    partner: Partner,
+    offer: Offer | null,
+    values: Record<string, unknown>,
+    errors: Record<string, string>,
+    status = 200,
+  ) {
     return reply.page('offers/editor', { ...editorData(deps, partner, offer, values, errors) }, status);
   }
 
@@ -288,10 +304,13 @@ export default async function offersRoutes(app: App) {
       const page = await offerForPage(deps, user, request.params.id);
       if (!page?.visible) return notFound(reply);
       const data = { title: 'Signaler une offre', offer: page.offer, offerUrl: offerPath(page.offer), reasons: reportReasons };
-      return reportOffer(deps, user, page.offer.id, request.body).then(() => {
-        reply.flash('success', 'Merci : votre signalement a été transmis à l’équipe Passerelle, qui va l’examiner.');
-        return reply.redirect(offerPath(page.offer), 303);
-      }, showFormErrors(reply, 'offers/report', request.body, data));
+      return reportOffer(deps, user, page.offer.id, request.body).then(
+        () => {
+          reply.flash('success', 'Merci : votre signalement a été transmis à l’équipe Passerelle, qui va l’examiner.');
+          return reply.redirect(offerPath(page.offer), 303);
+        },
+        showFormErrors(reply, 'offers/report', request.body, data),
+      );
     },
   );
 

@@ -34,7 +34,7 @@ export function canManage(user: CurrentUser | null, organisationId: number): boo
 /** The partner organisation whose offers the user manages; 404 for anyone else (and for ACMs). */
 export async function managedPartner(deps: Pick<Deps, 'db'>, user: CurrentUser, organisationId: number): Promise<Partner> {
   const partner = await findPartner(deps.db, organisationId);
-  if (!partner || partner.kind !== 'partner' || !canManage(user, organisationId)) throw new NotFoundError();
+  if (partner?.kind !== 'partner' || !canManage(user, organisationId)) throw new NotFoundError();
   return partner;
 }
 
@@ -56,7 +56,7 @@ export function newOfferDefaults(deps: Pick<Deps, 'clock'>, partner: Partner): P
     venue: 'dans-l-accueil',
     price: 'gratuit',
     slots: [],
-    startDate: bounds.start < today ? today : bounds.start,
+    startDate: laterOf(bounds.start, today),
     endDate: bounds.end,
     address: partner.address,
     postcode: partner.postcode,
@@ -65,6 +65,11 @@ export function newOfferDefaults(deps: Pick<Deps, 'clock'>, partner: Partner): P
     lng: partner.lng,
     contactEmail: partner.email,
   };
+}
+
+/** The later of two ISO dates. */
+function laterOf(a: string, b: string): string {
+  return a.localeCompare(b) >= 0 ? a : b;
 }
 
 /** The current school year's availability period, or the next one once this one is over (July). */
@@ -201,7 +206,7 @@ export async function duplicateOffer(deps: Deps, user: CurrentUser, offerId: num
       rejectionReason: null,
       photoPath,
       photoAlt: photoPath ? offer.photoAlt : null,
-      ...(expired ? { startDate: bounds.start < today ? today : bounds.start, endDate: bounds.end } : {}),
+      ...(expired ? { startDate: laterOf(bounds.start, today), endDate: bounds.end } : {}),
       createdBy: user.id,
       createdAt: now,
       updatedAt: now,

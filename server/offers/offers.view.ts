@@ -1,18 +1,5 @@
 import { formatters } from '../lib/format.js';
-import {
-  accessibility,
-  ageBands,
-  ageBandsFor,
-  formats,
-  labelOf,
-  natures,
-  orgTypes,
-  periodicities,
-  prices,
-  slots,
-  subthemes,
-  themes,
-} from '../lib/taxonomy.js';
+import { accessibility, ageBands, ageBandsFor, formats, labelOf, natures, orgTypes, periodicities, prices, slots, subthemes, themes } from '../lib/taxonomy.js';
 import { statusLabels } from './offers.labels.js';
 import type { Offer, Partner } from './offers.repository.js';
 
@@ -53,7 +40,22 @@ export function venueLabel(offer: { venue: string; travelKm?: number | null; dep
 /** The fields an offer card reads: a row of the offers table has them all. */
 export type CardSource = Pick<
   Offer,
-  'id' | 'slug' | 'title' | 'summary' | 'themes' | 'formats' | 'venue' | 'travelKm' | 'departmentsServed' | 'ageMin' | 'ageMax' | 'price' | 'priceEur' | 'status' | 'photoPath' | 'photoAlt'
+  | 'id'
+  | 'slug'
+  | 'title'
+  | 'summary'
+  | 'themes'
+  | 'formats'
+  | 'venue'
+  | 'travelKm'
+  | 'departmentsServed'
+  | 'ageMin'
+  | 'ageMax'
+  | 'price'
+  | 'priceEur'
+  | 'status'
+  | 'photoPath'
+  | 'photoAlt'
 >;
 
 export interface OfferCard {
@@ -126,7 +128,8 @@ export function offerFacts(offer: Offer, commune: { name: string; postcodes: str
   if (offer.venue === 'dans-l-accueil') {
     const parts = [];
     if (offer.travelKm) parts.push(`dans un rayon de ${offer.travelKm} km autour de ${commune?.name ?? 'sa base'}`);
-    if (offer.departmentsServed.length) parts.push(`dans ${offer.departmentsServed.length > 1 ? 'les départements' : 'le département'} ${offer.departmentsServed.join(', ')}`);
+    if (offer.departmentsServed.length)
+      parts.push(`dans ${offer.departmentsServed.length > 1 ? 'les départements' : 'le département'} ${offer.departmentsServed.join(', ')}`);
     where = `Le partenaire vient dans votre accueil${parts.length ? ` ${parts.join(', ou ')}` : ''}.`;
   } else {
     const place = [offer.address, commune ? `${offer.postcode ?? commune.postcodes[0] ?? ''} ${commune.name}`.trim() : ''].filter(Boolean).join(', ');
@@ -140,7 +143,8 @@ export function offerFacts(offer: Offer, commune: { name: string; postcodes: str
     { label: 'Taille du groupe', value: groupText(offer) },
     {
       label: 'Encadrement demandé à l’accueil',
-      value: offer.adultsRequired === null ? '' : offer.adultsRequired === 0 ? 'Aucun adulte requis' : formatters.plural(offer.adultsRequired, 'adulte', 'adultes'),
+      value:
+        offer.adultsRequired === null ? '' : offer.adultsRequired === 0 ? 'Aucun adulte requis' : formatters.plural(offer.adultsRequired, 'adulte', 'adultes'),
     },
     { label: 'Formats', value: labelsOf(formats, offer.formats).join(', ') },
     { label: 'Créneaux', value: labelsOf(slots, offer.slots).join(', ') },
@@ -170,14 +174,20 @@ export function offerJsonLd(offer: Offer, partner: Partner, commune: { name: str
       name: partner.name,
       url: `${baseUrl}${organisationPath(partner)}`,
       ...(partner.type ? { description: labelOf(orgTypes, partner.type) } : {}),
-      ...(commune ? { address: { '@type': 'PostalAddress', addressLocality: commune.name, postalCode: partner.postcode ?? commune.postcodes[0], addressCountry: 'FR' } } : {}),
+      ...(commune
+        ? { address: { '@type': 'PostalAddress', addressLocality: commune.name, postalCode: partner.postcode ?? commune.postcodes[0], addressCountry: 'FR' } }
+        : {}),
     },
     audience: { '@type': 'PeopleAudience', suggestedMinAge: offer.ageMin, suggestedMaxAge: offer.ageMax },
     ...(offer.lat !== null && offer.lng !== null
       ? {
           areaServed:
             offer.venue === 'dans-l-accueil' && offer.travelKm
-              ? { '@type': 'GeoCircle', geoMidpoint: { '@type': 'GeoCoordinates', latitude: offer.lat, longitude: offer.lng }, geoRadius: offer.travelKm * 1000 }
+              ? {
+                  '@type': 'GeoCircle',
+                  geoMidpoint: { '@type': 'GeoCoordinates', latitude: offer.lat, longitude: offer.lng },
+                  geoRadius: offer.travelKm * 1000,
+                }
               : { '@type': 'Place', geo: { '@type': 'GeoCoordinates', latitude: offer.lat, longitude: offer.lng } },
         }
       : {}),

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { currentUser, requireUser } from '../accounts/guards.js';
 import { NotFoundError } from '../lib/errors.js';
-import { formBody, formText } from '../lib/schemas.js';
+import { formBody, formText, IdParam } from '../lib/schemas.js';
 import { periodicities, slots } from '../lib/taxonomy.js';
 import type { App } from '../types.js';
 import { addDeadline, addSession, editSession, saveCalendarRules, saveMeeting, toggleDeadline } from './animation.usecases.js';
@@ -12,7 +12,6 @@ import { computeCalendar } from './schedule.js';
 import type { Workspace } from './workspace.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
-const IdParam = Type.Object({ id: Id });
 const SessionParams = Type.Object({ id: Id, sessionId: Id });
 const MeetingParams = Type.Object({ id: Id, meetingId: Id });
 const DeadlineParams = Type.Object({ id: Id, deadlineId: Id });
@@ -35,7 +34,7 @@ export default async function animationRoutes(app: App) {
       return {
         calendar,
         feeds: feeds.filter((f) => f.feed.partnershipId === ws.partnership.id),
-        periodicities: periodicities.filter((p) => p.value !== 'ponctuel').concat(periodicities.filter((p) => p.value === 'ponctuel')),
+        periodicities,
         slots,
         slotTimes,
         monthlyWeeks,

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { requireUser } from '../accounts/guards.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
-import { formBody, formText } from '../lib/schemas.js';
+import { formBody, formText, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { conventionSections, fieldValue, reference } from './convention.js';
 import { addConventionComment, approveMinutes, editConventionSection, saveMinutes, setFormalisation, signConvention } from './convention.usecases.js';
@@ -14,7 +14,6 @@ import { loadWorkspace, type Workspace } from './workspace.js';
 const SectionParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), section: Type.String({ pattern: '^[a-z_]{2,40}$' }) });
 const VersionParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), version: Type.Integer({ minimum: 1, maximum: 10_000 }) });
 const PrintQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) });
-const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 
 const conventionFields = Object.fromEntries(conventionSections.flatMap((s) => s.fields.map((f) => [f.name, formText(6000)])));
 const deadlineFields = Object.fromEntries(

@@ -15,7 +15,6 @@ import {
   insertSignature,
   insertVersion,
   listMeetings,
-  listVersions,
   type Partnership,
   type Side,
   updateConvention,
@@ -176,6 +175,19 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
     let signatures = await activeSignatures(tx, p.id);
     if (signatures.some((s) => s.textHash !== rendered.hash)) {
       await voidSignatures(tx, p.id, deps.clock.now(), 'Le texte a changé depuis cette signature.');
+      await recordEvent(
+        deps,
+        tx,
+        {
+          partnership: p,
+          actorId: access.user.id,
+          side,
+          action: 'convention.signatures_voided',
+          summary:
+            'Le texte a changé depuis la signature précédente (profil d’une structure modifié) : cette signature est annulée, une nouvelle signature des deux parties est nécessaire.',
+        },
+        organisationNames,
+      );
       signatures = [];
     }
     if (signatures.some((s) => s.side === side)) throw new ConflictError('Votre structure a déjà signé ce texte.');
@@ -243,10 +255,6 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
     );
     return { signed: true };
   });
-}
-
-export async function conventionVersions(deps: Deps, partnershipId: number) {
-  return listVersions(deps.db, partnershipId);
 }
 
 /** Convention or lighter formalisation (meeting minutes with agreed deadlines). */

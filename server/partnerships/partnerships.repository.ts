@@ -143,14 +143,6 @@ export async function listPartnershipsFor(db: Db, organisationIds: number[], pre
     .limit(options.all ? 200 : 500);
 }
 
-export async function memberUserIds(db: Db, organisationIds: number[]): Promise<{ userId: number; organisationId: number }[]> {
-  if (organisationIds.length === 0) return [];
-  return db
-    .select({ userId: memberships.userId, organisationId: memberships.organisationId })
-    .from(memberships)
-    .where(inArray(memberships.organisationId, organisationIds));
-}
-
 // Convention
 
 export async function findConvention(db: Db, partnershipId: number): Promise<Convention> {

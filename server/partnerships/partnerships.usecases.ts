@@ -16,7 +16,6 @@ import {
   findOffer,
   findOrganisationDetails,
   findParties,
-  findPartnership,
   insertHistory,
   insertParties,
   insertPartnership,
@@ -353,8 +352,4 @@ export async function declinePartnership(deps: Deps, access: Access, body: Recor
       });
     }
   });
-}
-
-export async function reloadPartnership(db: Db, id: number): Promise<Partnership> {
-  return (await findPartnership(db, id))!;
 }

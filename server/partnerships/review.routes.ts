@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { requireUser } from '../accounts/guards.js';
-import { formText } from '../lib/schemas.js';
+import { formText, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
 import { findRenewal } from './partnerships.repository.js';
@@ -18,7 +18,6 @@ import {
 } from './review.usecases.js';
 import type { Workspace } from './workspace.js';
 
-const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 const TITLE = '5 · Bilan';
 
 const quantitative = [

@@ -2,7 +2,7 @@ import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { normalize } from '../lib/text.js';
 import { statusFilters, statusLabels, statusTags } from './labels.js';
-import { boxCounts, listInbox, waitingFor } from './requests.repository.js';
+import { boxCounts, listInbox, requestSubject, waitingFor } from './requests.repository.js';
 
 export const INBOX_PAGE_SIZE = 20;
 
@@ -18,7 +18,7 @@ function itemView(row: Awaited<ReturnType<typeof listInbox>>['items'][number], o
   const { request } = row;
   return {
     id: request.id,
-    subject: row.offerTitle ?? `Partenariat avec ${row.partnerName}`,
+    subject: requestSubject(row.offerTitle, row.needTitle, row.partnerName),
     counterpart: request.acmId === organisationId ? row.partnerName : row.acmName,
     status: request.status,
     statusLabel: statusLabels[request.status],

@@ -1,7 +1,7 @@
 import { aliasedTable, and, asc, count, desc, eq, gt, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { messages, offers, organisations, partnerships, replyTemplates, requestEvents, requests, threadReads, users } from '../../db/schema/index.js';
+import { messages, needs, offers, organisations, partnerships, replyTemplates, requestEvents, requests, threadReads, users } from '../../db/schema/index.js';
 import type { RequestStatus } from './labels.js';
 
 export type RequestRow = typeof requests.$inferSelect;
@@ -12,6 +12,18 @@ export type OfferRow = typeof offers.$inferSelect;
 export async function findOffer(db: Db, id: number): Promise<OfferRow | null> {
   const [row] = await db.select().from(offers).where(eq(offers.id, id));
   return row ?? null;
+}
+
+export async function findNeedTitle(db: Db, id: number): Promise<string | null> {
+  const [row] = await db.select({ title: needs.title }).from(needs).where(eq(needs.id, id));
+  return row?.title ?? null;
+}
+
+/** What a request is about, in a few words: its offer, the need it answers, or the partner. */
+export function requestSubject(offerTitle: string | null, needTitle: string | null, partnerName: string): string {
+  if (offerTitle) return offerTitle;
+  if (needTitle) return `Réponse au besoin « ${needTitle} »`;
+  return `Partenariat avec ${partnerName}`;
 }
 
 export async function findOrganisation(db: Db, id: number): Promise<OrganisationRow | null> {
@@ -160,7 +172,7 @@ export async function listInbox(db: Db, filter: InboxFilter) {
     const like = `%${filter.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push(
       or(
-        sql`search_norm(concat_ws(' ', ${offers.title}, ${acmOrg.name}, ${partnerOrg.name}, ${requests.message}, ${requests.objectivesOther})) like ${like}`,
+        sql`search_norm(concat_ws(' ', ${offers.title}, ${needs.title}, ${acmOrg.name}, ${partnerOrg.name}, ${requests.message}, ${requests.objectivesOther})) like ${like}`,
         sql`exists (select 1 from ${messages} m where m.request_id = ${requests.id} and m.kind = 'user' and search_norm(m.body) like ${like})`,
       ),
     );
@@ -171,6 +183,7 @@ export async function listInbox(db: Db, filter: InboxFilter) {
       .select({
         request: requests,
         offerTitle: offers.title,
+        needTitle: needs.title,
         acmName: acmOrg.name,
         partnerName: partnerOrg.name,
         unread: unreadFor(filter.organisationId),
@@ -179,6 +192,7 @@ export async function listInbox(db: Db, filter: InboxFilter) {
       .innerJoin(acmOrg, eq(acmOrg.id, requests.acmId))
       .innerJoin(partnerOrg, eq(partnerOrg.id, requests.partnerId))
       .leftJoin(offers, eq(offers.id, requests.offerId))
+      .leftJoin(needs, eq(needs.id, requests.needId))
       .where(where)
       .orderBy(desc(requests.lastActivityAt), desc(requests.id))
       .limit(filter.limit)
@@ -189,6 +203,7 @@ export async function listInbox(db: Db, filter: InboxFilter) {
       .innerJoin(acmOrg, eq(acmOrg.id, requests.acmId))
       .innerJoin(partnerOrg, eq(partnerOrg.id, requests.partnerId))
       .leftJoin(offers, eq(offers.id, requests.offerId))
+      .leftJoin(needs, eq(needs.id, requests.needId))
       .where(where),
   ]);
   return { items, total: total?.value ?? 0 };
@@ -219,6 +234,7 @@ export async function waitingFor(db: Db, organisationIds: number[], limit = 8) {
       .select({
         request: requests,
         offerTitle: offers.title,
+        needTitle: needs.title,
         acmName: acmOrg.name,
         partnerName: partnerOrg.name,
         unread: unreadFor(organisationId),
@@ -227,6 +243,7 @@ export async function waitingFor(db: Db, organisationIds: number[], limit = 8) {
       .innerJoin(acmOrg, eq(acmOrg.id, requests.acmId))
       .innerJoin(partnerOrg, eq(partnerOrg.id, requests.partnerId))
       .leftJoin(offers, eq(offers.id, requests.offerId))
+      .leftJoin(needs, eq(needs.id, requests.needId))
       .where(
         and(
           or(eq(requests.acmId, organisationId), eq(requests.partnerId, organisationId)),

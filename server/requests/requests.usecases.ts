@@ -16,6 +16,7 @@ import { acmsOf, MESSAGE_MAX, NotAnAcmError, openRequestsFor, type RequestTarget
 import {
   dueExpiries,
   dueReminders,
+  findNeedTitle,
   findOffer,
   findOrganisations,
   findRequest,
@@ -25,6 +26,7 @@ import {
   markThreadRead,
   type OrganisationRow,
   type RequestRow,
+  requestSubject,
   touchRequest,
   updateRequestIf,
 } from './requests.repository.js';
@@ -76,11 +78,9 @@ async function organisationsById(db: Db, ids: number[]): Promise<Map<number, Org
 }
 
 export async function subjectOf(db: Db, request: RequestRow, partnerName: string): Promise<string> {
-  if (request.offerId) {
-    const offer = await findOffer(db, request.offerId);
-    if (offer) return offer.title;
-  }
-  return `Partenariat avec ${partnerName}`;
+  const offer = request.offerId ? await findOffer(db, request.offerId) : null;
+  const needTitle = !offer && request.needId ? await findNeedTitle(db, request.needId) : null;
+  return requestSubject(offer?.title ?? null, needTitle, partnerName);
 }
 
 function threadUrl(id: number): string {

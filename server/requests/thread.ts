@@ -64,7 +64,8 @@ export async function loadThread(deps: Deps, user: CurrentUser, id: number, opti
   const isOpen = openStatuses.includes(request.status);
   const partnerSide = mine === request.partnerId;
   const templates = partnerSide ? await listTemplates(deps.db, request.partnerId) : [];
-  const subject = offer?.title ?? `Partenariat avec ${partner.name}`;
+  const needTitle = !offer && request.needId ? await findNeedTitle(deps.db, request.needId) : null;
+  const subject = requestSubject(offer?.title ?? null, needTitle, partner.name);
   return {
     request,
     side: access.side,

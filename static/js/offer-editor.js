@@ -52,7 +52,8 @@
       input.insertAdjacentElement('afterend', note);
     }
     const left = max - input.value.length;
-    note.textContent = left >= 0 ? `${left} caractère${left > 1 ? 's' : ''} restant${left > 1 ? 's' : ''}` : `${-left} caractère${left < -1 ? 's' : ''} en trop`;
+    note.textContent =
+      left >= 0 ? `${left} caractère${left > 1 ? 's' : ''} restant${left > 1 ? 's' : ''}` : `${-left} caractère${left < -1 ? 's' : ''} en trop`;
   }
 
   function setup(form) {

@@ -12,7 +12,8 @@ export function offerForm(overrides: Form = {}): Form {
   return {
     title: 'Cycle théâtre d’objets',
     summary: 'Six séances pour inventer une histoire avec des objets du quotidien, jusqu’à une petite représentation devant les familles.',
-    description: 'Chaque mercredi, les enfants explorent un objet, lui donnent une voix, puis construisent une scène.\nLa dernière séance est une représentation.',
+    description:
+      'Chaque mercredi, les enfants explorent un objet, lui donnent une voix, puis construisent une scène.\nLa dernière séance est une représentation.',
     themes: ['culture'],
     subthemes: ['theatre-marionnettes'],
     formats: ['cycle', 'atelier'],

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { notificationPreferences, notifications } from '../../db/schema/index.js';
 import { notify } from '../../server/notifications/notifications.usecases.js';
 import type { App } from '../../server/types.js';
-import { Agent } from '../helpers/agent.js';
+import { Agent, multipart } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
 import { createOrganisation, createUser, linkIn, readMails, signedInAgent } from '../helpers/fixtures.js';
 
@@ -237,6 +237,9 @@ describe('unsubscribe', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(response.statusCode).toBe(200);
+    const { payload, boundary } = multipart({ 'List-Unsubscribe': 'One-Click' });
+    const asMultipart = await app.inject({ method: 'POST', url: url!, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    expect(asMultipart.statusCode).toBe(200);
     const [pref] = await app.deps.db
       .select()
       .from(notificationPreferences)

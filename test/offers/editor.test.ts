@@ -116,7 +116,11 @@ describe('editor messages', () => {
       [{ periodicity: 'cycle', sessionsCount: '' }, 'sessionsCount', 'Indiquez le nombre de séances du cycle.'],
       [{ startDate: '2027-02-30' }, 'startDate', 'Date invalide (format attendu : AAAA-MM-JJ).'],
       [{ startDate: '2027-05-01', endDate: '2027-01-01' }, 'endDate', 'La date de fin doit être postérieure à la date de début.'],
-      [{ venue: 'dans-l-accueil', travelKm: '', departmentsServed: '' }, 'travelKm', 'Indiquez un rayon de déplacement ou les départements où vous intervenez.'],
+      [
+        { venue: 'dans-l-accueil', travelKm: '', departmentsServed: '' },
+        'travelKm',
+        'Indiquez un rayon de déplacement ou les départements où vous intervenez.',
+      ],
       [{ venue: 'dans-l-accueil', travelKm: '0' }, 'travelKm', 'La valeur doit être au moins 1.'],
       [{ venue: 'dans-l-accueil', departmentsServed: '69, 999' }, 'departmentsServed', 'Départements inconnus'],
       [{ venue: 'chez-le-partenaire', commune: '' }, 'commune', 'Indiquez la commune.'],
@@ -164,7 +168,10 @@ describe('editor messages', () => {
     const { organisation, agent } = await member('verified');
     const title = 'Atelier <script>alert("x")</script> & <b>gras</b>';
     const description = 'Texte <img src=x onerror=alert(1)>\nSeconde ligne <a href="javascript:alert(1)">lien</a>';
-    const response = await agent.post(`/structures/${organisation.id}/offres`, { ...offerForm({ title, description, summary: 'Résumé <i>italique</i>' }), action: 'submit' });
+    const response = await agent.post(`/structures/${organisation.id}/offres`, {
+      ...offerForm({ title, description, summary: 'Résumé <i>italique</i>' }),
+      action: 'submit',
+    });
     expect(response.statusCode).toBe(303);
     const [offer] = await offersOf(app, organisation.id);
     expect(offer).toMatchObject({ title, description, status: 'published' });

@@ -13,9 +13,9 @@ import { exportOffersCsv } from '../../server/offers/import/export.js';
 import { importOffers, type Reject } from '../../server/offers/import/import.js';
 import { CSV_COLUMNS } from '../../server/offers/import/rows.js';
 import type { App } from '../../server/types.js';
+import { withDatabase } from '../global-setup.js';
 import { multipart } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
-import { withDatabase } from '../global-setup.js';
 import { createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
 import { insertOffer } from '../helpers/offers.js';
 
@@ -74,7 +74,11 @@ function csv(lines: string[]): string {
 
 async function importText(text: string, options: { publish?: boolean; dryRun?: boolean } = {}) {
   const rejects: Reject[] = [];
-  const result = await importOffers(app.deps, Readable.from([text]), { publish: options.publish ?? true, dryRun: options.dryRun, onReject: (r) => rejects.push(r) });
+  const result = await importOffers(app.deps, Readable.from([text]), {
+    publish: options.publish ?? true,
+    dryRun: options.dryRun,
+    onReject: (r) => rejects.push(r),
+  });
   return { ...result, rejects };
 }
 
@@ -92,12 +96,33 @@ function mixedFile(): string {
     line(good({ external_id: 'EXT-5', title: '' })), // 6
     `EXT-6,ORG-A,,,,,,"Titre "cassé" ici",r,d,culture,,atelier,dans-l-accueil,10,6,11,,,gratuit,,,,,,,,69388,,,,,`, // 7: broken quoting
     line(good({ external_id: 'EXT-1', title: 'Doublon' })), // 8: duplicate external_id
-    line(good({ external_id: 'EXT-7', org_name: '', code_insee: '', postcode: '69100', venue: 'chez-le-partenaire', address: '10 place Lazare-Goujon', travel_km: '' })), // 9
+    line(
+      good({
+        external_id: 'EXT-7',
+        org_name: '',
+        code_insee: '',
+        postcode: '69100',
+        venue: 'chez-le-partenaire',
+        address: '10 place Lazare-Goujon',
+        travel_km: '',
+      }),
+    ), // 9
     line(good({ external_id: 'EXT-8', price: 'payant', price_eur: 'douze' })), // 10: bad price
     line(good({ external_id: 'EXT-9', description: 'Première ligne\nDeuxième ligne', code_insee: '', lat: '45.7640', lng: '4.8357' })), // 11-12
     line(good({ external_id: 'EXT-10', code_insee: '', postcode: '00000' })), // 13: unknown postcode
     line(good({ external_id: 'EXT-11', org_external_id: 'ORG-B', org_name: '' })), // 14: unknown organisation without name
-    line(good({ external_id: 'EXT-12', org_external_id: 'ORG-C', org_name: 'Ludothèque des Pentes', org_type: 'association', themes: 'jeux', subthemes: 'jeux-societe', price: 'gratuit', price_eur: '' })), // 15
+    line(
+      good({
+        external_id: 'EXT-12',
+        org_external_id: 'ORG-C',
+        org_name: 'Ludothèque des Pentes',
+        org_type: 'association',
+        themes: 'jeux',
+        subthemes: 'jeux-societe',
+        price: 'gratuit',
+        price_eur: '',
+      }),
+    ), // 15
   ]);
 }
 
@@ -122,7 +147,13 @@ describe('bulk import of offers', () => {
     const rows = await offersByExternalId(['EXT-1', 'EXT-7', 'EXT-9', 'EXT-12']);
     expect(rows).toHaveLength(4);
     const first = rows.find((r) => r.externalId === 'EXT-1')!;
-    expect(first).toMatchObject({ status: 'published', title: 'Atelier clown', themes: ['culture'], subthemes: ['theatre-marionnettes', 'cirque-arts-de-la-rue'], codeInsee: '69388' });
+    expect(first).toMatchObject({
+      status: 'published',
+      title: 'Atelier clown',
+      themes: ['culture'],
+      subthemes: ['theatre-marionnettes', 'cirque-arts-de-la-rue'],
+      codeInsee: '69388',
+    });
     const byPostcode = rows.find((r) => r.externalId === 'EXT-7')!;
     expect(byPostcode.codeInsee).toBe('69266');
     expect(byPostcode.organisationId).toBe(first.organisationId);
@@ -132,12 +163,23 @@ describe('bulk import of offers', () => {
 
     const [orgA] = await app.deps.db.select().from(organisations).where(eq(organisations.externalId, 'ORG-A'));
     expect(orgA).toMatchObject({ name: 'Compagnie du Rebond', type: 'theatre-spectacle', status: 'unverified', kind: 'partner' });
-    const outbox = await app.deps.db.select().from(searchOutbox).where(inArray(searchOutbox.entityId, rows.map((r) => r.id)));
+    const outbox = await app.deps.db
+      .select()
+      .from(searchOutbox)
+      .where(
+        inArray(
+          searchOutbox.entityId,
+          rows.map((r) => r.id),
+        ),
+      );
     expect(outbox.filter((o) => o.entity === 'offer').length).toBeGreaterThanOrEqual(4);
   });
 
   it('updates on re-import and never duplicates; unchanged rows are not rewritten', async () => {
-    const file = csv([line(good({ external_id: 'RE-1', org_external_id: 'ORG-RE' })), line(good({ external_id: 'RE-2', org_external_id: 'ORG-RE', title: 'Deuxième' }))]);
+    const file = csv([
+      line(good({ external_id: 'RE-1', org_external_id: 'ORG-RE' })),
+      line(good({ external_id: 'RE-2', org_external_id: 'ORG-RE', title: 'Deuxième' })),
+    ]);
     expect(await importText(file)).toMatchObject({ imported: 2, updated: 0, rejected: 0 });
     const before = await offersByExternalId(['RE-1', 'RE-2']);
 
@@ -145,7 +187,10 @@ describe('bulk import of offers', () => {
     const same = await offersByExternalId(['RE-1', 'RE-2']);
     expect(same.map((r) => r.updatedAt.getTime()).sort()).toEqual(before.map((r) => r.updatedAt.getTime()).sort());
 
-    const changed = csv([line(good({ external_id: 'RE-1', org_external_id: 'ORG-RE', title: 'Titre modifié' })), line(good({ external_id: 'RE-2', org_external_id: 'ORG-RE', title: 'Deuxième' }))]);
+    const changed = csv([
+      line(good({ external_id: 'RE-1', org_external_id: 'ORG-RE', title: 'Titre modifié' })),
+      line(good({ external_id: 'RE-2', org_external_id: 'ORG-RE', title: 'Deuxième' })),
+    ]);
     expect(await importText(changed)).toMatchObject({ imported: 0, updated: 1, rejected: 0 });
     const after = await offersByExternalId(['RE-1', 'RE-2']);
     expect(after).toHaveLength(2);
@@ -157,8 +202,22 @@ describe('bulk import of offers', () => {
   it('round-trips: exporting then importing changes nothing', async () => {
     const owner = await createUser(app);
     const organisation = await createOrganisation(app, { ownerId: owner.id, status: 'verified', type: 'club-sportif' });
-    await insertOffer(app, organisation.id, { title: 'Judo <b>pour</b> tous, "débutants"', description: 'Ligne 1\nLigne 2, avec virgule', priceEur: '12.50', price: 'payant' });
-    await insertOffer(app, organisation.id, { title: 'Brouillon', status: 'draft', startDate: null, endDate: null, codeInsee: null, lat: null, lng: null, postcode: null });
+    await insertOffer(app, organisation.id, {
+      title: 'Judo <b>pour</b> tous, "débutants"',
+      description: 'Ligne 1\nLigne 2, avec virgule',
+      priceEur: '12.50',
+      price: 'payant',
+    });
+    await insertOffer(app, organisation.id, {
+      title: 'Brouillon',
+      status: 'draft',
+      startDate: null,
+      endDate: null,
+      codeInsee: null,
+      lat: null,
+      lng: null,
+      postcode: null,
+    });
     await importText(csv([line(good({ external_id: 'RT-1', org_external_id: 'ORG-RT' }))]));
 
     const chunks: Buffer[] = [];
@@ -176,7 +235,8 @@ describe('bulk import of offers', () => {
     expect(result.errors).toEqual([{ line: expect.any(Number), reason: 'localisation manquante : lat/lng, code_insee ou postcode' }]);
     expect(result).toMatchObject({ imported: 0, updated: 0 });
     expect((await app.deps.db.select({ value: count() }).from(offers))[0]!.value).toBe(countBefore);
-    for (const row of await app.deps.db.select({ id: offers.id, updatedAt: offers.updatedAt }).from(offers)) expect(row.updatedAt.getTime()).toBe(stamps.get(row.id));
+    for (const row of await app.deps.db.select({ id: offers.id, updatedAt: offers.updatedAt }).from(offers))
+      expect(row.updatedAt.getTime()).toBe(stamps.get(row.id));
   });
 
   it('refuses a file whose header lacks required columns', async () => {
@@ -185,7 +245,10 @@ describe('bulk import of offers', () => {
 
   it('lets an admin upload a file, preview it without writing, then run it and download the rejects', async () => {
     const admin = await signedInAgent(app, await createUser(app, { isAdmin: true }));
-    const file = csv([line(good({ external_id: 'ADM-1', org_external_id: 'ORG-ADM' })), line(good({ external_id: 'ADM-2', org_external_id: 'ORG-ADM', age_min: '2' }))]);
+    const file = csv([
+      line(good({ external_id: 'ADM-1', org_external_id: 'ORG-ADM' })),
+      line(good({ external_id: 'ADM-2', org_external_id: 'ORG-ADM', age_min: '2' })),
+    ]);
     const { payload, boundary } = multipart({}, [{ field: 'file', filename: 'offres.csv', type: 'text/csv', data: Buffer.from(file) }]);
     const upload = await admin.postMultipart('/admin/import', payload, boundary);
     expect(upload.statusCode).toBe(303);

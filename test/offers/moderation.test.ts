@@ -24,7 +24,8 @@ async function partner(status: 'unverified' | 'verified' = 'unverified') {
   return { owner, colleague, organisation, agent: await signedInAgent(app, owner) };
 }
 
-const errorOf = (body: string, field: string) => new RegExp(`id="f-${field}-error"><span class="visually-hidden">Erreur : </span>([^<]*)<`).exec(body)?.[1] ?? null;
+const errorOf = (body: string, field: string) =>
+  new RegExp(`id="f-${field}-error"><span class="visually-hidden">Erreur : </span>([^<]*)<`).exec(body)?.[1] ?? null;
 
 describe('moderation queue', () => {
   it('refuses an offer with a coded reason, emails every member, and takes the resubmission back to the queue', async () => {
@@ -40,7 +41,11 @@ describe('moderation queue', () => {
 
     const refused = await admin.post(`/admin/moderation/${offer.id}/refuser`, { code: 'informations-incompletes', reason: 'Précisez le déroulé des séances.' });
     expect(refused.statusCode).toBe(303);
-    expect(await offerRow(app, offer.id)).toMatchObject({ status: 'rejected', rejectionCode: 'informations-incompletes', rejectionReason: 'Précisez le déroulé des séances.' });
+    expect(await offerRow(app, offer.id)).toMatchObject({
+      status: 'rejected',
+      rejectionCode: 'informations-incompletes',
+      rejectionReason: 'Précisez le déroulé des séances.',
+    });
     const mails = (await readMails(app)).filter((m) => m.subject.startsWith('Votre offre n’a pas été validée'));
     expect(mails.map((m) => m.to).sort()).toEqual([owner.email, colleague.email].sort());
     expect(mails[0]!.text).toContain('Informations incomplètes ou imprécises');
@@ -123,7 +128,10 @@ describe('reports and take-downs', () => {
     await reporter.post(`/offres/${offer.id}/signaler`, { reason: 'contenu-inapproprie', message: 'Propos déplacés.' });
     await reporter.post(`/offres/${offer.id}/signaler`, { reason: 'informations-inexactes' });
 
-    const takeDown = await admin.post(`/admin/moderation/${offer.id}/retirer`, { code: 'contenu-inapproprie', reason: 'Le texte contient des propos déplacés.' });
+    const takeDown = await admin.post(`/admin/moderation/${offer.id}/retirer`, {
+      code: 'contenu-inapproprie',
+      reason: 'Le texte contient des propos déplacés.',
+    });
     expect(takeDown.statusCode).toBe(303);
     const row = await offerRow(app, offer.id);
     expect(row).toMatchObject({ status: 'rejected', rejectionCode: 'contenu-inapproprie' });

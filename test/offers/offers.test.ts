@@ -35,13 +35,21 @@ describe('offer lifecycle', () => {
     expect(editor.body).toContain('Nouvelle offre');
     const today = todayIn(app.deps);
     const period = availabilityDefaults(app.deps);
-    expect(editor.body).toContain(`value="${period.start < today ? today : period.start}"`);
+    expect(editor.body).toContain(`value="${[period.start, today].sort()[1]}"`);
     expect(editor.body).toContain(`value="${period.end}"`);
 
     const draft = await agent.post(`/structures/${organisation.id}/offres`, { ...offerForm(), action: 'draft' });
     expect(draft.statusCode).toBe(303);
     const [offer] = await offersOf(app, organisation.id);
-    expect(offer).toMatchObject({ status: 'draft', title: 'Cycle théâtre d’objets', ageMin: 6, ageMax: 10, travelKm: 20, priceEur: '90.00', createdBy: user.id });
+    expect(offer).toMatchObject({
+      status: 'draft',
+      title: 'Cycle théâtre d’objets',
+      ageMin: 6,
+      ageMax: 10,
+      travelKm: 20,
+      priceEur: '90.00',
+      createdBy: user.id,
+    });
     expect(draft.headers.location).toBe(`/offres/${offer!.id}/modifier`);
     expect((await outboxFor(offer!.id)).length).toBeGreaterThan(0);
 

@@ -31,7 +31,8 @@ function upload(offerId: number, file: { data: Buffer; filename: string; type: s
   return agent.postMultipart(`/offres/${offerId}/photo`, payload, boundary);
 }
 
-const errorOf = (body: string, field: string) => new RegExp(`id="f-${field}-error"><span class="visually-hidden">Erreur : </span>([^<]*)<`).exec(body)?.[1] ?? null;
+const errorOf = (body: string, field: string) =>
+  new RegExp(`id="f-${field}-error"><span class="visually-hidden">Erreur : </span>([^<]*)<`).exec(body)?.[1] ?? null;
 
 describe('offer photos', () => {
   it('re-encodes a JPEG as WebP at most 1600 px wide with a thumbnail, strips EXIF, and serves it with caching headers', async () => {
@@ -85,17 +86,34 @@ describe('offer photos', () => {
     const jpeg = await photo(64, 64, 'jpeg');
     const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
     const zip = Buffer.from('504b0304140000000800000000000000000000000000000000000000000000000000504b0506000000000000000000000000000000000000', 'hex');
-    const withComment = Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xfe, 0x00, 0x22]), Buffer.from('<script>alert(document.domain)</'), jpeg.subarray(2)]);
+    const withComment = Buffer.concat([
+      jpeg.subarray(0, 2),
+      Buffer.from([0xff, 0xfe, 0x00, 0x22]),
+      Buffer.from('<script>alert(document.domain)</'),
+      jpeg.subarray(2),
+    ]);
     const truncated = jpeg.subarray(0, jpeg.length - 40);
     const cases: [string, { data: Buffer; filename: string; type: string }, string][] = [
-      ['text file', { data: Buffer.from('<html><body>Bonjour</body></html>'), filename: 'photo.jpg', type: 'image/jpeg' }, 'n’est pas une image JPEG, PNG ou WebP'],
+      [
+        'text file',
+        { data: Buffer.from('<html><body>Bonjour</body></html>'), filename: 'photo.jpg', type: 'image/jpeg' },
+        'n’est pas une image JPEG, PNG ou WebP',
+      ],
       ['gif', { data: gif, filename: 'anim.gif', type: 'image/gif' }, 'n’est pas une image JPEG, PNG ou WebP'],
       ['oversized', { data: Buffer.concat([jpeg, Buffer.alloc(5 * 1024 * 1024)]), filename: 'grande.jpg', type: 'image/jpeg' }, 'dépasse 5 Mo'],
-      ['PNG + HTML', { data: Buffer.concat([png, Buffer.from('<html><script>alert(1)</script></html>')]), filename: 'x.png', type: 'image/png' }, 'contient autre chose qu’une image'],
+      [
+        'PNG + HTML',
+        { data: Buffer.concat([png, Buffer.from('<html><script>alert(1)</script></html>')]), filename: 'x.png', type: 'image/png' },
+        'contient autre chose qu’une image',
+      ],
       ['JPEG + ZIP', { data: Buffer.concat([jpeg, zip]), filename: 'x.jpg', type: 'image/jpeg' }, 'contient autre chose qu’une image'],
       ['JPEG with a script in a comment', { data: withComment, filename: 'x.jpg', type: 'image/jpeg' }, 'contient autre chose qu’une image'],
       ['truncated JPEG', { data: truncated, filename: 'x.jpg', type: 'image/jpeg' }, 'contient autre chose qu’une image'],
-      ['corrupt PNG', { data: Buffer.concat([png.subarray(0, 40), Buffer.alloc(200, 7), png.subarray(png.length - 12)]), filename: 'x.png', type: 'image/png' }, 'illisible'],
+      [
+        'corrupt PNG',
+        { data: Buffer.concat([png.subarray(0, 40), Buffer.alloc(200, 7), png.subarray(png.length - 12)]), filename: 'x.png', type: 'image/png' },
+        'illisible',
+      ],
     ];
     for (const [label, file, message] of cases) {
       const response = await upload(offer.id, file);

@@ -384,6 +384,38 @@ export function searchEngineContract(name: string, options: ContractOptions) {
         }
       });
 
+      it('stays exact after documents are edited, added and removed one write at a time', async () => {
+        const changed = generateDocuments(40, 99).map((d, i) => ({ ...d, id: docs[i * 5]!.id }));
+        const added = generateDocuments(10, 123).map((d, i) => ({ ...d, id: 20_000 + i }));
+        const removed = docs.slice(250, 260).map((d) => d.id);
+        await engine.index('offer', changed.slice(0, 20));
+        await engine.index('offer', [...changed.slice(20), ...added]);
+        await engine.remove('offer', removed);
+        const current = new Map(docs.map((d) => [d.id, d]));
+        for (const d of [...changed, ...added]) current.set(d.id, d);
+        for (const id of removed) current.delete(id);
+        const now = [...current.values()];
+        for (const filters of [{}, ...randomFilters(11, 15)]) {
+          const result = await search({ ...filters, sort: 'recent', perPage: 100 });
+          const expected = now.filter((d) => bruteMatch(d, filters));
+          expect(result.total, JSON.stringify(filters)).toBe(expected.length);
+          expect(result.facets, JSON.stringify(filters)).toEqual(bruteFacets(now, filters));
+        }
+        const recent = (await search({ sort: 'recent', perPage: 100 })).items.map((i) => i.document.id);
+        const expectedOrder = [...now]
+          .sort((a, b) => b.publishedAt!.localeCompare(a.publishedAt!) || b.id - a.id)
+          .slice(0, 100)
+          .map((d) => d.id);
+        expect(recent).toEqual(expectedOrder);
+        // Back to the generated set for the next tests.
+        await engine.remove(
+          'offer',
+          added.map((d) => d.id),
+        );
+        await engine.index('offer', [...changed.map((c) => byId.get(c.id)!), ...docs.filter((d) => removed.includes(d.id))]);
+        expect(await engine.count('offer')).toBe(300);
+      });
+
       it('matches an offer that comes to the point even when its base is farther than the radius', async () => {
         const comes = docs.find((d) => d.venue === 'dans-l-accueil' && (d.travelKm ?? 0) > 30)!;
         const point = { lat: comes.lat! + 0.2, lng: comes.lng! };

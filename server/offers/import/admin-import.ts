@@ -38,7 +38,8 @@ export async function previewImport(deps: Deps, admin: CurrentUser, upload: { fi
     result = await importOffers(deps, Readable.from([upload.data]), { publish: true, dryRun: true, keepErrors: SHOWN_ERRORS });
   } catch (error) {
     if (error instanceof ImportFileError) throw new ValidationError({ file: error.message });
-    if ((error as { code?: string }).code?.startsWith('CSV_')) throw new ValidationError({ file: 'Ce fichier ne peut pas être lu comme un CSV (en-tête illisible).' });
+    if ((error as { code?: string }).code?.startsWith('CSV_'))
+      throw new ValidationError({ file: 'Ce fichier ne peut pas être lu comme un CSV (en-tête illisible).' });
     throw error;
   }
   const storageKey = `imports/${randomBytes(12).toString('hex')}.csv`;

@@ -210,8 +210,14 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
     result.updated += returned.length - inserted.length;
     result.unchanged += valid.length - returned.length;
     if (inserted.length > 0) {
-      await tx.update(offers).set({ startDate: bounds.start }).where(and(inArray(offers.id, inserted), isNull(offers.startDate)));
-      await tx.update(offers).set({ endDate: bounds.end }).where(and(inArray(offers.id, inserted), isNull(offers.endDate)));
+      await tx
+        .update(offers)
+        .set({ startDate: bounds.start })
+        .where(and(inArray(offers.id, inserted), isNull(offers.startDate)));
+      await tx
+        .update(offers)
+        .set({ endDate: bounds.end })
+        .where(and(inArray(offers.id, inserted), isNull(offers.endDate)));
     }
     if (returned.length > 0) await tx.insert(searchOutbox).values(returned.map((r) => ({ entity: 'offer' as const, entityId: r.id })));
   }
@@ -221,11 +227,16 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
     const wanted = [...new Set(items.map((i) => i.row.org.externalId).filter((key) => !orgIds.has(key)))];
     const refused = new Map<string, string>();
     if (wanted.length > 0) {
-      const ownIds = wanted.map((key) => OWN_ORG_KEY.exec(key)?.[1]).filter((id): id is string => Boolean(id)).map(Number);
+      const ownIds = wanted
+        .map((key) => OWN_ORG_KEY.exec(key)?.[1])
+        .filter((id): id is string => Boolean(id))
+        .map(Number);
       const found = await tx
         .select({ id: organisations.id, kind: organisations.kind, externalId: organisations.externalId })
         .from(organisations)
-        .where(ownIds.length ? sql`${inArray(organisations.externalId, wanted)} or ${inArray(organisations.id, ownIds)}` : inArray(organisations.externalId, wanted));
+        .where(
+          ownIds.length ? sql`${inArray(organisations.externalId, wanted)} or ${inArray(organisations.id, ownIds)}` : inArray(organisations.externalId, wanted),
+        );
       for (const org of found) {
         const key = org.externalId && wanted.includes(org.externalId) ? org.externalId : `passerelle-structure-${org.id}`;
         if (org.kind !== 'partner') refused.set(key, `la structure « ${key} » est un accueil (ACM), pas un partenaire`);

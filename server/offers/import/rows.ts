@@ -1,6 +1,6 @@
-import { isValidSiret } from '../../lib/validation.js';
 import { AGE_MAX, AGE_MIN, slugs } from '../../lib/taxonomy.js';
 import { slugify } from '../../lib/text.js';
+import { isValidSiret } from '../../lib/validation.js';
 import { canonical, LIMITS, withParentThemes } from '../offers.form.js';
 import type { OfferInsert } from '../offers.repository.js';
 import type { Gazetteer } from './gazetteer.js';
