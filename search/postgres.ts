@@ -277,10 +277,21 @@ export class PostgresSearchEngine implements SearchEngine {
         if (best.length > 0) corrections[w] = best;
       }
     }
+    // A prefix does not always stem like the word it starts ("initiat" vs "initi"): the last word
+    // also matches the lexicon words it begins.
+    const lastUnit = units[units.length - 1]!;
+    let completions: string[] = [];
+    if (!lastUnit.isPhrase && lastUnit.text.length >= 3 && !/^\d+$/.test(lastUnit.text)) {
+      const found = await rows<{ word: string }>(
+        this.db,
+        sql`select word from search_words where word like ${`${lastUnit.text}%`} and word <> ${lastUnit.text} order by length(word), word limit 8`,
+      );
+      completions = found.map((r) => r.word);
+    }
     const terms = new Set<string>();
     const groups = units.map((unit, index) => {
       const last = index === units.length - 1;
-      const alternatives = [...unit.alternatives, ...(corrections[unit.text] ?? [])];
+      const alternatives = [...unit.alternatives, ...(corrections[unit.text] ?? []), ...(last ? completions : [])];
       const parts = alternatives.map((alt) => {
         for (const w of alt.split(' ')) terms.add(w);
         if (alt.includes(' ')) return `(${alt.split(' ').join(' <-> ')})`;

@@ -5,7 +5,18 @@ import { labelOf, partnershipReasons, slots } from '../lib/taxonomy.js';
 import { markReadByUrl } from '../notifications/notifications.repository.js';
 import { formatSize } from './attachments.js';
 import { declineReasonLabel, declineReasons, openStatuses, statusLabels, statusTags } from './labels.js';
-import { findOffer, findOrganisations, listEvents, listMessages, listTemplates, markThreadRead, partnershipOf, threadReadsOf } from './requests.repository.js';
+import {
+  findNeedTitle,
+  findOffer,
+  findOrganisations,
+  listEvents,
+  listMessages,
+  listTemplates,
+  markThreadRead,
+  partnershipOf,
+  requestSubject,
+  threadReadsOf,
+} from './requests.repository.js';
 import { accessThread } from './requests.usecases.js';
 import { linkify } from './text-links.js';
 

@@ -81,7 +81,9 @@ it('an ACM posts a need and sees suggestions with their reasons; a partner finds
   await partnerPage.getByRole('link', { name: 'Un atelier théâtre pour la fête de juin' }).click();
   await partnerPage.getByRole('heading', { name: 'Répondre à ce besoin' }).waitFor();
   await expectNoAxeViolations(partnerPage, 'need page for a partner');
-  await partnerPage.selectOption('#f-offerId', { label: (await partnerPage.locator('#f-offerId option', { hasText: 'Atelier théâtre Rideau' }).textContent())! });
+  await partnerPage.selectOption('#f-offerId', {
+    label: (await partnerPage.locator('#f-offerId option', { hasText: 'Atelier théâtre Rideau' }).textContent())!,
+  });
   await partnerPage.fill('#f-message', 'Nous pouvons commencer en mars, le mercredi après-midi.');
   await partnerPage.getByRole('button', { name: 'Envoyer ma réponse' }).click();
   await partnerPage.waitForURL(/\/demandes\/\d+$/);

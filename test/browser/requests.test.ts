@@ -32,8 +32,9 @@ async function signIn(email: string): Promise<Page> {
   return page;
 }
 
-function bellCount(page: Page) {
-  return page.locator('#notification-bell .badge').textContent({ timeout: 2000 }).catch(() => null);
+async function bellCount(page: Page) {
+  const badge = page.locator('#notification-bell .badge');
+  return (await badge.count()) > 0 ? badge.first().textContent() : null;
 }
 
 /** What the 45-second poll does, without waiting: the bell refreshes when the tab becomes visible. */

@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { messages, notifications, partnerships, requestEvents, requests } from '../../db/schema/index.js';
+import { insertEvent, insertRequest } from '../../server/requests/requests.repository.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 import { linkIn, signedInAgent } from '../helpers/fixtures.js';
@@ -258,6 +259,38 @@ describe('reminders and expiry', () => {
     } finally {
       await short.close();
     }
+  });
+});
+
+describe('requests started by a partner (answers to an ACM need)', () => {
+  it('puts them in the ACM’s received box, lets the ACM accept and only the partner withdraw', async () => {
+    const { offer, acm, partner, coordinator, acmAgent, partnerAgent } = await createRequestParties(app);
+    const now = app.deps.clock.now();
+    const id = await app.deps.db.transaction(async (tx) => {
+      const row = await insertRequest(tx, {
+        acmId: acm.id,
+        partnerId: partner.id,
+        offerId: offer.id,
+        direction: 'partner_to_acm',
+        status: 'sent',
+        message: 'Nous pouvons répondre à votre besoin.',
+        createdAt: now,
+        lastActivityAt: now,
+        expiresAt: new Date(now.getTime() + 21 * DAY),
+      });
+      await insertEvent(tx, { requestId: row.id, actorId: null, fromStatus: null, toStatus: 'sent', createdAt: now });
+      return row.id;
+    });
+    expect((await acmAgent.get('/demandes?boite=recues')).body).toContain(`href="/demandes/${id}"`);
+    expect((await partnerAgent.get('/demandes?boite=envoyees')).body).toContain(`href="/demandes/${id}"`);
+    expect((await partnerAgent.post(`/demandes/${id}/accepter`)).statusCode).toBe(403);
+    expect((await acmAgent.post(`/demandes/${id}/retirer`)).statusCode).toBe(403);
+    const [mail] = await newMailsTo(app, coordinator.email, async () => {
+      expect((await acmAgent.post(`/demandes/${id}/accepter`)).statusCode).toBe(303);
+    });
+    expect(mail?.subject).toContain(`${acm.name} a accepté votre demande`);
+    expect((await requestRow(id)).status).toBe('accepted');
+    expect(await app.deps.db.select().from(partnerships).where(eq(partnerships.requestId, id))).toHaveLength(1);
   });
 });
 
