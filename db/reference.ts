@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { count } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import { normalize, slugify } from '../server/lib/text.js';
-import type { Db } from './client.js';
+import { type Db, rows } from './client.js';
 import { communes, departments, regions, schoolHolidays } from './schema/index.js';
 
 const dataDir = join(dirname(fileURLToPath(import.meta.url)), 'data');
@@ -69,7 +69,30 @@ export async function ensureReferenceData(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.insert(regions).values(regionRows).onConflictDoNothing();
     await tx.insert(departments).values(departmentRows).onConflictDoNothing();
-    await insertInBatches(communeRows, 2000, (batch) => tx.insert(communes).values(batch).onConflictDoNothing());
+    // One statement per 5,000 rows with the batch as a single JSON parameter: much faster than binding 10 parameters a row.
+    await insertInBatches(communeRows, 5_000, (batch) =>
+      rows(
+        tx,
+        sql`insert into communes (code_insee, name, search_name, type, department_code, region_code, postcodes, lat, lng, population)
+            select c.code_insee, c.name, c.search_name, c.type, c.department_code, c.region_code, c.postcodes, c.lat, c.lng, c.population
+            from json_to_recordset(${JSON.stringify(
+              batch.map((r) => ({
+                code_insee: r.codeInsee,
+                name: r.name,
+                search_name: r.searchName,
+                type: r.type,
+                department_code: r.departmentCode,
+                region_code: r.regionCode,
+                postcodes: r.postcodes,
+                lat: r.lat,
+                lng: r.lng,
+                population: r.population,
+              })),
+            )}::json)
+              as c(code_insee text, name text, search_name text, type text, department_code text, region_code text, postcodes text[], lat float8, lng float8, population int)
+            on conflict do nothing`,
+      ),
+    );
     await tx.insert(schoolHolidays).values(holidayRows).onConflictDoNothing();
   });
 }

@@ -231,6 +231,7 @@ async function startApp(url: string): Promise<{ child: ChildProcess; base: strin
 
 interface Row {
   name: string;
+  urls: number;
   requests: number;
   rps: number;
   p50: number;
@@ -261,6 +262,7 @@ async function measure(name: string, base: string, paths: string[], duration = D
   latencies.sort((a, b) => a - b);
   const row = {
     name,
+    urls: new Set(paths).size,
     requests: latencies.length,
     rps: latencies.length / duration,
     p50: percentile(latencies, 50),
@@ -377,10 +379,12 @@ async function main() {
   const searchMix = results[1]!;
   const mapRows = results.filter((r) => r.name.startsWith('map'));
   console.log(`\n${N.toLocaleString('en')} offers, ${CONNECTIONS} connections, ${DURATION} s per scenario (latencies in ms)\n`);
-  console.log('| scenario | req/s | p50 | p95 | p99 | errors |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| scenario | distinct URLs | requests | req/s | p50 | p95 | p99 | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of results) {
-    console.log(`| ${row.name} | ${Math.round(row.rps)} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.errors} |`);
+    console.log(
+      `| ${row.name} | ${row.urls} | ${row.requests} | ${Math.round(row.rps)} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.errors} |`,
+    );
   }
   const ratio = searchMix.rps / ref.rps;
   console.log(`\nsearch mix / reference throughput: ${ratio.toFixed(2)} (target ≥ 0.25)`);

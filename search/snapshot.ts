@@ -54,6 +54,8 @@ export class OfferSnapshot {
   private readonly served: string[][];
   private readonly org: Int32Array;
   readonly published: Float64Array;
+  /** The longest travel radius (km): bounds how far a "comes to you" offer can match. */
+  private maxTravel = 0;
 
   private constructor(
     readonly version: number,
@@ -97,6 +99,7 @@ export class OfferSnapshot {
     this.lat[i] = r.lat === null ? Number.NaN : Number(r.lat);
     this.lng[i] = r.lng === null ? Number.NaN : Number(r.lng);
     this.travel[i] = r.travel_km ?? 0;
+    if (this.travel[i]! > this.maxTravel) this.maxTravel = this.travel[i]!;
     this.comes[i] = r.venue === 'dans-l-accueil' ? 1 : 0;
     this.commune[i] = r.code_insee;
     this.departments[i] = r.departments;
@@ -120,6 +123,7 @@ export class OfferSnapshot {
     this.lat[j] = from.lat[i]!;
     this.lng[j] = from.lng[i]!;
     this.travel[j] = from.travel[i]!;
+    if (this.travel[j]! > this.maxTravel) this.maxTravel = this.travel[j]!;
     this.comes[j] = from.comes[i]!;
     this.commune[j] = from.commune[i]!;
     this.departments[j] = from.departments[i]!;
@@ -130,7 +134,9 @@ export class OfferSnapshot {
   }
 
   static fromRows(version: number, list: SnapshotRow[]): OfferSnapshot {
-    return new OfferSnapshot(version, list.length, (target) => list.forEach((r, i) => target.setRow(i, r)));
+    return new OfferSnapshot(version, list.length, (target) => {
+      for (let i = 0; i < list.length; i++) target.setRow(i, list[i]!);
+    });
   }
 
   /**
@@ -193,6 +199,11 @@ export class OfferSnapshot {
     const departmentList = filters.department?.length ? filters.department : null;
     const regionList = filters.region?.length ? filters.region : null;
     const anyFacet = active.some(Boolean);
+    // 1° of latitude ≥ 110.5 km on this sphere; longitude degrees shrink with the cosine of the latitude.
+    const reachKm = near ? Math.max(near.radiusKm, this.maxTravel) * 1.01 + 0.1 : 0;
+    const reachLat = reachKm / 110.5;
+    const maxAbsLat = near ? Math.min(89.9, Math.abs(near.lat) + reachLat) : 0;
+    const reachLng = near ? (maxAbsLat >= 89 ? 360 : reachKm / (110.5 * Math.cos((maxAbsLat * Math.PI) / 180))) : 0;
 
     for (let i = 0; i < this.size; i++) {
       if (textIds && !textIds.has(this.ids[i]!)) continue;
@@ -205,6 +216,8 @@ export class OfferSnapshot {
       const lng = this.lng[i]!;
       if (near) {
         if (Number.isNaN(lat)) continue;
+        // Cheap band test first: no offer reaches farther than max(radius, longest travel radius).
+        if (Math.abs(lat - near.lat) > reachLat || Math.abs(lng - near.lng) > reachLng) continue;
         const d = distanceKm(near.lat, near.lng, lat, lng);
         if (!(d <= near.radiusKm || (this.travel[i]! > 0 && d <= this.travel[i]!))) continue;
         distances![i] = d;

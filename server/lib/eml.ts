@@ -15,7 +15,7 @@ export function decodeHeader(value: string): string {
 
 export function header(raw: string, name: string): string {
   const head = raw.split(/\r?\n\r?\n/)[0] ?? '';
-  return decodeHeader(new RegExp(`^${name}: (.*(?:\\r?\\n[ \\t].*)*)`, 'mi').exec(head)?.[1] ?? '').trim();
+  return decodeHeader(new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'mi').exec(head)?.[1] ?? '').trim();
 }
 
 function decodeBody(encoding: string, body: string): string {

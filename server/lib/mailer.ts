@@ -55,7 +55,8 @@ export class Mailer {
   /** Queues a message; pass the transaction so the email exists only if the change is committed. */
   async queue(message: MailMessage, db: Db = this.deps.db): Promise<void> {
     const { text, html } = this.render(message.template, { ...message.data, subject: message.subject });
-    await db.insert(mailOutbox).values({ to: message.to, subject: message.subject, text, html, headers: message.headers ?? {} });
+    const now = this.deps.clock.now();
+    await db.insert(mailOutbox).values({ to: message.to, subject: message.subject, text, html, headers: message.headers ?? {}, nextAttemptAt: now, createdAt: now });
   }
 
   /** Sends what is due; returns how many were sent. */

@@ -1,7 +1,7 @@
 import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import { currentUser, requireUser } from '../accounts/guards.js';
-import { ValidationError } from '../lib/errors.js';
+import { ConflictError, ValidationError } from '../lib/errors.js';
 import { showFormErrors } from '../lib/forms.js';
 import { IdParam, IdSlugParam, safeNext } from '../lib/schemas.js';
 import { labelOf, orgTypes, themes } from '../lib/taxonomy.js';
@@ -38,7 +38,6 @@ import {
   saveOffer,
   setOfferPhoto,
   type Transition,
-  transitionRefused,
 } from './offers.usecases.js';
 import { offerCard, offerFacts, offerJsonLd, offerPath, organisationPath } from './offers.view.js';
 import { offerPageSections } from './page-sections.js';
@@ -100,7 +99,6 @@ export default async function offersRoutes(app: App) {
             name: p.name,
             counts: Object.fromEntries(counts.filter((c) => c.organisationId === p.organisationId).map((c) => [c.status, c.count])),
           })),
-          statusLabels,
         },
       };
     },
@@ -216,7 +214,7 @@ export default async function offersRoutes(app: App) {
           const { offer, partner } = await managedOffer(deps, user, request.params.id);
           return renderEditor(reply, partner, offer, await storedValues(offer), error.fields, 422);
         }
-        if (error instanceof Error && Object.values(transitionRefused).includes(error.message)) {
+        if (error instanceof ConflictError) {
           reply.flash('error', error.message);
           return reply.redirect(back, 303);
         }

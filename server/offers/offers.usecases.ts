@@ -150,7 +150,7 @@ const allowedFrom: Record<Transition, OfferStatus[]> = {
   archive: ['draft', 'pending', 'published', 'paused', 'rejected'],
 };
 
-export const transitionRefused: Record<Transition, string> = {
+const transitionRefused: Record<Transition, string> = {
   submit: 'Seul un brouillon ou une offre refusée peut être soumis.',
   pause: 'Seule une offre publiée peut être mise en pause.',
   resume: 'Seule une offre en pause peut être reprise.',

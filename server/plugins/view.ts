@@ -94,7 +94,9 @@ export default fp(
     });
 
     app.decorateRequest('wantsFragment', function (this: FastifyRequest, target: string) {
-      return this.headers['hx-request'] === 'true' && this.headers['hx-boosted'] !== 'true' && this.headers['hx-target'] === target;
+      const sent = this.headers['hx-target'];
+      // htmx sends the bare id ("results"); callers name the target as a selector ("#results").
+      return this.headers['hx-request'] === 'true' && this.headers['hx-boosted'] !== 'true' && typeof sent === 'string' && (sent === target || `#${sent}` === target);
     });
   },
   { name: 'view', dependencies: ['deps', 'session', 'csrf'] },

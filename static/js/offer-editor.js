@@ -16,9 +16,14 @@
   }
 
   function toggle(form, attribute, value) {
+    let shown = false;
     for (const block of form.querySelectorAll(`[${attribute}]`)) {
-      block.hidden = !block.getAttribute(attribute).split(' ').includes(value);
+      const hidden = !block.getAttribute(attribute).split(' ').includes(value);
+      if (block.hidden && !hidden) shown = true;
+      block.hidden = hidden;
     }
+    // A map inside a block that was hidden has no size yet: Leaflet measures again on resize.
+    if (shown) window.dispatchEvent(new Event('resize'));
   }
 
   function updateBands(form) {

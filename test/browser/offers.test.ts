@@ -61,7 +61,7 @@ it('a verified partner publishes an offer through the editor and sees its public
   await page.getByLabel('Intervention dans l’accueil').check();
   // The card next to the form follows what is typed (htmx).
   await expect.poll(() => page.locator('#offer-preview').textContent(), { timeout: 10_000 }).toContain('Théâtre d’objets <en> six séances');
-  expect(await page.locator('#offer-preview').textContent()).toContain('80,00');
+  await expect.poll(() => page.locator('#offer-preview').textContent(), { timeout: 10_000 }).toContain('80,00');
 
   await page.getByRole('button', { name: 'Publier l’offre' }).click();
   await page.waitForURL(`**/structures/${organisation.id}/offres`);

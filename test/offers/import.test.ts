@@ -269,6 +269,19 @@ describe('bulk import of offers', () => {
     expect((await admin.post(`/admin/import/${id}/lancer`)).statusCode).toBe(303);
     expect((await app.deps.db.select().from(offerImports).where(eq(offerImports.id, id)))[0]!.imported).toBe(1);
 
+    const empty = multipart({}, []);
+    const noFile = await admin.postMultipart('/admin/import', empty.payload, empty.boundary);
+    expect(noFile.statusCode).toBe(422);
+    expect(noFile.body).toContain('Choisissez un fichier CSV à importer.');
+    const bad = multipart({}, [{ field: 'file', filename: 'offres.csv', type: 'text/csv', data: Buffer.from('nom;prenom\nA;B\n') }]);
+    const badHeader = await admin.postMultipart('/admin/import', bad.payload, bad.boundary);
+    expect(badHeader.statusCode).toBe(422);
+    expect(badHeader.body).toContain('pas le point-virgule');
+
+    const exported = await admin.get('/admin/offres/export.csv');
+    expect(exported.statusCode).toBe(200);
+    expect(exported.body).toContain('ADM-1,ORG-ADM');
+
     const partner = await signedInAgent(app);
     expect((await partner.get('/admin/import')).statusCode).toBe(404);
     expect((await partner.get('/admin/offres/export.csv')).statusCode).toBe(404);

@@ -24,6 +24,7 @@ async function partner(status: 'unverified' | 'verified' = 'unverified') {
   return { owner, colleague, organisation, agent: await signedInAgent(app, owner) };
 }
 
+const REASON = "Précisez le déroulé des séances & ce que l'accueil prévoit.";
 const errorOf = (body: string, field: string) =>
   new RegExp(`id="f-${field}-error"><span class="visually-hidden">Erreur : </span>([^<]*)<`).exec(body)?.[1] ?? null;
 
@@ -39,23 +40,23 @@ describe('moderation queue', () => {
     expect(errorOf(other.body, 'reason')).toBe('Ce champ est obligatoire.');
     expect((await offerRow(app, offer.id)).status).toBe('pending');
 
-    const refused = await admin.post(`/admin/moderation/${offer.id}/refuser`, { code: 'informations-incompletes', reason: 'Précisez le déroulé des séances.' });
+    const refused = await admin.post(`/admin/moderation/${offer.id}/refuser`, { code: 'informations-incompletes', reason: REASON });
     expect(refused.statusCode).toBe(303);
     expect(await offerRow(app, offer.id)).toMatchObject({
       status: 'rejected',
       rejectionCode: 'informations-incompletes',
-      rejectionReason: 'Précisez le déroulé des séances.',
+      rejectionReason: REASON,
     });
     const mails = (await readMails(app)).filter((m) => m.subject.startsWith('Votre offre n’a pas été validée'));
     expect(mails.map((m) => m.to).sort()).toEqual([owner.email, colleague.email].sort());
     expect(mails[0]!.text).toContain('Informations incomplètes ou imprécises');
-    expect(mails[0]!.text).toContain('Précisez le déroulé des séances.');
+    expect(mails[0]!.text).toContain(REASON);
     expect(linkIn(mails[0]!.text)).toBe(`/offres/${offer.id}/modifier`);
     const [entry] = await app.deps.db.select().from(auditLog).where(eq(auditLog.entityId, offer.id));
     expect(entry).toMatchObject({ action: 'offer.rejected', entity: 'offer' });
 
     const editor = await agent.get(`/offres/${offer.id}/modifier`);
-    expect(editor.body).toContain('Précisez le déroulé des séances.');
+    expect(editor.body).toContain('Précisez le déroulé des séances &amp; ce que l&#39;accueil prévoit.');
     const resubmit = await agent.post(`/offres/${offer.id}/modifier`, { ...offerForm({ title: 'Atelier revu' }), action: 'submit' });
     expect(resubmit.statusCode).toBe(303);
     expect(await offerRow(app, offer.id)).toMatchObject({ status: 'pending', title: 'Atelier revu', rejectionCode: null });

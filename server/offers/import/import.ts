@@ -163,7 +163,10 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
       columns: (header: string[]) => {
         const columns = header.map((h) => h.trim().toLowerCase());
         const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
-        if (missing.length) throw new ImportFileError(`Colonnes manquantes dans l’en-tête : ${missing.join(', ')}.`);
+        if (missing.length) {
+          const hint = header.length === 1 && header[0]?.includes(';') ? ' Le séparateur attendu est la virgule, pas le point-virgule.' : '';
+          throw new ImportFileError(`Colonnes manquantes dans l’en-tête : ${missing.join(', ')}.${hint}`);
+        }
         return columns.map((c) => ((CSV_COLUMNS as readonly string[]).includes(c) ? c : false));
       },
       skip_empty_lines: true,
