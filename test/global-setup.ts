@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
@@ -47,6 +47,7 @@ export default async function setup(project: TestProject) {
   await client.close();
   project.provide('pgliteDump', path);
   project.provide('pgTemplate', '');
+  return () => rmSync(dirname(path), { recursive: true, force: true });
 }
 
 export function withDatabase(url: string, name: string): string {

@@ -24,9 +24,7 @@ export const notifications = pgTable(
   },
   (t) => [
     index('notifications_user_idx').on(t.userId, t.readAt),
-    index('notifications_digest_idx')
-      .on(t.userId, t.createdAt)
-      .where(sql`email_mode = 'digest' and emailed_at is null`),
+    index('notifications_digest_idx').on(t.userId, t.createdAt).where(sql`email_mode = 'digest' and emailed_at is null`),
   ],
 );
 

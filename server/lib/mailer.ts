@@ -8,6 +8,7 @@ import { mailOutbox } from '../../db/schema/index.js';
 import type { Config } from '../config.js';
 import type { Clock } from './clock.js';
 import { formatters } from './format.js';
+import { createEta } from './templates.js';
 
 export interface MailMessage {
   to: string;
@@ -28,12 +29,15 @@ const MAX_ATTEMPTS = 8;
 export class Mailer {
   readonly outboxDir: string;
   private readonly transport: Transporter;
+  /** Plain-text bodies are not HTML: values go in unescaped (an apostrophe must not become &#39;). */
+  private readonly textEta: Eta;
 
   constructor(
     private readonly deps: { config: Config; db: Db; clock: Clock; eta: Eta },
     transport?: Transporter,
   ) {
     this.outboxDir = join(deps.config.DATA_DIR, 'mail');
+    this.textEta = createEta(deps.config.NODE_ENV === 'production', { autoEscape: false });
     this.transport =
       transport ??
       (deps.config.SMTP_URL ? nodemailer.createTransport(deps.config.SMTP_URL) : nodemailer.createTransport({ streamTransport: true, buffer: true }));
@@ -41,7 +45,7 @@ export class Mailer {
 
   render(template: string, data: Record<string, unknown>): { text: string; html: string | null } {
     const context = { ...data, baseUrl: this.deps.config.BASE_URL, f: formatters };
-    const text = this.deps.eta.render(`/emails/${template}.text.eta`, context);
+    const text = this.textEta.render(`/emails/${template}.text.eta`, context);
     let html: string | null = null;
     try {
       const body = this.deps.eta.render(`/emails/${template}.html.eta`, context);
@@ -56,7 +60,9 @@ export class Mailer {
   async queue(message: MailMessage, db: Db = this.deps.db): Promise<void> {
     const { text, html } = this.render(message.template, { ...message.data, subject: message.subject });
     const now = this.deps.clock.now();
-    await db.insert(mailOutbox).values({ to: message.to, subject: message.subject, text, html, headers: message.headers ?? {}, nextAttemptAt: now, createdAt: now });
+    await db
+      .insert(mailOutbox)
+      .values({ to: message.to, subject: message.subject, text, html, headers: message.headers ?? {}, nextAttemptAt: now, createdAt: now });
   }
 
   /** Sends what is due; returns how many were sent. */

@@ -6,9 +6,8 @@ import { formatters } from './format.js';
 export const viewsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'views');
 
 /** One Eta instance for pages, fragments and emails; `<%= %>` escapes, `<%~ %>` is for trusted HTML. */
-export function createEta(production: boolean): Eta {
-  const eta = new Eta({ views: viewsDir, cache: production, autoEscape: true, autoTrim: [false, 'nl'] });
-  return eta;
+export function createEta(production: boolean, options: { autoEscape?: boolean } = {}): Eta {
+  return new Eta({ views: viewsDir, cache: production, autoEscape: options.autoEscape ?? true, autoTrim: [false, 'nl'] });
 }
 
 export const templateHelpers = formatters;

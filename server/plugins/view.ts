@@ -96,7 +96,9 @@ export default fp(
     app.decorateRequest('wantsFragment', function (this: FastifyRequest, target: string) {
       const sent = this.headers['hx-target'];
       // htmx sends the bare id ("results"); callers name the target as a selector ("#results").
-      return this.headers['hx-request'] === 'true' && this.headers['hx-boosted'] !== 'true' && typeof sent === 'string' && (sent === target || `#${sent}` === target);
+      return (
+        this.headers['hx-request'] === 'true' && this.headers['hx-boosted'] !== 'true' && typeof sent === 'string' && (sent === target || `#${sent}` === target)
+      );
     });
   },
   { name: 'view', dependencies: ['deps', 'session', 'csrf'] },

@@ -176,6 +176,12 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
     }),
   );
   input.on('error', (error) => parser.destroy(error));
+  // The header is checked as soon as data flows, possibly before the loop below listens (a dry run
+  // first opens its transaction): keep the error and throw it from the loop.
+  let parseError: unknown = null;
+  parser.on('error', (error) => {
+    parseError ??= error;
+  });
   const skippedLines = new Set<number>();
   parser.on('skip', (error: CsvError & { lines?: number; raw?: string }) => {
     const line = startLine(error.lines ?? 0, error.raw);
@@ -209,6 +215,7 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
       batch.push({ row: parsed.row, record });
       if (batch.length >= batchSize) await flush();
     }
+    if (parseError) throw parseError;
     await flush();
   }
 
