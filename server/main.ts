@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import { DatabaseLockedError, openDatabase } from '../db/client.js';
 import { ensureReferenceData } from '../db/reference.js';
+import { drainSearchOutbox } from '../search/worker.js';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 
@@ -28,7 +29,8 @@ async function main() {
   const app = await buildApp({ config, database });
   if (config.SEED_DEMO) {
     const { seedDemoIfEmpty } = await import('../db/seed/index.js');
-    await seedDemoIfEmpty(app.deps);
+    // Index the demo before listening, so that the first search already finds it.
+    if (await seedDemoIfEmpty(app.deps)) await drainSearchOutbox(app.deps);
   }
   if (config.JOBS_ENABLED) app.deps.scheduler.start();
 
