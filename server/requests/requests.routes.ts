@@ -83,15 +83,6 @@ function perUser(max: number, timeWindow: number) {
   return { max, timeWindow, keyGenerator: (request: FastifyRequest) => `${request.routeOptions.url}|${request.user?.id ?? request.ip}` };
 }
 
-/**
- * True for an htmx request (not a boosted link) aimed at the element with this id. htmx sends the
- * bare id in HX-Target ("thread"), so both spellings are accepted.
- */
-function wantsFragmentFor(request: FastifyRequest, id: string): boolean {
-  const target = request.headers['hx-target'];
-  return request.headers['hx-request'] === 'true' && request.headers['hx-boosted'] !== 'true' && (target === id || target === `#${id}`);
-}
-
 /** Reads a message form, multipart (with an optional file) or urlencoded. */
 async function readMessageForm(request: FastifyRequest): Promise<{ body: unknown; file: UploadedFile | null }> {
   if (!request.isMultipart()) {
@@ -125,7 +116,7 @@ export default async function requestsRoutes(app: App) {
   app.get('/demandes', { preHandler: requireUser, schema: { querystring: InboxQuery } }, async (request, reply) => {
     const inbox = await loadInbox(deps, currentUser(request), request.query);
     const data = { title: 'Demandes de partenariat', inbox };
-    if (wantsFragmentFor(request, 'request-list')) return reply.fragment('requests/inbox-list', data);
+    if (request.wantsFragment('request-list')) return reply.fragment('requests/inbox-list', data);
     return reply.page('requests/index', data);
   });
 
@@ -254,7 +245,7 @@ export default async function requestsRoutes(app: App) {
     async (request, reply) => {
       const user = currentUser(request);
       const id = request.params.id;
-      const fragment = wantsFragmentFor(request, 'thread');
+      const fragment = request.wantsFragment('thread');
       const input = await readMessageForm(request);
       try {
         const message = await postMessage(deps, user, id, input);
