@@ -1,9 +1,11 @@
-// npm run bench [-- --n 100000 --duration 10 --connections 10 --keep]
+// npm run bench [-- --n 100000 --duration 10 --connections 10 --keep --reuse]
 // Generates N offers over France in a dedicated PostgreSQL database (passerelle_bench, on the
 // server of BENCH_DATABASE_URL or DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
 // the user must be allowed to create databases), indexes them, starts the app in a child process
-// and measures with autocannon: the search API mix, each search scenario, the map at zooms 5/9/13,
-// and the offer page by id as the reference. Prints p50/p95/p99 and req/s and the ratio.
+// and measures with autocannon: the search API mix, the same mix with only URLs never requested
+// before (no response cache hit), each search scenario, the map at zooms 5/9/13, and the offer
+// page by id as the reference. Prints p50/p95/p99 and req/s and the ratio. --keep leaves the
+// database in place; --reuse measures it again without generating.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -245,15 +247,28 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function measure(name: string, base: string, paths: string[], duration = DURATION): Promise<Row> {
+/**
+ * `paths` are cycled through by each connection (all connections walk the same list); a function
+ * instead gives every request its own next path, across connections.
+ */
+async function measure(name: string, base: string, paths: string[] | (() => string), duration = DURATION): Promise<Row> {
   const latencies: number[] = [];
+  const seen = new Set<string>();
   let errors = 0;
-  const instance = autocannon({
-    url: base,
-    connections: CONNECTIONS,
-    duration,
-    requests: paths.map((path) => ({ method: 'GET', path })),
-  });
+  const requests =
+    typeof paths === 'function'
+      ? [
+          {
+            method: 'GET',
+            setupRequest: (request: { path: string }) => {
+              request.path = paths();
+              seen.add(request.path);
+              return request;
+            },
+          },
+        ]
+      : paths.map((path) => ({ method: 'GET', path }));
+  const instance = autocannon({ url: base, connections: CONNECTIONS, duration, requests });
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     latencies.push(responseTime);
     if (statusCode >= 400) errors++;
@@ -262,7 +277,7 @@ async function measure(name: string, base: string, paths: string[], duration = D
   latencies.sort((a, b) => a - b);
   const row = {
     name,
-    urls: new Set(paths).size,
+    urls: typeof paths === 'function' ? seen.size : new Set(paths).size,
     requests: latencies.length,
     rps: latencies.length / duration,
     p50: percentile(latencies, 50),
@@ -333,6 +348,35 @@ function scenarios(ids: number[], slugOf: Map<number, string>) {
     'search: empty query': make(() => `/api/v1/offers?page=${1 + Math.floor(r() * 5)}`),
   };
   const mix = Array.from({ length: variants * 6 }, (_, i) => Object.values(search)[i % 6]![Math.floor(i / 6)]!);
+  // The same six kinds, each URL made unique (page size, page, jittered places): no response cache hit.
+  const perPage = () => `&per_page=${10 + Math.floor(r() * 41)}&page=${1 + Math.floor(r() * 3)}`;
+  const jitter = () => (r() - 0.5) * 0.2;
+  const unique: (() => string)[] = [
+    () => `/api/v1/offers?q=${encodeURIComponent(pick(words))}${perPage()}`,
+    () => `/api/v1/offers?q=${encodeURIComponent(pick(words))}&theme=${pick(themeList)}&age_band=${pick(bands)}${perPage()}`,
+    () => {
+      const [, lat, lng] = city();
+      return `/api/v1/offers?theme=${pick(themeList)}&near=${(lat + jitter()).toFixed(5)},${(lng + jitter()).toFixed(5)}&radius_km=${pick([5, 10, 20, 30])}&sort=distance`;
+    },
+    () => {
+      const [, lat, lng] = city();
+      const d = 0.2 + r() * 0.2;
+      return `/api/v1/offers?bbox=${(lng - d + jitter()).toFixed(5)},${(lat - d / 1.5).toFixed(5)},${(lng + d).toFixed(5)},${(lat + d / 1.5 + jitter()).toFixed(5)}`;
+    },
+    () => `/api/v1/offers?theme=${pick(themeList)}&format=${pick(formats)}&price=${pick(['gratuit', 'payant'])}${perPage()}`,
+    () => `/api/v1/offers?page=${1 + Math.floor(r() * 50)}&per_page=${10 + Math.floor(r() * 41)}`,
+  ];
+  const issued = new Set<string>();
+  let turn = 0;
+  const firstTime = () => {
+    for (;;) {
+      const path = unique[turn++ % unique.length]!();
+      if (!issued.has(path)) {
+        issued.add(path);
+        return path;
+      }
+    }
+  };
   const map = {
     'map: zoom 5': make(() => `/api/v1/map?bbox=-5.5,41,10,51.5&zoom=5${r() < 0.5 ? `&theme=${pick(themeList)}` : ''}`),
     'map: zoom 9': make(() => `/api/v1/map?bbox=${around(1)}&zoom=9`),
@@ -342,7 +386,7 @@ function scenarios(ids: number[], slugOf: Map<number, string>) {
     const id = pick(ids);
     return `/offres/${id}-${slugOf.get(id)}`;
   });
-  return { search, mix, map, offerPage };
+  return { search, mix, firstTime, map, offerPage };
 }
 
 async function main() {
@@ -355,7 +399,7 @@ async function main() {
   );
   await database.close();
   const slugOf = new Map(sample.map((s) => [s.id, s.slug]));
-  const { search, mix, map, offerPage } = scenarios(
+  const { search, mix, firstTime, map, offerPage } = scenarios(
     sample.map((s) => s.id),
     slugOf,
   );
@@ -370,6 +414,7 @@ async function main() {
     console.log('Measuring…');
     results.push(await measure(referenceName, base, reference));
     results.push(await measure('search API mix', base, mix));
+    results.push(await measure('search API mix, first-time URLs only', base, firstTime));
     for (const [name, paths] of Object.entries(search)) results.push(await measure(name, base, paths));
     for (const [name, paths] of Object.entries(map)) results.push(await measure(name, base, paths));
   } finally {
@@ -377,6 +422,7 @@ async function main() {
   }
   const ref = results[0]!;
   const searchMix = results[1]!;
+  const firstTimeMix = results[2]!;
   const mapRows = results.filter((r) => r.name.startsWith('map'));
   console.log(`\n${N.toLocaleString('en')} offers, ${CONNECTIONS} connections, ${DURATION} s per scenario (latencies in ms)\n`);
   console.log('| scenario | distinct URLs | requests | req/s | p50 | p95 | p99 | errors |');
@@ -389,6 +435,7 @@ async function main() {
   const ratio = searchMix.rps / ref.rps;
   console.log(`\nsearch mix / reference throughput: ${ratio.toFixed(2)} (target ≥ 0.25)`);
   console.log(`search mix p95: ${searchMix.p95.toFixed(1)} ms (target ≤ 30)`);
+  console.log(`search mix, first-time URLs only, p95: ${firstTimeMix.p95.toFixed(1)} ms`);
   console.log(`map p95 (worst zoom): ${Math.max(...mapRows.map((r) => r.p95)).toFixed(1)} ms (target ≤ 100)`);
   if (!args.keep) {
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });

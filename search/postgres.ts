@@ -4,7 +4,8 @@ import { LruCache } from './cache.js';
 import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
 import { gridFor, MAX_FEATURES, offerPath, POINTS_ZOOM, toStored } from './map-grid.js';
 import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
-import { OfferSnapshot, type SnapshotRow } from './snapshot.js';
+import { type FieldLexemes, Lexicon, parseGroup, type QueryGroup } from './relevance.js';
+import { type Evaluation, FIELD_LEXEMES, OfferSnapshot, type SnapshotRow } from './snapshot.js';
 import { distanceKm, editDistance, lexiconWords, queryUnits, queryWords, type SynonymMap, sortedLetters, typoBudget } from './text.js';
 import {
   type DocumentKind,
@@ -29,6 +30,8 @@ interface TextQuery {
   tsquery: string;
   terms: string[];
   corrections: Record<string, string[]>;
+  /** Each word's stemmed alternatives, for the in-memory relevance order. */
+  groups: QueryGroup[];
 }
 
 /**
@@ -45,12 +48,17 @@ export class PostgresSearchEngine implements SearchEngine {
   readonly name = 'postgres' as const;
   readonly needs: NeedIndex;
   private readonly cache = new LruCache<unknown>(5000);
+  /** Computations in progress by cache key: concurrent identical searches share one. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly textCache = new LruCache<TextQuery | null>(5000);
   private version = -1;
   private versionReadAt = 0;
   private synonyms: { map: SynonymMap; readAt: number } | null = null;
   private snapshot: Promise<OfferSnapshot> | null = null;
-  private readonly textMatchCache = new LruCache<Map<number, number>>(200);
+  private readonly lexicon = new Lexicon();
+  private readonly textMatchCache = new LruCache<Int32Array>(200, { maxWeight: 4_000_000, weigh: (positions) => positions.length });
+  /** Filters evaluated on a snapshot, shared by every page, size and sort of the same filters (weighed with the orders they may get). */
+  private readonly evaluations = new LruCache<Evaluation>(500, { maxWeight: 6_000_000, weigh: (e) => 3 * e.matches.length + 100 });
 
   /**
    * `memory` (default on): filters and facets are evaluated on an in-memory snapshot of the
@@ -74,8 +82,12 @@ export class PostgresSearchEngine implements SearchEngine {
   // ---- writes ----------------------------------------------------------------------------
 
   async index(_kind: DocumentKind, documents: OfferDocument[]): Promise<void> {
-    for (let i = 0; i < documents.length; i += BATCH) await this.upsert(documents.slice(i, i + BATCH));
-    await this.applyOwnWrite(await this.bump(), documents.map(snapshotRow), []);
+    const lexemes = new Map<number, FieldLexemes>();
+    for (let i = 0; i < documents.length; i += BATCH) {
+      for (const row of await this.upsert(documents.slice(i, i + BATCH))) lexemes.set(row.id, row);
+    }
+    const upserts = documents.map((d) => ({ ...snapshotRow(d), ...(lexemes.get(d.id) ?? { lex_a: null, lex_b: null, lex_c: null }) }));
+    await this.applyOwnWrite(await this.bump(), upserts, []);
   }
 
   async remove(_kind: DocumentKind, ids: number[]): Promise<void> {
@@ -114,8 +126,9 @@ export class PostgresSearchEngine implements SearchEngine {
     return row?.n ?? 0;
   }
 
-  private async upsert(documents: OfferDocument[]): Promise<void> {
-    if (documents.length === 0) return;
+  /** Writes the documents; returns their field lexemes as stemmed by PostgreSQL (for the snapshot). */
+  private async upsert(documents: OfferDocument[]): Promise<(FieldLexemes & { id: number })[]> {
+    if (documents.length === 0) return [];
     const payload = documents.map((d) => {
       const comesToYou = d.venue === 'dans-l-accueil';
       return {
@@ -158,7 +171,7 @@ export class PostgresSearchEngine implements SearchEngine {
         published_at: d.publishedAt,
       };
     });
-    await rows(
+    const written = await rows<FieldLexemes & { id: number }>(
       this.db,
       sql`insert into search_offers (id, organisation_id, title, doc, themes, subthemes, formats, accessibility, natures, slots, age_bands,
             venue, price, org_type, age_min, age_max, theme_bits, age_bits, format_bits, venue_bits, price_bits, access_bits, org_bits,
@@ -190,7 +203,8 @@ export class PostgresSearchEngine implements SearchEngine {
             lnglat = excluded.lnglat, travel_km = excluded.travel_km, travel_area = excluded.travel_area, code_insee = excluded.code_insee,
             department = excluded.department, region = excluded.region, departments_served = excluded.departments_served,
             departments = excluded.departments, regions = excluded.regions, tsv = excluded.tsv, published_at = excluded.published_at,
-            indexed_at = excluded.indexed_at`,
+            indexed_at = excluded.indexed_at
+          returning id, ${FIELD_LEXEMES}`,
     );
     const words = new Set<string>();
     for (const d of documents) {
@@ -206,6 +220,7 @@ export class PostgresSearchEngine implements SearchEngine {
             on conflict do nothing`,
       );
     }
+    return written;
   }
 
   private async bump(): Promise<number> {
@@ -233,9 +248,18 @@ export class PostgresSearchEngine implements SearchEngine {
     const fullKey = `${await this.currentVersion()}|${key}`;
     const hit = this.cache.get(fullKey) as T | undefined;
     if (hit !== undefined) return hit;
-    const value = await compute();
-    this.cache.set(fullKey, value);
-    return value;
+    const pending = this.inFlight.get(fullKey) as Promise<T> | undefined;
+    if (pending) return pending;
+    const computing = compute().then((value) => {
+      this.cache.set(fullKey, value);
+      return value;
+    });
+    this.inFlight.set(fullKey, computing);
+    try {
+      return await computing;
+    } finally {
+      this.inFlight.delete(fullKey);
+    }
   }
 
   // ---- text analysis ---------------------------------------------------------------------
@@ -299,11 +323,13 @@ export class PostgresSearchEngine implements SearchEngine {
       });
       return `(${parts.join(' | ')})`;
     });
-    const [parsed] = await rows<{ tsq: string; n: number }>(
+    const [parsed] = await rows<{ tsq: string; n: number; parts: string[] | null }>(
       this.db,
-      sql`select q::text as tsq, numnode(q) as n from to_tsquery('french', ${groups.join(' & ')}) as q`,
+      sql`select q::text as tsq, numnode(q) as n,
+            (select array_agg(to_tsquery('french', g)::text order by o) from unnest(${sql.param(groups)}::text[]) with ordinality as u(g, o)) as parts
+          from to_tsquery('french', ${groups.join(' & ')}) as q`,
     );
-    const result = parsed && parsed.n > 0 ? { tsquery: parsed.tsq, terms: [...terms], corrections } : null;
+    const result = parsed && parsed.n > 0 ? { tsquery: parsed.tsq, terms: [...terms], corrections, groups: (parsed.parts ?? []).map(parseGroup) } : null;
     this.textCache.set(key, result);
     return result;
   }
@@ -375,7 +401,7 @@ export class PostgresSearchEngine implements SearchEngine {
       if (snapshot.version === version) return snapshot;
       if (this.snapshot !== pending) return this.currentSnapshot();
     }
-    const loading = OfferSnapshot.load(this.db, version);
+    const loading = OfferSnapshot.load(this.db, version, this.lexicon);
     this.snapshot = loading;
     loading.catch(() => {
       if (this.snapshot === loading) this.snapshot = null;
@@ -384,20 +410,21 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   /**
-   * The documents matching the text (GIN index) with their rank, cached per index version and
-   * tsquery: every filter combination and page of the same words reuses one ranking pass.
+   * The snapshot positions of the documents matching the text (GIN index, ids only), cached per
+   * snapshot version and tsquery: every filter combination and page of the same words reuses them.
    */
-  private async textMatches(text: TextQuery): Promise<Map<number, number>> {
-    const key = `${await this.currentVersion()}|${text.tsquery}`;
+  private async textMatches(text: TextQuery, snapshot: OfferSnapshot): Promise<Int32Array> {
+    const key = `${snapshot.version}|${text.tsquery}`;
     const hit = this.textMatchCache.get(key);
     if (hit) return hit;
-    const found = await rows<{ id: number; r: number }>(
+    // One string rather than thousands of rows: parsing rows would cost more than the query.
+    const [found] = await rows<{ ids: string | null }>(
       this.db,
-      sql`select id, ts_rank(${RANK_WEIGHTS}::float4[], tsv, ${text.tsquery}::tsquery) as r from search_offers where tsv @@ ${text.tsquery}::tsquery`,
+      sql`select string_agg(id::text, ',') as ids from search_offers where tsv @@ ${text.tsquery}::tsquery`,
     );
-    const ranks = new Map(found.map((row) => [row.id, Number(row.r)]));
-    this.textMatchCache.set(key, ranks);
-    return ranks;
+    const positions = snapshot.positionsOf(found?.ids ? found.ids.split(',').map(Number) : []);
+    this.textMatchCache.set(key, positions);
+    return positions;
   }
 
   private async documents(ids: number[]): Promise<Map<number, StoredOffer>> {
@@ -422,24 +449,39 @@ export class PostgresSearchEngine implements SearchEngine {
     return new Map(found.map((m) => [m.id, { ...m, lat: Number(m.lat), lng: Number(m.lng) } as unknown as StoredOffer]));
   }
 
-  private async runMemorySearch(query: OfferSearch): Promise<OfferSearchResult> {
+  /** The filters of a search or map query evaluated on the current snapshot (cached per version and filters). */
+  private async evaluate(query: OfferSearch | MapQuery): Promise<{ snapshot: OfferSnapshot; text: TextQuery | null; evaluation: Evaluation }> {
     const text = await this.textQuery(query.q);
-    const textIds = text ? await this.textMatches(text) : null;
     const snapshot = await this.currentSnapshot();
-    const { matches, distances, facets } = snapshot.evaluate(query, textIds);
-    const offset = (query.page - 1) * query.perPage;
-    let pageIds: number[];
-    let docs: Map<number, StoredOffer>;
-    const byDistance = distances && (query.sort === 'distance' || (query.sort === 'relevance' && !text));
-    if (query.sort === 'relevance' && text && textIds) {
-      // Matches are in recent order; a stable sort by rank keeps it for equal ranks.
-      const ordered = [...matches].sort((a, b) => textIds.get(snapshot.ids[b]!)! - textIds.get(snapshot.ids[a]!)!);
-      pageIds = ordered.slice(offset, offset + query.perPage).map((i) => snapshot.ids[i]!);
-    } else {
-      const ordered = byDistance ? [...matches].sort((a, b) => distances[a]! - distances[b]! || snapshot.ids[a]! - snapshot.ids[b]!) : matches;
-      pageIds = ordered.slice(offset, offset + query.perPage).map((i) => snapshot.ids[i]!);
+    const { sort: _sort, page: _page, perPage: _perPage, zoom: _zoom, ...filters } = query as Partial<OfferSearch & MapQuery>;
+    const key = `${snapshot.version}|${JSON.stringify(filters)}`;
+    let evaluation = this.evaluations.get(key);
+    if (!evaluation) {
+      evaluation = snapshot.evaluate(filters, text ? await this.textMatches(text, snapshot) : null);
+      this.evaluations.set(key, evaluation);
     }
-    docs = await this.documents(pageIds);
+    return { snapshot, text, evaluation };
+  }
+
+  private async runMemorySearch(query: OfferSearch): Promise<OfferSearchResult> {
+    const { snapshot, text, evaluation } = await this.evaluate(query);
+    const { matches, distances, facets } = evaluation;
+    const offset = (query.page - 1) * query.perPage;
+    const byDistance = distances && (query.sort === 'distance' || (query.sort === 'relevance' && !text));
+    let ordered = matches;
+    // Orders are kept with the cached evaluation: the next pages reuse them.
+    if (query.sort === 'relevance' && text) {
+      evaluation.byRelevance ??= snapshot.byRelevance(matches, text.groups);
+      ordered = evaluation.byRelevance;
+    } else if (byDistance) {
+      const ids = snapshot.ids;
+      evaluation.byDistance ??= Array.from(matches.keys())
+        .sort((a, b) => distances[a]! - distances[b]! || ids[matches[a]!]! - ids[matches[b]!]!)
+        .map((k) => matches[k]!);
+      ordered = evaluation.byDistance;
+    }
+    const pageIds = ordered.slice(offset, offset + query.perPage).map((i) => snapshot.ids[i]!);
+    const docs = await this.documents(pageIds);
     const near = query.near;
     const items = pageIds
       .map((id) => docs.get(id))
@@ -539,10 +581,8 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   private async runMemoryMap(query: MapQuery, cell: number): Promise<MapResult> {
-    const text = await this.textQuery(query.q);
-    const textIds = text ? await this.textMatches(text) : null;
-    const snapshot = await this.currentSnapshot();
-    const { matches } = snapshot.evaluate(query, textIds);
+    const { snapshot, evaluation } = await this.evaluate(query);
+    const { matches } = evaluation;
     if (query.zoom >= POINTS_ZOOM && matches.length <= MAX_FEATURES) {
       const ids = matches.map((i) => snapshot.ids[i]!).sort((a, b) => a - b);
       const docs = await this.markers(ids);
@@ -646,7 +686,7 @@ export function pointFeature(doc: StoredOffer): MapFeature {
 }
 
 /** The snapshot fields of a document, as `search_offers` stores them (see upsert). */
-function snapshotRow(d: OfferDocument): SnapshotRow {
+function snapshotRow(d: OfferDocument): Omit<SnapshotRow, keyof FieldLexemes> {
   const comesToYou = d.venue === 'dans-l-accueil';
   return {
     id: d.id,

@@ -2,12 +2,27 @@ import { sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client.js';
 import { slugs } from '../server/lib/taxonomy.js';
 import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
+import { encodeFields, type FieldLexemes, Lexicon, orderByRelevance, type QueryGroup } from './relevance.js';
 import { distanceKm } from './text.js';
 import { type Facets, facetNames, type OfferFilters } from './types.js';
 
 const FACET_COLUMNS = facetNames.map((name) => facetDefs[name].column);
 
-export interface SnapshotRow {
+/** The lexemes of the weighted fields A, B and C, space-separated (see search/relevance.ts). */
+export const FIELD_LEXEMES = sql`array_to_string(tsvector_to_array(ts_filter(tsv, '{a}')), ' ') as lex_a,
+  array_to_string(tsvector_to_array(ts_filter(tsv, '{b}')), ' ') as lex_b,
+  array_to_string(tsvector_to_array(ts_filter(tsv, '{c}')), ' ') as lex_c`;
+
+export interface Evaluation {
+  matches: number[];
+  distances: Float64Array | null;
+  facets: Facets;
+  /** The matches in relevance or distance order, once asked for. */
+  byRelevance?: number[];
+  byDistance?: number[];
+}
+
+export interface SnapshotRow extends FieldLexemes {
   id: number;
   bits: number[];
   subthemes: string[];
@@ -54,11 +69,15 @@ export class OfferSnapshot {
   private readonly served: string[][];
   private readonly org: Int32Array;
   readonly published: Float64Array;
+  private readonly fieldTerms: Int32Array[];
+  /** Position of each id (-1 when absent), built on first use. */
+  private positionsById: Int32Array | null = null;
   /** The longest travel radius (km): bounds how far a "comes to you" offer can match. */
   private maxTravel = 0;
 
   private constructor(
     readonly version: number,
+    readonly lexicon: Lexicon,
     n: number,
     fill: (target: OfferSnapshot) => void,
   ) {
@@ -81,6 +100,7 @@ export class OfferSnapshot {
     this.served = new Array(n);
     this.org = new Int32Array(n);
     this.published = new Float64Array(n);
+    this.fieldTerms = new Array(n);
     fill(this);
   }
 
@@ -107,6 +127,7 @@ export class OfferSnapshot {
     this.served[i] = r.departments_served;
     this.org[i] = r.organisation_id;
     this.published[i] = r.published === null ? Number.NEGATIVE_INFINITY : Number(r.published);
+    this.fieldTerms[i] = encodeFields(this.lexicon, r);
   }
 
   private copyRow(from: OfferSnapshot, i: number, j: number): void {
@@ -131,10 +152,11 @@ export class OfferSnapshot {
     this.served[j] = from.served[i]!;
     this.org[j] = from.org[i]!;
     this.published[j] = from.published[i]!;
+    this.fieldTerms[j] = from.fieldTerms[i]!;
   }
 
-  static fromRows(version: number, list: SnapshotRow[]): OfferSnapshot {
-    return new OfferSnapshot(version, list.length, (target) => {
+  static fromRows(version: number, list: SnapshotRow[], lexicon = new Lexicon()): OfferSnapshot {
+    return new OfferSnapshot(version, lexicon, list.length, (target) => {
       for (let i = 0; i < list.length; i++) target.setRow(i, list[i]!);
     });
   }
@@ -149,7 +171,7 @@ export class OfferSnapshot {
     const incoming = [...upserts].sort((a, b) => published(b) - published(a) || b.id - a.id);
     let kept = 0;
     for (let i = 0; i < this.size; i++) if (!drop.has(this.ids[i]!)) kept++;
-    return new OfferSnapshot(version, kept + incoming.length, (target) => {
+    return new OfferSnapshot(version, this.lexicon, kept + incoming.length, (target) => {
       let i = 0;
       let k = 0;
       for (let j = 0; j < target.size; j++) {
@@ -163,21 +185,44 @@ export class OfferSnapshot {
     });
   }
 
-  static async load(db: Db, version: number): Promise<OfferSnapshot> {
+  static async load(db: Db, version: number, lexicon: Lexicon): Promise<OfferSnapshot> {
     const found = await rows<SnapshotRow>(
       db,
       sql`select id, array[${sql.raw(FACET_COLUMNS.join(', '))}] as bits, subthemes, natures, slots, age_min, age_max, lat, lng, travel_km, venue,
-            code_insee, departments, regions, departments_served, organisation_id, extract(epoch from published_at)::float8 as published
+            code_insee, departments, regions, departments_served, organisation_id, extract(epoch from published_at)::float8 as published,
+            ${FIELD_LEXEMES}
           from search_offers order by published_at desc nulls last, id desc`,
     );
-    return OfferSnapshot.fromRows(version, found);
+    return OfferSnapshot.fromRows(version, found, lexicon);
+  }
+
+  /** The positions of these ids (ascending, so in recent order), skipping ids not in this snapshot. */
+  positionsOf(ids: Iterable<number>): Int32Array {
+    if (!this.positionsById) {
+      let max = 0;
+      for (let i = 0; i < this.size; i++) if (this.ids[i]! > max) max = this.ids[i]!;
+      this.positionsById = new Int32Array(max + 1).fill(-1);
+      for (let i = 0; i < this.size; i++) this.positionsById[this.ids[i]!] = i;
+    }
+    const found: number[] = [];
+    for (const id of ids) {
+      const position = id < this.positionsById.length ? this.positionsById[id]! : -1;
+      if (position >= 0) found.push(position);
+    }
+    return Int32Array.from(found).sort();
+  }
+
+  /** Text matches (positions) in relevance order: see search/relevance.ts. */
+  byRelevance(matches: number[], groups: QueryGroup[]): number[] {
+    return orderByRelevance(matches, (i) => this.fieldTerms[i]!, this.lexicon, groups);
   }
 
   /**
-   * Positions matching every filter (in recent order), their distances to `near`, the total and
-   * the disjunctive facet counts. `textIds` restricts to the full-text matches when q is given.
+   * Positions matching every filter (in recent order), their distances to `near` (aligned with
+   * the positions), the total and the disjunctive facet counts. `candidates` (ascending positions) restricts to the full-text
+   * matches when q is given.
    */
-  evaluate(filters: OfferFilters, textIds: { has(id: number): boolean } | null): { matches: number[]; distances: Float64Array | null; facets: Facets } {
+  evaluate(filters: OfferFilters, candidates: Int32Array | null): Evaluation {
     const masks = facetNames.map((name) => bitsOf(facetDefs[name].values, selectedValues(filters, name)));
     const active = masks.map((m) => m !== 0);
     const [subA, subB] = filters.subtheme?.length ? subthemeBits(filters.subtheme) : [0, 0];
@@ -185,7 +230,7 @@ export class OfferSnapshot {
     const slotMask = filters.slot?.length ? bitsOf(slugs.slot, filters.slot) : 0;
     const near = filters.near;
     const bbox = filters.bbox;
-    const distances = near ? new Float64Array(this.size) : null;
+    const matchDistances: number[] = [];
     const counts = facetNames.map((name) => new Float64Array(facetDefs[name].values.length));
     const matches: number[] = [];
     const facetCount = facetNames.length;
@@ -205,8 +250,9 @@ export class OfferSnapshot {
     const maxAbsLat = near ? Math.min(89.9, Math.abs(near.lat) + reachLat) : 0;
     const reachLng = near ? (maxAbsLat >= 89 ? 360 : reachKm / (110.5 * Math.cos((maxAbsLat * Math.PI) / 180))) : 0;
 
-    for (let i = 0; i < this.size; i++) {
-      if (textIds && !textIds.has(this.ids[i]!)) continue;
+    const n = candidates ? candidates.length : this.size;
+    for (let k = 0; k < n; k++) {
+      const i = candidates ? candidates[k]! : k;
       if (hasAge && !(this.ageMin[i]! <= age && this.ageMax[i]! >= age)) continue;
       if (hasSub && !(this.subA[i]! & subA) && !(this.subB[i]! & subB)) continue;
       if (natureMask && !(this.nature[i]! & natureMask)) continue;
@@ -214,13 +260,14 @@ export class OfferSnapshot {
       if (organisation !== undefined && this.org[i] !== organisation) continue;
       const lat = this.lat[i]!;
       const lng = this.lng[i]!;
+      let distance = 0;
       if (near) {
         if (Number.isNaN(lat)) continue;
         // Cheap band test first: no offer reaches farther than max(radius, longest travel radius).
         if (Math.abs(lat - near.lat) > reachLat || Math.abs(lng - near.lng) > reachLng) continue;
         const d = distanceKm(near.lat, near.lng, lat, lng);
         if (!(d <= near.radiusKm || (this.travel[i]! > 0 && d <= this.travel[i]!))) continue;
-        distances![i] = d;
+        distance = d;
       }
       if (bbox && !(lng >= bbox.west && lng <= bbox.east && lat >= bbox.south && lat <= bbox.north)) continue;
       if (communes && !communes.some((c) => this.inCommune(i, c))) continue;
@@ -238,7 +285,10 @@ export class OfferSnapshot {
         }
       }
       if (failures > 1) continue;
-      if (failures === 0) matches.push(i);
+      if (failures === 0) {
+        matches.push(i);
+        if (near) matchDistances.push(distance);
+      }
       for (let f = 0; f < facetCount; f++) {
         if (failures === 1 && f !== failed) continue;
         let bits = bitsOfFacet[f]![i]!;
@@ -256,7 +306,7 @@ export class OfferSnapshot {
         facets[name][value] = counts[f]![b]!;
       });
     });
-    return { matches, distances, facets };
+    return { matches, distances: near ? Float64Array.from(matchDistances) : null, facets };
   }
 
   private inCommune(i: number, c: { code: string; lat: number; lng: number; department: string }): boolean {

@@ -257,6 +257,8 @@ export function searchEngineContract(name: string, options: ContractOptions) {
         makeDocument({ id: 8, title: 'Danse hip hop', subthemes: ['danse'] }),
         makeDocument({ id: 9, title: 'Créer sa bande dessinée', subthemes: ['arts-plastiques'] }),
         makeDocument({ id: 10, title: 'Cycle de découverte', description: 'Des sorties à vélo sur les chemins', themes: ['environnement'] }),
+        makeDocument({ id: 11, title: 'Sortie en forêt', summary: 'Escalade sur les rochers et orientation' }),
+        makeDocument({ id: 12, title: 'Escalade en forêt', summary: 'Grimper en sécurité' }),
       ];
 
       beforeAll(async () => {
@@ -275,6 +277,10 @@ export function searchEngineContract(name: string, options: ContractOptions) {
         const velo = await titles({ q: 'vélo' });
         expect(velo[0]).toBe('Balade à vélo dans le parc');
         expect(velo).toContain('Cycle de découverte');
+      });
+
+      it('ranks an offer with every word in its title above one with a word only in its summary', async () => {
+        expect(await titles({ q: 'escalade forêt' })).toEqual(['Escalade en forêt', 'Sortie en forêt']);
       });
 
       it('matches plurals and singulars: "vélos" and "velo"', async () => {
