@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -76,15 +76,29 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const dir = resolve(dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
   const lockFile = resolve(dataDir, 'pglite.lock');
-  if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, 'utf8'));
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new DatabaseLockedError(`The embedded database in ${dir} is in use by process ${pid}: stop it first (PGlite allows one process per DATA_DIR).`);
-    }
-  }
-  writeFileSync(lockFile, String(process.pid));
+  takeLock(lockFile, dir);
   const client = await PGlite.create({ dataDir: dir, extensions: pgliteExtensions });
   return wrapPglite(client, () => rmSync(lockFile, { force: true }));
+}
+
+/** Creates the lock file atomically; a lock left by a process that is gone is replaced. */
+function takeLock(lockFile: string, dir: string): void {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const pid = Number(readFileSync(lockFile, 'utf8'));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new DatabaseLockedError(
+        `La base embarquée ${dir} est utilisée par le processus ${pid} : arrêtez-le d’abord (PGlite n’accepte qu’un processus par DATA_DIR).`,
+      );
+    }
+    rmSync(lockFile, { force: true });
+  }
+  throw new DatabaseLockedError(`La base embarquée ${dir} est en cours d’ouverture par un autre processus : réessayez dans un instant.`);
 }
 
 function isAlive(pid: number): boolean {

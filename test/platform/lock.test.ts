@@ -39,7 +39,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the PGlite single-process lo
       });
       expect(second.status).toBe(1);
       expect(second.stderr.trim().split('\n')).toHaveLength(1);
-      expect(second.stderr).toContain(`is in use by process ${holder.pid}`);
+      expect(second.stderr).toContain(`est utilisée par le processus ${holder.pid}`);
     } finally {
       const exited = new Promise((resolve) => holder.on('exit', resolve));
       holder.kill('SIGTERM');
