@@ -11,15 +11,20 @@ const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
 const numberFormat = new Intl.NumberFormat('fr-FR');
 const euroFormat = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 
+/** French writes the first day of a month as an ordinal: "1er mars 2027". */
+export function firstOfMonth(formatted: string): string {
+  return formatted.replace(/^1 /, '1er ');
+}
+
 function toDate(value: Date | string): Date {
   return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
 }
 
 /** Formatting helpers available in every template as `it.f`. */
 export const formatters = {
-  date: (value: Date | string | null | undefined) => (value ? dateFormat.format(toDate(value)) : ''),
+  date: (value: Date | string | null | undefined) => (value ? firstOfMonth(dateFormat.format(toDate(value))) : ''),
   shortDate: (value: Date | string | null | undefined) => (value ? shortDateFormat.format(toDate(value)) : ''),
-  dateTime: (value: Date | string | null | undefined) => (value ? dateTimeFormat.format(toDate(value)) : ''),
+  dateTime: (value: Date | string | null | undefined) => (value ? firstOfMonth(dateTimeFormat.format(toDate(value))) : ''),
   number: (value: number | null | undefined) => (value === null || value === undefined ? '' : numberFormat.format(value)),
   euros: (value: number | string | null | undefined) => (value === null || value === undefined || value === '' ? '' : euroFormat.format(Number(value))),
   plural: (count: number, singular: string, plural: string) => `${numberFormat.format(count)} ${count > 1 ? plural : singular}`,

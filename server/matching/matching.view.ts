@@ -1,3 +1,4 @@
+import { firstOfMonth } from '../lib/format.js';
 import {
   accessibility,
   labelOf,
@@ -20,7 +21,7 @@ const euros = (value: string | number | null) =>
   value === null || value === '' ? '' : new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(Number(value));
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 /** "1er mars 2027", "15 mars 2027". */
-const dateFr = (value: string) => dateFormat.format(new Date(`${value}T00:00:00Z`)).replace(/^1 /, '1er ');
+const dateFr = (value: string) => firstOfMonth(dateFormat.format(new Date(`${value}T00:00:00Z`)));
 
 export function periodLabel(start: string | null, end: string | null): string {
   if (start && end) return `du ${dateFr(start)} au ${dateFr(end)}`;

@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { firstOfMonth } from '../lib/format.js';
 
 export interface PdfSignature {
   organisation: string;
@@ -103,7 +104,7 @@ export function conventionPdf(input: ConventionPdfInput): Promise<Buffer> {
   doc.font('Helvetica').fontSize(10.5).fillColor('#1d2433');
   if (input.signatures.length === 0) doc.text('Aucune signature : ce projet doit être signé par les deux parties sur Passerelle.', { width });
   for (const s of input.signatures) {
-    doc.text(winAnsi(`${s.organisation} — ${s.name}, ${s.role}, signé le ${frenchDateTime.format(s.signedAt)} (heure de Paris)`), { width });
+    doc.text(winAnsi(`${s.organisation} — ${s.name}, ${s.role}, signé le ${firstOfMonth(frenchDateTime.format(s.signedAt))} (heure de Paris)`), { width });
   }
   doc.moveDown(0.5);
   doc.fontSize(9).fillColor('#4d5566').text(`Empreinte SHA-256 du texte signé : ${input.hash}`, { width });

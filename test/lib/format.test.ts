@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { formatters } from '../../server/lib/format.js';
+
+describe('French formatting', () => {
+  it('writes the first day of a month as "1er" and the others as numbers', () => {
+    expect(formatters.date('2026-09-01')).toBe('1er septembre 2026');
+    expect(formatters.date('2026-09-02')).toBe('2 septembre 2026');
+    expect(formatters.date('2026-09-11')).toBe('11 septembre 2026');
+    expect(formatters.dateTime(new Date('2026-12-01T13:05:00Z'))).toMatch(/^1er décembre 2026 à 14:05$/);
+  });
+
+  it('formats ages, euros and plurals', () => {
+    expect(formatters.ages(6, 10)).toBe('6–10 ans');
+    expect(formatters.ages(8, 8)).toBe('8 ans');
+    expect(formatters.euros('75')).toBe('75,00\u00a0€');
+    expect(formatters.plural(1, 'offre', 'offres')).toBe('1 offre');
+    expect(formatters.plural(1200, 'offre', 'offres')).toBe('1\u202f200 offres');
+  });
+});
