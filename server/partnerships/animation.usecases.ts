@@ -7,7 +7,7 @@ import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, requireEditor } from './access.js';
 import { addDays, frenchTime, slotTimes, weekday } from './calendar.js';
 import { reconcileConvention } from './convention.usecases.js';
-import { recordEvent } from './events.js';
+import { recordChange } from './events.js';
 import {
   findDeadline,
   findMeeting,
@@ -21,7 +21,6 @@ import {
   updatePartnership,
   updateSession,
 } from './partnerships.repository.js';
-import { organisationNames } from './partnerships.usecases.js';
 import { regenerateSessions } from './schedule.js';
 
 const f = formatters;
@@ -81,19 +80,11 @@ export async function saveCalendarRules(deps: Deps, access: Access, body: Record
     const fresh = (await findPartnership(tx, p.id))!;
     const calendar = await regenerateSessions(tx, fresh);
     const side = access.sides[0] ?? null;
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'calendar.generated',
-        summary: `Calendrier établi : ${calendar.dates.length} séance(s)${calendar.dates.length ? ` du ${f.date(calendar.dates[0])} au ${f.date(calendar.dates.at(-1))}` : ''}, de ${frenchTime(startTime!)} à ${frenchTime(endTime!)}.`,
-        notify: { title: 'Le calendrier des séances a été établi', path: `/partenariats/${p.id}/animation#seances` },
-      },
-      await organisationNames(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      action: 'calendar.generated',
+      summary: `Calendrier établi : ${calendar.dates.length} séance(s)${calendar.dates.length ? ` du ${f.date(calendar.dates[0])} au ${f.date(calendar.dates.at(-1))}` : ''}, de ${frenchTime(startTime!)} à ${frenchTime(endTime!)}.`,
+      notify: { title: 'Le calendrier des séances a été établi', path: `/partenariats/${p.id}/animation#seances` },
+    });
     await reconcileConvention(deps, tx, p.id, access.user.id, side);
     return calendar;
   });
@@ -114,19 +105,11 @@ export async function addSession(deps: Deps, access: Access, body: Record<string
     await insertSessions(tx, [
       { partnershipId: p.id, date: date!, startTime, endTime, notes, manual: true, createdAt: deps.clock.now(), updatedAt: deps.clock.now() },
     ]);
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side: access.sides[0],
-        action: 'session.added',
-        summary: `Séance ajoutée le ${f.date(date)} de ${frenchTime(startTime)} à ${frenchTime(endTime)}${weekday(date!) === 3 ? '' : ' (hors mercredi)'}.`,
-        notify: { title: `Séance ajoutée le ${f.date(date)}`, path: `/partenariats/${p.id}/animation#seances` },
-      },
-      await organisationNames(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      action: 'session.added',
+      summary: `Séance ajoutée le ${f.date(date)} de ${frenchTime(startTime)} à ${frenchTime(endTime)}${weekday(date!) === 3 ? '' : ' (hors mercredi)'}.`,
+      notify: { title: `Séance ajoutée le ${f.date(date)}`, path: `/partenariats/${p.id}/animation#seances` },
+    });
   });
 }
 
@@ -172,21 +155,13 @@ export async function editSession(deps: Deps, access: Access, sessionId: number,
       updatedAt: deps.clock.now(),
     });
     const important = moved || (status === 'cancelled' && session.status !== 'cancelled');
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side: access.sides[0],
-        action: 'session.updated',
-        summary: `Séance du ${f.date(session.date)} : ${changes.join(', ')}.`,
-        notify: important
-          ? { title: `Séance du ${f.date(session.date)} ${status === 'cancelled' ? 'annulée' : 'modifiée'}`, path: `/partenariats/${p.id}/animation#seances` }
-          : undefined,
-      },
-      await organisationNames(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      action: 'session.updated',
+      summary: `Séance du ${f.date(session.date)} : ${changes.join(', ')}.`,
+      notify: important
+        ? { title: `Séance du ${f.date(session.date)} ${status === 'cancelled' ? 'annulée' : 'modifiée'}`, path: `/partenariats/${p.id}/animation#seances` }
+        : undefined,
+    });
   });
 }
 
@@ -213,22 +188,14 @@ export async function saveMeeting(deps: Deps, access: Access, meetingId: number 
     const summary = existing
       ? `Rendez-vous du ${f.date(date)} modifié${minutes && !existing.minutes ? ' : compte rendu ajouté' : ''}.`
       : `Rendez-vous fixé le ${f.date(date)} à ${frenchTime(startTime!)}${place ? ` (${place})` : ''}.`;
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side: access.sides[0],
-        action: existing ? 'meeting.updated' : 'meeting.created',
-        summary,
-        notify: {
-          title: existing ? `Rendez-vous du ${f.date(date)} mis à jour` : `Rendez-vous le ${f.date(date)}`,
-          path: `/partenariats/${p.id}/animation#rendez-vous`,
-        },
+    await recordChange(deps, tx, access, {
+      action: existing ? 'meeting.updated' : 'meeting.created',
+      summary,
+      notify: {
+        title: existing ? `Rendez-vous du ${f.date(date)} mis à jour` : `Rendez-vous le ${f.date(date)}`,
+        path: `/partenariats/${p.id}/animation#rendez-vous`,
       },
-      await organisationNames(tx, p),
-    );
+    });
   });
 }
 
@@ -242,19 +209,11 @@ export async function addDeadline(deps: Deps, access: Access, body: Record<strin
   const p = access.partnership;
   await deps.db.transaction(async (tx) => {
     await insertDeadlines(tx, [{ partnershipId: p.id, dueDate: dueDate!, label, side, createdBy: access.user.id, createdAt: deps.clock.now() }]);
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side: access.sides[0],
-        action: 'deadline.added',
-        summary: `Échéance ajoutée : ${label} (${f.date(dueDate)}).`,
-        notify: { title: `Nouvelle échéance : ${label}`, path: `/partenariats/${p.id}/animation#echeances` },
-      },
-      await organisationNames(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      action: 'deadline.added',
+      summary: `Échéance ajoutée : ${label} (${f.date(dueDate)}).`,
+      notify: { title: `Nouvelle échéance : ${label}`, path: `/partenariats/${p.id}/animation#echeances` },
+    });
   });
 }
 
@@ -266,17 +225,10 @@ export async function toggleDeadline(deps: Deps, access: Access, deadlineId: num
   const done = !deadline.doneAt;
   await deps.db.transaction(async (tx) => {
     await updateDeadline(tx, deadline.id, { doneAt: done ? deps.clock.now() : null, doneBy: done ? access.user.id : null });
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: done ? 'deadline.done' : 'deadline.reopened',
-        summary: `Échéance « ${deadline.label} » ${done ? 'faite' : 'rouverte'}.`,
-      },
-      await organisationNames(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      side,
+      action: done ? 'deadline.done' : 'deadline.reopened',
+      summary: `Échéance « ${deadline.label} » ${done ? 'faite' : 'rouverte'}.`,
+    });
   });
 }

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, organisationIdOf, requireEditor } from './access.js';
 import { findSection, renderConvention } from './convention.js';
-import { recordEvent } from './events.js';
+import { recordChange, recordEvent } from './events.js';
 import {
   activeSignatures,
   findConvention,
@@ -15,7 +15,6 @@ import {
   insertSignature,
   insertVersion,
   listMeetings,
-  type Partnership,
   type Side,
   updateConvention,
   updateMeeting,
@@ -24,11 +23,6 @@ import {
   voidSignatures,
 } from './partnerships.repository.js';
 import { conventionContext } from './workspace.js';
-
-async function names(db: Db, p: Partnership): Promise<Record<Side, string>> {
-  const { context } = await conventionContext(db, p);
-  return { acm: context.acm.name, partner: context.partner.name };
-}
 
 /**
  * Called after every change that can alter the convention text (its fields, the définition, a
@@ -96,18 +90,10 @@ export async function editConventionSection(deps: Deps, access: Access, sectionK
     if (changed.length === 0) return;
     await updateConvention(tx, p.id, { fields, updatedAt: deps.clock.now(), updatedBy: access.user.id });
     const side = access.sides[0] ?? null;
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'convention.edited',
-        summary: `Convention, « ${section.title} » modifiée : ${changed.join(', ')}.`,
-      },
-      await names(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      action: 'convention.edited',
+      summary: `Convention, « ${section.title} » modifiée : ${changed.join(', ')}.`,
+    });
     await reconcileConvention(deps, tx, p.id, access.user.id, side);
   });
 }
@@ -130,19 +116,12 @@ export async function addConventionComment(deps: Deps, access: Access, body: Rec
       body: text,
       createdAt: deps.clock.now(),
     });
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'convention.commented',
-        summary: `Commentaire sur la convention${section ? ` (« ${section.title} »)` : ''}.`,
-        notify: { title: 'Nouveau commentaire sur la convention', body: text.slice(0, 200), path: `/partenariats/${p.id}/formalisation#commentaires` },
-      },
-      await names(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      side,
+      action: 'convention.commented',
+      summary: `Commentaire sur la convention${section ? ` (« ${section.title} »)` : ''}.`,
+      notify: { title: 'Nouveau commentaire sur la convention', body: text.slice(0, 200), path: `/partenariats/${p.id}/formalisation#commentaires` },
+    });
   });
 }
 
@@ -175,19 +154,12 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
     let signatures = await activeSignatures(tx, p.id);
     if (signatures.some((s) => s.textHash !== rendered.hash)) {
       await voidSignatures(tx, p.id, deps.clock.now(), 'Le texte a changé depuis cette signature.');
-      await recordEvent(
-        deps,
-        tx,
-        {
-          partnership: p,
-          actorId: access.user.id,
-          side,
-          action: 'convention.signatures_voided',
-          summary:
-            'Le texte a changé depuis la signature précédente (profil d’une structure modifié) : cette signature est annulée, une nouvelle signature des deux parties est nécessaire.',
-        },
-        organisationNames,
-      );
+      await recordChange(deps, tx, access, {
+        side,
+        action: 'convention.signatures_voided',
+        summary:
+          'Le texte a changé depuis la signature précédente (profil d’une structure modifié) : cette signature est annulée, une nouvelle signature des deux parties est nécessaire.',
+      });
       signatures = [];
     }
     if (signatures.some((s) => s.side === side)) throw new ConflictError('Votre structure a déjà signé ce texte.');
@@ -202,26 +174,19 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
       textHash: rendered.hash,
       signedAt: now,
     });
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'convention.signed_by_party',
-        summary: `${signerName} (${signerRole}) a signé la convention (empreinte ${rendered.hash.slice(0, 12)}…).`,
-        notify:
-          signatures.length === 0
-            ? {
-                title: `${organisationNames[side]} a signé la convention : à votre tour`,
-                path: `/partenariats/${p.id}/formalisation#signer`,
-                sides: [side === 'acm' ? 'partner' : 'acm'],
-              }
-            : undefined,
-      },
-      organisationNames,
-    );
+    await recordChange(deps, tx, access, {
+      side,
+      action: 'convention.signed_by_party',
+      summary: `${signerName} (${signerRole}) a signé la convention (empreinte ${rendered.hash.slice(0, 12)}…).`,
+      notify:
+        signatures.length === 0
+          ? {
+              title: `${organisationNames[side]} a signé la convention : à votre tour`,
+              path: `/partenariats/${p.id}/formalisation#signer`,
+              sides: [side === 'acm' ? 'partner' : 'acm'],
+            }
+          : undefined,
+    });
     const all = [...signatures, { side, signerName, signerRole, signedAt: now }];
     if (!(all.some((s) => s.side === 'acm') && all.some((s) => s.side === 'partner'))) return { signed: false };
     const version = convention.signedVersions + 1;
@@ -240,19 +205,12 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
       })),
     });
     await updateConvention(tx, p.id, { status: 'signed', signedVersions: version, updatedAt: now });
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'convention.signed',
-        summary: `Convention signée par les deux parties (version ${version}).`,
-        notify: { title: 'La convention est signée par les deux parties', path: `/partenariats/${p.id}/formalisation` },
-      },
-      organisationNames,
-    );
+    await recordChange(deps, tx, access, {
+      side,
+      action: 'convention.signed',
+      summary: `Convention signée par les deux parties (version ${version}).`,
+      notify: { title: 'La convention est signée par les deux parties', path: `/partenariats/${p.id}/formalisation` },
+    });
     return { signed: true };
   });
 }
@@ -269,18 +227,10 @@ export async function setFormalisation(deps: Deps, access: Access, body: Record<
   if (mode === 'minutes' && convention.status === 'signed') throw new ConflictError('La convention est déjà signée : la formalisation est faite.');
   await deps.db.transaction(async (tx) => {
     await updatePartnership(tx, p.id, { formalisation: mode! }, deps.clock.now());
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side: access.sides[0],
-        action: 'formalisation.mode',
-        summary: mode === 'minutes' ? 'Formalisation choisie : compte rendu de réunion avec échéances.' : 'Formalisation choisie : convention.',
-      },
-      await names(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      action: 'formalisation.mode',
+      summary: mode === 'minutes' ? 'Formalisation choisie : compte rendu de réunion avec échéances.' : 'Formalisation choisie : convention.',
+    });
   });
 }
 
@@ -328,19 +278,11 @@ export async function saveMinutes(deps: Deps, access: Access, body: Record<strin
       deadlines.map((d) => ({ partnershipId: p.id, dueDate: d.dueDate, label: d.label, side: d.side, createdBy: access.user.id, createdAt: now })),
     );
     for (const side of ['acm', 'partner'] as const) await updateParty(tx, p.id, side, { minutesApprovedAt: null, minutesApprovedBy: null });
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side: access.sides[0],
-        action: 'minutes.saved',
-        summary: `Compte rendu de réunion ${existing ? 'modifié' : 'rédigé'}${deadlines.length ? ` avec ${deadlines.length} échéance(s)` : ''} : à valider par les deux parties.`,
-        notify: { title: 'Compte rendu de réunion à valider', path: `/partenariats/${p.id}/formalisation#compte-rendu` },
-      },
-      await names(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      action: 'minutes.saved',
+      summary: `Compte rendu de réunion ${existing ? 'modifié' : 'rédigé'}${deadlines.length ? ` avec ${deadlines.length} échéance(s)` : ''} : à valider par les deux parties.`,
+      notify: { title: 'Compte rendu de réunion à valider', path: `/partenariats/${p.id}/formalisation#compte-rendu` },
+    });
   });
 }
 
@@ -351,18 +293,11 @@ export async function approveMinutes(deps: Deps, access: Access, body: Record<st
   if (!minutes) throw new ConflictError('Aucun compte rendu à valider.');
   await deps.db.transaction(async (tx) => {
     await updateParty(tx, p.id, side, { minutesApprovedAt: deps.clock.now(), minutesApprovedBy: access.user.id });
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'minutes.approved',
-        summary: 'Compte rendu de réunion validé.',
-        notify: { title: 'Compte rendu validé', path: `/partenariats/${p.id}/formalisation#compte-rendu`, sides: [side === 'acm' ? 'partner' : 'acm'] },
-      },
-      await names(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      side,
+      action: 'minutes.approved',
+      summary: 'Compte rendu de réunion validé.',
+      notify: { title: 'Compte rendu validé', path: `/partenariats/${p.id}/formalisation#compte-rendu`, sides: [side === 'acm' ? 'partner' : 'acm'] },
+    });
   });
 }

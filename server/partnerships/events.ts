@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { notify } from '../notifications/notifications.usecases.js';
-import { insertHistory, type Partnership, type Side } from './partnerships.repository.js';
+import type { Access } from './access.js';
+import { findOrganisationDetails, insertHistory, type Partnership, type Side } from './partnerships.repository.js';
 
 export interface EventInput {
   partnership: Partnership;
@@ -40,4 +41,23 @@ export async function recordEvent(deps: Deps, db: Db, input: EventInput, organis
       excludeUserId: input.actorId,
     });
   }
+}
+
+/** A member's change: what recordEvent takes, with the partnership, actor and side taken from the access by default. */
+export type ChangeInput = Omit<EventInput, 'partnership' | 'actorId'> & {
+  /** Another partnership than the access's one (e.g. the next year's copy made by a renewal). */
+  partnership?: Partnership;
+};
+
+/** Records a change made by a signed-in member: the partnership, actor, side and organisation names come from the access. */
+export async function recordChange(deps: Deps, db: Db, access: Access, input: ChangeInput): Promise<void> {
+  const partnership = input.partnership ?? access.partnership;
+  const side = input.side === undefined ? (access.sides[0] ?? null) : input.side;
+  const names = side ? await organisationNames(db, partnership) : undefined;
+  await recordEvent(deps, db, { ...input, partnership, actorId: access.user.id, side }, names);
+}
+
+export async function organisationNames(db: Db, p: Partnership): Promise<Record<Side, string>> {
+  const [acm, partner] = await Promise.all([findOrganisationDetails(db, p.acmId), findOrganisationDetails(db, p.partnerId)]);
+  return { acm: acm?.name ?? '', partner: partner?.name ?? '' };
 }

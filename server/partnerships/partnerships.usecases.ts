@@ -10,17 +10,15 @@ import { notify } from '../notifications/notifications.usecases.js';
 import { type Access, actingSide, requireEditor } from './access.js';
 import { parisToday, slotTimes } from './calendar.js';
 import { reconcileConvention } from './convention.usecases.js';
-import { recordEvent } from './events.js';
+import { recordChange } from './events.js';
 import {
   findConvention,
   findOffer,
-  findOrganisationDetails,
   findParties,
   insertHistory,
   insertParties,
   insertPartnership,
   listPartnershipsFor,
-  type Partnership,
   type Side,
   updatePartnership,
   updateParty,
@@ -175,26 +173,13 @@ export async function updateDefinition(deps: Deps, access: Access, body: Record<
   await deps.db.transaction(async (tx) => {
     await updatePartnership(tx, p.id, next, deps.clock.now());
     const side = access.sides[0] ?? null;
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'definition.updated',
-        summary: `Définition modifiée : ${changed.map((c) => labels[c]).join(', ')}.`,
-        notify: { title: 'La définition du partenariat a été modifiée', path: `/partenariats/${p.id}/definition` },
-      },
-      await organisationNames(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      action: 'definition.updated',
+      summary: `Définition modifiée : ${changed.map((c) => labels[c]).join(', ')}.`,
+      notify: { title: 'La définition du partenariat a été modifiée', path: `/partenariats/${p.id}/definition` },
+    });
     await reconcileConvention(deps, tx, p.id, access.user.id, side);
   });
-}
-
-export async function organisationNames(db: Db, p: Partnership): Promise<Record<Side, string>> {
-  const [acm, partner] = await Promise.all([findOrganisationDetails(db, p.acmId), findOrganisationDetails(db, p.partnerId)]);
-  return { acm: acm?.name ?? '', partner: partner?.name ?? '' };
 }
 
 /** Step 1, each party's own part: commitments, resources, referent. */
@@ -213,23 +198,16 @@ export async function updateCommitments(deps: Deps, access: Access, body: Record
   const p = access.partnership;
   await deps.db.transaction(async (tx) => {
     await updateParty(tx, p.id, side, { ...values, updatedAt: deps.clock.now() });
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'commitments.updated',
-        summary: 'Engagements et ressources modifiés.',
-        notify: {
-          title: 'Engagements modifiés par l’autre partie',
-          path: `/partenariats/${p.id}/definition#engagements`,
-          sides: [side === 'acm' ? 'partner' : 'acm'],
-        },
+    await recordChange(deps, tx, access, {
+      side,
+      action: 'commitments.updated',
+      summary: 'Engagements et ressources modifiés.',
+      notify: {
+        title: 'Engagements modifiés par l’autre partie',
+        path: `/partenariats/${p.id}/definition#engagements`,
+        sides: [side === 'acm' ? 'partner' : 'acm'],
       },
-      await organisationNames(tx, p),
-    );
+    });
     await reconcileConvention(deps, tx, p.id, access.user.id, side);
   });
   return side;
@@ -258,18 +236,11 @@ export async function updateIntervenants(deps: Deps, access: Access, body: Recor
   const p = access.partnership;
   await deps.db.transaction(async (tx) => {
     await updateParty(tx, p.id, side, { intervenants: list, updatedAt: deps.clock.now() });
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'intervenants.updated',
-        summary: `Intervenants nommés : ${list.map((i) => i.name).join(', ') || 'aucun'}.`,
-      },
-      await organisationNames(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      side,
+      action: 'intervenants.updated',
+      summary: `Intervenants nommés : ${list.map((i) => i.name).join(', ') || 'aucun'}.`,
+    });
     await reconcileConvention(deps, tx, p.id, access.user.id, side);
   });
 }
@@ -282,25 +253,17 @@ export async function confirmPartnership(deps: Deps, access: Access, body: Recor
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
     await updateParty(tx, p.id, side, { confirmedAt: now, confirmedBy: access.user.id });
-    const names = await organisationNames(tx, p);
     const parties = await findParties(tx, p.id);
     const started = parties.length === 2 && parties.every((party) => party.confirmedAt);
-    await recordEvent(deps, tx, { partnership: p, actorId: access.user.id, side, action: 'partnership.confirmed', summary: 'Partenariat confirmé.' }, names);
+    await recordChange(deps, tx, access, { side, action: 'partnership.confirmed', summary: 'Partenariat confirmé.' });
     if (started) {
       await updatePartnership(tx, p.id, { status: 'active' }, now);
-      await recordEvent(
-        deps,
-        tx,
-        {
-          partnership: p,
-          actorId: access.user.id,
-          side,
-          action: 'partnership.started',
-          summary: 'Les deux parties ont confirmé : le partenariat démarre.',
-          notify: { title: 'Le partenariat démarre : les deux structures ont confirmé', path: `/partenariats/${p.id}` },
-        },
-        names,
-      );
+      await recordChange(deps, tx, access, {
+        side,
+        action: 'partnership.started',
+        summary: 'Les deux parties ont confirmé : le partenariat démarre.',
+        notify: { title: 'Le partenariat démarre : les deux structures ont confirmé', path: `/partenariats/${p.id}` },
+      });
       if (p.prescribedBy) {
         await notify(deps, tx, {
           userIds: [p.prescribedBy],
@@ -329,19 +292,12 @@ export async function declinePartnership(deps: Deps, access: Access, body: Recor
       { status: 'closed', closedAt: now, decision: 'stop', decisionReason: reason, decidedAt: now, decidedBy: access.user.id },
       now,
     );
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'partnership.declined',
-        summary: `Partenariat décliné : ${reason}`,
-        notify: { title: 'Partenariat décliné', body: reason.slice(0, 300), path: `/partenariats/${p.id}` },
-      },
-      await organisationNames(tx, p),
-    );
+    await recordChange(deps, tx, access, {
+      side,
+      action: 'partnership.declined',
+      summary: `Partenariat décliné : ${reason}`,
+      notify: { title: 'Partenariat décliné', body: reason.slice(0, 300), path: `/partenariats/${p.id}` },
+    });
     if (p.prescribedBy) {
       await notify(deps, tx, {
         userIds: [p.prescribedBy],

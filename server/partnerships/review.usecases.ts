@@ -7,7 +7,7 @@ import { charterAxes, labelOf } from '../lib/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, organisationIdOf } from './access.js';
 import { durationHours, nextYearSameWeekday } from './calendar.js';
-import { recordEvent } from './events.js';
+import { organisationNames, recordChange } from './events.js';
 import {
   findConvention,
   findParties,
@@ -22,7 +22,6 @@ import {
   updatePartnership,
   upsertReview,
 } from './partnerships.repository.js';
-import { organisationNames } from './partnerships.usecases.js';
 import { regenerateSessions } from './schedule.js';
 
 export const decisionLabels: Record<(typeof partnershipDecisions)[number], string> = {
@@ -165,22 +164,15 @@ export async function saveReview(deps: Deps, access: Access, body: Record<string
     if (submit) {
       const reviews = await listReviews(tx, p.id);
       const bothDone = reviews.filter((r) => r.submittedAt).length === 2;
-      await recordEvent(
-        deps,
-        tx,
-        {
-          partnership: p,
-          actorId: access.user.id,
-          side,
-          action: 'review.submitted',
-          summary: `Bilan ${previous?.submittedAt ? 'mis à jour' : 'rempli'} (proposition : ${decisionLabels[recommendation!].toLowerCase()}).`,
-          notify: {
-            title: bothDone ? 'Les deux bilans sont remplis : prenez la décision ensemble' : 'L’autre partie a rempli son bilan : à votre tour',
-            path: `/partenariats/${p.id}/bilan`,
-          },
+      await recordChange(deps, tx, access, {
+        side,
+        action: 'review.submitted',
+        summary: `Bilan ${previous?.submittedAt ? 'mis à jour' : 'rempli'} (proposition : ${decisionLabels[recommendation!].toLowerCase()}).`,
+        notify: {
+          title: bothDone ? 'Les deux bilans sont remplis : prenez la décision ensemble' : 'L’autre partie a rempli son bilan : à votre tour',
+          path: `/partenariats/${p.id}/bilan`,
         },
-        await organisationNames(tx, p),
-      );
+      });
     }
   });
   return { submitted: submit };
@@ -199,9 +191,8 @@ export async function decide(deps: Deps, access: Access, body: Record<string, un
   if (reviews.filter((r) => r.submittedAt).length < 2) throw new ConflictError('Les deux parties doivent d’abord remplir leur bilan.');
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
-    const names = await organisationNames(tx, p);
     let renewedId: number | null = null;
-    if (decision === 'renew') renewedId = (await renew(deps, tx, p, side, access.user.id, names)).id;
+    if (decision === 'renew') renewedId = (await renew(deps, tx, access, side)).id;
     await updatePartnership(
       tx,
       p.id,
@@ -214,23 +205,16 @@ export async function decide(deps: Deps, access: Access, body: Record<string, un
       },
       now,
     );
-    await recordEvent(
-      deps,
-      tx,
-      {
-        partnership: p,
-        actorId: access.user.id,
-        side,
-        action: 'decision.made',
-        summary: `Décision : ${decisionLabels[decision!].toLowerCase()} — ${reason}${renewedId ? ` (reconduction pour ${nextSchoolYear(p.schoolYear)})` : ''}.`,
-        notify: {
-          title: `Décision après le bilan : ${decisionLabels[decision!].toLowerCase()}`,
-          body: reason.slice(0, 300),
-          path: renewedId ? `/partenariats/${renewedId}` : `/partenariats/${p.id}/bilan`,
-        },
+    await recordChange(deps, tx, access, {
+      side,
+      action: 'decision.made',
+      summary: `Décision : ${decisionLabels[decision!].toLowerCase()} — ${reason}${renewedId ? ` (reconduction pour ${nextSchoolYear(p.schoolYear)})` : ''}.`,
+      notify: {
+        title: `Décision après le bilan : ${decisionLabels[decision!].toLowerCase()}`,
+        body: reason.slice(0, 300),
+        path: renewedId ? `/partenariats/${renewedId}` : `/partenariats/${p.id}/bilan`,
       },
-      names,
-    );
+    });
     return { renewedId };
   });
 }
@@ -241,7 +225,9 @@ export async function decide(deps: Deps, access: Access, body: Record<string, un
  * so that Wednesdays stay Wednesdays; the sessions are computed again with that year's holidays
  * (or public holidays only while the year's school calendar is unknown).
  */
-async function renew(deps: Deps, tx: Deps['db'], p: Partnership, side: Side, userId: number, names: Record<Side, string>) {
+async function renew(deps: Deps, tx: Deps['db'], access: Access, side: Side) {
+  const p = access.partnership;
+  const userId = access.user.id;
   const now = deps.clock.now();
   const shift = (d: string | null) => (d ? nextYearSameWeekday(d) : null);
   const next = await insertPartnership(tx, {
@@ -302,18 +288,12 @@ async function renew(deps: Deps, tx: Deps['db'], p: Partnership, side: Side, use
   const unknown = calendar?.unknownSchoolYears.length
     ? ` Les vacances scolaires ${calendar.unknownSchoolYears.join(', ')} ne sont pas encore publiées : seuls les jours fériés ont été écartés.`
     : '';
-  await recordEvent(
-    deps,
-    tx,
-    {
-      partnership: next,
-      actorId: userId,
-      side,
-      action: 'partnership.renewed',
-      summary: `Reconduction du partenariat ${p.schoolYear} pour ${next.schoolYear} : brouillon créé${calendar ? ` avec ${calendar.created} séance(s) recalculée(s)` : ''}.${unknown} À confirmer par les deux parties.`,
-    },
-    names,
-  );
+  await recordChange(deps, tx, access, {
+    partnership: next,
+    side,
+    action: 'partnership.renewed',
+    summary: `Reconduction du partenariat ${p.schoolYear} pour ${next.schoolYear} : brouillon créé${calendar ? ` avec ${calendar.created} séance(s) recalculée(s)` : ''}.${unknown} À confirmer par les deux parties.`,
+  });
   return next;
 }
 
