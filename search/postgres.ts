@@ -469,8 +469,9 @@ export class PostgresSearchEngine implements SearchEngine {
     const offset = (query.page - 1) * query.perPage;
     const byDistance = distances && (query.sort === 'distance' || (query.sort === 'relevance' && !text));
     let ordered = matches;
-    // Orders are kept with the cached evaluation: the next pages reuse them.
-    if (query.sort === 'relevance' && text) {
+    // Orders are kept with the cached evaluation: the next pages reuse them. Distance without a
+    // point falls back to relevance, as in SQL.
+    if (text && (query.sort === 'relevance' || (query.sort === 'distance' && !distances))) {
       evaluation.byRelevance ??= snapshot.byRelevance(matches, text.groups);
       ordered = evaluation.byRelevance;
     } else if (byDistance) {

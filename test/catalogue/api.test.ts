@@ -202,6 +202,15 @@ describe('search and territory pages', () => {
     expect(unknownPlace.body).toContain('Lieu introuvable');
   });
 
+  it('explains that sorting by distance needs a place, and sorts by relevance meanwhile', async () => {
+    const page = await app.inject({ url: '/offres?q=judo&sort=distance' });
+    expect(page.body).toContain('Pour trier par distance, indiquez une commune');
+    expect(page.body).toContain('triées par pertinence');
+    const located = await app.inject({ url: '/offres?q=judo&sort=distance&lieu=V%C3%A9nissieux&radius_km=10' });
+    expect(located.body).toContain(`/offres/${judoId}-initiation-au-judo`);
+    expect(located.body).not.toContain('Pour trier par distance');
+  });
+
   it('shows the map page and the territory pages with counts per theme and links up and down', async () => {
     expect((await app.inject({ url: '/carte?theme=sport' })).body).toContain('1 offre');
     const index = await app.inject({ url: '/territoires' });
