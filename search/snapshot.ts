@@ -43,10 +43,10 @@ export interface SnapshotRow extends FieldLexemes {
 }
 
 /**
- * The filterable fields of every indexed offer, in typed arrays (about 100 bytes per offer), for
- * exact disjunctive facets in one pass over memory instead of dozens of SQL aggregates: the
- * PostgreSQL engine asks the database for the text matches (GIN) and the page's documents, and
- * evaluates everything else here. Rows are kept in "recent" order (published_at desc, id desc).
+ * The filterable fields of every indexed offer, in typed arrays, and the lexemes of its weighted
+ * fields for relevance (about 700 bytes per offer in all), for exact disjunctive facets in one
+ * pass over memory instead of dozens of SQL aggregates: the PostgreSQL engine asks the database
+ * for the text matches (GIN) and the page's documents, and evaluates everything else here. Rows are kept in "recent" order (published_at desc, id desc).
  * Loaded from `search_offers` for one index version; the engine reloads it when the version moves.
  */
 export class OfferSnapshot {
@@ -219,8 +219,8 @@ export class OfferSnapshot {
 
   /**
    * Positions matching every filter (in recent order), their distances to `near` (aligned with
-   * the positions), the total and the disjunctive facet counts. `candidates` (ascending positions) restricts to the full-text
-   * matches when q is given.
+   * the positions), the total and the disjunctive facet counts. `candidates` (ascending
+   * positions) restricts to the full-text matches when q is given.
    */
   evaluate(filters: OfferFilters, candidates: Int32Array | null): Evaluation {
     const masks = facetNames.map((name) => bitsOf(facetDefs[name].values, selectedValues(filters, name)));
