@@ -149,8 +149,7 @@ export default async function cataloguePages(app: App) {
       scripts: ['/static/js/search.js', '/static/js/map.js'],
     };
     reply.header('Cache-Control', 'private, no-cache');
-    // htmx sends the target's id without '#': accept both spellings.
-    if (request.wantsFragment('search-results') || request.wantsFragment('#search-results')) return reply.fragment('catalogue/results', data);
+    if (request.wantsFragment('search-results')) return reply.fragment('catalogue/results', data);
     return reply.page('catalogue/search', data);
   });
 

@@ -93,8 +93,7 @@ export default async function matchingRoutes(app: App) {
     if (isPartner) {
       const state = await readNeedSearchForm(deps, user, request.query);
       search = { ...needResultsData(state, await deps.search.needs.search(state.search)), places: await partnerPlaces(deps, user), radii: RADII };
-      // htmx sends the target's id without "#".
-      if (request.wantsFragment('search-results') || request.wantsFragment('#search-results')) return reply.fragment('matching/need-results', search);
+      if (request.wantsFragment('search-results')) return reply.fragment('matching/need-results', search);
     }
     const own = await listNeedsOfAcms(
       deps.db,
