@@ -193,3 +193,15 @@ describe('password reset', () => {
     expect(response.body).toContain('Si un compte existe');
   });
 });
+
+describe('the home page', () => {
+  it('sends visitors to sign up, and signed-in users straight to creating their accueil or structure', async () => {
+    const visitor = await app.inject({ url: '/' });
+    expect(visitor.body).toContain('<a href="/inscription">Inscrire mon accueil</a>');
+    const member = await signedInAgent(app);
+    const home = await member.get('/');
+    expect(home.body).toContain('<a href="/structures/nouvelle?type=accueil">Inscrire mon accueil</a>');
+    expect(home.body).toContain('<a href="/structures/nouvelle?type=partenaire">Publier mes offres</a>');
+    expect((await member.get('/structures/nouvelle?type=accueil')).statusCode).toBe(200);
+  });
+});
