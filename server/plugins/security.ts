@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 
-/** Security headers (CSP that lets Leaflet load map tiles), CORS on the public API, rate limits. */
+/** Security headers (CSP that lets Leaflet load map tiles), CORS on the public API, query hygiene, rate limits. */
 export default fp(
   async (app) => {
     const { config } = app.deps;
@@ -31,6 +31,14 @@ export default fp(
       // Only the public read API is cross-origin; the hook below keeps CORS headers off the rest.
       hook: 'onRequest',
       delegator: (request, cb) => cb(null, { origin: request.url.startsWith('/api/') ? '*' : false, methods: ['GET', 'HEAD', 'OPTIONS'] }),
+    });
+    // PostgreSQL text cannot hold NUL: drop it from query strings before any route reads them.
+    app.addHook('onRequest', async (request) => {
+      const query = request.query as Record<string, unknown>;
+      for (const [key, value] of Object.entries(query)) {
+        if (typeof value === 'string') query[key] = value.replaceAll('\u0000', '');
+        else if (Array.isArray(value)) query[key] = value.map((item) => (typeof item === 'string' ? item.replaceAll('\u0000', '') : item));
+      }
     });
     const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }) : undefined;
     if (redis) app.addHook('onClose', async () => void redis.disconnect());

@@ -127,6 +127,15 @@ describe('users', () => {
     expect((await admin.get('/admin/utilisateurs?q=personne-inconnue')).body).toContain('Aucun utilisateur');
   });
 
+  it('answers a search holding a NUL byte or markup like any other text, never with a 500', async () => {
+    for (const path of ['/admin/utilisateurs', '/admin/structures']) {
+      const response = await admin.get(`${path}?q=tro%00uvable%27%22%3Cscript%3E`);
+      expect(response.statusCode, path).toBe(200);
+      expect(response.body).not.toContain('"<script>');
+    }
+    expect((await admin.get('/admin/utilisateurs?q=trou%00vable')).body).toContain('berenice@exemple.fr');
+  });
+
   it('suspends an account (sessions closed, sign-in refused) and reinstates it; never its own', async () => {
     const target = await createUser(app);
     const targetAgent = await signedInAgent(app, target);
