@@ -1,11 +1,11 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import type { Deps } from '../../server/deps.js';
 import { nextSchoolYear, schoolYearBounds, schoolYearOf } from '../../server/lib/school-year.js';
 import { subthemes as allSubthemes } from '../../server/lib/taxonomy.js';
 import { slugify } from '../../server/lib/text.js';
 import { availabilityDefaults } from '../../server/offers/offers.usecases.js';
-import { memberships, offers, type organisations } from '../schema/index.js';
+import { communes, memberships, offers, type organisations } from '../schema/index.js';
 import type { SeedStep } from './index.js';
 import { type OfferIdea, offerIdeas } from './offer-ideas.js';
 import { demoOrganisations, prng } from './organisations.js';
@@ -107,6 +107,24 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
     ).map((m) => [m.organisationId, m.userId]),
   );
 
+  const codes = [...new Set(partners.map((p) => p.codeInsee).filter((code): code is string => Boolean(code)))];
+  const communeNames = new Map(
+    (await db.select({ code: communes.codeInsee, name: communes.name }).from(communes).where(inArray(communes.codeInsee, codes))).map((c) => [c.code, c.name]),
+  );
+  /** Titles already given: another offer of the same idea gets another of its titles, else its commune or organisation in brackets. */
+  const usedTitles = new Set<string>();
+  function distinctTitle(idea: OfferIdea, preferred: number, organisation: Organisation): { title: string; index: number } {
+    for (let step = 0; step < idea.titles.length; step++) {
+      const index = (preferred + step) % idea.titles.length;
+      if (!usedTitles.has(idea.titles[index]!)) return { title: idea.titles[index]!, index };
+    }
+    const base = idea.titles[preferred]!;
+    const commune = organisation.codeInsee ? communeNames.get(organisation.codeInsee) : undefined;
+    const candidates = [...(commune ? [`${base} (${commune})`] : []), `${base} (${organisation.name})`];
+    const title = candidates.find((t) => !usedTitles.has(t)) ?? `${base} (${usedTitles.size})`;
+    return { title, index: preferred };
+  }
+
   const rows: OfferRow[] = [];
   let number = 0;
   for (const [orgIndex, organisation] of partners.entries()) {
@@ -125,8 +143,8 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
 
   function buildOffer(organisation: Organisation, idea: OfferIdea, variant: number, n: number): OfferRow {
     const type = organisation.type ?? 'association';
-    const titleIndex = variant % idea.titles.length;
-    const title = idea.titles[titleIndex]!;
+    const { title, index: titleIndex } = distinctTitle(idea, variant % idea.titles.length, organisation);
+    usedTitles.add(title);
     const match = idea.match?.[titleIndex] ?? titleIndex % idea.summaries.length;
     const [ageMin, ageMax] = idea.ages[(variant + n) % idea.ages.length]!;
     const formats = [idea.formats[n % idea.formats.length]!];

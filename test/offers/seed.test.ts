@@ -39,6 +39,11 @@ describe('demo offers', () => {
     expect(new Set(outbox.map((o) => o.entityId))).toEqual(new Set(published.map((o) => o.id)));
   });
 
+  it('gives two organisations’ offers different titles', async () => {
+    const rows = await app.deps.db.select({ title: offers.title }).from(offers);
+    expect(new Set(rows.map((o) => o.title)).size).toBe(rows.length);
+  });
+
   it('shows a seeded offer on its public page', async () => {
     const [offer] = await app.deps.db.select().from(offers).where(eq(offers.status, 'published')).limit(1);
     const page = await new Agent(app).get(`/offres/${offer!.id}-${offer!.slug}`);
