@@ -16,7 +16,14 @@ const PAGE_KINDS_PER_ROLE = 40;
 /** Public catalogue pages come last: the crawl reaches each role's own pages first. */
 const PUBLIC = /^\/(offres|structures|accueils)\/\d+-|^\/territoires|^\/(a-propos|accessibilite|inscription)/;
 const SKIPPED = /deconnexion|desinscri|\.ics|\.pdf|\/export|\/api\/|\/static\/|\/uploads\/|\/dev\//;
-const JUNK_QUERIES = ['page=-1', 'page=99999999999', 'q=%00%27%22%3Cscript%3E', 'sort=zzz&per_page=100000', 'age=abc&theme=inconnu', 'near=999,999&radius_km=-1'];
+const JUNK_QUERIES = [
+  'page=-1',
+  'page=99999999999',
+  'q=%00%27%22%3Cscript%3E',
+  'sort=zzz&per_page=100000',
+  'age=abc&theme=inconnu',
+  'near=999,999&radius_km=-1',
+];
 
 let app: App;
 let browser: Browser;
