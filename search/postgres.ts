@@ -24,6 +24,11 @@ import {
 /** Weights of D, C, B, A: title ≫ themes and sub-themes > summary > description and organisation. */
 const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
 const BATCH = 500;
+/** In the change log: a rebuild (every offer may have changed), or a write that changed none. */
+const ALL_OFFERS = 0;
+const NO_OFFER = -1;
+/** Versions kept in the change log; an instance further behind reloads its snapshot. */
+const CHANGE_LOG_VERSIONS = 10_000;
 
 interface TextQuery {
   /** The tsquery, already parsed and stemmed (cast back with ::tsquery). */
@@ -56,6 +61,8 @@ export class PostgresSearchEngine implements SearchEngine {
   private synonyms: { map: SynonymMap; readAt: number } | null = null;
   private snapshot: Promise<OfferSnapshot> | null = null;
   private readonly lexicon = new Lexicon();
+  /** How the in-memory snapshot was kept current: full loads, and catch-ups from the change log. */
+  readonly stats = { snapshotLoads: 0, snapshotCatchUps: 0 };
   private readonly textMatchCache = new LruCache<Int32Array>(200, { maxWeight: 4_000_000, weigh: (positions) => positions.length });
   /** Filters evaluated on a snapshot, shared by every page, size and sort of the same filters (weighed with the orders they may get). */
   private readonly evaluations = new LruCache<Evaluation>(500, { maxWeight: 6_000_000, weigh: (e) => 3 * e.matches.length + 100 });
@@ -87,13 +94,13 @@ export class PostgresSearchEngine implements SearchEngine {
       for (const row of await this.upsert(documents.slice(i, i + BATCH))) lexemes.set(row.id, row);
     }
     const upserts = documents.map((d) => ({ ...snapshotRow(d), ...(lexemes.get(d.id) ?? { lex_a: null, lex_b: null, lex_c: null }) }));
-    await this.applyOwnWrite(await this.bump(), upserts, []);
+    await this.applyOwnWrite(await this.bump(documents.map((d) => d.id)), upserts, []);
   }
 
   async remove(_kind: DocumentKind, ids: number[]): Promise<void> {
     if (ids.length === 0) return;
     await rows(this.db, sql`delete from search_offers where id = any(${sql.param(ids)}::int[])`);
-    await this.applyOwnWrite(await this.bump(), [], ids);
+    await this.applyOwnWrite(await this.bump(ids), [], ids);
   }
 
   /** Our own write moved the version by one: patch the loaded snapshot instead of reloading it. */
@@ -117,7 +124,7 @@ export class PostgresSearchEngine implements SearchEngine {
     await rows(this.db, sql`delete from search_offers where indexed_at < ${start!.t}::timestamptz`);
     await rows(this.db, sql`update search_state set rebuilt_at = now() where kind = 'offer'`);
     await rows(this.db, sql`analyze search_offers`);
-    await this.bump();
+    await this.bump([ALL_OFFERS]);
     return { count };
   }
 
@@ -223,14 +230,24 @@ export class PostgresSearchEngine implements SearchEngine {
     return written;
   }
 
-  private async bump(): Promise<number> {
+  /** Moves the index version by one, logging the offers it changed in the same statement. */
+  private async bump(changed: number[]): Promise<number> {
+    const ids = changed.length > 0 ? changed : [NO_OFFER];
     const [row] = await rows<{ version: string | number }>(
       this.db,
-      sql`insert into search_state (kind, version) values ('offer', 1)
-          on conflict (kind) do update set version = search_state.version + 1 returning version`,
+      sql`with next as (
+            insert into search_state (kind, version) values ('offer', 1)
+            on conflict (kind) do update set version = search_state.version + 1 returning version
+          ), logged as (
+            insert into search_offer_changes (version, offer_id) select next.version, unnest(${sql.param(ids)}::int[]) from next
+          )
+          select version from next`,
     );
     this.version = Number(row?.version ?? 0);
     this.versionReadAt = performance.now();
+    if (this.version % 100 === 0) {
+      await rows(this.db, sql`delete from search_offer_changes where version <= ${this.version - CHANGE_LOG_VERSIONS}`);
+    }
     return this.version;
   }
 
@@ -396,17 +413,47 @@ export class PostgresSearchEngine implements SearchEngine {
   private async currentSnapshot(): Promise<OfferSnapshot> {
     const version = await this.currentVersion();
     const pending = this.snapshot;
+    let behind: OfferSnapshot | null = null;
     if (pending) {
       const snapshot = await pending;
       if (snapshot.version === version) return snapshot;
       if (this.snapshot !== pending) return this.currentSnapshot();
+      if (snapshot.version < version) behind = snapshot;
     }
-    const loading = OfferSnapshot.load(this.db, version, this.lexicon);
+    const loading = behind ? this.catchUp(behind, version) : this.loadSnapshot(version);
     this.snapshot = loading;
     loading.catch(() => {
       if (this.snapshot === loading) this.snapshot = null;
     });
     return loading;
+  }
+
+  private loadSnapshot(version: number): Promise<OfferSnapshot> {
+    this.stats.snapshotLoads++;
+    return OfferSnapshot.load(this.db, version, this.lexicon);
+  }
+
+  /**
+   * Another instance wrote: the snapshot is brought to `version` with the rows the change log
+   * names, or reloaded when the log cannot tell (a rebuild, versions pruned, or a large change).
+   */
+  private async catchUp(snapshot: OfferSnapshot, version: number): Promise<OfferSnapshot> {
+    const changes = await rows<{ version: string | number; offer_id: number }>(
+      this.db,
+      sql`select version, offer_id from search_offer_changes where version > ${snapshot.version} and version <= ${version}`,
+    );
+    const versions = new Set(changes.map((c) => Number(c.version)));
+    const ids = new Set(changes.map((c) => c.offer_id));
+    if (versions.size !== version - snapshot.version || ids.has(ALL_OFFERS) || ids.size > snapshot.size / 4 + 100) return this.loadSnapshot(version);
+    ids.delete(NO_OFFER);
+    const found = ids.size > 0 ? await OfferSnapshot.rowsOf(this.db, [...ids]) : [];
+    const present = new Set(found.map((r) => r.id));
+    this.stats.snapshotCatchUps++;
+    return snapshot.withChanges(
+      version,
+      found,
+      [...ids].filter((id) => !present.has(id)),
+    );
   }
 
   /**

@@ -186,14 +186,12 @@ export class OfferSnapshot {
   }
 
   static async load(db: Db, version: number, lexicon: Lexicon): Promise<OfferSnapshot> {
-    const found = await rows<SnapshotRow>(
-      db,
-      sql`select id, array[${sql.raw(FACET_COLUMNS.join(', '))}] as bits, subthemes, natures, slots, age_min, age_max, lat, lng, travel_km, venue,
-            code_insee, departments, regions, departments_served, organisation_id, extract(epoch from published_at)::float8 as published,
-            ${FIELD_LEXEMES}
-          from search_offers order by published_at desc nulls last, id desc`,
-    );
-    return OfferSnapshot.fromRows(version, found, lexicon);
+    return OfferSnapshot.fromRows(version, await snapshotRows(db), lexicon);
+  }
+
+  /** The current rows of these offers (an id absent from the result is no longer indexed). */
+  static rowsOf(db: Db, ids: number[]): Promise<SnapshotRow[]> {
+    return snapshotRows(db, sql`where id = any(${sql.param(ids)}::int[])`);
   }
 
   /** The positions of these ids (ascending, so in recent order), skipping ids not in this snapshot. */
@@ -316,6 +314,16 @@ export class OfferSnapshot {
     const travel = this.travel[i]!;
     return travel > 0 && !Number.isNaN(this.lat[i]!) && distanceKm(c.lat, c.lng, this.lat[i]!, this.lng[i]!) <= travel;
   }
+}
+
+function snapshotRows(db: Db, where = sql``): Promise<SnapshotRow[]> {
+  return rows<SnapshotRow>(
+    db,
+    sql`select id, array[${sql.raw(FACET_COLUMNS.join(', '))}] as bits, subthemes, natures, slots, age_min, age_max, lat, lng, travel_km, venue,
+          code_insee, departments, regions, departments_served, organisation_id, extract(epoch from published_at)::float8 as published,
+          ${FIELD_LEXEMES}
+        from search_offers ${where} order by published_at desc nulls last, id desc`,
+  );
 }
 
 function subthemeBits(values: string[]): [number, number] {

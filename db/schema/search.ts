@@ -96,3 +96,17 @@ export const searchState = pgTable('search_state', {
   version: bigint({ mode: 'number' }).notNull().default(0),
   rebuiltAt: timestamp({ withTimezone: true }),
 });
+
+/**
+ * The offers each version of the index changed (offer 0: all of them, after a rebuild), so that
+ * another instance catches its in-memory snapshot up from its own version instead of reloading
+ * everything. Old versions are pruned.
+ */
+export const searchOfferChanges = pgTable(
+  'search_offer_changes',
+  {
+    version: bigint({ mode: 'number' }).notNull(),
+    offerId: integer().notNull(),
+  },
+  (t) => [index('search_offer_changes_version_idx').on(t.version)],
+);

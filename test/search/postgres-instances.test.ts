@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/client.js';
+import { PostgresSearchEngine } from '../../search/postgres.js';
+import type { OfferSearch } from '../../search/types.js';
+import { openSearchTestDatabase } from '../helpers/search.js';
+import { makeDocument } from './contract.js';
+
+let database: Database;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ database, close } = await openSearchTestDatabase());
+});
+afterAll(async () => {
+  await close?.();
+});
+
+const titles = async (engine: PostgresSearchEngine, query: Partial<OfferSearch>) =>
+  (await engine.searchOffers({ sort: 'recent', page: 1, perPage: 100, ...query })).items.map((i) => i.document.title).sort();
+
+describe('two app instances sharing one PostgreSQL index', () => {
+  it('see each other’s writes by catching up from the change log, reloading only after a rebuild', async () => {
+    // versionTtlMs 0: each search reads the index version, as an instance does after 500 ms.
+    const writer = new PostgresSearchEngine(database.db, { versionTtlMs: 0 });
+    const reader = new PostgresSearchEngine(database.db, { versionTtlMs: 0 });
+    await writer.index('offer', [
+      makeDocument({ id: 501, title: 'Atelier cirque', themes: ['culture'] }),
+      makeDocument({ id: 502, title: 'Initiation au rugby', themes: ['sport'] }),
+    ]);
+    expect(await titles(reader, {})).toEqual(['Atelier cirque', 'Initiation au rugby']);
+    expect(reader.stats.snapshotLoads).toBe(1);
+
+    await writer.index('offer', [makeDocument({ id: 502, title: 'Initiation au rugby à XIII', themes: ['sport'] })]);
+    await writer.index('offer', [makeDocument({ id: 503, title: 'Atelier jonglage', themes: ['culture'] })]);
+    await writer.remove('offer', [501]);
+    await writer.index('offer', []);
+    expect(await titles(reader, {})).toEqual(['Atelier jonglage', 'Initiation au rugby à XIII']);
+    expect(await titles(reader, { theme: ['culture'] })).toEqual(['Atelier jonglage']);
+    expect((await reader.searchOffers({ sort: 'relevance', page: 1, perPage: 10, q: 'rugby' })).items.map((i) => i.document.id)).toEqual([502]);
+    expect(reader.stats).toEqual({ snapshotLoads: 1, snapshotCatchUps: 1 });
+
+    // Both instances write in turn: each one's snapshot follows the other's changes and its own.
+    await reader.index('offer', [makeDocument({ id: 504, title: 'Danse contemporaine', themes: ['culture'] })]);
+    await writer.index('offer', [makeDocument({ id: 505, title: 'Course d’orientation', themes: ['sport'] })]);
+    const expected = ['Atelier jonglage', 'Course d’orientation', 'Danse contemporaine', 'Initiation au rugby à XIII'];
+    expect(await titles(reader, {})).toEqual(expected);
+    expect(await titles(writer, {})).toEqual(expected);
+    expect(reader.stats.snapshotLoads).toBe(1);
+
+    async function* batches() {
+      yield [makeDocument({ id: 506, title: 'Tir à l’arc', themes: ['sport'] })];
+    }
+    await writer.rebuild('offer', batches());
+    expect(await titles(reader, {})).toEqual(['Tir à l’arc']);
+    expect(reader.stats.snapshotLoads).toBe(2);
+  });
+});
