@@ -13,6 +13,12 @@ interface TextOptions {
 
 const markup = /<\s*\/?\s*[a-z!?]/i;
 const controlChars = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/** Drops the control characters no text field keeps (NUL, which PostgreSQL text refuses, among them). */
+export function stripControlChars(text: string): string {
+  return text.replace(controlChars, '');
+}
+
 const emailPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[a-z]{2,}$/i;
 
 export const messages = {
@@ -63,7 +69,7 @@ export class FormReader {
   raw(name: string): string {
     const value = this.body[name];
     const first = Array.isArray(value) ? value[0] : value;
-    return typeof first === 'string' ? first.replace(controlChars, '').trim() : '';
+    return typeof first === 'string' ? stripControlChars(first).trim() : '';
   }
 
   list(name: string): string[] {

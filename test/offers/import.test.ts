@@ -239,6 +239,19 @@ describe('bulk import of offers', () => {
       expect(row.updatedAt.getTime()).toBe(stamps.get(row.id));
   });
 
+  it('drops control characters such as NUL from every cell instead of failing the batch', async () => {
+    const result = await importText(
+      csv([
+        line(good({ external_id: 'NUL-1', title: 'Atelier\u0000 jonglage', description: 'Trois\u0001 séances\nde jonglage' })),
+        line(good({ external_id: 'NUL-2', org_external_id: 'ORG-\u0000NUL', org_name: 'Cirque\u0000 du Vent', title: 'Atelier trapèze' })),
+      ]),
+    );
+    expect(result.rejects).toEqual([]);
+    const rows = await offersByExternalId(['NUL-1', 'NUL-2']);
+    expect(rows.map((r) => r.title).sort()).toEqual(['Atelier jonglage', 'Atelier trapèze']);
+    expect(rows.find((r) => r.externalId === 'NUL-1')?.description).toBe('Trois séances\nde jonglage');
+  });
+
   it('refuses a file whose header lacks required columns', async () => {
     await expect(importText('title,summary\nA,B\n')).rejects.toThrow(/Colonnes manquantes.*external_id/);
   });

@@ -5,6 +5,7 @@ import { type Db, rows } from '../../../db/client.js';
 import { offers, organisations, searchOutbox } from '../../../db/schema/index.js';
 import type { Deps } from '../../deps.js';
 import { slugify } from '../../lib/text.js';
+import { stripControlChars } from '../../lib/validation.js';
 import { availabilityDefaults } from '../offers.usecases.js';
 import { Gazetteer } from './gazetteer.js';
 import { CSV_COLUMNS, type CsvRecord, OWN_OFFER_KEY, OWN_ORG_KEY, type ParsedRow, parseRecord, REQUIRED_COLUMNS } from './rows.js';
@@ -169,6 +170,8 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
         }
         return columns.map((c) => ((CSV_COLUMNS as readonly string[]).includes(c) ? c : false));
       },
+      // Control characters (a NUL would make PostgreSQL refuse the whole batch) are dropped from every cell.
+      cast: (value: string) => stripControlChars(value),
       skip_empty_lines: true,
       skip_records_with_error: true,
       info: true,
