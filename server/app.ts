@@ -27,7 +27,7 @@ import pagesRoutes from './pages/pages.routes.js';
 import partnershipsRoutes from './partnerships/partnerships.routes.js';
 import csrfPlugin from './plugins/csrf.js';
 import depsPlugin from './plugins/deps.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { answerBadUrl } from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
 import staticPlugin from './plugins/static.js';
@@ -54,6 +54,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    frameworkErrors: answerBadUrl,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const clock = new Clock();

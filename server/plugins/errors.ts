@@ -76,6 +76,16 @@ function reasonOf(error: FastifyError): string {
   }
 }
 
+/**
+ * A URL the router cannot decode (bad percent-encoding) is refused before any plugin runs, so it
+ * gets a plain French answer here (Fastify's `frameworkErrors`): no page layout is available yet.
+ */
+export function answerBadUrl(_error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const message = 'Cette adresse contient un caractère mal encodé : vérifiez-la ou repartez de l’accueil.';
+  if (isApi(request)) return reply.code(400).send({ error: 'bad_request', message });
+  return reply.code(400).type('text/plain; charset=utf-8').send(message);
+}
+
 /** One error handler: messages are shown only below 500; above, a generic French page and a log line. */
 export default fp(
   async (app) => {

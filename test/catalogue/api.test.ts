@@ -123,6 +123,15 @@ describe('GET /api/v1/offers', () => {
     }
   });
 
+  it('answers a badly encoded address with a French 400, in JSON on the API', async () => {
+    const api = await app.inject({ url: '/api/v1/offers/%ZZ' });
+    expect(api.statusCode).toBe(400);
+    expect(api.json()).toMatchObject({ error: 'bad_request', message: expect.stringContaining('mal encodé') });
+    const page = await app.inject({ url: '/offres/%ZZ' });
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toContain('Cette adresse contient un caractère mal encodé');
+  });
+
   it('treats SQL or unicode junk in q as text', async () => {
     for (const q of ["' OR 1=1; DROP TABLE offers; --", '"; select pg_sleep(10); --', '💥🧨', '\u202e\u0000', '%', 'judo\\']) {
       const response = await app.inject({ url: `/api/v1/offers?q=${encodeURIComponent(q)}` });
