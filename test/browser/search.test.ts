@@ -86,3 +86,25 @@ it('works without JavaScript as a plain GET form', async () => {
   await expect(page.locator('.offer-card-title').allTextContents()).resolves.toEqual(['Heure du conte']);
   await context.close();
 });
+
+it('lets a keyboard user tick a facet with the space bar and skip the filters to the results', async () => {
+  const context = await newContext(browser, baseURL);
+  const page = await context.newPage();
+  await page.goto('/offres');
+  const focused = () =>
+    page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.id ?? ''} ${document.activeElement?.textContent?.trim() ?? ''}`);
+
+  await page.getByLabel(/^Culture et arts \(2/).focus();
+  await page.keyboard.press('Space');
+  await page.waitForURL(/theme=culture/);
+  await expect.poll(() => page.locator('#search-count').textContent()).toContain('2 offres');
+
+  await page.getByRole('link', { name: 'Aller aux résultats' }).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(focused).toContain('H2 search-count');
+  await page.keyboard.press('Tab');
+  expect(await focused()).toContain('Culture et arts ✕ (retirer ce filtre)');
+  await page.keyboard.press('Tab');
+  expect(await focused()).toMatch(/^A .*(Heure du conte|Club lecture)/);
+  await context.close();
+});
