@@ -4,8 +4,8 @@ import { LruCache } from './cache.js';
 import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
 import { gridFor, MAX_FEATURES, offerPath, POINTS_ZOOM, toStored } from './map-grid.js';
 import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
-import { type FieldLexemes, Lexicon, parseGroup, type QueryGroup } from './relevance.js';
-import { type Evaluation, FIELD_LEXEMES, OfferSnapshot, type SnapshotRow } from './snapshot.js';
+import { Lexicon, parseGroup, type QueryGroup } from './relevance.js';
+import { type Evaluation, OfferSnapshot, SNAPSHOT_COLUMNS, type SnapshotRow } from './snapshot.js';
 import { distanceKm, editDistance, lexiconWords, queryUnits, queryWords, type SynonymMap, sortedLetters, typoBudget } from './text.js';
 import {
   type DocumentKind,
@@ -89,11 +89,8 @@ export class PostgresSearchEngine implements SearchEngine {
   // ---- writes ----------------------------------------------------------------------------
 
   async index(_kind: DocumentKind, documents: OfferDocument[]): Promise<void> {
-    const lexemes = new Map<number, FieldLexemes>();
-    for (let i = 0; i < documents.length; i += BATCH) {
-      for (const row of await this.upsert(documents.slice(i, i + BATCH))) lexemes.set(row.id, row);
-    }
-    const upserts = documents.map((d) => ({ ...snapshotRow(d), ...(lexemes.get(d.id) ?? { lex_a: null, lex_b: null, lex_c: null }) }));
+    const upserts: SnapshotRow[] = [];
+    for (let i = 0; i < documents.length; i += BATCH) upserts.push(...(await this.upsert(documents.slice(i, i + BATCH))));
     await this.applyOwnWrite(await this.bump(documents.map((d) => d.id)), upserts, []);
   }
 
@@ -133,8 +130,8 @@ export class PostgresSearchEngine implements SearchEngine {
     return row?.n ?? 0;
   }
 
-  /** Writes the documents; returns their field lexemes as stemmed by PostgreSQL (for the snapshot). */
-  private async upsert(documents: OfferDocument[]): Promise<(FieldLexemes & { id: number })[]> {
+  /** Writes the documents; returns them as the snapshot keeps them (lexemes as PostgreSQL stemmed them). */
+  private async upsert(documents: OfferDocument[]): Promise<SnapshotRow[]> {
     if (documents.length === 0) return [];
     const payload = documents.map((d) => {
       const comesToYou = d.venue === 'dans-l-accueil';
@@ -178,7 +175,7 @@ export class PostgresSearchEngine implements SearchEngine {
         published_at: d.publishedAt,
       };
     });
-    const written = await rows<FieldLexemes & { id: number }>(
+    const written = await rows<SnapshotRow>(
       this.db,
       sql`insert into search_offers (id, organisation_id, title, doc, themes, subthemes, formats, accessibility, natures, slots, age_bands,
             venue, price, org_type, age_min, age_max, theme_bits, age_bits, format_bits, venue_bits, price_bits, access_bits, org_bits,
@@ -211,7 +208,7 @@ export class PostgresSearchEngine implements SearchEngine {
             department = excluded.department, region = excluded.region, departments_served = excluded.departments_served,
             departments = excluded.departments, regions = excluded.regions, tsv = excluded.tsv, published_at = excluded.published_at,
             indexed_at = excluded.indexed_at
-          returning id, ${FIELD_LEXEMES}`,
+          returning ${SNAPSHOT_COLUMNS}`,
     );
     const words = new Set<string>();
     for (const d of documents) {
@@ -730,40 +727,5 @@ export function pointFeature(doc: StoredOffer): MapFeature {
       venue: doc.venue,
       travel_km: doc.venue === 'dans-l-accueil' ? doc.travelKm : null,
     },
-  };
-}
-
-/** The snapshot fields of a document, as `search_offers` stores them (see upsert). */
-function snapshotRow(d: OfferDocument): Omit<SnapshotRow, keyof FieldLexemes> {
-  const comesToYou = d.venue === 'dans-l-accueil';
-  return {
-    id: d.id,
-    bits: facetNames.map((name) => {
-      const values = {
-        theme: d.themes,
-        age_band: d.ageBands,
-        format: d.formats,
-        venue: [d.venue],
-        price: [d.price],
-        accessibility: d.accessibility,
-        org_type: [d.orgType],
-      }[name];
-      return bitsOf(facetDefs[name].values, values);
-    }),
-    subthemes: d.subthemes,
-    natures: d.natures,
-    slots: d.slots,
-    age_min: d.ageMin,
-    age_max: d.ageMax,
-    lat: d.lat,
-    lng: d.lng,
-    travel_km: comesToYou && d.travelKm && d.travelKm > 0 ? d.travelKm : null,
-    venue: d.venue,
-    code_insee: d.codeInsee,
-    departments: [...new Set([...(d.department ? [d.department] : []), ...(comesToYou ? d.departmentsServed : [])])],
-    regions: [...new Set([...(d.region ? [d.region] : []), ...(comesToYou ? d.regionsServed : [])])],
-    departments_served: comesToYou ? d.departmentsServed : [],
-    organisation_id: d.organisationId,
-    published: d.publishedAt ? Date.parse(d.publishedAt) / 1000 : null,
   };
 }

@@ -8,8 +8,13 @@ import { type Facets, facetNames, type OfferFilters } from './types.js';
 
 const FACET_COLUMNS = facetNames.map((name) => facetDefs[name].column);
 
-/** The lexemes of the weighted fields A, B and C, space-separated (see search/relevance.ts). */
-export const FIELD_LEXEMES = sql`array_to_string(tsvector_to_array(ts_filter(tsv, '{a}')), ' ') as lex_a,
+/**
+ * A `search_offers` row as the snapshot keeps it (SnapshotRow), for a select or a `returning`:
+ * the lexemes of the weighted fields A, B and C come space-separated (see search/relevance.ts).
+ */
+export const SNAPSHOT_COLUMNS = sql`id, array[${sql.raw(FACET_COLUMNS.join(', '))}] as bits, subthemes, natures, slots, age_min, age_max, lat, lng,
+  travel_km, venue, code_insee, departments, regions, departments_served, organisation_id, extract(epoch from published_at)::float8 as published,
+  array_to_string(tsvector_to_array(ts_filter(tsv, '{a}')), ' ') as lex_a,
   array_to_string(tsvector_to_array(ts_filter(tsv, '{b}')), ' ') as lex_b,
   array_to_string(tsvector_to_array(ts_filter(tsv, '{c}')), ' ') as lex_c`;
 
@@ -317,13 +322,7 @@ export class OfferSnapshot {
 }
 
 function snapshotRows(db: Db, where = sql``): Promise<SnapshotRow[]> {
-  return rows<SnapshotRow>(
-    db,
-    sql`select id, array[${sql.raw(FACET_COLUMNS.join(', '))}] as bits, subthemes, natures, slots, age_min, age_max, lat, lng, travel_km, venue,
-          code_insee, departments, regions, departments_served, organisation_id, extract(epoch from published_at)::float8 as published,
-          ${FIELD_LEXEMES}
-        from search_offers ${where} order by published_at desc nulls last, id desc`,
-  );
+  return rows<SnapshotRow>(db, sql`select ${SNAPSHOT_COLUMNS} from search_offers ${where} order by published_at desc nulls last, id desc`);
 }
 
 function subthemeBits(values: string[]): [number, number] {
