@@ -3,38 +3,8 @@ import { type Db, rows } from '../db/client.js';
 import { ageBandsFor, labelOf, subthemes as subthemeOptions, themes as themeOptions } from '../server/lib/taxonomy.js';
 import type { OfferDocument } from './types.js';
 
-interface OfferRow {
-  id: number;
-  organisationId: number;
-  externalId: string | null;
-  slug: string;
-  title: string;
-  summary: string;
-  description: string;
-  themes: string[];
-  subthemes: string[];
-  formats: string[];
-  venue: string;
-  travelKm: number | null;
-  departmentsServed: string[];
-  regionsServed: string[];
-  ageMin: number;
-  ageMax: number;
-  price: string;
-  accessibility: string[];
-  natures: string[];
-  slots: string[];
-  orgName: string;
-  orgType: string | null;
-  orgSlug: string;
-  lat: number | null;
-  lng: number | null;
-  codeInsee: string | null;
-  communeName: string | null;
-  department: string | null;
-  region: string | null;
-  publishedAt: string | Date | null;
-}
+/** A document as the query reads it, before the labels, age bands and ISO date are derived. */
+type OfferRow = Omit<OfferDocument, 'themeLabels' | 'subthemeLabels' | 'ageBands' | 'publishedAt'> & { publishedAt: string | Date | null };
 
 /**
  * The current database state of offers as search documents. Only what the public may see is
