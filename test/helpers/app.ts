@@ -30,7 +30,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Ap
   return app;
 }
 
-async function openTestDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+/** A fresh database built from the real migrations; `drop` removes it once it is closed. */
+export async function openTestDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
   const template = inject('pgTemplate');
   const url = process.env.DATABASE_URL;
   if (template && url) {

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import postgres from 'postgres';
-import { inject } from 'vitest';
-import { type Database, openPostgres, pgliteExtensions, wrapPglite } from '../../db/client.js';
+import type { Database } from '../../db/client.js';
 import { offers } from '../../db/schema/index.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import { drainSearchOutbox } from '../../search/worker.js';
 import type { App } from '../../server/types.js';
-import { withDatabase } from '../global-setup.js';
+import { openTestDatabase } from './app.js';
 
 type OfferRow = typeof offers.$inferInsert;
 
@@ -56,37 +52,14 @@ export async function syncSearch(app: App) {
   return drainSearchOutbox(app.deps, 1000);
 }
 
-/**
- * A fresh database for engine-level tests (no app): PGlite from the global-setup dump, or a copy
- * of the PostgreSQL template when DATABASE_URL is set (same as createTestApp).
- */
+/** A fresh database for engine-level tests (no app), built like createTestApp's. */
 export async function openSearchTestDatabase(): Promise<{ database: Database; close: () => Promise<void> }> {
-  const template = inject('pgTemplate');
-  const url = process.env.DATABASE_URL;
-  if (template && url) {
-    const name = `passerelle_search_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-        break;
-      } catch (error) {
-        if (attempt > 20 || !String((error as Error).message).includes('being accessed')) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
-      }
-    }
-    const database = openPostgres(withDatabase(url, name), { max: 5 });
-    return {
-      database,
-      close: async () => {
-        await database.close();
-        await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
-      },
-    };
-  }
-  const dump = readFileSync(inject('pgliteDump'));
-  const client = await PGlite.create({ loadDataDir: new Blob([dump]), extensions: pgliteExtensions });
-  const database = wrapPglite(client);
-  return { database, close: () => database.close() };
+  const { database, drop } = await openTestDatabase();
+  return {
+    database,
+    close: async () => {
+      await database.close();
+      await drop();
+    },
+  };
 }
