@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { count, sql } from 'drizzle-orm';
-import { normalize, slugify } from '../server/lib/text.js';
+import { normalize, slugify } from '../server/kernel/text.js';
 import { type Db, rows } from './client.js';
 import { communes, departments, regions, schoolHolidays } from './schema/index.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client.js';
-import { ageBandsFor, labelOf, subthemes as subthemeOptions, themes as themeOptions } from '../server/lib/taxonomy.js';
+import { ageBandsFor, labelOf, subthemes as subthemeOptions, themes as themeOptions } from '../server/kernel/taxonomy.js';
 import type { OfferDocument } from './types.js';
 
 /** A document as the query reads it, before the labels, age bands and ISO date are derived. */

@@ -1,4 +1,4 @@
-import { slugs } from '../server/lib/taxonomy.js';
+import { slugs } from '../server/kernel/taxonomy.js';
 import { type FacetName, type Facets, facetNames, type OfferFilters } from './types.js';
 
 /** Each facet: the filter it comes from, its values (bit i = values[i]) and its bit-mask column. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client.js';
-import { ageBandsFor, labelOf, subthemes as subthemeOptions, themes as themeOptions } from '../server/lib/taxonomy.js';
+import { ageBandsFor, labelOf, subthemes as subthemeOptions, themes as themeOptions } from '../server/kernel/taxonomy.js';
 
 /**
  * A need as the search engines index it (kind "need"): open needs of non-suspended ACMs only.

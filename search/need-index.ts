@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client.js';
-import { slugs } from '../server/lib/taxonomy.js';
+import { slugs } from '../server/kernel/taxonomy.js';
 import { loadNeedDocuments, type NeedDocument, needIdsOfOrganisations, type StoredNeed } from './need-documents.js';
 import { queryWords } from './text.js';
 import type { BBox, CommuneFilter, MapFeature, MapResult, Near } from './types.js';

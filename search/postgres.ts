@@ -1,12 +1,13 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client.js';
+import { distanceKm } from '../server/kernel/distance.js';
 import { LruCache } from './cache.js';
 import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
 import { gridFor, MAX_FEATURES, offerPath, POINTS_ZOOM, toStored } from './map-grid.js';
 import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
 import { Lexicon, parseGroup, type QueryGroup } from './relevance.js';
 import { type Evaluation, OfferSnapshot, SNAPSHOT_COLUMNS, type SnapshotRow } from './snapshot.js';
-import { distanceKm, editDistance, lexiconWords, queryUnits, queryWords, type SynonymMap, sortedLetters, typoBudget } from './text.js';
+import { editDistance, lexiconWords, queryUnits, queryWords, type SynonymMap, sortedLetters, typoBudget } from './text.js';
 import {
   type DocumentKind,
   facetNames,

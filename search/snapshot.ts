@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client.js';
-import { slugs } from '../server/lib/taxonomy.js';
+import { distanceKm } from '../server/kernel/distance.js';
+import { slugs } from '../server/kernel/taxonomy.js';
 import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
 import { encodeFields, type FieldLexemes, Lexicon, orderByRelevance, type QueryGroup } from './relevance.js';
-import { distanceKm } from './text.js';
 import { type Facets, facetNames, type OfferFilters } from './types.js';
 
 const FACET_COLUMNS = facetNames.map((name) => facetDefs[name].column);

@@ -1,4 +1,4 @@
-import { normalize } from '../server/lib/text.js';
+import { normalize } from '../server/kernel/text.js';
 
 export const MAX_QUERY_WORDS = 10;
 const MAX_WORD_LENGTH = 40;
@@ -70,14 +70,4 @@ export function queryUnits(words: string[], synonyms: SynonymMap): QueryUnit[] {
     i += taken;
   }
   return units;
-}
-
-/** Haversine distance in km on the sphere earthdistance uses (radius 6378.168 km). */
-export function distanceKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
-  const R = 6378.168;
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLng = (lng2 - lng1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
 }

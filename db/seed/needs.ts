@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import { loadCurrentUser } from '../../server/accounts/sessions.repository.js';
 import type { Deps } from '../../server/deps.js';
-import { schoolYearBounds, schoolYearOf } from '../../server/lib/school-year.js';
+import { schoolYearBounds, schoolYearOf } from '../../server/kernel/school-year.js';
 import { answerNeed } from '../../server/matching/answer.js';
 import { openNeedById } from '../../server/matching/matching.repository.js';
 import { findNeed, insertNeed } from '../../server/matching/needs.repository.js';

@@ -1,9 +1,9 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import type { Deps } from '../../server/deps.js';
-import { nextSchoolYear, schoolYearBounds, schoolYearOf } from '../../server/lib/school-year.js';
-import { subthemes as allSubthemes } from '../../server/lib/taxonomy.js';
-import { slugify } from '../../server/lib/text.js';
+import { nextSchoolYear, schoolYearBounds, schoolYearOf } from '../../server/kernel/school-year.js';
+import { subthemes as allSubthemes } from '../../server/kernel/taxonomy.js';
+import { slugify } from '../../server/kernel/text.js';
 import { availabilityDefaults } from '../../server/offers/offers.usecases.js';
 import { communes, memberships, offers, type organisations } from '../schema/index.js';
 import type { SeedStep } from './index.js';

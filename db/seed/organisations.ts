@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, like } from 'drizzle-orm';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import { hashPassword } from '../../server/accounts/passwords.js';
 import type { Deps } from '../../server/deps.js';
-import { slugify } from '../../server/lib/text.js';
+import { slugify } from '../../server/kernel/text.js';
 import type { Db } from '../client.js';
 import { communes, coordinatorScopes, memberships, organisations, users } from '../schema/index.js';
 import type { SeedStep } from './index.js';

@@ -1,8 +1,9 @@
 import { asc, eq, isNotNull } from 'drizzle-orm';
 import type { Deps } from '../../server/deps.js';
+import { parisToday } from '../../server/kernel/paris-time.js';
+import { schoolYearOf } from '../../server/kernel/school-year.js';
 import { formatters } from '../../server/lib/format.js';
-import { schoolYearOf } from '../../server/lib/school-year.js';
-import { addDays, nextWednesday, parisToday, slotTimes } from '../../server/partnerships/calendar.js';
+import { addDays, nextWednesday, slotTimes } from '../../server/partnerships/calendar.js';
 import { renderConvention } from '../../server/partnerships/convention.js';
 import {
   findPartnership,

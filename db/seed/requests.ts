@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../../server/deps.js';
+import { schoolYearBounds, schoolYearOf } from '../../server/kernel/school-year.js';
 import { formatters } from '../../server/lib/format.js';
-import { schoolYearBounds, schoolYearOf } from '../../server/lib/school-year.js';
 import { createPartnershipFromRequest } from '../../server/partnerships/partnerships.usecases.js';
 import { declineReasonLabel } from '../../server/requests/labels.js';
 import type { Db } from '../client.js';

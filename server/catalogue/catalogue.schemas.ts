@@ -1,5 +1,5 @@
 import { type TSchema, Type } from '@sinclair/typebox';
-import { slugs } from '../lib/taxonomy.js';
+import { slugs } from '../kernel/taxonomy.js';
 
 const list = (values: readonly string[], description: string) =>
   Type.Optional(Type.Array(Type.String({ enum: [...values] }), { maxItems: 50, description: `${description} (répétable : OU)` }));

@@ -1,7 +1,7 @@
 import { offerPath, organisationPath } from '../../search/map-grid.js';
 import type { Facets, OfferHit, OfferSearch, OfferSearchResult } from '../../search/types.js';
-import * as taxonomy from '../lib/taxonomy.js';
-import { normalize } from '../lib/text.js';
+import * as taxonomy from '../kernel/taxonomy.js';
+import { normalize } from '../kernel/text.js';
 import type { PageState } from './catalogue.pages.js';
 
 export function queryString(params: Record<string, string | string[] | undefined>): string {

@@ -1,4 +1,3 @@
-import { firstOfMonth } from '../lib/format.js';
 import {
   accessibility,
   labelOf,
@@ -8,7 +7,8 @@ import {
   subthemes as subthemeOptions,
   themes as themeOptions,
   venues,
-} from '../lib/taxonomy.js';
+} from '../kernel/taxonomy.js';
+import { firstOfMonth } from '../lib/format.js';
 import type { AcmCandidate, NeedCandidate, OfferCandidate } from './matching.repository.js';
 import type { Need } from './needs.repository.js';
 import { needStatusLabels } from './needs.usecases.js';

@@ -9,7 +9,7 @@ import { ParameterError, parseFilters } from '../catalogue/catalogue.query.js';
 import { offerFilterProperties } from '../catalogue/catalogue.schemas.js';
 import { apiParams, queryString } from '../catalogue/catalogue.view.js';
 import type { Deps } from '../deps.js';
-import * as taxonomy from '../lib/taxonomy.js';
+import * as taxonomy from '../kernel/taxonomy.js';
 import { resolveCommune } from '../territories/territories.repository.js';
 import type { AlertItem } from './alerts.js';
 import { periodLabel } from './matching.view.js';

@@ -1,4 +1,4 @@
-import { AGE_MAX, AGE_MIN, subthemes as allSubthemes, slugs } from '../lib/taxonomy.js';
+import { AGE_MAX, AGE_MIN, subthemes as allSubthemes, slugs } from '../kernel/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
 import type { Need } from './needs.repository.js';
 

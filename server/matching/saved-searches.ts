@@ -3,8 +3,8 @@ import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { savedSearches } from '../../db/schema/index.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { accessibility, ageBands, formats, labelOf, orgTypes, prices, slots, subthemes, themes, venues } from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
-import { accessibility, ageBands, formats, labelOf, orgTypes, prices, slots, subthemes, themes, venues } from '../lib/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
 
 export type SavedSearch = typeof savedSearches.$inferSelect;

@@ -1,5 +1,5 @@
-import { labelOf, slots as slotOptions, subthemes as subthemeOptions, themes as themeOptions, venues } from '../lib/taxonomy.js';
-import { distanceKm } from '../territories/location.js';
+import { distanceKm } from '../kernel/distance.js';
+import { labelOf, slots as slotOptions, subthemes as subthemeOptions, themes as themeOptions, venues } from '../kernel/taxonomy.js';
 
 /**
  * The match score between what an ACM looks for (a need, or its profile) and an offer: the one
@@ -177,7 +177,7 @@ function distance(wish: Wish, offer: OfferFacts): { criterion: Partial_ | null; 
   if (!wish.location) return { criterion: null, km: null };
   if (offer.venue === 'dans-l-accueil') {
     const served = wish.departmentCode !== null && offer.departmentsServed.includes(wish.departmentCode);
-    const fromBase = offer.base ? distanceKm(offer.base, wish.location) : null;
+    const fromBase = offer.base ? distanceKm(offer.base.lat, offer.base.lng, wish.location.lat, wish.location.lng) : null;
     if (fromBase !== null && offer.travelKm !== null && fromBase <= offer.travelKm) {
       return {
         criterion: { status: 'met', value: 1, explanation: `Le partenaire se déplace dans votre accueil (à ${km(fromBase)}, rayon de ${offer.travelKm} km).` },
@@ -203,7 +203,7 @@ function distance(wish: Wish, offer: OfferFacts): { criterion: Partial_ | null; 
   }
   const place = offer.location ?? offer.base;
   if (!place) return { criterion: { status: 'partial', value: 0.5, explanation: 'Le lieu de l’activité n’est pas précisé.' }, km: null };
-  const d = distanceKm(wish.location, place);
+  const d = distanceKm(wish.location.lat, wish.location.lng, place.lat, place.lng);
   const max = wish.maxTravelKm ?? DEFAULT_MAX_TRAVEL_KM;
   const where = offer.venue === 'chez-le-partenaire' ? 'chez le partenaire' : 'dans un autre lieu';
   if (d > max)

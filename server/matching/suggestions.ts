@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
-import { AGE_MIN } from '../lib/taxonomy.js';
+import { parisToday } from '../kernel/paris-time.js';
+import { AGE_MIN } from '../kernel/taxonomy.js';
 import {
   type AcmCandidate,
   acmCandidates,
@@ -28,8 +29,9 @@ import {
 /** Largest travel distance a need may state (the form's limit): the widest box needs are looked for in. */
 const WIDEST_TRIP_KM = 200;
 
+/** Today in Paris: an offer that ended yesterday stops matching at midnight there, not at midnight UTC. */
 export function today(deps: Pick<Deps, 'clock'>): string {
-  return deps.clock.now().toISOString().slice(0, 10);
+  return parisToday(deps.clock.now());
 }
 
 const num = (value: string | number | null) => (value === null || value === '' ? null : Number(value));

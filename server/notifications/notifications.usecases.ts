@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
+import { parisHour, startOfParisDay } from '../kernel/paris-time.js';
 import { NotFoundError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
 import { DIGEST_TYPE, type EmailMode, emailModes, notificationTypes, typeInfo } from './notification-types.js';
@@ -15,7 +16,6 @@ import {
   setPreference,
   userPreferences,
 } from './notifications.repository.js';
-import { parisHour, startOfParisDay } from './paris-time.js';
 import { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe.js';
 
 export interface NotifyInput {

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { currentUser, requireAdmin } from '../accounts/guards.js';
+import { parisToday } from '../kernel/paris-time.js';
+import { labelOf } from '../kernel/taxonomy.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { formBody, IdParam } from '../lib/schemas.js';
-import { labelOf } from '../lib/taxonomy.js';
 import type { App } from '../types.js';
 import { ADMIN_IMPORT_MAX_BYTES, offerImportsList, previewImport, rejectsOf, runStoredImport } from './import/admin-import.js';
 import { exportOffersCsv } from './import/export.js';
@@ -187,7 +188,7 @@ export default async function offersAdminRoutes(app: App) {
   });
 
   app.get('/admin/offres/export.csv', guard, async (_request, reply) => {
-    const stamp = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(deps.clock.now());
+    const stamp = parisToday(deps.clock.now());
     reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="offres-${stamp}.csv"`).header('Cache-Control', 'no-store');
     return reply.send(exportOffersCsv(deps.db));
   });

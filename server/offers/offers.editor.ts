@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { schoolYearOf } from '../lib/school-year.js';
+import { schoolYearOf } from '../kernel/school-year.js';
 import {
   AGE_MAX,
   AGE_MIN,
@@ -15,7 +15,7 @@ import {
   subthemesByTheme,
   themes,
   venues,
-} from '../lib/taxonomy.js';
+} from '../kernel/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
 import { addressAssets } from '../territories/location.js';
 import { canonical, LIMITS, withParentThemes } from './offers.form.js';

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { AGE_MAX, AGE_MIN, subthemes as allSubthemes, slugs, type Venue } from '../lib/taxonomy.js';
+import { AGE_MAX, AGE_MIN, subthemes as allSubthemes, slugs, type Venue } from '../kernel/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
 import { locationValues, readLocation } from '../territories/location.js';
 import { listDepartments } from '../territories/territories.repository.js';

@@ -1,4 +1,4 @@
-import type { Option } from '../lib/taxonomy.js';
+import type { Option } from '../kernel/taxonomy.js';
 
 /** Status labels as partners read them, with the tag style of each. */
 export const statusLabels: Record<string, { label: string; tag: string; hint: string }> = {

@@ -2,8 +2,8 @@ import type { Db } from '../../db/client.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { labelOf } from '../kernel/taxonomy.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
-import { labelOf } from '../lib/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
 import { rejectionReasons, reportReasons } from './offers.labels.js';
 import {

@@ -1,11 +1,11 @@
 import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import { currentUser, requireUser } from '../accounts/guards.js';
+import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
+import { idFromParam } from '../kernel/text.js';
 import { ConflictError, ValidationError } from '../lib/errors.js';
 import { showFormErrors } from '../lib/forms.js';
 import { IdParam, IdSlugParam, safeNext } from '../lib/schemas.js';
-import { labelOf, orgTypes, themes } from '../lib/taxonomy.js';
-import { idFromParam } from '../lib/text.js';
 import { dashboardSections } from '../organisations/dashboard.js';
 import { organisationPageSections } from '../organisations/page-sections.js';
 import type { App } from '../types.js';

@@ -2,9 +2,10 @@ import { enqueueSearchSync } from '../../search/outbox.js';
 import { isMember } from '../accounts/guards.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { parisToday } from '../kernel/paris-time.js';
+import { nextSchoolYear, schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
+import { slugify } from '../kernel/text.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
-import { nextSchoolYear, schoolYearBounds, schoolYearOf } from '../lib/school-year.js';
-import { slugify } from '../lib/text.js';
 import { LIMITS, type OfferFields, offerFormValues, readOfferForm } from './offers.form.js';
 import {
   findCommuneBrief,
@@ -24,7 +25,7 @@ export type EditorAction = 'draft' | 'preview' | 'submit';
 
 /** Today in France, as the date columns store it. */
 export function todayIn(deps: Pick<Deps, 'clock'>): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(deps.clock.now());
+  return parisToday(deps.clock.now());
 }
 
 export function canManage(user: CurrentUser | null, organisationId: number): boolean {

@@ -1,5 +1,18 @@
+import {
+  accessibility,
+  ageBands,
+  ageBandsFor,
+  formats,
+  labelOf,
+  natures,
+  orgTypes,
+  periodicities,
+  prices,
+  slots,
+  subthemes,
+  themes,
+} from '../kernel/taxonomy.js';
 import { formatters } from '../lib/format.js';
-import { accessibility, ageBands, ageBandsFor, formats, labelOf, natures, orgTypes, periodicities, prices, slots, subthemes, themes } from '../lib/taxonomy.js';
 import { statusLabels } from './offers.labels.js';
 import type { Offer, Partner } from './offers.repository.js';
 

@@ -1,8 +1,8 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
+import { idFromParam } from '../kernel/text.js';
 import { NotFoundError } from '../lib/errors.js';
-import { labelOf, orgTypes, themes } from '../lib/taxonomy.js';
-import { idFromParam } from '../lib/text.js';
 import { locationValues } from '../territories/location.js';
 import { findOrganisationWithPlace, listMembers, type Organisation, type OrganisationKind } from './organisations.repository.js';
 import { kindLabels, organisationPath, statusLabels } from './organisations.usecases.js';

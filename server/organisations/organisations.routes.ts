@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { currentUser, requireUser } from '../accounts/guards.js';
+import { ageBands, orgTypes, priorityThemes, themes } from '../kernel/taxonomy.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { showFormErrors } from '../lib/forms.js';
 import { formBody, formList, formText, IdParam, IdSlugParam, TokenParam } from '../lib/schemas.js';
-import { ageBands, orgTypes, priorityThemes, themes } from '../lib/taxonomy.js';
 import { addressAssets } from '../territories/location.js';
 import { schoolZoneOf } from '../territories/territories.repository.js';
 import type { App } from '../types.js';

@@ -5,9 +5,9 @@ import { enqueueSearchSync } from '../../search/outbox.js';
 import { membershipOf } from '../accounts/guards.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { AGE_MAX, AGE_MIN, slugs } from '../kernel/taxonomy.js';
+import { slugify } from '../kernel/text.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
-import { AGE_MAX, AGE_MIN, slugs } from '../lib/taxonomy.js';
-import { slugify } from '../lib/text.js';
 import { FormReader } from '../lib/validation.js';
 import { readLocation } from '../territories/location.js';
 import {

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { currentUser, requireUser } from '../accounts/guards.js';
+import { periodicities, slots } from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
 import { formBody, formText, IdParam } from '../lib/schemas.js';
-import { periodicities, slots } from '../lib/taxonomy.js';
 import type { App } from '../types.js';
 import { addDeadline, addSession, editSession, saveCalendarRules, saveMeeting, toggleDeadline } from './animation.usecases.js';
 import { slotTimes } from './calendar.js';

@@ -1,8 +1,8 @@
 import { sessionPeriodicities } from '../../db/schema/partnerships.js';
 import type { Deps } from '../deps.js';
+import { slots } from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
-import { slots } from '../lib/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, requireEditor } from './access.js';
 import { addDays, frenchTime, slotTimes, weekday } from './calendar.js';

@@ -1,6 +1,6 @@
 import joursFeries from '@socialgouv/jours-feries';
 import type { SessionPeriodicity } from '../../db/schema/partnerships.js';
-import { schoolYearOf } from '../lib/school-year.js';
+import { schoolYearOf } from '../kernel/school-year.js';
 
 /** Dates are ISO strings ("2026-09-02"); arithmetic runs at noon UTC so that no time zone shifts a day. */
 const DAY = 86_400_000;
@@ -171,38 +171,6 @@ export const slotTimes: Record<string, { start: string; end: string }> = {
   'mercredi-apres-midi': { start: '14:00', end: '16:00' },
   'mercredi-journee': { start: '09:30', end: '16:00' },
 };
-
-const parisParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-function parisOffsetMinutes(instant: Date): number {
-  const parts = Object.fromEntries(parisParts.formatToParts(instant).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
-}
-
-/** The instant of a local date and time in Europe/Paris. */
-export function parisInstant(date: string, time: string): Date {
-  const guess = new Date(`${date}T${time}:00Z`);
-  const offset = parisOffsetMinutes(guess);
-  const result = new Date(guess.getTime() - offset * 60_000);
-  const corrected = parisOffsetMinutes(result);
-  return corrected === offset ? result : new Date(guess.getTime() - corrected * 60_000);
-}
-
-/** Today's date in Europe/Paris. */
-export function parisToday(now: Date): string {
-  const parts = Object.fromEntries(parisParts.formatToParts(now).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
 
 /** "9 h 30" */
 export function frenchTime(time: string): string {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { offers } from '../../db/schema/index.js';
 import type { Intervenant } from '../../db/schema/partnerships.js';
+import { charterAxes, formats, labelOf, orgTypes, periodicities, subthemes, themes, venues } from '../kernel/taxonomy.js';
 import { formatters } from '../lib/format.js';
-import { charterAxes, formats, labelOf, orgTypes, periodicities, subthemes, themes, venues } from '../lib/taxonomy.js';
 import { type ComputedCalendar, frenchTime } from './calendar.js';
 import type { OrganisationDetails, Partnership, Party, Side } from './partnerships.repository.js';
 

@@ -1,6 +1,6 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
-import { parisToday } from './calendar.js';
+import { parisToday } from '../kernel/paris-time.js';
 import { progressOf } from './overview.js';
 import { statusLabels } from './pages.js';
 import { listUserPartnerships } from './partnerships.usecases.js';

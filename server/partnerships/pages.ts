@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { currentUser } from '../accounts/guards.js';
 import type { Deps } from '../deps.js';
+import { charterAxes, partnershipReasons, slots } from '../kernel/taxonomy.js';
 import { ValidationError } from '../lib/errors.js';
-import { charterAxes, partnershipReasons, slots } from '../lib/taxonomy.js';
 import { type Access, accessPartnership, sideLabels } from './access.js';
 import { frenchTime } from './calendar.js';
 import { loadWorkspace, type Workspace } from './workspace.js';

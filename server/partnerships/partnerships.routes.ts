@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { currentUser, requireUser } from '../accounts/guards.js';
+import { parisToday } from '../kernel/paris-time.js';
+import { charterAxes, partnershipReasons } from '../kernel/taxonomy.js';
 import { showFormErrors } from '../lib/forms.js';
 import { formBody, formList, formText, IdParam } from '../lib/schemas.js';
-import { charterAxes, partnershipReasons } from '../lib/taxonomy.js';
 import { dashboardSections } from '../organisations/dashboard.js';
 import type { App } from '../types.js';
 import animationRoutes from './animation.routes.js';
-import { parisToday } from './calendar.js';
 import conventionRoutes from './convention.routes.js';
 import { loadDashboardBlock } from './dashboard.js';
 import { createFeed, renderFeed, revokeUserFeed } from './ical.js';

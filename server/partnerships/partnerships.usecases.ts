@@ -2,13 +2,14 @@ import type { Db } from '../../db/client.js';
 import type { Intervenant, PartnershipObjective, requests } from '../../db/schema/index.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { parisToday } from '../kernel/paris-time.js';
+import { schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
+import { charterAxes, labelOf, partnershipReasons } from '../kernel/taxonomy.js';
 import { ConflictError } from '../lib/errors.js';
-import { schoolYearBounds, schoolYearOf } from '../lib/school-year.js';
-import { charterAxes, labelOf, partnershipReasons } from '../lib/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
 import { notify } from '../notifications/notifications.usecases.js';
 import { type Access, actingSide, requireEditor } from './access.js';
-import { parisToday, slotTimes } from './calendar.js';
+import { slotTimes } from './calendar.js';
 import { reconcileConvention } from './convention.usecases.js';
 import { recordChange } from './events.js';
 import {

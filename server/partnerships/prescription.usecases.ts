@@ -1,10 +1,10 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { parisToday } from '../kernel/paris-time.js';
+import { schoolYearOf } from '../kernel/school-year.js';
+import { charterAxes, partnershipReasons } from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
-import { schoolYearOf } from '../lib/school-year.js';
-import { charterAxes, partnershipReasons } from '../lib/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
-import { parisToday } from './calendar.js';
 import { recordEvent } from './events.js';
 import {
   findConvention,

@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.js';
+import { parisInstant, parisToday } from '../kernel/paris-time.js';
 import { formatters } from '../lib/format.js';
 import { notify } from '../notifications/notifications.usecases.js';
-import { addDays, frenchTime, parisInstant, parisToday } from './calendar.js';
+import { addDays, frenchTime } from './calendar.js';
 import { sessionsBetween, updateSession } from './partnerships.repository.js';
 
 /** How long before a session its reminder goes out. */

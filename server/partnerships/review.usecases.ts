@@ -1,9 +1,9 @@
 import type { ReviewAnswers, ReviewScore } from '../../db/schema/partnerships.js';
 import { partnershipDecisions } from '../../db/schema/partnerships.js';
 import type { Deps } from '../deps.js';
+import { nextSchoolYear } from '../kernel/school-year.js';
+import { charterAxes, labelOf } from '../kernel/taxonomy.js';
 import { ConflictError } from '../lib/errors.js';
-import { nextSchoolYear } from '../lib/school-year.js';
-import { charterAxes, labelOf } from '../lib/taxonomy.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, organisationIdOf } from './access.js';
 import { durationHours, nextYearSameWeekday } from './calendar.js';

@@ -1,8 +1,9 @@
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
+import { parisToday } from '../kernel/paris-time.js';
 import { NotFoundError } from '../lib/errors.js';
 import type { Access } from './access.js';
-import { computeSessionDates, parisToday } from './calendar.js';
+import { computeSessionDates } from './calendar.js';
 import { type ConventionContext, renderConvention } from './convention.js';
 import {
   activeSignatures,

@@ -1,6 +1,6 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
-import { normalize } from '../lib/text.js';
+import { normalize } from '../kernel/text.js';
 import { statusFilters, statusLabels, statusTags } from './labels.js';
 import { boxCounts, listInbox, requestSubject, waitingFor } from './requests.repository.js';
 

@@ -1,8 +1,9 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { parisToday } from '../kernel/paris-time.js';
+import { schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
+import { partnershipReasons, slots } from '../kernel/taxonomy.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { schoolYearBounds, schoolYearOf } from '../lib/school-year.js';
-import { partnershipReasons, slots } from '../lib/taxonomy.js';
 import type { FormReader } from '../lib/validation.js';
 import { findOffer, findOpenRequests, findOrganisation, findOrganisations, type OfferRow, type OrganisationRow } from './requests.repository.js';
 
@@ -52,13 +53,9 @@ function later(a: string, b: string): string {
   return a > b ? a : b;
 }
 
-function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
 /** Form values prefilled from the offer and the ACM profile. */
 export function defaultValues(target: RequestTarget, acm: OrganisationRow | undefined, now: Date): Record<string, unknown> {
-  const today = isoDate(now);
+  const today = parisToday(now);
   const offer = target.offer;
   let start: string;
   let end: string;

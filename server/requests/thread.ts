@@ -1,7 +1,7 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { labelOf, partnershipReasons, slots } from '../kernel/taxonomy.js';
 import { formatters } from '../lib/format.js';
-import { labelOf, partnershipReasons, slots } from '../lib/taxonomy.js';
 import { markReadByUrl } from '../notifications/notifications.repository.js';
 import { formatSize } from './attachments.js';
 import { declineReasonLabel, declineReasons, openStatuses, statusLabels, statusTags } from './labels.js';

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
-import { normalizeCommuneQuery } from '../lib/text.js';
+import { distanceKm } from '../kernel/distance.js';
+import { normalizeCommuneQuery } from '../kernel/text.js';
 import type { FormReader } from '../lib/validation.js';
 import { type CommuneHit, communeLabel, findCommune, resolveCommune } from './territories.repository.js';
 
@@ -56,14 +57,6 @@ export function locationValues(
     [fields.lat]: record.lat === null || record.lat === undefined ? '' : String(record.lat),
     [fields.lng]: record.lng === null || record.lng === undefined ? '' : String(record.lng),
   };
-}
-
-export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 6371 * 2 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 function coordinate(raw: string, limit: number): number | null {
@@ -133,7 +126,7 @@ export async function readLocation(deps: Pick<Deps, 'db'>, form: FormReader, pre
   const centroid = { lat: commune.lat, lng: commune.lng };
   const lat = coordinate(form.raw(fields.lat), 90);
   const lng = coordinate(form.raw(fields.lng), 180);
-  const point = lat !== null && lng !== null && distanceKm(centroid, { lat, lng }) <= (options.maxDistanceKm ?? 30) ? { lat, lng } : centroid;
+  const point = lat !== null && lng !== null && distanceKm(centroid.lat, centroid.lng, lat, lng) <= (options.maxDistanceKm ?? 30) ? { lat, lng } : centroid;
 
   const typedPostcode = /\((\d{5})\)\s*$/.exec(text)?.[1] ?? (/^\d{5}$/.test(text.trim()) ? text.trim() : null);
   const postcode = typedPostcode && commune.postcodes.includes(typedPostcode) ? typedPostcode : (commune.postcodes[0] ?? null);

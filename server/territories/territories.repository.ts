@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
 import { communes, departments, regions } from '../../db/schema/index.js';
-import { normalizeCommuneQuery } from '../lib/text.js';
+import { normalizeCommuneQuery } from '../kernel/text.js';
 
 export interface CommuneHit {
   codeInsee: string;

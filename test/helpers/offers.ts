@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { offers } from '../../db/schema/index.js';
-import { slugify } from '../../server/lib/text.js';
+import { slugify } from '../../server/kernel/text.js';
 import { availabilityDefaults } from '../../server/offers/offers.usecases.js';
 import type { App } from '../../server/types.js';
 

@@ -99,6 +99,23 @@ describe('suggestions on the dashboards and the offer page', () => {
   });
 });
 
+describe('"today" in Paris', () => {
+  it('stops suggesting an offer that ended yesterday as soon as it is midnight in Paris, while it is still the day before in UTC', async () => {
+    const ended = await theatreOffer(app, partner.partner.id, { title: 'Théâtre jusqu’au 10 juin', startDate: '2026-01-07', endDate: '2026-06-10' });
+    const need = await openNeedById(app.deps.db, needId);
+    const titlesAt = async (instant: string) => {
+      app.deps.clock.setNow(new Date(instant));
+      return (await suggestOffers(app.deps, { ...wishOfNeed(need!), startDate: null, endDate: null })).map((r) => r.item.title);
+    };
+    try {
+      expect(await titlesAt('2026-06-10T21:30:00Z')).toContain(ended.title);
+      expect(await titlesAt('2026-06-10T22:30:00Z')).not.toContain(ended.title);
+    } finally {
+      app.deps.clock.setNow(null);
+    }
+  });
+});
+
 describe('the needs search (kind "need" of the search engine)', () => {
   it('lists open needs for partners with facets, place and radius, and keeps them from the public API', async () => {
     const other = await acmWithMember(app, { name: 'Accueil de Vénissieux', codeInsee: '69259', lat: 45.7012, lng: 4.8805 });

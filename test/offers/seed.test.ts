@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offers, searchOutbox } from '../../db/schema/index.js';
 import { seedOffers } from '../../db/seed/offers.js';
 import { seedOrganisations } from '../../db/seed/organisations.js';
-import { ageBandsFor, slugs } from '../../server/lib/taxonomy.js';
+import { ageBandsFor, slugs } from '../../server/kernel/taxonomy.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { communes, coordinatorScopes, memberships, organisations, searchOutbox, users } from '../../db/schema/index.js';
 import { DEMO_PASSWORD, demoAccounts, demoOrganisation, demoOrganisations, seedOrganisations } from '../../db/seed/organisations.js';
-import { slugs } from '../../server/lib/taxonomy.js';
+import { slugs } from '../../server/kernel/taxonomy.js';
 import { isValidSiret } from '../../server/lib/validation.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';

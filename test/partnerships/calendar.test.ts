@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partnershipSessions, partnerships } from '../../db/schema/index.js';
-import { type CalendarContext, computeSessionDates, parisInstant } from '../../server/partnerships/calendar.js';
+import { parisInstant } from '../../server/kernel/paris-time.js';
+import { type CalendarContext, computeSessionDates } from '../../server/partnerships/calendar.js';
 import { calendarContext } from '../../server/partnerships/partnerships.repository.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';

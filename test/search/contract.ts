@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { facetDefs } from '../../search/facets.js';
 import { gridFor } from '../../search/map-grid.js';
-import { distanceKm } from '../../search/text.js';
 import {
   type CommuneFilter,
   type FacetName,
@@ -13,7 +12,8 @@ import {
   type OfferSearch,
   type SearchEngine,
 } from '../../search/types.js';
-import { ageBandsFor, slugs, subthemes } from '../../server/lib/taxonomy.js';
+import { distanceKm } from '../../server/kernel/distance.js';
+import { ageBandsFor, slugs, subthemes } from '../../server/kernel/taxonomy.js';
 import { openSearchTestDatabase } from '../helpers/search.js';
 
 /** A seeded pseudo-random generator (mulberry32): the same data on every run. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distanceKm } from '../../server/kernel/distance.js';
 import { FormReader } from '../../server/lib/validation.js';
-import { distanceKm, locationFields, readLocation } from '../../server/territories/location.js';
+import { locationFields, readLocation } from '../../server/territories/location.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 
@@ -72,7 +73,7 @@ describe('readLocation', () => {
     const near = await read({ commune: 'Bordeaux', lat: '44.8600', lng: '-0.5600' });
     expect(near.location).toMatchObject({ codeInsee: '33063', lat: 44.86, lng: -0.56 });
     const far = await read({ commune: 'Bordeaux', lat: '45.7600', lng: '4.8400' });
-    expect(distanceKm(far.location!, { lat: 44.8378, lng: -0.5792 })).toBeLessThan(10);
+    expect(distanceKm(far.location!.lat, far.location!.lng, 44.8378, -0.5792)).toBeLessThan(10);
     const comma = await read({ commune: 'Bordeaux', lat: '44,8600', lng: '-0,5600' });
     expect(comma.location?.lat).toBe(44.86);
   });

@@ -1,6 +1,6 @@
 import type { Db } from '../../../db/client.js';
 import { communes } from '../../../db/schema/index.js';
-import { normalize } from '../../lib/text.js';
+import { normalize } from '../../kernel/text.js';
 
 export interface GazetteerCommune {
   codeInsee: string;

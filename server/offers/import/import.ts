@@ -4,7 +4,7 @@ import { and, inArray, isNull, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../../db/client.js';
 import { offers, organisations, searchOutbox } from '../../../db/schema/index.js';
 import type { Deps } from '../../deps.js';
-import { slugify } from '../../lib/text.js';
+import { slugify } from '../../kernel/text.js';
 import { stripControlChars } from '../../lib/validation.js';
 import { availabilityDefaults } from '../offers.usecases.js';
 import { Gazetteer } from './gazetteer.js';

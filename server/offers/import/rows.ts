@@ -1,5 +1,5 @@
-import { AGE_MAX, AGE_MIN, slugs } from '../../lib/taxonomy.js';
-import { slugify } from '../../lib/text.js';
+import { AGE_MAX, AGE_MIN, slugs } from '../../kernel/taxonomy.js';
+import { slugify } from '../../kernel/text.js';
 import { isValidSiret } from '../../lib/validation.js';
 import { canonical, LIMITS, withParentThemes } from '../offers.form.js';
 import type { OfferInsert } from '../offers.repository.js';

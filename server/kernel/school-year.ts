@@ -1,8 +1,10 @@
-/** "2026-2027" for any date from 1 August 2026 to 31 July 2027. */
+import { parisToday } from './paris-time.js';
+
+/** "2026-2027" for any date (or instant, read in Paris) from 1 August 2026 to 31 July 2027. */
 export function schoolYearOf(date: Date | string): string {
-  const d = typeof date === 'string' ? new Date(`${date.slice(0, 10)}T12:00:00Z`) : date;
-  const year = d.getUTCFullYear();
-  const start = d.getUTCMonth() >= 7 ? year : year - 1;
+  const day = typeof date === 'string' ? date.slice(0, 10) : parisToday(date);
+  const year = Number(day.slice(0, 4));
+  const start = Number(day.slice(5, 7)) >= 8 ? year : year - 1;
   return `${start}-${start + 1}`;
 }
 
