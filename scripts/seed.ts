@@ -1,12 +1,14 @@
 // npm run seed — loads the demo data into an empty database (what `npm start` does on first
 // start unless SEED_DEMO=0). `npm run seed -- --force` also seeds a database that already holds
-// other data, but never twice: demo records have fixed external ids and e-mail addresses.
+// other data, but never twice: demo records have fixed external ids and e-mail addresses. The
+// search index is brought up to date before the command exits.
 import { count, like } from 'drizzle-orm';
 import { organisations, users } from '../db/schema/index.js';
 import { seedDemo } from '../db/seed/index.js';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { exitOnStartupError, prepareDatabase } from '../server/main.js';
+import { catchUpSearchIndexWithProgress } from './progress.js';
 
 async function run() {
   const force = process.argv.slice(2).includes('--force');
@@ -33,6 +35,7 @@ async function run() {
       return;
     }
     await seedDemo(app.deps);
+    if (!(await catchUpSearchIndexWithProgress(app.deps))) process.exitCode = 1;
     console.log(`Données de démonstration chargées en ${Math.round(performance.now() - startedAt)} ms (comptes : voir README, mot de passe passerelle-demo).`);
   } finally {
     await app.close();

@@ -1,18 +1,22 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import { offerStatuses } from '../../db/schema/index.js';
 import { currentUser, requireAdmin } from '../accounts/guards.js';
-import { parisToday } from '../kernel/paris-time.js';
 import { labelOf } from '../kernel/taxonomy.js';
+import { slugify } from '../kernel/text.js';
+import { csvDownloadHeaders, csvFilename } from '../lib/csv.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { formBody, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { ADMIN_IMPORT_MAX_BYTES, offerImportsList, previewImport, rejectsOf, runStoredImport } from './import/admin-import.js';
 import { exportOffersCsv } from './import/export.js';
-import { rejectionReasons, reportReasons, statusLabels } from './offers.labels.js';
+import { rejectionReasons, reportReasons, statusExports, statusLabels } from './offers.labels.js';
 import { approveOffer, dismissReport, rejectOffer, takeDownOffer } from './offers.moderation.js';
-import { findCommuneBrief, findOffer, findPartner, findReport, listOpenReports, listPendingOffers } from './offers.repository.js';
+import { countAllOffersByStatus, findCommuneBrief, findOffer, findPartner, findReport, listOpenReports, listPendingOffers } from './offers.repository.js';
 import { CsrfQuery, ReasonBody } from './offers.schemas.js';
 import { offerFacts, offerPath, organisationPath } from './offers.view.js';
+
+const ExportQuery = Type.Object({ status: Type.Optional(Type.Union(offerStatuses.map((status) => Type.Literal(status)))) }, { additionalProperties: false });
 
 const ReportQuery = Type.Object({ signalement: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })) }, { additionalProperties: false });
 
@@ -135,9 +139,24 @@ export default async function offersAdminRoutes(app: App) {
 
   // ——— Bulk import and export ———
 
-  app.get('/admin/import', guard, async (_request, reply) =>
-    reply.page('admin/import', { title: 'Import d’offres', section: 'import', imports: await offerImportsList(deps.db) }),
-  );
+  /** The export links with the count each file holds: the same numbers as the overview. */
+  async function exportChoices() {
+    const counts = await countAllOffersByStatus(deps.db);
+    const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    return {
+      total,
+      byStatus: statusExports.map(({ status, label }) => ({ label, count: counts[status] ?? 0, url: `/admin/offres/export.csv?status=${status}` })),
+    };
+  }
+
+  const importPage = async (reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) =>
+    reply.page(
+      'admin/import',
+      { title: 'Import d’offres', section: 'import', imports: await offerImportsList(deps.db), exports: await exportChoices(), ...extra },
+      status,
+    );
+
+  app.get('/admin/import', guard, async (_request, reply) => importPage(reply));
 
   app.post('/admin/import', { ...guard, schema: { querystring: CsrfQuery } }, async (request, reply) => {
     const file = request.isMultipart() ? await request.file({ limits: { fileSize: ADMIN_IMPORT_MAX_BYTES } }) : undefined;
@@ -156,7 +175,7 @@ export default async function offersAdminRoutes(app: App) {
       return reply.redirect(`/admin/import/${created.id}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return reply.page('admin/import', { title: 'Import d’offres', section: 'import', imports: await offerImportsList(deps.db), errors: error.fields }, 422);
+      return importPage(reply, { errors: error.fields }, 422);
     }
   });
 
@@ -180,16 +199,14 @@ export default async function offersAdminRoutes(app: App) {
   app.get('/admin/import/:id/rejets.csv', { ...guard, schema: { params: IdParam } }, async (request, reply) => {
     const data = await rejectsOf(deps, request.params.id);
     if (!data) throw new NotFoundError();
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="import-${request.params.id}-rejets.csv"`)
-      .header('Cache-Control', 'no-store')
-      .send(data);
+    return reply.headers(csvDownloadHeaders(`import-${request.params.id}-rejets.csv`)).send(data);
   });
 
-  app.get('/admin/offres/export.csv', guard, async (_request, reply) => {
-    const stamp = parisToday(deps.clock.now());
-    reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="offres-${stamp}.csv"`).header('Cache-Control', 'no-store');
-    return reply.send(exportOffersCsv(deps.db));
+  /** Every offer, or those of one status: the rows the overview and the links above count. */
+  app.get('/admin/offres/export.csv', { ...guard, schema: { querystring: ExportQuery } }, async (request, reply) => {
+    const { status } = request.query;
+    const label = statusExports.find((e) => e.status === status)?.label;
+    reply.headers(csvDownloadHeaders(csvFilename(label ? slugify(label) : 'offres', deps.clock.now())));
+    return reply.send(exportOffersCsv(deps.db, { status }));
   });
 }

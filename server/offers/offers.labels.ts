@@ -1,4 +1,5 @@
 import type { Option } from '../kernel/taxonomy.js';
+import type { OfferStatus } from './offers.repository.js';
 
 /** Status labels as partners read them, with the tag style of each. */
 export const statusLabels: Record<string, { label: string; tag: string; hint: string }> = {
@@ -9,6 +10,16 @@ export const statusLabels: Record<string, { label: string; tag: string; hint: st
   archived: { label: 'Archivée', tag: 'tag-status', hint: 'Retirée de l’annuaire ; vous pouvez la dupliquer pour la reproposer.' },
   rejected: { label: 'Refusée', tag: 'tag-danger', hint: 'Modifiez-la selon le motif indiqué, puis soumettez-la à nouveau.' },
 };
+
+/** The admin's exports by status, as their links and file names say. */
+export const statusExports: { status: OfferStatus; label: string }[] = [
+  { status: 'published', label: 'Offres publiées' },
+  { status: 'pending', label: 'Offres en attente de validation' },
+  { status: 'paused', label: 'Offres en pause' },
+  { status: 'rejected', label: 'Offres refusées' },
+  { status: 'draft', label: 'Brouillons' },
+  { status: 'archived', label: 'Offres archivées' },
+];
 
 /** Coded reasons an admin gives when refusing or taking down an offer. */
 export const rejectionReasons: Option[] = [

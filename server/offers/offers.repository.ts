@@ -104,6 +104,12 @@ export async function countOffersByStatus(db: Db, organisationIds: number[]) {
     .groupBy(offers.organisationId, offers.status);
 }
 
+/** How many offers each status holds, across the platform (admin exports). */
+export async function countAllOffersByStatus(db: Db): Promise<Partial<Record<OfferStatus, number>>> {
+  const counted = await db.select({ status: offers.status, value: count() }).from(offers).groupBy(offers.status);
+  return Object.fromEntries(counted.map((c) => [c.status, c.value]));
+}
+
 /** The moderation queue: pending offers, oldest submission first. */
 export async function listPendingOffers(db: Db) {
   return db

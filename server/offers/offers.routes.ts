@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { currentUser, requireUser } from '../accounts/guards.js';
 import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
 import { idFromParam } from '../kernel/text.js';
+import { csvDownloadHeaders, csvFilename } from '../lib/csv.js';
 import { ConflictError, ValidationError } from '../lib/errors.js';
 import { showFormErrors } from '../lib/forms.js';
 import { IdParam, IdSlugParam, safeNext } from '../lib/schemas.js';
@@ -155,10 +156,7 @@ export default async function offersRoutes(app: App) {
 
   app.get('/structures/:orgId/offres/export.csv', { preHandler: requireUser, schema: { params: OrgParam } }, async (request, reply) => {
     const partner = await managedPartner(deps, currentUser(request), request.params.orgId);
-    reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="offres-${partner.slug}.csv"`)
-      .header('Cache-Control', 'no-store');
+    reply.headers(csvDownloadHeaders(csvFilename(`offres-${partner.slug}`, deps.clock.now())));
     return reply.send(exportOffersCsv(deps.db, { organisationId: partner.id }));
   });
 

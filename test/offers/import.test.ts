@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { parse } from 'csv-parse/sync';
 import { count, eq, inArray } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { offerImports, offers, organisations, searchOutbox } from '../../db/schema/index.js';
+import { importCommand } from '../../scripts/import.js';
+import { pendingSearchSync } from '../../search/worker.js';
 import { exportOffersCsv } from '../../server/offers/import/export.js';
 import { importOffers, type Reject } from '../../server/offers/import/import.js';
 import { CSV_COLUMNS } from '../../server/offers/import/rows.js';
@@ -16,6 +17,7 @@ import type { App } from '../../server/types.js';
 import { withDatabase } from '../global-setup.js';
 import { multipart } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
+import { readAsExcel } from '../helpers/csv.js';
 import { createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
 import { insertOffer } from '../helpers/offers.js';
 
@@ -72,9 +74,10 @@ function csv(lines: string[]): string {
   return `${[header, ...lines].join('\n')}\n`;
 }
 
-async function importText(text: string, options: { publish?: boolean; dryRun?: boolean } = {}) {
+async function importText(text: string | Buffer | Buffer[], options: { publish?: boolean; dryRun?: boolean } = {}) {
   const rejects: Reject[] = [];
-  const result = await importOffers(app.deps, Readable.from([text]), {
+  const chunks = Array.isArray(text) ? text : [typeof text === 'string' ? Buffer.from(text) : text];
+  const result = await importOffers(app.deps, Readable.from(chunks), {
     publish: options.publish ?? true,
     dryRun: options.dryRun,
     onReject: (r) => rejects.push(r),
@@ -203,11 +206,23 @@ describe('bulk import of offers', () => {
     const owner = await createUser(app);
     const organisation = await createOrganisation(app, { ownerId: owner.id, status: 'verified', type: 'club-sportif' });
     await insertOffer(app, organisation.id, {
-      title: 'Judo <b>pour</b> tous, "débutants"',
+      title: 'Judo <b>pour</b> tous, "débutants"; ceinture',
       description: 'Ligne 1\nLigne 2, avec virgule',
       priceEur: '12.50',
       price: 'payant',
     });
+    const formulas = await insertOffer(app, organisation.id, {
+      title: '=HYPERLINK("http://evil.example","Cliquez")',
+      summary: "+cmd|' /C calc'!A0",
+      description: '-2+3',
+      address: '@SUM(A1)',
+      lat: 47.218,
+      lng: -1.553,
+      codeInsee: '44109',
+      postcode: '44000',
+      venue: 'chez-le-partenaire',
+    });
+    await insertOffer(app, organisation.id, { title: "'=déjà protégé" });
     await insertOffer(app, organisation.id, {
       title: 'Brouillon',
       status: 'draft',
@@ -222,10 +237,21 @@ describe('bulk import of offers', () => {
 
     const chunks: Buffer[] = [];
     for await (const chunk of exportOffersCsv(app.deps.db)) chunks.push(Buffer.from(chunk));
-    const exported = Buffer.concat(chunks).toString('utf8');
-    const records = parse(exported, { columns: true }) as Record<string, string>[];
-    expect(Object.keys(records[0]!)).toEqual([...CSV_COLUMNS]);
+    const exported = Buffer.concat(chunks);
+    const records = readAsExcel(exported);
+    expect(Object.keys(records[0]!)).toEqual([...CSV_COLUMNS, 'status']);
     expect(records.some((r) => r.external_id?.startsWith('passerelle-offre-'))).toBe(true);
+    expect(records.filter((r) => r.title === 'Brouillon').map((r) => r.status)).toEqual(['Brouillon']);
+    const hostile = records.find((r) => r.external_id === `passerelle-offre-${formulas.id}`)!;
+    expect(hostile).toMatchObject({
+      title: '\'=HYPERLINK("http://evil.example","Cliquez")',
+      summary: "'+cmd|' /C calc'!A0",
+      description: "'-2+3",
+      address: "'@SUM(A1)",
+      lng: '-1.553',
+      status: 'Publiée',
+    });
+    expect(records.find((r) => r.title?.includes('déjà protégé'))?.title).toBe("''=déjà protégé");
 
     const countBefore = (await app.deps.db.select({ value: count() }).from(offers))[0]!.value;
     const stamps = new Map((await app.deps.db.select({ id: offers.id, updatedAt: offers.updatedAt }).from(offers)).map((r) => [r.id, r.updatedAt.getTime()]));
@@ -252,8 +278,117 @@ describe('bulk import of offers', () => {
     expect(rows.find((r) => r.externalId === 'NUL-1')?.description).toBe('Trois séances\nde jonglage');
   });
 
+  it('rejects a line that is not UTF-8 as such instead of storing replacement characters', async () => {
+    const file = Buffer.concat([
+      Buffer.from(csv([line(good({ external_id: 'ENC-1', org_external_id: 'ORG-ENC' }))])),
+      // Saved by Excel as Windows-1252: « é » is the single byte E9.
+      Buffer.from(`${line(good({ external_id: 'ENC-2', org_external_id: 'ORG-ENC', title: 'Activit\xe9 poterie' }))}\n`, 'latin1'),
+      Buffer.from(`${line(good({ external_id: 'ENC-3', org_external_id: 'ORG-ENC', title: 'Éveil musical' }))}\n`),
+    ]);
+    // Cut in the middle of « É »: a character split between two chunks is still valid UTF-8.
+    const cut = file.lastIndexOf(Buffer.from('Éveil')) + 1;
+    const result = await importText([file.subarray(0, cut), file.subarray(cut)]);
+    expect(result.errors).toEqual([{ line: 3, reason: 'encodage invalide (UTF-8 attendu)' }]);
+    expect(result.rejects[0]?.record?.title).toBe('Activité poterie');
+    const stored = await offersByExternalId(['ENC-1', 'ENC-2', 'ENC-3']);
+    expect(stored.map((o) => o.title).sort()).toEqual(['Atelier clown', 'Éveil musical']);
+    expect(stored.some((o) => o.title.includes('\uFFFD'))).toBe(false);
+  });
+
+  it('refuses an empty file: no bytes, or only a byte order mark and blank lines', async () => {
+    await expect(importText('')).rejects.toThrow('Le fichier est vide');
+    await expect(importText('\uFEFF\r\n\r\n')).rejects.toThrow('Le fichier est vide');
+  });
+
+  it('reports every line a quote left open swallowed, up to the end of the file', async () => {
+    const result = await importText(
+      csv([
+        line(good({ external_id: 'QT-1', org_external_id: 'ORG-QT' })), // 2
+        line(good({ external_id: 'QT-2', org_external_id: 'ORG-QT' })).replace('Atelier clown', '"Atelier clown'), // 3: never closed
+        line(good({ external_id: 'QT-3', org_external_id: 'ORG-QT' })), // 4
+        line(good({ external_id: 'QT-4', org_external_id: 'ORG-QT' })), // 5
+      ]),
+    );
+    expect(result.errors).toEqual([{ line: 3, reason: 'guillemet ouvert ligne 3 jamais refermé : les lignes 3 à 5 (fin du fichier) n’ont pas pu être lues' }]);
+    expect((await offersByExternalId(['QT-1', 'QT-2', 'QT-3', 'QT-4'])).map((o) => o.externalId)).toEqual(['QT-1']);
+  });
+
+  it('reports rows read as one cell when a quote closes lines later', async () => {
+    const [before, after] = line(good({ external_id: 'SW-1', org_external_id: 'ORG-SW' })).split('Trois séances d’improvisation.');
+    const result = await importText(
+      csv([
+        `${before}"Trois séances`, // 2: the description opens a quote…
+        line(good({ external_id: 'SW-2', org_external_id: 'ORG-SW' })), // 3: …that takes this row…
+        `d’improvisation."${after}`, // 4: …and closes here, with the right number of columns.
+        line(good({ external_id: 'SW-3', org_external_id: 'ORG-SW' })), // 5
+      ]),
+    );
+    expect(result.errors).toEqual([{ line: 2, reason: 'guillemet mal fermé : les lignes 2 à 4 ont été lues comme une seule (colonne description)' }]);
+    expect((await offersByExternalId(['SW-1', 'SW-2', 'SW-3'])).map((o) => o.externalId)).toEqual(['SW-3']);
+  });
+
+  it('reports the lines a badly closed quote joined', async () => {
+    const result = await importText(
+      csv([
+        line(good({ external_id: 'BQ-1', org_external_id: 'ORG-BQ' })).replace('Atelier clown', '"Atelier "clown"'), // 2
+        line(good({ external_id: 'BQ-2', org_external_id: 'ORG-BQ' })), // 3
+      ]),
+    );
+    expect(result.errors).toEqual([{ line: 2, reason: 'guillemets mal fermés : la ligne ne peut pas être lue' }]);
+    expect(result.imported).toBe(1);
+  });
+
   it('refuses a file whose header lacks required columns', async () => {
     await expect(importText('title,summary\nA,B\n')).rejects.toThrow(/Colonnes manquantes.*external_id/);
+  });
+
+  it('exports as many offers as the admin pages count, each with its status', async () => {
+    const admin = await signedInAgent(app, await createUser(app, { isAdmin: true }));
+    const owner = await createUser(app);
+    const partner = await createOrganisation(app, { ownerId: owner.id, status: 'verified' });
+    for (const status of ['published', 'published', 'draft', 'pending', 'paused', 'archived', 'rejected'] as const) {
+      await insertOffer(app, partner.id, { title: `Offre ${status}`, status });
+    }
+    const page = await admin.get('/admin/import');
+    expect(page.statusCode).toBe(200);
+    const links = [...page.body.matchAll(/<a[^>]* href="(\/admin\/offres\/export\.csv[^"]*)">([^<(]+) \(([\d\s\u202f]+)\)<\/a>/g)].map(
+      ([, url, label, shown]) => ({ url: url!.replace(/&amp;/g, '&'), label: label!.trim(), shown: Number(shown!.replace(/\D/g, '')) }),
+    );
+    expect(links.map((l) => l.label)).toEqual([
+      'Toutes les offres',
+      'Offres publiées',
+      'Offres en attente de validation',
+      'Offres en pause',
+      'Offres refusées',
+      'Brouillons',
+      'Offres archivées',
+    ]);
+    const statusOf: Record<string, string> = {
+      'Offres publiées': 'Publiée',
+      'Offres en attente de validation': 'En attente de validation',
+      'Offres en pause': 'En pause',
+      'Offres refusées': 'Refusée',
+      Brouillons: 'Brouillon',
+      'Offres archivées': 'Archivée',
+    };
+    for (const link of links) {
+      const rows = readAsExcel((await admin.get(link.url)).rawPayload);
+      expect(rows.length, link.label).toBe(link.shown);
+      if (statusOf[link.label]) expect(new Set(rows.map((r) => r.status)), link.label).toEqual(new Set([statusOf[link.label]]));
+    }
+    const overview = await admin.get('/admin');
+    const published = Number(/([\d\s\u202f]+) publiées?</.exec(overview.body)![1]!.replace(/\D/g, ''));
+    expect(published).toBe(links.find((l) => l.label === 'Offres publiées')!.shown);
+    const total = Number(/id="offers-title">Offres<\/h2>\s*<p class="big-number">([^<]+)</.exec(overview.body)![1]!.replace(/\D/g, ''));
+    expect(total).toBe(links[0]!.shown);
+    expect((await admin.get('/admin/offres/export.csv?status=supprimee')).statusCode).toBe(400);
+
+    // A partner's export holds the offers its list shows.
+    const mine = await (await signedInAgent(app, owner)).get(`/structures/${partner.id}/offres`);
+    const listed = Number(/<caption>(\d+) offres de la structure<\/caption>/.exec(mine.body)![1]);
+    const own = readAsExcel((await (await signedInAgent(app, owner)).get(`/structures/${partner.id}/offres/export.csv`)).rawPayload);
+    expect(own).toHaveLength(listed);
+    expect(own.map((r) => r.status).sort()).toEqual(['Archivée', 'Brouillon', 'En attente de validation', 'En pause', 'Publiée', 'Publiée', 'Refusée']);
   });
 
   it('lets an admin upload a file, preview it without writing, then run it and download the rejects', async () => {
@@ -277,8 +412,9 @@ describe('bulk import of offers', () => {
     expect(item).toMatchObject({ status: 'done', imported: 1, rejected: 1 });
     const rejects = await admin.get(`/admin/import/${id}/rejets.csv`);
     expect(rejects.statusCode).toBe(200);
-    expect(rejects.body).toContain('line,reason,external_id');
-    expect(rejects.body).toContain('ADM-2');
+    const rejected = readAsExcel(rejects.rawPayload);
+    expect(Object.keys(rejected[0]!).slice(0, 3)).toEqual(['line', 'reason', 'external_id']);
+    expect(rejected[0]).toMatchObject({ line: '3', external_id: 'ADM-2' });
     expect((await admin.post(`/admin/import/${id}/lancer`)).statusCode).toBe(303);
     expect((await app.deps.db.select().from(offerImports).where(eq(offerImports.id, id)))[0]!.imported).toBe(1);
 
@@ -289,11 +425,12 @@ describe('bulk import of offers', () => {
     const bad = multipart({}, [{ field: 'file', filename: 'offres.csv', type: 'text/csv', data: Buffer.from('nom;prenom\nA;B\n') }]);
     const badHeader = await admin.postMultipart('/admin/import', bad.payload, bad.boundary);
     expect(badHeader.statusCode).toBe(422);
-    expect(badHeader.body).toContain('pas le point-virgule');
+    expect(badHeader.body).toContain('Colonnes manquantes dans l’en-tête : external_id');
 
     const exported = await admin.get('/admin/offres/export.csv');
     expect(exported.statusCode).toBe(200);
-    expect(exported.body).toContain('ADM-1,ORG-ADM');
+    expect(exported.headers['content-disposition']).toMatch(/^attachment; filename="offres-\d{4}-\d{2}-\d{2}\.csv"/);
+    expect(readAsExcel(exported.rawPayload).find((r) => r.external_id === 'ADM-1')).toMatchObject({ org_external_id: 'ORG-ADM', status: 'Publiée' });
 
     const partner = await signedInAgent(app);
     expect((await partner.get('/admin/import')).statusCode).toBe(404);
@@ -337,6 +474,36 @@ async function commandDatabase(dir: string): Promise<{ url?: string; drop: () =>
 }
 
 describe('import command', () => {
+  it('leaves the search index current when it exits: every imported offer is found, no change waits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passerelle-import-'));
+    try {
+      const file = join(dir, 'offres.csv');
+      const rows = Array.from({ length: 30 }, (_, i) => line(good({ external_id: `IDX-${i}`, org_external_id: 'ORG-IDX', title: `Atelier zygomatique ${i}` })));
+      writeFileSync(file, csv(rows));
+      expect(await importCommand(app.deps, ['offers', file])).toBe(0);
+      expect(await pendingSearchSync(app.deps.db)).toBe(0);
+      const found = await app.deps.search.searchOffers({ q: 'zygomatique', sort: 'relevance', page: 1, perPage: 50 });
+      expect(found.total).toBe(30);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with exit code 1 and a clear message on an empty file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passerelle-import-'));
+    const messages: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((message: string) => void messages.push(message));
+    try {
+      const file = join(dir, 'vide.csv');
+      writeFileSync(file, '');
+      expect(await importCommand(app.deps, ['offers', file])).toBe(1);
+      expect(messages.join('\n')).toContain('Le fichier est vide');
+    } finally {
+      spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints the summary line and writes the rejects next to the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'passerelle-import-'));
     try {

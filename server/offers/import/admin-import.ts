@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { offerImports, users } from '../../../db/schema/index.js';
 import type { CurrentUser } from '../../accounts/sessions.repository.js';
 import type { Deps } from '../../deps.js';
+import { csvLines } from '../../lib/csv.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { ImportFileError, importOffers, type Reject } from './import.js';
 import { CSV_COLUMNS } from './rows.js';
@@ -13,26 +13,22 @@ import { CSV_COLUMNS } from './rows.js';
 export const ADMIN_IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 const SHOWN_ERRORS = 200;
 
-/** Rejected rows as CSV: line, reason, then the row's own columns (empty when it could not be read). */
+/**
+ * Rejected rows as CSV, written line by line as they come (never held in memory by the
+ * importer): line, reason, then the row's own columns (empty when it could not be read). The
+ * importer ignores the first two columns, so a corrected rejects file can be imported as it is.
+ */
 export function rejectsCsv() {
-  const csv = stringify({ header: true, columns: ['line', 'reason', ...CSV_COLUMNS] });
-  return {
-    csv,
-    write: (reject: Reject) => csv.write({ line: reject.line, reason: reject.reason, ...(reject.record ?? {}) }),
-  };
-}
-
-async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  return Buffer.concat(chunks);
+  const lines = csvLines(['line', 'reason', ...CSV_COLUMNS]);
+  return { header: lines.header, line: (reject: Reject) => lines.line({ line: reject.line, reason: reject.reason, ...(reject.record ?? {}) }) };
 }
 
 /** Stores the uploaded file and dry-runs it: the admin sees the counts and the first errors before running it. */
 export async function previewImport(deps: Deps, admin: CurrentUser, upload: { filename: string; data: Buffer | null; tooLarge: boolean }) {
   if (upload.tooLarge) throw new ValidationError({ file: 'Le fichier dépasse 50 Mo : découpez-le ou utilisez la commande « npm run import ».' });
   if (!upload.data || upload.data.length === 0) throw new ValidationError({ file: 'Choisissez un fichier CSV à importer.' });
-  if (upload.data.subarray(0, 4096).includes(0)) throw new ValidationError({ file: 'Ce fichier n’est pas un CSV (texte UTF-8, séparé par des virgules).' });
+  if (upload.data.subarray(0, 4096).includes(0))
+    throw new ValidationError({ file: 'Ce fichier n’est pas un CSV (texte UTF-8, séparé par des points-virgules ou des virgules).' });
   let result: Awaited<ReturnType<typeof importOffers>>;
   try {
     result = await importOffers(deps, Readable.from([upload.data]), { publish: true, dryRun: true, keepErrors: SHOWN_ERRORS });
@@ -69,14 +65,16 @@ export async function runStoredImport(deps: Deps, id: number): Promise<void> {
   const data = await deps.storage.get(item.storageKey);
   if (!data) throw new ConflictError('Le fichier de cet import n’est plus disponible : envoyez-le à nouveau.');
   const rejects = rejectsCsv();
-  const collected = collect(rejects.csv);
-  const result = await importOffers(deps, Readable.from([data]), { publish: true, keepErrors: SHOWN_ERRORS, onReject: rejects.write });
-  rejects.csv.end();
-  const rejectsData = await collected;
+  const rejectLines = [rejects.header];
+  const result = await importOffers(deps, Readable.from([data]), {
+    publish: true,
+    keepErrors: SHOWN_ERRORS,
+    onReject: (r) => rejectLines.push(rejects.line(r)),
+  });
   let rejectsKey: string | null = null;
   if (result.rejected > 0) {
     rejectsKey = item.storageKey.replace(/\.csv$/, '.rejects.csv');
-    await deps.storage.put(rejectsKey, rejectsData);
+    await deps.storage.put(rejectsKey, Buffer.from(rejectLines.join('')));
   }
   await deps.db
     .update(offerImports)

@@ -1,13 +1,17 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import type { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { type Db, rows } from '../../../db/client.js';
+import { csvStream } from '../../lib/csv.js';
+import { statusLabels } from '../offers.labels.js';
+import type { OfferStatus } from '../offers.repository.js';
 import { CSV_COLUMNS, type CsvColumn, type CsvRecord } from './rows.js';
 
 const PAGE = 5000;
 
 export interface ExportFilter {
   organisationId?: number;
+  /** Only offers in this status (the admin exports what its overview counts). */
+  status?: OfferStatus;
   /** Called once per exported offer (the CLI counts them). */
   onRow?: () => void;
 }
@@ -51,10 +55,14 @@ interface ExportRow {
   start_date: string | null;
   end_date: string | null;
   contact_email: string | null;
+  status: OfferStatus;
 }
 
+/** The import's columns, then the offer's status as people read it (the import ignores it). */
+export const EXPORT_COLUMNS = [...CSV_COLUMNS, 'status'] as const;
+
 /** Keyset pages of offers with their organisation (raw SQL: no per-row mapping), never the whole table at once. */
-async function* records(db: Db, filter: ExportFilter): AsyncGenerator<CsvRecord> {
+async function* records(db: Db, filter: ExportFilter): AsyncGenerator<CsvRecord & { status: string }> {
   let lastId = 0;
   for (;;) {
     const page = await rows<ExportRow>(
@@ -63,9 +71,10 @@ async function* records(db: Db, filter: ExportFilter): AsyncGenerator<CsvRecord>
                  g.siret as org_siret, g.rna as org_rna, o.title, o.summary, o.description, o.themes, o.subthemes, o.formats, o.venue, o.travel_km,
                  o.age_min, o.age_max, o.group_min, o.group_max, o.price, o.price_eur::text as price_eur, o.accessibility, o.natures, o.slots,
                  o.periodicity, o.address, o.postcode, o.code_insee, o.lat, o.lng, o.start_date::text as start_date, o.end_date::text as end_date,
-                 o.contact_email
+                 o.contact_email, o.status
           from offers o join organisations g on g.id = o.organisation_id
           where o.id > ${lastId} ${filter.organisationId ? sql`and o.organisation_id = ${filter.organisationId}` : sql``}
+                ${filter.status ? sql`and o.status = ${filter.status}` : sql``}
           order by o.id
           limit ${PAGE}`,
     );
@@ -106,7 +115,7 @@ async function* records(db: Db, filter: ExportFilter): AsyncGenerator<CsvRecord>
         contact_email: str(o.contact_email),
       };
       filter.onRow?.();
-      yield record;
+      yield { ...record, status: statusLabels[o.status]?.label ?? o.status };
     }
     if (page.length < PAGE) return;
     lastId = page[page.length - 1]!.id;
@@ -114,12 +123,10 @@ async function* records(db: Db, filter: ExportFilter): AsyncGenerator<CsvRecord>
 }
 
 /**
- * Offers as CSV in the import's columns (PRODUCT.md), so that exporting then importing the file
- * changes nothing. Offers and organisations created in the app get "passerelle-…-<id>" keys.
+ * Offers as CSV in the import's columns (PRODUCT.md) plus their status, so that exporting then
+ * importing the file changes nothing. Offers and organisations created in the app get
+ * "passerelle-…-<id>" keys.
  */
 export function exportOffersCsv(db: Db, filter: ExportFilter = {}): Readable {
-  const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
-  const source = Readable.from(records(db, filter));
-  source.on('error', (error) => csv.destroy(error));
-  return source.pipe(csv);
+  return csvStream([...EXPORT_COLUMNS], records(db, filter));
 }

@@ -1,14 +1,13 @@
 import type { Readable } from 'node:stream';
-import { type CsvError, parse } from 'csv-parse';
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../../db/client.js';
 import { offers, organisations, searchOutbox } from '../../../db/schema/index.js';
 import type { Deps } from '../../deps.js';
 import { slugify } from '../../kernel/text.js';
-import { stripControlChars } from '../../lib/validation.js';
 import { availabilityDefaults } from '../offers.usecases.js';
 import { Gazetteer } from './gazetteer.js';
-import { CSV_COLUMNS, type CsvRecord, OWN_OFFER_KEY, OWN_ORG_KEY, type ParsedRow, parseRecord, REQUIRED_COLUMNS } from './rows.js';
+import { readOfferRecords } from './reader.js';
+import { type CsvRecord, OWN_OFFER_KEY, OWN_ORG_KEY, type ParsedRow, parseRecord } from './rows.js';
 
 export interface ImportOptions {
   /** New offers are published (CLI and admin imports) rather than sent to moderation. */
@@ -18,7 +17,7 @@ export interface ImportOptions {
   batchSize?: number;
   /** Called with the number of bytes read so far (progress bars). */
   onProgress?: (bytes: number) => void;
-  /** Called for every rejected row (rejects file). */
+  /** Called, synchronously, for every rejected row (rejects file): write it out, do not keep it. */
   onReject?: (reject: Reject) => void;
   /** How many errors the result keeps (all are counted and passed to onReject). */
   keepErrors?: number;
@@ -38,8 +37,7 @@ export interface ImportResult {
   errors: { line: number; reason: string }[];
 }
 
-/** The file itself is unusable (no header, missing columns): nothing is imported. */
-export class ImportFileError extends Error {}
+export { ImportFileError } from './reader.js';
 
 class DryRunRollback extends Error {}
 
@@ -108,27 +106,6 @@ const upsertSql = (() => {
   };
 })();
 
-function csvReason(error: CsvError): string {
-  switch (error.code) {
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'CSV_QUOTE_NOT_CLOSED':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return 'guillemets mal fermés : la ligne ne peut pas être lue';
-    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
-    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
-      return `nombre de colonnes incorrect (${(error as CsvError & { columns?: unknown[] }).columns?.length ?? '?'} attendues, ${(error as CsvError & { record?: unknown[] }).record?.length ?? '?'} trouvées)`;
-    default:
-      return `ligne illisible (${error.code})`;
-  }
-}
-
-/** First line of a record: its last line minus the line breaks inside it. */
-function startLine(lastLine: number, raw: string | undefined): number {
-  if (!raw) return lastLine;
-  const inner = raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
-  return lastLine - (inner.match(/\n/g)?.length ?? 0);
-}
-
 /**
  * Imports offers from a CSV stream (the contract of PRODUCT.md): streaming parse, batches of
  * 1,000 rows each in one transaction, upsert on external_id that rewrites only rows whose values
@@ -150,49 +127,6 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
     options.onReject?.({ line, reason, record });
   };
 
-  let bytes = 0;
-  if (options.onProgress) {
-    input.on('data', (chunk: Buffer | string) => {
-      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-      options.onProgress?.(bytes);
-    });
-  }
-
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      columns: (header: string[]) => {
-        const columns = header.map((h) => h.trim().toLowerCase());
-        const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
-        if (missing.length) {
-          const hint = header.length === 1 && header[0]?.includes(';') ? ' Le séparateur attendu est la virgule, pas le point-virgule.' : '';
-          throw new ImportFileError(`Colonnes manquantes dans l’en-tête : ${missing.join(', ')}.${hint}`);
-        }
-        return columns.map((c) => ((CSV_COLUMNS as readonly string[]).includes(c) ? c : false));
-      },
-      // Control characters (a NUL would make PostgreSQL refuse the whole batch) are dropped from every cell.
-      cast: (value: string) => stripControlChars(value),
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      info: true,
-      raw: true,
-    }),
-  );
-  input.on('error', (error) => parser.destroy(error));
-  // The header is checked as soon as data flows, possibly before the loop below listens (a dry run
-  // first opens its transaction): keep the error and throw it from the loop.
-  let parseError: unknown = null;
-  parser.on('error', (error) => {
-    parseError ??= error;
-  });
-  const skippedLines = new Set<number>();
-  parser.on('skip', (error: CsvError & { lines?: number; raw?: string }) => {
-    const line = startLine(error.lines ?? 0, error.raw);
-    if (skippedLines.has(line)) return;
-    skippedLines.add(line);
-    reject(line, csvReason(error), null);
-  });
-
   async function run(outer: Db | null) {
     let batch: { row: ParsedRow; record: CsvRecord }[] = [];
     const flush = async () => {
@@ -202,8 +136,7 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
       if (outer) await writeBatch(outer, current);
       else await deps.db.transaction((tx) => writeBatch(tx, current));
     };
-    for await (const { record, info, raw } of parser as AsyncIterable<{ record: CsvRecord; info: { lines: number }; raw: string }>) {
-      const line = startLine(info.lines, raw);
+    for await (const { line, record } of readOfferRecords(input, reject, options.onProgress)) {
       const parsed = parseRecord(record, line, gazetteer);
       if ('reasons' in parsed) {
         reject(line, parsed.reasons.join(' ; '), record);
@@ -218,7 +151,6 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
       batch.push({ row: parsed.row, record });
       if (batch.length >= batchSize) await flush();
     }
-    if (parseError) throw parseError;
     await flush();
   }
 
