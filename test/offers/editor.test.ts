@@ -98,8 +98,8 @@ describe('who may see and change an offer', () => {
     const exported = await a.agent.get(`/structures/${a.organisation.id}/offres/export.csv`);
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-type']).toContain('text/csv');
-    expect(exported.body.split('\n')[0]).toBe(
-      'external_id,org_external_id,org_name,org_type,org_email,org_siret,org_rna,title,summary,description,themes,subthemes,formats,venue,travel_km,age_min,age_max,group_min,group_max,price,price_eur,accessibility,natures,slots,periodicity,address,postcode,code_insee,lat,lng,start_date,end_date,contact_email',
+    expect(exported.body.split('\r\n')[0]).toBe(
+      '\uFEFFexternal_id;org_external_id;org_name;org_type;org_email;org_siret;org_rna;title;summary;description;themes;subthemes;formats;venue;travel_km;age_min;age_max;group_min;group_max;price;price_eur;accessibility;natures;slots;periodicity;address;postcode;code_insee;lat;lng;start_date;end_date;contact_email;status',
     );
     expect(exported.body).toContain('Mon brouillon');
     expect(exported.body).not.toContain('Offre d’une autre structure');
