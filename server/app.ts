@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import qs from 'node:querystring';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
@@ -15,7 +14,6 @@ import type { Deps } from './deps.js';
 import { Clock } from './lib/clock.js';
 import { Scheduler } from './lib/jobs.js';
 import { Mailer } from './lib/mailer.js';
-import { DiskStorage } from './lib/storage.js';
 import { createEta } from './lib/templates.js';
 import matchingRoutes from './matching/matching.routes.js';
 import notificationsRoutes from './notifications/notifications.routes.js';
@@ -33,6 +31,8 @@ import sessionPlugin from './plugins/session.js';
 import staticPlugin from './plugins/static.js';
 import viewPlugin from './plugins/view.js';
 import requestsRoutes from './requests/requests.routes.js';
+import { createStorage } from './storage/index.js';
+import { registerStorageJobs } from './storage/jobs.js';
 import territoriesRoutes from './territories/territories.routes.js';
 import type { App } from './types.js';
 
@@ -66,7 +66,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     clock,
     eta,
     log: app.log,
-    storage: new DiskStorage(join(config.DATA_DIR, 'uploads')),
+    storage: createStorage(config, database.db),
     mailer: new Mailer({ config, db: database.db, clock, eta }),
     scheduler: new Scheduler({ db: database.db, clock, log: app.log }),
     search: createSearchEngine(config, database.db),
@@ -84,6 +84,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(apiDocsPlugin);
 
   deps.scheduler.register({ name: 'mail-outbox', everyMs: 10_000, run: () => deps.mailer.flush() });
+  registerStorageJobs(deps);
 
   await app.register(pagesRoutes);
   await app.register(territoriesRoutes);

@@ -24,6 +24,15 @@ const ConfigSchema = Type.Object({
   TILE_ATTRIBUTION: Type.String(),
   REQUEST_EXPIRY_DAYS: Type.Integer({ minimum: 1, maximum: 365 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  STORAGE: Type.Union([Type.Literal('disk'), Type.Literal('database'), Type.Literal('s3')]),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^/]+' })),
+  S3_BUCKET: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+  S3_REGION: Type.String({ minLength: 1 }),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  S3_PATH_STYLE: Type.Boolean(),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  JOBS_TICK_MS: Type.Integer({ minimum: 100, maximum: 60_000 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -47,10 +56,13 @@ const defaults = {
   TILE_ATTRIBUTION: '&copy; les contributeurs d’<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
   REQUEST_EXPIRY_DAYS: '21',
   LOG_LEVEL: 'info',
+  S3_REGION: 'us-east-1',
+  S3_PATH_STYLE: '0',
+  JOBS_TICK_MS: '5000',
 } satisfies Env;
 
-const integerKeys = ['PORT', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'REQUEST_EXPIRY_DAYS'] as const;
-const booleanKeys = ['SEED_DEMO', 'JOBS_ENABLED'] as const;
+const integerKeys = ['PORT', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'REQUEST_EXPIRY_DAYS', 'JOBS_TICK_MS'] as const;
+const booleanKeys = ['SEED_DEMO', 'JOBS_ENABLED', 'S3_PATH_STYLE'] as const;
 
 /** Reads and validates the configuration; throws a ConfigError naming the first bad setting. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -75,10 +87,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     raw[key] = value === '1' || value === 'true';
   }
   Object.assign(raw, overrides);
+  // Files go where every instance sees them: the bucket when one is named, else the shared database.
+  raw.STORAGE ??= raw.S3_BUCKET ? 's3' : raw.DATABASE_URL ? 'database' : 'disk';
   if (!Value.Check(ConfigSchema, raw)) {
     const first = Value.Errors(ConfigSchema, raw).First();
     const key = first?.path.replace(/^\//, '') ?? 'config';
     throw new ConfigError(`${key}: ${first?.message ?? 'invalid'} (got "${String(raw[key] ?? '')}")`);
+  }
+  if (raw.STORAGE === 's3') {
+    for (const key of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!raw[key]) throw new ConfigError(`${key}: required when STORAGE=s3`);
+    }
   }
   return raw as Config;
 }

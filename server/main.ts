@@ -32,7 +32,7 @@ async function main() {
     // Index the demo before listening, so that the first search already finds it.
     if (await seedDemoIfEmpty(app.deps)) await drainSearchOutbox(app.deps);
   }
-  if (config.JOBS_ENABLED) app.deps.scheduler.start();
+  if (config.JOBS_ENABLED) app.deps.scheduler.start(config.JOBS_TICK_MS);
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');

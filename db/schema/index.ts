@@ -9,3 +9,4 @@ export * from './platform.js';
 export * from './requests.js';
 export * from './search.js';
 export * from './territories.js';
+export * from './storage.js';

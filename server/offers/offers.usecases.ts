@@ -6,6 +6,7 @@ import { parisToday } from '../kernel/paris-time.js';
 import { nextSchoolYear, schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
 import { slugify } from '../kernel/text.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
+import { discard, putAll } from '../lib/storage.js';
 import { LIMITS, type OfferFields, offerFormValues, readOfferForm } from './offers.form.js';
 import {
   findCommuneBrief,
@@ -197,32 +198,44 @@ export async function duplicateOffer(deps: Deps, user: CurrentUser, offerId: num
   const bounds = availabilityDefaults(deps);
   const today = todayIn(deps);
   const expired = offer.endDate !== null && offer.endDate < today;
-  return deps.db.transaction(async (tx) => {
-    const copy = await insertOffer(tx, {
-      ...content,
-      title,
-      slug: slugify(title),
-      status: 'draft',
-      rejectionCode: null,
-      rejectionReason: null,
-      photoPath,
-      photoAlt: photoPath ? offer.photoAlt : null,
-      ...(expired ? { startDate: laterOf(bounds.start, today), endDate: bounds.end } : {}),
-      createdBy: user.id,
-      createdAt: now,
-      updatedAt: now,
+  return deps.db
+    .transaction(async (tx) => {
+      const copy = await insertOffer(tx, {
+        ...content,
+        title,
+        slug: slugify(title),
+        status: 'draft',
+        rejectionCode: null,
+        rejectionReason: null,
+        photoPath,
+        photoAlt: photoPath ? offer.photoAlt : null,
+        ...(expired ? { startDate: laterOf(bounds.start, today), endDate: bounds.end } : {}),
+        createdBy: user.id,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await enqueueSearchSync(tx, 'offer', copy.id);
+      return copy;
+    })
+    .catch(async (error: unknown) => {
+      if (photoPath) await discard(deps.storage, photoKeys(photoPath));
+      throw error;
     });
-    await enqueueSearchSync(tx, 'offer', copy.id);
-    return copy;
-  });
 }
 
 async function copyPhoto(deps: Deps, key: string): Promise<string | null> {
   const [main, thumb] = await Promise.all([deps.storage.get(key), deps.storage.get(thumbnailKey(key))]);
   if (!main) return null;
   const copyKey = newPhotoKey(key.endsWith('.jpg') ? 'jpg' : 'webp');
-  await deps.storage.put(copyKey, main);
-  if (thumb) await deps.storage.put(thumbnailKey(copyKey), thumb);
+  await putAll(
+    deps.storage,
+    thumb
+      ? [
+          [copyKey, main],
+          [thumbnailKey(copyKey), thumb],
+        ]
+      : [[copyKey, main]],
+  );
   return copyKey;
 }
 
@@ -277,27 +290,40 @@ export async function setOfferPhoto(
   }
   if (Object.keys(errors).length > 0 || !processed) throw new ValidationError(errors);
   const key = newPhotoKey('webp');
-  await deps.storage.put(key, processed.main);
-  await deps.storage.put(thumbnailKey(key), processed.thumbnail);
-  const saved = await deps.db.transaction(async (tx) => {
-    const row = await updateOffer(tx, offerId, { photoPath: key, photoAlt: alt, updatedAt: deps.clock.now() });
-    await enqueueSearchSync(tx, 'offer', offerId);
-    return row;
-  });
-  if (offer.photoPath) await deletePhotoFiles(deps, offer.photoPath);
+  await putAll(deps.storage, [
+    [key, processed.main],
+    [thumbnailKey(key), processed.thumbnail],
+  ]);
+  // The previous photo is read under the row lock: with two uploads at once, each removes the
+  // files it replaced, so none is left behind.
+  const { saved, previous } = await deps.db
+    .transaction(async (tx) => {
+      const previous = (await lockOffer(tx, offerId))?.photoPath ?? null;
+      const row = await updateOffer(tx, offerId, { photoPath: key, photoAlt: alt, updatedAt: deps.clock.now() });
+      await enqueueSearchSync(tx, 'offer', offerId);
+      return { saved: row, previous };
+    })
+    .catch(async (error: unknown) => {
+      await discard(deps.storage, photoKeys(key));
+      throw error;
+    });
+  if (previous) await discard(deps.storage, photoKeys(previous));
   return saved;
 }
 
 export async function removeOfferPhoto(deps: Deps, user: CurrentUser, offerId: number): Promise<void> {
   const { offer } = await managedOffer(deps, user, offerId);
   if (!offer.photoPath) return;
-  await deps.db.transaction(async (tx) => {
+  const previous = await deps.db.transaction(async (tx) => {
+    const previous = (await lockOffer(tx, offerId))?.photoPath ?? null;
     await updateOffer(tx, offerId, { photoPath: null, photoAlt: null, updatedAt: deps.clock.now() });
     await enqueueSearchSync(tx, 'offer', offerId);
+    return previous;
   });
-  await deletePhotoFiles(deps, offer.photoPath);
+  if (previous) await discard(deps.storage, photoKeys(previous));
 }
 
-async function deletePhotoFiles(deps: Deps, key: string): Promise<void> {
-  await Promise.all([deps.storage.delete(key), deps.storage.delete(thumbnailKey(key))]);
+/** The files of a photo: the image and its thumbnail. */
+function photoKeys(key: string): string[] {
+  return [key, thumbnailKey(key)];
 }

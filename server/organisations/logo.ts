@@ -5,7 +5,8 @@ import { enqueueSearchSync } from '../../search/outbox.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { ValidationError } from '../lib/errors.js';
-import { updateOrganisation, writeAudit } from './organisations.repository.js';
+import { discard } from '../lib/storage.js';
+import { lockLogo, updateOrganisation, writeAudit } from './organisations.repository.js';
 import { editableOrganisation } from './organisations.usecases.js';
 
 export const LOGO_SIZE = 256;
@@ -56,29 +57,39 @@ export async function setLogo(deps: Deps, user: CurrentUser, organisationId: num
   }
   const key = `logos/${organisation.id}-${randomBytes(6).toString('hex')}.webp`;
   await deps.storage.put(key, webp);
-  await deps.db.transaction(async (tx) => {
-    await updateOrganisation(tx, organisation.id, { logoPath: key, updatedAt: deps.clock.now() });
-    await writeAudit(tx, {
-      actorId: user.id,
-      action: 'organisation.update',
-      entity: 'organisation',
-      entityId: organisation.id,
-      data: { fields: ['logo'] },
-      at: deps.clock.now(),
+  // The previous logo is read under the row lock: with two uploads at once, each removes the one it replaced.
+  const previous = await deps.db
+    .transaction(async (tx) => {
+      const previous = await lockLogo(tx, organisation.id);
+      await updateOrganisation(tx, organisation.id, { logoPath: key, updatedAt: deps.clock.now() });
+      await writeAudit(tx, {
+        actorId: user.id,
+        action: 'organisation.update',
+        entity: 'organisation',
+        entityId: organisation.id,
+        data: { fields: ['logo'] },
+        at: deps.clock.now(),
+      });
+      if (organisation.kind === 'partner') await enqueueSearchSync(tx, 'organisation', organisation.id);
+      return previous;
+    })
+    .catch(async (error: unknown) => {
+      await discard(deps.storage, [key]);
+      throw error;
     });
-    if (organisation.kind === 'partner') await enqueueSearchSync(tx, 'organisation', organisation.id);
-  });
-  if (organisation.logoPath) await deps.storage.delete(organisation.logoPath);
+  if (previous) await discard(deps.storage, [previous]);
 }
 
 export async function removeLogo(deps: Deps, user: CurrentUser, organisationId: number): Promise<void> {
   const organisation = await editableOrganisation(deps, user, organisationId);
   if (!organisation.logoPath) return;
-  await deps.db.transaction(async (tx) => {
+  const previous = await deps.db.transaction(async (tx) => {
+    const previous = await lockLogo(tx, organisation.id);
     await updateOrganisation(tx, organisation.id, { logoPath: null, updatedAt: deps.clock.now() });
     if (organisation.kind === 'partner') await enqueueSearchSync(tx, 'organisation', organisation.id);
+    return previous;
   });
-  await deps.storage.delete(organisation.logoPath);
+  if (previous) await discard(deps.storage, [previous]);
 }
 
 /** Public URL of a stored logo. */

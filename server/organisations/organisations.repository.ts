@@ -34,6 +34,12 @@ export async function insertOrganisation(db: Db, values: NewOrganisation): Promi
   return row!;
 }
 
+/** The organisation's logo key, its row locked until the transaction ends: concurrent logo changes queue up. */
+export async function lockLogo(tx: Db, id: number): Promise<string | null> {
+  const [row] = await tx.select({ logoPath: organisations.logoPath }).from(organisations).where(eq(organisations.id, id)).for('update');
+  return row?.logoPath ?? null;
+}
+
 export async function updateOrganisation(db: Db, id: number, values: Partial<NewOrganisation>): Promise<Organisation | null> {
   const [row] = await db.update(organisations).set(values).where(eq(organisations.id, id)).returning();
   return row ?? null;

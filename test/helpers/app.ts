@@ -18,7 +18,16 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Ap
   const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-app-'));
   const { database, drop } = await openTestDatabase();
   const config = loadConfig(
-    { NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SEED_DEMO: '0', JOBS_ENABLED: '0', BASE_URL: 'http://localhost:3000' },
+    {
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: '0',
+      JOBS_ENABLED: '0',
+      BASE_URL: 'http://localhost:3000',
+      // Uploads go where production keeps them: the database on PostgreSQL, the disk on PGlite.
+      STORAGE: process.env.DATABASE_URL ? 'database' : 'disk',
+    },
     overrides,
   );
   const app = await buildApp({ config, database, logger: false });
