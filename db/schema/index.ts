@@ -8,5 +8,5 @@ export * from './partnerships.js';
 export * from './platform.js';
 export * from './requests.js';
 export * from './search.js';
-export * from './territories.js';
 export * from './storage.js';
+export * from './territories.js';

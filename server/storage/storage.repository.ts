@@ -1,6 +1,6 @@
 import { isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { offerImports, offers, organisations, messages } from '../../db/schema/index.js';
+import { messages, offerImports, offers, organisations } from '../../db/schema/index.js';
 
 /** Every storage key a row points to (an offer photo stands for its thumbnail too: see orphans.ts). */
 export async function referencedKeys(db: Db): Promise<{ photos: string[]; others: string[] }> {
