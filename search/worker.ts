@@ -105,3 +105,12 @@ export async function pendingSearchSync(db: Db): Promise<number> {
   const [row] = await rows<{ n: number }>(db, sql`select count(*)::int as n from search_outbox where delivered_at is null`);
   return row?.n ?? 0;
 }
+
+/** Rows not delivered yet and the age of the oldest, in seconds (metrics). */
+export async function searchOutboxLag(db: Db): Promise<{ pending: number; oldestSeconds: number }> {
+  const [row] = await rows<{ pending: number; oldest: number | null }>(
+    db,
+    sql`select count(*)::int as pending, extract(epoch from now() - min(created_at))::float8 as oldest from search_outbox where delivered_at is null`,
+  );
+  return { pending: row?.pending ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
+}

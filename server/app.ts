@@ -26,6 +26,7 @@ import partnershipsRoutes from './partnerships/partnerships.routes.js';
 import csrfPlugin from './plugins/csrf.js';
 import depsPlugin from './plugins/deps.js';
 import errorsPlugin, { answerBadUrl } from './plugins/errors.js';
+import metricsPlugin from './plugins/metrics.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
 import staticPlugin from './plugins/static.js';
@@ -73,6 +74,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   };
 
   await app.register(depsPlugin, { deps, closeDatabase: () => database.close() });
+  await app.register(metricsPlugin);
   await app.register(securityPlugin);
   await app.register(formbody, { parser: (body) => qs.parse(body) });
   await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 200 } });

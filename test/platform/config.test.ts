@@ -26,6 +26,13 @@ describe('configuration', () => {
       [{ NODE_ENV: 'production' }, 'SESSION_SECRET'],
       [{ SESSION_SECRET: 'court' }, 'SESSION_SECRET'],
       [{ LOG_LEVEL: 'bavard' }, 'LOG_LEVEL'],
+      [{ STORAGE: 'ftp' }, 'STORAGE'],
+      [{ STORAGE: 's3' }, 'S3_BUCKET'],
+      [{ S3_BUCKET: 'passerelle' }, 'S3_ACCESS_KEY_ID'],
+      [{ S3_BUCKET: 'passerelle', S3_ACCESS_KEY_ID: 'id' }, 'S3_SECRET_ACCESS_KEY'],
+      [{ S3_BUCKET: 'Mauvais_Nom', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' }, 'S3_BUCKET'],
+      [{ S3_ENDPOINT: 's3.fr-par.scw.cloud' }, 'S3_ENDPOINT'],
+      [{ METRICS_TOKEN: 'court' }, 'METRICS_TOKEN'],
     ];
     for (const [env, key] of cases) {
       let error: unknown;
@@ -37,5 +44,14 @@ describe('configuration', () => {
       expect(error, key).toBeInstanceOf(ConfigError);
       expect((error as Error).message.startsWith(`${key}:`), (error as Error).message).toBe(true);
     }
+  });
+
+  it('keeps files where every instance sees them: the bucket when named, else the shared database, else the disk', () => {
+    expect(loadConfig({}).STORAGE).toBe('disk');
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/passerelle' }).STORAGE).toBe('database');
+    const s3 = { S3_BUCKET: 'passerelle', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' };
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/passerelle', ...s3 }).STORAGE).toBe('s3');
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/passerelle', STORAGE: 'disk' }).STORAGE).toBe('disk');
+    expect(loadConfig({ STORAGE: 'database' }).STORAGE).toBe('database');
   });
 });

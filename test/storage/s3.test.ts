@@ -11,7 +11,7 @@ storageContract(
   async () => {
     const directory = mkdtempSync(join(tmpdir(), 'passerelle-s3-'));
     const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: 'passerelle-test', configs: [] }] });
-    const { port } = (await server.run()) as { port: number };
+    const { port } = await server.run();
     const storage = new S3Storage({
       endpoint: `http://127.0.0.1:${port}`,
       bucket: 'passerelle-test',

@@ -34,7 +34,10 @@ async function keysUnder(storage: Storage, prefix: string): Promise<string[]> {
   return keys.sort();
 }
 
-const image = (r: number) => sharp({ create: { width: 64, height: 48, channels: 3, background: { r, g: 90, b: 160 } } }).png().toBuffer();
+const image = (r: number) =>
+  sharp({ create: { width: 64, height: 48, channels: 3, background: { r, g: 90, b: 160 } } })
+    .png()
+    .toBuffer();
 
 function uploadPhoto(offerId: number, data: Buffer) {
   const { payload, boundary } = multipart({ photoAlt: 'Atelier' }, [{ field: 'photo', filename: 'photo.png', type: 'image/png', data }]);
