@@ -29,6 +29,7 @@ import errorsPlugin, { answerBadUrl } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
+import shutdownPlugin from './plugins/shutdown.js';
 import staticPlugin from './plugins/static.js';
 import viewPlugin from './plugins/view.js';
 import requestsRoutes from './requests/requests.routes.js';
@@ -75,6 +76,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
 
   await app.register(depsPlugin, { deps, closeDatabase: () => database.close() });
   await app.register(metricsPlugin);
+  await app.register(shutdownPlugin);
   await app.register(securityPlugin);
   await app.register(formbody, { parser: (body) => qs.parse(body) });
   await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 200 } });
