@@ -27,6 +27,7 @@ import csrfPlugin from './plugins/csrf.js';
 import depsPlugin from './plugins/deps.js';
 import errorsPlugin, { answerBadUrl } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
+import integerParamsPlugin from './plugins/integer-params.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
 import shutdownPlugin from './plugins/shutdown.js';
@@ -77,6 +78,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(depsPlugin, { deps, closeDatabase: () => database.close() });
   await app.register(metricsPlugin);
   await app.register(shutdownPlugin);
+  await app.register(integerParamsPlugin);
   await app.register(securityPlugin);
   await app.register(formbody, { parser: (body) => qs.parse(body) });
   await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 200 } });

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../lib/errors.js';
 
+const NOT_FOUND = 'Cette page n’existe pas ou a été déplacée. Vérifiez l’adresse ou repartez de l’accueil.';
+
 const csrfCodes = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
 
 function isApi(request: FastifyRequest): boolean {
@@ -94,6 +96,8 @@ export default fp(
         const parameter = parameterOf(error);
         const message = `Paramètre « ${parameter} » invalide : ${reasonOf(error)}.`;
         if (isApi(request)) return reply.code(400).send({ error: 'invalid_parameter', parameter, message });
+        // A page address with a bad id is an address that does not exist.
+        if (error.validationContext === 'params') return renderError(request, reply, 404, NOT_FOUND);
         return renderError(request, reply, 400, message);
       }
       if (csrfCodes.has(error.code)) {
@@ -110,9 +114,7 @@ export default fp(
       return renderError(request, reply, status, status === 404 ? 'Cette page n’existe pas.' : 'La requête n’a pas pu être traitée.');
     });
 
-    app.setNotFoundHandler(async (request, reply) =>
-      renderError(request, reply, 404, 'Cette page n’existe pas ou a été déplacée. Vérifiez l’adresse ou repartez de l’accueil.'),
-    );
+    app.setNotFoundHandler(async (request, reply) => renderError(request, reply, 404, NOT_FOUND));
   },
   { name: 'errors', dependencies: ['view'] },
 );

@@ -91,9 +91,9 @@ describe('posting a need', () => {
     expect(count).toBeUndefined();
   });
 
-  it('answers bad parameters with a 400, never a 500', async () => {
+  it('answers a bad address with a 404 and bad parameters with a 400, never a 500', async () => {
     const { agent } = await acmWithMember(app);
-    expect((await agent.get('/besoins/abc')).statusCode).toBe(400);
+    expect((await agent.get('/besoins/abc')).statusCode).toBe(404);
     expect((await agent.post('/besoins', { title: 'x'.repeat(600) })).statusCode).toBe(400);
     expect((await agent.post('/besoins/1/statut', { action: 'supprimer' })).statusCode).toBe(400);
   });

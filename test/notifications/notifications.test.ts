@@ -259,6 +259,6 @@ describe('unsubscribe', () => {
     });
     expect(response.statusCode).toBe(404);
     expect(await app.deps.db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, user.id))).toHaveLength(0);
-    expect((await new Agent(app).get('/notifications/desabonnement/pas-un-jeton')).statusCode).toBe(400);
+    expect((await new Agent(app).get('/notifications/desabonnement/pas-un-jeton')).statusCode).toBe(404);
   });
 });

@@ -352,7 +352,7 @@ describe('public pages', () => {
     expect((await new Agent(app).get(`/structures/${partner.id}-ancien-nom`)).headers.location).toBe(`/structures/${partner.id}-compagnie-du-petit-theatre`);
     expect((await new Agent(app).get('/structures/999999-rien')).statusCode).toBe(404);
     expect((await new Agent(app).get(`/structures/${acm.id}-alsh-canal`)).statusCode).toBe(404);
-    expect((await new Agent(app).get('/structures/abc')).statusCode).toBe(400);
+    expect((await new Agent(app).get('/structures/abc')).statusCode).toBe(404);
   });
 
   it('hides a suspended organisation from everyone but its members and the admins', async () => {
