@@ -11,6 +11,7 @@ import apiDocsPlugin from './catalogue/api-docs.js';
 import catalogueRoutes from './catalogue/catalogue.routes.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
+import { registerJobs } from './jobs.js';
 import { Clock } from './lib/clock.js';
 import { Scheduler } from './lib/jobs.js';
 import { Mailer } from './lib/mailer.js';
@@ -28,6 +29,7 @@ import depsPlugin from './plugins/deps.js';
 import errorsPlugin, { answerBadUrl } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
 import integerParamsPlugin from './plugins/integer-params.js';
+import searchKickPlugin from './plugins/search-kick.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
 import shutdownPlugin from './plugins/shutdown.js';
@@ -35,7 +37,6 @@ import staticPlugin from './plugins/static.js';
 import viewPlugin from './plugins/view.js';
 import requestsRoutes from './requests/requests.routes.js';
 import { createStorage } from './storage/index.js';
-import { registerStorageJobs } from './storage/jobs.js';
 import territoriesRoutes from './territories/territories.routes.js';
 import type { App } from './types.js';
 
@@ -89,8 +90,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(staticPlugin);
   await app.register(apiDocsPlugin);
 
-  deps.scheduler.register({ name: 'mail-outbox', everyMs: 10_000, run: () => deps.mailer.flush() });
-  registerStorageJobs(deps);
+  registerJobs(deps);
+  await app.register(searchKickPlugin);
 
   await app.register(pagesRoutes);
   await app.register(territoriesRoutes);

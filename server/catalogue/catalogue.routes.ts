@@ -3,7 +3,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { loadOfferDocuments } from '../../search/documents.js';
-import { drainSearchOutbox } from '../../search/worker.js';
 import { subthemes } from '../kernel/taxonomy.js';
 import { normalize } from '../kernel/text.js';
 import { NotFoundError } from '../lib/errors.js';
@@ -24,26 +23,10 @@ export default async function catalogueRoutes(app: App) {
   const { deps } = app;
   const baseUrl = deps.config.BASE_URL;
 
-  // The search index follows the outbox: a short scheduled job, plus a kick after each write.
-  let running: Promise<unknown> | null = null;
-  const runOutbox = () => {
-    running ??= drainSearchOutbox(deps).finally(() => {
-      running = null;
-    });
-    return running;
-  };
-  deps.scheduler.register({ name: 'search-outbox', everyMs: 2_000, run: runOutbox });
   if (deps.config.NODE_ENV === 'production') {
     const engine = deps.search as { warm?: () => Promise<void> };
     app.addHook('onReady', async () => {
       void engine.warm?.().catch((error: unknown) => app.log.warn({ err: error }, 'search warm-up failed'));
-    });
-  }
-  if (deps.config.JOBS_ENABLED) {
-    app.addHook('onResponse', async (request, reply) => {
-      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) {
-        setImmediate(() => void deps.scheduler.runNow('search-outbox').catch(() => {}));
-      }
     });
   }
 

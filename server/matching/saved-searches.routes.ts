@@ -3,7 +3,6 @@ import { currentUser, requireUser } from '../accounts/guards.js';
 import { ValidationError } from '../lib/errors.js';
 import { formBody, formText, IdParam, TokenParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
-import { sendSavedSearchAlerts } from './alerts.js';
 import {
   deleteSavedSearch,
   describeQuery,
@@ -24,7 +23,6 @@ const labels = { name: 'Nom de la recherche', frequency: 'Alerte par e-mail' };
 /** Saved searches (/recherches), their alerts job and the one-click unsubscribe. */
 export async function savedSearchRoutes(app: App) {
   const { deps } = app;
-  deps.scheduler.register({ name: 'saved-search-alerts', everyMs: 3_600_000, run: () => sendSavedSearchAlerts(deps) });
 
   app.get('/recherches', { preHandler: requireUser }, async (request, reply) => {
     const user = currentUser(request);

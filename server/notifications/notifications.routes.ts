@@ -6,7 +6,7 @@ import { showFormErrors } from '../lib/forms.js';
 import { formBody, IdParam } from '../lib/schemas.js';
 import { emailModes } from './notification-types.js';
 import { listNotifications, markRead, unreadCount } from './notifications.repository.js';
-import { openNotification, preferencesPage, readUnsubscribeToken, savePreferences, sendDigests, unsubscribe } from './notifications.usecases.js';
+import { openNotification, preferencesPage, readUnsubscribeToken, savePreferences, unsubscribe } from './notifications.usecases.js';
 import { UNSUBSCRIBE_TOKEN_PATTERN } from './unsubscribe.js';
 
 declare module '../accounts/sessions.repository.js' {
@@ -28,8 +28,6 @@ export default fp(
   async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     const { deps } = app;
-
-    deps.scheduler.register({ name: 'notifications-digest', everyMs: 15 * 60_000, run: () => sendDigests(deps) });
 
     app.addHook('preHandler', async (request) => {
       const user = request.user;

@@ -15,7 +15,7 @@ import offersAdminRoutes from './offers.admin.routes.js';
 import { editorData, previewCard } from './offers.editor.js';
 import { offerFormValues } from './offers.form.js';
 import { reportReasons, statusLabels } from './offers.labels.js';
-import { archiveExpired, reportOffer } from './offers.moderation.js';
+import { reportOffer } from './offers.moderation.js';
 import {
   countOffersByStatus,
   findCommuneBrief,
@@ -64,8 +64,6 @@ const transitions: Record<string, { transition: Transition; done: (offer: Offer)
 
 export default async function offersRoutes(app: App) {
   const { deps } = app;
-
-  deps.scheduler.register({ name: 'offers-archive', everyMs: 6 * 3600_000, run: () => archiveExpired(deps) });
 
   organisationPageSections.register({
     id: 'offers',

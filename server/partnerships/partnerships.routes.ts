@@ -26,7 +26,6 @@ import {
   updateIntervenants,
 } from './partnerships.usecases.js';
 import { prescribePartnership, prescriptionChoices } from './prescription.usecases.js';
-import { sendSessionReminders } from './reminders.js';
 import reviewRoutes from './review.routes.js';
 
 const objectiveFields = Object.fromEntries(
@@ -46,7 +45,6 @@ export default async function partnershipsRoutes(app: App) {
   const { deps } = app;
 
   dashboardSections.register({ id: 'partnerships', order: 30, load: loadDashboardBlock });
-  deps.scheduler.register({ name: 'partnership-session-reminders', everyMs: 15 * 60_000, run: () => sendSessionReminders(deps) });
 
   app.get('/partenariats', { preHandler: requireUser }, async (request, reply) => {
     const user = currentUser(request);

@@ -22,7 +22,6 @@ import {
   DuplicateRequestError,
   declineRequest,
   postMessage,
-  runRequestsExpiry,
   type UploadedFile,
   withdrawRequest,
 } from './requests.usecases.js';
@@ -109,7 +108,6 @@ export default async function requestsRoutes(app: App) {
   const { deps } = app;
 
   registerRequestSections();
-  deps.scheduler.register({ name: 'requests-expiry', everyMs: 60 * 60_000, run: () => runRequestsExpiry(deps) });
 
   // Inboxes
 
