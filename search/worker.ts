@@ -100,6 +100,15 @@ export async function drainSearchOutbox(deps: OutboxDeps, maxBatches = 50): Prom
   return total;
 }
 
+/** How far the index is behind: changes not delivered yet and when the oldest of them was written. */
+export async function searchLag(db: Db): Promise<{ pending: number; oldest: Date | null }> {
+  const [row] = await rows<{ pending: number; oldest: string | Date | null }>(
+    db,
+    sql`select count(*)::int as pending, min(created_at) as oldest from search_outbox where delivered_at is null`,
+  );
+  return { pending: row?.pending ?? 0, oldest: row?.oldest ? new Date(row.oldest) : null };
+}
+
 /** Rows not delivered yet (health and tests). */
 export async function pendingSearchSync(db: Db): Promise<number> {
   const [row] = await rows<{ n: number }>(db, sql`select count(*)::int as n from search_outbox where delivered_at is null`);
