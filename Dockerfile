@@ -1,11 +1,12 @@
 # Passerelle — production image. Built and run by docker-compose.yml (app + PostgreSQL + Meilisearch).
 # tsx is a runtime dependency (the app runs its TypeScript directly), so `npm ci --omit=dev` is enough.
-FROM node:20-slim AS deps
+# Node 24 (LTS, supported until April 2028): the version the image is meant for; see README "Supported Node versions".
+FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
