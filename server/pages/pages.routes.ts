@@ -1,5 +1,4 @@
-import { count, eq, sql } from 'drizzle-orm';
-import { rows } from '../../db/client.js';
+import { count, eq } from 'drizzle-orm';
 import { offers, organisations } from '../../db/schema/index.js';
 import { searchLag } from '../../search/worker.js';
 import type { App } from '../types.js';
