@@ -63,16 +63,6 @@ export async function findNeed(db: Db, id: number): Promise<NeedWithAcm | null> 
   return row ?? null;
 }
 
-export async function findNeedsByIds(db: Db, ids: number[]): Promise<NeedWithAcm[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select({ need: needs, acm: acmColumns })
-    .from(needs)
-    .innerJoin(organisations, eq(organisations.id, needs.acmId))
-    .leftJoin(communes, eq(communes.codeInsee, organisations.codeInsee))
-    .where(inArray(needs.id, ids));
-}
-
 /** The needs of some ACMs, open ones first, newest first. */
 export async function listNeedsOfAcms(db: Db, acmIds: number[], options: { status?: NeedStatus } = {}): Promise<NeedWithAcm[]> {
   if (acmIds.length === 0) return [];

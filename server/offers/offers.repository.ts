@@ -121,11 +121,6 @@ export async function listPendingOffers(db: Db) {
     .limit(200);
 }
 
-export async function countPendingOffers(db: Db): Promise<number> {
-  const [row] = await db.select({ value: count() }).from(offers).where(eq(offers.status, 'pending'));
-  return row?.value ?? 0;
-}
-
 /** Members of an organisation with a confirmed address: who is told about moderation decisions. */
 export async function memberContacts(db: Db, organisationId: number) {
   return db
@@ -161,11 +156,6 @@ export async function listOpenReports(db: Db) {
     .where(eq(offerReports.status, 'open'))
     .orderBy(asc(offerReports.createdAt), asc(offerReports.id))
     .limit(200);
-}
-
-export async function countOpenReports(db: Db): Promise<number> {
-  const [row] = await db.select({ value: count() }).from(offerReports).where(eq(offerReports.status, 'open'));
-  return row?.value ?? 0;
 }
 
 /** Closes every open report of an offer (a take-down answers them all). */

@@ -306,9 +306,3 @@ export async function updateTemplate(db: Db, id: number, values: { title: string
 export async function deleteTemplate(db: Db, id: number) {
   await db.delete(replyTemplates).where(eq(replyTemplates.id, id));
 }
-
-export async function userNames(db: Db, ids: number[]) {
-  if (ids.length === 0) return new Map<number, string>();
-  const found = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
-  return new Map(found.map((u) => [u.id, u.name]));
-}

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
-import { communes, departments, regions } from '../../db/schema/index.js';
+import { communes, departments } from '../../db/schema/index.js';
 import { normalizeCommuneQuery } from '../kernel/text.js';
 
 export interface CommuneHit {
@@ -69,10 +69,6 @@ export async function resolveCommune(db: Db, text: string): Promise<{ commune: C
   if (exact.length === 1) return { commune: exact[0]! };
   if (candidates.length === 1) return { commune: candidates[0]! };
   return { error: 'ambiguous', candidates };
-}
-
-export async function listRegions(db: Db) {
-  return db.select().from(regions).orderBy(asc(regions.name));
 }
 
 export async function findDepartment(db: Db, code: string) {
