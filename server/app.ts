@@ -48,11 +48,21 @@ export interface BuildOptions {
 
 export const UPLOAD_LIMIT_BYTES = 5 * 1024 * 1024;
 
+/**
+ * Which peers may tell the client's address in X-Forwarded-For. A hop count trusts the n nearest
+ * peers whoever they are (Fastify's own number option trusts none), so the app must be reachable
+ * only through its proxies then.
+ */
+function trustedProxies(setting: Config['TRUST_PROXY']): FastifyServerOptions['trustProxy'] {
+  if (typeof setting === 'number') return (_address: string, hop: number) => hop < setting;
+  return setting;
+}
+
 /** Builds the app: plugins first (one concern each), then each domain's routes. */
 export async function buildApp({ config, database, logger }: BuildOptions): Promise<App> {
   const app = Fastify({
     logger: logger ?? { level: config.LOG_LEVEL },
-    trustProxy: config.NODE_ENV === 'production',
+    trustProxy: trustedProxies(config.TRUST_PROXY),
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 1024 * 1024,

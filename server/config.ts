@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -15,6 +16,9 @@ const ConfigSchema = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_PREFIX: Type.String({ pattern: '^[a-zA-Z0-9_:.-]{1,64}$' }),
+  /** false, a number of proxy hops, or the addresses/CIDRs of the proxies (Fastify's trustProxy). */
+  TRUST_PROXY: Type.Union([Type.Literal(false), Type.Integer({ minimum: 1, maximum: 10 }), Type.Array(Type.String(), { minItems: 1 })]),
   SESSION_SECRET: Type.String({ minLength: 32 }),
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 5 }),
   SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
@@ -48,6 +52,8 @@ const defaults = {
   DATA_DIR: './data',
   MEILI_INDEX_PREFIX: 'passerelle',
   MAIL_FROM: 'Passerelle <ne-pas-repondre@passerelle.local>',
+  REDIS_PREFIX: 'passerelle:',
+  TRUST_PROXY: '0',
   SESSION_IDLE_MINUTES: '120',
   SESSION_ABSOLUTE_HOURS: '168',
   SEED_DEMO: '1',
@@ -63,6 +69,31 @@ const defaults = {
 
 const integerKeys = ['PORT', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'REQUEST_EXPIRY_DAYS', 'JOBS_TICK_MS'] as const;
 const booleanKeys = ['SEED_DEMO', 'JOBS_ENABLED', 'S3_PATH_STYLE'] as const;
+
+const proxyPresets = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (proxyPresets.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * Off ("0"), a hop count ("1": the proxy in front of the app), or the proxies' addresses. Never
+ * "trust everybody": a client could then choose its own IP with X-Forwarded-For.
+ */
+function parseTrustProxy(value: string): Config['TRUST_PROXY'] {
+  if (value === '0' || value.toLowerCase() === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isAddressOrCidr(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(`TRUST_PROXY: expected 0, a number of proxies or a comma list of addresses/CIDRs, got "${bad}"`);
+  }
+  return entries;
+}
 
 /** Reads and validates the configuration; throws a ConfigError naming the first bad setting. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -86,6 +117,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     if (!['0', '1', 'true', 'false'].includes(value)) throw new ConfigError(`${key}: expected 0 or 1, got "${value}"`);
     raw[key] = value === '1' || value === 'true';
   }
+  raw.TRUST_PROXY = parseTrustProxy(String(raw.TRUST_PROXY));
   Object.assign(raw, overrides);
   // Files go where every instance sees them: the bucket when one is named, else the shared database.
   raw.STORAGE ??= raw.S3_BUCKET ? 's3' : raw.DATABASE_URL ? 'database' : 'disk';

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import { and, eq } from 'drizzle-orm';
-import type { FastifyRequest } from 'fastify';
 import { sessions } from '../../db/schema/index.js';
 import { showFormErrors } from '../lib/forms.js';
 import { formBody, formText, NextQuery, safeNext, TokenParam } from '../lib/schemas.js';
@@ -17,25 +16,39 @@ import {
   UnconfirmedEmailError,
   updateProfile,
 } from './accounts.usecases.js';
+import { limitAttempts } from './attempt-limits.js';
 import { currentUser, requireUser } from './guards.js';
 import { hashToken, listUserSessions } from './sessions.repository.js';
 
-const fifteenMinutes = 15 * 60_000;
-
-/** Limits count per route, IP and address: a shared office IP does not lock out its colleagues. */
-function perEmail(max: number, timeWindow: number) {
-  return {
-    max,
-    timeWindow,
-    keyGenerator: (request: FastifyRequest) => {
-      const email = (request.body as { email?: unknown } | undefined)?.email;
-      return `${request.routeOptions.url}|${request.ip}|${typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : ''}`;
-    },
-  };
-}
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 export default async function accountsRoutes(app: App) {
   const { deps } = app;
+  const signInLimit = limitAttempts(app, 'sign-in', {
+    perIpAndAccount: { max: 10, windowMs: 15 * MINUTE },
+    perAccount: { max: 20, windowMs: HOUR },
+    perIp: { max: 50, windowMs: 15 * MINUTE },
+  });
+  // Every attempt of these sends an email to the address: mail bombing is the risk.
+  const mailLimit = (family: string, perAccount = 5) =>
+    limitAttempts(app, family, { perAccount: { max: perAccount, windowMs: HOUR }, perIp: { max: 20, windowMs: HOUR } });
+  // A sign-up form sent back with errors counts too: room for a few corrections.
+  const signUpLimit = mailLimit('sign-up', 10);
+  const resetLimit = mailLimit('password-reset');
+  const resendLimit = mailLimit('confirmation-resend');
+  const resetTokenLimit = limitAttempts(
+    app,
+    'reset-token',
+    { perAccount: { max: 10, windowMs: 15 * MINUTE }, perIp: { max: 20, windowMs: 15 * MINUTE } },
+    (request) => hashToken((request.params as { token: string }).token),
+  );
+  const passwordChangeLimit = limitAttempts(
+    app,
+    'password-change',
+    { perAccount: { max: 10, windowMs: 15 * MINUTE }, perIp: { max: 50, windowMs: 15 * MINUTE } },
+    (request) => String(request.user?.id ?? ''),
+  );
 
   app.get('/inscription', async (request, reply) => {
     if (request.user) return reply.redirect('/tableau-de-bord');
@@ -46,7 +59,7 @@ export default async function accountsRoutes(app: App) {
     '/inscription',
     {
       schema: { body: formBody({ name: formText(), email: formText(), password: formText(), passwordConfirm: formText(), terms: formText() }) },
-      config: { rateLimit: perEmail(10, 60 * 60_000) },
+      preHandler: signUpLimit,
     },
     async (request, reply) =>
       signUp(deps, request.body).then(
@@ -58,19 +71,19 @@ export default async function accountsRoutes(app: App) {
   app.get('/confirmation/:token', { schema: { params: TokenParam } }, async (request, reply) => {
     const user = await confirmEmail(deps, request.params.token);
     if (!user) return reply.page('accounts/token-invalid', { title: 'Lien expiré', kind: 'confirmation' }, 400);
-    await reply.signIn(user.id);
-    reply.flash('success', 'Votre adresse e-mail est confirmée. Bienvenue sur Passerelle !');
-    return reply.redirect('/bienvenue');
+    // No session from a link: whoever opens it (a link planted by someone else included) must sign in.
+    if (request.user?.id === user.id) {
+      reply.flash('success', 'Votre adresse e-mail est confirmée. Bienvenue sur Passerelle !');
+      return reply.redirect('/bienvenue');
+    }
+    reply.flash('success', 'Votre adresse e-mail est confirmée. Connectez-vous pour commencer.');
+    return reply.redirect(`/connexion?suivant=${encodeURIComponent('/bienvenue')}`);
   });
 
-  app.post(
-    '/confirmation/renvoyer',
-    { schema: { body: formBody({ email: formText(300) }) }, config: { rateLimit: perEmail(5, fifteenMinutes) } },
-    async (request, reply) => {
-      if (request.body.email) await resendConfirmation(deps, request.body.email.trim().toLowerCase());
-      return reply.page('accounts/check-email', { title: 'Vérifiez votre messagerie', email: request.body.email ?? '' });
-    },
-  );
+  app.post('/confirmation/renvoyer', { schema: { body: formBody({ email: formText(300) }) }, preHandler: resendLimit }, async (request, reply) => {
+    if (request.body.email) await resendConfirmation(deps, request.body.email.trim().toLowerCase());
+    return reply.page('accounts/check-email', { title: 'Vérifiez votre messagerie', email: request.body.email ?? '' });
+  });
 
   app.get('/connexion', { schema: { querystring: NextQuery } }, async (request, reply) => {
     if (request.user) return reply.redirect(safeNext(request.query.suivant));
@@ -81,7 +94,7 @@ export default async function accountsRoutes(app: App) {
     '/connexion',
     {
       schema: { body: formBody({ email: formText(), password: formText(), suivant: formText(500) }) },
-      config: { rateLimit: perEmail(10, fifteenMinutes) },
+      preHandler: signInLimit,
     },
     async (request, reply) => {
       const next = request.body.suivant ?? '';
@@ -106,14 +119,11 @@ export default async function accountsRoutes(app: App) {
 
   app.get('/mot-de-passe-oublie', async (_request, reply) => reply.page('accounts/forgot-password', { title: 'Mot de passe oublié' }));
 
-  app.post(
-    '/mot-de-passe-oublie',
-    { schema: { body: formBody({ email: formText() }) }, config: { rateLimit: perEmail(5, fifteenMinutes) } },
-    async (request, reply) =>
-      requestPasswordReset(deps, request.body).then(
-        () => reply.page('accounts/forgot-password-sent', { title: 'Vérifiez votre messagerie', email: request.body.email }),
-        showFormErrors(reply, 'accounts/forgot-password', request.body, { title: 'Mot de passe oublié' }),
-      ),
+  app.post('/mot-de-passe-oublie', { schema: { body: formBody({ email: formText() }) }, preHandler: resetLimit }, async (request, reply) =>
+    requestPasswordReset(deps, request.body).then(
+      () => reply.page('accounts/forgot-password-sent', { title: 'Vérifiez votre messagerie', email: request.body.email }),
+      showFormErrors(reply, 'accounts/forgot-password', request.body, { title: 'Mot de passe oublié' }),
+    ),
   );
 
   app.get('/reinitialisation/:token', { schema: { params: TokenParam } }, async (request, reply) => {
@@ -126,7 +136,7 @@ export default async function accountsRoutes(app: App) {
     '/reinitialisation/:token',
     {
       schema: { params: TokenParam, body: formBody({ password: formText(), passwordConfirm: formText() }) },
-      config: { rateLimit: perEmail(10, fifteenMinutes) },
+      preHandler: resetTokenLimit,
     },
     async (request, reply) => {
       const data = { title: 'Nouveau mot de passe', token: request.params.token };
@@ -171,9 +181,8 @@ export default async function accountsRoutes(app: App) {
   app.post(
     '/compte/mot-de-passe',
     {
-      preHandler: requireUser,
+      preHandler: [requireUser, passwordChangeLimit],
       schema: { body: formBody({ currentPassword: formText(), password: formText(), passwordConfirm: formText() }) },
-      config: { rateLimit: perEmail(10, fifteenMinutes) },
     },
     async (request, reply) => {
       const user = currentUser(request);

@@ -19,6 +19,11 @@ export function stripControlChars(text: string): string {
   return text.replace(controlChars, '');
 }
 
+/** An address as accounts are looked up by it: the key of every per-account limit too. */
+export function normalizeEmail(raw: string): string {
+  return stripControlChars(raw).trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
 const emailPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[a-z]{2,}$/i;
 
 export const messages = {
@@ -99,7 +104,7 @@ export class FormReader {
   }
 
   email(name: string, options: { required?: boolean } = {}): string | null {
-    const value = this.text(name, { required: options.required, max: 254 }).toLowerCase();
+    const value = normalizeEmail(this.text(name, { required: options.required, max: 254 }));
     if (value && !emailPattern.test(value)) this.fail(name, messages.email);
     return value || null;
   }

@@ -4,6 +4,10 @@ import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 
+function encodeLocation(location: string): string {
+  return location.replace(/[^\x21-\x7e]/gu, (char) => (/[\p{Cc}\p{Cs}\s]/u.test(char) ? '' : encodeURIComponent(char)));
+}
+
 /** Security headers (CSP that lets Leaflet load map tiles), CORS on the public API, query hygiene, rate limits. */
 export default fp(
   async (app) => {
@@ -40,12 +44,19 @@ export default fp(
         else if (Array.isArray(value)) query[key] = value.map((item) => (typeof item === 'string' ? item.replaceAll('\u0000', '') : item));
       }
     });
+    // Last line of defence: a redirect target with a raw « é » or a control character would make
+    // Node refuse the header and Fastify answer its own English 500. Routes pass safeNext targets.
+    app.addHook('onSend', async (_request, reply, payload) => {
+      const location = reply.getHeader('location');
+      if (typeof location === 'string' && /[^\x21-\x7e]/.test(location)) reply.header('location', encodeLocation(location));
+      return payload;
+    });
     const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }) : undefined;
     if (redis) app.addHook('onClose', async () => void redis.disconnect());
     await app.register(rateLimit, {
       global: false,
       redis,
-      nameSpace: 'passerelle-rl-',
+      nameSpace: `${config.REDIS_PREFIX}rl:`,
       // After body parsing, so that limits can be keyed by the email address submitted.
       hook: 'preHandler',
       errorResponseBuilder: (_request, context) => ({

@@ -3,12 +3,24 @@ import type { App } from '../../server/types.js';
 
 type Form = Record<string, string | number | boolean | string[] | undefined>;
 
+let agents = 0;
+
+/** A new address in 10.0.0.0/8 for each agent: each one is a person on their own machine. */
+function nextAddress(): string {
+  agents++;
+  return `10.${(agents >> 16) & 255}.${(agents >> 8) & 255}.${agents & 255}`;
+}
+
 /** A browser-like client over fastify.inject: keeps cookies and sends the CSRF token with forms. */
 export class Agent {
   private readonly cookies = new Map<string, string>();
   lastResponse: LightMyRequestResponse | null = null;
 
-  constructor(readonly app: App) {}
+  constructor(
+    readonly app: App,
+    /** The client's IP address as the app sees it (its rate limits count per address). */
+    readonly remoteAddress = nextAddress(),
+  ) {}
 
   private cookieHeader(): string {
     // Encoded like a browser sends what Set-Cookie gave it (values may contain ';' once decoded).
@@ -26,7 +38,7 @@ export class Agent {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    return this.keep(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } }));
+    return this.keep(await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { cookie: this.cookieHeader(), ...headers } }));
   }
 
   /** A fresh CSRF token bound to the current session, read from a page like a browser would. */
@@ -50,6 +62,7 @@ export class Agent {
       await this.app.inject({
         method: 'POST',
         url,
+        remoteAddress: this.remoteAddress,
         payload: body.toString(),
         headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
       }),
@@ -64,6 +77,7 @@ export class Agent {
       await this.app.inject({
         method: 'POST',
         url: target,
+        remoteAddress: this.remoteAddress,
         payload,
         headers: { cookie: this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
       }),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,9 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Ap
       BASE_URL: 'http://localhost:3000',
       // Uploads go where production keeps them: the database on PostgreSQL, the disk on PGlite.
       STORAGE: process.env.DATABASE_URL ? 'database' : 'disk',
+      // Rate-limit counters in Redis when CI provides one; apps running in parallel share it, so each gets its own keys.
+      REDIS_URL: process.env.REDIS_URL,
+      REDIS_PREFIX: `passerelle-test:${randomUUID()}:`,
     },
     overrides,
   );

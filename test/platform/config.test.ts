@@ -33,6 +33,11 @@ describe('configuration', () => {
       [{ S3_BUCKET: 'Mauvais_Nom', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' }, 'S3_BUCKET'],
       [{ S3_ENDPOINT: 's3.fr-par.scw.cloud' }, 'S3_ENDPOINT'],
       [{ METRICS_TOKEN: 'court' }, 'METRICS_TOKEN'],
+      [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+      [{ TRUST_PROXY: '11' }, 'TRUST_PROXY'],
+      [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+      [{ TRUST_PROXY: '10.0.0.1, proxy.exemple.fr' }, 'TRUST_PROXY'],
+      [{ REDIS_PREFIX: 'avec espace' }, 'REDIS_PREFIX'],
     ];
     for (const [env, key] of cases) {
       let error: unknown;
@@ -53,5 +58,19 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://localhost/passerelle', ...s3 }).STORAGE).toBe('s3');
     expect(loadConfig({ DATABASE_URL: 'postgres://localhost/passerelle', STORAGE: 'disk' }).STORAGE).toBe('disk');
     expect(loadConfig({ STORAGE: 'database' }).STORAGE).toBe('database');
+  });
+
+  it('trusts no proxy by default, else a hop count or a list of addresses and networks', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1,fd00::/8, loopback' }).TRUST_PROXY).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
   });
 });
