@@ -4,7 +4,7 @@ import { findUserById } from '../accounts/accounts.repository.js';
 import { currentUser, requireAdmin } from '../accounts/guards.js';
 import { labelOf, orgTypes } from '../kernel/taxonomy.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
-import { formBody, formText, IdParam } from '../lib/schemas.js';
+import { formBody, formText, IdParam, safeNext } from '../lib/schemas.js';
 import { auditTrail, findOrganisationWithPlace, listMembers, searchOrganisations } from '../organisations/organisations.repository.js';
 import { kindLabels, organisationPath, roleLabels, type StatusAction, setOrganisationStatus, statusLabels } from '../organisations/organisations.usecases.js';
 import type { App } from '../types.js';
@@ -125,8 +125,8 @@ export default async function adminRoutes(app: App) {
       { ...guard, schema: { params: IdParam, body: formBody({ reason: formText(), retour: formText(500) }) } },
       async (request, reply) => {
         const admin = currentUser(request);
-        const back =
-          request.body.retour && /^\/admin\/structures(\/|\?|$)/.test(request.body.retour) ? request.body.retour : `/admin/structures/${request.params.id}`;
+        const fallback = `/admin/structures/${request.params.id}`;
+        const back = request.body.retour && /^\/admin\/structures(\/|\?|$)/.test(request.body.retour) ? safeNext(request.body.retour, fallback) : fallback;
         try {
           await setOrganisationStatus(deps, admin, request.params.id, action, request.body);
         } catch (error) {

@@ -18,7 +18,19 @@ export const IdSlugParam = Type.Object({ idSlug: Type.String({ pattern: '^\\d{1,
 export const TokenParam = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' }) });
 export const NextQuery = Type.Object({ suivant: Type.Optional(Type.String({ maxLength: 500 })) });
 
-/** Only same-site paths are followed after sign-in. */
+const site = 'http://passerelle.invalid';
+const unsafeInTarget = /[\u0000-\u001f\u007f-\u009f\\]|\s/u;
+
+/**
+ * Where to go after sign-in or a save: a same-site path only, else the fallback. The result is
+ * percent-encoded (« é », « œ »), so it always fits in a Location header.
+ */
 export function safeNext(next: string | undefined, fallback = '/tableau-de-bord'): string {
-  return next && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : fallback;
+  if (!next?.startsWith('/') || unsafeInTarget.test(next)) return fallback;
+  try {
+    const url = new URL(next, site);
+    return url.origin === site ? `${url.pathname}${url.search}${url.hash}` : fallback;
+  } catch {
+    return fallback;
+  }
 }
