@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { emailTokens, users } from '../../db/schema/index.js';
 import { hashToken, newToken } from './sessions.repository.js';
@@ -33,10 +33,31 @@ export async function updateUser(db: Db, id: number, values: Partial<Omit<User, 
     .where(eq(users.id, id));
 }
 
-export async function createEmailToken(db: Db, values: { userId: number; purpose: 'confirm-email' | 'reset-password'; expiresAt: Date }): Promise<string> {
+type TokenPurpose = 'confirm-email' | 'reset-password';
+
+export async function createEmailToken(db: Db, values: { userId: number; purpose: TokenPurpose; expiresAt: Date }): Promise<string> {
   const { token, hash } = newToken();
   await db.insert(emailTokens).values({ ...values, tokenHash: hash });
   return token;
+}
+
+/**
+ * Stores a token for the user if the user exists, else nothing: the same statement either way,
+ * so that asking for a link takes the same time for a known and an unknown address.
+ */
+export async function createEmailTokenIfUser(db: Db, values: { userId: number; purpose: TokenPurpose; expiresAt: Date; tokenHash: string }): Promise<void> {
+  await db.execute(sql`
+    insert into email_tokens (token_hash, purpose, user_id, expires_at)
+    select ${values.tokenHash}, ${values.purpose}, ${users.id}, ${values.expiresAt.toISOString()}::timestamptz
+    from ${users} where ${users.id} = ${values.userId}`);
+}
+
+/** Ends every live token of a purpose for the user: a newer link, a use, a new password. */
+export async function revokeEmailTokens(db: Db, userId: number, purpose: TokenPurpose, now: Date): Promise<void> {
+  await db
+    .update(emailTokens)
+    .set({ usedAt: now })
+    .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)));
 }
 
 /** Marks a valid, unused, unexpired token as used and returns its user id (or null). */

@@ -1,9 +1,19 @@
 import type { Deps } from '../deps.js';
 import { AppError, ValidationError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
-import { consumeEmailToken, createEmailToken, findUserByEmail, findUserById, insertUser, type User, updateUser } from './accounts.repository.js';
+import {
+  consumeEmailToken,
+  createEmailToken,
+  createEmailTokenIfUser,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  revokeEmailTokens,
+  type User,
+  updateUser,
+} from './accounts.repository.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
-import { deleteUserSessions } from './sessions.repository.js';
+import { deleteUserSessions, newToken } from './sessions.repository.js';
 
 const HOUR = 3600_000;
 export const PASSWORD_MIN = 10;
@@ -95,34 +105,44 @@ export async function authenticate(deps: Deps, body: Record<string, unknown>): P
   return user;
 }
 
+/**
+ * Mails a one-hour reset link that replaces any earlier one. A known and an unknown address take
+ * the same path (token, rendered email, one transaction with the same statements): the answer and
+ * its timing do not reveal who has an account. The email is queued; the mail job sends it.
+ */
 export async function requestPasswordReset(deps: Deps, body: Record<string, unknown>): Promise<void> {
   const form = new FormReader(body);
   const email = form.email('email', { required: true });
   form.assertValid();
-  const user = await findUserByEmail(deps.db, email!);
-  if (!user || user.suspendedAt) return;
+  const found = await findUserByEmail(deps.db, email!);
+  const user = found && !found.suspendedAt ? found : null;
+  const now = deps.clock.now();
+  const { token, hash } = newToken();
+  const message = {
+    to: user?.email ?? email!,
+    subject: 'Réinitialisez votre mot de passe',
+    template: 'reset-password',
+    data: { name: user?.name ?? '', url: `${deps.config.BASE_URL}/reinitialisation/${token}` },
+  };
   await deps.db.transaction(async (tx) => {
-    const token = await createEmailToken(tx, { userId: user.id, purpose: 'reset-password', expiresAt: new Date(deps.clock.now().getTime() + HOUR) });
-    await deps.mailer.queue(
-      {
-        to: user.email,
-        subject: 'Réinitialisez votre mot de passe',
-        template: 'reset-password',
-        data: { name: user.name, url: `${deps.config.BASE_URL}/reinitialisation/${token}` },
-      },
-      tx,
-    );
+    const userId = user?.id ?? 0;
+    await revokeEmailTokens(tx, userId, 'reset-password', now);
+    await createEmailTokenIfUser(tx, { userId, purpose: 'reset-password', expiresAt: new Date(now.getTime() + HOUR), tokenHash: hash });
+    if (user) await deps.mailer.queue(message, tx);
+    else deps.mailer.render(message.template, { ...message.data, subject: message.subject });
   });
 }
 
-/** Sets a new password from a reset link; every existing session of the user is revoked. */
+/** Sets a new password from a reset link; every reset link and every session of the user end. */
 export async function resetPassword(deps: Deps, token: string, body: Record<string, unknown>): Promise<User> {
   const form = new FormReader(body);
   const password = readNewPassword(form);
   form.assertValid();
-  const userId = await consumeEmailToken(deps.db, token, 'reset-password', deps.clock.now());
+  const now = deps.clock.now();
+  const userId = await consumeEmailToken(deps.db, token, 'reset-password', now);
   if (!userId) throw new AppError(400, 'Ce lien de réinitialisation a expiré ou a déjà servi. Demandez-en un nouveau.', 'token_invalid');
-  await updateUser(deps.db, userId, { passwordHash: await hashPassword(password), emailVerifiedAt: deps.clock.now() });
+  await updateUser(deps.db, userId, { passwordHash: await hashPassword(password), emailVerifiedAt: now });
+  await revokeEmailTokens(deps.db, userId, 'reset-password', now);
   await deleteUserSessions(deps.db, userId);
   return (await findUserById(deps.db, userId))!;
 }
@@ -136,7 +156,7 @@ export async function updateProfile(deps: Deps, userId: number, body: Record<str
   await updateUser(deps.db, userId, { name, jobTitle, phone });
 }
 
-/** Changes the password and revokes the user's other sessions. */
+/** Changes the password and revokes the user's reset links and other sessions. */
 export async function changePassword(deps: Deps, userId: number, sessionToken: string | null, body: Record<string, unknown>): Promise<void> {
   const form = new FormReader(body);
   const current = form.raw('currentPassword');
@@ -146,6 +166,7 @@ export async function changePassword(deps: Deps, userId: number, sessionToken: s
   const user = await findUserById(deps.db, userId);
   if (!user || !(await verifyPassword(user.passwordHash, current))) throw new ValidationError({ currentPassword: 'Mot de passe actuel incorrect.' });
   await updateUser(deps.db, userId, { passwordHash: await hashPassword(password) });
+  await revokeEmailTokens(deps.db, userId, 'reset-password', deps.clock.now());
   await deleteUserSessions(deps.db, userId, sessionToken ?? undefined);
 }
 

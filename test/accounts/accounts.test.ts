@@ -1,6 +1,7 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessions, users } from '../../db/schema/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mailOutbox, sessions, users } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
@@ -15,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('sign-up, confirmation and sign-in', () => {
-  it('creates an account, mails a confirmation link that signs the user in, then lets them sign in again', async () => {
+  it('creates an account, mails a confirmation link that confirms the address and asks for a sign-in', async () => {
     const agent = new Agent(app);
     const signUp = await agent.post('/inscription', {
       name: 'Claire Martin',
@@ -35,16 +36,39 @@ describe('sign-up, confirmation and sign-in', () => {
     expect(mail?.subject).toBe('Confirmez votre adresse e-mail');
     const confirm = await agent.get(linkIn(mail!.text));
     expect(confirm.statusCode).toBe(302);
-    expect(confirm.headers.location).toBe('/bienvenue');
-    expect(agent.hasSession()).toBe(true);
+    expect(confirm.headers.location).toBe('/connexion?suivant=%2Fbienvenue');
+    expect(agent.hasSession()).toBe(false);
+    const signInPage = await agent.get(confirm.headers.location!);
+    expect(signInPage.body).toContain('Votre adresse e-mail est confirmée. Connectez-vous pour commencer.');
+    expect(signInPage.body).toContain('name="suivant" value="/bienvenue"');
 
     const reused = await new Agent(app).get(linkIn(mail!.text));
     expect(reused.statusCode).toBe(400);
 
-    const other = new Agent(app);
-    const signIn = await other.post('/connexion', { email: 'claire.martin@exemple.fr', password: 'une phrase de passe' });
+    const signIn = await agent.post('/connexion', { email: 'claire.martin@exemple.fr', password: 'une phrase de passe', suivant: '/bienvenue' });
     expect(signIn.statusCode).toBe(303);
-    expect((await other.get('/compte')).body).toContain('Claire Martin');
+    expect(signIn.headers.location).toBe('/bienvenue');
+    expect((await agent.get('/compte')).body).toContain('Claire Martin');
+  });
+
+  it('does not open a session for whoever opens a confirmation link (login CSRF)', async () => {
+    const attacker = new Agent(app);
+    await attacker.post('/inscription', {
+      name: 'Compte Piège',
+      email: 'piege@exemple.fr',
+      password: 'une phrase de passe',
+      passwordConfirm: 'une phrase de passe',
+      terms: 'on',
+    });
+    const mail = (await readMails(app)).find((m) => m.to.includes('piege@exemple.fr'));
+    const victim = new Agent(app);
+    const opened = await victim.get(linkIn(mail!.text));
+    expect(opened.statusCode).toBe(302);
+    expect(victim.hasSession()).toBe(false);
+    expect((await victim.get('/compte')).headers.location).toBe('/connexion?suivant=%2Fcompte');
+    const [row] = await app.deps.db.select().from(users).where(eq(users.email, 'piege@exemple.fr'));
+    expect(row?.emailVerifiedAt).not.toBeNull();
+    expect(await app.deps.db.select().from(sessions).where(eq(sessions.userId, row!.id))).toHaveLength(0);
   });
 
   it('does not reveal an existing account at sign-up, and mails its owner instead', async () => {
@@ -134,6 +158,23 @@ describe('sessions', () => {
     expect(second?.id).not.toBe(first?.id);
   });
 
+  it('ends a session kept busy more often than the idle limit once SESSION_ABSOLUTE_HOURS have passed since sign-in', async () => {
+    const short = await createTestApp({ SESSION_IDLE_MINUTES: 30, SESSION_ABSOLUTE_HOURS: 2 });
+    try {
+      const agent = await signedInAgent(short);
+      for (let minutes = 25; minutes < 120; minutes += 25) {
+        short.deps.clock.advance(25 * 60_000);
+        expect((await agent.get('/compte')).statusCode, `${minutes} min after sign-in`).toBe(200);
+      }
+      short.deps.clock.advance(25 * 60_000);
+      const expired = await agent.get('/compte');
+      expect(expired.statusCode).toBe(302);
+      expect(expired.headers.location).toBe('/connexion?suivant=%2Fcompte');
+    } finally {
+      await short.close();
+    }
+  }, 120_000);
+
   it('rate-limits sign-in attempts', async () => {
     const limited = await createTestApp();
     try {
@@ -146,7 +187,7 @@ describe('sessions', () => {
     } finally {
       await limited.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('CSRF', () => {
@@ -162,11 +203,82 @@ describe('CSRF', () => {
     expect(row?.name).toBe('Nom initial');
   });
 
+  it('refuses a token issued to the anonymous visitor once a session is open in the same browser', async () => {
+    const user = await createUser(app, { name: 'Nom initial' });
+    const agent = new Agent(app);
+    const anonymousToken = await agent.csrfToken();
+    await agent.post('/connexion', { email: user.email, password: PASSWORD });
+    expect(agent.hasSession()).toBe(true);
+    const response = await agent.post('/compte', { name: 'Pirate' }, { csrf: anonymousToken });
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('Ce formulaire a expiré');
+    const [row] = await app.deps.db.select().from(users).where(eq(users.id, user.id));
+    expect(row?.name).toBe('Nom initial');
+  });
+
+  it('refuses a token issued to an earlier session once another one is active', async () => {
+    const [first, second] = [await createUser(app), await createUser(app, { name: 'Second compte' })];
+    const agent = await signedInAgent(app, first);
+    const firstSessionToken = await agent.csrfToken();
+    await agent.post('/deconnexion');
+    await agent.post('/connexion', { email: second.email, password: PASSWORD });
+    const response = await agent.post('/compte', { name: 'Pirate' }, { csrf: firstSessionToken });
+    expect(response.statusCode).toBe(403);
+    const [row] = await app.deps.db.select().from(users).where(eq(users.id, second.id));
+    expect(row?.name).toBe('Second compte');
+  });
+
   it('accepts the token in the X-CSRF-Token header, as htmx sends it', async () => {
     const agent = await signedInAgent(app);
     const token = await agent.csrfToken();
     const response = await agent.post('/compte', { name: 'Nouveau nom' }, { csrf: false, headers: { 'x-csrf-token': token } });
     expect(response.statusCode).toBe(303);
+  });
+});
+
+describe('changing one’s password', () => {
+  const form = (currentPassword: string) => ({ currentPassword, password: 'une toute nouvelle phrase', passwordConfirm: 'une toute nouvelle phrase' });
+
+  async function passwordHashOf(id: number) {
+    const [row] = await app.deps.db.select().from(users).where(eq(users.id, id));
+    return row!.passwordHash;
+  }
+
+  it('refuses a wrong current password beside the field, and keeps the password and the other sessions', async () => {
+    const user = await createUser(app);
+    const [agent, otherDevice] = [await signedInAgent(app, user), await signedInAgent(app, user)];
+    const before = await passwordHashOf(user.id);
+    const response = await agent.post('/compte/mot-de-passe', form('pas le mot de passe actuel'));
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toMatch(/id="f-currentPassword-error"><span class="visually-hidden">Erreur : <\/span>Mot de passe actuel incorrect\.<\/p>/);
+    expect(await passwordHashOf(user.id)).toBe(before);
+    expect((await otherDevice.get('/compte')).statusCode).toBe(200);
+    expect((await new Agent(app).post('/connexion', { email: user.email, password: PASSWORD })).statusCode).toBe(303);
+  });
+
+  it('asks for the current password when it is missing', async () => {
+    const user = await createUser(app);
+    const agent = await signedInAgent(app, user);
+    const before = await passwordHashOf(user.id);
+    const response = await agent.post('/compte/mot-de-passe', form(''));
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toContain('Saisissez votre mot de passe actuel.');
+    expect(await passwordHashOf(user.id)).toBe(before);
+  });
+
+  it('with the right current password, changes it, ends the other sessions and the reset links, keeps this one', async () => {
+    const user = await createUser(app);
+    const [agent, otherDevice] = [await signedInAgent(app, user), await signedInAgent(app, user)];
+    await new Agent(app).post('/mot-de-passe-oublie', { email: user.email });
+    const resetLink = linkIn((await readMails(app)).findLast((m) => m.to.includes(user.email) && m.subject.includes('Réinitialisez'))!.text);
+    const response = await agent.post('/compte/mot-de-passe', form(PASSWORD));
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/compte');
+    expect((await agent.get('/compte')).body).toContain('Mot de passe changé. Vos autres sessions ont été fermées.');
+    expect((await otherDevice.get('/compte')).statusCode).toBe(302);
+    expect((await new Agent(app).get(resetLink)).statusCode).toBe(400);
+    expect((await new Agent(app).post('/connexion', { email: user.email, password: PASSWORD })).statusCode).toBe(422);
+    expect((await new Agent(app).post('/connexion', { email: user.email, password: 'une toute nouvelle phrase' })).statusCode).toBe(303);
   });
 });
 
@@ -185,6 +297,47 @@ describe('password reset', () => {
     const signIn = await new Agent(app).post('/connexion', { email: user.email, password: 'nouvelle phrase secrète' });
     expect(signIn.statusCode).toBe(303);
     expect((await new Agent(app).get(link)).statusCode).toBe(400);
+  });
+
+  it('keeps one live link per account: a newer link ends the older one', async () => {
+    const user = await createUser(app);
+    await new Agent(app).post('/mot-de-passe-oublie', { email: user.email });
+    await new Agent(app).post('/mot-de-passe-oublie', { email: user.email });
+    const links = (await readMails(app)).filter((m) => m.to.includes(user.email) && m.subject.includes('Réinitialisez')).map((m) => linkIn(m.text));
+    expect(links).toHaveLength(2);
+    expect((await new Agent(app).get(links[0]!)).statusCode).toBe(400);
+    const agent = new Agent(app);
+    const stale = await agent.post(links[0]!, { password: 'une phrase périmée', passwordConfirm: 'une phrase périmée' });
+    expect(stale.statusCode).toBe(400);
+    expect((await agent.get(links[1]!)).statusCode).toBe(200);
+    expect((await agent.post(links[1]!, { password: 'nouvelle phrase secrète', passwordConfirm: 'nouvelle phrase secrète' })).statusCode).toBe(303);
+    expect((await new Agent(app).get(links[1]!)).statusCode).toBe(400);
+  });
+
+  it('does the same work for a known and an unknown address: same page, the email queued and not sent inline', async () => {
+    const user = await createUser(app);
+    const render = vi.spyOn(app.deps.mailer, 'render');
+    const outbox = async () => app.deps.db.select().from(mailOutbox).where(eq(mailOutbox.status, 'pending'));
+    const mailFiles = () => (existsSync(app.deps.mailer.outboxDir) ? readdirSync(app.deps.mailer.outboxDir).length : 0);
+    while ((await app.deps.mailer.flush()) > 0) {}
+    const filesBefore = mailFiles();
+    try {
+      const known = await new Agent(app).post('/mot-de-passe-oublie', { email: user.email });
+      const rendersForKnown = render.mock.calls.length;
+      const unknown = await new Agent(app).post('/mot-de-passe-oublie', { email: 'personne@exemple.fr' });
+      expect(known.statusCode).toBe(200);
+      expect(unknown.statusCode).toBe(200);
+      expect(unknown.body).toContain('Si un compte existe');
+      const page = (response: typeof known, email: string) =>
+        response.body.replaceAll(email, 'ADRESSE').replace(/value="[^"]{40,}"|"X-CSRF-Token": "[^"]+"/g, 'JETON');
+      expect(page(known, user.email)).toBe(page(unknown, 'personne@exemple.fr'));
+      expect(rendersForKnown).toBe(1);
+      expect(render.mock.calls.length - rendersForKnown).toBe(1);
+      expect((await outbox()).map((m) => m.to)).toEqual([user.email]);
+      expect(mailFiles()).toBe(filesBefore);
+    } finally {
+      render.mockRestore();
+    }
   });
 
   it('answers the same for an unknown address', async () => {

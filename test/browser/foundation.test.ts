@@ -35,7 +35,13 @@ it('signs up, confirms, onboards, creates a partner organisation with the addres
   await expectNoAxeViolations(page, 'check email');
 
   const mail = (await readMails(app)).find((m) => m.to.includes('lucie@compagnie-petit-theatre.fr'));
+  // The link confirms the address, then asks for a sign-in (a link never opens a session by itself).
   await page.goto(linkIn(mail!.text));
+  await page.waitForURL('**/connexion?suivant=%2Fbienvenue');
+  await page.getByText('Votre adresse e-mail est confirmée. Connectez-vous pour commencer.').waitFor();
+  await page.fill('#f-email', 'lucie@compagnie-petit-theatre.fr');
+  await page.fill('#f-password', 'un rideau rouge et des tréteaux');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL('**/bienvenue');
   await expectNoAxeViolations(page, 'onboarding');
 

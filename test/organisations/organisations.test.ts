@@ -40,10 +40,10 @@ describe('from sign-up to a public page', () => {
     });
     const mail = (await readMails(app)).find((m) => m.to.includes('karim@judo-venissieux.fr'));
     const confirm = await agent.get(linkIn(mail!.text));
-    expect(confirm.headers.location).toBe('/bienvenue');
-    await agent.post('/deconnexion');
-    const signIn = await agent.post('/connexion', { email: 'karim@judo-venissieux.fr', password: 'tatami et kimono' });
-    expect(signIn.statusCode).toBe(303);
+    expect(confirm.headers.location).toBe('/connexion?suivant=%2Fbienvenue');
+    expect(agent.hasSession()).toBe(false);
+    const signIn = await agent.post('/connexion', { email: 'karim@judo-venissieux.fr', password: 'tatami et kimono', suivant: '/bienvenue' });
+    expect(signIn.headers.location).toBe('/bienvenue');
 
     const welcome = await agent.get('/bienvenue');
     expect(welcome.statusCode).toBe(200);
