@@ -1,8 +1,11 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offers } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 import { createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
 import { insertOffer, syncSearch } from '../helpers/search.js';
+import { alongParallel } from '../search/contract.js';
 
 let app: App;
 let judoId: number;
@@ -92,6 +95,31 @@ describe('GET /api/v1/offers', () => {
     expect((await app.inject({ url: `/api/v1/offers/${draftId}` })).statusCode).toBe(404);
     const detail = (await app.inject({ url: `/api/v1/offers/${judoId}` })).json();
     expect(detail).toMatchObject({ id: judoId, age_bands: ['6-8', '9-11'], description: '' });
+  });
+
+  it('keeps an offer at both ends of its age range, and not one year beyond', async () => {
+    const titles = async (age: number) =>
+      ((await app.inject({ url: `/api/v1/offers?age=${age}` })).json().items as { title: string }[]).map((i) => i.title).sort();
+    expect(await titles(2)).toEqual([]);
+    expect(await titles(3)).toEqual(['Heure du conte']);
+    expect(await titles(6)).toEqual(['Heure du conte', 'Initiation au judo', 'Lectures dans votre accueil']);
+    expect(await titles(7)).toEqual(['Initiation au judo', 'Lectures dans votre accueil']);
+    expect(await titles(10)).toEqual(['Initiation au judo', 'Lectures dans votre accueil']);
+    expect(await titles(11)).toEqual(['Lectures dans votre accueil']);
+    expect(await titles(12)).toEqual([]);
+  });
+
+  it('brings an offer that travels to a point within its travel distance only, whatever the search radius', async () => {
+    const [lectures] = ((await app.inject({ url: '/api/v1/offers?q=lectures' })).json().items as { id: number }[]).map((i) => i.id);
+    const [row] = await app.deps.db.select({ lat: offers.lat, lng: offers.lng }).from(offers).where(eq(offers.id, lectures!));
+    const base = { lat: row!.lat!, lng: row!.lng! };
+    const found = async (point: { lat: number; lng: number }, radiusKm: number) =>
+      ((await app.inject({ url: `/api/v1/offers?near=${point.lat},${point.lng}&radius_km=${radiusKm}` })).json().items as { id: number }[]).some(
+        (i) => i.id === lectures,
+      );
+    expect(await found(alongParallel(base, 38), 1)).toBe(true);
+    expect(await found(alongParallel(base, -38), 1)).toBe(true);
+    expect(await found(alongParallel(base, 45), 10)).toBe(false);
   });
 
   it('answers 400 naming the bad parameter, never a 500', async () => {

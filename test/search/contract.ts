@@ -132,6 +132,17 @@ export function generateDocuments(count: number, seed = 42): OfferDocument[] {
 const overlap = (selected: string[] | undefined, values: string[]) => !selected?.length || selected.some((v) => values.includes(v));
 
 /** The filter semantics of PRODUCT.md, computed the slow and obvious way. */
+/** The point `km` east (negative: west) of `from` along its parallel, to the metre. */
+export function alongParallel(from: { lat: number; lng: number }, km: number): { lat: number; lng: number } {
+  let [low, high] = [0, 10];
+  for (let i = 0; i < 60; i++) {
+    const middle = (low + high) / 2;
+    if (distanceKm(from.lat, from.lng, from.lat, from.lng + middle) < Math.abs(km)) low = middle;
+    else high = middle;
+  }
+  return { lat: from.lat, lng: from.lng + Math.sign(km) * low };
+}
+
 export function bruteMatch(doc: OfferDocument, f: OfferFilters, skipFacet?: FacetName): boolean {
   const comes = doc.venue === 'dans-l-accueil';
   const travelReaches = (lat: number, lng: number) => comes && doc.travelKm !== null && distanceKm(lat, lng, doc.lat!, doc.lng!) <= doc.travelKm;
@@ -316,10 +327,18 @@ export function searchEngineContract(name: string, options: ContractOptions) {
       });
 
       it('answers junk queries safely', async () => {
-        for (const q of ["'; drop table search_offers; --", '%_\\', '😀💥 ∞', 'a & | ! <-> :*', '\u0000\u200b', 'le la les de']) {
-          const result = await search({ q });
-          expect(result.total).toBeGreaterThanOrEqual(0);
+        // Nothing searchable in the query: the same answer as no query at all.
+        const all = (await search({ perPage: 50 })).items.map((i) => i.document.id);
+        expect(all).toHaveLength(relevanceDocs.length);
+        for (const q of ['%_\\', '😀💥 ∞', 'a & | ! <-> :*', '\u0000\u200b']) {
+          const result = await search({ q, perPage: 50 });
+          expect(result.total, JSON.stringify(q)).toBe(relevanceDocs.length);
+          expect(result.items.map((i) => i.document.id).sort(), JSON.stringify(q)).toEqual([...all].sort());
         }
+        // Stop words alone match some offers, not all, and the same ones each time.
+        const stopWords = await search({ q: 'le la les de', perPage: 50 });
+        expect(stopWords.total).toBeLessThan(relevanceDocs.length);
+        expect((await search({ q: 'le la les de', perPage: 50 })).items).toEqual(stopWords.items);
         expect((await search({ q: "'; drop table search_offers; --" })).total).toBe(0);
         expect(await engine.count('offer')).toBe(relevanceDocs.length);
       });
@@ -429,6 +448,26 @@ export function searchEngineContract(name: string, options: ContractOptions) {
         expect(away).toBeGreaterThan(20);
         const ids = (await search({ near: { ...point, radiusKm: 1 }, perPage: 100 })).items.map((i) => i.document.id);
         expect(ids).toContain(comes.id);
+        const idsNear = async (near: { lat: number; lng: number }, radiusKm: number) =>
+          (await search({ near: { ...near, radiusKm }, perPage: 100 })).items.map((i) => i.document.id);
+        const base = { lat: comes.lat!, lng: comes.lng! };
+        const travel = comes.travelKm!;
+        // Due east and west, where a longitude band too narrow (degrees of longitude are short) would drop it.
+        expect(await idsNear(alongParallel(base, 0.95 * travel), 1)).toContain(comes.id);
+        expect(await idsNear(alongParallel(base, -0.95 * travel), 1)).toContain(comes.id);
+        // Beyond its travel radius, it does not come, even if the search radius would cover the difference.
+        expect(await idsNear(alongParallel(base, travel + 5), 10)).not.toContain(comes.id);
+        expect(await idsNear({ lat: base.lat + (travel + 5) / 111.2, lng: base.lng }, 10)).not.toContain(comes.id);
+      });
+
+      it('finds an offer due east near the edge of the search radius, not beyond', async () => {
+        const based = docs.find((d) => d.venue !== 'dans-l-accueil' && d.lat !== null)!;
+        const base = { lat: based.lat!, lng: based.lng! };
+        const ids = async (point: { lat: number; lng: number }) =>
+          (await search({ near: { ...point, radiusKm: 30 }, perPage: 100 })).items.map((i) => i.document.id);
+        expect(await ids(alongParallel(base, 28))).toContain(based.id);
+        expect(await ids(alongParallel(base, -28))).toContain(based.id);
+        expect(await ids(alongParallel(base, 32))).not.toContain(based.id);
       });
 
       it('sorts by distance and by date', async () => {

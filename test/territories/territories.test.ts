@@ -81,6 +81,9 @@ describe('readLocation', () => {
   it('takes a postal code alone, and offers suggestions for a misspelt commune', async () => {
     expect((await read({ commune: '93200' })).location?.codeInsee).toBe('93066');
     const typo = await read({ commune: 'Villeurbane' });
-    expect(typo.location?.codeInsee ?? typo.errors.commune).toBeTruthy();
+    expect(typo.location).toBeNull();
+    expect(typo.errors.commune).toMatch(
+      /^Commune introuvable : vérifiez l’orthographe ou saisissez le code postal\. Vouliez-vous dire : Villeurbanne \(69100\), /,
+    );
   });
 });
