@@ -215,6 +215,7 @@ async function startApp(url: string): Promise<{ child: ChildProcess; base: strin
       SESSION_SECRET: 'bench-session-secret-bench-session-secret',
       SEED_DEMO: '0',
       JOBS_ENABLED: '0',
+      API_RATE_LIMIT: '0',
       LOG_LEVEL: 'warn',
       BASE_URL: `http://127.0.0.1:${port}`,
     },

@@ -27,6 +27,7 @@ const ConfigSchema = Type.Object({
   TILE_URL: Type.String({ pattern: '^https?://' }),
   TILE_ATTRIBUTION: Type.String(),
   REQUEST_EXPIRY_DAYS: Type.Integer({ minimum: 1, maximum: 365 }),
+  API_RATE_LIMIT: Type.Integer({ minimum: 0 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   STORAGE: Type.Union([Type.Literal('disk'), Type.Literal('database'), Type.Literal('s3')]),
   S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^/]+' })),
@@ -61,13 +62,14 @@ const defaults = {
   TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   TILE_ATTRIBUTION: '&copy; les contributeurs d’<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
   REQUEST_EXPIRY_DAYS: '21',
+  API_RATE_LIMIT: '600',
   LOG_LEVEL: 'info',
   S3_REGION: 'us-east-1',
   S3_PATH_STYLE: '0',
   JOBS_TICK_MS: '5000',
 } satisfies Env;
 
-const integerKeys = ['PORT', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'REQUEST_EXPIRY_DAYS', 'JOBS_TICK_MS'] as const;
+const integerKeys = ['PORT', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'REQUEST_EXPIRY_DAYS', 'JOBS_TICK_MS', 'API_RATE_LIMIT'] as const;
 const booleanKeys = ['SEED_DEMO', 'JOBS_ENABLED', 'S3_PATH_STYLE'] as const;
 
 const proxyPresets = new Set(['loopback', 'linklocal', 'uniquelocal']);

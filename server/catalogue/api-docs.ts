@@ -7,6 +7,10 @@ export default fp(
   async (app) => {
     await app.register(swagger, {
       openapi: {
+        openapi: '3.1.0',
+        servers: [{ url: app.deps.config.BASE_URL }],
+        // A public read API: no authentication on any operation.
+        security: [],
         info: {
           title: 'Passerelle — API publique',
           description:
@@ -19,6 +23,8 @@ export default fp(
           { name: 'territoires', description: 'Communes' },
         ],
       },
+      // Shared schemas (ApiError) keep their $id as their component name.
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
       transform: ({ schema, url, route }) => {
         const hidden = !url.startsWith('/api/v1/') || (route.method as string) === 'HEAD';
         return { schema: hidden ? { ...schema, hide: true } : schema, url };

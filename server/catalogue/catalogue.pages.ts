@@ -4,10 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OfferSearch, OfferSearchResult } from '../../search/types.js';
 import type { Deps } from '../deps.js';
 import * as taxonomy from '../kernel/taxonomy.js';
-import { NotFoundError } from '../lib/errors.js';
+import { NotFoundError, ParameterError } from '../lib/errors.js';
 import { resolveCommune } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
-import { ParameterError, parseFilters, parseOfferSearch } from './catalogue.query.js';
+import { parseFilters, parseOfferSearch } from './catalogue.query.js';
 import {
   acmPlaces,
   activeCommunesOfDepartment,

@@ -1,19 +1,9 @@
 import type { Static } from '@sinclair/typebox';
 import type { BBox, CommuneFilter, MapQuery, Near, OfferFilters, OfferSearch, SortOrder } from '../../search/types.js';
 import type { Deps } from '../deps.js';
-import { AppError } from '../lib/errors.js';
+import { ParameterError } from '../lib/errors.js';
 import { communeCentres, territoryCodes } from './catalogue.repository.js';
 import type { MapQuerySchema, OffersQuery, offerFilterProperties } from './catalogue.schemas.js';
-
-/** A query parameter that passed the schema but makes no sense (bbox inverted, unknown commune…). */
-export class ParameterError extends AppError {
-  constructor(
-    readonly parameter: string,
-    reason: string,
-  ) {
-    super(400, `Paramètre « ${parameter} » invalide : ${reason}.`, 'invalid_parameter');
-  }
-}
 
 type RawFilters = { [K in keyof typeof offerFilterProperties]?: unknown };
 

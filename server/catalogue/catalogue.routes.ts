@@ -1,23 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
 import { loadOfferDocuments } from '../../search/documents.js';
 import { subthemes } from '../kernel/taxonomy.js';
 import { normalize } from '../kernel/text.js';
 import { NotFoundError } from '../lib/errors.js';
-import { IdParam } from '../lib/schemas.js';
+import { apiErrors, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { offerDetail, offerItem, offersResponse, organisationItem } from './catalogue.api.js';
 import pagesRoutes from './catalogue.pages.js';
-import { ParameterError, parseBBox, parseMapQuery, parseNear, parseOfferSearch } from './catalogue.query.js';
+import { parseBBox, parseMapQuery, parseNear, parseOfferSearch } from './catalogue.query.js';
 import { findPublicOrganisation, searchOrganisations } from './catalogue.repository.js';
-import { MapQuerySchema, OffersQuery, OrganisationsQuery } from './catalogue.schemas.js';
-
-function badParameter(reply: FastifyReply, error: unknown) {
-  if (error instanceof ParameterError) return reply.code(400).send({ error: 'invalid_parameter', parameter: error.parameter, message: error.message });
-  throw error;
-}
+import {
+  MapQuerySchema,
+  MapResponse,
+  OfferDetailResponse,
+  OffersQuery,
+  OffersResponse,
+  OrganisationDetailResponse,
+  OrganisationsQuery,
+  OrganisationsResponse,
+} from './catalogue.schemas.js';
 
 export default async function catalogueRoutes(app: App) {
   const { deps } = app;
@@ -46,18 +49,26 @@ export default async function catalogueRoutes(app: App) {
 
     api.get(
       '/api/v1/offers',
-      { schema: { tags: ['offres'], summary: 'Rechercher des offres (filtres, facettes, distance)', querystring: OffersQuery } },
-      async (request, reply) => {
-        try {
-          const query = await parseOfferSearch(deps, request.query);
-          return offersResponse(baseUrl, await deps.search.searchOffers(query));
-        } catch (error) {
-          return badParameter(reply, error);
-        }
+      {
+        schema: {
+          tags: ['offres'],
+          operationId: 'searchOffers',
+          summary: 'Rechercher des offres (filtres, facettes, distance)',
+          querystring: OffersQuery,
+          response: { 200: OffersResponse, ...apiErrors(400, 429) },
+        },
       },
+      async (request) => offersResponse(baseUrl, await deps.search.searchOffers(await parseOfferSearch(deps, request.query))),
     );
 
-    api.get('/api/v1/offers/:id', { schema: { tags: ['offres'], summary: 'Une offre publiée', params: IdParam } }, async (request) => {
+    const offerSchema = {
+      tags: ['offres'],
+      operationId: 'getOffer',
+      summary: 'Une offre publiée',
+      params: IdParam,
+      response: { 200: OfferDetailResponse, ...apiErrors(400, 404, 429) },
+    };
+    api.get('/api/v1/offers/:id', { schema: offerSchema }, async (request) => {
       const [offer] = await loadOfferDocuments(deps.db, { ids: [request.params.id] });
       if (!offer) throw new NotFoundError('Offre introuvable.');
       return offerDetail(baseUrl, offer);
@@ -68,52 +79,60 @@ export default async function catalogueRoutes(app: App) {
       {
         schema: {
           tags: ['offres'],
+          operationId: 'mapOffers',
           summary: 'Offres sur la carte (GeoJSON ; regroupées en dessous du zoom 13, 500 éléments au plus)',
           querystring: MapQuerySchema,
+          response: { 200: MapResponse, ...apiErrors(400, 429) },
         },
       },
-      async (request, reply) => {
-        try {
-          return await deps.search.mapOffers(await parseMapQuery(deps, request.query));
-        } catch (error) {
-          return badParameter(reply, error);
-        }
-      },
+      async (request) => deps.search.mapOffers(await parseMapQuery(deps, request.query)),
     );
 
     api.get(
       '/api/v1/organisations',
-      { schema: { tags: ['structures'], summary: 'Structures partenaires (mêmes filtres de lieu que les offres)', querystring: OrganisationsQuery } },
-      async (request, reply) => {
-        try {
-          const r = request.query;
-          const page = r.page ?? 1;
-          const perPage = r.per_page ?? 20;
-          const result = await searchOrganisations(
-            deps.db,
-            {
-              q: r.q ? normalize(r.q) || undefined : undefined,
-              orgType: r.org_type,
-              theme: r.theme,
-              near: parseNear(r.near, r.radius_km),
-              bbox: parseBBox(r.bbox),
-              commune: r.commune,
-              department: r.department,
-              region: r.region,
-            },
-            page,
-            perPage,
-          );
-          return { total: result.total, page, per_page: perPage, items: result.items.map((o) => organisationItem(baseUrl, o)) };
-        } catch (error) {
-          return badParameter(reply, error);
-        }
+      {
+        schema: {
+          tags: ['structures'],
+          operationId: 'searchOrganisations',
+          summary: 'Structures partenaires (mêmes filtres de lieu que les offres)',
+          querystring: OrganisationsQuery,
+          response: { 200: OrganisationsResponse, ...apiErrors(400, 429) },
+        },
+      },
+      async (request) => {
+        const r = request.query;
+        const page = r.page ?? 1;
+        const perPage = r.per_page ?? 20;
+        const result = await searchOrganisations(
+          deps.db,
+          {
+            q: r.q ? normalize(r.q) || undefined : undefined,
+            orgType: r.org_type,
+            theme: r.theme,
+            near: parseNear(r.near, r.radius_km),
+            bbox: parseBBox(r.bbox),
+            commune: r.commune,
+            department: r.department,
+            region: r.region,
+          },
+          page,
+          perPage,
+        );
+        return { total: result.total, page, per_page: perPage, items: result.items.map((o) => organisationItem(baseUrl, o)) };
       },
     );
 
     api.get(
       '/api/v1/organisations/:id',
-      { schema: { tags: ['structures'], summary: 'Une structure partenaire et ses offres', params: IdParam } },
+      {
+        schema: {
+          tags: ['structures'],
+          operationId: 'getOrganisation',
+          summary: 'Une structure partenaire et ses offres',
+          params: IdParam,
+          response: { 200: OrganisationDetailResponse, ...apiErrors(400, 404, 429) },
+        },
+      },
       async (request) => {
         const organisation = await findPublicOrganisation(deps.db, request.params.id);
         if (!organisation) throw new NotFoundError('Structure introuvable.');

@@ -1,4 +1,5 @@
 import { type TSchema, Type } from '@sinclair/typebox';
+import { facetNames } from '../../search/types.js';
 import { slugs } from '../kernel/taxonomy.js';
 
 const list = (values: readonly string[], description: string) =>
@@ -64,4 +65,122 @@ export const OrganisationsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const ApiError = Type.Object({ error: Type.String(), parameter: Type.Optional(Type.String()), message: Type.String() });
+// Responses of the public API (PRODUCT.md): they document the contract and serialise the replies.
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const slugList = Type.Array(Type.String());
+
+const Location = Type.Object({
+  lat: nullable(Type.Number()),
+  lng: nullable(Type.Number()),
+  commune: nullable(Type.String()),
+  code_insee: nullable(Type.String()),
+  department: nullable(Type.String()),
+});
+
+const offerItemProperties = {
+  id: Type.Integer(),
+  external_id: nullable(Type.String()),
+  url: Type.String({ format: 'uri' }),
+  title: Type.String(),
+  summary: Type.String(),
+  themes: slugList,
+  subthemes: slugList,
+  formats: slugList,
+  venue: Type.String(),
+  travel_km: nullable(Type.Number({ description: 'Rayon de déplacement (lieu « dans-l-accueil »)' })),
+  age_min: Type.Integer(),
+  age_max: Type.Integer(),
+  price: Type.String(),
+  organisation: Type.Object({ id: Type.Integer(), name: Type.String(), type: nullable(Type.String()), url: Type.String({ format: 'uri' }) }),
+  location: Location,
+  distance_km: nullable(Type.Number({ description: 'Distance au point near, en km' })),
+};
+const OfferItem = Type.Object(offerItemProperties);
+
+const Facets = Type.Object(
+  Object.fromEntries(facetNames.map((name) => [name, Type.Record(Type.String(), Type.Integer(), { description: 'slug → nombre d’offres' })])),
+);
+
+export const OffersResponse = Type.Object(
+  {
+    total: Type.Integer(),
+    page: Type.Integer(),
+    per_page: Type.Integer(),
+    items: Type.Array(OfferItem),
+    facets: Facets,
+  },
+  { description: 'Une page d’offres et les facettes (chaque facette comptée avec les filtres des autres)' },
+);
+
+export const OfferDetailResponse = Type.Object(
+  {
+    ...offerItemProperties,
+    description: Type.String(),
+    age_bands: slugList,
+    accessibility: slugList,
+    natures: slugList,
+    slots: slugList,
+    departments_served: slugList,
+    published_at: nullable(Type.String({ format: 'date-time' })),
+  },
+  { description: 'L’offre publiée' },
+);
+
+const Point = Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '[lng, lat]' }) });
+const ClusterProperties = Type.Object({
+  cluster: Type.Literal(true),
+  count: Type.Integer(),
+  bbox: Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'ouest, sud, est, nord' }),
+});
+const OfferProperties = Type.Object({
+  cluster: Type.Literal(false),
+  count: Type.Literal(1),
+  id: Type.Integer(),
+  title: Type.String(),
+  path: Type.String(),
+  organisation: Type.String(),
+  venue: Type.String(),
+  travel_km: nullable(Type.Number()),
+});
+
+export const MapResponse = Type.Object(
+  {
+    type: Type.Literal('FeatureCollection'),
+    total: Type.Integer(),
+    clustered: Type.Boolean(),
+    features: Type.Array(Type.Object({ type: Type.Literal('Feature'), geometry: Point, properties: Type.Union([ClusterProperties, OfferProperties]) })),
+  },
+  { description: 'GeoJSON : des offres, ou des groupes d’offres en dessous du zoom 13' },
+);
+
+const organisationItemProperties = {
+  id: Type.Integer(),
+  name: Type.String(),
+  type: nullable(Type.String()),
+  url: Type.String({ format: 'uri' }),
+  themes: slugList,
+  verified: Type.Boolean(),
+  offers_count: Type.Integer(),
+  location: Location,
+  distance_km: nullable(Type.Number()),
+};
+
+export const OrganisationsResponse = Type.Object(
+  {
+    total: Type.Integer(),
+    page: Type.Integer(),
+    per_page: Type.Integer(),
+    items: Type.Array(Type.Object(organisationItemProperties)),
+  },
+  { description: 'Une page de structures partenaires' },
+);
+
+export const OrganisationDetailResponse = Type.Object(
+  {
+    ...organisationItemProperties,
+    description: Type.String(),
+    website: nullable(Type.String()),
+    offers: Type.Array(OfferItem),
+  },
+  { description: 'La structure et ses offres publiées' },
+);

@@ -27,6 +27,16 @@ export class ConflictError extends AppError {
   }
 }
 
+/** A request parameter that makes no sense (bbox inverted, unknown commune…): a 400 naming it. */
+export class ParameterError extends AppError {
+  constructor(
+    readonly parameter: string,
+    reason: string,
+  ) {
+    super(400, `Paramètre « ${parameter} » invalide : ${reason}.`, 'invalid_parameter');
+  }
+}
+
 export type FieldErrors = Record<string, string>;
 
 /** Bad form input: the form is shown again with a message next to each field. */

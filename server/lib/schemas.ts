@@ -34,3 +34,24 @@ export function safeNext(next: string | undefined, fallback = '/tableau-de-bord'
     return fallback;
   }
 }
+
+/** The body of every API error (referenced by the API routes' responses, component `ApiError` of the OpenAPI document). */
+export const ApiError = Type.Object(
+  {
+    error: Type.String({ description: 'Code stable : invalid_parameter, not_found, rate_limited…' }),
+    message: Type.String({ description: 'Explication en français' }),
+    parameter: Type.Optional(Type.String({ description: 'Le paramètre en cause (400)' })),
+  },
+  { $id: 'ApiError', additionalProperties: false },
+);
+
+const errorDescriptions = {
+  400: 'Paramètre invalide (nommé dans `parameter`)',
+  404: 'Introuvable',
+  429: 'Trop de requêtes : réessayez plus tard',
+} as const;
+
+/** The error responses of an API route, all with the ApiError body. */
+export function apiErrors(...statuses: (keyof typeof errorDescriptions)[]) {
+  return Object.fromEntries(statuses.map((status) => [status, Type.Ref(ApiError, { description: errorDescriptions[status] })]));
+}

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from '../lib/errors.js';
+import { AppError, ParameterError } from '../lib/errors.js';
+import { ApiError } from '../lib/schemas.js';
 
 const NOT_FOUND = 'Cette page n’existe pas ou a été déplacée. Vérifiez l’adresse ou repartez de l’accueil.';
 
@@ -21,8 +22,17 @@ function parameterOf(error: FastifyError): string {
   return fromPath ?? missing ?? extra ?? error.validationContext ?? 'request';
 }
 
-async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
-  if (isApi(request)) return reply.code(status).send({ error: statusName(status), message });
+/** Under /api the body is the `ApiError` schema: a stable code, the French message, the parameter at fault if any. */
+interface ApiDetails {
+  code?: string;
+  parameter?: string;
+}
+
+async function renderError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, api: ApiDetails = {}) {
+  if (isApi(request)) {
+    const parameter = api.parameter === undefined ? {} : { parameter: api.parameter };
+    return reply.code(status).send({ error: api.code ?? statusName(status), message, ...parameter });
+  }
   try {
     return await reply.page('errors/error', { title: statusTitle(status), status, message }, status);
   } catch (renderFailure) {
@@ -91,19 +101,22 @@ export function answerBadUrl(_error: FastifyError, request: FastifyRequest, repl
 /** One error handler: messages are shown only below 500; above, a generic French page and a log line. */
 export default fp(
   async (app) => {
+    app.addSchema(ApiError);
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
       if (error.validation) {
         const parameter = parameterOf(error);
         const message = `Paramètre « ${parameter} » invalide : ${reasonOf(error)}.`;
-        if (isApi(request)) return reply.code(400).send({ error: 'invalid_parameter', parameter, message });
         // A page address with a bad id is an address that does not exist.
-        if (error.validationContext === 'params') return renderError(request, reply, 404, NOT_FOUND);
-        return renderError(request, reply, 400, message);
+        if (!isApi(request) && error.validationContext === 'params') return renderError(request, reply, 404, NOT_FOUND);
+        return renderError(request, reply, 400, message, { code: 'invalid_parameter', parameter });
       }
       if (csrfCodes.has(error.code)) {
         return renderError(request, reply, 403, 'Ce formulaire a expiré ou n’a pas pu être vérifié. Rechargez la page et réessayez.');
       }
-      if (error instanceof AppError) return renderError(request, reply, error.statusCode, error.message);
+      if (error instanceof AppError) {
+        const parameter = error instanceof ParameterError ? error.parameter : undefined;
+        return renderError(request, reply, error.statusCode, error.message, { code: error.code, parameter });
+      }
       const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
       if (status >= 500) {
         request.log.error({ err: error }, 'unhandled error');

@@ -51,6 +51,13 @@ export default fp(
       if (typeof location === 'string' && /[^\x21-\x7e]/.test(location)) reply.header('location', encodeLocation(location));
       return payload;
     });
+    // The public API: a limit per IP address on every /api/v1 route (set before the rate-limit plugin reads route configs).
+    if (config.API_RATE_LIMIT > 0) {
+      app.addHook('onRoute', (route) => {
+        if (!route.url?.startsWith('/api/v1/') || route.config?.rateLimit) return;
+        route.config = { ...route.config, rateLimit: { max: config.API_RATE_LIMIT, timeWindow: 60_000, keyGenerator: (request) => `api|${request.ip}` } };
+      });
+    }
     const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }) : undefined;
     if (redis) app.addHook('onClose', async () => void redis.disconnect());
     await app.register(rateLimit, {

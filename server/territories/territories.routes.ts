@@ -1,6 +1,25 @@
 import { Type } from '@sinclair/typebox';
+import { apiErrors } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { communeLabel, searchCommunes } from './territories.repository.js';
+
+const CommunesResponse = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({
+        code_insee: Type.String(),
+        name: Type.String(),
+        label: Type.String({ description: 'Nom et département, pour l’affichage' }),
+        postcodes: Type.Array(Type.String()),
+        department: Type.String(),
+        region: Type.String(),
+        lat: Type.Number(),
+        lng: Type.Number(),
+      }),
+    ),
+  },
+  { description: 'Les communes trouvées, les plus peuplées d’abord' },
+);
 
 export default async function territoriesRoutes(app: App) {
   const { db } = app.deps;
@@ -10,6 +29,7 @@ export default async function territoriesRoutes(app: App) {
     {
       schema: {
         tags: ['territoires'],
+        operationId: 'searchCommunes',
         summary: 'Autocomplétion des communes (nom ou code postal)',
         querystring: Type.Object(
           {
@@ -18,6 +38,7 @@ export default async function territoriesRoutes(app: App) {
           },
           { additionalProperties: false },
         ),
+        response: { 200: CommunesResponse, ...apiErrors(400, 429) },
       },
     },
     async (request, reply) => {
