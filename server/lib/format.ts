@@ -20,6 +20,18 @@ function toDate(value: Date | string): Date {
   return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
 }
 
+/**
+ * "de" before a name, as French writes it: elided before a vowel ("d’Accueil de loisirs…"),
+ * contracted with a leading article ("du Petit Théâtre", "des Amis du livre"), plain otherwise
+ * ("de Judo Club"). A leading h stays unelided: whether it is mute cannot be told from the name.
+ */
+export function de(name: string): string {
+  const trimmed = name.trim();
+  const article = /^(le|les)\s+(.*)$/i.exec(trimmed);
+  if (article) return `${article[1]!.toLowerCase() === 'le' ? 'du' : 'des'} ${article[2]}`;
+  return /^[aeiouyàâäéèêëîïôöùûüœæ]/i.test(trimmed) ? `d’${trimmed}` : `de ${trimmed}`;
+}
+
 /** Formatting helpers available in every template as `it.f`. */
 export const formatters = {
   date: (value: Date | string | null | undefined) => (value ? firstOfMonth(dateFormat.format(toDate(value))) : ''),
@@ -27,6 +39,7 @@ export const formatters = {
   dateTime: (value: Date | string | null | undefined) => (value ? firstOfMonth(dateTimeFormat.format(toDate(value))) : ''),
   number: (value: number | null | undefined) => (value === null || value === undefined ? '' : numberFormat.format(value)),
   euros: (value: number | string | null | undefined) => (value === null || value === undefined || value === '' ? '' : euroFormat.format(Number(value))),
+  de,
   plural: (count: number, singular: string, plural: string) => `${numberFormat.format(count)} ${count > 1 ? plural : singular}`,
   ages: (min: number | null | undefined, max: number | null | undefined) =>
     min === null || min === undefined ? '' : min === max ? `${min} ans` : `${min}–${max} ans`,

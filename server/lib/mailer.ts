@@ -24,7 +24,8 @@ const MAX_ATTEMPTS = 8;
 /**
  * Emails are queued in the database (in the caller's transaction) and sent by flush(), run by
  * the jobs plugin: nothing is lost when SMTP is down, a failed send is retried with backoff.
- * Without SMTP_URL, messages are written as .eml files to DATA_DIR/mail.
+ * Without SMTP_URL, messages are written as .eml files to DATA_DIR/mail, with CRLF line ends as
+ * RFC 5322 requires (SMTP converts them on the wire; a file is read as it is written).
  */
 export class Mailer {
   readonly outboxDir: string;
@@ -40,7 +41,9 @@ export class Mailer {
     this.textEta = createEta(deps.config.NODE_ENV === 'production', { autoEscape: false });
     this.transport =
       transport ??
-      (deps.config.SMTP_URL ? nodemailer.createTransport(deps.config.SMTP_URL) : nodemailer.createTransport({ streamTransport: true, buffer: true }));
+      (deps.config.SMTP_URL
+        ? nodemailer.createTransport(deps.config.SMTP_URL)
+        : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }));
   }
 
   render(template: string, data: Record<string, unknown>): { text: string; html: string | null } {

@@ -5,6 +5,7 @@ import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
 import { idFromParam } from '../kernel/text.js';
 import { csvDownloadHeaders, csvFilename } from '../lib/csv.js';
 import { ConflictError, ValidationError } from '../lib/errors.js';
+import { de } from '../lib/format.js';
 import { showFormErrors } from '../lib/forms.js';
 import { IdParam, IdSlugParam, safeNext } from '../lib/schemas.js';
 import { dashboardSections } from '../organisations/dashboard.js';
@@ -126,7 +127,7 @@ export default async function offersRoutes(app: App) {
     const partner = await managedPartner(deps, currentUser(request), request.params.orgId);
     const rows = await listOffersOfOrganisation(deps.db, partner.id);
     return reply.page('offers/mine', {
-      title: `Offres de ${partner.name}`,
+      title: `Offres ${de(partner.name)}`,
       partner,
       partnerUrl: organisationPath(partner),
       offers: rows.map((offer) => ({ ...offer, url: offerPath(offer), status: offer.status, statusInfo: statusLabels[offer.status] })),

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
-import { extractText, header } from '../lib/eml.js';
+import { readEml } from '../lib/eml.js';
 import { NotFoundError } from '../lib/errors.js';
 import type { App } from '../types.js';
 
@@ -16,8 +16,8 @@ export default async function devRoutes(app: App) {
       .sort()
       .reverse()
       .slice(0, 200)) {
-      const raw = await readFile(`${mailer.outboxDir}/${file}`, 'utf8');
-      mails.push({ file, to: header(raw, 'To'), subject: header(raw, 'Subject'), date: header(raw, 'Date') });
+      const { to, subject, date } = await readEml(await readFile(`${mailer.outboxDir}/${file}`));
+      mails.push({ file, to, subject, date });
     }
     return mails;
   }
@@ -28,8 +28,8 @@ export default async function devRoutes(app: App) {
   });
 
   app.get('/dev/mails/:file', { schema: { params: Type.Object({ file: Type.String({ pattern: '^[\\w.-]+\\.eml$' }) }) } }, async (request, reply) => {
-    const raw = await readFile(`${mailer.outboxDir}/${request.params.file}`, 'utf8').catch(() => null);
+    const raw = await readFile(`${mailer.outboxDir}/${request.params.file}`).catch(() => null);
     if (raw === null) throw new NotFoundError();
-    return reply.page('dev/mail', { title: 'E-mail', file: request.params.file, text: extractText(raw) });
+    return reply.page('dev/mail', { title: 'E-mail', file: request.params.file, text: (await readEml(raw)).text });
   });
 }

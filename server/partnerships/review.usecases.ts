@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { nextSchoolYear } from '../kernel/school-year.js';
 import { charterAxes, labelOf } from '../kernel/taxonomy.js';
 import { ConflictError } from '../lib/errors.js';
+import { de } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, organisationIdOf } from './access.js';
 import { durationHours, nextYearSameWeekday } from './calendar.js';
@@ -46,7 +47,7 @@ export function scoreItems(p: Partnership, otherName: string): ScoreItem[] {
     ...axes.map((a) => ({ group: 'axes' as const, key: a.value, label: `Contribution à l’axe de la charte : ${labelOf(charterAxes, a.value)}` })),
     { group: 'satisfaction', key: 'enfants', label: 'Satisfaction des enfants' },
     { group: 'satisfaction', key: 'equipe', label: 'Satisfaction de votre équipe' },
-    { group: 'satisfaction', key: 'partenaire', label: `Satisfaction vis-à-vis de ${otherName}` },
+    { group: 'satisfaction', key: 'partenaire', label: `Satisfaction vis-à-vis ${de(otherName)}` },
     { group: 'satisfaction', key: 'familles', label: 'Satisfaction des familles' },
     { group: 'coordination', key: 'ponctualite', label: 'Coordination : ponctualité et respect des engagements' },
     { group: 'coordination', key: 'communication', label: 'Coordination : communication entre les équipes' },

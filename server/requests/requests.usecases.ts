@@ -161,7 +161,7 @@ export async function createRequest(deps: Deps, user: CurrentUser, target: Reque
       await notify(deps, tx, {
         organisationIds: [partner.id],
         type: 'request_received',
-        title: `Nouvelle demande de partenariat de ${acm.name}`,
+        title: `Nouvelle demande de partenariat ${formatters.de(acm.name)}`,
         body: `${acm.name} vous propose un partenariat autour de ${about} : ${input.childrenCount} enfants de ${formatters.ages(input.ageMin, input.ageMax)}. Répondez avant le ${formatters.date(expiresAt)}.`,
         url: threadUrl(request.id),
         excludeUserId: user.id,
@@ -248,7 +248,7 @@ export async function postMessage(deps: Deps, user: CurrentUser, id: number, inp
       await notify(deps, tx, {
         organisationIds: recipients,
         type: 'message_received',
-        title: `Nouveau message de ${author} : ${subject}`,
+        title: `Nouveau message ${formatters.de(author)} : ${subject}`,
         body: text ? text.slice(0, 300) + (text.length > 300 ? '…' : '') : `Pièce jointe : ${attachment?.attachmentName}`,
         url: threadUrl(request.id),
         excludeUserId: user.id,
@@ -445,7 +445,7 @@ export async function runRequestsExpiry(deps: Deps): Promise<{ reminded: number;
         from: 'sent',
         to: 'expired',
         now,
-        text: `Sans réponse de ${orgs.get(addressee)!.name} en ${days} jours, la demande a expiré.`,
+        text: `Sans réponse ${formatters.de(orgs.get(addressee)!.name)} en ${days} jours, la demande a expiré.`,
       });
       await notify(deps, tx, {
         organisationIds: [sender],
@@ -457,7 +457,7 @@ export async function runRequestsExpiry(deps: Deps): Promise<{ reminded: number;
       await notify(deps, tx, {
         organisationIds: [addressee],
         type: 'request_expired',
-        title: `Une demande de ${orgs.get(sender)!.name} a expiré sans réponse`,
+        title: `Une demande ${formatters.de(orgs.get(sender)!.name)} a expiré sans réponse`,
         body: `La demande « ${subject} » est close faute de réponse en ${days} jours.`,
         url: threadUrl(done.id),
       });

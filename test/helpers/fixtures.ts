@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { coordinatorScopes, memberships, organisations } from '../../db/schema/index.js';
 import { createVerifiedUser } from '../../server/accounts/accounts.usecases.js';
-import { extractText, header } from '../../server/lib/eml.js';
+import { readEml } from '../../server/lib/eml.js';
 import type { App } from '../../server/types.js';
 import { Agent } from './agent.js';
 
@@ -79,10 +79,13 @@ export async function readMails(app: App): Promise<SentMail[]> {
   } catch {
     return [];
   }
-  return files.map((file) => {
-    const raw = readFileSync(join(app.deps.mailer.outboxDir, file), 'utf8');
-    return { file, to: header(raw, 'To'), subject: header(raw, 'Subject'), text: extractText(raw), raw };
-  });
+  return Promise.all(
+    files.map(async (file) => {
+      const raw = readFileSync(join(app.deps.mailer.outboxDir, file), 'utf8');
+      const { to, subject, text } = await readEml(raw);
+      return { file, to, subject, text, raw };
+    }),
+  );
 }
 
 /** The first link to BASE_URL in a text. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatters } from '../../server/lib/format.js';
+import { de, formatters } from '../../server/lib/format.js';
 
 describe('French formatting', () => {
   it('writes the first day of a month as "1er" and the others as numbers', () => {
@@ -15,5 +15,15 @@ describe('French formatting', () => {
     expect(formatters.euros('75')).toBe('75,00\u00a0€');
     expect(formatters.plural(1, 'offre', 'offres')).toBe('1 offre');
     expect(formatters.plural(1200, 'offre', 'offres')).toBe('1\u202f200 offres');
+  });
+
+  it('writes "de" before a name as French does: elided, contracted or plain', () => {
+    expect(de('Accueil de loisirs Les Pinsons')).toBe('d’Accueil de loisirs Les Pinsons');
+    expect(de('École de musique')).toBe('d’École de musique');
+    expect(de('Judo Club de Lyon')).toBe('de Judo Club de Lyon');
+    expect(de('Le Petit Théâtre')).toBe('du Petit Théâtre');
+    expect(de('Les Amis du livre')).toBe('des Amis du livre');
+    expect(de('La Ruche')).toBe('de La Ruche');
+    expect(de('Lecture pour tous')).toBe('de Lecture pour tous');
   });
 });

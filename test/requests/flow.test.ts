@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { messages, notifications, partnerships, requestEvents, requests } from '../../db/schema/index.js';
+import { de } from '../../server/lib/format.js';
 import { insertEvent, insertRequest } from '../../server/requests/requests.repository.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
@@ -64,7 +65,7 @@ describe('from an offer to a partnership', () => {
     expect(await eventsOf(id)).toEqual(['sent']);
     expect((await systemMessagesOf(id))[0]).toContain(`Demande envoyée à ${partner.name}`);
 
-    expect(received?.subject).toBe(`Nouvelle demande de partenariat de ${acm.name}`);
+    expect(received?.subject).toBe(`Nouvelle demande de partenariat ${de(acm.name)}`);
     expect(linkIn(received!.text)).toBe(`/demandes/${id}`);
     expect((await partnerAgent.get('/compte')).body).toContain('data-count="1"');
     const opened = await partnerAgent.get(linkIn(received!.text));
@@ -83,7 +84,7 @@ describe('from an offer to a partnership', () => {
     expect(replied.status).toBe('in_discussion');
     expect(replied.firstReplyAt).not.toBeNull();
     expect(await eventsOf(id)).toEqual(['sent', 'in_discussion']);
-    expect(toAcm?.subject).toBe(`Nouveau message de ${partner.name} : ${offer.title}`);
+    expect(toAcm?.subject).toBe(`Nouveau message ${de(partner.name)} : ${offer.title}`);
     expect(toAcm?.text).toContain('Nous pouvons venir le mercredi 16 septembre');
     const acmView = await acmAgent.get(linkIn(toAcm!.text));
     expect(acmView.statusCode).toBe(200);
@@ -91,7 +92,7 @@ describe('from an offer to a partnership', () => {
     expect(acmView.body).not.toContain('Accepter la demande');
 
     const [toPartner] = await newMailsTo(app, coordinator.email, () => acmAgent.post(`/demandes/${id}/messages`, { body: 'Parfait, à mercredi !' }));
-    expect(toPartner?.subject).toContain(`Nouveau message de ${acm.name}`);
+    expect(toPartner?.subject).toContain(`Nouveau message ${de(acm.name)}`);
     await partnerAgent.get(`/demandes/${id}`);
     expect((await acmAgent.get(`/demandes/${id}`)).body).toContain(`Lu par ${partner.name}`);
 
