@@ -24,6 +24,7 @@ import organisationsRoutes from './organisations/organisations.routes.js';
 import devRoutes from './pages/dev.routes.js';
 import pagesRoutes from './pages/pages.routes.js';
 import partnershipsRoutes from './partnerships/partnerships.routes.js';
+import compressionPlugin from './plugins/compression.js';
 import csrfPlugin from './plugins/csrf.js';
 import depsPlugin from './plugins/deps.js';
 import errorsPlugin, { answerBadUrl } from './plugins/errors.js';
@@ -91,6 +92,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(shutdownPlugin);
   await app.register(integerParamsPlugin);
   await app.register(securityPlugin);
+  await app.register(compressionPlugin);
   await app.register(formbody, { parser: (body) => qs.parse(body) });
   await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 200 } });
   await app.register(sessionPlugin);

@@ -1,26 +1,24 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { assetRoots, fileHash } from '../lib/assets.js';
 
-const require = createRequire(import.meta.url);
-const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
-const staticDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'static');
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** Our assets, and the pinned vendor builds served straight from node_modules (no CDN). */
+/**
+ * Static files. A URL carrying the file's current content hash (`asset()` in templates) is cached
+ * for a year; any other URL briefly in production and revalidated in development.
+ */
 export default fp(
   async (app) => {
-    const production = app.deps.config.NODE_ENV === 'production';
-    const maxAge = production ? '1d' : 0;
-    await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge });
-    const vendors: [string, string][] = [
-      ['/static/vendor/htmx/', join(packageDir('htmx.org'), 'dist')],
-      ['/static/vendor/leaflet/', join(packageDir('leaflet'), 'dist')],
-      ['/static/vendor/markercluster/', join(packageDir('leaflet.markercluster'), 'dist')],
-    ];
-    for (const [prefix, root] of vendors) {
-      await app.register(fastifyStatic, { root, prefix, decorateReply: false, maxAge: production ? '7d' : 0 });
+    const shortCache = app.deps.config.NODE_ENV === 'production' ? 'public, max-age=300' : 'no-cache';
+    const setHeaders = (reply: FastifyReply, path: string) => {
+      const version = (reply.request.query as { v?: unknown }).v;
+      reply.header('Cache-Control', typeof version === 'string' && version === fileHash(path) ? IMMUTABLE : shortCache);
+    };
+    for (const [index, [prefix, root]] of assetRoots.entries()) {
+      // Every registration after the first needs decorateReply: false.
+      await app.register(fastifyStatic, { root, prefix, decorateReply: index === 0, cacheControl: false, setHeaders });
     }
   },
   { name: 'static', dependencies: ['deps'] },

@@ -1,6 +1,7 @@
 import view from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { asset } from '../lib/assets.js';
 import { formatters } from '../lib/format.js';
 import { viewsDir } from '../lib/templates.js';
 import { navigationFor } from '../pages/navigation.js';
@@ -55,6 +56,7 @@ export default fp(
         url: request.url,
         config: { tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION, baseUrl: config.BASE_URL, env: config.NODE_ENV },
         f: formatters,
+        asset,
         errors: {},
         values: {},
       };
