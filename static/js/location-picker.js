@@ -76,7 +76,7 @@
   }
 
   function init(root) {
-    for (const container of root.querySelectorAll('[data-location-picker]')) setup(container);
+    for (const container of root.querySelectorAll('[data-location-picker]')) window.whenMapVisible?.(container, setup);
   }
 
   document.addEventListener('DOMContentLoaded', () => init(document));

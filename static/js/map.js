@@ -4,15 +4,27 @@
 // come to the ACM. The result list stays the accessible equivalent of the map.
 (() => {
   let current = null;
+  let pending = null;
+
+  // Leaflet arrives when the map comes near the screen; only the latest element is set up.
+  function start(element) {
+    if (element === pending) return;
+    pending = element;
+    window.whenMapVisible(element, () => {
+      if (pending !== element) return;
+      pending = null;
+      current = setup(element);
+    });
+  }
 
   // htmx history restores replace the page body: set the map up again on the new element.
   document.addEventListener('htmx:afterSettle', () => {
     const element = document.getElementById('offers-map');
-    if (element && element !== current?.element) current = setup(element);
+    if (element && element !== current?.element) start(element);
     else current?.refresh();
   });
   const first = document.getElementById('offers-map');
-  if (first && window.L) current = setup(first);
+  if (first) start(first);
 
   function setup(element) {
     const L = window.L;

@@ -21,6 +21,6 @@
   }
 
   document.addEventListener('DOMContentLoaded', () => {
-    for (const element of document.querySelectorAll('[data-offer-map]')) setup(element);
+    for (const element of document.querySelectorAll('[data-offer-map]')) window.whenMapVisible?.(element, setup);
   });
 })();

@@ -16,7 +16,7 @@
   }
 
   function init(root) {
-    for (const element of root.querySelectorAll('[data-place-map]')) setup(element);
+    for (const element of root.querySelectorAll('[data-place-map]')) window.whenMapVisible?.(element, setup);
   }
 
   document.addEventListener('DOMContentLoaded', () => init(document));
