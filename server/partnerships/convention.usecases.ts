@@ -15,6 +15,7 @@ import {
   insertSignature,
   insertVersion,
   listMeetings,
+  lockConvention,
   type Side,
   updateConvention,
   updateMeeting,
@@ -33,7 +34,8 @@ import { conventionContext } from './workspace.js';
 export async function reconcileConvention(deps: Deps, db: Db, partnershipId: number, actorId: number | null, side: Side | null): Promise<boolean> {
   const p = await findPartnership(db, partnershipId);
   if (!p) return false;
-  const [signatures, convention] = await Promise.all([activeSignatures(db, p.id), findConvention(db, p.id)]);
+  const convention = await lockConvention(db, p.id);
+  const signatures = await activeSignatures(db, p.id);
   if (signatures.length === 0 && convention.status !== 'signed') return false;
   const { context } = await conventionContext(db, p);
   const rendered = renderConvention(context);
@@ -142,16 +144,18 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
   const p = access.partnership;
   if (p.formalisation !== 'convention') throw new ConflictError('Ce partenariat est formalisé par un compte rendu de réunion, pas par une convention.');
   return deps.db.transaction(async (tx) => {
+    const convention = await lockConvention(tx, p.id);
     const fresh = (await findPartnership(tx, p.id))!;
     const { context } = await conventionContext(tx, fresh);
     const rendered = renderConvention(context);
     const organisationNames = { acm: context.acm.name, partner: context.partner.name };
+    let signatures = await activeSignatures(tx, p.id);
+    // A repeated submit (double click, back and submit again) changes nothing.
+    if (signatures.some((s) => s.side === side && s.textHash === hash)) return { signed: convention.status === 'signed' };
     if (hash !== rendered.hash) {
       throw new ConflictError('Le texte de la convention a changé depuis que vous l’avez ouvert : relisez-le avant de signer.');
     }
-    const convention = await findConvention(tx, p.id);
     if (convention.status === 'signed') throw new ConflictError('La convention est déjà signée par les deux parties.');
-    let signatures = await activeSignatures(tx, p.id);
     if (signatures.some((s) => s.textHash !== rendered.hash)) {
       await voidSignatures(tx, p.id, deps.clock.now(), 'Le texte a changé depuis cette signature.');
       await recordChange(deps, tx, access, {
@@ -162,7 +166,6 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
       });
       signatures = [];
     }
-    if (signatures.some((s) => s.side === side)) throw new ConflictError('Votre structure a déjà signé ce texte.');
     const now = deps.clock.now();
     await insertSignature(tx, {
       partnershipId: p.id,

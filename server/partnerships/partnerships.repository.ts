@@ -152,6 +152,16 @@ export async function findConvention(db: Db, partnershipId: number): Promise<Con
   return created ?? (await findConvention(db, partnershipId));
 }
 
+/**
+ * Locks the convention row until the end of the transaction: signatures and changes of the text
+ * are serialised, so two parties signing at the same instant both see each other's signature.
+ */
+export async function lockConvention(db: Db, partnershipId: number): Promise<Convention> {
+  await findConvention(db, partnershipId);
+  const [row] = await db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, partnershipId)).for('update');
+  return row!;
+}
+
 export async function updateConvention(db: Db, partnershipId: number, values: Partial<typeof partnershipConventions.$inferInsert>): Promise<void> {
   await db.update(partnershipConventions).set(values).where(eq(partnershipConventions.partnershipId, partnershipId));
 }

@@ -1,0 +1,67 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conventionSignatures, conventionVersions, partnershipConventions } from '../../db/schema/index.js';
+import type { App } from '../../server/types.js';
+import type { Agent } from '../helpers/agent.js';
+import { createTestApp } from '../helpers/app.js';
+import { createPartnershipFixture } from '../helpers/partnerships.js';
+
+let app: App;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+/** What a party's sign form carries, read before the submit so that two submits can leave at the same instant. */
+async function signForm(agent: Agent, id: number, side: 'acm' | 'partner', name: string) {
+  const page = await agent.get(`/partenariats/${id}/formalisation`);
+  const textHash = /<code class="hash">([0-9a-f]{64})<\/code>/.exec(page.body)![1]!;
+  const csrf = await agent.csrfToken();
+  return () =>
+    agent.post(`/partenariats/${id}/convention/signer`, { side, signerName: name, signerRole: 'Représentant·e légal·e', textHash, consent: 'on' }, { csrf });
+}
+
+async function state(id: number) {
+  const [convention] = await app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, id));
+  const signatures = (await app.deps.db.select().from(conventionSignatures).where(eq(conventionSignatures.partnershipId, id))).filter((s) => !s.voidedAt);
+  const versions = await app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id));
+  return { status: convention!.status, signatures, versions };
+}
+
+describe('signing the convention', () => {
+  // Three rounds: the race was lost 3 times out of 3 by hand, a single round may slip through.
+  it.each([1, 2, 3])('counts both signatures when the two parties sign at the same instant, and the convention is signed (round %i)', async () => {
+    const f = await createPartnershipFixture(app);
+    const id = f.partnership.id;
+    const [acm, partner] = await Promise.all([signForm(f.acmAgent, id, 'acm', 'Claire Dubois'), signForm(f.partnerAgent, id, 'partner', 'Karim Benali')]);
+    const responses = await Promise.all([acm(), partner()]);
+    expect(responses.map((r) => r.statusCode)).toEqual([303, 303]);
+    const after = await state(id);
+    expect(after.signatures.map((s) => s.side).sort()).toEqual(['acm', 'partner']);
+    expect(after.status).toBe('signed');
+    expect(after.versions).toHaveLength(1);
+    expect(after.versions[0]!.signatures.map((s) => s.name).sort()).toEqual(['Claire Dubois', 'Karim Benali']);
+  });
+
+  it('keeps one signature per side when a party submits the form twice at once, without an error', async () => {
+    const f = await createPartnershipFixture(app);
+    const id = f.partnership.id;
+    const submit = await signForm(f.acmAgent, id, 'acm', 'Claire Dubois');
+    const responses = await Promise.all([submit(), submit()]);
+    expect(responses.map((r) => r.statusCode)).toEqual([303, 303]);
+    expect((await state(id)).signatures).toHaveLength(1);
+    const page = await f.acmAgent.get(`/partenariats/${id}/formalisation`);
+    expect(page.body).not.toContain('déjà signé');
+    // The other party can still sign, and the convention is signed.
+    await (await signForm(f.partnerAgent, id, 'partner', 'Karim Benali'))();
+    const after = await state(id);
+    expect(after.status).toBe('signed');
+    expect(after.signatures).toHaveLength(2);
+    // A late repeat of the first submit changes nothing.
+    expect((await submit()).statusCode).toBe(303);
+    expect((await state(id)).signatures).toHaveLength(2);
+    expect((await state(id)).versions).toHaveLength(1);
+  });
+});
