@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js';
 import { frenchTime } from './calendar.js';
 import { type Partnership, progressRows } from './partnerships.repository.js';
-import { type NextAction, nextActions, type ProgressInput, type StepView, steps } from './progress.js';
+import { type NextAction, type nextActions, type ProgressInput, progress, type StepView } from './progress.js';
 import { partiesBySide } from './workspace.js';
 
 export interface PartnershipProgress {
@@ -34,12 +34,9 @@ export async function progressOf(db: Db, partnerships: Partnership[], today: str
       minutesWritten: rows.minutes.some((m) => m.partnershipId === p.id && m.minutes.trim() !== ''),
       today,
     };
-    const list = steps(input);
     const next = sessions.find((s) => s.status === 'planned' && s.date >= today);
     result.set(p.id, {
-      steps: list,
-      currentStep: list.find((s) => s.current) ?? null,
-      actions: nextActions(input),
+      ...progress(input),
       nextSession: next ? { date: next.date, startTime: next.startTime, time: frenchTime(next.startTime) } : null,
     });
   }

@@ -5,6 +5,7 @@ import { charterAxes, partnershipReasons, slots } from '../kernel/taxonomy.js';
 import { ValidationError } from '../lib/errors.js';
 import { type Access, accessPartnership, sideLabels } from './access.js';
 import { frenchTime } from './calendar.js';
+import { stepStateLabels } from './progress.js';
 import { loadWorkspace, type Workspace } from './workspace.js';
 
 export const statusLabels = {
@@ -47,6 +48,7 @@ export async function renderWorkspacePage(
       slotOptions: slots,
       statusLabels,
       sessionStatusLabels,
+      stepStateLabels,
       sideLabels,
       ...data,
       ...extra,

@@ -1,10 +1,17 @@
 import type { Deadline, Partnership, Party, Review, Session, Side, Signature } from './partnerships.repository.js';
 
+/**
+ * done: its fact is reached; current: where the partnership stands; incomplete: passed over, still
+ * to finish; todo: not reached yet; skipped: never reached by a partnership now closed.
+ */
+export type StepState = 'done' | 'current' | 'incomplete' | 'todo' | 'skipped';
+
 export interface StepView {
   number: number;
   key: 'definition' | 'recherche' | 'formalisation' | 'animation' | 'bilan';
   title: string;
   path: string;
+  state: StepState;
   done: boolean;
   current: boolean;
 }
@@ -29,10 +36,33 @@ export const stepTitles = {
   bilan: 'Bilan',
 } as const;
 
+export const stepStateLabels: Record<StepState, string> = {
+  done: 'terminée',
+  current: 'étape en cours',
+  incomplete: 'à compléter',
+  todo: 'à venir',
+  skipped: 'non faite',
+};
+
+/** How far a step went: reached is its fact (e.g. convention signed), started is a first trace of it. */
+interface StepFacts {
+  reached: boolean;
+  started: boolean;
+}
+
+/** Définition filled: at least one objective, and each party described its commitments. */
 export function definitionDone(p: Partnership, parties: ProgressInput['parties']): boolean {
   return p.objectives.length > 0 && Boolean(parties.acm?.commitments.trim()) && Boolean(parties.partner?.commitments.trim());
 }
 
+/** Partner chosen: both organisations confirmed the partnership (a request accepted is a confirmation). */
+export function partnerChosen(input: ProgressInput): boolean {
+  const p = input.partnership;
+  if (p.status === 'active' || p.status === 'closed') return true;
+  return Boolean(input.parties.acm?.confirmedAt && input.parties.partner?.confirmedAt);
+}
+
+/** Convention signed by both, or meeting minutes written and approved by both. */
 export function formalisationDone(input: ProgressInput): boolean {
   if (input.partnership.formalisation === 'minutes') {
     return input.minutesWritten && Boolean(input.parties.acm?.minutesApprovedAt) && Boolean(input.parties.partner?.minutesApprovedAt);
@@ -40,22 +70,90 @@ export function formalisationDone(input: ProgressInput): boolean {
   return input.conventionSigned;
 }
 
-export function animationDone(input: ProgressInput): boolean {
-  return input.sessions.length > 0 && input.sessions.every((s) => s.status !== 'planned' || s.date < input.today);
+/** The first session took place (recorded as held). */
+export function firstSessionHeld(input: ProgressInput): boolean {
+  return input.sessions.some((s) => s.status === 'held');
 }
 
-/** The five steps of the method with what is done; the current step is the first one not done. */
+/** The year's sessions are behind: none planned from today on, and at least one held. */
+export function animationDone(input: ProgressInput): boolean {
+  return firstSessionHeld(input) && input.sessions.every((s) => s.status !== 'planned' || s.date < input.today);
+}
+
+export function reviewsSent(input: ProgressInput): number {
+  return new Set(input.reviews.filter((r) => r.submittedAt).map((r) => r.side)).size;
+}
+
+function facts(input: ProgressInput): Record<StepView['key'], StepFacts> {
+  const p = input.partnership;
+  const formalisationStarted =
+    input.signatures.length > 0 || input.minutesWritten || Boolean(input.parties.acm?.minutesApprovedAt || input.parties.partner?.minutesApprovedAt);
+  return {
+    definition: {
+      reached: definitionDone(p, input.parties),
+      started: p.objectives.length > 0 || Boolean(input.parties.acm?.commitments.trim() || input.parties.partner?.commitments.trim()),
+    },
+    recherche: { reached: partnerChosen(input), started: true },
+    formalisation: { reached: formalisationDone(input), started: formalisationStarted },
+    animation: { reached: animationDone(input), started: firstSessionHeld(input) },
+    bilan: { reached: p.decision !== null, started: reviewsSent(input) > 0 },
+  };
+}
+
+const order = ['definition', 'recherche', 'formalisation', 'animation', 'bilan'] as const;
+
+/**
+ * Index of the current step. The first two steps come in the method's order (a request accepted
+ * chooses the partner before the définition is written); from the formalisation on, the
+ * partnership stands at its furthest step with a trace: the step after it once it is reached.
+ * Null when the partnership is closed or every step is reached.
+ */
+export function currentStepIndex(input: ProgressInput): number | null {
+  if (input.partnership.status === 'closed') return null;
+  const f = facts(input);
+  let furthest = -1;
+  for (let i = 2; i < order.length; i++) if (f[order[i]!].reached || f[order[i]!].started) furthest = i;
+  if (furthest === -1) {
+    const first = order.findIndex((key) => !f[key].reached);
+    return first === -1 ? null : first;
+  }
+  if (!f[order[furthest]!].reached) return furthest;
+  return furthest + 1 < order.length ? furthest + 1 : null;
+}
+
+/** The five steps of the method, each with its state derived from the facts. */
 export function steps(input: ProgressInput): StepView[] {
   const base = `/partenariats/${input.partnership.id}`;
-  const list: Omit<StepView, 'current'>[] = [
-    { number: 1, key: 'definition', title: stepTitles.definition, path: `${base}/definition`, done: definitionDone(input.partnership, input.parties) },
-    { number: 2, key: 'recherche', title: stepTitles.recherche, path: `${base}/recherche`, done: true },
-    { number: 3, key: 'formalisation', title: stepTitles.formalisation, path: `${base}/formalisation`, done: formalisationDone(input) },
-    { number: 4, key: 'animation', title: stepTitles.animation, path: `${base}/animation`, done: animationDone(input) },
-    { number: 5, key: 'bilan', title: stepTitles.bilan, path: `${base}/bilan`, done: input.partnership.decision !== null },
-  ];
-  const currentIndex = list.findIndex((s) => !s.done);
-  return list.map((s, i) => ({ ...s, current: i === currentIndex }));
+  const f = facts(input);
+  const current = currentStepIndex(input);
+  const paths = { definition: 'definition', recherche: 'recherche', formalisation: 'formalisation', animation: 'animation', bilan: 'bilan' };
+  return order.map((key, i) => {
+    const closed = input.partnership.status === 'closed';
+    const state: StepState = f[key].reached
+      ? 'done'
+      : closed
+        ? 'skipped'
+        : i === current
+          ? 'current'
+          : current === null || i < current
+            ? 'incomplete'
+            : 'todo';
+    return {
+      number: i + 1,
+      key,
+      title: stepTitles[key],
+      path: `${base}/${paths[key]}`,
+      state,
+      done: state === 'done',
+      current: state === 'current',
+    };
+  });
+}
+
+/** Everything shown about a partnership's progress (tracker, list, dashboard), from one input. */
+export function progress(input: ProgressInput) {
+  const list = steps(input);
+  return { steps: list, currentStep: list.find((s) => s.current) ?? null, actions: nextActions(input) };
 }
 
 export interface NextAction {
@@ -119,12 +217,12 @@ export function nextActions(input: ProgressInput): Record<Side, NextAction[]> {
     if (deadline.side) actions[deadline.side].push({ label, path: `${base}/animation#echeances` });
     else both(label, `${base}/animation#echeances`);
   }
-  const reviewTime = input.sessions.length > 0 && animationDone(input);
+  const reviewTime = animationDone(input);
   if (reviewTime || input.reviews.length > 0) {
     for (const side of ['acm', 'partner'] as const) {
       if (!input.reviews.some((r) => r.side === side && r.submittedAt)) actions[side].push({ label: 'Remplir votre bilan', path: `${base}/bilan#mon-bilan` });
     }
-    if (input.reviews.filter((r) => r.submittedAt).length === 2 && !p.decision) both('Décider : reconduire, ajuster ou arrêter', `${base}/bilan#decision`);
+    if (reviewsSent(input) === 2 && !p.decision) both('Décider : reconduire, ajuster ou arrêter', `${base}/bilan#decision`);
   }
   return actions;
 }

@@ -23,7 +23,7 @@ import {
   type Party,
   type Side,
 } from './partnerships.repository.js';
-import { nextActions, steps } from './progress.js';
+import { progress } from './progress.js';
 
 export function partiesBySide(parties: Party[]): Record<Side, Party | undefined> {
   return { acm: parties.find((p) => p.side === 'acm'), partner: parties.find((p) => p.side === 'partner') };
@@ -82,8 +82,7 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     minutesWritten: Boolean(minutesMeeting?.minutes.trim()),
     today,
   };
-  const stepList = steps(input);
-  const actions = nextActions(input);
+  const { steps: stepList, currentStep, actions } = progress(input);
   const nextSession = sessions.find((s) => s.status === 'planned' && s.date >= today) ?? null;
   return {
     access,
@@ -106,7 +105,7 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     meetings,
     minutesMeeting,
     steps: stepList,
-    currentStep: stepList.find((s) => s.current) ?? null,
+    currentStep,
     actions,
     nextSession,
     today,

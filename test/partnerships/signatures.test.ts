@@ -63,5 +63,12 @@ describe('signing the convention', () => {
     expect((await submit()).statusCode).toBe(303);
     expect((await state(id)).signatures).toHaveLength(2);
     expect((await state(id)).versions).toHaveLength(1);
+    // Every view tells the same step: the animation (the définition of the fixture is filled).
+    const list = await f.partnerAgent.get('/partenariats');
+    expect(list.body).toMatch(/Judo du mercredi[\s\S]*?<td>4 · Animation<\/td>/);
+    const dashboard = await f.partnerAgent.get('/tableau-de-bord');
+    expect(dashboard.body).toContain('étape 4, animation');
+    const tracker = await f.partnerAgent.get(`/partenariats/${id}`);
+    expect(tracker.body).toMatch(/is-current" aria-current="step">\s*<a href="\/partenariats\/\d+\/animation"/);
   });
 });
