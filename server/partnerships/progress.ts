@@ -121,6 +121,13 @@ export function currentStepIndex(input: ProgressInput): number | null {
   return furthest + 1 < order.length ? furthest + 1 : null;
 }
 
+function stateOf(reached: boolean, index: number, current: number | null, closed: boolean): StepState {
+  if (reached) return 'done';
+  if (closed) return 'skipped';
+  if (index === current) return 'current';
+  return current === null || index < current ? 'incomplete' : 'todo';
+}
+
 /** The five steps of the method, each with its state derived from the facts. */
 export function steps(input: ProgressInput): StepView[] {
   const base = `/partenariats/${input.partnership.id}`;
@@ -128,16 +135,7 @@ export function steps(input: ProgressInput): StepView[] {
   const current = currentStepIndex(input);
   const paths = { definition: 'definition', recherche: 'recherche', formalisation: 'formalisation', animation: 'animation', bilan: 'bilan' };
   return order.map((key, i) => {
-    const closed = input.partnership.status === 'closed';
-    const state: StepState = f[key].reached
-      ? 'done'
-      : closed
-        ? 'skipped'
-        : i === current
-          ? 'current'
-          : current === null || i < current
-            ? 'incomplete'
-            : 'todo';
+    const state = stateOf(f[key].reached, i, current, input.partnership.status === 'closed');
     return {
       number: i + 1,
       key,
