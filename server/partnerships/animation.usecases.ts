@@ -5,7 +5,7 @@ import { NotFoundError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, requireEditor } from './access.js';
-import { addDays, frenchTime, slotTimes, weekday } from './calendar.js';
+import { addDays, frenchTime, parisToday, slotTimes, weekday } from './calendar.js';
 import { reconcileConvention } from './convention.usecases.js';
 import { recordChange } from './events.js';
 import {
@@ -130,6 +130,12 @@ export async function editSession(deps: Deps, access: Access, sessionId: number,
   const cancelReason = form.text('cancelReason', { max: 500 });
   if (status === 'cancelled' && !cancelReason) form.fail('cancelReason', 'Indiquez le motif de l’annulation.');
   const childrenPresent = form.int('childrenPresent', { min: 0, max: 500 });
+  // What happened is recorded on the day or after: a future session feeds no bilan.
+  if (date && date > parisToday(deps.clock.now())) {
+    if (status === 'held') form.fail('status', `Cette séance est à venir (${f.date(date)}) : elle ne peut être marquée réalisée qu’à partir de ce jour.`);
+    if (childrenPresent !== null) form.fail('childrenPresent', 'La présence des enfants se renseigne le jour de la séance ou après.');
+  }
+  if (status === 'cancelled' && childrenPresent) form.fail('childrenPresent', 'Une séance annulée n’a pas d’enfants présents : videz ce champ.');
   const notes = form.text('notes', { max: 3000, multiline: true });
   form.assertValid();
   const changes: string[] = [];

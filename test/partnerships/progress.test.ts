@@ -34,7 +34,7 @@ function review(side: 'acm' | 'partner'): Review {
 }
 
 /** A partnership born from an accepted request, with nothing done yet; `facts` adds what happened. */
-function input(facts: Partial<ProgressInput> & { partnership?: Partial<Partnership> } = {}): ProgressInput {
+function input(facts: Omit<Partial<ProgressInput>, 'partnership'> & { partnership?: Partial<Partnership> } = {}): ProgressInput {
   const { partnership, ...rest } = facts;
   return {
     partnership: { id: 1, status: 'active', objectives: [], formalisation: 'convention', decision: null, ...partnership } as Partnership,
@@ -51,7 +51,7 @@ function input(facts: Partial<ProgressInput> & { partnership?: Partial<Partnersh
 }
 
 const defined = {
-  partnership: { objectives: [{ general: 'Découvrir le judo', operational: [] }] },
+  partnership: { objectives: [{ general: 'Découvrir le judo', operational: [] }] } as Partial<Partnership>,
   parties: { acm: party('acm', { commitments: 'Deux animateurs.' }), partner: party('partner', { commitments: 'Un éducateur.' }) },
 };
 const signed = { ...defined, conventionSigned: true, signatures: [{ side: 'acm' }, { side: 'partner' }] as Signature[] };
