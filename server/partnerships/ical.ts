@@ -94,7 +94,8 @@ export async function renderFeed(deps: Deps, token: string): Promise<string | nu
       description: session.notes || undefined,
       location: places.get(session.partnershipId) || undefined,
       url: `${deps.config.BASE_URL}/partenariats/${session.partnershipId}/animation`,
-      status: ICalEventStatus.CONFIRMED,
+      status: session.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+      sequence: revision(session),
     });
   }
   for (const meeting of items.meetings) {
@@ -110,5 +111,22 @@ export async function renderFeed(deps: Deps, token: string): Promise<string | nu
       url: `${deps.config.BASE_URL}/partenariats/${meeting.partnershipId}/animation`,
     });
   }
-  return calendar.toString();
+  return utcStamps(calendar.toString(), stamp);
+}
+
+/**
+ * SEQUENCE of a session: grows with each change (seconds between its creation and its last
+ * change), so that calendar apps replace their copy, e.g. by a cancelled one.
+ */
+function revision(session: { createdAt: Date; updatedAt: Date }): number {
+  return Math.max(0, Math.ceil((session.updatedAt.getTime() - session.createdAt.getTime()) / 1000));
+}
+
+/** ical-generator writes DTSTAMP in the calendar's time zone without TZID; RFC 5545 wants it in UTC. */
+function utcStamps(text: string, stamp: Date): string {
+  const utc = stamp
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return text.replace(/^DTSTAMP:.*$/gm, `DTSTAMP:${utc}`);
 }

@@ -392,11 +392,7 @@ export async function touchFeed(db: Db, id: number, now: Date): Promise<void> {
 export async function feedItems(db: Db, partnershipIds: number[]) {
   if (partnershipIds.length === 0) return { sessions: [], meetings: [], partnerships: [] };
   const [sessionRows, meetingRows, partnershipRows] = await Promise.all([
-    db
-      .select()
-      .from(partnershipSessions)
-      .where(and(inArray(partnershipSessions.partnershipId, partnershipIds), inArray(partnershipSessions.status, ['planned', 'held'])))
-      .orderBy(asc(partnershipSessions.date)),
+    db.select().from(partnershipSessions).where(inArray(partnershipSessions.partnershipId, partnershipIds)).orderBy(asc(partnershipSessions.date)),
     db.select().from(partnershipMeetings).where(inArray(partnershipMeetings.partnershipId, partnershipIds)).orderBy(asc(partnershipMeetings.date)),
     db.select().from(partnerships).where(inArray(partnerships.id, partnershipIds)),
   ]);

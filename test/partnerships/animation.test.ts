@@ -86,7 +86,22 @@ describe('the iCal feed', () => {
       cancelReason: 'Grève des transports',
     });
     const after = vevents((await new Agent(app).get(path)).body).filter((e) => e.uid.startsWith('session-'));
-    expect(after).toHaveLength(5);
+    // The cancelled session stays in the feed, cancelled, with a higher SEQUENCE: calendar apps replace their copy.
+    expect(after).toHaveLength(6);
+    const cancelled = after.find((e) => e.uid === sessionEvents[1]!.uid)!;
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(Number(cancelled.sequence)).toBeGreaterThan(Number(sessionEvents[1]!.sequence ?? 0));
+    expect(after.filter((e) => e.status === 'CONFIRMED')).toHaveLength(5);
+  });
+
+  it('stamps every event in UTC (DTSTAMP ending in Z)', async () => {
+    const created = await f.acmAgent.post(`${base}/agenda`);
+    const text = (await new Agent(app).get(feedPath(created.body))).body;
+    const stamps = [...text.matchAll(/^DTSTAMP:(.*)\r$/gm)].map((m) => m[1]);
+    expect(stamps.length).toBeGreaterThan(0);
+    expect(stamps.every((s) => /^\d{8}T\d{6}Z$/.test(s!))).toBe(true);
+    const stamp = vevents(text)[0]!.dtstamp as unknown as Date;
+    expect(Math.abs(new Date(stamp).getTime() - Date.now())).toBeLessThan(60_000);
   });
 
   it('answers 404 once revoked, and for a token that does not exist', async () => {
@@ -180,6 +195,68 @@ describe('sessions, meetings and deadlines', () => {
     expect(history.body).toContain('Rendez-vous fixé le 20 octobre 2026 à 18 h (Accueil Jean-Zay).');
     expect(history.body).toContain('Échéance « Déclarer l’intervenant dans TAM » faite.');
     expect(history.body).toContain('Séance ajoutée le 13 janvier 2027 de 14 h à 16 h.');
+  });
+});
+
+describe('recording a session', () => {
+  it('refuses to mark a future session held or give it attendance, with a French message beside each field', async () => {
+    app.deps.clock.setNow(new Date('2026-11-10T10:00:00Z'));
+    try {
+      const future = (await sessions()).find((s) => s.date === '2026-11-25')!;
+      const response = await f.acmAgent.post(`${base}/seances/${future.id}`, {
+        date: future.date,
+        startTime: '14:00',
+        endTime: '16:00',
+        status: 'held',
+        childrenPresent: '14',
+        notes: '',
+      });
+      expect(response.statusCode).toBe(422);
+      expect(response.body).toContain('Cette séance est à venir (25 novembre 2026) : elle ne peut être marquée réalisée qu’à partir de ce jour.');
+      expect(response.body).toContain('La présence des enfants se renseigne le jour de la séance ou après.');
+      expect(response.body).toMatch(/id="f-childrenPresent-error"/);
+      expect((await sessions()).find((s) => s.id === future.id)).toMatchObject({ status: 'planned', childrenPresent: null });
+      // Moving a past session into the future while recording it is refused just the same.
+      const past = (await sessions()).find((s) => s.date === '2026-11-04')!;
+      const moved = await f.acmAgent.post(`${base}/seances/${past.id}`, {
+        date: '2026-12-30',
+        startTime: '14:00',
+        endTime: '16:00',
+        status: 'held',
+        notes: '',
+      });
+      expect(moved.statusCode).toBe(422);
+      // The past session is recorded.
+      const held = await f.acmAgent.post(`${base}/seances/${past.id}`, {
+        date: past.date,
+        startTime: '14:00',
+        endTime: '16:00',
+        status: 'held',
+        childrenPresent: '14',
+        notes: '',
+      });
+      expect(held.statusCode).toBe(303);
+      expect((await sessions()).find((s) => s.id === past.id)).toMatchObject({ status: 'held', childrenPresent: 14 });
+    } finally {
+      app.deps.clock.setNow(null);
+    }
+  });
+
+  it('asks for the reason of a cancellation, as the form says, and takes a future cancellation', async () => {
+    app.deps.clock.setNow(new Date('2026-11-10T10:00:00Z'));
+    try {
+      const future = (await sessions()).find((s) => s.date === '2026-12-09')!;
+      const form = await f.acmAgent.get(`${base}/seances/${future.id}`);
+      expect(form.body).toContain('Obligatoire si la séance est annulée.');
+      const bare = { date: future.date, startTime: '14:00', endTime: '16:00', status: 'cancelled', notes: '' };
+      const refused = await f.acmAgent.post(`${base}/seances/${future.id}`, bare);
+      expect(refused.statusCode).toBe(422);
+      expect(refused.body).toContain('Indiquez le motif de l’annulation.');
+      expect((await f.acmAgent.post(`${base}/seances/${future.id}`, { ...bare, cancelReason: 'Sortie au musée' })).statusCode).toBe(303);
+      expect((await sessions()).find((s) => s.id === future.id)).toMatchObject({ status: 'cancelled', cancelReason: 'Sortie au musée' });
+    } finally {
+      app.deps.clock.setNow(null);
+    }
   });
 });
 
