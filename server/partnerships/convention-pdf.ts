@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { firstOfMonth } from '../lib/format.js';
 
@@ -6,118 +8,143 @@ export interface PdfSignature {
   name: string;
   role: string;
   signedAt: Date;
+  /** SHA-256 of the exact text this party signed. */
+  hash: string;
 }
 
 export interface ConventionPdfInput {
   text: string;
   hash: string;
   reference: string;
-  /** Null for a draft: the PDF says it is not signed. */
+  /** Null for a draft: the PDF says it is not signed by both parties. */
   version: number | null;
+  /** Every signature made on this text so far (one party only while the other has not signed). */
   signatures: PdfSignature[];
 }
 
-/** Characters of the Windows-1252 range above 0x7f that the standard PDF fonts can draw. */
-const winAnsiExtras = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const replacements: Record<string, string> = {
-  '\u202f': ' ',
-  '\u2009': ' ',
-  '\u2007': ' ',
-  '\u2002': ' ',
-  '\u2003': ' ',
-  '\u2010': '-',
-  '\u2011': '-',
-  '\u2212': '-',
-  '≥': '>=',
-  '≤': '<=',
-  '→': '->',
-};
-
-/**
- * The standard PDF fonts (Helvetica) use the WinAnsi encoding, which covers French (accents, œ,
- * guillemets, apostrophe ’, €); anything else is replaced so that no glyph is lost silently.
- */
-export function winAnsi(text: string): string {
-  let out = '';
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    if (code < 0x80 || (code >= 0xa0 && code <= 0xff) || winAnsiExtras.has(char) || char === '\n') out += char;
-    else out += replacements[char] ?? '?';
-  }
-  return out;
-}
+// DejaVu Sans (Bitstream Vera licence, changes in the public domain): an open font covering
+// French and typographic signs (’ « » — €, narrow no-break spaces), embedded as a subset.
+const fontDir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+const REGULAR = join(fontDir, 'DejaVuSans.ttf');
+const BOLD = join(fontDir, 'DejaVuSans-Bold.ttf');
 
 const frenchDateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Paris' });
 
-/** The convention as a PDF, laid out from its exact text (headings, bullets), with the signatures after it. */
+export function signatureLine(s: PdfSignature): string {
+  return `${s.organisation} — ${s.name}, ${s.role}, a signé le ${firstOfMonth(frenchDateTime.format(s.signedAt))} (heure de Paris).`;
+}
+
+/** The wording under the text, honest about what is signed: a draft has no "texte signé". */
+export function hashLine(input: Pick<ConventionPdfInput, 'version' | 'hash'>): string {
+  return input.version === null
+    ? `Empreinte SHA-256 de ce projet (non signé par les deux parties) : ${input.hash}`
+    : `Empreinte SHA-256 du texte signé (version ${input.version}) : ${input.hash}`;
+}
+
+/**
+ * The convention as a tagged PDF (title, language fr-FR, headings and paragraphs in reading
+ * order, page footers as artifacts), laid out from its exact text, with every signature after it.
+ */
 export function conventionPdf(input: ConventionPdfInput): Promise<Buffer> {
+  const title = `Convention de partenariat ${input.reference}${input.version === null ? ' (projet)' : ` — version ${input.version}`}`;
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 56, bottom: 64, left: 62, right: 62 },
     bufferPages: true,
-    info: { Title: `Convention de partenariat ${input.reference}`, Author: 'Passerelle', Subject: 'Plan mercredi' },
+    pdfVersion: '1.7',
+    tagged: true,
     lang: 'fr-FR',
-  } as PDFKit.PDFDocumentOptions);
+    displayTitle: true,
+    info: { Title: title, Author: 'Passerelle', Subject: 'Plan mercredi' },
+  });
+  doc.registerFont('Body', REGULAR);
+  doc.registerFont('Bold', BOLD);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
+  const root = doc.struct('Document');
+  doc.addStructure(root);
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-  const lines = winAnsi(input.text).split('\n');
-  const [title, ...rest] = lines;
+  const left = doc.page.margins.left;
+  const block = (type: string, draw: () => void) => root.add(doc.struct(type, {}, draw));
+  const [heading, ...rest] = input.text.split('\n');
   if (input.version === null) {
-    doc.font('Helvetica-Bold').fontSize(10).fillColor('#b3261e').text('PROJET — document non signé', { align: 'right' });
+    block('P', () => doc.font('Bold').fontSize(10).fillColor('#b3261e').text('PROJET — document non signé par les deux parties', { align: 'right' }));
     doc.moveDown(0.5);
   }
-  doc
-    .font('Helvetica-Bold')
-    .fontSize(15)
-    .fillColor('#1d2433')
-    .text(title ?? '', { align: 'center' });
+  block('H1', () =>
+    doc
+      .font('Bold')
+      .fontSize(15)
+      .fillColor('#1d2433')
+      .text(heading ?? '', { align: 'center' }),
+  );
   doc.moveDown(0.8);
   for (const line of rest) {
     if (!line.trim()) {
       doc.moveDown(0.4);
     } else if (/^Article \d+ — /.test(line)) {
-      doc.moveDown(0.3).font('Helvetica-Bold').fontSize(12).fillColor('#281f66').text(line, { width });
+      doc.moveDown(0.3);
+      block('H2', () => doc.font('Bold').fontSize(12).fillColor('#281f66').text(line, left, undefined, { width }));
       doc.moveDown(0.2);
     } else if (/^\s*• /.test(line)) {
       const indent = line.startsWith('  ') ? 28 : 14;
-      doc
-        .font('Helvetica')
-        .fontSize(10.5)
-        .fillColor('#1d2433')
-        .text(line.trim(), doc.page.margins.left + indent, undefined, { width: width - indent });
-      doc.x = doc.page.margins.left;
+      block('P', () =>
+        doc
+          .font('Body')
+          .fontSize(10.5)
+          .fillColor('#1d2433')
+          .text(line.trim(), left + indent, undefined, { width: width - indent }),
+      );
+      doc.x = left;
     } else {
-      doc.font('Helvetica').fontSize(10.5).fillColor('#1d2433').text(line.trim(), { width });
+      block('P', () => doc.font('Body').fontSize(10.5).fillColor('#1d2433').text(line.trim(), left, undefined, { width }));
     }
   }
   doc.moveDown(1);
-  doc
-    .font('Helvetica-Bold')
-    .fontSize(12)
-    .fillColor('#281f66')
-    .text(input.version ? `Signatures électroniques (version ${input.version})` : 'Signatures', { width });
-  doc.font('Helvetica').fontSize(10.5).fillColor('#1d2433');
-  if (input.signatures.length === 0) doc.text('Aucune signature : ce projet doit être signé par les deux parties sur Passerelle.', { width });
+  block('H2', () =>
+    doc
+      .font('Bold')
+      .fontSize(12)
+      .fillColor('#281f66')
+      .text(input.version ? `Signatures électroniques (version ${input.version})` : 'Signatures', left, undefined, { width }),
+  );
+  if (input.signatures.length === 0) {
+    block('P', () =>
+      doc
+        .font('Body')
+        .fontSize(10.5)
+        .fillColor('#1d2433')
+        .text('Aucune signature pour l’instant : ce projet doit être signé par les deux parties sur Passerelle.', {
+          width,
+        }),
+    );
+  }
   for (const s of input.signatures) {
-    doc.text(winAnsi(`${s.organisation} — ${s.name}, ${s.role}, signé le ${firstOfMonth(frenchDateTime.format(s.signedAt))} (heure de Paris)`), { width });
+    block('P', () => {
+      doc.font('Body').fontSize(10.5).fillColor('#1d2433').text(signatureLine(s), left, undefined, { width });
+      doc.fontSize(8.5).fillColor('#4d5566').text(`Empreinte SHA-256 du texte que cette partie a signé : ${s.hash}`, { width });
+    });
+    doc.moveDown(0.3);
   }
   doc.moveDown(0.5);
-  doc.fontSize(9).fillColor('#4d5566').text(`Empreinte SHA-256 du texte signé : ${input.hash}`, { width });
+  block('P', () => doc.font('Body').fontSize(9).fillColor('#4d5566').text(hashLine(input), left, undefined, { width }));
+  root.end();
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
+    doc.markContent('Artifact', { type: 'Pagination' });
     doc
-      .font('Helvetica')
+      .font('Body')
       .fontSize(8.5)
       .fillColor('#4d5566')
-      .text(`${input.reference} — page ${i + 1} sur ${range.count}`, doc.page.margins.left, doc.page.height - 40, { width, align: 'center', lineBreak: false });
+      .text(`${input.reference} — page ${i + 1} sur ${range.count}`, left, doc.page.height - 40, { width, align: 'center', lineBreak: false });
+    doc.endMarkedContent();
     doc.page.margins.bottom = bottom;
   }
   doc.end();

@@ -6,7 +6,7 @@ import { formBody, formText, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { conventionSections, fieldValue, reference } from './convention.js';
 import { addConventionComment, approveMinutes, editConventionSection, saveMinutes, setFormalisation, signConvention } from './convention.usecases.js';
-import { conventionPdf } from './convention-pdf.js';
+import { conventionPdf, type PdfSignature } from './convention-pdf.js';
 import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
 import { findVersion, listComments, listVersions } from './partnerships.repository.js';
 import { loadWorkspace, type Workspace } from './workspace.js';
@@ -178,7 +178,7 @@ export default async function conventionRoutes(app: App) {
       const version = await findVersion(deps.db, ws.partnership.id, ws.convention.signedVersions);
       if (version) return sendPdf(reply, `convention-${ref}-v${version.version}.pdf`, await versionPdf(ref, version));
     }
-    const pdf = await conventionPdf({ text: ws.rendered.text, hash: ws.rendered.hash, reference: ref, version: null, signatures: [] });
+    const pdf = await conventionPdf({ text: ws.rendered.text, hash: ws.rendered.hash, reference: ref, version: null, signatures: draftSignatures(ws) });
     return sendPdf(reply, `convention-${ref}-projet.pdf`, pdf);
   });
 
@@ -214,6 +214,11 @@ function versionPdf(
     hash: version.textHash,
     reference: ref,
     version: version.version,
-    signatures: version.signatures.map((s) => ({ ...s, signedAt: new Date(s.signedAt) })),
+    signatures: version.signatures.map((s) => ({ ...s, signedAt: new Date(s.signedAt), hash: version.textHash })),
   });
+}
+
+/** The signatures already made on the draft's current text (one party signed, the other not yet). */
+function draftSignatures(ws: Workspace): PdfSignature[] {
+  return ws.signatures.map((s) => ({ organisation: ws.names[s.side], name: s.signerName, role: s.signerRole, signedAt: s.signedAt, hash: s.textHash }));
 }

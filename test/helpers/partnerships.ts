@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { offers, partnershipConventions, partnershipParties, partnerships } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import type { Agent } from './agent.js';
@@ -126,34 +126,30 @@ export async function createPartnershipFixture(
   };
 }
 
-// Windows-1252 bytes 0x80–0x9f (Node's TextDecoder treats this range as Latin-1).
-const cp1252High = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-const cp1252 = { decode: (bytes: Buffer) => [...bytes].map((b) => (b >= 0x80 && b < 0xa0 ? cp1252High[b - 0x80] : String.fromCharCode(b))).join('') };
-
 /**
- * The text drawn in a PDF: inflates the content streams and decodes the hex strings of the TJ
- * operators (pdfkit's standard fonts write WinAnsi bytes); one line per text operator.
+ * A PDF read back by poppler's tools (pdftotext, pdffonts, pdfinfo), like a reader would: the
+ * text with every run of white space as one space (lines wrap where the layout decides).
  */
 export function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const lines: string[] = [];
-  for (const match of raw.matchAll(/<<([\s\S]*?)>>\s*stream\r?\n/g)) {
-    const start = match.index! + match[0].length;
-    const lengthMatch = /\/Length (\d+)/.exec(match[1]!);
-    if (!lengthMatch) continue;
-    let data = pdf.subarray(start, start + Number(lengthMatch[1]));
-    if (match[1]!.includes('/FlateDecode')) {
-      try {
-        data = inflateSync(data);
-      } catch {
-        continue;
-      }
-    }
-    for (const op of data.toString('latin1').matchAll(/\[((?:<[0-9a-fA-F]*>|[^\]])*)\]\s*TJ/g)) {
-      lines.push([...op[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => cp1252.decode(Buffer.from(h[1]!, 'hex'))).join(''));
-    }
-  }
-  return lines.join('\n');
+  return execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8').replace(/\s+/g, ' ');
+}
+
+/** The fonts of a PDF as pdffonts lists them: name, type and whether it is embedded. */
+export function pdfFonts(pdf: Buffer): { name: string; type: string; embedded: boolean }[] {
+  const lines = execFileSync('pdffonts', ['-'], { input: pdf }).toString('utf8').split('\n').slice(2).filter(Boolean);
+  return lines.map((line) => {
+    const [name, ...columns] = line.trim().split(/\s+/);
+    // Columns after the name: type (one or two words), encoding, emb, sub, uni, object, id.
+    const [emb] = columns.slice(-5);
+    return { name: name!, type: columns.slice(0, -6).join(' '), embedded: emb === 'yes' };
+  });
+}
+
+/** pdfinfo's fields (Title, Tagged, PDF version…). */
+export function pdfInfo(pdf: Buffer): Record<string, string> {
+  const text = execFileSync('pdfinfo', ['-'], { input: pdf }).toString('utf8');
+  const fields = text.split('\n').map((line) => /^([^:]+):\s*(.*)$/.exec(line));
+  return Object.fromEntries(fields.filter((m) => m !== null).map((m) => [m[1]!.trim(), m[2]!.trim()]));
 }
 
 /**

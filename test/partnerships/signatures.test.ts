@@ -1,10 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conventionSignatures, conventionVersions, partnershipConventions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
-import { createPartnershipFixture } from '../helpers/partnerships.js';
+import { createPartnershipFixture, pdfFonts, pdfInfo, pdfText } from '../helpers/partnerships.js';
 
 let app: App;
 beforeAll(async () => {
@@ -70,5 +74,54 @@ describe('signing the convention', () => {
     expect(dashboard.body).toContain('étape 4, animation');
     const tracker = await f.partnerAgent.get(`/partenariats/${id}`);
     expect(tracker.body).toMatch(/is-current" aria-current="step">\s*<a href="\/partenariats\/\d+\/animation"/);
+  });
+});
+
+describe('the convention on paper', () => {
+  it('lists the signature already made in the draft PDF and the print view, without calling the draft a signed text', async () => {
+    const f = await createPartnershipFixture(app);
+    const id = f.partnership.id;
+    await (await signForm(f.acmAgent, id, 'acm', 'Claire Dubois'))();
+    const [signature] = (await state(id)).signatures;
+    const response = await f.partnerAgent.get(`/partenariats/${id}/convention.pdf`);
+    expect(response.headers['content-disposition']).toContain('-projet.pdf');
+    const text = pdfText(response.rawPayload);
+    expect(text).toContain('PROJET — document non signé par les deux parties');
+    expect(text).toContain(`${f.acm.name} — Claire Dubois, Représentant·e légal·e, a signé le`);
+    expect(text).toContain(`Empreinte SHA-256 du texte que cette partie a signé : ${signature!.textHash}`);
+    expect(text).toContain(`Empreinte SHA-256 de ce projet (non signé par les deux parties) : ${signature!.textHash}`);
+    expect(text).not.toContain('Aucune signature');
+    expect(text).not.toContain('Empreinte SHA-256 du texte signé');
+    const print = await f.partnerAgent.get(`/partenariats/${id}/convention/imprimer`);
+    expect(print.body).toContain('Claire Dubois, Représentant·e légal·e, a signé le');
+    expect(print.body).toContain(signature!.textHash);
+    expect(print.body).not.toContain('Empreinte SHA-256 du texte signé');
+    // Once both signed: both signatures, each with the hash of the signed text.
+    await (await signForm(f.partnerAgent, id, 'partner', 'Karim Benali'))();
+    const signed = pdfText((await f.acmAgent.get(`/partenariats/${id}/convention.pdf`)).rawPayload);
+    expect(signed).toContain('Claire Dubois, Représentant·e légal·e, a signé le');
+    expect(signed).toContain('Karim Benali, Représentant·e légal·e, a signé le');
+    expect(signed).toContain(`Empreinte SHA-256 du texte signé (version 1) : ${signature!.textHash}`);
+    expect(signed).not.toContain('PROJET');
+  });
+
+  it('is a tagged PDF in French with its title and an embedded open font, which qpdf finds sound', async () => {
+    const f = await createPartnershipFixture(app);
+    const pdf = (await f.acmAgent.get(`/partenariats/${f.partnership.id}/convention.pdf`)).rawPayload;
+    const fonts = pdfFonts(pdf);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.every((font) => font.embedded && /DejaVuSans/.test(font.name))).toBe(true);
+    const info = pdfInfo(pdf);
+    expect(info.Tagged).toBe('yes');
+    expect(info.Title).toMatch(/^Convention de partenariat .+ \(projet\)$/);
+    const raw = pdf.toString('latin1');
+    expect(raw).toContain('/Lang (fr-FR)');
+    expect(raw).toContain('/DisplayDocTitle true');
+    expect(raw).toContain('/StructTreeRoot');
+    const file = join(mkdtempSync(join(tmpdir(), 'convention-')), 'convention.pdf');
+    writeFileSync(file, pdf);
+    expect(execFileSync('qpdf', ['--check', file]).toString()).toContain('No syntax or stream encoding errors found');
+    // French and typographic signs survive: accents, apostrophe, guillemets, dash.
+    expect(pdfText(pdf)).toContain('Article 1 — L’organisateur de l’accueil');
   });
 });
