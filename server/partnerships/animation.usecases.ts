@@ -1,11 +1,12 @@
 import { sessionPeriodicities } from '../../db/schema/partnerships.js';
 import type { Deps } from '../deps.js';
+import { parisToday } from '../kernel/paris-time.js';
 import { slots } from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, requireEditor } from './access.js';
-import { addDays, frenchTime, parisToday, slotTimes, weekday } from './calendar.js';
+import { addDays, frenchTime, slotTimes, weekday } from './calendar.js';
 import { reconcileConvention } from './convention.usecases.js';
 import { recordChange } from './events.js';
 import {
