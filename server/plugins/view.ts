@@ -62,14 +62,19 @@ export default fp(
       };
     }
 
+    // A page and the fragment of the same URL differ by these request headers: caches must not mix them.
+    const VARY = 'HX-Request, HX-Target';
+
     app.decorateReply('page', async function (template: string, data: Record<string, unknown> = {}, status = 200) {
-      this.code(status).header('Vary', 'HX-Request').type('text/html; charset=utf-8');
+      this.code(status).header('Vary', VARY).type('text/html; charset=utf-8');
       const html = await this.viewAsync(`pages/${template}`, { ...commonData(this.request, this), ...data });
       return this.send(html);
     });
 
     app.decorateReply('fragment', async function (template: string, data: Record<string, unknown> = {}, status = 200) {
-      this.code(status).header('Vary', 'HX-Request').type('text/html; charset=utf-8');
+      this.code(status).header('Vary', VARY).type('text/html; charset=utf-8');
+      // A fragment is never a page: the back button must not show one from the browser cache.
+      if (!this.hasHeader('Cache-Control')) this.header('Cache-Control', 'private, no-cache');
       const html = await this.viewAsync(`partials/${template}`, { ...commonData(this.request, this), ...data });
       return this.send(html);
     });

@@ -96,6 +96,7 @@
     }
 
     function render(collection) {
+      let shown = 0;
       clusters.clearLayers();
       points.clearLayers();
       areas.clearLayers();
@@ -103,6 +104,7 @@
       for (const feature of collection.features) {
         const [lng, lat] = feature.geometry.coordinates;
         const p = feature.properties;
+        shown += p.cluster ? p.count : 1;
         if (p.cluster) {
           const size = p.count < 10 ? 'small' : p.count < 100 ? 'medium' : 'large';
           const label = `${p.count} offres`;
@@ -130,6 +132,8 @@
           }
         }
       }
+      // How many results the map shows, and for which filters: the list must say the same.
+      element.dataset.shown = String(shown);
     }
 
     async function load() {
@@ -148,6 +152,7 @@
         });
         if (!response.ok) return;
         render(await response.json());
+        element.dataset.query = apiQuery;
         element.dataset.loaded = String(Date.now());
       } catch (error) {
         if (error.name !== 'AbortError') console.warn('map', error);
@@ -207,7 +212,11 @@
         }, 800);
       });
     }
-    travel?.addEventListener('change', load);
+    // The travel-areas box sits inside the search form: its change must not resubmit the search.
+    travel?.addEventListener('change', (event) => {
+      event.stopPropagation();
+      load();
+    });
 
     // After htmx replaced the results: follow the new filters (and the new place, if it changed).
     function refresh() {

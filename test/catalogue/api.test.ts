@@ -239,6 +239,25 @@ describe('search and territory pages', () => {
     expect(unknownPlace.body).toContain('Lieu introuvable');
   });
 
+  it('answers the results fragment only to htmx asking for #search-results, as one element the swap replaces whole', async () => {
+    const fragment = await app.inject({ url: '/offres?theme=sport', headers: { 'hx-request': 'true', 'hx-target': 'search-results' } });
+    expect(fragment.body.trimStart()).toMatch(/^<div id="search-results"/);
+    expect(fragment.body.match(/id="search-results"/g)).toHaveLength(1);
+    expect(fragment.headers.vary).toContain('HX-Target');
+    expect(fragment.headers['cache-control']).toBe('private, no-cache');
+    const page = await app.inject({ url: '/offres?theme=sport' });
+    expect(page.headers.vary).toContain('HX-Request');
+    expect(page.body.match(/id="search-results"/g)).toHaveLength(1);
+    expect(page.body).toMatch(/hx-target="#search-results" data-hx-swap="outerHTML"/);
+    for (const headers of [
+      { 'hx-request': 'true' },
+      { 'hx-request': 'true', 'hx-history-restore-request': 'true' },
+      { 'hx-request': 'true', 'hx-boosted': 'true', 'hx-target': 'search-results' },
+    ]) {
+      expect((await app.inject({ url: '/offres?theme=sport', headers })).body).toContain('<html');
+    }
+  });
+
   it('explains that sorting by distance needs a place, and sorts by relevance meanwhile', async () => {
     const page = await app.inject({ url: '/offres?q=judo&sort=distance' });
     expect(page.body).toContain('Pour trier par distance, indiquez une commune');
