@@ -115,7 +115,7 @@ async function searchHere(page: Page) {
 for (const [width, height] of [
   [1280, 800],
   [390, 844],
-]) {
+] as const) {
   describe(`at ${width} px wide`, () => {
     it('/offres keeps its layout through pagination, a facet, keywords, a place, a radius, a search in the map area and the back button', async () => {
       const context = await newContext(browser, baseURL);
