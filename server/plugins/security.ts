@@ -19,7 +19,7 @@ export default fp(
         directives: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
+          styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:', 'blob:', ...tileHosts],
           connectSrc: ["'self'"],
           formAction: ["'self'"],

@@ -243,3 +243,28 @@ describe('on a phone (390 × 844)', () => {
     await plain.close();
   }, 120_000);
 });
+
+it('applies no inline style the CSP refuses (style-src without unsafe-inline) on the search, the map, an offer and a territory', async () => {
+  const context = await newContext(browser, baseURL);
+  const page = await context.newPage();
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to apply/.test(message.text())) refused.push(`${page.url()}: ${message.text().slice(0, 160)}`);
+  });
+  const response = await page.goto('/offres');
+  expect(response?.headers()['content-security-policy']).toMatch(/style-src 'self'(;|$)/);
+  await expect.poll(() => page.locator('#offers-map').getAttribute('data-loaded')).toBeTruthy();
+  await page.locator('.leaflet-marker-icon').first().click();
+  await page.getByLabel(/^Sport \(/).check();
+  await page.waitForURL(/theme=sport/);
+  const offer = await page.locator('.offer-card-title a').first().getAttribute('href');
+  await page.goto('/carte');
+  await expect.poll(() => page.locator('#offers-map').getAttribute('data-loaded')).toBeTruthy();
+  await page.locator('#map-travel').check();
+  await page.goto(offer!);
+  await page.goto('/territoires');
+  await page.goto('/territoires/departements/69');
+  await page.waitForTimeout(500);
+  expect(refused).toEqual([]);
+  await context.close();
+}, 120_000);
