@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../db/seed/index.js';
@@ -11,6 +17,8 @@ import { syncSearch } from '../helpers/search.js';
  * Walks the demo as each role, following the links of every page from the dashboard: each kind
  * of page (ids and slugs aside) must answer without a server error and pass axe-core, and must
  * also answer without a server error when its query string is junk or its ids do not exist.
+ * The crawl runs at a phone's width (no page may scroll sideways), and the HTML of every page and
+ * htmx fragment it meets is then checked with the W3C Nu HTML checker (vnu-jar, needs Java).
  */
 const PAGE_KINDS_PER_ROLE = 40;
 /** Public catalogue pages come last: the crawl reaches each role's own pages first. */
@@ -28,6 +36,29 @@ const JUNK_QUERIES = [
 let app: App;
 let browser: Browser;
 let baseURL: string;
+const vnuJar = createRequire(import.meta.url).resolve('vnu-jar/build/dist/vnu.jar');
+const htmlDir = mkdtempSync(join(tmpdir(), 'passerelle-crawl-html-'));
+const htmlFiles: string[] = [];
+
+function keepHtml(name: string, html: string) {
+  const file = join(htmlDir, `${String(htmlFiles.length).padStart(3, '0')}-${name.replace(/[^a-z0-9]+/gi, '_').slice(0, 80)}.html`);
+  writeFileSync(file, html);
+  htmlFiles.push(file);
+}
+
+/** An htmx fragment as the document it ends up in (the checker validates whole documents). */
+function asDocument(fragment: string, wrap: [string, string] = ['', '']) {
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fragment</title></head><body><h1>Fragment</h1>${wrap[0]}${fragment}${wrap[1]}</body></html>`;
+}
+
+/** The htmx fragments a role can ask for, with the element each one lands in. */
+const FRAGMENTS: { path: string; target: string; wrap?: [string, string] }[] = [
+  { path: '/offres?theme=sport', target: 'search-results', wrap: ['<form>', '</form>'] },
+  { path: '/offres/suggestions?q=jud', target: 'q-suggestions', wrap: ['<datalist id="q-suggestions">', '</datalist>'] },
+  { path: '/besoins?theme=sport', target: 'search-results', wrap: ['<form>', '</form>'] },
+  { path: '/demandes?statut=all', target: 'request-list' },
+  { path: '/notifications/compteur', target: 'notification-bell' },
+];
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -39,6 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+  rmSync(htmlDir, { recursive: true, force: true });
 });
 
 async function signIn(context: BrowserContext, email: string) {
@@ -65,7 +97,9 @@ describe('every page a role reaches from its dashboard', () => {
       const context = await newContext(browser, baseURL);
       if (email) await signIn(context, email);
       const page = await context.newPage();
+      await page.setViewportSize({ width: 390, height: 844 });
       const visited: string[] = [];
+      const sideways: string[] = [];
       const kinds = new Set<string>();
       const own = ['/tableau-de-bord'];
       const later = ['/'];
@@ -77,11 +111,20 @@ describe('every page a role reaches from its dashboard', () => {
         expect(response?.status(), path).toBeLessThan(500);
         if (!response || response.status() >= 400) continue;
         visited.push(path);
+        keepHtml(`${label}${path}`, await response.text());
+        const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+        if (widths.scroll > widths.viewport) sideways.push(`${path}: ${widths.scroll} px`);
         await expectNoAxeViolations(page, path);
         const links = await page.$$eval('a[href^="/"]', (anchors) => anchors.map((a) => a.getAttribute('href') ?? ''));
         for (const link of links) if (link && !SKIPPED.test(link)) (PUBLIC.test(link) ? later : own).push(link.split('#')[0]!);
       }
       expect(visited.length).toBeGreaterThan(email ? 15 : 8);
+      expect(sideways, 'pages that scroll sideways at 390 px').toEqual([]);
+
+      for (const fragment of FRAGMENTS) {
+        const response = await context.request.get(fragment.path, { headers: { 'HX-Request': 'true', 'HX-Target': fragment.target } });
+        if (response.status() === 200) keepHtml(`${label} fragment ${fragment.path}`, asDocument(await response.text(), fragment.wrap));
+      }
 
       const serverErrors: string[] = [];
       for (const path of visited) {
@@ -97,3 +140,16 @@ describe('every page a role reaches from its dashboard', () => {
     }, 300_000);
   }
 });
+
+it('every page and htmx fragment of the crawl is valid HTML for the W3C Nu checker: no error, no warning', async () => {
+  expect(htmlFiles.length).toBeGreaterThan(60);
+  const { stderr } = await promisify(execFile)('java', ['-jar', vnuJar, '--format', 'json', '--exit-zero-always', ...htmlFiles], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const messages = (JSON.parse(stderr) as { messages: { type: string; subType?: string; url: string; lastLine?: number; message: string; extract?: string }[] })
+    .messages;
+  const problems = messages
+    .filter((m) => m.type === 'error' || m.type === 'non-document-error' || m.subType === 'warning')
+    .map((m) => `${m.url.replace(/^.*\//, '')}:${m.lastLine ?? '?'} ${m.message} ${m.extract?.trim().slice(0, 120) ?? ''}`);
+  expect(problems).toEqual([]);
+}, 300_000);
