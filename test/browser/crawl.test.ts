@@ -4,14 +4,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed/index.js';
-import { DEMO_PASSWORD, demoAccounts } from '../../db/seed/organisations.js';
+import { demoAccounts } from '../../db/seed/organisations.js';
 import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
-import { syncSearch } from '../helpers/search.js';
+import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
 
 /**
  * Walks the demo as each role, following the links of every page from the dashboard: each kind
@@ -61,26 +58,13 @@ const FRAGMENTS: { path: string; target: string; wrap?: [string, string] }[] = [
 ];
 
 beforeAll(async () => {
-  app = await createTestApp();
-  await seedDemo(app.deps);
-  await syncSearch(app);
-  baseURL = await listen(app);
-  browser = await launchBrowser();
+  ({ app, baseURL, browser } = await demoSite());
 }, 600_000);
 afterAll(async () => {
   await browser?.close();
   await app?.close();
   rmSync(htmlDir, { recursive: true, force: true });
 });
-
-async function signIn(context: BrowserContext, email: string) {
-  const page = await context.newPage();
-  await page.goto('/connexion');
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/connexion')), page.getByRole('button', { name: /connecter/i }).click()]);
-  await page.close();
-}
 
 const kindOf = (path: string) => path.replace(/\?.*$/, '').replace(/\d+(-[a-z0-9-]+)?/g, 'N');
 
@@ -95,7 +79,7 @@ describe('every page a role reaches from its dashboard', () => {
   for (const [label, email] of roles) {
     it(`as ${label}: answers without a server error, passes axe-core, and survives junk parameters`, async () => {
       const context = await newContext(browser, baseURL);
-      if (email) await signIn(context, email);
+      if (email) await signInDemo(context, email);
       const page = await context.newPage();
       await page.setViewportSize({ width: 390, height: 844 });
       const visited: string[] = [];

@@ -1,11 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed/index.js';
-import { DEMO_PASSWORD, demoAccounts } from '../../db/seed/organisations.js';
+import { demoAccounts } from '../../db/seed/organisations.js';
 import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
-import { syncSearch } from '../helpers/search.js';
+import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
 
 /**
  * The search pages after every kind of htmx update, at a laptop and a phone width: the result
@@ -17,25 +14,12 @@ let browser: Browser;
 let baseURL: string;
 
 beforeAll(async () => {
-  app = await createTestApp();
-  await seedDemo(app.deps);
-  await syncSearch(app);
-  baseURL = await listen(app);
-  browser = await launchBrowser();
+  ({ app, baseURL, browser } = await demoSite());
 }, 600_000);
 afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-async function signIn(context: BrowserContext, email: string) {
-  const page = await context.newPage();
-  await page.goto('/connexion');
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/connexion')), page.getByRole('button', { name: /connecter/i }).click()]);
-  await page.close();
-}
 
 function layout(page: Page) {
   return page.evaluate(() => {
@@ -149,7 +133,7 @@ for (const [width, height] of [
 
     it('/besoins keeps its layout through a facet, a place, a radius, a search in the map area and the back button', async () => {
       const context = await newContext(browser, baseURL);
-      await signIn(context, demoAccounts.partner);
+      await signInDemo(context, demoAccounts.partner);
       const page = await context.newPage();
       await page.setViewportSize({ width, height });
       await page.goto('/besoins');

@@ -2,7 +2,11 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { seedDemo } from '../../db/seed/index.js';
+import { DEMO_PASSWORD } from '../../db/seed/organisations.js';
 import type { App } from '../../server/types.js';
+import { createTestApp } from './app.js';
+import { syncSearch } from './search.js';
 
 const require = createRequire(import.meta.url);
 const axeSource = require('node:fs').readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') as string;
@@ -51,4 +55,22 @@ export async function expectNoAxeViolations(page: Page, label = page.url()): Pro
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
   expect(violations, `axe-core violations on ${label}`).toEqual([]);
+}
+
+/** A fresh app holding the demo data (indexed), listening for a real browser. */
+export async function demoSite(): Promise<{ app: App; baseURL: string; browser: Browser }> {
+  const app = await createTestApp();
+  await seedDemo(app.deps);
+  await syncSearch(app);
+  return { app, baseURL: await listen(app), browser: await launchBrowser() };
+}
+
+/** Signs a browser context in with a demo account, through the sign-in form. */
+export async function signInDemo(context: BrowserContext, email: string): Promise<void> {
+  const page = await context.newPage();
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/connexion')), page.getByRole('button', { name: /connecter/i }).click()]);
+  await page.close();
 }
