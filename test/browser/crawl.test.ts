@@ -52,7 +52,7 @@ function asDocument(fragment: string, wrap: [string, string] = ['', '']) {
 const FRAGMENTS: { path: string; target: string; wrap?: [string, string] }[] = [
   { path: '/offres?theme=sport', target: 'search-results', wrap: ['<form>', '</form>'] },
   { path: '/offres/suggestions?q=jud', target: 'q-suggestions', wrap: ['<datalist id="q-suggestions">', '</datalist>'] },
-  { path: '/besoins?theme=sport', target: 'search-results', wrap: ['<form>', '</form>'] },
+  { path: '/besoins?theme=sport', target: 'search-results', wrap: ['<h2>Besoins</h2><form>', '</form>'] },
   { path: '/demandes?statut=all', target: 'request-list' },
   { path: '/notifications/compteur', target: 'notification-bell' },
 ];
