@@ -128,7 +128,7 @@ it('counts two signatures made at the same instant in two browsers, then refuses
 
   // The tracker and the list tell the same step.
   await acm.goto(base);
-  await expect.poll(() => acm.locator('li[aria-current="step"] .step-title').innerText()).toContain('Animation');
+  await expect.poll(() => acm.locator('li[aria-current="step"] .step-title').textContent()).toContain('Animation');
   await acm.goto('/partenariats');
   await acm.getByRole('cell', { name: '4 · Animation' }).first().waitFor();
 

@@ -35,6 +35,7 @@ describe('the scheduler', () => {
         'requests-expiry',
         'saved-search-alerts',
         'search-outbox',
+        'storage-orphans',
       ].sort(),
     );
   });
