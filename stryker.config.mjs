@@ -1,0 +1,44 @@
+/**
+ * Mutation testing (`npm run test:mutation`), on demand only (too slow for .ci/run): the modules
+ * where a silent bug costs the most. Line ranges keep constant tables (CSV column lists, labels)
+ * out, so that the score measures rules. Report: reports/mutation/index.html (git-ignored).
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'server/accounts/accounts.usecases.ts',
+    'server/accounts/accounts.repository.ts',
+    'server/accounts/sessions.repository.ts',
+    'server/accounts/guards.ts',
+    'server/plugins/csrf.ts',
+    'server/plugins/session.ts',
+    'server/partnerships/access.ts',
+    // reconcileConvention and signConvention: the signature rules
+    'server/partnerships/convention.usecases.ts:33-61',
+    'server/partnerships/convention.usecases.ts:134-216',
+    // the filter evaluator (ages, sub-themes, geo and travel radius, places, disjunctive facets)
+    'search/snapshot.ts:228-323',
+    'search/snapshot.ts:328-338',
+    'search/facets.ts:15-34',
+    // parseRecord: one CSV row
+    'server/offers/import/rows.ts:75-262',
+  ],
+  // The machine is small and shared: few workers, generous timeouts.
+  concurrency: 2,
+  timeoutMS: 60_000,
+  timeoutFactor: 3,
+  dryRunTimeoutMinutes: 30,
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  tempDirName: 'reports/mutation/tmp',
+  ignorePatterns: ['/data', '/bench-data', '/test-results', '/reports', '*.log'],
+  reporters: ['html', 'json', 'clear-text', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 85, break: null },
+};
