@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bitsOf, facetDefs, selectedValues } from '../../search/facets.js';
 import { OfferSnapshot, type SnapshotRow } from '../../search/snapshot.js';
-import { distanceKm } from '../../search/text.js';
 import { type FacetName, facetNames, type OfferFilters } from '../../search/types.js';
-import { ageBandsFor, slugs } from '../../server/lib/taxonomy.js';
+import { distanceKm, EARTH_RADIUS_KM } from '../../server/kernel/distance.js';
+import { ageBandsFor, slugs } from '../../server/kernel/taxonomy.js';
 
 /**
  * The filter evaluator of the PostgreSQL engine (search/snapshot.ts) on hand-made rows, each rule
@@ -82,7 +82,7 @@ function idsMatching(snapshot: OfferSnapshot, filters: OfferFilters, candidates:
 
 /** A point `km` kilometres north (bearing 0) or east (bearing 90) of another, on the engine's sphere. */
 function offset(lat: number, lng: number, km: number, bearing: 0 | 90): { lat: number; lng: number } {
-  const R = 6378.168;
+  const R = EARTH_RADIUS_KM;
   const rad = Math.PI / 180;
   if (bearing === 0) return { lat: lat + km / R / rad, lng };
   // Along the parallel: solve distanceKm = km for the longitude difference.
