@@ -5,11 +5,14 @@
   const { css, js } = document.currentScript.dataset;
   let loading = null;
 
+  // Leaflet's styles go before the app's, so that the app's overrides (attribution links
+  // underlined, cluster colours) still win once they arrive.
   const loaded = (element) =>
     new Promise((resolve, reject) => {
       element.onload = resolve;
       element.onerror = reject;
-      document.head.append(element);
+      const firstStyles = element.rel === 'stylesheet' ? document.head.querySelector('link[rel="stylesheet"]') : null;
+      document.head.insertBefore(element, firstStyles);
     });
 
   function loadLeaflet() {

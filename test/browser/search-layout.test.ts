@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccounts } from '../../db/seed/organisations.js';
 import type { App } from '../../server/types.js';
-import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
+import { demoSite, expectNoAxeViolations, newContext, signInDemo, waitForMap } from '../helpers/browser.js';
 
 /**
  * The search pages after every kind of htmx update, at a laptop and a phone width: the result
@@ -106,7 +106,7 @@ for (const [width, height] of [
       const page = await context.newPage();
       await page.setViewportSize({ width, height });
       await page.goto('/offres');
-      await expect.poll(() => page.locator('#offers-map').getAttribute('data-loaded')).toBeTruthy();
+      await waitForMap(page);
       const first = await expectSound(page, 'first load');
       expect(first.cardWidths.length).toBe(20);
 
@@ -137,7 +137,7 @@ for (const [width, height] of [
       const page = await context.newPage();
       await page.setViewportSize({ width, height });
       await page.goto('/besoins');
-      await expect.poll(() => page.locator('#offers-map').getAttribute('data-loaded')).toBeTruthy();
+      await waitForMap(page);
       await expectSound(page, 'first load');
 
       await update(page, 'facet', () => withFilters(page, () => tickFacet(page, 'slot')));
@@ -237,13 +237,13 @@ it('applies no inline style the CSP refuses (style-src without unsafe-inline) on
   });
   const response = await page.goto('/offres');
   expect(response?.headers()['content-security-policy']).toMatch(/style-src 'self'(;|$)/);
-  await expect.poll(() => page.locator('#offers-map').getAttribute('data-loaded')).toBeTruthy();
+  await waitForMap(page);
   await page.locator('.leaflet-marker-icon').first().click();
   await page.getByLabel(/^Sport \(/).check();
   await page.waitForURL(/theme=sport/);
   const offer = await page.locator('.offer-card-title a').first().getAttribute('href');
   await page.goto('/carte');
-  await expect.poll(() => page.locator('#offers-map').getAttribute('data-loaded')).toBeTruthy();
+  await waitForMap(page);
   await page.locator('#map-travel').check();
   await page.goto(offer!);
   await page.goto('/territoires');

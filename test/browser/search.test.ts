@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
+import { expectNoAxeViolations, launchBrowser, listen, newContext, waitForMap } from '../helpers/browser.js';
 import { createOrganisation } from '../helpers/fixtures.js';
 import { insertOffer, syncSearch } from '../helpers/search.js';
 
@@ -38,7 +38,7 @@ it('filters by a facet, moves the map, searches in that area and restores the st
   const context = await newContext(browser, baseURL);
   const page = await context.newPage();
   await page.goto('/offres');
-  await expect.poll(() => page.locator('#offers-map').getAttribute('data-loaded')).toBeTruthy();
+  await waitForMap(page);
   await expect(page.locator('#search-count').textContent()).resolves.toContain('4 offres');
   await expectNoAxeViolations(page, 'search page');
 

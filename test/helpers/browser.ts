@@ -74,3 +74,10 @@ export async function signInDemo(context: BrowserContext, email: string): Promis
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/connexion')), page.getByRole('button', { name: /connecter/i }).click()]);
   await page.close();
 }
+
+/** Brings the offers map on screen (Leaflet loads only then) and waits until it has drawn its offers. */
+export async function waitForMap(page: Page): Promise<void> {
+  const map = page.locator('#offers-map');
+  await map.scrollIntoViewIfNeeded();
+  await expect.poll(() => map.getAttribute('data-loaded'), { timeout: 20_000 }).toBeTruthy();
+}

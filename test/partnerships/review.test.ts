@@ -107,7 +107,7 @@ describe('the review (bilan)', () => {
   it('shows both parties’ answers side by side once both are sent', async () => {
     expect((await submit(f.partnerAgent, 'partner', 'Les progrès sont nets, deux enfants veulent s’inscrire au club.')).statusCode).toBe(303);
     const page = await f.acmAgent.get(`${base}/bilan`);
-    const table = /<table class="table comparison-table">([\s\S]*?)<\/table>/.exec(page.body)![1]!;
+    const table = /<table class="table table-keep comparison-table">([\s\S]*?)<\/table>/.exec(page.body)![1]!;
     expect(table).toContain(f.acm.name);
     expect(table).toContain(f.partner.name);
     const row =
