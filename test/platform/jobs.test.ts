@@ -59,13 +59,16 @@ describe('the scheduler', () => {
         },
       });
     }
+    // Each tick first runs the other due jobs, which takes longer on PostgreSQL than on PGlite.
     const ticks = Promise.all([app.deps.scheduler.tick(), twin.deps.scheduler.tick()]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(runs).toHaveLength(1);
-    const [holder] = await app.deps.db.select().from(jobRuns).where(eq(jobRuns.name, 'lease-probe'));
-    expect(holder!.lockedBy).toBe(runs[0] === 'first' ? app.deps.scheduler.instanceId : twin.deps.scheduler.instanceId);
-    expect(await (runs[0] === 'first' ? twin : app).deps.scheduler.runNow('lease-probe')).toBe(false);
-    release();
+    try {
+      await expect.poll(() => runs.length, { timeout: 20_000, interval: 20 }).toBe(1);
+      const [holder] = await app.deps.db.select().from(jobRuns).where(eq(jobRuns.name, 'lease-probe'));
+      expect(holder!.lockedBy).toBe(runs[0] === 'first' ? app.deps.scheduler.instanceId : twin.deps.scheduler.instanceId);
+      expect(await (runs[0] === 'first' ? twin : app).deps.scheduler.runNow('lease-probe')).toBe(false);
+    } finally {
+      release();
+    }
     await ticks;
     expect(runs).toHaveLength(1);
 
