@@ -5,6 +5,16 @@ import type { Db } from '../../db/client.js';
 import { jobRuns } from '../../db/schema/index.js';
 import type { Clock } from './clock.js';
 
+/** Why a job ran: its period came round, or code asked for it now (e.g. the search kick after a write). */
+export type JobTrigger = 'schedule' | 'demand';
+
+export interface JobRun {
+  job: string;
+  trigger: JobTrigger;
+  seconds: number;
+  failed: boolean;
+}
+
 export interface Job {
   name: string;
   /** How often it should run. */
@@ -20,12 +30,18 @@ export class Scheduler {
   private readonly jobs = new Map<string, Job>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
+  private readonly runListeners: ((run: JobRun) => void)[] = [];
   readonly instanceId = randomUUID();
 
   constructor(private readonly deps: { db: Db; clock: Clock; log: FastifyBaseLogger }) {}
 
   register(job: Job): void {
     this.jobs.set(job.name, job);
+  }
+
+  /** Called after every run this instance makes (metrics). */
+  onRun(listener: (run: JobRun) => void): void {
+    this.runListeners.push(listener);
   }
 
   list(): string[] {
@@ -84,12 +100,20 @@ export class Scheduler {
       .returning({ name: jobRuns.name });
     if (taken.length === 0) return false;
     let lastError: string | null = null;
+    const started = performance.now();
     try {
       await job.run();
     } catch (error) {
       lastError = String((error as Error).message).slice(0, 500);
       log.error({ err: error, job: job.name }, 'job failed');
     }
+    const run: JobRun = {
+      job: job.name,
+      trigger: force ? 'demand' : 'schedule',
+      seconds: (performance.now() - started) / 1000,
+      failed: lastError !== null,
+    };
+    for (const listener of this.runListeners) listener(run);
     await db
       .update(jobRuns)
       .set({ lastRunAt: clock.now(), lockedUntil: null, lockedBy: null, lastError })

@@ -4,7 +4,6 @@ import fp from 'fastify-plugin';
 import promClient from 'prom-client';
 import type { SearchEngine } from '../../search/types.js';
 import { searchOutboxLag } from '../../search/worker.js';
-import type { Job, Scheduler } from '../lib/jobs.js';
 
 // A CommonJS module: its default export is under `default`.
 const fastifyMetrics = fastifyMetricsModule.default;
@@ -42,14 +41,14 @@ export default fp(
 
     const jobRuns = new promClient.Counter({
       name: 'passerelle_job_runs_total',
-      help: 'Scheduled job runs on this instance',
-      labelNames: ['job'],
+      help: 'Job runs on this instance, by trigger (schedule: its period came round; demand: asked now, e.g. after a write)',
+      labelNames: ['job', 'trigger'],
       registers: [registry],
     });
     const jobFailures = new promClient.Counter({
       name: 'passerelle_job_failures_total',
-      help: 'Scheduled job runs that failed',
-      labelNames: ['job'],
+      help: 'Job runs that failed',
+      labelNames: ['job', 'trigger'],
       registers: [registry],
     });
     const jobSeconds = new promClient.Histogram({
@@ -59,9 +58,9 @@ export default fp(
       buckets: [0.01, 0.05, 0.25, 1, 5, 30, 120],
       registers: [registry],
     });
-    measureJobs(scheduler, (job, seconds, failed) => {
-      jobRuns.inc({ job });
-      if (failed) jobFailures.inc({ job });
+    scheduler.onRun(({ job, trigger, seconds, failed }) => {
+      jobRuns.inc({ job, trigger });
+      if (failed) jobFailures.inc({ job, trigger });
       jobSeconds.observe({ job }, seconds);
     });
 
@@ -112,25 +111,4 @@ function measureSearch(engine: SearchEngine, observe: (operation: string, second
       }
     };
   }
-}
-
-/** Counts the runs of every job registered from now on (the plugin is registered before any job). */
-function measureJobs(scheduler: Scheduler, observe: (job: string, seconds: number, failed: boolean) => void): void {
-  const register = scheduler.register.bind(scheduler);
-  scheduler.register = (job: Job) =>
-    register({
-      ...job,
-      run: async () => {
-        const started = performance.now();
-        let failed = false;
-        try {
-          return await job.run();
-        } catch (error) {
-          failed = true;
-          throw error;
-        } finally {
-          observe(job.name, (performance.now() - started) / 1000, failed);
-        }
-      },
-    });
 }

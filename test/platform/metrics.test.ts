@@ -53,8 +53,8 @@ describe('/metrics', () => {
     expect(text).toMatch(/passerelle_search_duration_seconds_count\{operation="searchOffers"\} 1/);
     expect(text).toMatch(/passerelle_search_outbox_pending \d+/);
     expect(text).toMatch(/passerelle_search_outbox_lag_seconds [\d.]+/);
-    expect(text).toMatch(/passerelle_job_runs_total\{job="storage-orphans"\} 1/);
-    expect(text).toMatch(/passerelle_job_failures_total\{job="always-fails"\} 1/);
+    expect(text).toMatch(/passerelle_job_runs_total\{job="storage-orphans",trigger="demand"\} 1/);
+    expect(text).toMatch(/passerelle_job_failures_total\{job="always-fails",trigger="demand"\} 1/);
     expect(text).not.toMatch(/passerelle_job_failures_total\{job="storage-orphans"\}/);
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
   });
