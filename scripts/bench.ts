@@ -1,11 +1,15 @@
-// npm run bench [-- --n 100000 --duration 10 --connections 10 --keep --reuse]
-// Generates N offers over France in a dedicated PostgreSQL database (passerelle_bench, on the
-// server of BENCH_DATABASE_URL or DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
+// npm run bench [-- --n 100000 --duration 10 --connections 10 --keep --reuse --db passerelle_bench --only REGEXP]
+// Generates N offers over France in a dedicated PostgreSQL database (--db, default passerelle_bench,
+// on the server of BENCH_DATABASE_URL or DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
 // the user must be allowed to create databases), indexes them, starts the app in a child process
-// and measures with autocannon: the search API mix, the same mix with only URLs never requested
-// before (no response cache hit), each search scenario, the map at zooms 5/9/13, and the offer
-// page by id as the reference. Prints p50/p95/p99 and req/s and the ratio. --keep leaves the
-// database in place; --reuse measures it again without generating.
+// and measures with autocannon: `GET /api/v1/offers/:id` as the reference, the first-time search
+// mix of issue 16 (every URL new: a random commune moved by up to ±0.01°, radius 5–50 km, keywords
+// with typos and accents, theme, age, page, page size) on the API and on the search page, the same
+// mix cycled over 200 URLs (cached), the older six-kind mix, each search scenario, the map at
+// zooms 5/9/13 and the offer page. Prints req/s, p50/p95/p97.5/p99, the app's event loop delay
+// (p99/max, measured inside the app) per scenario, /healthz p99 while the first-time mix runs, and
+// the throughput ratio. --keep leaves the database in place; --reuse measures it again without
+// generating; --only measures the scenarios whose name matches (the reference always runs).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -30,13 +34,17 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
+    db: { type: 'string', default: 'passerelle_bench' },
+    only: { type: 'string' },
   },
 });
 const N = Number(args.n);
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB_NAME = 'passerelle_bench';
+const DB_NAME = args.db;
+if (!/^[a-z_][a-z0-9_]*$/.test(DB_NAME)) throw new Error('--db: a lower-case identifier');
+const ONLY = args.only ? new RegExp(args.only) : null;
 
 function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
@@ -205,7 +213,7 @@ async function freePort(): Promise<number> {
 
 async function startApp(url: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/bench-loop-monitor.ts', 'server/main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: url,
@@ -219,7 +227,7 @@ async function startApp(url: string): Promise<{ child: ChildProcess; base: strin
       LOG_LEVEL: 'warn',
       BASE_URL: `http://127.0.0.1:${port}`,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 120; i++) {
@@ -239,8 +247,28 @@ interface Row {
   rps: number;
   p50: number;
   p95: number;
+  p975: number;
   p99: number;
   errors: number;
+  /** The app's event loop delay during the scenario (ms). */
+  loopP99: number;
+  loopMax: number;
+}
+
+let app: ChildProcess | null = null;
+
+/** Asks the app's loop monitor (scripts/bench-loop-monitor.ts) to reset, or for its figures. */
+async function loopMonitor(command: 'reset' | 'report'): Promise<{ loopP99: number; loopMax: number }> {
+  const child = app;
+  if (!child?.send) return { loopP99: Number.NaN, loopMax: Number.NaN };
+  if (command === 'reset') {
+    child.send('reset');
+    return { loopP99: Number.NaN, loopMax: Number.NaN };
+  }
+  return new Promise((resolve) => {
+    child.once('message', (message) => resolve(message as { loopP99: number; loopMax: number }));
+    child.send('report');
+  });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -254,6 +282,7 @@ function percentile(sorted: number[], p: number): number {
  */
 async function measure(name: string, base: string, paths: string[] | (() => string), duration = DURATION): Promise<Row> {
   const latencies: number[] = [];
+  await loopMonitor('reset');
   const seen = new Set<string>();
   let errors = 0;
   const requests =
@@ -275,6 +304,7 @@ async function measure(name: string, base: string, paths: string[] | (() => stri
     if (statusCode >= 400) errors++;
   });
   const result = await instance;
+  const loop = await loopMonitor('report');
   latencies.sort((a, b) => a - b);
   const row = {
     name,
@@ -283,11 +313,105 @@ async function measure(name: string, base: string, paths: string[] | (() => stri
     rps: latencies.length / duration,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
+    p975: percentile(latencies, 97.5),
     p99: percentile(latencies, 99),
     errors: errors + result.errors + result.timeouts,
+    ...loop,
   };
-  console.log(`  ${name}: ${Math.round(row.rps)} req/s, p95 ${row.p95.toFixed(1)} ms`);
+  console.log(
+    `  ${name}: ${Math.round(row.rps)} req/s, p95 ${row.p95.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, loop p99/max ${row.loopP99.toFixed(1)}/${row.loopMax.toFixed(1)} ms`,
+  );
   return row;
+}
+
+/** /healthz latencies, 20 requests a second on one connection, while another scenario runs. */
+async function probeHealth(base: string, duration = DURATION): Promise<{ p99: number; max: number }> {
+  const latencies: number[] = [];
+  const instance = autocannon({ url: `${base}/healthz`, connections: 1, overallRate: 20, duration });
+  instance.on('response', (_client: unknown, _statusCode: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  await instance;
+  latencies.sort((a, b) => a - b);
+  return { p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? Number.NaN };
+}
+
+/** 40 activity words as people type them: some misspelt, some accented, a few two-word queries. */
+const MIX_WORDS = [
+  'judo',
+  'theatre',
+  'théâtre',
+  'theatr',
+  'musique',
+  'musiqe',
+  'danse',
+  'dance',
+  'vélo',
+  'velo',
+  'football',
+  'foot',
+  'basket',
+  'tennis',
+  'escalade',
+  'natation',
+  'gymnastique',
+  'karate',
+  'lecture',
+  'contes',
+  'chant',
+  'cinéma',
+  'cinema',
+  'photo',
+  'peinture',
+  'cirque',
+  'patrimoine',
+  'jardinage',
+  'potager',
+  'biodiversite',
+  'ferme',
+  'robotique',
+  'programation',
+  'astronomie',
+  'cuisine',
+  'secourisme',
+  'anglais',
+  'jeux de société',
+  'hip hop',
+  'atelier judo',
+];
+
+/**
+ * The first-time mix of issue 16: each request centred on a random French commune moved by up to
+ * ±0.01°, radius 5/10/20/30/50 km; 60 % with keywords, 50 % a theme, 40 % an age; page 1–3;
+ * per_page 10/20/24/30. Returns the query string (without "?").
+ */
+function issueMix(communes: { lat: number; lng: number }[], r: () => number): () => string {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
+  const themeList = ['sport', 'culture', 'environnement', 'sciences', 'citoyennete', 'sante', 'langues', 'jeux'];
+  return () => {
+    const { lat, lng } = pick(communes);
+    const params = new URLSearchParams();
+    if (r() < 0.6) params.set('q', pick(MIX_WORDS));
+    if (r() < 0.5) params.set('theme', pick(themeList));
+    if (r() < 0.4) params.set('age', String(3 + Math.floor(r() * 15)));
+    params.set('near', `${(lat + (r() - 0.5) * 0.02).toFixed(6)},${(lng + (r() - 0.5) * 0.02).toFixed(6)}`);
+    params.set('radius_km', String(pick([5, 10, 20, 30, 50])));
+    params.set('page', String(1 + Math.floor(r() * 3)));
+    params.set('per_page', String(pick([10, 20, 24, 30])));
+    return params.toString();
+  };
+}
+
+/** A generator of URLs never issued before by it. */
+function firstTimeOnly(make: () => string): () => string {
+  const issued = new Set<string>();
+  return () => {
+    for (;;) {
+      const path = make();
+      if (!issued.has(path)) {
+        issued.add(path);
+        return path;
+      }
+    }
+  };
 }
 
 function scenarios(ids: number[], slugOf: Map<number, string>) {
@@ -367,17 +491,8 @@ function scenarios(ids: number[], slugOf: Map<number, string>) {
     () => `/api/v1/offers?theme=${pick(themeList)}&format=${pick(formats)}&price=${pick(['gratuit', 'payant'])}${perPage()}`,
     () => `/api/v1/offers?page=${1 + Math.floor(r() * 50)}&per_page=${10 + Math.floor(r() * 41)}`,
   ];
-  const issued = new Set<string>();
   let turn = 0;
-  const firstTime = () => {
-    for (;;) {
-      const path = unique[turn++ % unique.length]!();
-      if (!issued.has(path)) {
-        issued.add(path);
-        return path;
-      }
-    }
-  };
+  const firstTime = firstTimeOnly(() => unique[turn++ % unique.length]!());
   const map = {
     'map: zoom 5': make(() => `/api/v1/map?bbox=-5.5,41,10,51.5&zoom=5${r() < 0.5 ? `&theme=${pick(themeList)}` : ''}`),
     'map: zoom 9': make(() => `/api/v1/map?bbox=${around(1)}&zoom=9`),
@@ -387,7 +502,8 @@ function scenarios(ids: number[], slugOf: Map<number, string>) {
     const id = pick(ids);
     return `/offres/${id}-${slugOf.get(id)}`;
   });
-  return { search, mix, firstTime, map, offerPage };
+  const byId = make(() => `/api/v1/offers/${pick(ids)}`);
+  return { search, mix, firstTime, map, offerPage, byId };
 }
 
 async function main() {
@@ -398,52 +514,93 @@ async function main() {
     database.db,
     sql`select id, slug from offers where status = 'published' order by random() limit 2000`,
   );
+  const communes = (await rows<{ lat: number; lng: number }>(database.db, sql`select lat, lng from communes where lat <> 0 order by code_insee`)).map((c) => ({
+    lat: Number(c.lat),
+    lng: Number(c.lng),
+  }));
   await database.close();
   const slugOf = new Map(sample.map((s) => [s.id, s.slug]));
-  const { search, mix, firstTime, map, offerPage } = scenarios(
+  const { search, mix, firstTime, map, offerPage, byId } = scenarios(
     sample.map((s) => s.id),
     slugOf,
   );
-  const { child, base } = await startApp(url);
+  const random = (() => {
+    let a = 16;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  })();
+  const issue = issueMix(communes, random);
+  const issueApi = firstTimeOnly(() => `/api/v1/offers?${issue()}`);
+  const issuePage = firstTimeOnly(() => `/offres?${issue()}`);
+  const issueCached = Array.from({ length: 200 }, () => `/api/v1/offers?${issue()}`);
+  const started = await startApp(url);
+  app = started.child;
+  const { base } = started;
   const results: Row[] = [];
+  const wanted = (name: string) => !ONLY || ONLY.test(name);
+  const run = async (name: string, paths: string[] | (() => string)) => {
+    if (!wanted(name)) return;
+    results.push(await measure(name, base, paths));
+  };
+  let health: { p99: number; max: number } | null = null;
   try {
-    const probe = await fetch(`${base}${offerPage[0]}`);
-    const reference = probe.ok ? offerPage : sample.slice(0, 200).map((s) => `/api/v1/offers/${s.id}`);
-    const referenceName = probe.ok ? 'offer page /offres/:id-:slug (reference)' : 'offer by id /api/v1/offers/:id (reference)';
-    console.log(`Warming up (${referenceName}, search, map)…`);
-    await measure('warm-up', base, [...reference.slice(0, 50), ...mix, ...Object.values(map).flat()], 5);
+    console.log('Warming up (reference, search, map)…');
+    await measure('warm-up', base, [...byId.slice(0, 50), ...offerPage.slice(0, 20), ...mix, ...Object.values(map).flat()], 5);
     console.log('Measuring…');
-    results.push(await measure(referenceName, base, reference));
-    results.push(await measure('search API mix', base, mix));
-    results.push(await measure('search API mix, first-time URLs only', base, firstTime));
-    for (const [name, paths] of Object.entries(search)) results.push(await measure(name, base, paths));
-    for (const [name, paths] of Object.entries(map)) results.push(await measure(name, base, paths));
+    results.push(await measure(REFERENCE, base, byId));
+    if (wanted(FIRST_TIME)) {
+      const probe = probeHealth(base);
+      results.push(await measure(FIRST_TIME, base, issueApi));
+      health = await probe;
+    }
+    await run('search API issue mix, cached (200 URLs cycled)', issueCached);
+    await run('search page /offres?… issue mix, first-time URLs only', issuePage);
+    await run('offer page /offres/:id-:slug', offerPage);
+    await run('search API six-kind mix (1,200 URLs cycled)', mix);
+    await run('search API six-kind mix, first-time URLs only', firstTime);
+    for (const [name, paths] of Object.entries(search)) await run(name, paths);
+    for (const [name, paths] of Object.entries(map)) await run(name, paths);
   } finally {
-    child.kill('SIGTERM');
+    started.child.kill('SIGTERM');
   }
   const ref = results[0]!;
-  const searchMix = results[1]!;
-  const firstTimeMix = results[2]!;
+  const find = (name: string) => results.find((r) => r.name === name);
+  const firstTimeMix = find(FIRST_TIME);
+  const pageMix = results.find((r) => r.name.startsWith('search page'));
   const mapRows = results.filter((r) => r.name.startsWith('map'));
-  console.log(`\n${N.toLocaleString('en')} offers, ${CONNECTIONS} connections, ${DURATION} s per scenario (latencies in ms)\n`);
-  console.log('| scenario | distinct URLs | requests | req/s | p50 | p95 | p99 | errors |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    `\n${N.toLocaleString('en')} offers, ${CONNECTIONS} connections, ${DURATION} s per scenario (latencies in ms; loop = the app's event loop delay)\n`,
+  );
+  console.log('| scenario | distinct URLs | requests | req/s | p50 | p95 | p97.5 | p99 | loop p99 | loop max | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const ms = (v: number) => (Number.isNaN(v) ? '–' : v.toFixed(1));
   for (const row of results) {
     console.log(
-      `| ${row.name} | ${row.urls} | ${row.requests} | ${Math.round(row.rps)} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.errors} |`,
+      `| ${row.name} | ${row.urls} | ${row.requests} | ${Math.round(row.rps)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p975)} | ${ms(row.p99)} | ${ms(row.loopP99)} | ${ms(row.loopMax)} | ${row.errors} |`,
     );
   }
-  const ratio = searchMix.rps / ref.rps;
-  console.log(`\nsearch mix / reference throughput: ${ratio.toFixed(2)} (target ≥ 0.25)`);
-  console.log(`search mix p95: ${searchMix.p95.toFixed(1)} ms (target ≤ 30)`);
-  console.log(`search mix, first-time URLs only, p95: ${firstTimeMix.p95.toFixed(1)} ms`);
-  console.log(`map p95 (worst zoom): ${Math.max(...mapRows.map((r) => r.p95)).toFixed(1)} ms (target ≤ 100)`);
+  console.log('');
+  if (firstTimeMix) {
+    console.log(`first-time API mix / reference throughput: ${(firstTimeMix.rps / ref.rps).toFixed(2)} (target ≥ 0.5)`);
+    console.log(`first-time API mix p95: ${ms(firstTimeMix.p95)} ms (target ≤ 30)`);
+    console.log(`event loop delay during the first-time API mix: p99 ${ms(firstTimeMix.loopP99)} ms, max ${ms(firstTimeMix.loopMax)} ms (target ≤ 20)`);
+  }
+  if (health) console.log(`/healthz during the first-time API mix: p99 ${ms(health.p99)} ms, max ${ms(health.max)} ms (target p99 ≤ 20)`);
+  if (pageMix) console.log(`first-time search page p95: ${ms(pageMix.p95)} ms (target ≤ 60)`);
+  if (mapRows.length) console.log(`map p95 (worst zoom): ${Math.max(...mapRows.map((r) => r.p95)).toFixed(1)} ms (target ≤ 100)`);
   if (!args.keep) {
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
     await admin.end();
   }
 }
+
+const REFERENCE = 'offer by id /api/v1/offers/:id (reference)';
+const FIRST_TIME = 'search API issue mix, first-time URLs only';
 
 main().catch((error) => {
   console.error(error);
