@@ -107,7 +107,7 @@ export class PostgresSearchEngine implements SearchEngine {
     if (!pending) return;
     const snapshot = await pending.catch(() => null);
     if (!snapshot || snapshot.version !== version - 1 || this.snapshot !== pending) return;
-    this.snapshot = Promise.resolve(snapshot.withChanges(version, upserts, removed));
+    this.snapshot = Promise.resolve(withGrid(snapshot.withChanges(version, upserts, removed)));
   }
 
   async rebuild(_kind: DocumentKind, batches: AsyncIterable<OfferDocument[]>): Promise<{ count: number }> {
@@ -428,7 +428,7 @@ export class PostgresSearchEngine implements SearchEngine {
 
   private loadSnapshot(version: number): Promise<OfferSnapshot> {
     this.stats.snapshotLoads++;
-    return OfferSnapshot.load(this.db, version, this.lexicon);
+    return OfferSnapshot.load(this.db, version, this.lexicon).then(withGrid);
   }
 
   /**
@@ -447,10 +447,12 @@ export class PostgresSearchEngine implements SearchEngine {
     const found = ids.size > 0 ? await OfferSnapshot.rowsOf(this.db, [...ids]) : [];
     const present = new Set(found.map((r) => r.id));
     this.stats.snapshotCatchUps++;
-    return snapshot.withChanges(
-      version,
-      found,
-      [...ids].filter((id) => !present.has(id)),
+    return withGrid(
+      snapshot.withChanges(
+        version,
+        found,
+        [...ids].filter((id) => !present.has(id)),
+      ),
     );
   }
 
@@ -712,6 +714,12 @@ export class PostgresSearchEngine implements SearchEngine {
     });
     return { type: 'FeatureCollection', total: cells.reduce((sum, c) => sum + Number(c.n), 0), clustered: true, features };
   }
+}
+
+/** Builds the snapshot's spatial grids with the snapshot, rather than in the first search that needs them. */
+function withGrid(snapshot: OfferSnapshot): OfferSnapshot {
+  snapshot.geo();
+  return snapshot;
 }
 
 export function pointFeature(doc: StoredOffer): MapFeature {

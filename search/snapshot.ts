@@ -3,6 +3,7 @@ import { type Db, rows } from '../db/client.js';
 import { distanceKm } from '../server/kernel/distance.js';
 import { slugs } from '../server/kernel/taxonomy.js';
 import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
+import { GeoGrid, narrowByPlace } from './geo-grid.js';
 import { encodeFields, type FieldLexemes, Lexicon, orderByRelevance, type QueryGroup } from './relevance.js';
 import { type Facets, facetNames, type OfferFilters } from './types.js';
 
@@ -79,6 +80,8 @@ export class OfferSnapshot {
   private positionsById: Int32Array | null = null;
   /** The longest travel radius (km): bounds how far a "comes to you" offer can match. */
   private maxTravel = 0;
+  /** Spatial grids over the positions (search/geo-grid.ts), built on first use. */
+  private geoGrid: GeoGrid | null = null;
 
   private constructor(
     readonly version: number,
@@ -220,12 +223,20 @@ export class OfferSnapshot {
     return orderByRelevance(matches, (i) => this.fieldTerms[i]!, this.lexicon, groups);
   }
 
+  /** The spatial grids, built now if not yet (the engine calls it after a load, off the request path). */
+  geo(): GeoGrid {
+    this.geoGrid ??= GeoGrid.build(this.lat, this.lng, this.travel, this.size);
+    return this.geoGrid;
+  }
+
   /**
    * Positions matching every filter (in recent order), their distances to `near` (aligned with
    * the positions), the total and the disjunctive facet counts. `candidates` (ascending
-   * positions) restricts to the full-text matches when q is given.
+   * positions) restricts to the full-text matches when q is given. A place filter first narrows
+   * the candidates through the spatial grids (`prune: false` scans every offer, for tests).
    */
-  evaluate(filters: OfferFilters, candidates: Int32Array | null): Evaluation {
+  evaluate(filters: OfferFilters, textCandidates: Int32Array | null, options: { prune?: boolean } = {}): Evaluation {
+    const candidates = options.prune === false ? textCandidates : narrowByPlace(() => this.geo(), filters, textCandidates);
     const masks = facetNames.map((name) => bitsOf(facetDefs[name].values, selectedValues(filters, name)));
     const active = masks.map((m) => m !== 0);
     const [subA, subB] = filters.subtheme?.length ? subthemeBits(filters.subtheme) : [0, 0];
