@@ -69,7 +69,7 @@ function gridOf(cell: number, entries: Entries): Grid {
   const slotOf = new Map<number, number>();
   for (let k = 0; k < entries.length; k++) if (!slotOf.has(entries.keys[k]!)) slotOf.set(entries.keys[k]!, 0);
   const keys = Int32Array.from(slotOf.keys()).sort();
-  keys.forEach((key, slot) => slotOf.set(key, slot));
+  for (let slot = 0; slot < keys.length; slot++) slotOf.set(keys[slot]!, slot);
   const slots = new Int32Array(entries.length);
   const starts = new Int32Array(keys.length + 1);
   for (let k = 0; k < entries.length; k++) {
