@@ -8,6 +8,7 @@ import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
 import { Lexicon, parseGroup, type QueryGroup } from './relevance.js';
 import { type Evaluation, OfferSnapshot, SNAPSHOT_COLUMNS, type SnapshotRow } from './snapshot.js';
 import { editDistance, lexiconWords, queryUnits, queryWords, type SynonymMap, sortedLetters, typoBudget } from './text.js';
+import { TextMatches, warmUpWords } from './text-matches.js';
 import {
   type DocumentKind,
   facetNames,
@@ -38,6 +39,8 @@ interface TextQuery {
   corrections: Record<string, string[]>;
   /** Each word's stemmed alternatives, for the in-memory relevance order. */
   groups: QueryGroup[];
+  /** Each word's tsquery (the tsquery is their AND), for the text matches cached per word. */
+  parts: string[];
 }
 
 /**
@@ -64,7 +67,7 @@ export class PostgresSearchEngine implements SearchEngine {
   private readonly lexicon = new Lexicon();
   /** How the in-memory snapshot was kept current: full loads, and catch-ups from the change log. */
   readonly stats = { snapshotLoads: 0, snapshotCatchUps: 0 };
-  private readonly textMatchCache = new LruCache<Int32Array>(200, { maxWeight: 4_000_000, weigh: (positions) => positions.length });
+  private readonly textMatchCache: TextMatches;
   /** Filters evaluated on a snapshot, shared by every page, size and sort of the same filters (weighed with the orders they may get). */
   private readonly evaluations = new LruCache<Evaluation>(500, { maxWeight: 6_000_000, weigh: (e) => 3 * e.matches.length + 100 });
 
@@ -78,13 +81,23 @@ export class PostgresSearchEngine implements SearchEngine {
     private readonly options: { versionTtlMs?: number; cache?: boolean; memory?: boolean } = {},
   ) {
     this.needs = new PostgresNeedIndex(db);
+    this.textMatchCache = new TextMatches(db);
   }
 
   async close(): Promise<void> {}
 
-  /** Loads the in-memory snapshot ahead of the first search (production start). */
+  /**
+   * Loads the in-memory snapshot ahead of the first search (production start), then analyses the
+   * words people search first and fetches their matches, so that their first searches find them
+   * in the caches.
+   */
   async warm(): Promise<void> {
-    if (this.options.memory !== false) await this.currentSnapshot();
+    if (this.options.memory === false) return;
+    const snapshot = await this.currentSnapshot();
+    for (const word of warmUpWords()) {
+      const text = await this.textQuery(word);
+      if (text) await this.textMatches(text, snapshot);
+    }
   }
 
   // ---- writes ----------------------------------------------------------------------------
@@ -344,7 +357,8 @@ export class PostgresSearchEngine implements SearchEngine {
             (select array_agg(to_tsquery('french', g)::text order by o) from unnest(${sql.param(groups)}::text[]) with ordinality as u(g, o)) as parts
           from to_tsquery('french', ${groups.join(' & ')}) as q`,
     );
-    const result = parsed && parsed.n > 0 ? { tsquery: parsed.tsq, terms: [...terms], corrections, groups: (parsed.parts ?? []).map(parseGroup) } : null;
+    const parts = parsed?.parts ?? [];
+    const result = parsed && parsed.n > 0 ? { tsquery: parsed.tsq, terms: [...terms], corrections, groups: parts.map(parseGroup), parts } : null;
     this.textCache.set(key, result);
     return result;
   }
@@ -460,18 +474,8 @@ export class PostgresSearchEngine implements SearchEngine {
    * The snapshot positions of the documents matching the text (GIN index, ids only), cached per
    * snapshot version and tsquery: every filter combination and page of the same words reuses them.
    */
-  private async textMatches(text: TextQuery, snapshot: OfferSnapshot): Promise<Int32Array> {
-    const key = `${snapshot.version}|${text.tsquery}`;
-    const hit = this.textMatchCache.get(key);
-    if (hit) return hit;
-    // One string rather than thousands of rows: parsing rows would cost more than the query.
-    const [found] = await rows<{ ids: string | null }>(
-      this.db,
-      sql`select string_agg(id::text, ',') as ids from search_offers where tsv @@ ${text.tsquery}::tsquery`,
-    );
-    const positions = snapshot.positionsOf(found?.ids ? found.ids.split(',').map(Number) : []);
-    this.textMatchCache.set(key, positions);
-    return positions;
+  private textMatches(text: TextQuery, snapshot: OfferSnapshot): Promise<Int32Array> {
+    return this.textMatchCache.positions(snapshot, text.tsquery, text.parts);
   }
 
   private async documents(ids: number[]): Promise<Map<number, StoredOffer>> {
