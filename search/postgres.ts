@@ -4,6 +4,7 @@ import { distanceKm } from '../server/kernel/distance.js';
 import { LruCache } from './cache.js';
 import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
 import { gridFor, MAX_FEATURES, offerPath, POINTS_ZOOM, toStored } from './map-grid.js';
+import { nearestFirst } from './nearest.js';
 import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
 import { Lexicon, parseGroup, type QueryGroup } from './relevance.js';
 import { type Evaluation, OfferSnapshot, SNAPSHOT_COLUMNS, type SnapshotRow } from './snapshot.js';
@@ -526,11 +527,12 @@ export class PostgresSearchEngine implements SearchEngine {
       evaluation.byRelevance ??= snapshot.byRelevance(matches, text.groups);
       ordered = evaluation.byRelevance;
     } else if (byDistance) {
-      const ids = snapshot.ids;
-      evaluation.byDistance ??= Array.from(matches.keys())
-        .sort((a, b) => distances[a]! - distances[b]! || ids[matches[a]!]! - ids[matches[b]!]!)
-        .map((k) => matches[k]!);
-      ordered = evaluation.byDistance;
+      // The order's beginning is kept (the pages asked so far, at least 100): the next pages reuse it.
+      const needed = offset + query.perPage;
+      const known = evaluation.byDistance;
+      ordered =
+        known && (known.length >= needed || known.length >= matches.length) ? known : nearestFirst(matches, distances, snapshot.ids, Math.max(needed, 100));
+      evaluation.byDistance = ordered;
     }
     const pageIds = ordered.slice(offset, offset + query.perPage).map((i) => snapshot.ids[i]!);
     const docs = await this.documents(pageIds);
