@@ -97,6 +97,7 @@ function lowerBound(keys: Int32Array, key: number): number {
 
 export class GeoGrid {
   private constructor(
+    private readonly size: number,
     private readonly bases: Grid,
     private readonly travel: Grid,
     /** Travel offers no grid cell can hold (travel box across ±180° or near a pole): always candidates. */
@@ -118,7 +119,7 @@ export class GeoGrid {
         if (!forEachCell(TRAVEL_CELL, la - dLat, la + dLat, ln - dLng, ln + dLng, (key) => travel.push(key, i))) everywhere.push(i);
       }
     }
-    return new GeoGrid(gridOf(BASE_CELL, bases), gridOf(TRAVEL_CELL, travel), Int32Array.from(everywhere));
+    return new GeoGrid(size, gridOf(BASE_CELL, bases), gridOf(TRAVEL_CELL, travel), Int32Array.from(everywhere));
   }
 
   /**
@@ -127,19 +128,53 @@ export class GeoGrid {
    */
   nearCandidates(near: Near): Int32Array | null {
     const { dLat, dLng } = reachDegrees(near.lat, near.radiusKm);
-    const found: number[] = [];
-    const visited = collect(this.bases, near.lat - dLat, near.lat + dLat, near.lng - dLng, near.lng + dLng, found);
-    if (!visited) return null;
-    collect(this.travel, near.lat, near.lat, near.lng, near.lng, found);
-    for (const i of this.everywhere) found.push(i);
-    return sortedUnique(found);
+    const bases = cellRanges(this.bases, near.lat - dLat, near.lat + dLat, near.lng - dLng, near.lng + dLng);
+    if (!bases) return null;
+    const travel = cellRanges(this.travel, near.lat, near.lat, near.lng, near.lng) ?? [];
+    return this.gather([
+      [this.bases.positions, bases],
+      [this.travel.positions, travel],
+      [this.everywhere, [0, this.everywhere.length]],
+    ]);
   }
 
   /** Ascending positions whose base may lie in the box, or null when the box is too large. */
   bboxCandidates(bbox: BBox): Int32Array | null {
-    const found: number[] = [];
-    if (!collect(this.bases, bbox.south, bbox.north, bbox.west, bbox.east, found)) return null;
-    return sortedUnique(found);
+    const bases = cellRanges(this.bases, bbox.south, bbox.north, bbox.west, bbox.east);
+    return bases ? this.gather([[this.bases.positions, bases]]) : null;
+  }
+
+  /**
+   * The positions of these ranges, ascending and distinct; null when they hold more than half of
+   * the offers (the scan of every offer then costs no more). Many positions are marked and read
+   * back in order, few are sorted.
+   */
+  private gather(parts: [Int32Array, number[]][]): Int32Array | null {
+    let total = 0;
+    for (const [, ranges] of parts) for (let k = 0; k < ranges.length; k += 2) total += ranges[k + 1]! - ranges[k]!;
+    if (total > this.size / 2) return null;
+    if (total * Math.log2(total + 2) > this.size) {
+      const marks = new Uint8Array(this.size);
+      for (const [positions, ranges] of parts) {
+        for (let k = 0; k < ranges.length; k += 2) for (let p = ranges[k]!; p < ranges[k + 1]!; p++) marks[positions[p]!] = 1;
+      }
+      const out = new Int32Array(total);
+      let n = 0;
+      for (let i = 0; i < this.size; i++) if (marks[i]) out[n++] = i;
+      return out.subarray(0, n);
+    }
+    const out = new Int32Array(total);
+    let n = 0;
+    for (const [positions, ranges] of parts) {
+      for (let k = 0; k < ranges.length; k += 2) {
+        out.set(positions.subarray(ranges[k]!, ranges[k + 1]!), n);
+        n += ranges[k + 1]! - ranges[k]!;
+      }
+    }
+    out.sort();
+    let distinct = 0;
+    for (let k = 0; k < n; k++) if (k === 0 || out[k] !== out[k - 1]) out[distinct++] = out[k]!;
+    return out.subarray(0, distinct);
   }
 
   /** Memory held by the grids (bytes). */
@@ -160,29 +195,23 @@ function forEachCell(cell: number, south: number, north: number, west: number, e
   return true;
 }
 
-/** Appends the positions of the grid's cells touching the box; false when the box is too large. */
-function collect(grid: Grid, south: number, north: number, west: number, east: number, into: number[]): boolean {
-  if (west < -180 || east > 180 || !(south <= north) || !(west <= east)) return false;
+/** [start, end) ranges of the grid's positions in the cells touching the box; null when the box is too large. */
+function cellRanges(grid: Grid, south: number, north: number, west: number, east: number): number[] | null {
+  if (west < -180 || east > 180 || !(south <= north) || !(west <= east)) return null;
   const r0 = Math.floor(Math.max(-90, south) / grid.cell);
   const r1 = Math.floor(Math.min(90, north) / grid.cell);
   const c0 = Math.floor(west / grid.cell);
   const c1 = Math.floor(east / grid.cell);
-  if ((r1 - r0 + 1) * (c1 - c0 + 1) > MAX_CELLS) return false;
+  if ((r1 - r0 + 1) * (c1 - c0 + 1) > MAX_CELLS) return null;
+  const ranges: number[] = [];
   // The cells of one row have consecutive keys: one binary search per row.
   for (let r = r0; r <= r1; r++) {
     const last = keyOf(r, c1);
     for (let k = lowerBound(grid.keys, keyOf(r, c0)); k < grid.keys.length && grid.keys[k]! <= last; k++) {
-      for (let p = grid.starts[k]!; p < grid.starts[k + 1]!; p++) into.push(grid.positions[p]!);
+      ranges.push(grid.starts[k]!, grid.starts[k + 1]!);
     }
   }
-  return true;
-}
-
-function sortedUnique(found: number[]): Int32Array {
-  const sorted = Int32Array.from(found).sort();
-  let n = 0;
-  for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[n++] = sorted[k]!;
-  return sorted.subarray(0, n);
+  return ranges;
 }
 
 /** Positions in both ascending lists. */
