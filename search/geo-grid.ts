@@ -46,9 +46,15 @@ export function reachDegrees(lat: number, km: number): { dLat: number; dLng: num
 
 /** A list of (cell key, position) entries, filled in ascending position order. */
 class Entries {
-  keys = new Int32Array(1024);
-  positions = new Int32Array(1024);
+  keys: Int32Array;
+  positions: Int32Array;
   length = 0;
+
+  /** Sized up front: growing large buffers makes V8 collect the whole heap again and again. */
+  constructor(capacity: number) {
+    this.keys = new Int32Array(Math.max(16, capacity));
+    this.positions = new Int32Array(Math.max(16, capacity));
+  }
 
   push(key: number, position: number): void {
     if (this.length === this.keys.length) {
@@ -105,8 +111,16 @@ export class GeoGrid {
   ) {}
 
   static build(lat: Float64Array, lng: Float64Array, travelKm: Float32Array, size: number): GeoGrid {
-    const bases = new Entries();
-    const travel = new Entries();
+    let travelCells = 0;
+    for (let i = 0; i < size; i++) {
+      if (!(travelKm[i]! > 0) || Number.isNaN(lat[i]!) || Number.isNaN(lng[i]!)) continue;
+      const { dLat, dLng } = reachDegrees(lat[i]!, travelKm[i]!);
+      travelCells +=
+        (Math.floor((lat[i]! + dLat) / TRAVEL_CELL) - Math.floor((lat[i]! - dLat) / TRAVEL_CELL) + 1) *
+        (Math.floor((lng[i]! + dLng) / TRAVEL_CELL) - Math.floor((lng[i]! - dLng) / TRAVEL_CELL) + 1);
+    }
+    const bases = new Entries(size);
+    const travel = new Entries(Math.min(travelCells, 64 * size));
     const everywhere: number[] = [];
     for (let i = 0; i < size; i++) {
       const la = lat[i]!;
