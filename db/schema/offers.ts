@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, date, doublePrecision, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './accounts.js';
 import { organisations } from './organisations.js';
@@ -64,8 +65,31 @@ export const offers = pgTable(
     index('offers_organisation_idx').on(t.organisationId),
     index('offers_status_idx').on(t.status),
     index('offers_end_date_idx').on(t.endDate),
+    // Matching candidates (server/matching/matching.repository.ts, same expressions): where an
+    // activity happens, how far a travelling partner reaches, the départements it serves, the rest.
+    index('offers_match_place_idx')
+      .using('gist', sql`point(${t.lng}, ${t.lat})`)
+      .where(sql`status = 'published' and venue <> 'dans-l-accueil' and lat is not null and lng is not null`),
+    index('offers_match_reach_idx')
+      .using('gist', offerReachBox(sql``))
+      .where(sql`status = 'published' and venue = 'dans-l-accueil' and travel_km is not null and lat is not null and lng is not null`),
+    index('offers_match_departments_idx').using('gin', t.departmentsServed).where(sql`status = 'published' and venue = 'dans-l-accueil'`),
+    index('offers_match_unplaced_idx')
+      .on(t.id)
+      .where(sql`status = 'published' and (lat is null or lng is null or (venue = 'dans-l-accueil' and travel_km is null))`),
   ],
 );
+
+/**
+ * The box a partner travelling up to travel_km from its place reaches, in degrees, a little wider
+ * than the matching's test (its longitude span uses the cosine of the farthest latitude reached),
+ * so that an index on it finds every offer the test keeps. `alias` is "" or "o.".
+ */
+export function offerReachBox(alias: ReturnType<typeof sql>) {
+  const dLat = sql`${alias}travel_km * 1.11 / 111.2`;
+  const dLng = sql`${alias}travel_km * 1.11 / (111.2 * greatest(0.2, cos(radians(least(90, abs(${alias}lat) + ${dLat})))))`;
+  return sql`box(point(${alias}lng - ${dLng}, ${alias}lat - ${dLat}), point(${alias}lng + ${dLng}, ${alias}lat + ${dLat}))`;
+}
 
 export const offerReports = pgTable(
   'offer_reports',
