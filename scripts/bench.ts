@@ -10,6 +10,8 @@
 // (p99/max, measured inside the app) per scenario, /healthz p99 while the first-time mix runs, and
 // the throughput ratio. --keep leaves the database in place; --reuse measures it again without
 // generating; --only measures the scenarios whose name matches (the reference always runs).
+// Then the signed-in dashboards of each role (scripts/bench/dashboards.ts; --dashboards-only for
+// them alone). --load runs the load and fault script instead (scripts/bench/load.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -20,6 +22,8 @@ import { openPostgres, rows } from '../db/client.js';
 import { ensureReferenceData } from '../db/reference.js';
 import { PostgresSearchEngine } from '../search/postgres.js';
 import { reindexOffers } from '../search/reindex.js';
+import { runDashboardsBench } from './bench/dashboards.js';
+import { runLoadBench } from './bench/load.js';
 
 interface AutocannonInstance extends PromiseLike<{ errors: number; timeouts: number }> {
   on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
@@ -36,13 +40,15 @@ const { values: args } = parseArgs({
     reuse: { type: 'boolean', default: false },
     db: { type: 'string', default: 'passerelle_bench' },
     only: { type: 'string' },
+    'dashboards-only': { type: 'boolean', default: false },
+    load: { type: 'boolean', default: false },
   },
 });
 const N = Number(args.n);
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB_NAME = args.db;
+const DB_NAME = process.env.BENCH_DB_NAME ?? args.db;
 if (!/^[a-z_][a-z0-9_]*$/.test(DB_NAME)) throw new Error('--db: a lower-case identifier');
 const ONLY = args.only ? new RegExp(args.only) : null;
 
@@ -509,6 +515,11 @@ function scenarios(ids: number[], slugOf: Map<number, string>) {
 async function main() {
   const url = withDatabase(serverUrl, DB_NAME);
   if (!args.reuse) await generate(url);
+  const benchOptions = { url, n: N, duration: DURATION, connections: CONNECTIONS };
+  if (args['dashboards-only'] || args.load) {
+    await (args.load ? runLoadBench(benchOptions) : runDashboardsBench(benchOptions));
+    return dropUnlessKept();
+  }
   const database = openPostgres(url, { max: 2 });
   const sample = await rows<{ id: number; slug: string }>(
     database.db,
@@ -596,11 +607,15 @@ async function main() {
   if (health) console.log(`/healthz during the first-time API mix: p99 ${ms(health.p99)} ms, max ${ms(health.max)} ms (target p99 ≤ 20)`);
   if (pageMix) console.log(`first-time search page p95: ${ms(pageMix.p95)} ms (target ≤ 60)`);
   if (mapRows.length) console.log(`map p95 (worst zoom): ${Math.max(...mapRows.map((r) => r.p95)).toFixed(1)} ms (target ≤ 100)`);
-  if (!args.keep) {
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await admin.end();
-  }
+  await runDashboardsBench(benchOptions);
+  await dropUnlessKept();
+}
+
+async function dropUnlessKept() {
+  if (args.keep) return;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await admin.end();
 }
 
 const REFERENCE = 'offer by id /api/v1/offers/:id (reference)';

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
+import { offerReachBox } from '../../db/schema/offers.js';
 
 /** Cheap SQL prefilters of the matching: status, ages, bounding boxes. The exact rules run in score.ts. */
 
@@ -67,14 +68,18 @@ const offerColumns = sql`o.id, o.slug, o.title, o.summary, o.themes, o.subthemes
 /**
  * Published offers that may suit a place and an age range: the partner comes there (its travel
  * radius as a box around its base, or the département served), or the activity is within
- * `tripKm` (as a box). Offers without coordinates are kept (the scorer says "unknown").
+ * `tripKm` (as a box). Offers without coordinates are kept (the scorer says "unknown"). With
+ * `themes`, only offers of one of these themes or `subthemes` (the others never reach the
+ * suggestion threshold). The rows are first gathered through the matching indexes (offers of
+ * db/schema/offers.ts: a superset of the rows the conditions keep), then tested exactly.
  */
 export async function offerCandidates(
   db: Db,
   wish: { ageMin: number; ageMax: number; location: { lat: number; lng: number } | null; departmentCode: string | null; tripKm: number },
-  options: { today: string; excludeOfferIds?: number[]; limit?: number },
+  options: { today: string; excludeOfferIds?: number[]; limit?: number; themes?: { themes: string[]; subthemes: string[] } },
 ): Promise<OfferCandidate[]> {
   let geo: SQL = sql`true`;
+  let gathered: SQL | null = null;
   if (wish.location) {
     const { lat, lng } = wish.location;
     const cos = Math.max(0.2, Math.cos((lat * Math.PI) / 180));
@@ -90,8 +95,25 @@ export async function offerCandidates(
       ))
       or (o.venue <> 'dans-l-accueil' and (${baseLat} is null or (${baseLat} between ${box.south} and ${box.north} and ${baseLng} between ${box.west} and ${box.east})))
     )`;
+    const at = sql`${sql.param(lng)}::float8, ${sql.param(lat)}::float8`;
+    gathered = sql`(
+      select o.id from offers o where o.status = 'published' and o.venue <> 'dans-l-accueil' and o.lat is not null and o.lng is not null
+        and point(o.lng, o.lat) <@ box(point(${sql.param(box.west)}::float8, ${sql.param(box.south)}::float8), point(${sql.param(box.east)}::float8, ${sql.param(box.north)}::float8))
+      union
+      select o.id from offers o where o.status = 'published' and o.venue = 'dans-l-accueil' and o.travel_km is not null and o.lat is not null and o.lng is not null
+        and ${offerReachBox(sql.raw('o.'))} @> box(point(${at}), point(${at}))
+      union
+      select o.id from offers o where o.status = 'published' and o.venue = 'dans-l-accueil' and o.departments_served @> array[${wish.departmentCode ?? ''}::text]
+      union
+      select o.id from offers o where o.status = 'published' and (o.lat is null or o.lng is null or (o.venue = 'dans-l-accueil' and o.travel_km is null))
+    )`;
   }
   const exclude = options.excludeOfferIds?.length ? sql`and o.id <> all(${sql.param(options.excludeOfferIds)}::int[])` : sql``;
+  const themes = options.themes
+    ? sql`and (o.themes && ${sql.param(options.themes.themes)}::text[] or o.subthemes && ${sql.param(options.themes.subthemes)}::text[])`
+    : sql``;
+  // An array of ids: the offers are then read by primary key, never scanned.
+  const gatheredOnly = gathered ? sql`and o.id = any(array(${gathered}))` : sql``;
   return rows<OfferCandidate>(
     db,
     sql`select ${offerColumns}
@@ -101,7 +123,7 @@ export async function offerCandidates(
         where o.status = 'published' and g.status <> 'suspended'
           and o.age_min <= ${wish.ageMax} and o.age_max >= ${wish.ageMin}
           and (o.end_date is null or o.end_date >= ${options.today}::date)
-          and ${geo} ${exclude}
+          and ${geo} ${themes} ${exclude} ${gatheredOnly}
         order by o.id
         limit ${options.limit ?? 3000}`,
   );

@@ -126,6 +126,29 @@ export const DEFAULT_MAX_TRAVEL_KM = 25;
  */
 export const SUGGESTION_THRESHOLD = 72;
 
+/**
+ * The best score of an offer whose theme criterion is not met: the theme weighs 30 of at most 100,
+ * so round(100 × (total − 30) / total) ≤ 70 whatever criteria apply.
+ */
+export const BEST_SCORE_OFF_THEME = 100 - WEIGHTS.theme;
+
+/**
+ * The themes and sub-themes one of which an offer must have to reach `threshold` for this wish,
+ * or null when any offer may (the wish names no theme, or the threshold is within reach without it).
+ */
+export function requiredThemes(wish: Pick<Wish, 'themes' | 'subthemes'>, threshold: number): { themes: string[]; subthemes: string[] } | null {
+  if (threshold <= BEST_SCORE_OFF_THEME) return null;
+  const themes = [...new Set([...wish.themes, ...wish.subthemes.map(parentTheme).filter((t): t is NonNullable<typeof t> => Boolean(t))])];
+  if (themes.length === 0) return null;
+  return { themes, subthemes: wish.subthemes };
+}
+
+/** Whether an offer with these themes and sub-themes may reach the threshold for a wish with these requirements. */
+export function hasRequiredTheme(required: { themes: string[]; subthemes: string[] } | null, offer: Pick<OfferFacts, 'themes' | 'subthemes'>): boolean {
+  if (!required) return true;
+  return required.themes.some((t) => offer.themes.includes(t)) || required.subthemes.some((s) => offer.subthemes.includes(s));
+}
+
 type Partial_ = Omit<Criterion, 'key' | 'label' | 'weight' | 'excludes'> & { excludes?: boolean };
 
 const km = (value: number) => `${value < 10 ? value.toFixed(1).replace('.', ',') : Math.round(value)} km`;

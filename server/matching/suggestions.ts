@@ -16,15 +16,18 @@ import {
 import { responsivenessOf } from './responsiveness.js';
 import {
   DEFAULT_MAX_TRAVEL_KM,
+  hasRequiredTheme,
   type MatchResult,
   type OfferFacts,
   type Ranked,
   type Responsiveness,
   rankMatches,
+  requiredThemes,
   SUGGESTION_THRESHOLD,
   scoreMatch,
   type Wish,
 } from './score.js';
+import { cachedSuggestions } from './suggestion-cache.js';
 
 /** Largest travel distance a need may state (the form's limit): the widest box needs are looked for in. */
 const WIDEST_TRIP_KM = 200;
@@ -102,12 +105,26 @@ export function factsOfOffer(offer: OfferCandidate, responsiveness: Map<number, 
   };
 }
 
-/** Ranked offers for a wish: candidates from the database (cheap prefilters), then exact scoring. */
+/**
+ * Ranked offers for a wish: candidates from the database (cheap prefilters, the wish's themes
+ * when the threshold needs them), then exact scoring; kept in the suggestion cache.
+ */
 export async function suggestOffers(
   deps: Pick<Deps, 'db' | 'clock'>,
   wish: Wish,
   options: { limit?: number; threshold?: number } = {},
 ): Promise<Ranked<OfferCandidate>[]> {
+  const question = JSON.stringify(['offers', wish, options.limit ?? 10, options.threshold ?? null]);
+  return cachedSuggestions(deps, question, () => rankOffers(deps, wish, options));
+}
+
+/** suggestOffers without the cache. */
+export async function rankOffers(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  wish: Wish,
+  options: { limit?: number; threshold?: number } = {},
+): Promise<Ranked<OfferCandidate>[]> {
+  const threshold = options.threshold ?? SUGGESTION_THRESHOLD;
   const candidates = await offerCandidates(
     deps.db,
     {
@@ -117,10 +134,10 @@ export async function suggestOffers(
       departmentCode: wish.departmentCode,
       tripKm: wish.maxTravelKm ?? DEFAULT_MAX_TRAVEL_KM,
     },
-    { today: today(deps) },
+    { today: today(deps), themes: requiredThemes(wish, threshold) ?? undefined },
   );
   const responsiveness = await responsivenessOf(deps.db, [...new Set(candidates.map((c) => c.partnerId))], deps.clock.now());
-  return rankMatches(wish, candidates, (offer) => factsOfOffer(offer, responsiveness), { limit: options.limit ?? 10, threshold: options.threshold });
+  return rankMatches(wish, candidates, (offer) => factsOfOffer(offer, responsiveness), { limit: options.limit ?? 10, threshold });
 }
 
 /** The box where an offer may meet a need: its travel radius, or the widest trip a group accepts. */
@@ -147,17 +164,26 @@ export async function suggestNeedsForOffers(deps: Pick<Deps, 'db' | 'clock'>, of
     { today: today(deps) },
   );
   const responsiveness = await responsivenessOf(deps.db, [...new Set(offers.map((o) => o.partnerId))], deps.clock.now());
+  const threshold = options.threshold ?? SUGGESTION_THRESHOLD;
   const best: NeedSuggestion[] = [];
   for (const need of needs) {
-    const ranked = rankMatches(wishOfNeed(need), offers, (offer) => factsOfOffer(offer, responsiveness), { limit: 1, threshold: options.threshold });
+    const wish = wishOfNeed(need);
+    // Offers of another theme never reach the threshold: not scored.
+    const required = requiredThemes(wish, threshold);
+    const fitting = required ? offers.filter((offer) => hasRequiredTheme(required, offer)) : offers;
+    if (fitting.length === 0) continue;
+    const ranked = rankMatches(wish, fitting, (offer) => factsOfOffer(offer, responsiveness), { limit: 1, threshold });
     if (ranked[0]) best.push({ need, offer: ranked[0].item, match: ranked[0].match });
   }
   best.sort((a, b) => b.match.score - a.match.score || (a.match.distanceKm ?? 1e9) - (b.match.distanceKm ?? 1e9));
   return best.slice(0, options.limit ?? 10);
 }
 
+/** The partner dashboard's needs, kept in the suggestion cache (the partner's offers and the needs are in its key). */
 export async function suggestNeedsForPartner(deps: Pick<Deps, 'db' | 'clock'>, partnerId: number, options: { limit?: number } = {}) {
-  return suggestNeedsForOffers(deps, await publishedOffersOf(deps.db, [partnerId]), options);
+  return cachedSuggestions(deps, JSON.stringify(['needs-for-partner', partnerId, options.limit ?? 10]), async () =>
+    suggestNeedsForOffers(deps, await publishedOffersOf(deps.db, [partnerId]), options),
+  );
 }
 
 export interface AcmSuggestion {

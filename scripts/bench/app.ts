@@ -1,0 +1,179 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+
+/** What the bench's parts share: the app in a child process and autocannon runs with per-request headers. */
+
+export interface BenchOptions {
+  /** The bench database. */
+  url: string;
+  n: number;
+  duration: number;
+  connections: number;
+}
+
+export interface Row {
+  name: string;
+  urls: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+}
+
+interface AutocannonInstance extends PromiseLike<{ errors: number; timeouts: number; non2xx: number }> {
+  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
+}
+// autocannon ships no types.
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: object) => AutocannonInstance;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BenchApp {
+  child: ChildProcess;
+  base: string;
+  port: number;
+  /** Resident memory of the app process (MB), from /proc. */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+export async function startBenchApp(url: string, env: Record<string, string> = {}, port?: number): Promise<BenchApp> {
+  const chosen = port ?? (await freePort());
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(chosen),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'bench-session-secret-bench-session-secret',
+      SEED_DEMO: '0',
+      JOBS_ENABLED: '0',
+      API_RATE_LIMIT: '0',
+      LOG_LEVEL: 'warn',
+      BASE_URL: `http://127.0.0.1:${chosen}`,
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = `http://127.0.0.1:${chosen}`;
+  const app: BenchApp = {
+    child,
+    base,
+    port: chosen,
+    rssMb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) break;
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return app;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill();
+  throw new Error('the app did not start');
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export interface BenchRequest {
+  path: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Each request takes the next of `next()` (across connections). A status other than 2xx/3xx, a
+ * socket error and a timeout count as errors; `expect` may reject a 200 whose body is wrong.
+ */
+export async function measureRequests(
+  name: string,
+  base: string,
+  next: () => BenchRequest,
+  options: { connections: number; duration: number; timeoutS?: number; quiet?: boolean },
+): Promise<Row> {
+  const latencies: number[] = [];
+  const seen = new Set<string>();
+  let errors = 0;
+  const instance = autocannon({
+    url: base,
+    connections: options.connections,
+    duration: options.duration,
+    timeout: options.timeoutS ?? 10,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request: { path: string; headers: Record<string, string> }) => {
+          const { path, headers } = next();
+          seen.add(`${path} ${headers?.cookie ?? ''}`);
+          request.path = path;
+          request.headers = { ...request.headers, ...headers };
+          return request;
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+    if (statusCode >= 400) errors++;
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  const row: Row = {
+    name,
+    urls: seen.size,
+    requests: latencies.length,
+    rps: latencies.length / options.duration,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors: errors + result.errors,
+    timeouts: result.timeouts,
+  };
+  if (!options.quiet) console.log(`  ${name}: ${Math.round(row.rps)} req/s, p95 ${row.p95.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms`);
+  return row;
+}
+
+export function printTable(rows: Row[]): void {
+  console.log('| scenario | distinct requests | requests | req/s | p50 | p95 | p99 | errors | timeouts |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of rows) {
+    console.log(
+      `| ${row.name} | ${row.urls} | ${row.requests} | ${Math.round(row.rps)} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.errors} | ${row.timeouts} |`,
+    );
+  }
+}
+
+/** A deterministic random generator (mulberry32). */
+export function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
