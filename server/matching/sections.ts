@@ -22,12 +22,12 @@ export function registerMatchingSections(): void {
         const acm = await acmProfile(deps.db, membership.organisationId);
         if (!acm) continue;
         const needs = await openNeedsOfAcms(deps.db, [acm.id], today(deps));
-        const needBlocks = [];
-        for (const need of needs.slice(0, NEEDS_ON_DASHBOARD)) {
-          const ranked = await suggestOffers(deps, wishOfNeed(need), { limit: PER_NEED });
-          needBlocks.push({ need: needView(need), suggestions: ranked.map((r) => offerSuggestionView(r.item, r.match)) });
-        }
-        const profile = await suggestOffers(deps, wishOfAcm(acm), { limit: PER_NEED });
+        const shown = needs.slice(0, NEEDS_ON_DASHBOARD);
+        const [profile, ...perNeed] = await Promise.all([
+          suggestOffers(deps, wishOfAcm(acm), { limit: PER_NEED }),
+          ...shown.map((need) => suggestOffers(deps, wishOfNeed(need), { limit: PER_NEED })),
+        ]);
+        const needBlocks = shown.map((need, i) => ({ need: needView(need), suggestions: perNeed[i]!.map((r) => offerSuggestionView(r.item, r.match)) }));
         blocks.push({
           acm: { id: acm.id, name: acm.name },
           needs: needBlocks,

@@ -15,8 +15,24 @@ const MAX_ENTRIES = 2000;
 /** Least recently used first (a Map keeps insertion order). */
 const cache = new Map<string, Promise<unknown>>();
 
-/** The state of the data suggestions are made of: cheap (primary-key maxima only). */
-export async function matchingDataState(db: Db): Promise<string> {
+let reading: { db: Db; state: Promise<string> } | null = null;
+
+/**
+ * The state of the data suggestions are made of: cheap (primary-key maxima only). Questions asked
+ * in one go (the blocks of one dashboard, started in the same turn of the event loop) share one
+ * read; any later question reads again, so it sees every write committed before it was asked.
+ */
+export function matchingDataState(db: Db): Promise<string> {
+  if (reading?.db === db) return reading.state;
+  const current = { db, state: readDataState(db) };
+  reading = current;
+  queueMicrotask(() => {
+    if (reading === current) reading = null;
+  });
+  return current.state;
+}
+
+async function readDataState(db: Db): Promise<string> {
   const [row] = await rows<{ outbox: number | null; offers: number | null; needs: number | null; organisations: number | null }>(
     db,
     sql`select (select max(id) from search_outbox)::int as outbox, (select max(id) from offers)::int as offers,
