@@ -213,7 +213,10 @@ async function writesThroughOutage(base: string, url: string, people: { partner:
   await check.close();
   const storedTitles = new Set(stored.map((s) => s.title));
   const lost = acknowledged.filter((title) => !storedTitles.has(title));
-  const health = await fetch(`${base}/healthz`).then((r) => r.status);
+  const health = await fetch(`${base}/healthz`).then(
+    (r) => r.status,
+    (error: { cause?: { code?: string } }) => error.cause?.code ?? 'unreachable',
+  );
   return {
     what,
     sent,
@@ -271,6 +274,7 @@ export async function runLoadBench(options: BenchOptions): Promise<void> {
     const rssAfterLoad = app.rssMb();
     console.log('Load: writes while PostgreSQL goes away…');
     const fault = await writesThroughOutage(app.base, options.url, people);
+    const exited = app.child.exitCode ?? app.child.signalCode;
     console.log(`\nLoad, ${options.n.toLocaleString('en')} offers, ${connections} connections (${quarter} per kind), ${duration} s (ms)\n`);
     printTable(rowsOut);
     const errors = rowsOut.reduce((sum, row) => sum + row.errors, 0);
@@ -283,7 +287,10 @@ export async function runLoadBench(options: BenchOptions): Promise<void> {
     console.log(
       `/healthz during the load: ${probe.latencies.length} probes, p50 ${percentile(probe.latencies, 50).toFixed(1)} ms, p99 ${healthP99.toFixed(1)} ms, ${probe.failures} failed (goal p99 ≤ ${HEALTH_P99_GOAL_MS}: ${verdict(healthP99 <= HEALTH_P99_GOAL_MS && probe.failures === 0)})`,
     );
-    console.log(`app RSS: ${Math.round(rssStart)} MB at start, ${Math.round(rssAfterLoad)} MB after the load, ${Math.round(app.rssMb())} MB at the end`);
+    console.log(
+      `app RSS: ${Math.round(rssStart)} MB at start, ${Math.round(rssAfterLoad)} MB after the load${exited === null ? `, ${Math.round(app.rssMb())} MB at the end` : ''}`,
+    );
+    if (exited !== null) console.log(`the app EXITED during the fault (${exited}): it did not recover alone`);
     console.log(
       `fault: ${fault.what}; ${fault.sent} writes sent, ${fault.acknowledged} acknowledged, ${fault.stored} in the database, ${fault.lost} lost (goal 0: ${verdict(fault.lost === 0)}); statuses ${JSON.stringify(fault.statuses)}; first acknowledged write ${fault.recoveredMs ?? 'never'} ms after the outage; /healthz ${fault.health} at the end (recovered alone: ${verdict(fault.recoveredMs !== null && fault.health === 200)})`,
     );

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openPostgres } from '../../db/client.js';
 import { ensureReferenceData } from '../../db/reference.js';
-import { offers, storedFiles } from '../../db/schema/index.js';
+import { conventionSignatures, conventionVersions, offers, partnershipConventions, storedFiles } from '../../db/schema/index.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { App } from '../../server/types.js';
@@ -17,6 +17,7 @@ import { withDatabase } from '../global-setup.js';
 import { multipart } from '../helpers/agent.js';
 import { createOrganisation, createUser, PASSWORD } from '../helpers/fixtures.js';
 import { offerForm } from '../helpers/offers.js';
+import { createPartnershipFixture } from '../helpers/partnerships.js';
 import { Browser, type Instance, percentile, startInstance } from './instances.js';
 
 /**
@@ -186,6 +187,48 @@ describe.skipIf(!baseUrl || !redisUrl)('two instances behind a load balancer', (
     sharedPhoto = { key: row!.photoPath!, bytes: bytesB };
     expect(sha).toBe(stored!.sha256);
     expect(bytesB.length).toBe(stored!.size);
+  });
+
+  it('counts both signatures when the two parties sign the same convention at the same moment, one through A and one through B', async () => {
+    const rounds: string[] = [];
+    for (let round = 1; round <= 2; round++) {
+      const f = await createPartnershipFixture(console_);
+      const id = f.partnership.id;
+      const acmSide = new Browser();
+      const partnerSide = new Browser();
+      expect((await acmSide.post(a, '/connexion', { email: f.acmUser.email, password: PASSWORD })).status).toBe(303);
+      expect((await partnerSide.post(b, '/connexion', { email: f.partnerUser.email, password: PASSWORD })).status).toBe(303);
+      // Each party opens the convention on its instance, then both submit at the same instant.
+      const ready = async (browser: Browser, instance: Instance, side: 'acm' | 'partner', name: string) => {
+        const page = await (await browser.get(instance, `/partenariats/${id}/formalisation`)).text();
+        const textHash = /<code class="hash">([0-9a-f]{64})<\/code>/.exec(page)?.[1];
+        expect(textHash, `convention text hash on ${instance.name}`).toBeDefined();
+        const token = await browser.csrf(instance);
+        return () =>
+          browser.post(
+            instance,
+            `/partenariats/${id}/convention/signer`,
+            { side, signerName: name, signerRole: 'Représentant·e légal·e', textHash, consent: 'on' },
+            token,
+          );
+      };
+      const [acmSign, partnerSign] = await Promise.all([ready(acmSide, a, 'acm', 'Claire Dubois'), ready(partnerSide, b, 'partner', 'Karim Benali')]);
+      const responses = await Promise.all([acmSign(), partnerSign()]);
+      expect(responses.map((r) => r.status)).toEqual([303, 303]);
+      const [convention] = await console_.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, id));
+      const signatures = (await console_.deps.db.select().from(conventionSignatures).where(eq(conventionSignatures.partnershipId, id))).filter(
+        (s) => !s.voidedAt,
+      );
+      const versions = await console_.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id));
+      rounds.push(
+        `round ${round}: ${convention!.status}, ${signatures.length} signatures (${signatures.map((s) => s.side).join(' + ')}), ${versions.length} signed version`,
+      );
+      expect(signatures.map((s) => s.side).sort()).toEqual(['acm', 'partner']);
+      expect(convention!.status).toBe('signed');
+      expect(versions).toHaveLength(1);
+      expect(versions[0]!.signatures.map((s) => s.name).sort()).toEqual(['Claire Dubois', 'Karim Benali']);
+    }
+    figure(`convention signed at the same moment through A (ACM) and B (partner): ${rounds.join('; ')}`);
   });
 
   it('restores data and files from one pg_dump: an instance on the restored database serves the photo and signs the account in', async () => {
