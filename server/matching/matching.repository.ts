@@ -80,6 +80,11 @@ export async function offerCandidates(
 ): Promise<OfferCandidate[]> {
   let geo: SQL = sql`true`;
   let gathered: SQL | null = null;
+  const themes = options.themes
+    ? sql`and (o.themes && ${sql.param(options.themes.themes)}::text[] or o.subthemes && ${sql.param(options.themes.subthemes)}::text[])`
+    : sql``;
+  // Tested in each branch too, so that only fitting offers are read again by primary key.
+  const fits = sql`o.status = 'published' and o.age_min <= ${wish.ageMax} and o.age_max >= ${wish.ageMin} ${themes}`;
   if (wish.location) {
     const { lat, lng } = wish.location;
     const cos = Math.max(0.2, Math.cos((lat * Math.PI) / 180));
@@ -97,21 +102,18 @@ export async function offerCandidates(
     )`;
     const at = sql`${sql.param(lng)}::float8, ${sql.param(lat)}::float8`;
     gathered = sql`(
-      select o.id from offers o where o.status = 'published' and o.venue <> 'dans-l-accueil' and o.lat is not null and o.lng is not null
+      select o.id from offers o where ${fits} and o.venue <> 'dans-l-accueil' and o.lat is not null and o.lng is not null
         and point(o.lng, o.lat) <@ box(point(${sql.param(box.west)}::float8, ${sql.param(box.south)}::float8), point(${sql.param(box.east)}::float8, ${sql.param(box.north)}::float8))
       union
-      select o.id from offers o where o.status = 'published' and o.venue = 'dans-l-accueil' and o.travel_km is not null and o.lat is not null and o.lng is not null
+      select o.id from offers o where ${fits} and o.venue = 'dans-l-accueil' and o.travel_km is not null and o.lat is not null and o.lng is not null
         and ${offerReachBox(sql.raw('o.'))} @> box(point(${at}), point(${at}))
       union
-      select o.id from offers o where o.status = 'published' and o.venue = 'dans-l-accueil' and o.departments_served @> array[${wish.departmentCode ?? ''}::text]
+      select o.id from offers o where ${fits} and o.venue = 'dans-l-accueil' and o.departments_served @> array[${wish.departmentCode ?? ''}::text]
       union
-      select o.id from offers o where o.status = 'published' and (o.lat is null or o.lng is null or (o.venue = 'dans-l-accueil' and o.travel_km is null))
+      select o.id from offers o where ${fits} and (o.lat is null or o.lng is null or (o.venue = 'dans-l-accueil' and o.travel_km is null))
     )`;
   }
   const exclude = options.excludeOfferIds?.length ? sql`and o.id <> all(${sql.param(options.excludeOfferIds)}::int[])` : sql``;
-  const themes = options.themes
-    ? sql`and (o.themes && ${sql.param(options.themes.themes)}::text[] or o.subthemes && ${sql.param(options.themes.subthemes)}::text[])`
-    : sql``;
   // An array of ids: the offers are then read by primary key, never scanned.
   const gatheredOnly = gathered ? sql`and o.id = any(array(${gathered}))` : sql``;
   return rows<OfferCandidate>(
