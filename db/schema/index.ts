@@ -2,6 +2,7 @@ export * from './accounts.js';
 export * from './matching.js';
 export * from './needs.js';
 export * from './notifications.js';
+export * from './observatory.js';
 export * from './offers.js';
 export * from './organisations.js';
 export * from './partnerships.js';

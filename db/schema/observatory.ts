@@ -1,0 +1,35 @@
+import { date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Searches that found nothing (unmet demand), without anything personal: no IP address, no user,
+ * no typed text; the place is the commune nearest the search's centre (or the commune or
+ * département filtered on), the time only a day.
+ */
+export const unmetSearches = pgTable(
+  'unmet_searches',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    communeCode: text(),
+    departmentCode: text().notNull(),
+    theme: text(),
+    age: smallint(),
+    radiusKm: smallint(),
+    /** ISO weekday in Paris: 1 Monday … 7 Sunday. */
+    weekday: smallint().notNull(),
+    searchedOn: date({ mode: 'string' }).notNull(),
+    source: text({ enum: ['page', 'api'] }).notNull(),
+  },
+  (t) => [index('unmet_searches_department_idx').on(t.departmentCode, t.searchedOn), index('unmet_searches_commune_idx').on(t.communeCode)],
+);
+
+/** The public statistics of a territory, computed by a job (never per page view). */
+export const territoryStatistics = pgTable(
+  'territory_statistics',
+  {
+    level: text({ enum: ['region', 'department', 'commune'] }).notNull(),
+    code: text().notNull(),
+    figures: jsonb().notNull(),
+    computedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.code] })],
+);
