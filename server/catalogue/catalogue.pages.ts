@@ -5,6 +5,7 @@ import type { OfferSearch, OfferSearchResult } from '../../search/types.js';
 import type { Deps } from '../deps.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { NotFoundError, ParameterError } from '../lib/errors.js';
+import { recordUnmetSearch } from '../observatory/unmet-demand.js';
 import { resolveCommune } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
 import { parseFilters, parseOfferSearch } from './catalogue.query.js';
@@ -139,6 +140,7 @@ export default async function cataloguePages(app: App) {
   app.get('/offres', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
     const state = await readSearchForm(deps, request, request.query);
     const result = await deps.search.searchOffers(state.search);
+    if (!state.error) recordUnmetSearch(deps, state.search, result.total, 'page');
     const data = {
       title: state.search.q ? `Offres : « ${state.search.q} »` : 'Rechercher une offre',
       ...resultsData(state, result, '/offres'),

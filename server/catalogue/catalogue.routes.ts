@@ -6,6 +6,7 @@ import { subthemes } from '../kernel/taxonomy.js';
 import { normalize } from '../kernel/text.js';
 import { NotFoundError } from '../lib/errors.js';
 import { apiErrors, IdParam } from '../lib/schemas.js';
+import { recordUnmetSearch } from '../observatory/unmet-demand.js';
 import type { App } from '../types.js';
 import { offerDetail, offerItem, offersResponse, organisationItem } from './catalogue.api.js';
 import pagesRoutes from './catalogue.pages.js';
@@ -58,7 +59,12 @@ export default async function catalogueRoutes(app: App) {
           response: { 200: OffersResponse, ...apiErrors(400, 429) },
         },
       },
-      async (request) => offersResponse(baseUrl, await deps.search.searchOffers(await parseOfferSearch(deps, request.query))),
+      async (request) => {
+        const search = await parseOfferSearch(deps, request.query);
+        const result = await deps.search.searchOffers(search);
+        recordUnmetSearch(deps, search, result.total, 'api');
+        return offersResponse(baseUrl, result);
+      },
     );
 
     const offerSchema = {
