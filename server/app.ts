@@ -18,6 +18,7 @@ import { Mailer } from './lib/mailer.js';
 import { createEta } from './lib/templates.js';
 import matchingRoutes from './matching/matching.routes.js';
 import notificationsRoutes from './notifications/notifications.routes.js';
+import observatoryRoutes from './observatory/observatory.routes.js';
 import offersRoutes from './offers/offers.routes.js';
 import dashboardRoutes from './organisations/dashboard.routes.js';
 import organisationsRoutes from './organisations/organisations.routes.js';
@@ -117,6 +118,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(matchingRoutes);
   await app.register(dashboardRoutes);
   await app.register(adminRoutes);
+  await app.register(observatoryRoutes);
   if (config.NODE_ENV !== 'production') await app.register(devRoutes);
 
   return app;

@@ -2,6 +2,7 @@ import { catalogueJobs } from './catalogue/jobs.js';
 import type { Deps } from './deps.js';
 import { matchingJobs } from './matching/jobs.js';
 import { notificationsJobs } from './notifications/jobs.js';
+import { observatoryJobs } from './observatory/jobs.js';
 import { offersJobs } from './offers/jobs.js';
 import { partnershipsJobs } from './partnerships/jobs.js';
 import { requestsJobs } from './requests/jobs.js';
@@ -17,6 +18,7 @@ export function registerJobs(deps: Deps): void {
     ...matchingJobs(deps),
     ...offersJobs(deps),
     ...storageJobs(deps),
+    ...observatoryJobs(deps),
   ];
   for (const job of jobs) deps.scheduler.register(job);
 }

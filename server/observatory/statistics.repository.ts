@@ -1,0 +1,126 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, rows } from '../../db/client.js';
+import type { CoverageOffer } from './coverage.js';
+
+export type TerritoryLevel = 'region' | 'department' | 'commune';
+export interface TerritoryRef {
+  level: TerritoryLevel;
+  code: string;
+}
+
+/** The communes of a territory, as a condition on the alias `c` of communes. */
+function inTerritory(t: TerritoryRef): SQL {
+  if (t.level === 'commune') return sql`c.code_insee = ${t.code}`;
+  if (t.level === 'department') return sql`c.department_code = ${t.code}`;
+  return sql`c.region_code = ${t.code}`;
+}
+
+const publishedOffer = sql`o.status = 'published' and g.status <> 'suspended'`;
+
+/** Published offers (of partners not suspended) located in the territory: in all and per theme. */
+export async function offersPerTheme(db: Db, t: TerritoryRef) {
+  const [total] = await rows<{ offers: number }>(
+    db,
+    sql`select count(*)::int as offers from offers o join organisations g on g.id = o.organisation_id
+        join communes c on c.code_insee = o.code_insee where ${publishedOffer} and ${inTerritory(t)}`,
+  );
+  const perTheme = await rows<{ theme: string; offers: number }>(
+    db,
+    sql`select t.theme, count(*)::int as offers
+        from offers o join organisations g on g.id = o.organisation_id join communes c on c.code_insee = o.code_insee
+        cross join lateral unnest(o.themes) as t(theme)
+        where ${publishedOffer} and ${inTerritory(t)} group by t.theme`,
+  );
+  return { total: total?.offers ?? 0, perTheme: new Map(perTheme.map((r) => [r.theme, r.offers])) };
+}
+
+/** Each step of the partnerships of the territory's ACMs (an ACM is in the territory by its commune). */
+export async function partnershipSteps(db: Db, t: TerritoryRef) {
+  const acms = sql`(select a.id from organisations a join communes c on c.code_insee = a.code_insee where a.kind = 'acm' and ${inTerritory(t)})`;
+  const [row] = await rows<Record<'sent' | 'answered' | 'engaged' | 'formalised' | 'started' | 'reviewed', number>>(
+    db,
+    sql`select
+          (select count(*)::int from requests r where r.acm_id in ${acms}) as sent,
+          (select count(*)::int from requests r where r.acm_id in ${acms} and r.status in ('in_discussion', 'accepted', 'declined')) as answered,
+          (select count(*)::int from partnerships p where p.acm_id in ${acms} and p.status in ('active', 'closed')) as engaged,
+          (select count(*)::int from partnerships p where p.acm_id in ${acms} and p.status in ('active', 'closed') and (
+              exists (select 1 from partnership_conventions v where v.partnership_id = p.id and v.status = 'signed')
+              or (p.formalisation = 'minutes' and (select count(*) from partnership_parties x
+                    where x.partnership_id = p.id and x.minutes_approved_at is not null) = 2))) as formalised,
+          (select count(*)::int from partnerships p where p.acm_id in ${acms}
+              and exists (select 1 from partnership_sessions s where s.partnership_id = p.id and s.status = 'held')) as started,
+          (select count(*)::int from partnerships p where p.acm_id in ${acms}
+              and (select count(*) from partnership_reviews w where w.partnership_id = p.id and w.submitted_at is not null) = 2) as reviewed`,
+  );
+  return row!;
+}
+
+export interface AcmCommune {
+  code: string;
+  name: string;
+  lat: number;
+  lng: number;
+  acms: number;
+}
+
+/** Communes of the territory with at least one ACM (not suspended), with their centre. */
+export async function acmCommunes(db: Db, t: TerritoryRef): Promise<AcmCommune[]> {
+  const found = await rows<AcmCommune>(
+    db,
+    sql`select c.code_insee as code, c.name, c.lat, c.lng, count(*)::int as acms
+        from organisations a join communes c on c.code_insee = a.code_insee
+        where a.kind = 'acm' and a.status <> 'suspended' and ${inTerritory(t)}
+        group by c.code_insee, c.name, c.lat, c.lng order by c.name, c.code_insee`,
+  );
+  return found.map((c) => ({ ...c, lat: Number(c.lat), lng: Number(c.lng) }));
+}
+
+/**
+ * Published offers whose base lies in a box (the communes' box widened by the farthest an offer
+ * can reach): the candidates of the coverage count. The base falls back to the commune's centre,
+ * as in the search documents.
+ */
+export async function offersAround(db: Db, box: { south: number; north: number; west: number; east: number }): Promise<CoverageOffer[]> {
+  const found = await rows<{ themes: string[]; lat: number; lng: number; travelKm: number | null }>(
+    db,
+    sql`select o.themes, coalesce(o.lat, c.lat) as lat, coalesce(o.lng, c.lng) as lng,
+          case when o.venue = 'dans-l-accueil' and o.travel_km > 0 then o.travel_km end as "travelKm"
+        from offers o join organisations g on g.id = o.organisation_id left join communes c on c.code_insee = o.code_insee
+        where ${publishedOffer}
+          and coalesce(o.lat, c.lat) between ${box.south} and ${box.north}
+          and coalesce(o.lng, c.lng) between ${box.west} and ${box.east}`,
+  );
+  return found.map((o) => ({ themes: o.themes, lat: Number(o.lat), lng: Number(o.lng), travelKm: o.travelKm === null ? null : Number(o.travelKm) }));
+}
+
+/** The longest travel radius of a published offer that comes to the ACM (km). */
+export async function longestTravel(db: Db): Promise<number> {
+  const [row] = await rows<{ km: number | null }>(
+    db,
+    sql`select max(travel_km)::int as km from offers where status = 'published' and venue = 'dans-l-accueil'`,
+  );
+  return row?.km ?? 0;
+}
+
+export async function readStatistics(db: Db, t: TerritoryRef) {
+  const [row] = await rows<{ figures: unknown; computedAt: Date | string }>(
+    db,
+    sql`select figures, computed_at as "computedAt" from territory_statistics where level = ${t.level} and code = ${t.code}`,
+  );
+  return row ? { figures: row.figures, computedAt: new Date(row.computedAt) } : null;
+}
+
+export async function storeStatistics(db: Db, t: TerritoryRef, figures: unknown, computedAt: Date) {
+  await db.execute(
+    sql`insert into territory_statistics (level, code, figures, computed_at) values (${t.level}, ${t.code}, ${JSON.stringify(figures)}::jsonb, ${computedAt.toISOString()}::timestamptz)
+        on conflict (level, code) do update set figures = excluded.figures, computed_at = excluded.computed_at`,
+  );
+}
+
+/** Territories whose stored figures were computed before `before` (the job refreshes them). */
+export async function staleStatistics(db: Db, before: Date, limit: number): Promise<TerritoryRef[]> {
+  return rows<TerritoryRef>(
+    db,
+    sql`select level, code from territory_statistics where computed_at < ${before.toISOString()}::timestamptz order by computed_at limit ${limit}`,
+  );
+}
