@@ -222,6 +222,7 @@ export default async function cataloguePages(app: App) {
           },
           bounds: await territoryBounds(deps.db, { region: region.code }),
           filterQuery: `region=${region.code}`,
+          statisticsHref: `/territoires/${region.slug}/statistiques`,
         },
       );
     },
@@ -251,6 +252,7 @@ export default async function cataloguePages(app: App) {
           },
           bounds: await territoryBounds(deps.db, { department: department.code }),
           filterQuery: `department=${department.code}`,
+          statisticsHref: `/territoires/departements/${department.code}/statistiques`,
         },
       );
     },
@@ -279,6 +281,7 @@ export default async function cataloguePages(app: App) {
           children: null,
           bounds: { west: lng - 0.08, south: lat - 0.05, east: lng + 0.08, north: lat + 0.05 },
           filterQuery: `commune=${commune.code}`,
+          statisticsHref: `/territoires/communes/${commune.code}/statistiques`,
         },
       );
     },

@@ -124,3 +124,15 @@ export async function staleStatistics(db: Db, before: Date, limit: number): Prom
     sql`select level, code from territory_statistics where computed_at < ${before.toISOString()}::timestamptz order by computed_at limit ${limit}`,
   );
 }
+
+/** Régions and départements, for the territory choice of the embed builder. */
+export async function territoryChoices(db: Db) {
+  const regions = await rows<{ code: string; name: string }>(db, sql`select code, name from regions order by name`);
+  const departments = await rows<{ code: string; name: string }>(db, sql`select code, name from departments order by code`);
+  return { regions, departments };
+}
+
+export async function findRegionByCode(db: Db, code: string) {
+  const [row] = await rows<{ code: string; name: string; slug: string }>(db, sql`select code, name, slug from regions where code = ${code}`);
+  return row ?? null;
+}

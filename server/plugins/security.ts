@@ -4,6 +4,13 @@ import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The page may be framed by any site (the embeddable map): frame-ancestors * and no X-Frame-Options. */
+    embeddable?: boolean;
+  }
+}
+
 function encodeLocation(location: string): string {
   return location.replace(/[^\x21-\x7e]/gu, (char) => (/[\p{Cc}\p{Cs}\s]/u.test(char) ? '' : encodeURIComponent(char)));
 }
@@ -49,6 +56,15 @@ export default fp(
     app.addHook('onSend', async (_request, reply, payload) => {
       const location = reply.getHeader('location');
       if (typeof location === 'string' && /[^\x21-\x7e]/.test(location)) reply.header('location', encodeLocation(location));
+      return payload;
+    });
+    // Embeddable pages: any site may frame them; every other page keeps frame-ancestors 'none'.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (!request.routeOptions.config?.embeddable) return payload;
+      const csp = reply.getHeader('content-security-policy');
+      if (typeof csp === 'string') reply.header('content-security-policy', csp.replace("frame-ancestors 'none'", 'frame-ancestors *'));
+      reply.removeHeader('x-frame-options');
+      reply.header('cross-origin-resource-policy', 'cross-origin');
       return payload;
     });
     // The public API: a limit per IP address on every /api/v1 route (set before the rate-limit plugin reads route configs).

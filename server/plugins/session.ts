@@ -9,6 +9,10 @@ declare module 'fastify' {
     /** Raw value of the session cookie when the session is valid (binds CSRF tokens). */
     sessionToken: string | null;
   }
+  interface FastifyContextConfig {
+    /** false: the route never reads the session cookie (pages framed by other sites). */
+    session?: false;
+  }
   interface FastifyReply {
     /** Starts a new session (a new id every time: no fixation) and sets the cookie. */
     signIn(userId: number): Promise<void>;
@@ -37,7 +41,7 @@ export default fp(
 
     app.addHook('onRequest', async (request, reply) => {
       const token = request.cookies[cookieName];
-      if (!token || token.length > 100 || request.url.startsWith('/static/')) return;
+      if (!token || token.length > 100 || request.url.startsWith('/static/') || request.routeOptions.config?.session === false) return;
       const found = await findSession(db, token);
       const now = clock.now();
       const expired =
