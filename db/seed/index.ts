@@ -2,6 +2,7 @@ import { count } from 'drizzle-orm';
 import type { Deps } from '../../server/deps.js';
 import { organisations } from '../schema/index.js';
 import { needsSeed } from './needs.js';
+import { observatorySeed } from './observatory.js';
 import { offersSeed } from './offers.js';
 import { organisationsSeed } from './organisations.js';
 import { partnershipsSeed } from './partnerships.js';
@@ -14,7 +15,7 @@ export interface SeedStep {
 }
 
 // Each domain appends its step here (organisations first, then offers, requests, partnerships, needs).
-export const seedSteps: SeedStep[] = [organisationsSeed, offersSeed, requestsSeed, partnershipsSeed, needsSeed];
+export const seedSteps: SeedStep[] = [organisationsSeed, offersSeed, requestsSeed, partnershipsSeed, needsSeed, observatorySeed];
 
 export async function seedDemo(deps: Deps): Promise<void> {
   for (const step of seedSteps) {
