@@ -157,7 +157,7 @@ export default async function embedRoutes(app: App) {
     const territoryName = embed.commune
       ? communeLabel
       : embed.department
-        ? choices.departments.find((d) => d.code === embed.department)?.name
+        ? `${choices.departments.find((d) => d.code === embed.department)?.name} (${embed.department})`
         : choices.regions.find((r) => r.code === embed.region)?.name;
     return reply.page('observatory/embed-builder', {
       title: 'Intégrer la carte des offres',

@@ -77,7 +77,7 @@ describe('embed builder', () => {
     const response = await app.inject({ method: 'GET', url: '/integrer?territoire=d-69&theme=sport&theme=culture&age=8' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain(
-      '&lt;iframe src=&quot;http://localhost:3000/integrer/carte?department=69&amp;amp;theme=sport&amp;amp;theme=culture&amp;amp;age=8&quot; title=&quot;Offres du Plan mercredi : Rhône&quot;',
+      '&lt;iframe src=&quot;http://localhost:3000/integrer/carte?department=69&amp;amp;theme=sport&amp;amp;theme=culture&amp;amp;age=8&quot; title=&quot;Offres du Plan mercredi : Rhône (69)&quot;',
     );
     expect(response.body).toContain('<iframe class="embed-preview" src="/integrer/carte?department=69&amp;theme=sport&amp;theme=culture&amp;age=8"');
   });
