@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { enqueueSearchSync } from '../../search/outbox.js';
 import { hashPassword } from '../../server/accounts/passwords.js';
 import type { Deps } from '../../server/deps.js';
 import { parisToday } from '../../server/kernel/paris-time.js';
 import { slugify } from '../../server/kernel/text.js';
+import { availabilityDefaults } from '../../server/offers/offers.usecases.js';
 import { rows } from '../client.js';
-import { memberships, organisations, unmetSearches, users } from '../schema/index.js';
+import { memberships, offers, organisations, unmetSearches, users } from '../schema/index.js';
 import type { SeedStep } from './index.js';
 import { DEMO_PASSWORD, prng } from './organisations.js';
 
@@ -17,6 +19,27 @@ const ruralAcms = [
     code: '69238',
     organiser: 'Communauté de communes des Monts du Lyonnais',
     owner: ['Sandrine Vial', 'sandrine.vial'],
+  },
+] as const;
+
+/** The few partners of the rural west: a library and a farm cover some themes there, most stay uncovered. */
+const ruralPartners = [
+  {
+    name: 'Médiathèque de l’Ouest rhodanien',
+    code: '69243',
+    type: 'bibliotheque',
+    owner: ['Agnès Dumas', 'agnes.dumas'],
+    offers: [
+      { title: 'Kamishibaï et lectures du mercredi', theme: 'culture', subtheme: 'lecture-ecriture', venue: 'chez-le-partenaire', travelKm: null },
+      { title: 'Après-midi jeux de société coopératifs', theme: 'jeux', subtheme: 'jeux-societe', venue: 'chez-le-partenaire', travelKm: null },
+    ],
+  },
+  {
+    name: 'Ferme pédagogique du Haut-Beaujolais',
+    code: '69248',
+    type: 'association',
+    owner: ['Rémi Chapuis', 'remi.chapuis'],
+    offers: [{ title: 'La ferme vient à l’accueil', theme: 'environnement', subtheme: 'ferme-pedagogique', venue: 'dans-l-accueil', travelKm: 25 }],
   },
 ] as const;
 
@@ -80,6 +103,87 @@ export async function seedObservatory(deps: Pick<Deps, 'db' | 'clock'>): Promise
         .returning({ id: organisations.id });
       await tx.insert(memberships).values({ organisationId: row!.id, userId: owner!.id, role: 'owner' });
     }
+    const period = availabilityDefaults(deps);
+    const published: number[] = [];
+    const partnerIds: number[] = [];
+    for (const partner of ruralPartners) {
+      const [commune] = await rows<{ lat: number; lng: number; postcode: string }>(
+        tx,
+        sql`select lat, lng, postcodes[1] as postcode from communes where code_insee = ${partner.code}`,
+      );
+      if (!commune) continue;
+      const [owner] = await tx
+        .insert(users)
+        .values({
+          email: `${partner.owner[1]}@demo.passerelle.fr`,
+          name: partner.owner[0],
+          passwordHash,
+          emailVerifiedAt: now,
+          jobTitle: 'Responsable des partenariats',
+        })
+        .returning({ id: users.id });
+      const domain = slugify(partner.name, 30);
+      const [organisation] = await tx
+        .insert(organisations)
+        .values({
+          kind: 'partner',
+          name: partner.name,
+          slug: slugify(partner.name),
+          type: partner.type,
+          description: `${partner.name} accueille et rencontre les enfants des accueils de loisirs de l’ouest du Rhône.`,
+          address: '1 rue de la République',
+          postcode: commune.postcode,
+          codeInsee: partner.code,
+          lat: Number(commune.lat),
+          lng: Number(commune.lng),
+          email: `contact@${domain}.fr`,
+          themes: partner.offers.map((o) => o.theme),
+          status: 'verified',
+          externalId: `demo-org-rural-${ruralPartners.indexOf(partner) + 1}`,
+        })
+        .returning({ id: organisations.id });
+      await tx.insert(memberships).values({ organisationId: organisation!.id, userId: owner!.id, role: 'owner' });
+      partnerIds.push(organisation!.id);
+      for (const offer of partner.offers) {
+        const [row] = await tx
+          .insert(offers)
+          .values({
+            organisationId: organisation!.id,
+            slug: slugify(offer.title),
+            title: offer.title,
+            summary: `${offer.title} : une activité pour les groupes des accueils de loisirs, le mercredi.`,
+            description: 'Séances d’une heure et demie pour un groupe de 8 à 15 enfants, avec un animateur de l’accueil.',
+            themes: [offer.theme],
+            subthemes: [offer.subtheme],
+            formats: ['atelier'],
+            venue: offer.venue,
+            travelKm: offer.travelKm,
+            address: '1 rue de la République',
+            postcode: commune.postcode,
+            codeInsee: partner.code,
+            lat: Number(commune.lat),
+            lng: Number(commune.lng),
+            ageMin: 4,
+            ageMax: 11,
+            groupMin: 8,
+            groupMax: 15,
+            slots: ['mercredi-apres-midi'],
+            periodicity: 'hebdomadaire',
+            startDate: period.start,
+            endDate: period.end,
+            price: 'gratuit',
+            natures: [offer.venue === 'dans-l-accueil' ? 'intervention' : 'accueil-groupe'],
+            contactEmail: `contact@${domain}.fr`,
+            status: 'published',
+            publishedAt: new Date(now.getTime() - 12 * 86_400_000),
+            createdBy: owner!.id,
+          })
+          .returning({ id: offers.id });
+        published.push(row!.id);
+      }
+    }
+    await enqueueSearchSync(tx, 'organisation', partnerIds);
+    await enqueueSearchSync(tx, 'offer', published);
     const departmentOf = (code: string) => code.slice(0, 2);
     const searches: (typeof unmetSearches.$inferInsert)[] = [];
     for (const [communeCode, theme, age, radiusKm, times] of unmet) {

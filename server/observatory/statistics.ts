@@ -113,6 +113,8 @@ export interface StatTable {
   rows: { label: string; values: number[] }[];
   /** The column drawn as a chart, or null for a table alone. */
   chartColumn: number | null;
+  /** A zero is a gap to point out (coverage), not good news (unmet demand). */
+  zeroIsGap: boolean;
 }
 
 /** The indicators as tables: the page shows them, the CSV writes them, cell for cell. */
@@ -126,6 +128,7 @@ export function statTables(figures: TerritoryFigures): StatTable[] {
       columns: ['Offres publiées'],
       rows: [...themes.map((t) => ({ label: t.label, values: [figures.themes[t.value] ?? 0] })), { label: 'Toutes les offres', values: [figures.offers] }],
       chartColumn: 0,
+      zeroIsGap: false,
     },
     {
       id: 'partenariats',
@@ -136,6 +139,7 @@ export function statTables(figures: TerritoryFigures): StatTable[] {
       columns: ['Nombre'],
       rows: stepLabels.map(([key, label]) => ({ label, values: [figures.steps[key] ?? 0] })),
       chartColumn: 0,
+      zeroIsGap: false,
     },
     {
       id: 'couverture',
@@ -148,6 +152,7 @@ export function statTables(figures: TerritoryFigures): StatTable[] {
         values: [c.acms, c.offers, ...themes.map((t) => c.byTheme[t.value] ?? 0)],
       })),
       chartColumn: null,
+      zeroIsGap: true,
     },
     {
       id: 'demande',
@@ -157,6 +162,7 @@ export function statTables(figures: TerritoryFigures): StatTable[] {
       columns: ['Recherches'],
       rows: [...themes.map((t) => ({ label: t.label, values: [figures.unmet[t.value] ?? 0] })), { label: 'Sans thème', values: [figures.unmet[''] ?? 0] }],
       chartColumn: 0,
+      zeroIsGap: false,
     },
   ];
 }

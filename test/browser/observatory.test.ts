@@ -52,6 +52,14 @@ describe('public statistics page', () => {
       await expectNoSidewaysScroll(page, `statistics ${viewport.width}`);
       await expectNoAxeViolations(page, `statistics ${viewport.width}`);
       await page.screenshot({ path: `${shots}/statistics-${viewport.width}.png`, fullPage: true });
+      await page
+        .locator('section.stat-section')
+        .nth(1)
+        .screenshot({ path: `${shots}/statistics-steps-${viewport.width}.png` });
+      await page
+        .locator('section.stat-section')
+        .nth(2)
+        .screenshot({ path: `${shots}/statistics-coverage-${viewport.width}.png` });
       await page.context().close();
     }, 120_000);
   }
