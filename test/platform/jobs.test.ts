@@ -36,6 +36,7 @@ describe('the scheduler', () => {
         'saved-search-alerts',
         'search-outbox',
         'storage-orphans',
+        'territory-statistics',
       ].sort(),
     );
   });
