@@ -1,21 +1,33 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { findPartnership, type Partnership, type Side } from './partnerships.repository.js';
+import { findOrganisationDetails, findPartnership, type OrganisationDetails, type Partnership, type Side } from './partnerships.repository.js';
 
 export interface Access {
   partnership: Partnership;
   user: CurrentUser;
   /** The parties the user belongs to (both when a user is a member of the two organisations). */
   sides: Side[];
+  /** coordinator: the one who prescribed it, or a coordinator of the ACM's territory. */
   role: 'party' | 'admin' | 'coordinator';
-  /** Parties edit their partnership until it is closed; admins and the prescribing coordinator only read. */
+  /** Parties edit their partnership until it is closed; admins and coordinators only read. */
   canEdit: boolean;
 }
 
+/** Whether an organisation lies in one of the coordinator's territories (commune, département or région). */
+export function inScopes(org: Pick<OrganisationDetails, 'codeInsee' | 'departmentCode' | 'regionCode'>, scopes: CurrentUser['coordinatorScopes']): boolean {
+  return scopes.some(
+    (s) =>
+      (s.scope === 'commune' && s.code === org.codeInsee) ||
+      (s.scope === 'department' && s.code === org.departmentCode) ||
+      (s.scope === 'region' && s.code === org.regionCode),
+  );
+}
+
 /**
- * Who sees a partnership: members of its two organisations, admins, and the coordinator who
- * prescribed it (read-only). Anyone else gets a 404, so that its existence does not leak.
+ * Who sees a partnership: members of its two organisations, admins, the coordinator who
+ * prescribed it and the coordinators of the ACM's territory (read-only). Anyone else gets a 404,
+ * so that its existence does not leak.
  */
 export async function accessPartnership(deps: Deps, id: number, user: CurrentUser | null): Promise<Access> {
   if (!user) throw new NotFoundError();
@@ -27,6 +39,10 @@ export async function accessPartnership(deps: Deps, id: number, user: CurrentUse
   if (sides.length) return { partnership, user, sides, role: 'party', canEdit: partnership.status !== 'closed' };
   if (user.isAdmin) return { partnership, user, sides, role: 'admin', canEdit: false };
   if (partnership.prescribedBy === user.id) return { partnership, user, sides, role: 'coordinator', canEdit: false };
+  if (user.coordinatorScopes.length) {
+    const acm = await findOrganisationDetails(deps.db, partnership.acmId);
+    if (acm && inScopes(acm, user.coordinatorScopes)) return { partnership, user, sides, role: 'coordinator', canEdit: false };
+  }
   throw new NotFoundError();
 }
 

@@ -5,25 +5,9 @@ import { schoolYearOf } from '../kernel/school-year.js';
 import { charterAxes, partnershipReasons } from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
+import { inScopes } from './access.js';
 import { recordEvent } from './events.js';
-import {
-  findConvention,
-  findOrganisationDetails,
-  insertParties,
-  insertPartnership,
-  type OrganisationDetails,
-  organisationsInScopes,
-} from './partnerships.repository.js';
-
-/** Whether an organisation lies in one of the coordinator's territories (commune, département or région). */
-export function inScopes(org: OrganisationDetails, scopes: CurrentUser['coordinatorScopes']): boolean {
-  return scopes.some(
-    (s) =>
-      (s.scope === 'commune' && s.code === org.codeInsee) ||
-      (s.scope === 'department' && s.code === org.departmentCode) ||
-      (s.scope === 'region' && s.code === org.regionCode),
-  );
-}
+import { findConvention, findOrganisationDetails, insertParties, insertPartnership, organisationsInScopes } from './partnerships.repository.js';
 
 export function requireCoordinator(user: CurrentUser): void {
   if (user.coordinatorScopes.length === 0) throw new NotFoundError();
@@ -109,3 +93,5 @@ export async function prescribePartnership(deps: Deps, user: CurrentUser, body: 
     return partnership.id;
   });
 }
+
+export { inScopes };
