@@ -10,6 +10,7 @@ import adminRoutes from './admin/admin.routes.js';
 import apiDocsPlugin from './catalogue/api-docs.js';
 import catalogueRoutes from './catalogue/catalogue.routes.js';
 import type { Config } from './config.js';
+import coordinationRoutes from './coordination/coordination.routes.js';
 import type { Deps } from './deps.js';
 import { registerJobs } from './jobs.js';
 import { Clock } from './lib/clock.js';
@@ -116,6 +117,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(notificationsRoutes);
   await app.register(partnershipsRoutes);
   await app.register(matchingRoutes);
+  await app.register(coordinationRoutes);
   await app.register(dashboardRoutes);
   await app.register(adminRoutes);
   await app.register(observatoryRoutes);

@@ -18,6 +18,7 @@ export function navigationFor(user: CurrentUser | null): NavItem[] {
   if (isPartner || isAcm) items.push({ href: '/besoins', label: isPartner ? 'Besoins des accueils' : 'Mes besoins' });
   if (isPartner || isAcm) items.push({ href: '/demandes', label: 'Demandes' });
   if (isPartner || isAcm || user.coordinatorScopes.length > 0) items.push({ href: '/partenariats', label: 'Partenariats' });
+  if (user.coordinatorScopes.length > 0 || user.isAdmin) items.push({ href: '/coordination', label: 'Coordination' });
   items.unshift({ href: '/tableau-de-bord', label: 'Tableau de bord' });
   if (user.isAdmin) items.push({ href: '/admin', label: 'Administration' });
   return items;

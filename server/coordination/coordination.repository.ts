@@ -1,0 +1,354 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, rows } from '../../db/client.js';
+
+export type ScopeKind = 'region' | 'department' | 'commune';
+export interface Scope {
+  kind: ScopeKind;
+  code: string;
+}
+
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+/** A column holding a commune code lies in the scope. */
+function inScope(scope: Scope, codeInsee: SQL): SQL {
+  if (scope.kind === 'commune') return sql`${codeInsee} = ${scope.code}`;
+  const column = scope.kind === 'department' ? sql.raw('department_code') : sql.raw('region_code');
+  return sql`${codeInsee} in (select c.code_insee from communes c where c.${column} = ${scope.code})`;
+}
+
+function pageOf(paging: Paging | null): SQL {
+  return paging ? sql`limit ${paging.limit} offset ${paging.offset}` : sql``;
+}
+
+function ilike(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The name of a territory, or null when its code does not exist. */
+export async function territoryName(db: Db, scope: Scope): Promise<string | null> {
+  const table = { commune: 'communes', department: 'departments', region: 'regions' }[scope.kind];
+  const key = scope.kind === 'commune' ? 'code_insee' : 'code';
+  const [row] = await rows<{ name: string }>(db, sql`select name from ${sql.raw(table)} where ${sql.raw(key)} = ${scope.code}`);
+  return row?.name ?? null;
+}
+
+export async function listRegionsAndDepartments(db: Db) {
+  const [regions, departments] = await Promise.all([
+    rows<{ code: string; name: string }>(db, sql`select code, name from regions order by name`),
+    rows<{ code: string; name: string }>(db, sql`select code, name from departments order by code`),
+  ]);
+  return { regions, departments };
+}
+
+type Sort = { by: SQL; desc: boolean };
+function orderBy(sort: Sort, tieBreak: SQL): SQL {
+  return sql`order by ${sort.by} ${sql.raw(sort.desc ? 'desc nulls last' : 'asc nulls last')}, ${tieBreak}`;
+}
+
+async function paged<T>(db: Db, base: SQL, sort: Sort, tieBreak: SQL, paging: Paging | null): Promise<{ rows: T[]; total: number }> {
+  const [list, [count]] = await Promise.all([
+    rows<T>(db, sql`select * from (${base}) t ${orderBy(sort, tieBreak)} ${pageOf(paging)}`),
+    rows<{ total: number }>(db, sql`select count(*)::int as total from (${base}) t`),
+  ]);
+  return { rows: list, total: count?.total ?? 0 };
+}
+
+// ——— ACMs ———
+
+export interface AcmRow {
+  id: number;
+  slug: string;
+  name: string;
+  commune: string | null;
+  label: boolean | null;
+  pedt: boolean | null;
+  capacity: number | null;
+  active: number;
+  last_activity: string;
+}
+export const acmSorts = { name: 'name', commune: 'commune', capacity: 'capacity', active: 'active', activity: 'last_activity' } as const;
+export interface AcmFilter {
+  q?: string;
+  label?: boolean;
+  pedt?: boolean;
+}
+
+export function listAcms(db: Db, scope: Scope, filter: AcmFilter, sort: { key: keyof typeof acmSorts; desc: boolean }, paging: Paging | null) {
+  const conditions = [sql`o.kind = 'acm'`, sql`o.status <> 'suspended'`, inScope(scope, sql`o.code_insee`)];
+  if (filter.q) conditions.push(sql`(unaccent(o.name) ilike unaccent(${ilike(filter.q)}) or unaccent(c.name) ilike unaccent(${ilike(filter.q)}))`);
+  if (filter.label !== undefined) conditions.push(filter.label ? sql`o.plan_mercredi_label` : sql`not coalesce(o.plan_mercredi_label, false)`);
+  if (filter.pedt !== undefined) conditions.push(filter.pedt ? sql`o.pedt` : sql`not coalesce(o.pedt, false)`);
+  const base = sql`select o.id, o.slug, o.name, c.name as commune, o.plan_mercredi_label as label, o.pedt, o.capacity,
+      (select count(*)::int from partnerships p where p.acm_id = o.id and p.status = 'active') as active,
+      to_char(greatest(o.updated_at,
+        (select max(r.last_activity_at) from requests r where r.acm_id = o.id),
+        (select max(p.updated_at) from partnerships p where p.acm_id = o.id),
+        (select max(n.updated_at) from needs n where n.acm_id = o.id)) at time zone 'Europe/Paris', 'YYYY-MM-DD') as last_activity
+    from organisations o left join communes c on c.code_insee = o.code_insee
+    where ${sql.join(conditions, sql` and `)}`;
+  return paged<AcmRow>(db, base, { by: sql.raw(acmSorts[sort.key]), desc: sort.desc }, sql`id`, paging);
+}
+
+// ——— Partners ———
+
+export interface PartnerRow {
+  id: number;
+  slug: string;
+  name: string;
+  commune: string | null;
+  type: string | null;
+  offers: number;
+  considered: number;
+  answered: number;
+  rate: number | null;
+  median_hours: number | null;
+  partnerships: number;
+}
+export const partnerSorts = { name: 'name', commune: 'commune', offers: 'offers', rate: 'rate', reply: 'median_hours', partnerships: 'partnerships' } as const;
+export interface PartnerFilter {
+  q?: string;
+  type?: string;
+  withOffers?: boolean;
+}
+
+/**
+ * Partners based in the scope. Response figures follow the rule of the partner pages: requests
+ * received over the last 12 months, neither still waiting nor withdrawn before an answer.
+ */
+export function listPartners(
+  db: Db,
+  scope: Scope,
+  filter: PartnerFilter,
+  sort: { key: keyof typeof partnerSorts; desc: boolean },
+  paging: Paging | null,
+  now: Date,
+) {
+  const since = new Date(now.getTime() - 365 * 86_400_000);
+  const conditions = [sql`o.kind = 'partner'`, sql`o.status <> 'suspended'`, inScope(scope, sql`o.code_insee`)];
+  if (filter.q) conditions.push(sql`(unaccent(o.name) ilike unaccent(${ilike(filter.q)}) or unaccent(c.name) ilike unaccent(${ilike(filter.q)}))`);
+  if (filter.type) conditions.push(sql`o.type = ${filter.type}`);
+  if (filter.withOffers !== undefined) {
+    const exists = sql`exists (select 1 from offers f where f.organisation_id = o.id and f.status = 'published')`;
+    conditions.push(filter.withOffers ? exists : sql`not ${exists}`);
+  }
+  const counted = sql`r.partner_id = o.id and r.direction = 'acm_to_partner' and r.created_at >= ${since.toISOString()}::timestamptz
+    and not (r.status = 'sent' or (r.status = 'withdrawn' and r.first_reply_at is null))`;
+  const base = sql`select *, case when considered > 0 then round(100.0 * answered / considered)::int end as rate from (
+    select o.id, o.slug, o.name, c.name as commune, o.type,
+      (select count(*)::int from offers f where f.organisation_id = o.id and f.status = 'published') as offers,
+      (select count(*)::int from requests r where ${counted}) as considered,
+      (select count(*)::int from requests r where ${counted} and r.first_reply_at is not null) as answered,
+      (select (percentile_cont(0.5) within group (order by extract(epoch from r.first_reply_at - r.created_at)) / 3600)::float8
+        from requests r where ${counted} and r.first_reply_at is not null) as median_hours,
+      (select count(*)::int from partnerships p where p.partner_id = o.id) as partnerships
+    from organisations o left join communes c on c.code_insee = o.code_insee
+    where ${sql.join(conditions, sql` and `)}) partners`;
+  return paged<PartnerRow>(db, base, { by: sql.raw(partnerSorts[sort.key]), desc: sort.desc }, sql`id`, paging);
+}
+
+// ——— Partnerships ———
+
+export interface PartnershipRow {
+  id: number;
+  title: string;
+  acm: string;
+  partner: string;
+  school_year: string;
+  status: 'draft' | 'awaiting_confirmation' | 'active' | 'closed';
+  prescribed: boolean;
+  updated: string;
+}
+export const partnershipSorts = { title: 'title', acm: 'acm', partner: 'partner', year: 'school_year', updated: 'updated_at' } as const;
+export interface PartnershipFilter {
+  q?: string;
+  status?: string;
+  year?: string;
+}
+
+/** Every partnership whose ACM lies in the scope, whoever started it. */
+export function listPartnerships(
+  db: Db,
+  scope: Scope,
+  filter: PartnershipFilter,
+  sort: { key: keyof typeof partnershipSorts; desc: boolean },
+  paging: Paging | null,
+) {
+  const conditions = [inScope(scope, sql`a.code_insee`)];
+  if (filter.q) {
+    const like = ilike(filter.q);
+    conditions.push(sql`(unaccent(p.title) ilike unaccent(${like}) or unaccent(a.name) ilike unaccent(${like}) or unaccent(o.name) ilike unaccent(${like}))`);
+  }
+  if (filter.status) conditions.push(sql`p.status = ${filter.status}`);
+  if (filter.year) conditions.push(sql`p.school_year = ${filter.year}`);
+  const base = sql`select p.id, p.title, a.name as acm, o.name as partner, p.school_year, p.status, p.prescribed_by is not null as prescribed,
+      p.updated_at, to_char(p.updated_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as updated
+    from partnerships p join organisations a on a.id = p.acm_id join organisations o on o.id = p.partner_id
+    where ${sql.join(conditions, sql` and `)}`;
+  return paged<PartnershipRow>(db, base, { by: sql.raw(partnershipSorts[sort.key]), desc: sort.desc }, sql`id desc`, paging);
+}
+
+export async function schoolYearsOf(db: Db, scope: Scope): Promise<string[]> {
+  const list = await rows<{ year: string }>(
+    db,
+    sql`select distinct p.school_year as year from partnerships p join organisations a on a.id = p.acm_id where ${inScope(scope, sql`a.code_insee`)} order by 1 desc`,
+  );
+  return list.map((r) => r.year);
+}
+
+// ——— Requests ———
+
+export interface RequestRow {
+  id: number;
+  sent: string;
+  acm: string;
+  partner: string;
+  subject: string | null;
+  direction: 'acm_to_partner' | 'partner_to_acm';
+  status: 'sent' | 'in_discussion' | 'accepted' | 'declined' | 'withdrawn' | 'expired';
+  reply_hours: number | null;
+  last_activity: string;
+  overdue: boolean;
+}
+export const requestSorts = { sent: 'created_at', acm: 'acm', partner: 'partner', reply: 'reply_hours', activity: 'last_activity_at' } as const;
+export interface RequestFilter {
+  q?: string;
+  statuses?: readonly string[];
+  overdue?: boolean;
+}
+
+/** Waiting for a first answer past half of the time it has before expiring. */
+const overdue = sql`(r.status = 'sent' and r.first_reply_at is null and r.expires_at is not null and now() > r.created_at + (r.expires_at - r.created_at) / 2)`;
+
+/** Requests that involve an ACM of the scope, in both directions. */
+export function listRequests(db: Db, scope: Scope, filter: RequestFilter, sort: { key: keyof typeof requestSorts; desc: boolean }, paging: Paging | null) {
+  const conditions = [inScope(scope, sql`a.code_insee`)];
+  if (filter.q) {
+    const like = ilike(filter.q);
+    conditions.push(
+      sql`(unaccent(a.name) ilike unaccent(${like}) or unaccent(o.name) ilike unaccent(${like}) or unaccent(coalesce(f.title, n.title, '')) ilike unaccent(${like}))`,
+    );
+  }
+  if (filter.statuses?.length)
+    conditions.push(
+      sql`r.status in (${sql.join(
+        filter.statuses.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
+  if (filter.overdue) conditions.push(overdue);
+  const base = sql`select r.id, to_char(r.created_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as sent, r.created_at, r.last_activity_at,
+      a.name as acm, o.name as partner, coalesce(f.title, n.title) as subject, r.direction, r.status,
+      (extract(epoch from r.first_reply_at - r.created_at) / 3600)::float8 as reply_hours,
+      to_char(r.last_activity_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as last_activity, ${overdue} as overdue
+    from requests r join organisations a on a.id = r.acm_id join organisations o on o.id = r.partner_id
+      left join offers f on f.id = r.offer_id left join needs n on n.id = r.need_id
+    where ${sql.join(conditions, sql` and `)}`;
+  return paged<RequestRow>(db, base, { by: sql.raw(requestSorts[sort.key]), desc: sort.desc }, sql`id desc`, paging);
+}
+
+// ——— Needs ———
+
+export interface NeedRow {
+  id: number;
+  title: string;
+  acm: string;
+  commune: string | null;
+  themes: string[];
+  age_min: number;
+  age_max: number;
+  status: 'open' | 'fulfilled' | 'closed';
+  posted: string;
+  days_open: number;
+  answers: number;
+}
+export const needSorts = { posted: 'created_at', title: 'title', acm: 'acm', answers: 'answers' } as const;
+export interface NeedFilter {
+  q?: string;
+  status?: string;
+  theme?: string;
+  unanswered?: boolean;
+}
+
+/** Needs of the ACMs of the scope; "unanswered" is open for more than 21 days without any answer. */
+export function listNeeds(
+  db: Db,
+  scope: Scope,
+  filter: NeedFilter,
+  sort: { key: keyof typeof needSorts; desc: boolean },
+  paging: Paging | null,
+  today: string,
+) {
+  const conditions = [inScope(scope, sql`a.code_insee`)];
+  if (filter.q) {
+    const like = ilike(filter.q);
+    conditions.push(sql`(unaccent(n.title) ilike unaccent(${like}) or unaccent(a.name) ilike unaccent(${like}))`);
+  }
+  if (filter.status) conditions.push(sql`n.status = ${filter.status}`);
+  if (filter.theme) conditions.push(sql`${filter.theme} = any(n.themes)`);
+  const answers = sql`(select count(*)::int from requests r where r.need_id = n.id)`;
+  if (filter.unanswered) conditions.push(sql`n.status = 'open' and n.created_at < ${today}::date - 21 and ${answers} = 0`);
+  const base = sql`select n.id, n.title, a.name as acm, c.name as commune, n.themes, n.age_min, n.age_max, n.status, n.created_at,
+      to_char(n.created_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as posted,
+      (${today}::date - (n.created_at at time zone 'Europe/Paris')::date)::int as days_open, ${answers} as answers
+    from needs n join organisations a on a.id = n.acm_id left join communes c on c.code_insee = a.code_insee
+    where ${sql.join(conditions, sql` and `)}`;
+  return paged<NeedRow>(db, base, { by: sql.raw(needSorts[sort.key]), desc: sort.desc }, sql`id desc`, paging);
+}
+
+// ——— Summary and funnel ———
+
+export interface ScopeSummary {
+  acms: number;
+  partners: number;
+  active_partnerships: number;
+  open_requests: number;
+  open_needs: number;
+}
+
+export async function scopeSummary(db: Db, scope: Scope): Promise<ScopeSummary> {
+  const [row] = await rows<ScopeSummary>(
+    db,
+    sql`select
+      (select count(*)::int from organisations o where o.kind = 'acm' and o.status <> 'suspended' and ${inScope(scope, sql`o.code_insee`)}) as acms,
+      (select count(*)::int from organisations o where o.kind = 'partner' and o.status <> 'suspended' and ${inScope(scope, sql`o.code_insee`)}) as partners,
+      (select count(*)::int from partnerships p join organisations a on a.id = p.acm_id where p.status = 'active' and ${inScope(scope, sql`a.code_insee`)}) as active_partnerships,
+      (select count(*)::int from requests r join organisations a on a.id = r.acm_id where r.status in ('sent', 'in_discussion') and ${inScope(scope, sql`a.code_insee`)}) as open_requests,
+      (select count(*)::int from needs n join organisations a on a.id = n.acm_id where n.status = 'open' and ${inScope(scope, sql`a.code_insee`)}) as open_needs`,
+  );
+  return row!;
+}
+
+export interface FunnelCounts {
+  sent: number;
+  answered: number;
+  accepted: number;
+  signed: number;
+  first_session: number;
+  reviewed: number;
+}
+
+/**
+ * The requests of the scope's ACMs sent since a date, followed through the partnership each one
+ * became: a cohort, so that every step counts a subset of the one before.
+ */
+export async function funnelCounts(db: Db, scope: Scope, since: Date): Promise<FunnelCounts> {
+  const signed = sql`(exists (select 1 from partnership_conventions pc where pc.partnership_id = p.id and pc.status = 'signed')
+    or (p.formalisation = 'minutes' and (select count(*) from partnership_parties pp where pp.partnership_id = p.id and pp.minutes_approved_at is not null) = 2))`;
+  const held = sql`exists (select 1 from partnership_sessions s where s.partnership_id = p.id and s.status = 'held')`;
+  const reviewed = sql`(select count(distinct pr.side) from partnership_reviews pr where pr.partnership_id = p.id and pr.submitted_at is not null) = 2`;
+  const [row] = await rows<FunnelCounts>(
+    db,
+    sql`select count(*)::int as sent,
+        count(*) filter (where r.first_reply_at is not null)::int as answered,
+        count(*) filter (where r.status = 'accepted')::int as accepted,
+        count(*) filter (where exists (select 1 from partnerships p where p.request_id = r.id and ${signed}))::int as signed,
+        count(*) filter (where exists (select 1 from partnerships p where p.request_id = r.id and ${signed} and ${held}))::int as first_session,
+        count(*) filter (where exists (select 1 from partnerships p where p.request_id = r.id and ${signed} and ${held} and ${reviewed}))::int as reviewed
+      from requests r join organisations a on a.id = r.acm_id
+      where r.created_at >= ${since.toISOString()}::timestamptz and ${inScope(scope, sql`a.code_insee`)}`,
+  );
+  return row!;
+}

@@ -1,0 +1,221 @@
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { organisations, partnershipConventions, partnershipReviews, partnershipSessions, partnerships, requests } from '../../db/schema/index.js';
+import type { App } from '../../server/types.js';
+import { Agent } from '../helpers/agent.js';
+import { createTestApp } from '../helpers/app.js';
+import { readAsExcel } from '../helpers/csv.js';
+import { addCoordinatorScope, createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
+import { createPartnershipFixture, type PartnershipFixture } from '../helpers/partnerships.js';
+
+let app: App;
+let inScope: PartnershipFixture;
+let outOfScope: PartnershipFixture;
+let coordinator: Agent;
+
+const base = '/coordination/departement/69';
+const lists = ['accueils', 'partenaires', 'partenariats', 'demandes', 'besoins'];
+const pages = ['', ...lists.map((l) => `/${l}`)];
+const exports = [...lists.map((l) => `/${l}.csv`), '/entonnoir.csv'];
+
+beforeAll(async () => {
+  app = await createTestApp();
+  inScope = await createPartnershipFixture(app, { acmName: 'Accueil des Pentes', partnerName: 'Judo des Pentes' });
+  outOfScope = await createPartnershipFixture(app, {
+    acmName: 'Accueil de Bordeaux',
+    partnerName: 'Club de Bordeaux',
+    partnership: { title: 'Voile à Bordeaux' },
+  });
+  // The second ACM and its partner move to Bordeaux (Gironde).
+  await app.deps.db
+    .update(organisations)
+    .set({ codeInsee: '33063', postcode: '33000' })
+    .where(inArray(organisations.id, [outOfScope.acm.id, outOfScope.partner.id]));
+  // A partner whose name a spreadsheet would run as a formula.
+  await createOrganisation(app, { kind: 'partner', name: '=HYPERLINK("http://x")' });
+  // Three requests of the Lyon ACM: one waiting, one declined after an answer, one accepted that went all the way.
+  const day = (n: number) => new Date(Date.now() - n * 86_400_000);
+  const common = { acmId: inScope.acm.id, partnerId: inScope.partner.id, direction: 'acm_to_partner' as const };
+  await app.deps.db.insert(requests).values([
+    { ...common, status: 'sent', createdAt: day(2), lastActivityAt: day(2), expiresAt: day(-19) },
+    { ...common, status: 'declined', createdAt: day(30), firstReplyAt: day(29), lastActivityAt: day(29) },
+  ]);
+  const [accepted] = await app.deps.db
+    .insert(requests)
+    .values({ ...common, status: 'accepted', createdAt: day(90), firstReplyAt: day(88), lastActivityAt: day(80) })
+    .returning();
+  await app.deps.db.update(partnerships).set({ requestId: accepted!.id }).where(eq(partnerships.id, inScope.partnership.id));
+  await app.deps.db.update(partnershipConventions).set({ status: 'signed' }).where(eq(partnershipConventions.partnershipId, inScope.partnership.id));
+  await app.deps.db
+    .insert(partnershipSessions)
+    .values({ partnershipId: inScope.partnership.id, date: '2026-10-07', startTime: '14:00', endTime: '16:00', status: 'held' });
+  await app.deps.db.insert(partnershipReviews).values(
+    (['acm', 'partner'] as const).map((side) => ({
+      partnershipId: inScope.partnership.id,
+      side,
+      organisationId: side === 'acm' ? inScope.acm.id : inScope.partner.id,
+      answers: {} as never,
+      submittedAt: day(1),
+    })),
+  );
+  const user = await createUser(app, { name: 'Nadia Coordinatrice' });
+  await addCoordinatorScope(app, user.id, 'department', '69');
+  coordinator = await signedInAgent(app, user);
+});
+afterAll(async () => {
+  await app.close();
+});
+
+function decode(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
+/** The rows of the page's list table, as text, cell by cell. */
+function tableRows(html: string): string[][] {
+  const body = /<table class="table coordination-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => decode(c[1]!)));
+}
+
+describe('who opens the coordination of a territory', () => {
+  it('sends a visitor to the sign-in page', async () => {
+    const response = await new Agent(app).get(base);
+    expect(response.statusCode).toBe(302);
+    expect(response.headers.location).toContain('/connexion');
+  });
+
+  it('takes a coordinator with one territory straight to it, and serves every page and export of it', async () => {
+    const start = await coordinator.get('/coordination');
+    expect(start.statusCode).toBe(303);
+    expect(start.headers.location).toBe(base);
+    for (const path of [...pages, ...exports]) expect((await coordinator.get(`${base}${path}`)).statusCode, path).toBe(200);
+  });
+
+  it('answers 404 to a coordinator of another territory, on every page and export', async () => {
+    const other = await createUser(app);
+    await addCoordinatorScope(app, other.id, 'department', '33');
+    const agent = await signedInAgent(app, other);
+    for (const path of [...pages, ...exports]) expect((await agent.get(`${base}${path}`)).statusCode, path).toBe(404);
+    expect((await agent.get('/coordination/departement/33')).statusCode).toBe(200);
+  });
+
+  it('answers 404 to a plain user and to an unknown territory', async () => {
+    const agent = await signedInAgent(app, await createUser(app));
+    expect((await agent.get('/coordination')).statusCode).toBe(404);
+    for (const path of [...pages, ...exports]) expect((await agent.get(`${base}${path}`)).statusCode, path).toBe(404);
+    expect((await coordinator.get('/coordination/departement/99')).statusCode).toBe(404);
+    expect((await coordinator.get('/coordination/pays/FR')).statusCode).toBe(404);
+  });
+
+  it('lets an admin choose and open any territory', async () => {
+    const agent = await signedInAgent(app, await createUser(app, { isAdmin: true }));
+    const page = await agent.get('/coordination');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('value="departement-69"');
+    const chosen = await agent.get('/coordination?territoire=departement-33');
+    expect(chosen.headers.location).toBe('/coordination/departement/33');
+    for (const path of [...pages, ...exports]) expect((await agent.get(`${base}${path}`)).statusCode, path).toBe(200);
+  });
+
+  it('shows Coordination in the navigation of coordinators only', async () => {
+    expect((await coordinator.get('/tableau-de-bord')).body).toContain('href="/coordination"');
+    expect((await inScope.acmAgent.get('/tableau-de-bord')).body).not.toContain('href="/coordination"');
+  });
+});
+
+describe('the lists of a territory', () => {
+  it('lists every partnership of an ACM of the territory with its current step, and none from elsewhere', async () => {
+    const page = await coordinator.get(`${base}/partenariats`);
+    const rows = tableRows(page.body);
+    expect(rows.map((r) => r[0])).toEqual(['Judo du mercredi']);
+    expect(rows[0]).toContain('5 · Bilan');
+    expect(page.body).toContain(`href="/partenariats/${inScope.partnership.id}"`);
+    expect(page.body).not.toContain('Voile à Bordeaux');
+  });
+
+  it('lists the ACMs and partners of the territory with their figures', async () => {
+    const acms = tableRows((await coordinator.get(`${base}/accueils`)).body);
+    expect(acms.find((r) => r[0] === 'Accueil des Pentes')).toEqual([
+      'Accueil des Pentes',
+      'Lyon 2e Arrondissement',
+      'Oui',
+      'Oui',
+      '',
+      '1',
+      expect.stringMatching(/^\d\d\/\d\d\/\d{4}$/),
+    ]);
+    expect(acms.some((r) => r[0] === 'Accueil de Bordeaux')).toBe(false);
+    const partners = tableRows((await coordinator.get(`${base}/partenaires?q=pentes`)).body);
+    expect(partners).toEqual([['Judo des Pentes', 'Lyon 2e Arrondissement', 'Club sportif', '1', '100 % (2/2)', '36 heures', '1']]);
+  });
+
+  it('filters, sorts and paginates without scripts, and names a bad parameter', async () => {
+    const requestsPage = await coordinator.get(`${base}/demandes?statut=sent`);
+    expect(tableRows(requestsPage.body).map((r) => r[5])).toEqual(['Envoyée']);
+    const sorted = tableRows((await coordinator.get(`${base}/demandes?tri=sent&ordre=asc`)).body).map((r) => r[5]);
+    expect(sorted).toEqual(['Acceptée', 'Déclinée', 'Envoyée']);
+    expect((await coordinator.get(`${base}/demandes?tri=sent&ordre=asc`)).body).toContain('aria-sort="ascending"');
+    const bad = await coordinator.get(`${base}/demandes?statut=nimporte`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('statut');
+    expect((await coordinator.get(`${base}/accueils?tri=mot`)).statusCode).toBe(400);
+    expect((await coordinator.get(`${base}/accueils?page=0`)).statusCode).toBe(400);
+    const step = tableRows((await coordinator.get(`${base}/partenariats?etape=definition`)).body);
+    expect(step).toEqual([]);
+  });
+});
+
+describe('exports', () => {
+  it('gives each list as the page shows it: same rows, same cells, with the territory and the Paris date in the name', async () => {
+    for (const [list, query] of [
+      ['accueils', ''],
+      ['partenaires', '?tri=offers&ordre=desc'],
+      ['partenariats', ''],
+      ['demandes', '?tri=sent&ordre=asc'],
+      ['besoins', ''],
+    ] as const) {
+      const page = await coordinator.get(`${base}/${list}${query}`);
+      const file = await coordinator.get(`${base}/${list}.csv${query}`);
+      expect(file.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(file.headers['content-disposition']).toMatch(new RegExp(`coordination-${list}-rhone-69-\\d{4}-\\d{2}-\\d{2}\\.csv`));
+      const records = readAsExcel(file.rawPayload).map((r) => Object.values(r).map((v) => v.replace(/^'(?=[=+\-@])/, '')));
+      expect(records, list).toEqual(tableRows(page.body));
+    }
+  });
+
+  it('neutralises the cells a spreadsheet would run as a formula', async () => {
+    const file = await coordinator.get(`${base}/partenaires.csv`);
+    const names = readAsExcel(file.rawPayload).map((r) => r.Partenaire);
+    expect(names).toContain('\'=HYPERLINK("http://x")');
+  });
+});
+
+describe('the funnel', () => {
+  it('follows the requests of the territory to the bilans, on the page, in its table and in its export', async () => {
+    const page = await coordinator.get(base);
+    expect(page.body).toContain('<svg class="funnel-chart"');
+    expect(page.body).toContain(
+      'Demandes envoyées : 3 ; Demandes ayant reçu une réponse : 2 ; Demandes acceptées : 1 ; Conventions signées : 1 ; Premières séances réalisées : 1 ; Bilans envoyés par les deux : 1.',
+    );
+    const table = /<table class="table funnel-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page.body)![1]!;
+    const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => decode(c[1]!)));
+    expect(rows.map((r) => r.slice(0, 4))).toEqual([
+      ['Demandes envoyées', '3', '', ''],
+      ['Demandes ayant reçu une réponse', '2', '67 %', '67 %'],
+      ['Demandes acceptées', '1', '50 %', '33 %'],
+      ['Conventions signées', '1', '100 %', '33 %'],
+      ['Premières séances réalisées', '1', '100 %', '33 %'],
+      ['Bilans envoyés par les deux', '1', '100 %', '33 %'],
+    ]);
+    const csv = readAsExcel((await coordinator.get(`${base}/entonnoir.csv`)).rawPayload);
+    expect(csv.map((r) => [r.Étape, r.Nombre, r.Définition])).toEqual(rows.map((r) => [r[0], r[1], r[4]]));
+    const gironde = await signedInAgent(app, await createUser(app, { isAdmin: true }));
+    expect((await gironde.get('/coordination/departement/33')).body).toContain('Demandes envoyées : 0 ;');
+  });
+});
