@@ -88,7 +88,7 @@ export default async function coordinationRoutes(app: App) {
     });
   });
 
-  app.get('/coordination/:kind/:code/entonnoir.csv', { preHandler: requireUser, schema: { params: TerritoryParams } }, async (request, reply) => {
+  app.get('/coordination/:kind/:code/export/entonnoir.csv', { preHandler: requireUser, schema: { params: TerritoryParams } }, async (request, reply) => {
     const territory = await territoryOf(request);
     const rows = funnelCsvRows(await loadFunnel(deps, territory));
     reply.headers(csvDownloadHeaders(exportFilename(territory, 'entonnoir', deps.clock.now())));
@@ -124,13 +124,13 @@ export default async function coordinationRoutes(app: App) {
           ),
           previous: result.page > 1 ? `${base}${queryString(kept, { page: result.page - 1 })}` : null,
           next: result.page < result.pages ? `${base}${queryString(kept, { page: result.page + 1 })}` : null,
-          exportHref: `${base}.csv${queryString(kept)}`,
+          exportHref: `${territory.path}/export/${list.slug}.csv${queryString(kept)}`,
         });
       },
     );
 
     app.get(
-      `/coordination/:kind/:code/${list.slug}.csv`,
+      `/coordination/:kind/:code/export/${list.slug}.csv`,
       { preHandler: requireUser, schema: { params: TerritoryParams, querystring: ListQuerySchema } },
       async (request, reply) => {
         const territory = await territoryOf(request);

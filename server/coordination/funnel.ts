@@ -47,30 +47,34 @@ export async function loadFunnel(deps: Deps, scope: Scope) {
 
 export type FunnelStep = Awaited<ReturnType<typeof loadFunnel>>[number];
 
-/** Geometry of the horizontal bar chart: one bar per step, widths relative to the first. */
+/**
+ * Geometry of the bar chart: one row per step, its label above its bar (readable on a phone),
+ * bar lengths relative to the first step.
+ */
 export function funnelChart(steps: FunnelStep[]) {
-  const width = 640;
-  const labelWidth = 250;
-  const barMax = width - labelWidth - 60;
-  const rowHeight = 36;
+  const width = 400;
+  const barMax = width - 50;
+  const rowHeight = 48;
+  const barHeight = 18;
   const max = Math.max(1, ...steps.map((s) => s.count));
   return {
     width,
-    height: steps.length * rowHeight + 8,
+    barMax,
+    height: steps.length * rowHeight,
     bars: steps.map((s, i) => {
       const barWidth = Math.round((s.count / max) * barMax);
+      const top = i * rowHeight;
       return {
         label: s.label,
         count: s.count,
-        y: i * rowHeight + 4,
-        textY: i * rowHeight + 4 + rowHeight / 2,
-        x: labelWidth,
-        width: Math.max(barWidth, s.count > 0 ? 2 : 0),
-        valueX: labelWidth + Math.max(barWidth, 0) + 6,
-        barHeight: rowHeight - 10,
+        labelY: top + 14,
+        y: top + 20,
+        barHeight,
+        width: s.count > 0 ? Math.max(barWidth, 2) : 0,
+        valueX: barWidth + 6,
+        valueY: top + 20 + barHeight / 2,
       };
     }),
-    labelX: labelWidth - 8,
   };
 }
 

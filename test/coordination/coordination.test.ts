@@ -16,7 +16,7 @@ let coordinator: Agent;
 const base = '/coordination/departement/69';
 const lists = ['accueils', 'partenaires', 'partenariats', 'demandes', 'besoins'];
 const pages = ['', ...lists.map((l) => `/${l}`)];
-const exports = [...lists.map((l) => `/${l}.csv`), '/entonnoir.csv'];
+const exports = [...lists.map((l) => `/export/${l}.csv`), '/export/entonnoir.csv'];
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -181,7 +181,7 @@ describe('exports', () => {
       ['besoins', ''],
     ] as const) {
       const page = await coordinator.get(`${base}/${list}${query}`);
-      const file = await coordinator.get(`${base}/${list}.csv${query}`);
+      const file = await coordinator.get(`${base}/export/${list}.csv${query}`);
       expect(file.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(file.headers['content-disposition']).toMatch(new RegExp(`coordination-${list}-rhone-69-\\d{4}-\\d{2}-\\d{2}\\.csv`));
       const records = readAsExcel(file.rawPayload).map((r) => Object.values(r).map((v) => v.replace(/^'(?=[=+\-@])/, '')));
@@ -189,8 +189,24 @@ describe('exports', () => {
     }
   });
 
+  it('paginates by 25 with the filters kept, and exports every page of the filter at once', async () => {
+    for (let i = 0; i < 27; i++)
+      await createOrganisation(app, { kind: 'acm', name: `Accueil Bellecour ${String(i).padStart(2, '0')}`, planMercrediLabel: i % 2 === 0 });
+    const first = await coordinator.get(`${base}/accueils?q=bellecour&tri=name`);
+    expect(tableRows(first.body)).toHaveLength(25);
+    expect(first.body).toContain('27 accueils, page 1 sur 2');
+    const next = /<a href="([^"]+)" rel="next">/.exec(first.body)![1]!.replace(/&amp;/g, '&');
+    expect(next).toBe(`${base}/accueils?q=bellecour&tri=name&page=2`);
+    const second = await coordinator.get(next);
+    expect(tableRows(second.body).map((r) => r[0])).toEqual(['Accueil Bellecour 25', 'Accueil Bellecour 26']);
+    const file = readAsExcel((await coordinator.get(`${base}/export/accueils.csv?q=bellecour&tri=name`)).rawPayload);
+    expect(file.map((r) => Object.values(r))).toEqual([...tableRows(first.body), ...tableRows(second.body)]);
+    const labelled = tableRows((await coordinator.get(`${base}/accueils?q=bellecour&label=oui`)).body);
+    expect(labelled).toHaveLength(14);
+  });
+
   it('neutralises the cells a spreadsheet would run as a formula', async () => {
-    const file = await coordinator.get(`${base}/partenaires.csv`);
+    const file = await coordinator.get(`${base}/export/partenaires.csv`);
     const names = readAsExcel(file.rawPayload).map((r) => r.Partenaire);
     expect(names).toContain('\'=HYPERLINK("http://x")');
   });
@@ -213,7 +229,7 @@ describe('the funnel', () => {
       ['Premières séances réalisées', '1', '100 %', '33 %'],
       ['Bilans envoyés par les deux', '1', '100 %', '33 %'],
     ]);
-    const csv = readAsExcel((await coordinator.get(`${base}/entonnoir.csv`)).rawPayload);
+    const csv = readAsExcel((await coordinator.get(`${base}/export/entonnoir.csv`)).rawPayload);
     expect(csv.map((r) => [r.Étape, r.Nombre, r.Définition])).toEqual(rows.map((r) => [r[0], r[1], r[4]]));
     const gironde = await signedInAgent(app, await createUser(app, { isAdmin: true }));
     expect((await gironde.get('/coordination/departement/33')).body).toContain('Demandes envoyées : 0 ;');

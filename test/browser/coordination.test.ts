@@ -1,0 +1,73 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { App } from '../../server/types.js';
+import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
+
+let app: App;
+let browser: Browser;
+let baseURL: string;
+beforeAll(async () => {
+  ({ app, baseURL, browser } = await demoSite());
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+const SHOTS = process.env.SCREENSHOTS_DIR;
+
+async function check(page: Page, label: string, width: number) {
+  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  expect(widths.scroll, `horizontal scroll on ${label} at ${width} px`).toBeLessThanOrEqual(widths.inner);
+  await expectNoAxeViolations(page, `${label} at ${width} px`);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${label}-${width}.png`, fullPage: true });
+}
+
+for (const width of [1280, 390]) {
+  it(`walks a coordinator from the dashboard to a list, a partnership read-only and an export at ${width} px`, async () => {
+    const context = await newContext(browser, baseURL);
+    await signInDemo(context, 'coordination@demo.passerelle.fr');
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height: 900 });
+
+    await page.goto('/tableau-de-bord');
+    const menu = page.getByRole('button', { name: 'Menu' });
+    if (await menu.isVisible()) await menu.click();
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Coordination' }).click();
+    await page.waitForURL(/\/coordination\/departement\/69$/);
+    expect(await page.locator('h1').textContent()).toContain('Rhône (69)');
+    expect(await page.locator('svg.funnel-chart').count()).toBe(1);
+    expect(await page.locator('table.funnel-table tbody tr').count()).toBe(6);
+    await check(page, 'coordination-dashboard', width);
+
+    await page.getByRole('navigation', { name: 'Coordination du territoire' }).getByRole('link', { name: 'Partenariats' }).click();
+    await page.waitForURL(/\/partenariats$/);
+    const rows = page.locator('table.coordination-table tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    await check(page, 'coordination-partenariats', width);
+
+    await page.selectOption('#f-tri', 'title');
+    await page.selectOption('#f-ordre', 'asc');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForURL(/tri=title/);
+    const titles = await page.locator('table.coordination-table tbody th').allInnerTexts();
+    expect(titles).toEqual([...titles].sort((a, b) => a.localeCompare(b, 'fr')));
+
+    const exportLink = page.getByRole('link', { name: /Télécharger cette liste/ });
+    const href = await exportLink.getAttribute('href');
+    expect(href).toMatch(/\/export\/partenariats\.csv\?tri=title&ordre=asc$/);
+    const download = await page.request.get(href!);
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-disposition']).toMatch(/coordination-partenariats-rhone-69-\d{4}-\d{2}-\d{2}\.csv/);
+
+    await rows.first().locator('th a').click();
+    await page.waitForURL(/\/partenariats\/\d+$/);
+    expect(await page.locator('.notice').first().textContent()).toContain('lecture seule');
+    expect(await page.locator('main form[method="post"]').count()).toBe(0);
+    await check(page, 'coordination-partnership', width);
+
+    await page.goto('/coordination/departement/69/partenaires');
+    await check(page, 'coordination-partenaires', width);
+    await context.close();
+  });
+}
