@@ -220,10 +220,20 @@ export interface RequestFilter {
 }
 
 /** Waiting for a first answer past half of the time it has before expiring. */
-const overdue = sql`(r.status = 'sent' and r.first_reply_at is null and r.expires_at is not null and now() > r.created_at + (r.expires_at - r.created_at) / 2)`;
+function overdueAt(now: Date): SQL {
+  return sql`(r.status = 'sent' and r.first_reply_at is null and r.expires_at is not null and ${now.toISOString()}::timestamptz > r.created_at + (r.expires_at - r.created_at) / 2)`;
+}
 
 /** Requests that involve an ACM of the scope, in both directions. */
-export function listRequests(db: Db, scope: Scope, filter: RequestFilter, sort: { key: keyof typeof requestSorts; desc: boolean }, paging: Paging | null) {
+export function listRequests(
+  db: Db,
+  scope: Scope,
+  filter: RequestFilter,
+  sort: { key: keyof typeof requestSorts; desc: boolean },
+  paging: Paging | null,
+  now: Date,
+) {
+  const overdue = overdueAt(now);
   const conditions = [inScope(scope, sql`a.code_insee`)];
   if (filter.q) {
     const like = ilike(filter.q);

@@ -7,6 +7,7 @@ import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
 import { slugify } from '../kernel/text.js';
 import { csvFilename } from '../lib/csv.js';
 import { NotFoundError, ParameterError } from '../lib/errors.js';
+import { stripControlChars } from '../lib/validation.js';
 import { organisationPath } from '../organisations/organisations.usecases.js';
 import { progressOf } from '../partnerships/overview.js';
 import { statusLabels as partnershipStatusLabels } from '../partnerships/pages.js';
@@ -339,6 +340,7 @@ const requestList: ListDefinition = {
       { q: v.q, statuses: v.statut ? [v.statut] : undefined, overdue: v.retard === 'oui' },
       { key: sort.key as keyof typeof requestSorts, desc: sort.desc },
       paging,
+      deps.clock.now(),
     );
     return {
       total,
@@ -425,7 +427,8 @@ export async function loadList(deps: Deps, territory: Territory, list: ListDefin
   const values: Record<string, string> = {};
   for (const filter of filters) {
     const raw = query[filter.name];
-    const value = typeof raw === 'string' ? raw.trim() : '';
+    // A NUL would make PostgreSQL refuse the query: control characters never match anything anyway.
+    const value = typeof raw === 'string' ? stripControlChars(raw).trim() : '';
     if (!value) continue;
     if (filter.options && !filter.options.some((o) => o.value === value)) throw new ParameterError(filter.name, 'valeur inconnue');
     values[filter.name] = value.slice(0, 200);

@@ -20,7 +20,12 @@ async function check(page: Page, label: string, width: number) {
   const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
   expect(widths.scroll, `horizontal scroll on ${label} at ${width} px`).toBeLessThanOrEqual(widths.inner);
   await expectNoAxeViolations(page, `${label} at ${width} px`);
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${label}-${width}.png`, fullPage: true });
+  if (SHOTS) {
+    await page.screenshot({ path: `${SHOTS}/${label}-${width}.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/${label}-${width}-top.png` });
+    const funnel = page.locator('.funnel-figure');
+    if (await funnel.count()) await funnel.screenshot({ path: `${SHOTS}/${label}-${width}-funnel.png` });
+  }
 }
 
 for (const width of [1280, 390]) {
@@ -69,5 +74,5 @@ for (const width of [1280, 390]) {
     await page.goto('/coordination/departement/69/partenaires');
     await check(page, 'coordination-partenaires', width);
     await context.close();
-  });
+  }, 180_000);
 }

@@ -166,6 +166,8 @@ describe('the lists of a territory', () => {
     expect(bad.body).toContain('statut');
     expect((await coordinator.get(`${base}/accueils?tri=mot`)).statusCode).toBe(400);
     expect((await coordinator.get(`${base}/accueils?page=0`)).statusCode).toBe(400);
+    expect(tableRows((await coordinator.get(`${base}/demandes?retard=oui`)).body)).toEqual([]);
+    expect((await coordinator.get(`${base}/partenaires?q=%00%27%22%3Cscript%3E`)).statusCode).toBe(200);
     const step = tableRows((await coordinator.get(`${base}/partenariats?etape=definition`)).body);
     expect(step).toEqual([]);
   });
@@ -233,5 +235,22 @@ describe('the funnel', () => {
     expect(csv.map((r) => [r.Étape, r.Nombre, r.Définition])).toEqual(rows.map((r) => [r[0], r[1], r[4]]));
     const gironde = await signedInAgent(app, await createUser(app, { isAdmin: true }));
     expect((await gironde.get('/coordination/departement/33')).body).toContain('Demandes envoyées : 0 ;');
+  });
+});
+
+describe('requests waiting too long', () => {
+  it('flags a request unanswered past half of its delay', async () => {
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000);
+    await app.deps.db.insert(requests).values({
+      acmId: inScope.acm.id,
+      partnerId: inScope.partner.id,
+      direction: 'acm_to_partner',
+      status: 'sent',
+      createdAt: day(15),
+      lastActivityAt: day(15),
+      expiresAt: day(-6),
+    });
+    const rows = tableRows((await coordinator.get(`${base}/demandes?retard=oui`)).body);
+    expect(rows.map((r) => r[5])).toEqual(['Envoyée (en retard)']);
   });
 });
