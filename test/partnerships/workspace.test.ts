@@ -235,9 +235,13 @@ describe('prescription by a territory coordinator', () => {
     expect(readOnly.statusCode).toBe(200);
     expect(readOnly.body).toContain('lecture seule');
     expect((await agent.post(`/partenariats/${id}/confirmer`, { side: 'acm' })).statusCode).toBe(403);
+    // Another coordinator of the ACM's territory reads it too (issue 14); one from elsewhere does not.
     const otherCoordinator = await createUser(app);
     await addCoordinatorScope(app, otherCoordinator.id, 'department', '69');
-    expect((await (await signedInAgent(app, otherCoordinator)).get(`/partenariats/${id}`)).statusCode).toBe(404);
+    expect((await (await signedInAgent(app, otherCoordinator)).get(`/partenariats/${id}`)).statusCode).toBe(200);
+    const farCoordinator = await createUser(app);
+    await addCoordinatorScope(app, farCoordinator.id, 'department', '33');
+    expect((await (await signedInAgent(app, farCoordinator)).get(`/partenariats/${id}`)).statusCode).toBe(404);
 
     expect((await target.acmAgent.post(`/partenariats/${id}/confirmer`, { side: 'acm' })).statusCode).toBe(303);
     let [after] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, id));
