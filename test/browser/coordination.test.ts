@@ -1,5 +1,7 @@
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { communes, organisations, partnerships } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
 
@@ -76,3 +78,19 @@ for (const width of [1280, 390]) {
     await context.close();
   }, 180_000);
 }
+
+it('opens to the demo coordinator every partnership of an ACM of the Rhône, and no other', async () => {
+  const context = await newContext(browser, baseURL);
+  await signInDemo(context, 'coordination@demo.passerelle.fr');
+  const all = await app.deps.db
+    .select({ id: partnerships.id, department: communes.departmentCode })
+    .from(partnerships)
+    .innerJoin(organisations, eq(organisations.id, partnerships.acmId))
+    .innerJoin(communes, eq(communes.codeInsee, organisations.codeInsee));
+  expect(all.some((p) => p.department === '69')).toBe(true);
+  for (const p of all) {
+    const response = await context.request.get(`/partenariats/${p.id}`, { maxRedirects: 0 });
+    expect(response.status(), `partnership ${p.id} (${p.department})`).toBe(p.department === '69' ? 200 : 404);
+  }
+  await context.close();
+}, 180_000);
