@@ -71,6 +71,7 @@ describe('a coordinator and the partnerships of their territory', () => {
     for (const path of pages) expect((await agent.get(`/partenariats/${f.partnership.id}${path}`)).statusCode, path).toBe(200);
     const page = await agent.get(`/partenariats/${f.partnership.id}/definition`);
     expect(page.body).toContain('lecture seule (coordination du territoire)');
+    expect(page.body).toContain('<a href="/coordination">Coordination du territoire</a>');
     expect(page.body).not.toContain(`action="/partenariats/${f.partnership.id}/definition"`);
     expect(page.body).not.toContain('name="side"');
     const formalisation = await agent.get(`/partenariats/${f.partnership.id}/formalisation`);
