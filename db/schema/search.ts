@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, doublePrecision, index, integer, jsonb, pgTable, point, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, customType, date, doublePrecision, index, integer, jsonb, pgTable, point, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 /** earthdistance points and boxes (cube); written by SQL (ll_to_earth, earth_box), never read by the app. */
@@ -36,6 +36,13 @@ export const searchOffers = pgTable(
     priceBits: integer().notNull(),
     accessBits: integer().notNull(),
     orgBits: integer().notNull(),
+    /** Sub-themes 0–30 and 31+ (search/facets.ts): more than one 32-bit mask. */
+    subthemeBits: integer().notNull().default(0),
+    subthemeBits2: integer().notNull().default(0),
+    slotBits: integer().notNull().default(0),
+    /** Availability period of the offer (open-ended when null). */
+    startDate: date({ mode: 'string' }),
+    endDate: date({ mode: 'string' }),
     lat: doublePrecision(),
     lng: doublePrecision(),
     /** ll_to_earth(lat, lng). */
