@@ -20,6 +20,7 @@ export async function loadOfferDocuments(db: Db, where: { ids: number[] } | { af
           o.themes, o.subthemes, o.formats, o.venue, o.travel_km as "travelKm", o.departments_served as "departmentsServed",
           coalesce((select array_agg(distinct d.region_code) from departments d where d.code = any(o.departments_served)), '{}') as "regionsServed",
           o.age_min as "ageMin", o.age_max as "ageMax", o.price, o.accessibility, o.natures, o.slots,
+          o.start_date::text as "startDate", o.end_date::text as "endDate",
           g.name as "orgName", g.type as "orgType", g.slug as "orgSlug",
           coalesce(o.lat, c.lat) as lat, coalesce(o.lng, c.lng) as lng, o.code_insee as "codeInsee", c.name as "communeName",
           c.department_code as department, c.region_code as region, o.published_at as "publishedAt"

@@ -24,13 +24,22 @@ import {
 /** Attribute holding each facet in the index. */
 const facetAttribute: Record<FacetName, string> = {
   theme: 'themes',
+  subtheme: 'subthemes',
   age_band: 'ageBands',
   format: 'formats',
   venue: 'venue',
   price: 'price',
   accessibility: 'accessibility',
   org_type: 'orgType',
+  slot: 'slots',
 };
+/** Open ends of the availability period, in days since 1970 (Meilisearch filters on numbers). */
+const OPEN_START = -1_000_000;
+const OPEN_END = 1_000_000;
+
+function dayOf(iso: string): number {
+  return Math.floor(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / 86_400_000);
+}
 /** Grid sizes 2^k degrees used by the map (see map-grid.ts), precomputed per document. */
 const GRID_MIN = -12;
 const GRID_MAX = 7;
@@ -109,6 +118,8 @@ export class MeilisearchEngine implements SearchEngine {
         'ageBands',
         'ageMin',
         'ageMax',
+        'startDay',
+        'endDay',
         'codeInsee',
         'departments',
         'regions',
@@ -161,6 +172,8 @@ export class MeilisearchEngine implements SearchEngine {
       regions: [...new Set([...(d.region ? [d.region] : []), ...(comesToYou ? d.regionsServed : [])])],
       travelCells: comesToYou && located && d.travelKm ? travelCells(d.lat!, d.lng!, d.travelKm) : [],
       publishedTs: d.publishedAt ? Date.parse(d.publishedAt) : 0,
+      startDay: d.startDate ? dayOf(d.startDate) : OPEN_START,
+      endDay: d.endDate ? dayOf(d.endDate) : OPEN_END,
       _geo: located ? { lat: d.lat, lng: d.lng } : null,
       ...grids,
     };
@@ -230,12 +243,19 @@ export class MeilisearchEngine implements SearchEngine {
     const anyOf = (attribute: string, values: string[] | undefined) => {
       if (values?.length) base.push(`${attribute} IN [${values.map(quote).join(', ')}]`);
     };
-    anyOf('subthemes', filters.subtheme);
     anyOf('natures', filters.nature);
-    anyOf('slots', filters.slot);
     anyOf('departments', filters.department);
     anyOf('regions', filters.region);
     if (filters.age !== undefined) base.push(`ageMin <= ${filters.age} AND ageMax >= ${filters.age}`);
+    if (filters.ageRange) base.push(`ageMin <= ${filters.ageRange.max} AND ageMax >= ${filters.ageRange.min}`);
+    if (filters.period?.from) base.push(`endDay >= ${dayOf(filters.period.from)}`);
+    if (filters.period?.to) base.push(`startDay <= ${dayOf(filters.period.to)}`);
+    if (filters.comesTo) {
+      const { lat, lng, department } = filters.comesTo;
+      const coming = await this.comingTo(lat, lng);
+      const parts = [...(department ? [`departmentsServed = ${quote(department)}`] : []), ...(coming.length ? [`id IN [${coming.join(', ')}]`] : [])];
+      base.push(parts.length ? `venue = "dans-l-accueil" AND (${parts.join(' OR ')})` : 'id = -1');
+    }
     if (filters.organisationId !== undefined) base.push(`organisationId = ${filters.organisationId}`);
     if (filters.near) {
       const { lat, lng, radiusKm } = filters.near;
@@ -402,6 +422,8 @@ function pick(hit: StoredOffer): StoredOffer {
     accessibility: hit.accessibility,
     natures: hit.natures,
     slots: hit.slots,
+    startDate: hit.startDate ?? null,
+    endDate: hit.endDate ?? null,
     orgName: hit.orgName,
     orgType: hit.orgType,
     orgSlug: hit.orgSlug,

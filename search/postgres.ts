@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client.js';
 import { distanceKm } from '../server/kernel/distance.js';
 import { LruCache } from './cache.js';
-import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
+import { emptyFacets, facetColumns, facetDefs, selectedValues, WORD_BITS, wordsOf } from './facets.js';
 import { gridFor, MAX_FEATURES, offerPath, POINTS_ZOOM, toStored } from './map-grid.js';
 import { nearestFirst } from './nearest.js';
 import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
@@ -27,6 +27,32 @@ import {
 /** Weights of D, C, B, A: title ≫ themes and sub-themes > summary > description and organisation. */
 const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
 const BATCH = 500;
+const BIT_COLUMNS = sql.raw(facetColumns.map((c) => c.column).join(', '));
+const BIT_COLUMN_TYPES = sql.raw(facetColumns.map((c) => `${c.column} int`).join(', '));
+const BIT_COLUMN_UPDATES = sql.raw(facetColumns.map((c) => `${c.column} = excluded.${c.column}`).join(', '));
+
+/** The facet bit-mask columns of a document (search/facets.ts). */
+function bitColumns(d: OfferDocument): Record<string, number> {
+  const values: Record<(typeof facetNames)[number], (string | null)[]> = {
+    theme: d.themes,
+    subtheme: d.subthemes,
+    age_band: d.ageBands,
+    format: d.formats,
+    venue: [d.venue],
+    price: [d.price],
+    accessibility: d.accessibility,
+    org_type: [d.orgType],
+    slot: d.slots,
+  };
+  const columns: Record<string, number> = {};
+  for (const name of facetNames) {
+    const words = wordsOf(name, values[name]);
+    facetDefs[name].columns.forEach((column, word) => {
+      columns[column] = words[word]!;
+    });
+  }
+  return columns;
+}
 /** In the change log: a rebuild (every offer may have changed), or a write that changed none. */
 const ALL_OFFERS = 0;
 const NO_OFFER = -1;
@@ -167,13 +193,9 @@ export class PostgresSearchEngine implements SearchEngine {
         org_type: d.orgType,
         age_min: d.ageMin,
         age_max: d.ageMax,
-        theme_bits: bitsOf(facetDefs.theme.values, d.themes),
-        age_bits: bitsOf(facetDefs.age_band.values, d.ageBands),
-        format_bits: bitsOf(facetDefs.format.values, d.formats),
-        venue_bits: bitsOf(facetDefs.venue.values, [d.venue]),
-        price_bits: bitsOf(facetDefs.price.values, [d.price]),
-        access_bits: bitsOf(facetDefs.accessibility.values, d.accessibility),
-        org_bits: bitsOf(facetDefs.org_type.values, [d.orgType]),
+        ...bitColumns(d),
+        start_date: d.startDate,
+        end_date: d.endDate,
         lat: d.lat,
         lng: d.lng,
         travel_km: comesToYou && d.travelKm && d.travelKm > 0 ? d.travelKm : null,
@@ -193,10 +215,10 @@ export class PostgresSearchEngine implements SearchEngine {
     const written = await rows<SnapshotRow>(
       this.db,
       sql`insert into search_offers (id, organisation_id, title, doc, themes, subthemes, formats, accessibility, natures, slots, age_bands,
-            venue, price, org_type, age_min, age_max, theme_bits, age_bits, format_bits, venue_bits, price_bits, access_bits, org_bits,
+            venue, price, org_type, age_min, age_max, ${BIT_COLUMNS}, start_date, end_date,
             lat, lng, pt, lnglat, travel_km, travel_area, code_insee, department, region, departments_served, departments, regions, tsv, published_at, indexed_at)
           select id, organisation_id, title, doc, themes, subthemes, formats, accessibility, natures, slots, age_bands,
-            venue, price, org_type, age_min, age_max, theme_bits, age_bits, format_bits, venue_bits, price_bits, access_bits, org_bits,
+            venue, price, org_type, age_min, age_max, ${BIT_COLUMNS}, start_date, end_date,
             lat, lng,
             case when lat is not null and lng is not null then ll_to_earth(lat, lng) end,
             case when lat is not null and lng is not null then point(lng, lat) end,
@@ -210,15 +232,13 @@ export class PostgresSearchEngine implements SearchEngine {
             published_at, clock_timestamp()
           from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as d(id int, organisation_id int, title text, doc jsonb, themes text[],
             subthemes text[], formats text[], accessibility text[], natures text[], slots text[], age_bands text[], venue text, price text,
-            org_type text, age_min int, age_max int, theme_bits int, age_bits int, format_bits int, venue_bits int, price_bits int,
-            access_bits int, org_bits int, lat float8, lng float8, travel_km int, code_insee text, department text, region text,
+            org_type text, age_min int, age_max int, ${BIT_COLUMN_TYPES}, start_date date, end_date date, lat float8, lng float8, travel_km int, code_insee text, department text, region text,
             departments_served text[], departments text[], regions text[], text_a text, text_b text, text_c text, text_d text, published_at timestamptz)
           on conflict (id) do update set organisation_id = excluded.organisation_id, title = excluded.title, doc = excluded.doc,
             themes = excluded.themes, subthemes = excluded.subthemes, formats = excluded.formats, accessibility = excluded.accessibility,
             natures = excluded.natures, slots = excluded.slots, age_bands = excluded.age_bands, venue = excluded.venue, price = excluded.price,
-            org_type = excluded.org_type, age_min = excluded.age_min, age_max = excluded.age_max, theme_bits = excluded.theme_bits,
-            age_bits = excluded.age_bits, format_bits = excluded.format_bits, venue_bits = excluded.venue_bits, price_bits = excluded.price_bits,
-            access_bits = excluded.access_bits, org_bits = excluded.org_bits, lat = excluded.lat, lng = excluded.lng, pt = excluded.pt,
+            org_type = excluded.org_type, age_min = excluded.age_min, age_max = excluded.age_max, ${BIT_COLUMN_UPDATES},
+            start_date = excluded.start_date, end_date = excluded.end_date, lat = excluded.lat, lng = excluded.lng, pt = excluded.pt,
             lnglat = excluded.lnglat, travel_km = excluded.travel_km, travel_area = excluded.travel_area, code_insee = excluded.code_insee,
             department = excluded.department, region = excluded.region, departments_served = excluded.departments_served,
             departments = excluded.departments, regions = excluded.regions, tsv = excluded.tsv, published_at = excluded.published_at,
@@ -366,14 +386,23 @@ export class PostgresSearchEngine implements SearchEngine {
 
   // ---- queries ---------------------------------------------------------------------------
 
-  /** The non-facet filters (text, age, sub-theme, nature, slot, places, organisation). */
+  /** The non-facet filters (text, age, age range, period, nature, places, organisation). */
   private baseConditions(filters: OfferFilters, text: TextQuery | null): SQL[] {
     const where: SQL[] = [];
     if (text) where.push(sql`tsv @@ ${text.tsquery}::tsquery`);
     if (filters.age !== undefined) where.push(sql`age_min <= ${filters.age} and age_max >= ${filters.age}`);
-    if (filters.subtheme?.length) where.push(sql`subthemes && ${sql.param(filters.subtheme)}::text[]`);
+    if (filters.ageRange) where.push(sql`age_min <= ${filters.ageRange.max} and age_max >= ${filters.ageRange.min}`);
+    if (filters.period?.from) where.push(sql`(end_date is null or end_date >= ${filters.period.from}::date)`);
+    if (filters.period?.to) where.push(sql`(start_date is null or start_date <= ${filters.period.to}::date)`);
     if (filters.nature?.length) where.push(sql`natures && ${sql.param(filters.nature)}::text[]`);
-    if (filters.slot?.length) where.push(sql`slots && ${sql.param(filters.slot)}::text[]`);
+    if (filters.comesTo) {
+      const { lat, lng, department } = filters.comesTo;
+      const point = sql`ll_to_earth(${lat}::float8, ${lng}::float8)`;
+      where.push(
+        sql`venue = 'dans-l-accueil' and (${department ?? ''} = any(departments_served)
+          or (travel_area @> ${point} and earth_distance(pt, ${point}) <= travel_km * 1000.0))`,
+      );
+    }
     if (filters.organisationId !== undefined) where.push(sql`organisation_id = ${filters.organisationId}`);
     if (filters.near) {
       const { lat, lng, radiusKm } = filters.near;
@@ -409,6 +438,8 @@ export class PostgresSearchEngine implements SearchEngine {
       where.push(scalar ? sql`${sql.raw(column)} = any(${sql.param(values)}::text[])` : sql`${sql.raw(column)} && ${sql.param(values)}::text[]`);
     };
     list(filters.theme, 'themes');
+    list(filters.subtheme, 'subthemes');
+    list(filters.slot, 'slots');
     list(filters.ageBand, 'age_bands');
     list(filters.format, 'formats');
     list(filters.venue, 'venue', true);
@@ -564,19 +595,26 @@ export class PostgresSearchEngine implements SearchEngine {
 
   /** Total and disjunctive facet counts in one scan: each facet counted with the other facets' filters. */
   private async facetCounts(filters: OfferFilters, base: SQL[]) {
-    const masks = facetNames.map((name) => ({ name, mask: bitsOf(facetDefs[name].values, selectedValues(filters, name)) }));
-    const condition = (name: string) => sql.raw(`(${facetDefs[name as keyof typeof facetDefs].column} & ${masks.find((m) => m.name === name)!.mask}) <> 0`);
-    const active = masks.filter((m) => m.mask !== 0);
+    const masks = facetNames.map((name) => ({ name, words: wordsOf(name, selectedValues(filters, name)) }));
+    // A facet's filter holds when any of its words intersects the selection.
+    const condition = (name: string) => {
+      const { words } = masks.find((m) => m.name === name)!;
+      const parts = facetDefs[name as keyof typeof facetDefs].columns.map((column, w) => `(${column} & ${words[w]}) <> 0`);
+      return sql.raw(`(${parts.join(' or ')})`);
+    };
+    const active = masks.filter((m) => m.words.some((w) => w !== 0));
     const allOf = (except?: string) => {
       const parts = active.filter((m) => m.name !== except).map((m) => condition(m.name));
       return parts.length ? sql.join(parts, sql` and `) : sql`true`;
     };
     const columns: SQL[] = [sql`count(*) filter (where ${allOf()})::int as total`];
     for (const name of facetNames) {
-      const { column, values } = facetDefs[name];
+      const { columns: bitColumns, values } = facetDefs[name];
       values.forEach((_value, index) => {
+        const column = bitColumns[Math.floor(index / WORD_BITS)]!;
+        const bit = 1 << (index % WORD_BITS);
         columns.push(
-          sql`count(*) filter (where (${sql.raw(column)} & ${sql.raw(String(1 << index))}) <> 0 and ${allOf(name)})::int as ${sql.identifier(`${name}:${index}`)}`,
+          sql`count(*) filter (where (${sql.raw(column)} & ${sql.raw(String(bit))}) <> 0 and ${allOf(name)})::int as ${sql.identifier(`${name}:${index}`)}`,
         );
       });
     }

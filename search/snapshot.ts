@@ -2,18 +2,27 @@ import { sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client.js';
 import { distanceKm } from '../server/kernel/distance.js';
 import { slugs } from '../server/kernel/taxonomy.js';
-import { bitsOf, emptyFacets, facetDefs, selectedValues } from './facets.js';
+import { bitsOf, emptyFacets, facetColumns, facetDefs, selectedValues, WORD_BITS, wordsOf } from './facets.js';
 import { GeoGrid, narrowByPlace } from './geo-grid.js';
 import { encodeFields, type FieldLexemes, Lexicon, orderByRelevance, type QueryGroup } from './relevance.js';
 import { type Facets, facetNames, type OfferFilters } from './types.js';
 
-const FACET_COLUMNS = facetNames.map((name) => facetDefs[name].column);
+const FACET_COLUMNS = facetColumns.map((c) => c.column);
+/** Days since 1970 for open ends of the availability period. */
+const OPEN_START = -(2 ** 31);
+const OPEN_END = 2 ** 31 - 1;
+
+/** An ISO date as days since 1970-01-01. */
+export function dayOf(iso: string): number {
+  return Math.floor(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / 86_400_000);
+}
 
 /**
  * A `search_offers` row as the snapshot keeps it (SnapshotRow), for a select or a `returning`:
  * the lexemes of the weighted fields A, B and C come space-separated (see search/relevance.ts).
  */
-export const SNAPSHOT_COLUMNS = sql`id, array[${sql.raw(FACET_COLUMNS.join(', '))}] as bits, subthemes, natures, slots, age_min, age_max, lat, lng,
+export const SNAPSHOT_COLUMNS = sql`id, array[${sql.raw(FACET_COLUMNS.join(', '))}] as bits, natures, age_min, age_max, lat, lng,
+  start_date - date '1970-01-01' as start_day, end_date - date '1970-01-01' as end_day,
   travel_km, venue, code_insee, departments, regions, departments_served, organisation_id, extract(epoch from published_at)::float8 as published,
   array_to_string(tsvector_to_array(ts_filter(tsv, '{a}')), ' ') as lex_a,
   array_to_string(tsvector_to_array(ts_filter(tsv, '{b}')), ' ') as lex_b,
@@ -30,12 +39,14 @@ export interface Evaluation {
 
 export interface SnapshotRow extends FieldLexemes {
   id: number;
+  /** The facet bit-mask columns, in facetColumns order. */
   bits: number[];
-  subthemes: string[];
   natures: string[];
-  slots: string[];
   age_min: number;
   age_max: number;
+  /** Availability period in days since 1970 (null: open-ended). */
+  start_day: number | null;
+  end_day: number | null;
   lat: number | null;
   lng: number | null;
   travel_km: number | null;
@@ -59,12 +70,11 @@ export class OfferSnapshot {
   readonly size: number;
   readonly ids: Int32Array;
   private readonly facetBits: Int32Array[];
-  private readonly subA: Int32Array;
-  private readonly subB: Int32Array;
   private readonly nature: Int32Array;
-  private readonly slot: Int32Array;
   private readonly ageMin: Uint8Array;
   private readonly ageMax: Uint8Array;
+  private readonly startDay: Int32Array;
+  private readonly endDay: Int32Array;
   readonly lat: Float64Array;
   readonly lng: Float64Array;
   private readonly travel: Float32Array;
@@ -92,12 +102,11 @@ export class OfferSnapshot {
     this.size = n;
     this.ids = new Int32Array(n);
     this.facetBits = FACET_COLUMNS.map(() => new Int32Array(n));
-    this.subA = new Int32Array(n);
-    this.subB = new Int32Array(n);
     this.nature = new Int32Array(n);
-    this.slot = new Int32Array(n);
     this.ageMin = new Uint8Array(n);
     this.ageMax = new Uint8Array(n);
+    this.startDay = new Int32Array(n);
+    this.endDay = new Int32Array(n);
     this.lat = new Float64Array(n);
     this.lng = new Float64Array(n);
     this.travel = new Float32Array(n);
@@ -117,13 +126,11 @@ export class OfferSnapshot {
     r.bits.forEach((b, f) => {
       this.facetBits[f]![i] = b;
     });
-    const [a, b] = subthemeBits(r.subthemes);
-    this.subA[i] = a;
-    this.subB[i] = b;
     this.nature[i] = bitsOf(slugs.nature, r.natures);
-    this.slot[i] = bitsOf(slugs.slot, r.slots);
     this.ageMin[i] = r.age_min;
     this.ageMax[i] = r.age_max;
+    this.startDay[i] = r.start_day === null ? OPEN_START : Number(r.start_day);
+    this.endDay[i] = r.end_day === null ? OPEN_END : Number(r.end_day);
     this.lat[i] = r.lat === null ? Number.NaN : Number(r.lat);
     this.lng[i] = r.lng === null ? Number.NaN : Number(r.lng);
     this.travel[i] = r.travel_km ?? 0;
@@ -143,12 +150,11 @@ export class OfferSnapshot {
     this.facetBits.forEach((column, f) => {
       column[j] = from.facetBits[f]![i]!;
     });
-    this.subA[j] = from.subA[i]!;
-    this.subB[j] = from.subB[i]!;
     this.nature[j] = from.nature[i]!;
-    this.slot[j] = from.slot[i]!;
     this.ageMin[j] = from.ageMin[i]!;
     this.ageMax[j] = from.ageMax[i]!;
+    this.startDay[j] = from.startDay[i]!;
+    this.endDay[j] = from.endDay[i]!;
     this.lat[j] = from.lat[i]!;
     this.lng[j] = from.lng[i]!;
     this.travel[j] = from.travel[i]!;
@@ -237,22 +243,30 @@ export class OfferSnapshot {
    */
   evaluate(filters: OfferFilters, textCandidates: Int32Array | null, options: { prune?: boolean } = {}): Evaluation {
     const candidates = options.prune === false ? textCandidates : narrowByPlace(() => this.geo(), filters, textCandidates);
-    const masks = facetNames.map((name) => bitsOf(facetDefs[name].values, selectedValues(filters, name)));
-    const active = masks.map((m) => m !== 0);
-    const [subA, subB] = filters.subtheme?.length ? subthemeBits(filters.subtheme) : [0, 0];
+    const words = facetNames.map((name) => wordsOf(name, selectedValues(filters, name)));
+    const active = words.map((w) => w.some((m) => m !== 0));
+    // Per bit-mask column: its selection mask, its facet, and the first column of each facet.
+    const masks = facetColumns.map((c) => words[c.facet]![c.word]!);
+    const columnFacet = facetColumns.map((c) => c.facet);
+    const firstColumn = facetNames.map((_name, f) => facetColumns.findIndex((c) => c.facet === f));
+    const columnEnd = facetNames.map((_name, f) => firstColumn[f]! + facetDefs[facetNames[f]!].columns.length);
     const natureMask = filters.nature?.length ? bitsOf(slugs.nature, filters.nature) : 0;
-    const slotMask = filters.slot?.length ? bitsOf(slugs.slot, filters.slot) : 0;
     const near = filters.near;
     const bbox = filters.bbox;
     const matchDistances: number[] = [];
-    const counts = facetNames.map((name) => new Float64Array(facetDefs[name].values.length));
+    const counts = facetColumns.map(() => new Float64Array(WORD_BITS));
     const matches: number[] = [];
     const facetCount = facetNames.length;
+    const columnCount = facetColumns.length;
     const bitsOfFacet = this.facetBits;
 
     const age = filters.age;
     const hasAge = age !== undefined;
-    const hasSub = subA !== 0 || subB !== 0;
+    const range = filters.ageRange;
+    const fromDay = filters.period?.from ? dayOf(filters.period.from) : OPEN_START;
+    const toDay = filters.period?.to ? dayOf(filters.period.to) : OPEN_END;
+    const hasPeriod = fromDay !== OPEN_START || toDay !== OPEN_END;
+    const comesTo = filters.comesTo;
     const organisation = filters.organisationId;
     const communes = filters.commune?.length ? filters.commune : null;
     const departmentList = filters.department?.length ? filters.department : null;
@@ -268,9 +282,10 @@ export class OfferSnapshot {
     for (let k = 0; k < n; k++) {
       const i = candidates ? candidates[k]! : k;
       if (hasAge && !(this.ageMin[i]! <= age && this.ageMax[i]! >= age)) continue;
-      if (hasSub && !(this.subA[i]! & subA) && !(this.subB[i]! & subB)) continue;
+      if (range && !(this.ageMin[i]! <= range.max && this.ageMax[i]! >= range.min)) continue;
+      if (hasPeriod && !(this.startDay[i]! <= toDay && this.endDay[i]! >= fromDay)) continue;
       if (natureMask && !(this.nature[i]! & natureMask)) continue;
-      if (slotMask && !(this.slot[i]! & slotMask)) continue;
+      if (comesTo && !this.comesToPlace(i, comesTo)) continue;
       if (organisation !== undefined && this.org[i] !== organisation) continue;
       const lat = this.lat[i]!;
       const lng = this.lng[i]!;
@@ -292,7 +307,10 @@ export class OfferSnapshot {
       let failed = -1;
       let failures = 0;
       for (let f = 0; anyFacet && f < facetCount; f++) {
-        if (active[f] && !(bitsOfFacet[f]![i]! & masks[f]!)) {
+        if (!active[f]) continue;
+        let hit = false;
+        for (let c = firstColumn[f]!; c < columnEnd[f]! && !hit; c++) hit = (bitsOfFacet[c]![i]! & masks[c]!) !== 0;
+        if (!hit) {
           failures++;
           failed = f;
           if (failures > 1) break;
@@ -303,10 +321,10 @@ export class OfferSnapshot {
         matches.push(i);
         if (near) matchDistances.push(distance);
       }
-      for (let f = 0; f < facetCount; f++) {
-        if (failures === 1 && f !== failed) continue;
-        let bits = bitsOfFacet[f]![i]!;
-        const target = counts[f]!;
+      for (let c = 0; c < columnCount; c++) {
+        if (failures === 1 && columnFacet[c] !== failed) continue;
+        let bits = bitsOfFacet[c]![i]!;
+        const target = counts[c]!;
         while (bits) {
           const bit = 31 - Math.clz32(bits);
           target[bit]!++;
@@ -316,11 +334,19 @@ export class OfferSnapshot {
     }
     const facets = emptyFacets();
     facetNames.forEach((name, f) => {
-      facetDefs[name].values.forEach((value, b) => {
-        facets[name][value] = counts[f]![b]!;
+      facetDefs[name].values.forEach((value, v) => {
+        facets[name][value] = counts[firstColumn[f]! + Math.floor(v / WORD_BITS)]![v % WORD_BITS]!;
       });
     });
     return { matches, distances: near ? Float64Array.from(matchDistances) : null, facets };
+  }
+
+  /** Comes to the ACM's place: the point within its travel radius, or the département served. */
+  private comesToPlace(i: number, place: { lat: number; lng: number; department: string | null }): boolean {
+    if (!this.comes[i]) return false;
+    if (place.department !== null && this.served[i]!.includes(place.department)) return true;
+    const travel = this.travel[i]!;
+    return travel > 0 && !Number.isNaN(this.lat[i]!) && distanceKm(place.lat, place.lng, this.lat[i]!, this.lng[i]!) <= travel;
   }
 
   private inCommune(i: number, c: { code: string; lat: number; lng: number; department: string }): boolean {
@@ -334,16 +360,4 @@ export class OfferSnapshot {
 
 function snapshotRows(db: Db, where = sql``): Promise<SnapshotRow[]> {
   return rows<SnapshotRow>(db, sql`select ${SNAPSHOT_COLUMNS} from search_offers ${where} order by published_at desc nulls last, id desc`);
-}
-
-function subthemeBits(values: string[]): [number, number] {
-  let a = 0;
-  let b = 0;
-  for (const value of values) {
-    const index = slugs.subtheme.indexOf(value);
-    if (index < 0) continue;
-    if (index < 31) a |= 1 << index;
-    else b |= 1 << (index - 31);
-  }
-  return [a, b];
 }

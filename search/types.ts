@@ -38,6 +38,9 @@ export interface OfferDocument {
   accessibility: string[];
   natures: string[];
   slots: string[];
+  /** Availability period (ISO dates), open-ended when null. */
+  startDate: string | null;
+  endDate: string | null;
   orgName: string;
   orgType: string | null;
   orgSlug: string;
@@ -51,7 +54,7 @@ export interface OfferDocument {
   publishedAt: string | null;
 }
 
-export const facetNames = ['theme', 'age_band', 'format', 'venue', 'price', 'accessibility', 'org_type'] as const;
+export const facetNames = ['theme', 'subtheme', 'age_band', 'format', 'venue', 'price', 'accessibility', 'org_type', 'slot'] as const;
 export type FacetName = (typeof facetNames)[number];
 export type Facets = Record<FacetName, Record<string, number>>;
 
@@ -69,6 +72,18 @@ export interface Near {
   radiusKm: number;
 }
 
+/** An age range: offers whose own range overlaps it ("de 8 à 11 ans"). */
+export interface AgeRange {
+  min: number;
+  max: number;
+}
+
+/** Availability dates (ISO): offers available at some point between them (open-ended when absent). */
+export interface Period {
+  from?: string;
+  to?: string;
+}
+
 export interface BBox {
   west: number;
   south: number;
@@ -82,6 +97,7 @@ export interface OfferFilters {
   theme?: string[];
   subtheme?: string[];
   age?: number;
+  ageRange?: AgeRange;
   ageBand?: string[];
   format?: string[];
   venue?: string[];
@@ -90,7 +106,13 @@ export interface OfferFilters {
   orgType?: string[];
   nature?: string[];
   slot?: string[];
+  period?: Period;
   near?: Near;
+  /**
+   * Offers that come to this place (an ACM): venue « dans-l-accueil », and the point within their
+   * travel radius or its département among the départements served.
+   */
+  comesTo?: { lat: number; lng: number; department: string | null };
   bbox?: BBox;
   commune?: CommuneFilter[];
   department?: string[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bitsOf, facetDefs, selectedValues } from '../../search/facets.js';
-import { OfferSnapshot, type SnapshotRow } from '../../search/snapshot.js';
+import { bitsOf, selectedValues, wordsOf } from '../../search/facets.js';
+import { dayOf, OfferSnapshot, type SnapshotRow } from '../../search/snapshot.js';
 import { type FacetName, facetNames, type OfferFilters } from '../../search/types.js';
 import { distanceKm, EARTH_RADIUS_KM } from '../../server/kernel/distance.js';
 import { ageBandsFor, slugs } from '../../server/kernel/taxonomy.js';
@@ -32,6 +32,8 @@ interface Offer {
   regions?: string[];
   departmentsServed?: string[];
   organisationId?: number;
+  startDate?: string | null;
+  endDate?: string | null;
 }
 
 function rowOf(o: Offer): SnapshotRow {
@@ -39,21 +41,23 @@ function rowOf(o: Offer): SnapshotRow {
   const ageMax = o.ageMax ?? 11;
   const values: Record<FacetName, string[]> = {
     theme: o.themes ?? ['culture'],
+    subtheme: o.subthemes ?? [],
     age_band: ageBandsFor(ageMin, ageMax),
     format: o.formats ?? ['atelier'],
     venue: [o.venue ?? 'chez-le-partenaire'],
     price: [o.price ?? 'gratuit'],
     accessibility: o.accessibility ?? [],
     org_type: [o.orgType ?? 'association'],
+    slot: o.slots ?? [],
   };
   return {
     id: o.id,
-    bits: facetNames.map((name) => bitsOf(facetDefs[name].values, values[name])),
-    subthemes: o.subthemes ?? [],
+    bits: facetNames.flatMap((name) => wordsOf(name, values[name])),
     natures: o.natures ?? [],
-    slots: o.slots ?? [],
     age_min: ageMin,
     age_max: ageMax,
+    start_day: o.startDate ? dayOf(o.startDate) : null,
+    end_day: o.endDate ? dayOf(o.endDate) : null,
     lat: o.lat === undefined ? 45.76 : o.lat,
     lng: o.lng === undefined ? 4.83 : o.lng,
     travel_km: o.travelKm ?? null,
@@ -244,6 +248,57 @@ describe('the search filter evaluator', () => {
     expect(idsMatching(snapshot, { department: [] })).toEqual([1, 2, 3]);
     expect(idsMatching(snapshot, { region: ['75', '11'] })).toEqual([2, 3]);
     expect(idsMatching(snapshot, { region: [] })).toEqual([1, 2, 3]);
+  });
+
+  it('keeps offers whose age range overlaps the chosen range, both ends included', () => {
+    const snapshot = snapshotOf([
+      { id: 1, ageMin: 6, ageMax: 8 },
+      { id: 2, ageMin: 3, ageMax: 5 },
+      { id: 3, ageMin: 11, ageMax: 14 },
+      { id: 4, ageMin: 12, ageMax: 17 },
+    ]);
+    expect(idsMatching(snapshot, { ageRange: { min: 8, max: 11 } })).toEqual([1, 3]);
+    expect(idsMatching(snapshot, { ageRange: { min: 5, max: 5 } })).toEqual([2]);
+    expect(idsMatching(snapshot, { ageRange: { min: 3, max: 17 } })).toEqual([1, 2, 3, 4]);
+  });
+
+  it('keeps offers available during part of the period, open ends included', () => {
+    const snapshot = snapshotOf([
+      { id: 1, startDate: '2026-09-01', endDate: '2026-12-20' },
+      { id: 2, startDate: '2027-01-06', endDate: '2027-06-30' },
+      { id: 3, startDate: null, endDate: null },
+      { id: 4, startDate: '2027-03-01', endDate: null },
+    ]);
+    expect(idsMatching(snapshot, { period: { from: '2026-12-20', to: '2027-01-05' } })).toEqual([1, 3]);
+    expect(idsMatching(snapshot, { period: { from: '2027-01-06' } })).toEqual([2, 3, 4]);
+    expect(idsMatching(snapshot, { period: { to: '2026-08-31' } })).toEqual([3]);
+    expect(idsMatching(snapshot, { period: { from: '2027-07-01', to: '2027-08-01' } })).toEqual([3, 4]);
+  });
+
+  it('keeps, for "comes to my ACM", travelling offers whose radius reaches it or that serve its département', () => {
+    const acm = { lat: 45.76, lng: 4.83, department: '69' };
+    const snapshot = snapshotOf([
+      { id: 1, venue: 'dans-l-accueil', travelKm: 20, lat: 45.76, lng: 5.0 },
+      { id: 2, venue: 'dans-l-accueil', travelKm: 5, lat: 45.76, lng: 5.0 },
+      { id: 3, venue: 'dans-l-accueil', travelKm: null, departmentsServed: ['69'], lat: 46.5, lng: 5.0 },
+      { id: 4, venue: 'chez-le-partenaire', lat: 45.76, lng: 4.83 },
+    ]);
+    expect(idsMatching(snapshot, { comesTo: acm })).toEqual([1, 3]);
+    expect(idsMatching(snapshot, { comesTo: { ...acm, department: null } })).toEqual([1]);
+  });
+
+  it('counts sub-themes and slots disjunctively, sub-themes past the 31st included', () => {
+    const late = slugs.subtheme.at(-1)!;
+    const snapshot = snapshotOf([
+      { id: 1, subthemes: [late], slots: ['mercredi-matin'] },
+      { id: 2, subthemes: [slugs.subtheme[0]!], slots: ['mercredi-apres-midi'] },
+      { id: 3, subthemes: [late, slugs.subtheme[0]!], slots: ['mercredi-matin'] },
+    ]);
+    const { matches, facets } = snapshot.evaluate({ subtheme: [late], slot: ['mercredi-matin'] }, null);
+    expect(matches.map((i) => snapshot.ids[i])).toEqual([1, 3]);
+    expect(facets.subtheme[late]).toBe(2);
+    expect(facets.subtheme[slugs.subtheme[0]!]).toBe(1);
+    expect(facets.slot).toEqual({ 'mercredi-matin': 2, 'mercredi-apres-midi': 0, 'mercredi-journee': 0 });
   });
 
   it('restricts to the text matches when there are some', () => {

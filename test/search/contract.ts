@@ -62,6 +62,8 @@ export function makeDocument(values: Partial<OfferDocument> & { title: string })
     accessibility: [],
     natures: [],
     slots: [],
+    startDate: null,
+    endDate: null,
     orgName: 'Association des loisirs',
     orgType: 'association',
     orgSlug: 'association',
@@ -119,6 +121,7 @@ export function generateDocuments(count: number, seed = 42): OfferDocument[] {
       accessibility: r.some(slugs.accessibility, 2),
       natures: r.some(slugs.nature, 2),
       slots: r.some(slugs.slot, 2),
+      ...datesOf(r),
       orgType: r.pick(slugs.org_type),
       lat: place.lat + (r.next() - 0.5) * 0.6,
       lng: place.lng + (r.next() - 0.5) * 0.8,
@@ -127,6 +130,16 @@ export function generateDocuments(count: number, seed = 42): OfferDocument[] {
       region: place.region,
     });
   });
+}
+
+/** An availability period in the 2026-2027 school year, often open at one end or both. */
+function datesOf(r: ReturnType<typeof prng>): { startDate: string | null; endDate: string | null } {
+  const day = (offset: number) => new Date(Date.UTC(2026, 8, 1) + offset * 86_400_000).toISOString().slice(0, 10);
+  const start = Math.floor(r.next() * 300);
+  return {
+    startDate: r.next() < 0.25 ? null : day(start),
+    endDate: r.next() < 0.25 ? null : day(start + Math.floor(r.next() * 120)),
+  };
 }
 
 const overlap = (selected: string[] | undefined, values: string[]) => !selected?.length || selected.some((v) => values.includes(v));
@@ -147,7 +160,16 @@ export function bruteMatch(doc: OfferDocument, f: OfferFilters, skipFacet?: Face
   const comes = doc.venue === 'dans-l-accueil';
   const travelReaches = (lat: number, lng: number) => comes && doc.travelKm !== null && distanceKm(lat, lng, doc.lat!, doc.lng!) <= doc.travelKm;
   if (f.age !== undefined && !(doc.ageMin <= f.age && doc.ageMax >= f.age)) return false;
-  if (!overlap(f.subtheme, doc.subthemes) || !overlap(f.nature, doc.natures) || !overlap(f.slot, doc.slots)) return false;
+  if (f.ageRange && !(doc.ageMin <= f.ageRange.max && doc.ageMax >= f.ageRange.min)) return false;
+  if (f.period?.from && doc.endDate !== null && doc.endDate < f.period.from) return false;
+  if (f.period?.to && doc.startDate !== null && doc.startDate > f.period.to) return false;
+  if (!overlap(f.nature, doc.natures)) return false;
+  if (
+    f.comesTo &&
+    !(comes && ((f.comesTo.department !== null && doc.departmentsServed.includes(f.comesTo.department)) || travelReaches(f.comesTo.lat, f.comesTo.lng)))
+  ) {
+    return false;
+  }
   if (f.near && !(distanceKm(f.near.lat, f.near.lng, doc.lat!, doc.lng!) <= f.near.radiusKm || travelReaches(f.near.lat, f.near.lng))) return false;
   if (f.bbox && !(doc.lng! >= f.bbox.west && doc.lng! <= f.bbox.east && doc.lat! >= f.bbox.south && doc.lat! <= f.bbox.north)) return false;
   if (
@@ -158,20 +180,25 @@ export function bruteMatch(doc: OfferDocument, f: OfferFilters, skipFacet?: Face
   }
   if (f.department?.length && !f.department.some((d) => doc.department === d || (comes && doc.departmentsServed.includes(d)))) return false;
   if (f.region?.length && !f.region.some((g) => doc.region === g || (comes && doc.regionsServed.includes(g)))) return false;
-  const facetValues: Record<FacetName, string[]> = {
+  for (const name of facetNames) {
+    if (name === skipFacet) continue;
+    if (!overlap(f[facetDefs[name].filter] as string[] | undefined, facetValuesOf(doc)[name])) return false;
+  }
+  return true;
+}
+
+function facetValuesOf(doc: OfferDocument): Record<FacetName, string[]> {
+  return {
     theme: doc.themes,
+    subtheme: doc.subthemes,
     age_band: doc.ageBands,
     format: doc.formats,
     venue: [doc.venue],
     price: [doc.price],
     accessibility: doc.accessibility,
     org_type: doc.orgType ? [doc.orgType] : [],
+    slot: doc.slots,
   };
-  for (const name of facetNames) {
-    if (name === skipFacet) continue;
-    if (!overlap(f[facetDefs[name].filter] as string[] | undefined, facetValues[name])) return false;
-  }
-  return true;
 }
 
 export function bruteFacets(docs: OfferDocument[], f: OfferFilters): Facets {
@@ -180,22 +207,7 @@ export function bruteFacets(docs: OfferDocument[], f: OfferFilters): Facets {
     facets[name] = Object.fromEntries(facetDefs[name].values.map((v) => [v, 0]));
     for (const doc of docs) {
       if (!bruteMatch(doc, f, name)) continue;
-      const values =
-        name === 'theme'
-          ? doc.themes
-          : name === 'age_band'
-            ? doc.ageBands
-            : name === 'format'
-              ? doc.formats
-              : name === 'venue'
-                ? [doc.venue]
-                : name === 'price'
-                  ? [doc.price]
-                  : name === 'accessibility'
-                    ? doc.accessibility
-                    : doc.orgType
-                      ? [doc.orgType]
-                      : [];
+      const values = facetValuesOf(doc)[name];
       for (const v of values) facets[name][v] = (facets[name][v] ?? 0) + 1;
     }
   }
@@ -219,6 +231,14 @@ export function randomFilters(seed: number, count: number): OfferFilters[] {
     if (maybe(0.2)) f.orgType = r.some(slugs.org_type, 4, 1);
     if (maybe(0.15)) f.nature = r.some(slugs.nature, 2, 1);
     if (maybe(0.15)) f.slot = r.some(slugs.slot, 1, 1);
+    if (maybe(0.2)) {
+      const min = 3 + Math.floor(r.next() * 12);
+      f.ageRange = { min, max: min + Math.floor(r.next() * 5) };
+    }
+    if (maybe(0.25)) {
+      const { startDate, endDate } = datesOf(r);
+      f.period = { ...(startDate ? { from: startDate } : {}), ...(endDate ? { to: endDate } : {}) };
+    }
     const place = r.pick(places);
     const geo = r.next();
     if (geo < 0.3) f.near = { lat: place.lat + (r.next() - 0.5) * 0.3, lng: place.lng + (r.next() - 0.5) * 0.3, radiusKm: 2 + Math.floor(r.next() * 40) };
@@ -226,6 +246,10 @@ export function randomFilters(seed: number, count: number): OfferFilters[] {
     else if (geo < 0.55) f.commune = [r.pick(communes)];
     else if (geo < 0.65) f.department = r.some(Object.keys(regionOf), 2, 1);
     else if (geo < 0.72) f.region = [r.pick(['84', '27', '93'])];
+    if (maybe(0.15)) {
+      const acm = r.pick(places);
+      f.comesTo = { lat: acm.lat + (r.next() - 0.5) * 0.2, lng: acm.lng + (r.next() - 0.5) * 0.2, department: r.next() < 0.7 ? acm.department : null };
+    }
     return f;
   });
 }
@@ -384,6 +408,17 @@ export function searchEngineContract(name: string, options: ContractOptions) {
           { theme: ['sport'], ageBand: ['6-8'], venue: ['dans-l-accueil'] },
           { near: { lat: 45.76, lng: 4.84, radiusKm: 10 } },
           { near: { lat: 45.3, lng: 5.3, radiusKm: 5 }, venue: ['dans-l-accueil'] },
+          // The filters directors use, one by one and together.
+          { slot: ['mercredi-matin'] },
+          { subtheme: ['danse', 'sports-de-combat'] },
+          { theme: ['sport'], subtheme: ['sports-de-combat'] },
+          { ageRange: { min: 8, max: 11 } },
+          { period: { from: '2026-12-01', to: '2027-01-31' } },
+          { period: { from: '2027-05-01' } },
+          { comesTo: { lat: 45.76, lng: 4.84, department: '69' } },
+          { comesTo: { lat: 45.76, lng: 4.84, department: null }, price: ['gratuit'] },
+          { price: ['gratuit'], accessibility: ['moteur', 'auditif'] },
+          { slot: ['mercredi-apres-midi'], ageRange: { min: 8, max: 11 }, period: { from: '2026-10-01', to: '2026-12-31' }, price: ['payant'] },
           ...randomFilters(7, 60),
         ];
         for (const filters of combos) {
