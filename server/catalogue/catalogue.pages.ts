@@ -44,12 +44,28 @@ const listKeys = [
   'region',
 ];
 const RADII = [5, 10, 20, 30, 50, 100];
+const pageMessages: Record<string, string> = {
+  age_max: 'Âge des enfants : le second âge doit être au moins égal au premier. Le critère a été ignoré.',
+  available_from: 'Disponible du : cette date n’existe pas. Le critère a été ignoré.',
+  available_to: 'Disponible au : la date de fin doit suivre la date de début. Le critère a été ignoré.',
+};
+/** The page's names of the parameters, for its messages. */
+const pageLabels: Record<string, string> = {
+  age_min: 'âge de',
+  age_max: 'âge jusqu’à',
+  available_from: 'disponible à partir du',
+  available_to: 'disponible jusqu’au',
+  age: 'âge',
+  radius_km: 'rayon',
+};
 
 export interface PageState {
   /** Parameters as the URL carries them (API names plus lieu / accueil). */
   params: Record<string, string | string[]>;
   search: OfferSearch;
   placeLabel: string | null;
+  /** The ACM of « Vient dans mon accueil », when ticked. */
+  comesToLabel: string | null;
   error: string | null;
 }
 
@@ -67,13 +83,25 @@ export async function readSearchForm(deps: Deps, request: FastifyRequest, raw: R
   for (const key of Object.keys(OffersQuery.properties)) if (params[key] !== undefined) api[key] = params[key];
 
   const accueil = Number(params.accueil);
-  if (params.accueil && request.user) {
-    const acm = (
-      await acmPlaces(
+  const myAcms = request.user
+    ? await acmPlaces(
         deps.db,
         request.user.memberships.filter((m) => m.kind === 'acm').map((m) => m.organisationId),
       )
-    ).find((a) => a.id === accueil);
+    : [];
+  let comesToLabel: string | null = null;
+  if (params.vient) {
+    // The ACM chosen as the place, or else the first of the user's ACMs.
+    const acm = myAcms.find((a) => a.id === accueil) ?? myAcms[0];
+    if (!acm) error = 'Connectez-vous avec le compte d’un accueil pour voir les offres qui viennent dans votre accueil.';
+    else if (!acm.codeInsee) error = `La commune de ${acm.name} n’est pas renseignée : complétez son adresse pour voir les offres qui y viennent.`;
+    else {
+      api.comes_to = acm.codeInsee;
+      comesToLabel = acm.name;
+    }
+  }
+  if (params.accueil && request.user) {
+    const acm = myAcms.find((a) => a.id === accueil);
     if (acm) {
       api.near = `${acm.lat},${acm.lng}`;
       placeLabel = acm.name;
@@ -101,16 +129,16 @@ export async function readSearchForm(deps: Deps, request: FastifyRequest, raw: R
   let search: OfferSearch = { sort: 'relevance', page: 1, perPage: 20 };
   if (first) {
     const parameter = first.path.split('/').filter(Boolean)[0] ?? 'recherche';
-    error = `Le critère « ${parameter} » n’est pas valide : il a été ignoré.`;
+    error = `Le critère « ${pageLabels[parameter] ?? parameter} » n’est pas valide : il a été ignoré.`;
   } else {
     try {
       search = await parseOfferSearch(deps, converted as Static<typeof OffersQuery>);
     } catch (failure) {
       if (!(failure instanceof ParameterError)) throw failure;
-      error = failure.message;
+      error = pageMessages[failure.parameter] ?? failure.message;
     }
   }
-  return { params, search, placeLabel, error };
+  return { params, search, placeLabel, comesToLabel: search.comesTo ? comesToLabel : null, error };
 }
 
 export default async function cataloguePages(app: App) {
@@ -119,6 +147,43 @@ export default async function cataloguePages(app: App) {
   async function acmChoices(request: FastifyRequest) {
     const ids = request.user?.memberships.filter((m) => m.kind === 'acm').map((m) => m.organisationId) ?? [];
     return acmPlaces(deps.db, ids);
+  }
+
+  /**
+   * For a search without results, the nearest ways out: a wider radius, then each active filter
+   * left out, with how many offers each gives (exact counts, as links; at most four).
+   */
+  async function waysOut(request: FastifyRequest, state: PageState, basePath: string): Promise<{ label: string; href: string; count: number }[]> {
+    const { page: _page, ...params } = state.params;
+    const countOf = async (next: Record<string, string | string[]>) => {
+      const nextState = await readSearchForm(deps, request, next);
+      if (nextState.error) return 0;
+      return (await deps.search.searchOffers({ ...nextState.search, page: 1, perPage: 1 })).total;
+    };
+    const hrefOf = (next: Record<string, string | string[]>) => {
+      const qs = queryString(next);
+      return qs ? `${basePath}?${qs}` : basePath;
+    };
+    const ways: { label: string; href: string; count: number }[] = [];
+    if (state.search.near) {
+      for (const radius of RADII.filter((r) => r > state.search.near!.radiusKm)) {
+        const next = { ...params, radius_km: String(radius) };
+        const count = await countOf(next);
+        if (count > 0) {
+          ways.push({ label: `Élargir à ${radius} km`, href: hrefOf(next), count });
+          break;
+        }
+      }
+    }
+    const found: typeof ways = [];
+    for (const chip of filterChips(state, basePath)) {
+      const next: Record<string, string[]> = {};
+      for (const [key, value] of new URLSearchParams(chip.href.split('?')[1] ?? '')) next[key] = [...(next[key] ?? []), value];
+      const count = await countOf(next);
+      if (count > 0) found.push({ label: chip.wayOut, href: chip.href, count });
+    }
+    found.sort((a, b) => b.count - a.count);
+    return [...ways, ...found].slice(0, 4);
   }
 
   function resultsData(state: PageState, result: OfferSearchResult, basePath: string) {
@@ -144,6 +209,7 @@ export default async function cataloguePages(app: App) {
     const data = {
       title: state.search.q ? `Offres : « ${state.search.q} »` : 'Rechercher une offre',
       ...resultsData(state, result, '/offres'),
+      waysOut: result.total === 0 ? await waysOut(request, state, '/offres') : [],
       acms: await acmChoices(request),
       radii: RADII,
       taxonomy,

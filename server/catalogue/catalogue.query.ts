@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import type { BBox, CommuneFilter, MapQuery, Near, OfferFilters, OfferSearch, SortOrder } from '../../search/types.js';
+import type { AgeRange, BBox, CommuneFilter, MapQuery, Near, OfferFilters, OfferSearch, Period, SortOrder } from '../../search/types.js';
 import type { Deps } from '../deps.js';
 import { ParameterError } from '../lib/errors.js';
 import { communeCentres, territoryCodes } from './catalogue.repository.js';
@@ -25,6 +25,29 @@ export function parseBBox(bbox: string | undefined): BBox | undefined {
   return { west, south, east, north };
 }
 
+function parseDate(value: string | undefined, parameter: string): string | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value) throw new ParameterError(parameter, `date inexistante (${value})`);
+  return value;
+}
+
+/** « de 8 à 11 ans »: either end may be left out. */
+export function parseAgeRange(min: number | undefined, max: number | undefined): AgeRange | undefined {
+  if (min === undefined && max === undefined) return undefined;
+  const range = { min: min ?? 0, max: max ?? 99 };
+  if (range.min > range.max) throw new ParameterError('age_max', 'doit être supérieur ou égal à age_min');
+  return range;
+}
+
+export function parsePeriod(from: string | undefined, to: string | undefined): Period | undefined {
+  const start = parseDate(from, 'available_from');
+  const end = parseDate(to, 'available_to');
+  if (start === undefined && end === undefined) return undefined;
+  if (start !== undefined && end !== undefined && start > end) throw new ParameterError('available_to', 'doit suivre available_from');
+  return { ...(start ? { from: start } : {}), ...(end ? { to: end } : {}) };
+}
+
 /** Schema-valid parameters → engine filters, checking what a schema cannot (places that exist, coherent pairs). */
 export async function parseFilters(deps: Deps, raw: RawFilters): Promise<OfferFilters> {
   const r = raw as Static<typeof OffersQuery>;
@@ -38,6 +61,12 @@ export async function parseFilters(deps: Deps, raw: RawFilters): Promise<OfferFi
       return { code, ...centre };
     });
   }
+  let comesTo: OfferFilters['comesTo'];
+  if (r.comes_to) {
+    const centre = (await communeCentres(deps.db, [r.comes_to])).get(r.comes_to);
+    if (!centre) throw new ParameterError('comes_to', `commune inconnue (${r.comes_to})`);
+    comesTo = { code: r.comes_to, ...centre };
+  }
   for (const code of r.department ?? []) if (!codes.departments.has(code)) throw new ParameterError('department', `département inconnu (${code})`);
   for (const code of r.region ?? []) if (!codes.regions.has(code)) throw new ParameterError('region', `région inconnue (${code})`);
   const q = r.q?.trim();
@@ -46,6 +75,7 @@ export async function parseFilters(deps: Deps, raw: RawFilters): Promise<OfferFi
     theme: r.theme,
     subtheme: r.subtheme,
     age: r.age,
+    ageRange: parseAgeRange(r.age_min, r.age_max),
     ageBand: r.age_band,
     format: r.format,
     venue: r.venue,
@@ -54,6 +84,8 @@ export async function parseFilters(deps: Deps, raw: RawFilters): Promise<OfferFi
     orgType: r.org_type,
     nature: r.nature,
     slot: r.slot,
+    period: parsePeriod(r.available_from, r.available_to),
+    comesTo,
     near: parseNear(r.near, r.radius_km),
     bbox: parseBBox(r.bbox),
     commune,

@@ -6,6 +6,7 @@ const list = (values: readonly string[], description: string) =>
   Type.Optional(Type.Array(Type.String({ enum: [...values] }), { maxItems: 50, description: `${description} (répétable : OU)` }));
 const codes = (pattern: string, description: string) => Type.Optional(Type.Array(Type.String({ pattern }), { maxItems: 50, description }));
 const number = '-?\\d{1,3}(\\.\\d+)?';
+const date = '^\\d{4}-\\d{2}-\\d{2}$';
 
 /** The filters shared by /api/v1/offers, /api/v1/map and the search page. */
 export const offerFilterProperties = {
@@ -13,6 +14,10 @@ export const offerFilterProperties = {
   theme: list(slugs.theme, 'Thème'),
   subtheme: list(slugs.subtheme, 'Sous-thème'),
   age: Type.Optional(Type.Integer({ minimum: 0, maximum: 99, description: 'Âge : offres dont la tranche d’âge le contient' })),
+  age_min: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 99, description: 'Âges de… : offres dont la tranche d’âge recoupe age_min–age_max (« de 8 à 11 ans »)' }),
+  ),
+  age_max: Type.Optional(Type.Integer({ minimum: 0, maximum: 99, description: '…à : fin de la tranche d’âge cherchée (avec ou sans age_min)' })),
   age_band: list(slugs.age_band, 'Tranche d’âge (recouvrement)'),
   format: list(slugs.format, 'Format'),
   venue: list(slugs.venue, 'Lieu'),
@@ -20,7 +25,18 @@ export const offerFilterProperties = {
   accessibility: list(slugs.accessibility, 'Handicap accueilli'),
   org_type: list(slugs.org_type, 'Type de structure'),
   nature: list(slugs.nature, 'Nature du partenariat'),
-  slot: list(slugs.slot, 'Créneau'),
+  slot: list(slugs.slot, 'Créneau du mercredi'),
+  available_from: Type.Optional(
+    Type.String({ pattern: date, description: 'Disponible à partir du (AAAA-MM-JJ) : offres dont la période de disponibilité recoupe la période cherchée' }),
+  ),
+  available_to: Type.Optional(Type.String({ pattern: date, description: 'Disponible jusqu’au (AAAA-MM-JJ)' })),
+  comes_to: Type.Optional(
+    Type.String({
+      pattern: '^[0-9][0-9AB][0-9]{3}$',
+      description:
+        'Code INSEE d’une commune : offres qui viennent dans l’accueil (lieu « dans-l-accueil », commune dans le rayon de déplacement ou département desservi)',
+    }),
+  ),
   near: Type.Optional(Type.String({ pattern: `^${number},${number}$`, description: 'Point « lat,lng » (avec radius_km)' })),
   radius_km: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'Rayon autour de near, en km' })),
   bbox: Type.Optional(Type.String({ pattern: `^${number},${number},${number},${number}$`, description: 'Rectangle « ouest,sud,est,nord »' })),

@@ -37,6 +37,12 @@ export function highlight(text: string, terms: string[]): string {
 
 const labelOf = taxonomy.labelOf;
 
+/** 2026-12-20 → 20/12/2026. */
+export function frenchDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
+
 /** What a result card shows, including why it matched. */
 export function cardView(hit: OfferHit, result: OfferSearchResult, search: OfferSearch) {
   const offer = hit.document;
@@ -76,22 +82,41 @@ export function cardView(hit: OfferHit, result: OfferSearchResult, search: Offer
 
 const facetOrder: { name: keyof Facets; param: string; label: string; options: taxonomy.Option[] }[] = [
   { name: 'theme', param: 'theme', label: 'Thèmes', options: taxonomy.themes },
+  { name: 'slot', param: 'slot', label: 'Créneau du mercredi', options: taxonomy.slots },
   { name: 'age_band', param: 'age_band', label: 'Tranches d’âge', options: taxonomy.ageBands },
   { name: 'format', param: 'format', label: 'Formats', options: taxonomy.formats },
   { name: 'venue', param: 'venue', label: 'Lieu de l’activité', options: taxonomy.venues },
-  { name: 'price', param: 'price', label: 'Tarif', options: taxonomy.prices },
-  { name: 'accessibility', param: 'accessibility', label: 'Handicaps accueillis', options: taxonomy.accessibility },
+  { name: 'price', param: 'price', label: 'Gratuit ou payant', options: taxonomy.prices },
+  { name: 'accessibility', param: 'accessibility', label: 'Accessibilité : handicaps accueillis', options: taxonomy.accessibility },
   { name: 'org_type', param: 'org_type', label: 'Types de structure', options: taxonomy.orgTypes },
 ];
 
-/** Facet checkboxes: every value with its count (checked ones kept even at 0). */
+export interface FacetOption {
+  value: string;
+  label: string;
+  count: number;
+  checked: boolean;
+  /** Sub-themes under a theme, shown once the theme or one of them is ticked. */
+  children?: FacetOption[];
+}
+
+/** Facet checkboxes: every value with its count (checked ones kept even at 0); sub-themes under their theme. */
 export function facetGroups(facets: Facets, params: Record<string, string | string[]>) {
+  const selectedSub = ([] as string[]).concat(params.subtheme ?? []);
   return facetOrder.map((group) => {
     const selected = ([] as string[]).concat(params[group.param] ?? []);
-    const options = group.options
+    const options: FacetOption[] = group.options
       .map((o) => ({ value: o.value, label: o.label, count: facets[group.name][o.value] ?? 0, checked: selected.includes(o.value) }))
-      .filter((o) => o.count > 0 || o.checked || group.name === 'theme' || group.name === 'age_band');
-    return { ...group, options, collapsed: group.name === 'org_type' || group.name === 'accessibility' };
+      .filter((o) => o.count > 0 || o.checked || group.name === 'theme' || group.name === 'age_band' || group.name === 'slot');
+    if (group.name === 'theme') {
+      for (const option of options) {
+        const children = (taxonomy.subthemesByTheme[option.value as taxonomy.Theme] ?? [])
+          .map((s) => ({ value: s.value, label: s.label, count: facets.subtheme[s.value] ?? 0, checked: selectedSub.includes(s.value) }))
+          .filter((s) => s.count > 0 || s.checked);
+        if (option.checked || children.some((c) => c.checked)) option.children = children;
+      }
+    }
+    return { ...group, options, collapsed: group.name === 'org_type' };
   });
 }
 
@@ -110,7 +135,8 @@ const paramLabels: Record<string, taxonomy.Option[]> = {
 
 /** The active filters as links that remove them. */
 export function filterChips(state: PageState, basePath: string) {
-  const chips: { label: string; href: string }[] = [];
+  const chips: { label: string; href: string; wayOut: string }[] = [];
+  const push = (label: string, href: string, wayOut = `Sans le filtre ${label}`) => chips.push({ label, href, wayOut });
   const without = (key: string, value?: string) => {
     const next: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(state.params)) {
@@ -127,14 +153,40 @@ export function filterChips(state: PageState, basePath: string) {
     const qs = queryString(next);
     return qs ? `${basePath}?${qs}` : basePath;
   };
+  const withoutAll = (keys: string[]) => {
+    const kept = Object.fromEntries(Object.entries(state.params).filter(([k]) => k !== 'page' && !keys.includes(k)));
+    const qs = queryString(kept);
+    return qs ? `${basePath}?${qs}` : basePath;
+  };
   for (const [key, value] of Object.entries(state.params)) {
-    if (paramLabels[key]) for (const v of [value].flat()) chips.push({ label: labelOf(paramLabels[key]!, v), href: without(key, v) });
+    if (paramLabels[key]) for (const v of [value].flat()) push(labelOf(paramLabels[key]!, v), without(key, v));
   }
-  if (state.params.q) chips.push({ label: `« ${state.params.q} »`, href: without('q') });
-  if (state.params.age) chips.push({ label: `${state.params.age} ans`, href: without('age') });
-  if (state.params.bbox) chips.push({ label: 'Zone de la carte', href: without('bbox') });
+  if (state.params.q) push(`« ${state.params.q} »`, without('q'), `Sans les mots « ${state.params.q} »`);
+  if (state.params.age) push(`${state.params.age} ans`, without('age'), 'Sans l’âge');
+  const range = state.search.ageRange;
+  if (range) {
+    const label =
+      state.params.age_min && state.params.age_max
+        ? `De ${range.min} à ${range.max} ans`
+        : state.params.age_min
+          ? `Dès ${range.min} ans`
+          : `Jusqu’à ${range.max} ans`;
+    push(label, withoutAll(['age_min', 'age_max']), 'Sans l’âge');
+  }
+  const period = state.search.period;
+  if (period) {
+    const label =
+      period.from && period.to
+        ? `Du ${frenchDate(period.from)} au ${frenchDate(period.to)}`
+        : period.from
+          ? `À partir du ${frenchDate(period.from)}`
+          : `Jusqu’au ${frenchDate(period.to!)}`;
+    push(label, withoutAll(['available_from', 'available_to']), 'Sans les dates');
+  }
+  if (state.comesToLabel) push(`Vient dans mon accueil (${state.comesToLabel})`, without('vient'), 'Sans le filtre Vient dans mon accueil');
+  if (state.params.bbox) push('Zone de la carte', without('bbox'), 'Hors de la zone de la carte');
   if (state.placeLabel && state.search.near) {
-    chips.push({ label: `Autour de ${state.placeLabel} (${state.search.near.radiusKm} km)`, href: without(state.params.accueil ? 'accueil' : 'lieu') });
+    push(`Autour de ${state.placeLabel} (${state.search.near.radiusKm} km)`, without(state.params.accueil ? 'accueil' : 'lieu'), 'Partout, sans le lieu');
   }
   return chips;
 }
@@ -162,6 +214,13 @@ export function apiParams(search: Partial<OfferSearch>, options: { paging?: bool
     if (value?.length) p[param] = value;
   }
   if (search.age !== undefined) p.age = String(search.age);
+  if (search.ageRange) {
+    if (search.ageRange.min > 0) p.age_min = String(search.ageRange.min);
+    if (search.ageRange.max < 99) p.age_max = String(search.ageRange.max);
+  }
+  if (search.period?.from) p.available_from = search.period.from;
+  if (search.period?.to) p.available_to = search.period.to;
+  if (search.comesTo?.code) p.comes_to = search.comesTo.code;
   if (search.commune?.length) p.commune = search.commune.map((c) => c.code);
   if (search.near) {
     p.near = `${search.near.lat},${search.near.lng}`;

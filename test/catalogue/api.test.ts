@@ -78,7 +78,7 @@ describe('GET /api/v1/offers', () => {
     });
     expect(first.distance_km).toBeLessThan(1);
     expect(body.items[1].title).toBe('Lectures dans votre accueil');
-    expect(Object.keys(body.facets).sort()).toEqual(['accessibility', 'age_band', 'format', 'org_type', 'price', 'theme', 'venue']);
+    expect(Object.keys(body.facets).sort()).toEqual(['accessibility', 'age_band', 'format', 'org_type', 'price', 'slot', 'subtheme', 'theme', 'venue']);
     expect(body.facets.theme).toMatchObject({ sport: 1, culture: 1 });
   });
 
