@@ -96,6 +96,7 @@ function needFeature(doc: StoredNeed): MapFeature {
       organisation: doc.acmName,
       venue: doc.venues.join(','),
       travel_km: null,
+      theme: doc.themes?.[0] ?? null,
     },
   };
 }

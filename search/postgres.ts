@@ -524,9 +524,19 @@ export class PostgresSearchEngine implements SearchEngine {
   /** What a map marker needs (not the whole document). */
   private async markers(ids: number[]): Promise<Map<number, StoredOffer>> {
     if (ids.length === 0) return new Map();
-    const found = await rows<{ id: number; title: string; slug: string; orgName: string; venue: string; travelKm: number | null; lat: number; lng: number }>(
+    const found = await rows<{
+      id: number;
+      title: string;
+      slug: string;
+      orgName: string;
+      venue: string;
+      travelKm: number | null;
+      lat: number;
+      lng: number;
+      themes: string[];
+    }>(
       this.db,
-      sql`select id, title, doc->>'slug' as slug, doc->>'orgName' as "orgName", venue, travel_km as "travelKm", lat, lng
+      sql`select id, title, doc->>'slug' as slug, doc->>'orgName' as "orgName", venue, travel_km as "travelKm", lat, lng, themes
           from search_offers where id = any(${sql.param(ids)}::int[])`,
     );
     return new Map(found.map((m) => [m.id, { ...m, lat: Number(m.lat), lng: Number(m.lng) } as unknown as StoredOffer]));
@@ -779,6 +789,7 @@ export function pointFeature(doc: StoredOffer): MapFeature {
       organisation: doc.orgName,
       venue: doc.venue,
       travel_km: doc.venue === 'dans-l-accueil' ? doc.travelKm : null,
+      theme: doc.themes?.[0] ?? null,
     },
   };
 }

@@ -112,7 +112,7 @@ export interface OfferFilters {
    * Offers that come to this place (an ACM): venue « dans-l-accueil », and the point within their
    * travel radius or its département among the départements served.
    */
-  comesTo?: { lat: number; lng: number; department: string | null };
+  comesTo?: { lat: number; lng: number; department: string | null /** The commune it was given as (API parameter comes_to). */; code?: string };
   bbox?: BBox;
   commune?: CommuneFilter[];
   department?: string[];
@@ -163,7 +163,18 @@ export type MapFeature =
   | {
       type: 'Feature';
       geometry: { type: 'Point'; coordinates: [number, number] };
-      properties: { cluster: false; count: 1; id: number; title: string; path: string; organisation: string; venue: string; travel_km: number | null };
+      properties: {
+        cluster: false;
+        count: 1;
+        id: number;
+        title: string;
+        path: string;
+        organisation: string;
+        venue: string;
+        travel_km: number | null;
+        /** Its first theme (the marker's colour). */
+        theme: string | null;
+      };
     };
 
 export interface MapResult {

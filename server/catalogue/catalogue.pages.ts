@@ -224,15 +224,21 @@ export default async function cataloguePages(app: App) {
   app.get('/carte', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
     const state = await readSearchForm(deps, request, request.query);
     const result = await deps.search.searchOffers({ ...state.search, page: 1, perPage: 1 });
-    return reply.page('catalogue/map', {
+    const { page: _page, ...listParams } = state.params;
+    const data = {
       title: 'Carte des offres',
       ...resultsData(state, result, '/carte'),
+      waysOut: result.total === 0 ? await waysOut(request, state, '/carte') : [],
+      listQuery: queryString(listParams),
       radii: RADII,
       acms: await acmChoices(request),
       taxonomy,
       map: true,
       scripts: ['/static/js/search.js', '/static/js/map.js'],
-    });
+    };
+    reply.header('Cache-Control', 'private, no-cache');
+    if (request.wantsFragment('search-results')) return reply.fragment('catalogue/map-results', data);
+    return reply.page('catalogue/map', data);
   });
 
   app.get('/territoires', { schema: { hide: true } }, async (_request, reply) => {

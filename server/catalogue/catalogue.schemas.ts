@@ -157,6 +157,7 @@ const OfferProperties = Type.Object({
   organisation: Type.String(),
   venue: Type.String(),
   travel_km: nullable(Type.Number()),
+  theme: nullable(Type.String({ description: 'Premier thème de l’offre (couleur du repère)' })),
 });
 
 export const MapResponse = Type.Object(

@@ -122,7 +122,17 @@
           });
           clusters.addLayer(marker);
         } else {
-          const marker = L.marker([lat, lng], { title: p.title, alt: p.title, keyboard: true });
+          // Coloured by the offer's first theme (legend on /carte).
+          const options = { title: p.title, alt: p.title, keyboard: true };
+          if (p.theme)
+            options.icon = L.divIcon({
+              html: '<span></span>',
+              className: `theme-pin theme-${p.theme}`,
+              iconSize: [26, 30],
+              iconAnchor: [13, 30],
+              popupAnchor: [0, -28],
+            });
+          const marker = L.marker([lat, lng], options);
           marker.bindPopup(popupContent(p));
           marker.on('click', () => highlightCard(p.id));
           markers.set(String(p.id), marker);
