@@ -1,0 +1,187 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../server/types.js';
+import { demoSite, expectNoAxeViolations, newContext, signInDemo, waitForMap } from '../helpers/browser.js';
+
+/**
+ * The filters directors use on /offres and /carte, at a laptop and a phone width: after each
+ * htmx update the result cards keep their width, nothing scrolls sideways and the map follows the
+ * list; zero results offer ways out with counts; axe-core finds nothing. Screenshots are written
+ * to /tmp/filters11 for a look.
+ */
+let app: App;
+let browser: Browser;
+let baseURL: string;
+
+beforeAll(async () => {
+  ({ app, baseURL, browser } = await demoSite());
+}, 600_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+function layout(page: Page) {
+  return page.evaluate(() => {
+    const ids = [...document.querySelectorAll('[id]')].map((element) => element.id);
+    const map = document.getElementById('offers-map');
+    return {
+      duplicateIds: ids.filter((id, index) => ids.indexOf(id) !== index),
+      cardWidths: [...document.querySelectorAll('.offer-card')].map((card) => Math.round(card.getBoundingClientRect().width)),
+      total: Number(document.getElementById('search-count')?.dataset.total),
+      listQuery: document.getElementById('search-results')?.dataset.mapQuery,
+      mapQuery: map?.dataset.query,
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+    };
+  });
+}
+
+async function expectSound(page: Page, label: string) {
+  const state = await layout(page);
+  expect(state.duplicateIds, `${label}: duplicate ids`).toEqual([]);
+  for (const width of state.cardWidths) expect(width, `${label}: card width`).toBeGreaterThanOrEqual(280);
+  expect(state.overflow, `${label}: sideways scroll`).toBeLessThanOrEqual(0);
+  expect(state.mapQuery, `${label}: map filters`).toBe(state.listQuery);
+  return state;
+}
+
+/** Runs an update, waits for the swap and for the map to load the list's new filters, then checks the layout. */
+async function update(page: Page, label: string, action: () => Promise<unknown>) {
+  const before = await page.evaluate(() => document.getElementById('offers-map')?.dataset.loaded ?? '');
+  const url = page.url();
+  await action();
+  await page.waitForURL((next) => next.toString() !== url);
+  const settled = () =>
+    page.evaluate((previous) => {
+      const map = document.getElementById('offers-map');
+      if (document.querySelector('.htmx-request')) return 'htmx request running';
+      if (!map?.dataset.loaded || map.dataset.loaded === previous) return 'map not reloaded';
+      const list = document.getElementById('search-results')?.dataset.mapQuery;
+      return map.dataset.query === list ? 'ok' : `map shows ${map.dataset.query}, list ${list}`;
+    }, before);
+  await expect.poll(settled, { message: `${label}: the map follows the list`, timeout: 15_000 }).toBe('ok');
+  return expectSound(page, label);
+}
+
+/** On a phone the filters sit in a panel: open it before acting, close it to see the results. */
+async function inFilters(page: Page, action: () => Promise<unknown>) {
+  const toggle = page.locator('#filters-toggle');
+  if (await toggle.isVisible()) {
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await action();
+    await expect.poll(() => page.evaluate(() => !document.querySelector('.htmx-request'))).toBe(true);
+    await page.locator('.filters-foot button').click();
+  } else {
+    await action();
+  }
+}
+
+async function tickFacet(page: Page, name: string) {
+  const id = await page.evaluate((param) => {
+    const boxes = [...document.querySelectorAll<HTMLInputElement>(`.facet-option input[name="${param}"]:not(:checked)`)];
+    return boxes.find((box) => !/\(0/.test(box.labels?.[0]?.textContent ?? ''))?.id;
+  }, name);
+  expect(id, `a ${name} value with results`).toBeTruthy();
+  await page.locator(`#${id}`).check();
+}
+
+async function fillAndLeave(page: Page, selector: string, value: string) {
+  await page.fill(selector, value);
+  await page.locator(selector).press('Tab');
+}
+
+for (const [width, height] of [
+  [1280, 800],
+  [390, 844],
+] as const) {
+  describe(`at ${width} px wide`, () => {
+    it('/offres applies each director filter by htmx, keeping the layout and the map in step', async () => {
+      const context = await newContext(browser, baseURL);
+      await signInDemo(context, 'accueil@demo.passerelle.fr');
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.goto('/offres');
+      await waitForMap(page);
+      await expectSound(page, 'first load');
+
+      await update(page, 'theme', () => inFilters(page, () => tickFacet(page, 'theme')));
+      await update(page, 'sub-theme', () => inFilters(page, () => tickFacet(page, 'subtheme')));
+      const subtheme = await page.evaluate(() => new URLSearchParams(location.search).getAll('subtheme'));
+      expect(subtheme).toHaveLength(1);
+      await update(page, 'chip removes the theme', () => page.locator('.filter-chips a').first().click());
+      await update(page, 'chip removes the sub-theme', () => page.locator('.filter-chips a').first().click());
+      await update(page, 'slot', () => inFilters(page, () => tickFacet(page, 'slot')));
+      await update(page, 'age from', () => inFilters(page, () => fillAndLeave(page, '#f-age-min', '8')));
+      await update(page, 'age to', () => inFilters(page, () => fillAndLeave(page, '#f-age-max', '11')));
+      expect(await page.locator('.filter-chips').textContent()).toContain('De 8 à 11 ans');
+      await update(page, 'available from', () => inFilters(page, () => fillAndLeave(page, '#f-from', '2027-01-06')));
+      await update(page, 'available to', () => inFilters(page, () => fillAndLeave(page, '#f-to', '2027-03-31')));
+      expect(await page.locator('.filter-chips').textContent()).toContain('Du 06/01/2027 au 31/03/2027');
+      const withDates = (await layout(page)).total;
+      expect(withDates).toBeGreaterThan(0);
+      await update(page, 'price', () => inFilters(page, () => tickFacet(page, 'price')));
+      await page.goto('/offres');
+      await waitForMap(page);
+      await update(page, 'comes to my ACM', () => inFilters(page, () => page.locator('#f-vient').check()));
+      expect(await page.locator('.filter-chips').textContent()).toContain('Vient dans mon accueil');
+      await update(page, 'accessibility', () =>
+        inFilters(page, async () => {
+          await page.locator('summary', { hasText: 'Accessibilité' }).isVisible();
+          await tickFacet(page, 'accessibility');
+        }),
+      );
+      await expectNoAxeViolations(page, `/offres with filters at ${width}`);
+      await page.goto('/offres?slot=mercredi-matin&age_min=6&age_max=11&price=gratuit');
+      await waitForMap(page);
+      await page.screenshot({ path: `/tmp/filters11/offres-${width}.png`, fullPage: width > 500 });
+      await context.close();
+    }, 240_000);
+
+    it('/offres turns zero results into ways out, with counts, that lead to results', async () => {
+      const context = await newContext(browser, baseURL);
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.goto('/offres?theme=sport&format=projection&slot=mercredi-matin&lieu=Villeurbanne&radius_km=5');
+      await waitForMap(page);
+      expect(await page.locator('#search-count').textContent()).toContain('Aucune offre');
+      const ways = page.locator('.zero-ways a');
+      expect(await ways.count()).toBeGreaterThan(0);
+      for (const text of await ways.allTextContents()) expect(text).toMatch(/^(Élargir à \d+ km|Sans |Partout).* : \d+ offres?$/);
+      await page.screenshot({ path: `/tmp/filters11/offres-zero-${width}.png`, fullPage: width > 500 });
+      await expectNoAxeViolations(page, `zero results at ${width}`);
+      const label = (await ways.first().textContent()) ?? '';
+      const expected = Number(label.match(/: (\d+) offres?$/)![1]);
+      const state = await update(page, 'way out', () => ways.first().click());
+      expect(state.total).toBe(expected);
+      await context.close();
+    }, 120_000);
+
+    it('/carte has a place and radius box, the list’s filters and a theme legend', async () => {
+      const context = await newContext(browser, baseURL);
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.goto('/carte');
+      await waitForMap(page);
+      expect(await page.locator('.map-legend li').allTextContents()).toEqual(expect.arrayContaining(['Culture et arts', 'Sport']));
+      await expectSound(page, '/carte first load');
+      await update(page, '/carte slot', () => inFilters(page, () => tickFacet(page, 'slot')));
+      await update(page, '/carte place', async () => {
+        await page.fill('#f-lieu', 'Villeurbanne');
+        await page.getByRole('button', { name: 'Afficher', exact: true }).click();
+      });
+      expect(await page.locator('.filter-chips').textContent()).toContain('Autour de Villeurbanne (20 km)');
+      await update(page, '/carte radius', () => page.selectOption('#f-radius', '10'));
+      expect(await page.locator('.filter-chips').textContent()).toContain('(10 km)');
+      // Close up, single offers show as pins in their theme's colour.
+      for (let zoom = 0; zoom < 4 && (await page.locator('#offers-map .theme-pin').count()) === 0; zoom++) {
+        const loaded = await page.locator('#offers-map').getAttribute('data-loaded');
+        await page.locator('.leaflet-control-zoom-in').click();
+        await expect.poll(() => page.locator('#offers-map').getAttribute('data-loaded')).not.toBe(loaded);
+      }
+      expect(await page.locator('#offers-map .theme-pin').count()).toBeGreaterThan(0);
+      await expectNoAxeViolations(page, `/carte at ${width}`);
+      await page.screenshot({ path: `/tmp/filters11/carte-${width}.png`, fullPage: width > 500 });
+      await context.close();
+    }, 180_000);
+  });
+}
