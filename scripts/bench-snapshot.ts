@@ -3,7 +3,7 @@
 // time to build it and its spatial grids, and evaluations of the issue 16 mix (a point near a
 // city, radius 5–50 km, 50 % a theme, 40 % an age) with the grid and with the full scan.
 import { parseArgs } from 'node:util';
-import { bitsOf, facetDefs } from '../search/facets.js';
+import { wordsOf } from '../search/facets.js';
 import { OfferSnapshot, type SnapshotRow } from '../search/snapshot.js';
 import { facetNames, type OfferFilters } from '../search/types.js';
 import { ageBandsFor, slugs } from '../server/kernel/taxonomy.js';
@@ -45,21 +45,23 @@ function row(id: number): SnapshotRow {
   const ageMax = Math.min(17, ageMin + Math.floor(r() * 7));
   const values = {
     theme: [pick(slugs.theme)],
+    subtheme: [pick(slugs.subtheme)],
     age_band: ageBandsFor(ageMin, ageMax),
     format: [pick(slugs.format), pick(slugs.format)],
     venue: [venue],
     price: [pick(slugs.price)],
     accessibility: r() < 0.3 ? [pick(slugs.accessibility)] : [],
     org_type: [pick(slugs.org_type)],
+    slot: [pick(slugs.slot)],
   };
   return {
     id,
-    bits: facetNames.map((name) => bitsOf(facetDefs[name].values, values[name])),
-    subthemes: [pick(slugs.subtheme)],
+    bits: facetNames.flatMap((name) => wordsOf(name, values[name])),
     natures: ['intervention'],
-    slots: [pick(slugs.slot)],
     age_min: ageMin,
     age_max: ageMax,
+    start_day: null,
+    end_day: null,
     lat: lat + (r() - 0.5) * spread,
     lng: lng + (r() - 0.5) * spread * 1.4,
     travel_km: venue === 'dans-l-accueil' ? 10 + Math.floor(r() * 50) : null,

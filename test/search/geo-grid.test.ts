@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bitsOf, facetDefs } from '../../search/facets.js';
+import { bitsOf, wordsOf } from '../../search/facets.js';
 import { GeoGrid, intersectSorted } from '../../search/geo-grid.js';
 import { OfferSnapshot, type SnapshotRow } from '../../search/snapshot.js';
 import { facetNames, type OfferFilters } from '../../search/types.js';
@@ -51,21 +51,23 @@ function generate(n: number, r: () => number): SnapshotRow[] {
     const ageMax = Math.min(17, ageMin + Math.floor(r() * 6));
     const values = {
       theme: [pick(slugs.theme)],
+      subtheme: [],
       age_band: ageBandsFor(ageMin, ageMax),
       format: [pick(slugs.format), pick(slugs.format)],
       venue: [venue],
       price: [pick(slugs.price)],
       accessibility: r() < 0.3 ? [pick(slugs.accessibility)] : [],
       org_type: [pick(slugs.org_type)],
+      slot: [],
     };
     rows.push({
       id,
-      bits: facetNames.map((name) => bitsOf(facetDefs[name].values, values[name])),
-      subthemes: [],
+      bits: facetNames.flatMap((name) => wordsOf(name, values[name])),
       natures: [],
-      slots: [],
       age_min: ageMin,
       age_max: ageMax,
+      start_day: null,
+      end_day: null,
       lat,
       lng,
       travel_km: comes && r() < 0.9 ? 5 + Math.floor(r() * 80) : null,
