@@ -26,6 +26,8 @@ export const organisations = pgTable(
     website: text(),
     email: text(),
     phone: text(),
+    /** The partner shows its email and phone to everyone; otherwise only to signed-in members of verified ACMs. */
+    contactPublic: boolean().notNull().default(false),
     logoPath: text(),
     themes: text().array().notNull().default([]),
     federation: text(),
