@@ -12,6 +12,7 @@ import catalogueRoutes from './catalogue/catalogue.routes.js';
 import type { Config } from './config.js';
 import coordinationRoutes from './coordination/coordination.routes.js';
 import type { Deps } from './deps.js';
+import favouritesRoutes from './favourites/favourites.routes.js';
 import { registerJobs } from './jobs.js';
 import { Clock } from './lib/clock.js';
 import { Scheduler } from './lib/jobs.js';
@@ -113,6 +114,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(organisationsRoutes);
   await app.register(offersRoutes);
   await app.register(catalogueRoutes);
+  await app.register(favouritesRoutes);
   await app.register(requestsRoutes);
   await app.register(notificationsRoutes);
   await app.register(partnershipsRoutes);

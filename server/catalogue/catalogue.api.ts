@@ -1,5 +1,7 @@
 import { offerPath, organisationPath } from '../../search/map-grid.js';
 import type { OfferDocument, OfferHit, OfferSearchResult, StoredOffer } from '../../search/types.js';
+import type { CurrentUser } from '../accounts/sessions.repository.js';
+import { partnerContact } from '../organisations/contact.js';
 import type { OrganisationRow } from './catalogue.repository.js';
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
@@ -36,7 +38,7 @@ export function offersResponse(baseUrl: string, result: OfferSearchResult) {
   };
 }
 
-export function offerDetail(baseUrl: string, offer: OfferDocument) {
+export function offerDetail(baseUrl: string, offer: OfferDocument, contact: { email: string | null; phone: string | null } | null = null) {
   return {
     ...offerItem(baseUrl, offer, null),
     description: offer.description,
@@ -46,10 +48,11 @@ export function offerDetail(baseUrl: string, offer: OfferDocument) {
     slots: offer.slots,
     departments_served: offer.venue === 'dans-l-accueil' ? offer.departmentsServed : [],
     published_at: offer.publishedAt,
+    contact,
   };
 }
 
-export function organisationItem(baseUrl: string, org: OrganisationRow) {
+export function organisationItem(baseUrl: string, org: OrganisationRow, user: CurrentUser | null) {
   return {
     id: org.id,
     name: org.name,
@@ -60,5 +63,6 @@ export function organisationItem(baseUrl: string, org: OrganisationRow) {
     offers_count: org.offersCount,
     location: { lat: org.lat, lng: org.lng, commune: org.communeName, code_insee: org.codeInsee, department: org.department },
     distance_km: org.distanceKm === null ? null : round(Number(org.distanceKm)),
+    contact: partnerContact(user, org),
   };
 }

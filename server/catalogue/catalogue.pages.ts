@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OfferSearch, OfferSearchResult } from '../../search/types.js';
 import type { Deps } from '../deps.js';
+import { marksFor } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { NotFoundError, ParameterError } from '../lib/errors.js';
 import { recordUnmetSearch } from '../observatory/unmet-demand.js';
@@ -17,11 +18,12 @@ import {
   findDepartmentByCode,
   findRegionBySlug,
   offerCountsByRegion,
+  offerPhotos,
   partnersOf,
   territoryBounds,
 } from './catalogue.repository.js';
 import { OffersQuery } from './catalogue.schemas.js';
-import { apiParams, cardView, facetGroups, filterChips, queryString } from './catalogue.view.js';
+import { apiParams, type CardExtras, cardView, facetGroups, filterChips, queryString } from './catalogue.view.js';
 
 /** The page's GET form: every field a string or a list of strings (empty fields are dropped). */
 const PageQuery = Type.Record(
@@ -186,13 +188,21 @@ export default async function cataloguePages(app: App) {
     return [...ways, ...found].slice(0, 4);
   }
 
-  function resultsData(state: PageState, result: OfferSearchResult, basePath: string) {
+  /** Thumbnails for everyone; stars and "déjà contacté" for ACM members. */
+  async function cardExtras(request: FastifyRequest, result: OfferSearchResult): Promise<CardExtras> {
+    const offerIds = result.items.map((hit) => hit.document.id);
+    const partnerIds = [...new Set(result.items.map((hit) => hit.document.organisationId))];
+    const [photos, marks] = await Promise.all([offerPhotos(deps.db, offerIds), marksFor(deps, request.user, offerIds, partnerIds)]);
+    return { photos, marks };
+  }
+
+  function resultsData(state: PageState, result: OfferSearchResult, basePath: string, extras: CardExtras = {}) {
     const pages = Math.max(1, Math.ceil(result.total / result.perPage));
     const { page: _page, ...withoutPage } = state.params;
     return {
       state,
       result,
-      cards: result.items.map((hit) => cardView(hit, result, state.search)),
+      cards: result.items.map((hit) => cardView(hit, result, state.search, extras)),
       facetGroups: facetGroups(result.facets, state.params),
       chips: filterChips(state, basePath),
       pages,
@@ -208,7 +218,7 @@ export default async function cataloguePages(app: App) {
     if (!state.error) recordUnmetSearch(deps, state.search, result.total, 'page');
     const data = {
       title: state.search.q ? `Offres : « ${state.search.q} »` : 'Rechercher une offre',
-      ...resultsData(state, result, '/offres'),
+      ...resultsData(state, result, '/offres', await cardExtras(request, result)),
       waysOut: result.total === 0 ? await waysOut(request, state, '/offres') : [],
       acms: await acmChoices(request),
       radii: RADII,
@@ -246,7 +256,12 @@ export default async function cataloguePages(app: App) {
     return reply.page('catalogue/territories', { title: 'Territoires', regions, max: Math.max(1, ...regions.map((r) => r.offers)) });
   });
 
-  async function territoryPage(reply: FastifyReply, where: { region?: string; department?: string; commune?: string }, view: Record<string, unknown>) {
+  async function territoryPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    where: { region?: string; department?: string; commune?: string },
+    view: Record<string, unknown>,
+  ) {
     const filter: OfferSearch = {
       ...(where.region ? { region: [where.region] } : {}),
       ...(where.department ? { department: [where.department] } : {}),
@@ -261,10 +276,11 @@ export default async function cataloguePages(app: App) {
     const result = await deps.search.searchOffers(filter);
     const themeCounts = taxonomy.themes.map((t) => ({ ...t, count: result.facets.theme[t.value] ?? 0 }));
     const partners = await partnersOf(deps.db, where);
+    const extras = await cardExtras(request, result);
     return reply.page('catalogue/territory', {
       ...view,
       result,
-      cards: result.items.map((hit) => cardView(hit, result, filter)),
+      cards: result.items.map((hit) => cardView(hit, result, filter, extras)),
       themeCounts,
       maxCount: Math.max(1, ...themeCounts.map((t) => t.count)),
       partners,
@@ -281,6 +297,7 @@ export default async function cataloguePages(app: App) {
       if (!region) throw new NotFoundError('Région introuvable.');
       const departments = await departmentsOfRegion(deps.db, region.code);
       return territoryPage(
+        request,
         reply,
         { region: region.code },
         {
@@ -308,6 +325,7 @@ export default async function cataloguePages(app: App) {
       if (!department) throw new NotFoundError('Département introuvable.');
       const communes = await activeCommunesOfDepartment(deps.db, department.code);
       return territoryPage(
+        request,
         reply,
         { department: department.code },
         {
@@ -339,6 +357,7 @@ export default async function cataloguePages(app: App) {
       const lat = Number(commune.lat);
       const lng = Number(commune.lng);
       return territoryPage(
+        request,
         reply,
         { commune: commune.code },
         {

@@ -44,6 +44,9 @@ export interface OrganisationRow {
   description: string;
   themes: string[];
   website: string | null;
+  email: string | null;
+  phone: string | null;
+  contactPublic: boolean;
   lat: number | null;
   lng: number | null;
   codeInsee: string | null;
@@ -79,7 +82,7 @@ export async function searchOrganisations(db: Db, filters: OrganisationFilters, 
   );
   const items = await rows<OrganisationRow>(
     db,
-    sql`select g.id, g.name, g.slug, g.type, g.description, g.themes, g.website, g.lat, g.lng, g.code_insee as "codeInsee", c.name as "communeName",
+    sql`select g.id, g.name, g.slug, g.type, g.description, g.themes, g.website, g.email, g.phone, g.contact_public as "contactPublic", g.lat, g.lng, g.code_insee as "codeInsee", c.name as "communeName",
           c.department_code as department, c.region_code as region, g.status,
           (select count(*)::int from offers o where o.organisation_id = g.id and o.status = 'published') as "offersCount",
           ${distance} as "distanceKm"
@@ -94,7 +97,7 @@ export async function searchOrganisations(db: Db, filters: OrganisationFilters, 
 export async function findPublicOrganisation(db: Db, id: number) {
   const [row] = await rows<OrganisationRow>(
     db,
-    sql`select g.id, g.name, g.slug, g.type, g.description, g.themes, g.website, g.lat, g.lng, g.code_insee as "codeInsee", c.name as "communeName",
+    sql`select g.id, g.name, g.slug, g.type, g.description, g.themes, g.website, g.email, g.phone, g.contact_public as "contactPublic", g.lat, g.lng, g.code_insee as "codeInsee", c.name as "communeName",
           c.department_code as department, c.region_code as region, g.status,
           (select count(*)::int from offers o where o.organisation_id = g.id and o.status = 'published') as "offersCount", null::float8 as "distanceKm"
         from organisations g left join communes c on c.code_insee = g.code_insee
@@ -206,4 +209,25 @@ export async function acmPlaces(db: Db, organisationIds: number[]) {
     sql`select id, name, lat, lng, code_insee as "codeInsee" from organisations
         where id = any(${sql.param(organisationIds)}::int[]) and kind = 'acm' and lat is not null and lng is not null order by name`,
   );
+}
+
+/** The photos of listed offers (the search documents do not carry them): id → stored key and alt text. */
+export async function offerPhotos(db: Db, offerIds: number[]): Promise<Map<number, { photoPath: string; photoAlt: string }>> {
+  if (offerIds.length === 0) return new Map();
+  const found = await rows<{ id: number; photoPath: string; photoAlt: string | null }>(
+    db,
+    sql`select id, photo_path as "photoPath", photo_alt as "photoAlt" from offers
+        where id = any(${sql.param(offerIds)}::int[]) and photo_path is not null`,
+  );
+  return new Map(found.map((r) => [r.id, { photoPath: r.photoPath, photoAlt: r.photoAlt ?? '' }]));
+}
+
+/** What the API needs to apply the contact rule to an offer: its partner's details and the offer's own address. */
+export async function offerContactSource(db: Db, offerId: number) {
+  const [row] = await rows<{ id: number; email: string | null; phone: string | null; contactPublic: boolean; offerEmail: string | null }>(
+    db,
+    sql`select g.id, g.email, g.phone, g.contact_public as "contactPublic", o.contact_email as "offerEmail"
+        from offers o join organisations g on g.id = o.organisation_id where o.id = ${offerId}`,
+  );
+  return row ?? null;
 }

@@ -7,11 +7,12 @@ import { normalize } from '../kernel/text.js';
 import { NotFoundError } from '../lib/errors.js';
 import { apiErrors, IdParam } from '../lib/schemas.js';
 import { recordUnmetSearch } from '../observatory/unmet-demand.js';
+import { partnerContact } from '../organisations/contact.js';
 import type { App } from '../types.js';
 import { offerDetail, offerItem, offersResponse, organisationItem } from './catalogue.api.js';
 import pagesRoutes from './catalogue.pages.js';
 import { parseBBox, parseMapQuery, parseNear, parseOfferSearch } from './catalogue.query.js';
-import { findPublicOrganisation, searchOrganisations } from './catalogue.repository.js';
+import { findPublicOrganisation, offerContactSource, searchOrganisations } from './catalogue.repository.js';
 import {
   MapQuerySchema,
   MapResponse,
@@ -40,7 +41,8 @@ export default async function catalogueRoutes(app: App) {
     api.addHook('onSend', async (request, reply, payload) => {
       if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
       const etag = `W/"${createHash('sha1').update(payload).digest('base64url').slice(0, 27)}"`;
-      reply.header('ETag', etag).header('Cache-Control', 'public, max-age=60');
+      // Signed-in users may see contact details that visitors do not: their answers stay in their browser.
+      reply.header('ETag', etag).header('Cache-Control', request.user ? 'private, no-cache' : 'public, max-age=60');
       if (request.headers['if-none-match'] === etag) {
         reply.code(304);
         return '';
@@ -77,7 +79,8 @@ export default async function catalogueRoutes(app: App) {
     api.get('/api/v1/offers/:id', { schema: offerSchema }, async (request) => {
       const [offer] = await loadOfferDocuments(deps.db, { ids: [request.params.id] });
       if (!offer) throw new NotFoundError('Offre introuvable.');
-      return offerDetail(baseUrl, offer);
+      const source = await offerContactSource(deps.db, offer.id);
+      return offerDetail(baseUrl, offer, source ? partnerContact(request.user, source, source.offerEmail) : null);
     });
 
     api.get(
@@ -124,7 +127,7 @@ export default async function catalogueRoutes(app: App) {
           page,
           perPage,
         );
-        return { total: result.total, page, per_page: perPage, items: result.items.map((o) => organisationItem(baseUrl, o)) };
+        return { total: result.total, page, per_page: perPage, items: result.items.map((o) => organisationItem(baseUrl, o, request.user)) };
       },
     );
 
@@ -144,7 +147,7 @@ export default async function catalogueRoutes(app: App) {
         if (!organisation) throw new NotFoundError('Structure introuvable.');
         const offers = await deps.search.searchOffers({ organisationId: organisation.id, sort: 'recent', page: 1, perPage: 100 });
         return {
-          ...organisationItem(baseUrl, organisation),
+          ...organisationItem(baseUrl, organisation, request.user),
           description: organisation.description,
           website: organisation.website,
           offers: offers.items.map((hit) => offerItem(baseUrl, hit.document, null)),

@@ -84,6 +84,12 @@ export const OrganisationsQuery = Type.Object(
 // Responses of the public API (PRODUCT.md): they document the contract and serialise the replies.
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const slugList = Type.Array(Type.String());
+const Contact = nullable(
+  Type.Object(
+    { email: nullable(Type.String()), phone: nullable(Type.String()) },
+    { description: 'E-mail et téléphone du partenaire : null sauf pour les membres connectés d’un accueil vérifié, ou si le partenaire les rend publics' },
+  ),
+);
 
 const Location = Type.Object({
   lat: nullable(Type.Number()),
@@ -138,6 +144,7 @@ export const OfferDetailResponse = Type.Object(
     slots: slugList,
     departments_served: slugList,
     published_at: nullable(Type.String({ format: 'date-time' })),
+    contact: Contact,
   },
   { description: 'L’offre publiée' },
 );
@@ -180,6 +187,7 @@ const organisationItemProperties = {
   offers_count: Type.Integer(),
   location: Location,
   distance_km: nullable(Type.Number()),
+  contact: Contact,
 };
 
 export const OrganisationsResponse = Type.Object(

@@ -1,7 +1,9 @@
 import { offerPath, organisationPath } from '../../search/map-grid.js';
 import type { Facets, OfferHit, OfferSearch, OfferSearchResult } from '../../search/types.js';
+import { type Marks, starView } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { normalize } from '../kernel/text.js';
+import { mediaUrl, thumbnailKey } from '../offers/offers.view.js';
 import type { PageState } from './catalogue.pages.js';
 
 export function queryString(params: Record<string, string | string[] | undefined>): string {
@@ -43,8 +45,14 @@ export function frenchDate(iso: string): string {
   return `${d}/${m}/${y}`;
 }
 
+/** What the page adds to the search documents: the offers' photos, the user's favourites and requests. */
+export interface CardExtras {
+  photos?: Map<number, { photoPath: string; photoAlt: string }>;
+  marks?: Marks | null;
+}
+
 /** What a result card shows, including why it matched. */
-export function cardView(hit: OfferHit, result: OfferSearchResult, search: OfferSearch) {
+export function cardView(hit: OfferHit, result: OfferSearchResult, search: OfferSearch, extras: CardExtras = {}) {
   const offer = hit.document;
   const reasons: string[] = [];
   const subthemeLabels = offer.subthemes.map((s) => labelOf(taxonomy.subthemes, s));
@@ -77,6 +85,18 @@ export function cardView(hit: OfferHit, result: OfferSearchResult, search: Offer
     lat: offer.lat,
     lng: offer.lng,
     travelKm: offer.venue === 'dans-l-accueil' ? offer.travelKm : null,
+    ...personalParts(offer.id, offer.organisationId, offer.title, extras),
+  };
+}
+
+function personalParts(offerId: number, partnerId: number, title: string, { photos, marks }: CardExtras) {
+  const photo = photos?.get(offerId);
+  return {
+    thumbUrl: photo ? mediaUrl(thumbnailKey(photo.photoPath)) : null,
+    thumbAlt: photo?.photoAlt ?? '',
+    star: marks ? starView('offer', offerId, title, marks.favouriteOffers.has(offerId)) : null,
+    contacted: Boolean(marks?.contactedOffers.has(offerId)),
+    partnerContacted: Boolean(marks && !marks.contactedOffers.has(offerId) && marks.contactedPartners.has(partnerId)),
   };
 }
 

@@ -17,6 +17,7 @@ export const partnerColumns = {
   description: organisations.description,
   email: organisations.email,
   phone: organisations.phone,
+  contactPublic: organisations.contactPublic,
   website: organisations.website,
   address: organisations.address,
   postcode: organisations.postcode,
@@ -36,6 +37,7 @@ export type Partner = {
   description: string;
   email: string | null;
   phone: string | null;
+  contactPublic: boolean;
   website: string | null;
   address: string;
   postcode: string | null;

@@ -1,6 +1,8 @@
 import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import { currentUser, requireUser } from '../accounts/guards.js';
+import { distancesFromMyAcms } from '../favourites/acm-distance.js';
+import { marksFor, starView } from '../favourites/favourites.usecases.js';
 import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
 import { idFromParam } from '../kernel/text.js';
 import { csvDownloadHeaders, csvFilename } from '../lib/csv.js';
@@ -8,6 +10,7 @@ import { ConflictError, ValidationError } from '../lib/errors.js';
 import { de } from '../lib/format.js';
 import { showFormErrors } from '../lib/forms.js';
 import { IdParam, IdSlugParam, safeNext } from '../lib/schemas.js';
+import { partnerContact } from '../organisations/contact.js';
 import { dashboardSections } from '../organisations/dashboard.js';
 import { organisationPageSections } from '../organisations/page-sections.js';
 import type { App } from '../types.js';
@@ -41,7 +44,7 @@ import {
   setOfferPhoto,
   type Transition,
 } from './offers.usecases.js';
-import { offerCard, offerFacts, offerJsonLd, offerPath, organisationPath } from './offers.view.js';
+import { mediaUrl, offerCard, offerFacts, offerJsonLd, offerPath, organisationPath, thumbnailKey } from './offers.view.js';
 import { offerPageSections } from './page-sections.js';
 
 const DAY = 24 * 3600_000;
@@ -258,6 +261,9 @@ export default async function offersRoutes(app: App) {
     const path = offerPath(offer);
     if (request.params.idSlug !== path.slice('/offres/'.length)) return reply.redirect(path, 301);
     if (!visible) reply.header('X-Robots-Tag', 'noindex').header('Cache-Control', 'private, no-store');
+    const [marks, acmDistances] = visible
+      ? await Promise.all([marksFor(deps, request.user, [offer.id], [partner.id]), distancesFromMyAcms(deps, request.user, offer)])
+      : [null, []];
     return reply.page('offers/show', {
       title: offer.title,
       description: offer.summary || offer.description.slice(0, 160),
@@ -278,7 +284,19 @@ export default async function offersRoutes(app: App) {
       photoUrl: offer.photoPath ? `/medias/${offer.photoPath}` : null,
       shareUrl: `${deps.config.BASE_URL}${path}`,
       sections: await offerPageSections.load(deps, offer, request.user),
+      star: marks ? starView('offer', offer.id, offer.title, marks.favouriteOffers.has(offer.id)) : null,
+      contacted: marks ? marks.contactedOffers.has(offer.id) || marks.contactedPartners.has(partner.id) : false,
+      contactedOffer: Boolean(marks?.contactedOffers.has(offer.id)),
+      acmDistances,
+      contact: partnerContact(request.user, partner, offer.contactEmail),
     });
+  });
+
+  // The thumbnail of a published offer, for the map popups (the map's GeoJSON does not carry photos).
+  app.get('/offres/:id/vignette', { schema: { params: IdParam } }, async (request, reply) => {
+    const page = await offerForPage(deps, null, request.params.id);
+    if (!page?.visible || !page.offer.photoPath) return reply.code(404).header('Cache-Control', 'public, max-age=300').send();
+    return reply.header('Cache-Control', 'public, max-age=300').redirect(mediaUrl(thumbnailKey(page.offer.photoPath))!, 302);
   });
 
   app.get('/offres/:id/signaler', { preHandler: requireUser, schema: { params: IdParam } }, async (request, reply) => {

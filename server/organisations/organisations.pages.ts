@@ -1,9 +1,11 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { marksFor, starView } from '../favourites/favourites.usecases.js';
 import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
 import { idFromParam } from '../kernel/text.js';
 import { NotFoundError } from '../lib/errors.js';
 import { locationValues } from '../territories/location.js';
+import { canSeePartnerContact } from './contact.js';
 import { findOrganisationWithPlace, listMembers, type Organisation, type OrganisationKind } from './organisations.repository.js';
 import { kindLabels, organisationPath, statusLabels } from './organisations.usecases.js';
 import { organisationPageSections } from './page-sections.js';
@@ -51,7 +53,10 @@ export async function organisationPageData(deps: Deps, user: CurrentUser | null,
   const canEdit = Boolean(member || user?.isAdmin);
   const place = { codeInsee: organisation.codeInsee, departmentCode: commune?.departmentCode, regionCode: commune?.regionCode };
   const showContact =
-    organisation.kind === 'partner' || Boolean(user && (canEdit || user.memberships.some((m) => m.kind === 'partner') || inCoordinatorScope(user, place)));
+    organisation.kind === 'partner'
+      ? canSeePartnerContact(user, organisation)
+      : Boolean(user && (canEdit || user.memberships.some((m) => m.kind === 'partner') || inCoordinatorScope(user, place)));
+  const marks = organisation.kind === 'partner' && organisation.status !== 'suspended' ? await marksFor(deps, user, [], [organisation.id]) : null;
   const sections = await organisationPageSections.load(deps, organisation, user);
   const members = canEdit ? await listMembers(deps.db, organisation.id) : [];
   return {
@@ -66,6 +71,8 @@ export async function organisationPageData(deps: Deps, user: CurrentUser | null,
     membership: member,
     canEdit,
     showContact,
+    star: marks ? starView('organisation', organisation.id, organisation.name, marks.favouritePartners.has(organisation.id)) : null,
+    contacted: Boolean(marks?.contactedPartners.has(organisation.id)),
     members,
     sections,
     kindLabel: kindLabels[organisation.kind],
@@ -106,6 +113,7 @@ export function organisationFormValues(found: Loaded): Record<string, unknown> {
     website: text(o.website),
     email: text(o.email),
     phone: text(o.phone),
+    contactPublic: o.contactPublic,
     themes: o.themes,
     federation: text(o.federation),
     agrementNumber: text(o.agrementNumber),

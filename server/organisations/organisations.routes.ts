@@ -42,6 +42,7 @@ const OrganisationForm = formBody({
   website: formText(),
   email: formText(),
   phone: formText(),
+  contactPublic: formText(),
   themes: formList(),
   federation: formText(),
   agrementNumber: formText(),

@@ -90,7 +90,8 @@ export async function readOrganisationForm(deps: Pick<Deps, 'db'>, kind: Organis
     const themes = form.someOf('themes', slugs.theme, { min: 1, requiredMessage: 'Choisissez au moins un thème.' });
     const federation = form.optionalText('federation', { max: 150 });
     const agrementNumber = form.optionalText('agrementNumber', { max: 60 });
-    values = { type, siret, rna, website, themes, federation, agrementNumber };
+    const contactPublic = body.contactPublic === 'on';
+    values = { type, siret, rna, website, themes, federation, agrementNumber, contactPublic };
   } else {
     const organiser = form.text('organiser', { required: true, max: 150 });
     const tamNumber = form.optionalText('tamNumber', { max: 60 });
@@ -182,6 +183,7 @@ const trackedFields = [
   'website',
   'email',
   'phone',
+  'contactPublic',
   'themes',
   'federation',
   'agrementNumber',

@@ -17,6 +17,7 @@ export function navigationFor(user: CurrentUser | null): NavItem[] {
   const isAcm = user.memberships.some((m) => m.kind === 'acm');
   if (isPartner || isAcm) items.push({ href: '/besoins', label: isPartner ? 'Besoins des accueils' : 'Mes besoins' });
   if (isPartner || isAcm) items.push({ href: '/demandes', label: 'Demandes' });
+  if (isAcm) items.push({ href: '/favoris', label: 'Favoris' });
   if (isPartner || isAcm || user.coordinatorScopes.length > 0) items.push({ href: '/partenariats', label: 'Partenariats' });
   if (user.coordinatorScopes.length > 0 || user.isAdmin) items.push({ href: '/coordination', label: 'Coordination' });
   items.unshift({ href: '/tableau-de-bord', label: 'Tableau de bord' });

@@ -51,6 +51,25 @@ export async function findOpenRequests(db: Db, acmIds: number[], target: { offer
     .where(and(inArray(requests.acmId, acmIds), eq(requests.direction, 'acm_to_partner'), inArray(requests.status, ['sent', 'in_discussion']), about));
 }
 
+/**
+ * Among the given offers and partners, those the ACMs already have a request with (open or
+ * closed, whoever started it): the "déjà contacté" marks of search results and offer pages.
+ */
+export async function contactedAmong(db: Db, acmIds: number[], offerIds: number[], partnerIds: number[]) {
+  const found = { offers: new Set<number>(), partners: new Set<number>() };
+  if (acmIds.length === 0 || (offerIds.length === 0 && partnerIds.length === 0)) return found;
+  const about = [...(offerIds.length ? [inArray(requests.offerId, offerIds)] : []), ...(partnerIds.length ? [inArray(requests.partnerId, partnerIds)] : [])];
+  const rows = await db
+    .selectDistinct({ offerId: requests.offerId, partnerId: requests.partnerId })
+    .from(requests)
+    .where(and(inArray(requests.acmId, acmIds), or(...about)));
+  for (const row of rows) {
+    if (row.offerId !== null && offerIds.includes(row.offerId)) found.offers.add(row.offerId);
+    if (partnerIds.includes(row.partnerId)) found.partners.add(row.partnerId);
+  }
+  return found;
+}
+
 export async function insertRequest(db: Db, values: typeof requests.$inferInsert): Promise<RequestRow> {
   const [row] = await db.insert(requests).values(values).returning();
   return row!;

@@ -82,8 +82,33 @@
       return `${w},${s},${e},${n}`;
     }
 
-    function popupContent(p) {
+    // The card of the list gives the thumbnail at once; otherwise it is asked for and shown once loaded (most offers have none).
+    function popupThumb(p, marker) {
+      const card = document.getElementById(`offre-${p.id}`);
+      const img = document.createElement('img');
+      img.className = 'map-popup-thumb';
+      img.alt = '';
+      img.width = 160;
+      img.height = 107;
+      if (card?.dataset.thumb) {
+        img.src = card.dataset.thumb;
+        return img;
+      }
+      if (card) return null;
+      img.hidden = true;
+      img.addEventListener('load', () => {
+        img.hidden = false;
+        marker.getPopup()?.update();
+      });
+      img.addEventListener('error', () => img.remove());
+      img.src = `/offres/${p.id}/vignette`;
+      return img;
+    }
+
+    function popupContent(p, marker) {
       const wrapper = document.createElement('div');
+      const thumb = popupThumb(p, marker);
+      if (thumb) wrapper.append(thumb);
       const link = document.createElement('a');
       link.href = p.path;
       link.textContent = p.title;
@@ -133,7 +158,7 @@
               popupAnchor: [0, -28],
             });
           const marker = L.marker([lat, lng], options);
-          marker.bindPopup(popupContent(p));
+          marker.bindPopup(() => popupContent(p, marker));
           marker.on('click', () => highlightCard(p.id));
           markers.set(String(p.id), marker);
           points.addLayer(marker);
