@@ -125,6 +125,23 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
     return { title, index: preferred };
   }
 
+  /** Summaries already given, and to which organisation: another organisation's offer gets its own wording. */
+  const summaryOwners = new Map<string, number>();
+  function distinctSummary(base: string, organisation: Organisation, offer: { venue: string; ageMin: number; ageMax: number; address: string }): string {
+    const commune = organisation.codeInsee ? communeNames.get(organisation.codeInsee) : undefined;
+    const where =
+      offer.venue === 'dans-l-accueil'
+        ? `Nous venons dans votre accueil${commune ? ` depuis ${commune}` : ''}.`
+        : offer.venue === 'chez-le-partenaire'
+          ? `Rendez-vous chez nous${commune ? `, à ${commune}` : ''}.`
+          : `Rendez-vous ${offer.address ? `au lieu indiqué (${offer.address.toLowerCase()})` : 'sur place'}${commune ? `, à ${commune}` : ''}.`;
+    const ages = `Pour les enfants de ${offer.ageMin} à ${offer.ageMax} ans.`;
+    const candidates = [base, `${base} ${where}`, `${base} ${where} ${ages}`, `${base} Avec l’équipe de ${organisation.name}.`];
+    const free = candidates.find((c) => c.length <= 280 && (summaryOwners.get(c) ?? organisation.id) === organisation.id) ?? candidates[3]!.slice(0, 280);
+    summaryOwners.set(free, organisation.id);
+    return free;
+  }
+
   const rows: OfferRow[] = [];
   let number = 0;
   for (const [orgIndex, organisation] of partners.entries()) {
@@ -262,7 +279,7 @@ export async function seedOffers(deps: Pick<Deps, 'db' | 'clock'>): Promise<void
       externalId: `demo-offre-${n}`,
       slug: slugify(title),
       title,
-      summary: idea.summaries[match]!,
+      summary: distinctSummary(idea.summaries[match]!, organisation, { venue, ageMin, ageMax, address: place.address }),
       description,
       themes,
       subthemes: [idea.subtheme],

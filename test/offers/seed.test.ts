@@ -39,6 +39,14 @@ describe('demo offers', () => {
     expect(new Set(outbox.map((o) => o.entityId))).toEqual(new Set(published.map((o) => o.id)));
   });
 
+  it('gives offers of different organisations different summaries', async () => {
+    const rows = await app.deps.db.select({ summary: offers.summary, organisationId: offers.organisationId }).from(offers);
+    const owners = new Map<string, Set<number>>();
+    for (const row of rows) owners.set(row.summary, (owners.get(row.summary) ?? new Set()).add(row.organisationId));
+    expect([...owners].filter(([, ids]) => ids.size > 1).map(([summary]) => summary)).toEqual([]);
+    expect(rows.every((o) => o.summary.length <= 280)).toBe(true);
+  });
+
   it('gives two organisations’ offers different titles', async () => {
     const rows = await app.deps.db.select({ title: offers.title }).from(offers);
     expect(new Set(rows.map((o) => o.title)).size).toBe(rows.length);
