@@ -4,11 +4,11 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { offers } from '../../db/schema/index.js';
-import { processPhoto } from '../../server/offers/photos.js';
 import { thumbnailKey } from '../../server/offers/offers.view.js';
+import { processPhoto } from '../../server/offers/photos.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
+import { expectNoAxeViolations, launchBrowser, listen } from '../helpers/browser.js';
 import { createOrganisation, createUser, PASSWORD } from '../helpers/fixtures.js';
 import { insertOffer, syncSearch } from '../helpers/search.js';
 
