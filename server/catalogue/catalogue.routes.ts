@@ -23,6 +23,7 @@ import {
   OrganisationsQuery,
   OrganisationsResponse,
 } from './catalogue.schemas.js';
+import directoryPages from './directory.pages.js';
 
 export default async function catalogueRoutes(app: App) {
   const { deps } = app;
@@ -181,4 +182,5 @@ export default async function catalogueRoutes(app: App) {
   );
 
   await app.register(pagesRoutes);
+  await app.register(directoryPages);
 }

@@ -10,6 +10,7 @@ export function navigationFor(user: CurrentUser | null): NavItem[] {
   const items: NavItem[] = [
     { href: '/offres', label: 'Offres' },
     { href: '/carte', label: 'Carte' },
+    { href: '/structures', label: 'Structures' },
     { href: '/territoires', label: 'Territoires' },
   ];
   if (!user) return items;

@@ -84,6 +84,7 @@
 
     // The card of the list gives the thumbnail at once; otherwise it is asked for and shown once loaded (most offers have none).
     function popupThumb(p, marker) {
+      if (p.kind === 'organisation') return null;
       const card = document.getElementById(`offre-${p.id}`);
       const img = document.createElement('img');
       img.className = 'map-popup-thumb';
