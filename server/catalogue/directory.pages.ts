@@ -1,5 +1,4 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { marksFor, starView } from '../favourites/favourites.usecases.js';
 import { labelOf, orgTypes, slugs, themes } from '../kernel/taxonomy.js';

@@ -25,9 +25,14 @@ beforeAll(async () => {
   app = await createTestApp();
   const director = await createUser(app, { name: 'Camille Roux', email: 'camille@les-pitchouns.fr' });
   await createOrganisation(app, { kind: 'acm', name: 'Les Pitchouns', status: 'verified', ownerId: director.id, ageMin: 6, ageMax: 11 });
+  const owner = await createUser(app, { name: 'Léa Martin', email: 'lea@cirque-des-pentes.fr' });
   const partner = await createOrganisation(app, {
+    ownerId: owner.id,
     name: 'Cirque des Pentes',
     type: 'association',
+    themes: ['culture'],
+    address: '12 rue Francis de Pressensé',
+    postcode: '69100',
     codeInsee: '69266',
     lat: 45.7719,
     lng: 4.8902,
@@ -66,7 +71,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function signIn(options: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<Page> {
+async function signIn(options: { javaScriptEnabled?: boolean; width?: number; email?: string } = {}): Promise<Page> {
   const context = await browser.newContext({
     baseURL,
     locale: 'fr-FR',
@@ -77,7 +82,7 @@ async function signIn(options: { javaScriptEnabled?: boolean; width?: number } =
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
   const page = await context.newPage();
   await page.goto('/connexion');
-  await page.fill('#f-email', 'camille@les-pitchouns.fr');
+  await page.fill('#f-email', options.email ?? 'camille@les-pitchouns.fr');
   await page.fill('#f-password', PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
@@ -164,5 +169,46 @@ it('says on /favoris that a starred offer is paused — axe clean at 1280 and 39
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: `${SHOTS}/partner-1280.png`, fullPage: true });
   await app.deps.db.update(offers).set({ status: 'published' }).where(eq(offers.id, offerId));
+  await page.context().close();
+});
+
+it('lists partners at /structures with a map, stars them, at 1280 and 390 — axe clean', async () => {
+  const page = await signIn();
+  await page.goto('/structures?lieu=Lyon&radius_km=20');
+  expect(await page.textContent('#directory-count')).toBe('1 structure à moins de 20 km de Lyon');
+  const map = page.locator('#offers-map');
+  await map.scrollIntoViewIfNeeded();
+  await expect.poll(() => map.getAttribute('data-shown'), { timeout: 20_000 }).toBe('1');
+  const before = await page.getByRole('button', { name: 'Favori : Cirque des Pentes' }).getAttribute('aria-pressed');
+  await page.getByRole('button', { name: 'Favori : Cirque des Pentes' }).click();
+  await expect
+    .poll(() => page.getByRole('button', { name: 'Favori : Cirque des Pentes' }).getAttribute('aria-pressed'))
+    .toBe(before === 'true' ? 'false' : 'true');
+  await expectNoAxeViolations(page, '/structures');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/structures-1280.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await noSidewaysScroll(page);
+  await expectNoAxeViolations(page, '/structures at 390');
+  await page.screenshot({ path: `${SHOTS}/structures-390.png`, fullPage: true });
+  await page.context().close();
+});
+
+it('lets the partner make its contact details public from its settings', async () => {
+  const page = await signIn({ email: 'lea@cirque-des-pentes.fr' });
+  await page.goto(`${partnerPath.replace(/-.*$/, '')}/modifier`);
+  const box = page.getByLabel('Afficher l’e-mail et le téléphone à tous les visiteurs (pages et API publiques)');
+  await box.check();
+  await box.screenshot({ path: `${SHOTS}/settings-contact-1280.png` });
+  await page.getByRole('button', { name: /Enregistrer/ }).click();
+  await page.waitForURL(new RegExp(`${partnerPath}$`));
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${partnerPath.replace(/-.*$/, '')}/modifier`);
+  await noSidewaysScroll(page);
+  await page.screenshot({ path: `${SHOTS}/settings-390.png`, fullPage: true });
+  const visitor = await browser.newPage({ baseURL });
+  await visitor.goto(partnerPath);
+  expect(await visitor.textContent('main')).toContain('bonjour@cirque-des-pentes.fr');
+  await visitor.close();
   await page.context().close();
 });
