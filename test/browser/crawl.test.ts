@@ -50,7 +50,8 @@ function asDocument(fragment: string, wrap: [string, string] = ['', '']) {
 
 /** The htmx fragments a role can ask for, with the element each one lands in. */
 const FRAGMENTS: { path: string; target: string; wrap?: [string, string] }[] = [
-  { path: '/offres?theme=sport', target: 'search-results', wrap: ['<form>', '</form>'] },
+  // The star buttons of the results submit the page's #favourite-form, outside the search form.
+  { path: '/offres?theme=sport', target: 'search-results', wrap: ['<form>', '</form><form id="favourite-form" method="post" action="/favoris"></form>'] },
   { path: '/offres/suggestions?q=jud', target: 'q-suggestions', wrap: ['<datalist id="q-suggestions">', '</datalist>'] },
   { path: '/besoins?theme=sport', target: 'search-results', wrap: ['<h2>Besoins</h2><form>', '</form>'] },
   { path: '/demandes?statut=all', target: 'request-list' },
