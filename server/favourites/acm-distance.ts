@@ -15,9 +15,15 @@ export function kmText(km: number): string {
   return km < 10 ? km.toFixed(1).replace('.', ',').replace(',0', '') : String(Math.round(km));
 }
 
-/** "Votre accueil Les Pitchouns", or the name alone when it already says what it is ("Accueil de loisirs…"). */
-function subject(name: string): string {
-  return /^(accueil|centre|alsh|acm|espace)\b/i.test(name) ? name : `Votre accueil ${name}`;
+/**
+ * "Votre accueil Les Pitchouns" (for "Accueil de loisirs Les Pitchouns" too); a name that would
+ * read badly once shortened ("Accueil de loisirs des Calades") is kept whole.
+ */
+export function acmSubject(name: string): string {
+  const kind = /^(accueil de loisirs|accueil|centre de loisirs|centre|alsh|acm)\s+/i.exec(name);
+  if (!kind) return `Votre accueil ${name}`;
+  const rest = name.slice(kind[0].length);
+  return /^\p{Lu}/u.test(rest) ? `Votre accueil ${rest}` : name;
 }
 
 /**
@@ -30,7 +36,7 @@ export async function distancesFromMyAcms(deps: Pick<Deps, 'db'>, user: CurrentU
   const acms = await placedAcms(deps.db, ids);
   return acms.map((acm) => {
     const km = distanceKm(acm.lat, acm.lng, offer.lat!, offer.lng!);
-    const base = `${subject(acm.name)} est à ${kmText(km)} km`;
+    const base = `${acmSubject(acm.name)} est à ${kmText(km)} km`;
     if (offer.venue !== 'dans-l-accueil') return { text: `${base} de ce lieu.`, inZone: null };
     const zoned = offer.travelKm !== null || offer.departmentsServed.length > 0;
     if (!zoned) return { text: `${base}.`, inZone: null };

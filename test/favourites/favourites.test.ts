@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offers, organisations, requests } from '../../db/schema/index.js';
+import { acmSubject } from '../../server/favourites/acm-distance.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
@@ -167,6 +168,8 @@ describe('results that help choose', () => {
     expect(farPage.body).toMatch(/Accueil de loisirs des Calades est à 2\d km — hors de la zone de déplacement\./);
     expect((await new Agent(app).get(`/offres/${offer.id}-${offer.slug}`)).body).not.toContain('zone de déplacement.');
     expect(user.id).toBeGreaterThan(0);
+    expect(acmSubject('Accueil de loisirs Les Pitchouns')).toBe('Votre accueil Les Pitchouns');
+    expect(acmSubject('Centre de loisirs Jean-Macé')).toBe('Votre accueil Jean-Macé');
   });
 
   it('shows the offer’s thumbnail in the results, with its alt text and fixed dimensions, and serves it to map popups', async () => {
