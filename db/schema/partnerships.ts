@@ -129,6 +129,13 @@ export const partnershipConventions = pgTable('partnership_conventions', {
     .default('draft'),
   /** Signed versions so far: the next signed version gets this number plus one. */
   signedVersions: integer().notNull().default(0),
+  /** Set while a change of the signed text waits for both signatures as an amendment (avenant). */
+  amendmentProposedAt: timestamp({ withTimezone: true }),
+  amendmentProposedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+  /** The party that proposed it (null when a profile change altered the text). */
+  amendmentSide: text({ enum: ['acm', 'partner'] }),
+  /** SHA-256 of the proposed text when last notified: a further change notifies again. */
+  amendmentHash: text(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedBy: integer().references(() => users.id, { onDelete: 'set null' }),
 });
@@ -152,6 +159,8 @@ export const conventionSignatures = pgTable(
     signedAt: timestamp({ withTimezone: true }).notNull(),
     voidedAt: timestamp({ withTimezone: true }),
     voidReason: text(),
+    /** The signed version (convention or amendment) this signature completed; null while pending. */
+    version: integer(),
   },
   (t) => [index('convention_signatures_partnership_idx').on(t.partnershipId)],
 );
@@ -169,6 +178,12 @@ export const conventionVersions = pgTable(
     textHash: text().notNull(),
     signatures: jsonb().$type<{ side: string; organisation: string; name: string; role: string; signedAt: string }[]>().notNull(),
     signedAt: timestamp({ withTimezone: true }).notNull(),
+    /** Version 1 is the convention; each later one is an amendment (avenant n° version − 1) with the whole consolidated text. */
+    kind: text({ enum: ['convention', 'amendment'] })
+      .notNull()
+      .default('convention'),
+    /** The session dates of the calendar annex this text agreed to. */
+    dates: jsonb().$type<string[]>().notNull().default([]),
   },
   (t) => [uniqueIndex('convention_versions_key').on(t.partnershipId, t.version)],
 );
