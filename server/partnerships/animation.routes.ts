@@ -2,10 +2,12 @@ import { Type } from '@sinclair/typebox';
 import { currentUser, requireUser } from '../accounts/guards.js';
 import { periodicities, slots } from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
+import { formatters } from '../lib/format.js';
 import { formBody, formText, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { addDeadline, addSession, editSession, saveCalendarRules, saveMeeting, toggleDeadline } from './animation.usecases.js';
 import { slotTimes } from './calendar.js';
+import { type TextChange, textChangeMessage } from './convention.usecases.js';
 import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
 import { findMeeting, findSession, listUserFeeds } from './partnerships.repository.js';
 import { computeCalendar } from './schedule.js';
@@ -65,18 +67,23 @@ export default async function animationRoutes(app: App) {
           monthlyWeek: formText(5),
           cycleCount: formText(10),
           place: formText(),
+          confirm: formText(10),
         }),
       },
     },
     async (request, reply) => {
       const access = await accessFor(deps, request, request.params.id);
       let created = 0;
+      let change: TextChange = 'none';
       return handleForm(deps, reply, access, {
         ...form(access.user.id, 'calendar'),
         run: async () => {
-          created = (await saveCalendarRules(deps, access, request.body)).dates.length;
+          const result = await saveCalendarRules(deps, access, request.body);
+          created = result.dates.length;
+          change = result.convention;
         },
-        success: () => `Les règles du calendrier sont enregistrées : ${created} séance(s) calculée(s).`,
+        success: () =>
+          textChangeMessage(change, `Les règles du calendrier sont enregistrées : ${formatters.plural(created, 'séance calculée', 'séances calculées')}.`),
         redirect: `/partenariats/${access.partnership.id}/animation#seances`,
         values: request.body,
       });
@@ -87,14 +94,20 @@ export default async function animationRoutes(app: App) {
     '/partenariats/:id/seances',
     {
       preHandler: requireUser,
-      schema: { params: IdParam, body: formBody({ date: formText(20), startTime: formText(10), endTime: formText(10), notes: formText() }) },
+      schema: {
+        params: IdParam,
+        body: formBody({ date: formText(20), startTime: formText(10), endTime: formText(10), notes: formText(), confirm: formText(10) }),
+      },
     },
     async (request, reply) => {
       const access = await accessFor(deps, request, request.params.id);
+      let change: TextChange = 'none';
       return handleForm(deps, reply, access, {
         ...form(access.user.id, 'add-session'),
-        run: () => addSession(deps, access, request.body),
-        success: 'La séance est ajoutée au calendrier.',
+        run: async () => {
+          change = await addSession(deps, access, request.body);
+        },
+        success: () => textChangeMessage(change, 'La séance est ajoutée au calendrier.'),
         redirect: `/partenariats/${access.partnership.id}/animation#seances`,
         values: request.body,
       });
@@ -109,6 +122,7 @@ export default async function animationRoutes(app: App) {
     cancelReason: formText(),
     childrenPresent: formText(10),
     notes: formText(),
+    confirm: formText(10),
   });
 
   app.get('/partenariats/:id/seances/:sessionId', { preHandler: requireUser, schema: { params: SessionParams } }, async (request, reply) => {
@@ -125,13 +139,16 @@ export default async function animationRoutes(app: App) {
       const access = await accessFor(deps, request, request.params.id);
       const session = await findSession(deps.db, access.partnership.id, request.params.sessionId);
       if (!session) throw new NotFoundError();
+      let change: TextChange = 'none';
       return handleForm(deps, reply, access, {
         template: 'session',
         title: `Séance du ${session.date.split('-').reverse().join('/')}`,
         form: 'session',
         load: () => ({ session }),
-        run: () => editSession(deps, access, session.id, request.body),
-        success: 'La séance est enregistrée.',
+        run: async () => {
+          change = await editSession(deps, access, session.id, request.body);
+        },
+        success: () => textChangeMessage(change, 'La séance est enregistrée.'),
         redirect: `/partenariats/${access.partnership.id}/animation#seance-${session.id}`,
         values: request.body,
       });

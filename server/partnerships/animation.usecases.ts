@@ -7,7 +7,7 @@ import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, requireEditor } from './access.js';
 import { addDays, frenchTime, slotTimes, weekday } from './calendar.js';
-import { reconcileConvention } from './convention.usecases.js';
+import { reconcileConvention, type TextChange } from './convention.usecases.js';
 import { recordChange } from './events.js';
 import {
   findDeadline,
@@ -86,13 +86,13 @@ export async function saveCalendarRules(deps: Deps, access: Access, body: Record
       summary: `Calendrier établi : ${calendar.dates.length} séance(s)${calendar.dates.length ? ` du ${f.date(calendar.dates[0])} au ${f.date(calendar.dates.at(-1))}` : ''}, de ${frenchTime(startTime!)} à ${frenchTime(endTime!)}.`,
       notify: { title: 'Le calendrier des séances a été établi', path: `/partenariats/${p.id}/animation#seances` },
     });
-    await reconcileConvention(deps, tx, p.id, access.user.id, side);
-    return calendar;
+    const convention = await reconcileConvention(deps, tx, p.id, access.user.id, side, form.bool('confirm'));
+    return { ...calendar, convention };
   });
 }
 
 /** Adds a session by hand (any date; a warning is shown when it is not a Wednesday). */
-export async function addSession(deps: Deps, access: Access, body: Record<string, unknown>): Promise<void> {
+export async function addSession(deps: Deps, access: Access, body: Record<string, unknown>): Promise<TextChange> {
   requireEditor(access);
   const form = new FormReader(body);
   const date = form.date('date', { required: true });
@@ -102,7 +102,7 @@ export async function addSession(deps: Deps, access: Access, body: Record<string
   checkTimes(form, startTime, endTime);
   const notes = form.text('notes', { max: 2000, multiline: true });
   form.assertValid();
-  await deps.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     await insertSessions(tx, [
       { partnershipId: p.id, date: date!, startTime, endTime, notes, manual: true, createdAt: deps.clock.now(), updatedAt: deps.clock.now() },
     ]);
@@ -111,13 +111,14 @@ export async function addSession(deps: Deps, access: Access, body: Record<string
       summary: `Séance ajoutée le ${f.date(date)} de ${frenchTime(startTime)} à ${frenchTime(endTime)}${weekday(date!) === 3 ? '' : ' (hors mercredi)'}.`,
       notify: { title: `Séance ajoutée le ${f.date(date)}`, path: `/partenariats/${p.id}/animation#seances` },
     });
+    return reconcileConvention(deps, tx, p.id, access.user.id, access.sides[0] ?? null, form.bool('confirm'));
   });
 }
 
 const statusLabels = { planned: 'prévue', held: 'réalisée', cancelled: 'annulée' } as const;
 
 /** One session: move it, cancel it with a reason, record it (held, children present, notes). */
-export async function editSession(deps: Deps, access: Access, sessionId: number, body: Record<string, unknown>): Promise<void> {
+export async function editSession(deps: Deps, access: Access, sessionId: number, body: Record<string, unknown>): Promise<TextChange> {
   requireEditor(access);
   const p = access.partnership;
   const session = await findSession(deps.db, p.id, sessionId);
@@ -146,8 +147,8 @@ export async function editSession(deps: Deps, access: Access, sessionId: number,
   if (status !== session.status) changes.push(`${statusLabels[status!]}${status === 'cancelled' ? ` (motif : ${cancelReason})` : ''}`);
   if (childrenPresent !== session.childrenPresent) changes.push(`${childrenPresent ?? 0} enfant(s) présent(s)`);
   if (notes !== session.notes) changes.push('notes modifiées');
-  if (changes.length === 0) return;
-  await deps.db.transaction(async (tx) => {
+  if (changes.length === 0) return 'none';
+  return deps.db.transaction(async (tx) => {
     await updateSession(tx, session.id, {
       date: date!,
       startTime: startTime!,
@@ -169,6 +170,7 @@ export async function editSession(deps: Deps, access: Access, sessionId: number,
         ? { title: `Séance du ${f.date(session.date)} ${status === 'cancelled' ? 'annulée' : 'modifiée'}`, path: `/partenariats/${p.id}/animation#seances` }
         : undefined,
     });
+    return reconcileConvention(deps, tx, p.id, access.user.id, access.sides[0] ?? null, form.bool('confirm'));
   });
 }
 

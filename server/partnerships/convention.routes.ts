@@ -4,18 +4,31 @@ import { requireUser } from '../accounts/guards.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
 import { formBody, formText, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
+import { type SignedDocument, signedDocuments } from './amendments.js';
 import { conventionSections, fieldValue, reference } from './convention.js';
-import { addConventionComment, approveMinutes, editConventionSection, saveMinutes, setFormalisation, signConvention } from './convention.usecases.js';
+import {
+  addConventionComment,
+  approveMinutes,
+  editConventionSection,
+  saveMinutes,
+  setFormalisation,
+  signConvention,
+  type TextChange,
+  textChangeMessage,
+} from './convention.usecases.js';
 import { conventionPdf, type PdfSignature } from './convention-pdf.js';
 import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
-import { findVersion, listComments, listVersions } from './partnerships.repository.js';
+import { listComments, listVersions } from './partnerships.repository.js';
 import { loadWorkspace, type Workspace } from './workspace.js';
 
 const SectionParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), section: Type.String({ pattern: '^[a-z_]{2,40}$' }) });
 const VersionParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), version: Type.Integer({ minimum: 1, maximum: 10_000 }) });
 const PrintQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) });
 
-const conventionFields = Object.fromEntries(conventionSections.flatMap((s) => s.fields.map((f) => [f.name, formText(6000)])));
+const conventionFields = {
+  ...Object.fromEntries(conventionSections.flatMap((s) => s.fields.map((f) => [f.name, formText(6000)]))),
+  confirm: formText(10),
+};
 const deadlineFields = Object.fromEntries(
   Array.from({ length: 5 }, (_, i) => [
     [`deadline_label_${i}`, formText(500)],
@@ -63,14 +76,17 @@ export default async function conventionRoutes(app: App) {
     { preHandler: requireUser, schema: { params: SectionParams, body: formBody(conventionFields) } },
     async (request, reply) => {
       const access = await accessFor(deps, request, request.params.id);
+      let change: TextChange = 'none';
       return handleForm(deps, reply, access, {
         template: 'formalisation',
         title: TITLE,
         form: `section-${request.params.section}`,
         load: formalisationData,
-        run: () => editConventionSection(deps, access, request.params.section, request.body),
-        success: 'La section de la convention est enregistrée.',
-        redirect: `/partenariats/${access.partnership.id}/formalisation#section-${request.params.section}`,
+        run: async () => {
+          change = await editConventionSection(deps, access, request.params.section, request.body);
+        },
+        success: () => textChangeMessage(change, 'La section de la convention est enregistrée.'),
+        redirect: () => `/partenariats/${access.partnership.id}/formalisation#${change === 'amendment' ? 'avenant' : `section-${request.params.section}`}`,
         values: request.body,
       });
     },
@@ -107,6 +123,7 @@ export default async function conventionRoutes(app: App) {
       const access = await accessFor(deps, request, request.params.id);
       const path = `/partenariats/${access.partnership.id}/formalisation`;
       let signed = false;
+      let amendment: number | null = null;
       try {
         return await handleForm(deps, reply, access, {
           template: 'formalisation',
@@ -114,10 +131,14 @@ export default async function conventionRoutes(app: App) {
           form: `sign-${request.body.side ?? ''}`,
           load: formalisationData,
           run: async () => {
-            signed = (await signConvention(deps, access, request.body)).signed;
+            ({ signed, amendment } = await signConvention(deps, access, request.body));
           },
           success: () =>
-            signed ? 'La convention est signée par les deux parties.' : 'Votre signature est enregistrée ; l’autre partie doit signer à son tour.',
+            signed
+              ? amendment
+                ? `L’avenant n° ${amendment} est signé par les deux parties.`
+                : 'La convention est signée par les deux parties.'
+              : 'Votre signature est enregistrée ; l’autre partie doit signer à son tour.',
           redirect: `${path}#signer`,
           values: request.body,
         });
@@ -169,14 +190,13 @@ export default async function conventionRoutes(app: App) {
       .send(pdf);
   }
 
-  /** The current text: the last signed version when signed, the draft otherwise. */
+  /** The signed convention and its signed amendments when signed, the draft otherwise. */
   app.get('/partenariats/:id/convention.pdf', { preHandler: requireUser, schema: { params: IdParam } }, async (request, reply) => {
     const access = await accessFor(deps, request, request.params.id);
     const ws = await loadWorkspace(deps, access);
     const ref = reference(ws.partnership);
-    if (ws.convention.status === 'signed') {
-      const version = await findVersion(deps.db, ws.partnership.id, ws.convention.signedVersions);
-      if (version) return sendPdf(reply, `convention-${ref}-v${version.version}.pdf`, await versionPdf(ref, version));
+    if (ws.convention.status === 'signed' && ws.inForce) {
+      return sendPdf(reply, `convention-${ref}-v${ws.inForce.version}.pdf`, await signedPdf(ref, signedDocuments(ws.versions, ws.inForce.version, ref)));
     }
     const pdf = await conventionPdf({ text: ws.rendered.text, hash: ws.rendered.hash, reference: ref, version: null, signatures: draftSignatures(ws) });
     return sendPdf(reply, `convention-${ref}-projet.pdf`, pdf);
@@ -184,10 +204,10 @@ export default async function conventionRoutes(app: App) {
 
   app.get('/partenariats/:id/convention/versions/:version.pdf', { preHandler: requireUser, schema: { params: VersionParams } }, async (request, reply) => {
     const access = await accessFor(deps, request, request.params.id);
-    const version = await findVersion(deps.db, access.partnership.id, request.params.version);
-    if (!version) throw new NotFoundError();
+    const versions = await listVersions(deps.db, access.partnership.id);
+    if (!versions.some((v) => v.version === request.params.version)) throw new NotFoundError();
     const ref = reference(access.partnership);
-    return sendPdf(reply, `convention-${ref}-v${version.version}.pdf`, await versionPdf(ref, version));
+    return sendPdf(reply, `convention-${ref}-v${request.params.version}.pdf`, await signedPdf(ref, signedDocuments(versions, request.params.version, ref)));
   });
 
   app.get(
@@ -196,26 +216,26 @@ export default async function conventionRoutes(app: App) {
     async (request, reply) => {
       const access = await accessFor(deps, request, request.params.id);
       return renderWorkspacePage(deps, reply, access, 'convention-print', 'Convention à imprimer', async (ws) => {
-        const wanted = request.query.version;
-        const version = wanted ? await findVersion(deps.db, ws.partnership.id, wanted) : null;
-        if (wanted && !version) throw new NotFoundError();
-        return { version, reference: reference(ws.partnership), scripts: ['/static/js/partnership-print.js'] };
+        const ref = reference(ws.partnership);
+        const wanted = request.query.version ?? (ws.convention.status === 'signed' ? ws.inForce?.version : undefined);
+        if (wanted && !ws.versions.some((v) => v.version === wanted)) throw new NotFoundError();
+        const documents = wanted ? signedDocuments(ws.versions, wanted, ref) : null;
+        return { version: wanted ?? null, documents, reference: ref, scripts: ['/static/js/partnership-print.js'] };
       });
     },
   );
 }
 
-function versionPdf(
-  ref: string,
-  version: { text: string; textHash: string; version: number; signatures: { organisation: string; name: string; role: string; signedAt: string }[] },
-) {
-  return conventionPdf({
-    text: version.text,
-    hash: version.textHash,
+function signedPdf(ref: string, documents: SignedDocument[]) {
+  const [first, ...amendments] = documents.map((d) => ({
+    text: d.text,
+    hash: d.hash,
     reference: ref,
-    version: version.version,
-    signatures: version.signatures.map((s) => ({ ...s, signedAt: new Date(s.signedAt), hash: version.textHash })),
-  });
+    version: d.version,
+    label: d.label,
+    signatures: d.signatures,
+  }));
+  return conventionPdf({ ...first!, amendments });
 }
 
 /** The signatures already made on the draft's current text (one party signed, the other not yet). */

@@ -3,7 +3,7 @@ import type { offers } from '../../db/schema/index.js';
 import type { Intervenant } from '../../db/schema/partnerships.js';
 import { charterAxes, formats, labelOf, orgTypes, periodicities, subthemes, themes, venues } from '../kernel/taxonomy.js';
 import { formatters } from '../lib/format.js';
-import { type ComputedCalendar, frenchTime } from './calendar.js';
+import { type ComputedCalendar, frenchTime, weekday } from './calendar.js';
 import type { OrganisationDetails, Partnership, Party, Side } from './partnerships.repository.js';
 
 /**
@@ -20,7 +20,16 @@ export interface ConventionContext {
   offer: typeof offers.$inferSelect | null;
   parties: Record<Side, Party | undefined>;
   calendar: ComputedCalendar;
+  /** The sessions of the calendar once generated: the annex lists them, moved or added ones included. */
+  sessions: AgreedSession[];
   fields: Record<string, string>;
+}
+
+export interface AgreedSession {
+  date: string;
+  startTime: string;
+  endTime: string;
+  status: 'planned' | 'held' | 'cancelled';
 }
 
 export interface ConventionField {
@@ -57,9 +66,31 @@ export interface RenderedConvention {
   sections: RenderedSection[];
   text: string;
   hash: string;
+  /** The session dates the calendar annex agrees to (ISO). */
+  dates: string[];
 }
 
 const f = formatters;
+const weekdays = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'];
+
+/**
+ * The dates of the calendar annex: the sessions not cancelled once the calendar is generated (a
+ * session moved to a Tuesday, or cancelled, changes the agreed dates), the rules' dates before.
+ */
+export function agreedSessions(ctx: ConventionContext): { date: string; startTime: string | null; endTime: string | null }[] {
+  if (ctx.sessions.length) return ctx.sessions.filter((s) => s.status !== 'cancelled').sort((a, b) => a.date.localeCompare(b.date));
+  return ctx.calendar.dates.map((date) => ({ date, startTime: null, endTime: null }));
+}
+
+function agreedDateLabel(s: { date: string; startTime: string | null; endTime: string | null }, p: Partnership): string {
+  const day = weekday(s.date);
+  const other = day === 3 ? '' : ` (${weekdays[day]})`;
+  const times =
+    s.startTime && (s.startTime !== (p.startTime ?? '09:30') || s.endTime !== (p.endTime ?? '11:30'))
+      ? ` de ${frenchTime(s.startTime)} à ${frenchTime(s.endTime ?? s.startTime)}`
+      : '';
+  return `${f.date(s.date)}${other}${times}`;
+}
 
 function text(
   name: string,
@@ -295,15 +326,15 @@ export const conventionSections: ConventionSectionDefinition[] = [
     ],
     lines: (c, v) => {
       const p = c.partnership;
-      const dates = c.calendar.dates;
+      const sessions = agreedSessions(c);
       const lines = [];
-      if (!p.periodStart || dates.length === 0) lines.push('Calendrier à établir (étape 4 · Animation).');
+      if (!p.periodStart || sessions.length === 0) lines.push('Calendrier à établir (étape 4 · Animation).');
       else {
         lines.push(
-          `Période : du ${f.date(p.periodStart)} au ${f.date(p.periodEnd ?? dates.at(-1)!)}, ${rhythm(p)}, hors vacances scolaires et jours fériés.`,
+          `Période : du ${f.date(p.periodStart)} au ${f.date(p.periodEnd ?? sessions.at(-1)!.date)}, ${rhythm(p)}, hors vacances scolaires et jours fériés.`,
           `Horaires : le mercredi de ${frenchTime(p.startTime ?? '09:30')} à ${frenchTime(p.endTime ?? '11:30')}.`,
-          `Nombre de séances prévues : ${dates.length}.`,
-          `Dates : ${dates.map((d) => f.date(d)).join(', ')}.`,
+          `Nombre de séances prévues : ${sessions.length}.`,
+          `Dates : ${sessions.map((s) => agreedDateLabel(s, p)).join(', ')}.`,
         );
         if (c.calendar.unknownSchoolYears.length) {
           lines.push(
@@ -558,7 +589,7 @@ export const conventionSections: ConventionSectionDefinition[] = [
     numbered: true,
     fields: [],
     lines: (c, v) => [
-      'La convention est signée électroniquement sur Passerelle : chaque signataire indique son nom et sa qualité ; la date, l’heure et l’empreinte SHA-256 du présent texte sont enregistrées. Toute modification ultérieure annule les signatures.',
+      'La convention est signée électroniquement sur Passerelle : chaque signataire indique son nom et sa qualité ; la date, l’heure et l’empreinte SHA-256 du présent texte sont enregistrées. Une fois signée, elle n’est modifiée que par un avenant signé par les deux parties.',
       `Pour l’organisateur, ${c.acm.name} : ${orNot(v('acm_representant'))}`,
       `Pour le partenaire, ${c.partner.name} : ${orNot(v('partner_representant'))}`,
     ],
@@ -608,7 +639,7 @@ export function renderConvention(ctx: ConventionContext): RenderedConvention {
     .join('\n\n')
     .replace(/\r/g, '');
   const text = `${CONVENTION_TITLE}\n\n${body}\n`;
-  return { title: CONVENTION_TITLE, sections, text, hash: sha256(text) };
+  return { title: CONVENTION_TITLE, sections, text, hash: sha256(text), dates: agreedSessions(ctx).map((s) => s.date) };
 }
 
 export function sha256(value: string): string {

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
-import { ConflictError, NotFoundError } from '../lib/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, organisationIdOf, requireEditor } from './access.js';
 import { findSection, renderConvention } from './convention.js';
@@ -9,13 +9,16 @@ import {
   activeSignatures,
   findConvention,
   findPartnership,
+  findVersion,
   insertComment,
   insertDeadlines,
   insertMeeting,
   insertSignature,
   insertVersion,
   listMeetings,
+  listVersions,
   lockConvention,
+  markSignaturesVersion,
   type Side,
   updateConvention,
   updateMeeting,
@@ -25,27 +28,111 @@ import {
 } from './partnerships.repository.js';
 import { conventionContext } from './workspace.js';
 
+/** What a change did to the convention: nothing, voided a signature, or proposed an amendment. */
+export type TextChange = 'none' | 'voided' | 'amendment';
+
+/** The success message of a form whose change may have touched the convention. */
+export function textChangeMessage(change: TextChange, saved: string): string {
+  if (change === 'amendment')
+    return `${saved} La convention signée reste en vigueur : la modification est proposée comme avenant, à signer par les deux structures.`;
+  if (change === 'voided') return `${saved} La signature déjà faite est annulée : les deux structures doivent signer le nouveau texte.`;
+  return saved;
+}
+
+/** The last signed version (the convention or its last amendment), whose text is in force. */
+export async function signedText(db: Db, partnershipId: number, signedVersions: number) {
+  return signedVersions > 0 ? findVersion(db, partnershipId, signedVersions) : null;
+}
+
 /**
- * Called after every change that can alter the convention text (its fields, the définition, a
- * party's commitments, the calendar rules): when the text no longer matches what was signed, all
- * signatures are voided and a new round of signatures is needed; a signed convention goes back
- * to draft (its signed version stays in the versions).
+ * Called inside the transaction of every change that can alter the convention text (its fields,
+ * the définition, a party's commitments, the calendar and its sessions). A signed convention is
+ * never changed in place: a text that differs from the signed one is a proposed amendment, which
+ * the other party is told about and both sign; the signed text stays in force meanwhile. Before
+ * the signature of both, a change voids the signature already made. When the form did not confirm
+ * (`confirmed` false), nothing is kept and the form asks to confirm.
  */
-export async function reconcileConvention(deps: Deps, db: Db, partnershipId: number, actorId: number | null, side: Side | null): Promise<boolean> {
+export async function reconcileConvention(
+  deps: Deps,
+  db: Db,
+  partnershipId: number,
+  actorId: number | null,
+  side: Side | null,
+  confirmed?: boolean,
+): Promise<TextChange> {
   const p = await findPartnership(db, partnershipId);
-  if (!p) return false;
+  if (p?.formalisation !== 'convention') return 'none';
   const convention = await lockConvention(db, p.id);
   const signatures = await activeSignatures(db, p.id);
-  if (signatures.length === 0 && convention.status !== 'signed') return false;
   const { context } = await conventionContext(db, p);
   const rendered = renderConvention(context);
-  if (signatures.every((s) => s.textHash === rendered.hash)) return false;
-  const wasSigned = convention.status === 'signed';
-  await voidSignatures(db, p.id, deps.clock.now(), 'Le texte de la convention a été modifié après la signature.');
-  if (wasSigned) await updateConvention(db, p.id, { status: 'draft', updatedAt: deps.clock.now(), updatedBy: actorId });
-  const summary = wasSigned
-    ? `Modification de la convention signée (version ${convention.signedVersions}) : les signatures sont annulées, une nouvelle signature des deux parties est nécessaire.`
-    : 'Modification après signature : les signatures sont annulées, une nouvelle signature des deux parties est nécessaire.';
+  const names = { acm: context.acm.name, partner: context.partner.name };
+  const other = side ? [side === 'acm' ? ('partner' as const) : ('acm' as const)] : undefined;
+  const now = deps.clock.now();
+  if (convention.status === 'signed') {
+    const inForce = await signedText(db, p.id, convention.signedVersions);
+    const pending = inForce !== null && rendered.hash !== inForce.textHash;
+    const number = (await listVersions(db, p.id)).filter((v) => v.kind === 'amendment').length + 1;
+    if (!pending) {
+      if (!convention.amendmentProposedAt) return 'none';
+      await voidSignatures(db, p.id, now, 'L’avenant a été retiré : le texte est revenu à la version signée.');
+      await updateConvention(db, p.id, { amendmentProposedAt: null, amendmentProposedBy: null, amendmentSide: null, amendmentHash: null });
+      await recordEvent(
+        deps,
+        db,
+        {
+          partnership: p,
+          actorId,
+          side,
+          action: 'convention.amendment_withdrawn',
+          summary: `Avenant n° ${number} retiré : le texte est revenu à la version signée.`,
+        },
+        names,
+      );
+      return 'none';
+    }
+    if (convention.amendmentHash === rendered.hash) return 'amendment';
+    if (confirmed === false) throw new ValidationError({ confirm: amendmentWarning(number, convention.amendmentProposedAt !== null) });
+    const stale = signatures.filter((s) => s.textHash !== rendered.hash);
+    if (stale.length) await voidSignatures(db, p.id, now, 'Le texte de l’avenant a changé depuis cette signature.');
+    const first = !convention.amendmentProposedAt;
+    await updateConvention(db, p.id, {
+      amendmentProposedAt: first ? now : convention.amendmentProposedAt,
+      amendmentProposedBy: first ? actorId : convention.amendmentProposedBy,
+      amendmentSide: first ? side : convention.amendmentSide,
+      amendmentHash: rendered.hash,
+      updatedAt: now,
+      updatedBy: actorId,
+    });
+    await recordEvent(
+      deps,
+      db,
+      {
+        partnership: p,
+        actorId,
+        side,
+        action: first ? 'convention.amendment_proposed' : 'convention.amendment_changed',
+        summary: first
+          ? `Avenant n° ${number} proposé : la convention signée reste en vigueur jusqu’à la signature de l’avenant par les deux parties.`
+          : `Avenant n° ${number} modifié${stale.length ? ' : les signatures déjà faites sont annulées' : ''} ; les deux parties doivent le signer.`,
+        notify: {
+          title: first ? `Avenant n° ${number} à la convention proposé : à relire et signer` : `Avenant n° ${number} modifié : à relire et signer`,
+          path: `/partenariats/${p.id}/formalisation#avenant`,
+          sides: other,
+        },
+      },
+      names,
+    );
+    return 'amendment';
+  }
+  if (signatures.length === 0 || signatures.every((s) => s.textHash === rendered.hash)) return 'none';
+  if (confirmed === false) {
+    const signers = [...new Set(signatures.map((s) => names[s.side]))].join(' et ');
+    throw new ValidationError({
+      confirm: `${signers} a déjà signé la convention : cette modification change son texte et annule cette signature ; les deux structures devront signer le nouveau texte. Cochez la case pour confirmer.`,
+    });
+  }
+  await voidSignatures(db, p.id, now, 'Le texte de la convention a été modifié après la signature.');
   await recordEvent(
     deps,
     db,
@@ -54,22 +141,28 @@ export async function reconcileConvention(deps: Deps, db: Db, partnershipId: num
       actorId,
       side,
       action: 'convention.signatures_voided',
-      summary,
+      summary: 'Modification après signature : les signatures sont annulées, une nouvelle signature des deux parties est nécessaire.',
       notify: { title: 'Convention modifiée : nouvelle signature nécessaire', path: `/partenariats/${p.id}/formalisation#signer` },
     },
-    { acm: context.acm.name, partner: context.partner.name },
+    names,
   );
-  return true;
+  return 'voided';
+}
+
+function amendmentWarning(number: number, alreadyPending: boolean): string {
+  return alreadyPending
+    ? `Un avenant n° ${number} attend déjà les signatures : cette modification le change, et les signatures déjà faites sur l’avenant sont annulées. Cochez la case pour confirmer.`
+    : `La convention est signée par les deux structures : elle ne sera pas modifiée. Cette modification devient l’avenant n° ${number}, proposé à l’autre structure ; la convention signée reste en vigueur jusqu’à ce que les deux structures signent l’avenant. Cochez la case pour confirmer.`;
 }
 
 /** Saves the fields of one convention section; a party edits its own details only. */
-export async function editConventionSection(deps: Deps, access: Access, sectionKey: string, body: Record<string, unknown>): Promise<void> {
+export async function editConventionSection(deps: Deps, access: Access, sectionKey: string, body: Record<string, unknown>): Promise<TextChange> {
   const section = findSection(sectionKey);
   if (!section) throw new NotFoundError();
   requireEditor(access);
   const form = new FormReader(body);
   const p = access.partnership;
-  await deps.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const convention = await findConvention(tx, p.id);
     const fields = { ...convention.fields };
     const changed: string[] = [];
@@ -89,14 +182,14 @@ export async function editConventionSection(deps: Deps, access: Access, sectionK
       }
     }
     form.assertValid();
-    if (changed.length === 0) return;
+    if (changed.length === 0) return 'none';
     await updateConvention(tx, p.id, { fields, updatedAt: deps.clock.now(), updatedBy: access.user.id });
     const side = access.sides[0] ?? null;
     await recordChange(deps, tx, access, {
       action: 'convention.edited',
       summary: `Convention, « ${section.title} » modifiée : ${changed.join(', ')}.`,
     });
-    await reconcileConvention(deps, tx, p.id, access.user.id, side);
+    return reconcileConvention(deps, tx, p.id, access.user.id, side, form.bool('confirm'));
   });
 }
 
@@ -128,12 +221,13 @@ export async function addConventionComment(deps: Deps, access: Access, body: Rec
 }
 
 /**
- * Signs the convention for a party: name, role and a timestamp over the SHA-256 of the exact
- * text the signer read (sent back by the form). If the text changed meanwhile, the signature is
- * refused; signatures over an older text are voided. Both parties signed → status signed and the
- * text is kept as a new version.
+ * Signs the convention, or the amendment proposed to a signed one, for a party: name, role and a
+ * timestamp over the SHA-256 of the exact text the signer read (sent back by the form). The row
+ * lock serialises two parties signing at once; a repeated submit changes nothing. If the text
+ * changed meanwhile, the signature is refused; signatures over an older text are voided. Both
+ * parties signed → the text is kept as a new version (the convention, then « Avenant n° 1 »…).
  */
-export async function signConvention(deps: Deps, access: Access, body: Record<string, unknown>): Promise<{ signed: boolean }> {
+export async function signConvention(deps: Deps, access: Access, body: Record<string, unknown>): Promise<{ signed: boolean; amendment: number | null }> {
   const form = new FormReader(body);
   const side = actingSide(access, form.raw('side') || null);
   const signerName = form.text('signerName', { required: true, max: 120 });
@@ -149,20 +243,25 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
     const { context } = await conventionContext(tx, fresh);
     const rendered = renderConvention(context);
     const organisationNames = { acm: context.acm.name, partner: context.partner.name };
+    const versions = await listVersions(tx, p.id);
+    const inForce = versions.find((v) => v.version === convention.signedVersions) ?? null;
+    const amending = convention.status === 'signed';
+    const amendment = amending ? versions.filter((v) => v.kind === 'amendment').length + 1 : null;
+    const what = amendment ? `l’avenant n° ${amendment}` : 'la convention';
     let signatures = await activeSignatures(tx, p.id);
     // A repeated submit (double click, back and submit again) changes nothing.
-    if (signatures.some((s) => s.side === side && s.textHash === hash)) return { signed: convention.status === 'signed' };
+    if (signatures.some((s) => s.side === side && s.textHash === hash)) return { signed: amending, amendment: null };
+    if (amending && inForce && hash === inForce.textHash) return { signed: true, amendment: null };
     if (hash !== rendered.hash) {
-      throw new ConflictError('Le texte de la convention a changé depuis que vous l’avez ouvert : relisez-le avant de signer.');
+      throw new ConflictError(`Le texte a changé depuis que vous l’avez ouvert : relisez ${what} avant de signer.`);
     }
-    if (convention.status === 'signed') throw new ConflictError('La convention est déjà signée par les deux parties.');
+    if (amending && (!inForce || rendered.hash === inForce.textHash)) throw new ConflictError('La convention est déjà signée par les deux parties.');
     if (signatures.some((s) => s.textHash !== rendered.hash)) {
       await voidSignatures(tx, p.id, deps.clock.now(), 'Le texte a changé depuis cette signature.');
       await recordChange(deps, tx, access, {
         side,
         action: 'convention.signatures_voided',
-        summary:
-          'Le texte a changé depuis la signature précédente (profil d’une structure modifié) : cette signature est annulée, une nouvelle signature des deux parties est nécessaire.',
+        summary: `Le texte a changé depuis la signature précédente (profil d’une structure modifié) : cette signature est annulée, une nouvelle signature des deux parties est nécessaire.`,
       });
       signatures = [];
     }
@@ -179,25 +278,27 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
     });
     await recordChange(deps, tx, access, {
       side,
-      action: 'convention.signed_by_party',
-      summary: `${signerName} (${signerRole}) a signé la convention (empreinte ${rendered.hash.slice(0, 12)}…).`,
+      action: amendment ? 'convention.amendment_signed_by_party' : 'convention.signed_by_party',
+      summary: `${signerName} (${signerRole}) a signé ${what} (empreinte ${rendered.hash.slice(0, 12)}…).`,
       notify:
         signatures.length === 0
           ? {
-              title: `${organisationNames[side]} a signé la convention : à votre tour`,
-              path: `/partenariats/${p.id}/formalisation#signer`,
+              title: `${organisationNames[side]} a signé ${what} : à votre tour`,
+              path: `/partenariats/${p.id}/formalisation#${amendment ? 'avenant' : 'signer'}`,
               sides: [side === 'acm' ? 'partner' : 'acm'],
             }
           : undefined,
     });
     const all = [...signatures, { side, signerName, signerRole, signedAt: now }];
-    if (!(all.some((s) => s.side === 'acm') && all.some((s) => s.side === 'partner'))) return { signed: false };
+    if (!(all.some((s) => s.side === 'acm') && all.some((s) => s.side === 'partner'))) return { signed: false, amendment };
     const version = convention.signedVersions + 1;
     await insertVersion(tx, {
       partnershipId: p.id,
       version,
+      kind: amendment ? 'amendment' : 'convention',
       text: rendered.text,
       textHash: rendered.hash,
+      dates: rendered.dates,
       signedAt: now,
       signatures: all.map((s) => ({
         side: s.side,
@@ -207,14 +308,28 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
         signedAt: s.signedAt.toISOString(),
       })),
     });
-    await updateConvention(tx, p.id, { status: 'signed', signedVersions: version, updatedAt: now });
+    await markSignaturesVersion(tx, p.id, version);
+    await updateConvention(tx, p.id, {
+      status: 'signed',
+      signedVersions: version,
+      amendmentProposedAt: null,
+      amendmentProposedBy: null,
+      amendmentSide: null,
+      amendmentHash: null,
+      updatedAt: now,
+    });
     await recordChange(deps, tx, access, {
       side,
-      action: 'convention.signed',
-      summary: `Convention signée par les deux parties (version ${version}).`,
-      notify: { title: 'La convention est signée par les deux parties', path: `/partenariats/${p.id}/formalisation` },
+      action: amendment ? 'convention.amendment_signed' : 'convention.signed',
+      summary: amendment
+        ? `Avenant n° ${amendment} signé par les deux parties : il fait partie de la convention (version ${version}).`
+        : `Convention signée par les deux parties (version ${version}).`,
+      notify: {
+        title: amendment ? `L’avenant n° ${amendment} est signé par les deux parties` : 'La convention est signée par les deux parties',
+        path: `/partenariats/${p.id}/formalisation`,
+      },
     });
-    return { signed: true };
+    return { signed: true, amendment };
   });
 }
 

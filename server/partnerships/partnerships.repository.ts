@@ -170,8 +170,16 @@ export async function activeSignatures(db: Db, partnershipId: number): Promise<S
   return db
     .select()
     .from(conventionSignatures)
-    .where(and(eq(conventionSignatures.partnershipId, partnershipId), isNull(conventionSignatures.voidedAt)))
+    .where(and(eq(conventionSignatures.partnershipId, partnershipId), isNull(conventionSignatures.voidedAt), isNull(conventionSignatures.version)))
     .orderBy(asc(conventionSignatures.signedAt));
+}
+
+/** The pending signatures become those of the version both parties just completed. */
+export async function markSignaturesVersion(db: Db, partnershipId: number, version: number): Promise<void> {
+  await db
+    .update(conventionSignatures)
+    .set({ version })
+    .where(and(eq(conventionSignatures.partnershipId, partnershipId), isNull(conventionSignatures.voidedAt), isNull(conventionSignatures.version)));
 }
 
 export async function insertSignature(db: Db, values: typeof conventionSignatures.$inferInsert): Promise<Signature> {
@@ -183,7 +191,7 @@ export async function voidSignatures(db: Db, partnershipId: number, now: Date, r
   const voided = await db
     .update(conventionSignatures)
     .set({ voidedAt: now, voidReason: reason })
-    .where(and(eq(conventionSignatures.partnershipId, partnershipId), isNull(conventionSignatures.voidedAt)))
+    .where(and(eq(conventionSignatures.partnershipId, partnershipId), isNull(conventionSignatures.voidedAt), isNull(conventionSignatures.version)))
     .returning({ id: conventionSignatures.id });
   return voided.length;
 }

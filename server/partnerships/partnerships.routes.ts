@@ -134,6 +134,7 @@ export default async function partnershipsRoutes(app: App) {
       schema: {
         params: IdParam,
         body: formBody({
+          confirm: formText(10),
           title: formText(),
           expectedResults: formText(),
           finalRealisation: formText(),
@@ -166,6 +167,7 @@ export default async function partnershipsRoutes(app: App) {
       schema: {
         params: IdParam,
         body: formBody({
+          confirm: formText(10),
           side: formText(20),
           commitments: formText(),
           humanResources: formText(),
@@ -190,7 +192,7 @@ export default async function partnershipsRoutes(app: App) {
 
   app.post(
     '/partenariats/:id/intervenants',
-    { preHandler: requireUser, schema: { params: IdParam, body: formBody(intervenantFields) } },
+    { preHandler: requireUser, schema: { params: IdParam, body: formBody({ ...intervenantFields, confirm: formText(10) }) } },
     async (request, reply) => {
       const access = await accessFor(deps, request, request.params.id);
       return handleForm(deps, reply, access, {

@@ -179,7 +179,7 @@ export async function updateDefinition(deps: Deps, access: Access, body: Record<
       summary: `Définition modifiée : ${changed.map((c) => labels[c]).join(', ')}.`,
       notify: { title: 'La définition du partenariat a été modifiée', path: `/partenariats/${p.id}/definition` },
     });
-    await reconcileConvention(deps, tx, p.id, access.user.id, side);
+    await reconcileConvention(deps, tx, p.id, access.user.id, side, form.bool('confirm'));
   });
 }
 
@@ -209,7 +209,7 @@ export async function updateCommitments(deps: Deps, access: Access, body: Record
         sides: [side === 'acm' ? 'partner' : 'acm'],
       },
     });
-    await reconcileConvention(deps, tx, p.id, access.user.id, side);
+    await reconcileConvention(deps, tx, p.id, access.user.id, side, form.bool('confirm'));
   });
   return side;
 }
@@ -242,7 +242,7 @@ export async function updateIntervenants(deps: Deps, access: Access, body: Recor
       action: 'intervenants.updated',
       summary: `Intervenants nommés : ${list.map((i) => i.name).join(', ') || 'aucun'}.`,
     });
-    await reconcileConvention(deps, tx, p.id, access.user.id, side);
+    await reconcileConvention(deps, tx, p.id, access.user.id, side, form.bool('confirm'));
   });
 }
 

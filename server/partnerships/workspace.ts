@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
 import { NotFoundError } from '../lib/errors.js';
 import type { Access } from './access.js';
+import { amendmentDiff, versionLabel } from './amendments.js';
 import { computeSessionDates } from './calendar.js';
 import { type ConventionContext, renderConvention } from './convention.js';
 import {
@@ -18,6 +19,7 @@ import {
   listMeetings,
   listReviews,
   listSessions,
+  listVersions,
   type OrganisationDetails,
   type Partnership,
   type Party,
@@ -35,16 +37,17 @@ export async function conventionContext(
   partnership: Partnership,
   preloaded?: { acm?: OrganisationDetails; partner?: OrganisationDetails; parties?: Party[] },
 ) {
-  const [acm, partner, offer, parties, convention] = await Promise.all([
+  const [acm, partner, offer, parties, convention, sessions] = await Promise.all([
     preloaded?.acm ?? findOrganisationDetails(db, partnership.acmId),
     preloaded?.partner ?? findOrganisationDetails(db, partnership.partnerId),
     partnership.offerId ? findOffer(db, partnership.offerId) : null,
     preloaded?.parties ?? findParties(db, partnership.id),
     findConvention(db, partnership.id),
+    listSessions(db, partnership.id),
   ]);
   if (!acm || !partner) throw new NotFoundError();
   const calendar = computeSessionDates(partnership, await calendarContext(db, acm.schoolZone, acm.departmentCode));
-  const context: ConventionContext = { partnership, acm, partner, offer, parties: partiesBySide(parties), calendar, fields: convention.fields };
+  const context: ConventionContext = { partnership, acm, partner, offer, parties: partiesBySide(parties), calendar, sessions, fields: convention.fields };
   return { context, convention };
 }
 
@@ -52,7 +55,7 @@ export async function conventionContext(
 export async function loadWorkspace(deps: Deps, access: Access) {
   const db = deps.db;
   const p = access.partnership;
-  const [acm, partner, partyRows, signatures, sessions, deadlines, reviews, meetings, request, prescriberName] = await Promise.all([
+  const [acm, partner, partyRows, signatures, sessions, deadlines, reviews, meetings, request, prescriberName, versions] = await Promise.all([
     findOrganisationDetails(db, p.acmId),
     findOrganisationDetails(db, p.partnerId),
     findParties(db, p.id),
@@ -63,13 +66,29 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     listMeetings(db, p.id),
     p.requestId ? findRequest(db, p.requestId) : null,
     findUserName(db, p.prescribedBy),
+    listVersions(db, p.id),
   ]);
   if (!acm || !partner) throw new NotFoundError();
   const { context, convention } = await conventionContext(db, p, { acm, partner, parties: partyRows });
   const rendered = renderConvention(context);
   const parties = partiesBySide(partyRows);
   const today = parisToday(deps.clock.now());
-  const validSignatures = signatures.filter((s) => s.textHash === rendered.hash || convention.status === 'signed');
+  const validSignatures = signatures.filter((s) => s.textHash === rendered.hash);
+  const inForce = versions.find((v) => v.version === convention.signedVersions) ?? null;
+  const amendment =
+    convention.status === 'signed' && inForce && inForce.textHash !== rendered.hash
+      ? {
+          number: versions.filter((v) => v.kind === 'amendment').length + 1,
+          proposedAt: convention.amendmentProposedAt,
+          side: convention.amendmentSide,
+          inForce,
+          // Versions signed before the dates were kept compare their text only.
+          diff: amendmentDiff(
+            { text: inForce.text, dates: inForce.dates.length ? inForce.dates : rendered.dates },
+            { text: rendered.text, dates: rendered.dates },
+          ),
+        }
+      : null;
   const minutesMeeting = meetings.find((m) => m.purpose === 'formalisation') ?? null;
   const input = {
     partnership: p,
@@ -99,6 +118,10 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     rendered,
     context,
     signatures: validSignatures,
+    versions,
+    inForce,
+    amendment,
+    versionLabel: (v: { version: number; kind: string }) => versionLabel(v, versions),
     sessions,
     deadlines,
     reviews,

@@ -94,7 +94,17 @@ describe('the convention', () => {
     expect(first!.textHash).toBe(await shownHash(f.acmAgent, id));
 
     const staleHash = await shownHash(f.partnerAgent, id);
-    const edit = await f.partnerAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_tarif: '40 € par séance', fin_frais: 'Aucun' });
+    // The page says the signature would be voided and asks to confirm; nothing changes until then.
+    const ask = await f.partnerAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_tarif: '40 € par séance', fin_frais: 'Aucun' });
+    expect(ask.statusCode).toBe(422);
+    expect(ask.body).toContain('a déjà signé la convention : cette modification change son texte et annule cette signature');
+    expect(ask.body).toContain('Je confirme : la signature déjà faite est annulée');
+    expect(await activeSignatures(id)).toHaveLength(1);
+    const edit = await f.partnerAgent.post(`/partenariats/${id}/convention/sections/finances`, {
+      fin_tarif: '40 € par séance',
+      fin_frais: 'Aucun',
+      confirm: 'on',
+    });
     expect(edit.statusCode).toBe(303);
     expect(await activeSignatures(id)).toHaveLength(0);
     const voided = await app.deps.db.select().from(conventionSignatures).where(eq(conventionSignatures.partnershipId, id));
@@ -110,7 +120,7 @@ describe('the convention', () => {
     });
     expect(late.statusCode).toBe(303);
     const page = await f.partnerAgent.get(late.headers.location as string);
-    expect(page.body).toContain('Le texte de la convention a changé depuis que vous l’avez ouvert');
+    expect(page.body).toContain('Le texte a changé depuis que vous l’avez ouvert : relisez la convention avant de signer.');
     expect(await activeSignatures(id)).toHaveLength(0);
 
     const history = await f.acmAgent.get(`/partenariats/${id}/historique`);
@@ -135,7 +145,7 @@ describe('the convention', () => {
     ]);
     const page = await f.acmAgent.get(`/partenariats/${id}/formalisation`);
     expect(page.body).toContain('Signée');
-    expect(page.body).toContain('Versions signées');
+    expect(page.body).toContain('Textes signés par les deux structures');
     const overview = await f.acmAgent.get(`/partenariats/${id}`);
     expect(/is-done"[^>]*>\s*<a href="\/partenariats\/\d+\/formalisation"/.test(overview.body)).toBe(true);
     // Signing twice is refused.
@@ -170,17 +180,22 @@ describe('the convention', () => {
     expect(print.body).toContain('/static/css/print.css');
   });
 
-  it('goes back to draft when the définition changes after signing, keeping the signed version', async () => {
+  it('stays signed when the définition changes after signing: the change becomes an amendment, after a confirmation', async () => {
     const id = f.partnership.id;
-    await f.acmAgent.post(`/partenariats/${id}/engagements`, { side: 'acm', commitments: 'Trois animateurs présents à chaque séance.' });
-    expect(await conventionStatus(id)).toBe('draft');
-    expect(await activeSignatures(id)).toHaveLength(0);
+    const ask = await f.acmAgent.post(`/partenariats/${id}/engagements`, { side: 'acm', commitments: 'Trois animateurs présents à chaque séance.' });
+    expect(ask.statusCode).toBe(422);
+    expect(ask.body).toContain('Cette modification devient l’avenant n° 1');
+    await f.acmAgent.post(`/partenariats/${id}/engagements`, { side: 'acm', commitments: 'Trois animateurs présents à chaque séance.', confirm: 'on' });
+    expect(await conventionStatus(id)).toBe('signed');
     expect(await app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id))).toHaveLength(1);
     const history = await f.partnerAgent.get(`/partenariats/${id}/historique`);
-    expect(history.body).toContain('Modification de la convention signée (version 1)');
-    const draftPdf = await f.acmAgent.get(`/partenariats/${id}/convention.pdf`);
-    expect(draftPdf.headers['content-disposition']).toContain('-projet.pdf');
-    expect(pdfText(draftPdf.rawPayload)).toContain('PROJET');
+    expect(history.body).toContain('Avenant n° 1 proposé : la convention signée reste en vigueur');
+    const pdf = await f.acmAgent.get(`/partenariats/${id}/convention.pdf`);
+    expect(pdf.headers['content-disposition']).toContain('-v1.pdf');
+    const text = pdfText(pdf.rawPayload);
+    expect(text).toContain('Deux animateurs présents à chaque séance.');
+    expect(text).not.toContain('Trois animateurs');
+    expect(text).not.toContain('PROJET');
   });
 
   it('refuses a party editing the other party’s own details, and takes comments from both', async () => {

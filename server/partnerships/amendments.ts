@@ -1,0 +1,131 @@
+import { formatters } from '../lib/format.js';
+
+/**
+ * What an amendment (avenant) changes: the articles whose text differs between the signed text and
+ * the proposed one, side by side, and the sessions added to or removed from the calendar annex.
+ * Both texts are plain convention texts (title, heading block, then one block per article).
+ */
+
+export interface ArticleChange {
+  heading: string;
+  before: string[];
+  after: string[];
+}
+
+export interface AmendmentDiff {
+  articles: ArticleChange[];
+  added: string[];
+  removed: string[];
+}
+
+interface Block {
+  key: string;
+  heading: string;
+  lines: string[];
+}
+
+function blocks(text: string): Block[] {
+  const [, ...rest] = text.replace(/\n+$/, '').split('\n\n');
+  return rest.map((chunk, i) => {
+    const lines = chunk.split('\n');
+    const article = /^Article \d+ — (.+)$/.exec(lines[0] ?? '');
+    if (article) return { key: article[1]!, heading: lines[0]!, lines: lines.slice(1) };
+    return i === 0 ? { key: 'En-tête', heading: 'En-tête', lines } : { key: `#${i}`, heading: lines[0] ?? '', lines };
+  });
+}
+
+export function diffTexts(before: string, after: string): ArticleChange[] {
+  const old = new Map(blocks(before).map((b) => [b.key, b]));
+  const changes: ArticleChange[] = [];
+  const seen = new Set<string>();
+  for (const b of blocks(after)) {
+    seen.add(b.key);
+    const previous = old.get(b.key);
+    if (previous && previous.lines.join('\n') === b.lines.join('\n')) continue;
+    changes.push({ heading: b.heading, before: previous?.lines ?? [], after: b.lines });
+  }
+  for (const [key, b] of old) if (!seen.has(key)) changes.push({ heading: b.heading, before: b.lines, after: [] });
+  return changes;
+}
+
+export function diffDates(before: string[], after: string[]): { added: string[]; removed: string[] } {
+  const was = new Set(before);
+  const is = new Set(after);
+  return { added: after.filter((d) => !was.has(d)), removed: before.filter((d) => !is.has(d)) };
+}
+
+export function amendmentDiff(signed: { text: string; dates: string[] }, proposed: { text: string; dates: string[] }): AmendmentDiff {
+  return { articles: diffTexts(signed.text, proposed.text), ...diffDates(signed.dates, proposed.dates) };
+}
+
+/** Version 1 is the convention; version n + 1 is « Avenant n° n » when it is an amendment. */
+export function versionLabel(v: { version: number; kind: string }, versions: { version: number; kind: string }[]): string {
+  if (v.kind !== 'amendment') return v.version === 1 ? 'Convention' : `Convention (version ${v.version})`;
+  const n = versions.filter((x) => x.kind === 'amendment' && x.version <= v.version).length;
+  return `Avenant n° ${n}`;
+}
+
+interface SignedVersion {
+  version: number;
+  kind: string;
+  text: string;
+  textHash: string;
+  dates: string[];
+  signedAt: Date;
+  signatures: { organisation: string; name: string; role: string; signedAt: string }[];
+}
+
+export interface SignedDocument {
+  /** « Convention » or « Avenant n° 1 ». */
+  label: string;
+  version: number;
+  /** The text printed: the whole convention, or what the amendment changes. */
+  text: string;
+  /** SHA-256 of the consolidated text both parties signed. */
+  hash: string;
+  signatures: { organisation: string; name: string; role: string; signedAt: Date; hash: string }[];
+}
+
+const frenchDate = (iso: string) => formatters.date(iso);
+
+/** The text of an amendment: the articles it rewrites, in their new wording, and the sessions it adds or removes. */
+export function amendmentText(previous: SignedVersion, current: SignedVersion, number: number, reference: string): string {
+  const articles = diffTexts(previous.text, current.text);
+  const dates = previous.dates.length ? diffDates(previous.dates, current.dates) : { added: [], removed: [] };
+  const blocks = [
+    `AVENANT N° ${number} À LA CONVENTION ${reference}`,
+    'Les parties conviennent de modifier la convention comme suit ; ses autres stipulations restent inchangées.',
+  ];
+  if (dates.added.length || dates.removed.length) {
+    blocks.push(
+      [
+        'Séances du calendrier',
+        ...(dates.added.length ? [`• Séances ajoutées : ${dates.added.map(frenchDate).join(', ')}.`] : []),
+        ...(dates.removed.length ? [`• Séances retirées : ${dates.removed.map(frenchDate).join(', ')}.`] : []),
+      ].join('\n'),
+    );
+  }
+  for (const a of articles) {
+    blocks.push([a.heading, 'est remplacé par :', ...(a.after.length ? a.after : ['(article supprimé)'])].join('\n'));
+  }
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/**
+ * What "the signed convention" is up to a version: the convention as signed, then each amendment
+ * signed after it, numbered, each with its signatures and the hash of the consolidated text.
+ */
+export function signedDocuments(versions: SignedVersion[], upTo: number, reference: string): SignedDocument[] {
+  const sorted = [...versions].filter((v) => v.version <= upTo).sort((a, b) => a.version - b.version);
+  const baseIndex = sorted.map((v) => v.kind).lastIndexOf('convention');
+  const chain = sorted.slice(Math.max(0, baseIndex));
+  const signatures = (v: SignedVersion) => v.signatures.map((s) => ({ ...s, signedAt: new Date(s.signedAt), hash: v.textHash }));
+  return chain.map((v, i) => {
+    if (i === 0 || v.kind !== 'amendment') {
+      return { label: versionLabel(v, versions), version: v.version, text: v.text, hash: v.textHash, signatures: signatures(v) };
+    }
+    const label = versionLabel(v, versions);
+    const number = Number(label.replace(/\D+/g, ''));
+    return { label, version: v.version, text: amendmentText(chain[i - 1]!, v, number, reference), hash: v.textHash, signatures: signatures(v) };
+  });
+}
