@@ -140,7 +140,7 @@ export function conventionPdf(input: ConventionPdfInput): Promise<Buffer> {
       doc.moveDown(0.3);
     }
     doc.moveDown(0.5);
-    block('P', () => doc.font('Body').fontSize(9).fillColor('#4d5566').text(hashLine(input), left, undefined, { width }));
+    block('P', () => doc.font('Body').fontSize(9).fillColor('#4d5566').text(hashLine(part), left, undefined, { width }));
   };
   draw(input);
   for (const amendment of amendments) {
