@@ -505,3 +505,21 @@ export async function findRenewal(db: Db, partnershipId: number): Promise<Partne
   const [row] = await db.select().from(partnerships).where(eq(partnerships.renewedFromId, partnershipId)).limit(1);
   return row ?? null;
 }
+
+/**
+ * Ends the school years whose decision is taken (renewal or stop) once their last planned session
+ * is past: a renewal never cuts short the sessions still planned.
+ */
+export async function closeFinishedYears(db: Db, today: string, now: Date): Promise<{ id: number }[]> {
+  return db
+    .update(partnerships)
+    .set({ status: 'closed', closedAt: now, updatedAt: now })
+    .where(
+      and(
+        eq(partnerships.status, 'active'),
+        inArray(partnerships.decision, ['renew', 'stop']),
+        sql`not exists (select 1 from ${partnershipSessions} where ${partnershipSessions.partnershipId} = ${partnerships.id} and ${partnershipSessions.status} = 'planned' and ${partnershipSessions.date} >= ${today})`,
+      ),
+    )
+    .returning({ id: partnerships.id });
+}

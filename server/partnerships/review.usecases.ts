@@ -1,10 +1,11 @@
 import type { ReviewAnswers, ReviewScore } from '../../db/schema/partnerships.js';
 import { partnershipDecisions } from '../../db/schema/partnerships.js';
 import type { Deps } from '../deps.js';
+import { parisToday } from '../kernel/paris-time.js';
 import { nextSchoolYear } from '../kernel/school-year.js';
 import { charterAxes, labelOf } from '../kernel/taxonomy.js';
 import { ConflictError } from '../lib/errors.js';
-import { de } from '../lib/format.js';
+import { de, formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, organisationIdOf } from './access.js';
 import { durationHours, nextYearSameWeekday } from './calendar.js';
@@ -15,6 +16,7 @@ import {
   insertParties,
   insertPartnership,
   listReviews,
+  listSessions,
   type Partnership,
   type Review,
   type Session,
@@ -190,6 +192,10 @@ export async function decide(deps: Deps, access: Access, body: Record<string, un
   if (p.decision) throw new ConflictError('La décision a déjà été prise.');
   const reviews = await listReviews(deps.db, p.id);
   if (reviews.filter((r) => r.submittedAt).length < 2) throw new ConflictError('Les deux parties doivent d’abord remplir leur bilan.');
+  const today = parisToday(deps.clock.now());
+  const remaining = (await listSessions(deps.db, p.id)).filter((s) => s.status === 'planned' && s.date >= today);
+  // Renewing prepares next year; the current year runs until its last planned session.
+  const ends = decision === 'stop' || (decision === 'renew' && remaining.length === 0);
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
     let renewedId: number | null = null;
@@ -202,14 +208,18 @@ export async function decide(deps: Deps, access: Access, body: Record<string, un
         decisionReason: reason,
         decidedAt: now,
         decidedBy: access.user.id,
-        ...(decision === 'adjust' ? {} : { status: 'closed' as const, closedAt: now }),
+        ...(ends ? { status: 'closed' as const, closedAt: now } : {}),
       },
       now,
     );
     await recordChange(deps, tx, access, {
       side,
       action: 'decision.made',
-      summary: `Décision : ${decisionLabels[decision!].toLowerCase()} — ${reason}${renewedId ? ` (reconduction pour ${nextSchoolYear(p.schoolYear)})` : ''}.`,
+      summary: `Décision : ${decisionLabels[decision!].toLowerCase()} — ${reason}${renewedId ? ` (reconduction pour ${nextSchoolYear(p.schoolYear)})` : ''}.${
+        decision === 'renew' && remaining.length
+          ? ` L’année ${p.schoolYear} continue : ${formatters.plural(remaining.length, 'séance prévue', 'séances prévues')}, jusqu’au ${formatters.date(remaining.at(-1)!.date)}.`
+          : ''
+      }`,
       notify: {
         title: `Décision après le bilan : ${decisionLabels[decision!].toLowerCase()}`,
         body: reason.slice(0, 300),

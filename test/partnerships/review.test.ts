@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partnershipConventions, partnershipParties, partnershipReviews, partnershipSessions, partnerships } from '../../db/schema/index.js';
+import { closeFinishedYears } from '../../server/partnerships/partnerships.repository.js';
 import type { App } from '../../server/types.js';
 import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
@@ -131,7 +132,8 @@ describe('the review (bilan)', () => {
     expect(response.statusCode).toBe(303);
     const nextId = Number(/\/partenariats\/(\d+)$/.exec(response.headers.location as string)![1]);
     const [previous] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, f.partnership.id));
-    expect(previous).toMatchObject({ status: 'closed', decision: 'renew', decisionReason: 'Les deux structures veulent continuer.' });
+    // Sessions are still planned this year: it runs until its last one.
+    expect(previous).toMatchObject({ status: 'active', decision: 'renew', decisionReason: 'Les deux structures veulent continuer.' });
     const [next] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, nextId));
     expect(next).toMatchObject({
       schoolYear: '2027-2028',
@@ -183,6 +185,8 @@ describe('the review (bilan)', () => {
     expect(started?.status).toBe('active');
     const old = await f.acmAgent.get(`${base}/bilan`);
     expect(old.body).toContain(`/partenariats/${nextId}`);
+    // Once the last session of the year is past, the year ends and is read-only.
+    await closeFinishedYears(app.deps.db, '2027-07-01', new Date());
     expect((await f.acmAgent.post(`${base}/definition`, { title: 'Trop tard' })).statusCode).toBe(403);
   });
 
