@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, organisationIdOf, requireEditor } from './access.js';
-import { findSection, renderConvention } from './convention.js';
+import { fieldValue, findSection, renderConvention } from './convention.js';
 import { recordChange, recordEvent } from './events.js';
 import {
   activeSignatures,
@@ -166,6 +166,9 @@ export async function editConventionSection(deps: Deps, access: Access, sectionK
     const convention = await findConvention(tx, p.id);
     const fields = { ...convention.fields };
     const changed: string[] = [];
+    const { context } = await conventionContext(tx, p);
+    // The form sends back what it showed, with ordinary spaces where Intl put narrow no-break ones.
+    const same = (a: string, b: string) => a.replace(/\s+/gu, ' ').trim() === b.replace(/\s+/gu, ' ').trim();
     for (const field of section.fields) {
       if (field.owner !== 'both' && !access.sides.includes(field.owner)) continue;
       if (!(field.name in body)) continue;
@@ -176,7 +179,7 @@ export async function editConventionSection(deps: Deps, access: Access, sectionK
               (field.options ?? []).map((o) => o.value),
             ) ?? '')
           : form.text(field.name, { max: field.max, multiline: field.type === 'textarea', noMarkup: true });
-      if (fields[field.name] !== value) {
+      if (!same(fieldValue(context, field), value)) {
         fields[field.name] = value;
         changed.push(field.label);
       }
