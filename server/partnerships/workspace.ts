@@ -26,6 +26,7 @@ import {
   type Side,
 } from './partnerships.repository.js';
 import { progress } from './progress.js';
+import { missingBeforeSigning } from './readiness.js';
 
 export function partiesBySide(parties: Party[]): Record<Side, Party | undefined> {
   return { acm: parties.find((p) => p.side === 'acm'), partner: parties.find((p) => p.side === 'partner') };
@@ -118,6 +119,7 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     rendered,
     context,
     signatures: validSignatures,
+    missing: convention.status === 'signed' ? [] : missingBeforeSigning(context),
     versions,
     inForce,
     amendment,
