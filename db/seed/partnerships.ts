@@ -16,6 +16,7 @@ import {
   insertSignature,
   insertVersion,
   listSessions,
+  markSignaturesVersion,
   type Partnership,
   type Side,
   updateConvention,
@@ -187,6 +188,7 @@ async function sign(db: Db, story: Story, signers: { side: Side; at: Date }[]) {
     version: 1,
     text: rendered.text,
     textHash: rendered.hash,
+    dates: rendered.dates,
     signedAt,
     signatures: signers.map(({ side, at }) => ({
       side,
@@ -196,6 +198,7 @@ async function sign(db: Db, story: Story, signers: { side: Side; at: Date }[]) {
       signedAt: at.toISOString(),
     })),
   });
+  await markSignaturesVersion(db, fresh.id, 1);
   await updateConvention(db, fresh.id, { status: 'signed', signedVersions: 1, updatedAt: signedAt });
   await history(db, story, signers.at(-1)!.side, signedAt, 'convention.signed', 'Convention signée par les deux parties (version 1).');
 }

@@ -107,7 +107,7 @@ describe('amendments to a signed convention', () => {
     const versions = (await f.acmAgent.get(`/partenariats/${id}/formalisation`)).body;
     expect(versions).toMatch(/<th scope="row">Avenant n° 1<\/th>/);
     expect(versions).not.toContain('Avenant n° 2 proposé');
-  });
+  }, 120_000);
 
   it('turns a session moved to a Tuesday into an amendment: the signed dates stay until both sign it', async () => {
     const f = await createPartnershipFixture(app);
@@ -154,7 +154,7 @@ describe('amendments to a signed convention', () => {
     expect(text).toContain('Séances ajoutées : 12 janvier 2027.');
     expect(text).toContain('Séances retirées : 13 janvier 2027.');
     expect(text).toContain('12 janvier 2027 (mardi)');
-  });
+  }, 120_000);
 
   it('marks a past session held without asking anything: attendance does not change the agreed dates', async () => {
     const f = await createPartnershipFixture(app);
@@ -178,5 +178,5 @@ describe('amendments to a signed convention', () => {
     expect(held.statusCode).toBe(303);
     const page = (await f.acmAgent.get(`/partenariats/${id}/formalisation`)).body;
     expect(page).not.toContain('Avenant n° 1');
-  });
+  }, 120_000);
 });
