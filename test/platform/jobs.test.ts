@@ -32,6 +32,7 @@ describe('the scheduler', () => {
         'notifications-digest',
         'offers-archive',
         'partnership-session-reminders',
+        'partnership-year-end',
         'requests-expiry',
         'saved-search-alerts',
         'search-outbox',
