@@ -35,6 +35,11 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Ap
     overrides,
   );
   const app = await buildApp({ config, database, logger: false });
+  // A server error in any test prints its cause, so that a rare 500 can be diagnosed from the CI log.
+  app.addHook('onError', async (request, _reply, error) => {
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) console.error(`[test app] ${request.method} ${request.url} → ${status}`, error);
+  });
   app.addHook('onClose', async () => {
     await drop();
     rmSync(dataDir, { recursive: true, force: true });
