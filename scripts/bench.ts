@@ -23,6 +23,7 @@ import { ensureReferenceData } from '../db/reference.js';
 import { PostgresSearchEngine } from '../search/postgres.js';
 import { reindexOffers } from '../search/reindex.js';
 import { runDashboardsBench } from './bench/dashboards.js';
+import { withDirectorFilters } from './bench/director-filters.js';
 import { runLoadBench } from './bench/load.js';
 
 interface AutocannonInstance extends PromiseLike<{ errors: number; timeouts: number }> {
@@ -548,6 +549,8 @@ async function main() {
   const issueApi = firstTimeOnly(() => `/api/v1/offers?${issue()}`);
   const issuePage = firstTimeOnly(() => `/offres?${issue()}`);
   const issueCached = Array.from({ length: 200 }, () => `/api/v1/offers?${issue()}`);
+  const directorApi = firstTimeOnly(() => `/api/v1/offers?${withDirectorFilters(issue(), random)}`);
+  const directorPage = firstTimeOnly(() => `/offres?${withDirectorFilters(issue(), random)}`);
   const started = await startApp(url);
   app = started.child;
   const { base } = started;
@@ -574,6 +577,8 @@ async function main() {
     }
     await run('search API issue mix, cached (200 URLs cycled)', issueCached);
     await run('search page /offres?… issue mix, first-time URLs only', issuePage);
+    await run('search API issue mix + director filters, first-time URLs only', directorApi);
+    await run('search page /offres?… issue mix + director filters, first-time URLs only', directorPage);
     await run('offer page /offres/:id-:slug', offerPage);
     await run('search API six-kind mix (1,200 URLs cycled)', mix);
     await run('search API six-kind mix, first-time URLs only', firstTime);
@@ -607,7 +612,8 @@ async function main() {
   if (health) console.log(`/healthz during the first-time API mix: p99 ${ms(health.p99)} ms, max ${ms(health.max)} ms (target p99 ≤ 20)`);
   if (pageMix) console.log(`first-time search page p95: ${ms(pageMix.p95)} ms (target ≤ 60)`);
   if (mapRows.length) console.log(`map p95 (worst zoom): ${Math.max(...mapRows.map((r) => r.p95)).toFixed(1)} ms (target ≤ 100)`);
-  await runDashboardsBench(benchOptions);
+  // --only names search scenarios; the dashboards run when it matches "dashboards" (or without it).
+  if (wanted('dashboards')) await runDashboardsBench(benchOptions);
   await dropUnlessKept();
 }
 
