@@ -1,14 +1,28 @@
+import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { type FunnelCounts, funnelCounts, type Scope } from './coordination.repository.js';
 
-/** The funnel looks at the requests of the last 12 months. */
+/**
+ * The one definition of the partnership steps: the coordinator's funnel and the public statistics
+ * page both count them here, so their numbers and definitions are the same.
+ * The funnel looks at the requests of the last 12 months.
+ */
 export const FUNNEL_DAYS = 365;
+
+export function funnelSince(now: Date): Date {
+  return new Date(now.getTime() - FUNNEL_DAYS * 86_400_000);
+}
+
+/** The counts of each step for a territory, at a given moment (the 12 months before it). */
+export function funnelCountsAt(db: Db, scope: Scope, now: Date): Promise<FunnelCounts> {
+  return funnelCounts(db, scope, funnelSince(now));
+}
 
 export const funnelSteps: { key: keyof FunnelCounts; label: string; definition: string }[] = [
   {
     key: 'sent',
     label: 'Demandes envoyées',
-    definition: 'Demandes de partenariat impliquant un accueil du territoire, créées au cours des 12 derniers mois (les deux sens).',
+    definition: 'Demandes de partenariat impliquant un accueil (ACM) du territoire, créées au cours des 12 derniers mois (les deux sens).',
   },
   {
     key: 'answered',
@@ -31,8 +45,7 @@ function percent(part: number, whole: number): number | null {
 
 /** Each step of the funnel with its count, its share of the step before and of the requests sent. */
 export async function loadFunnel(deps: Deps, scope: Scope) {
-  const since = new Date(deps.clock.now().getTime() - FUNNEL_DAYS * 86_400_000);
-  const counts = await funnelCounts(deps.db, scope, since);
+  const counts = await funnelCountsAt(deps.db, scope, deps.clock.now());
   return funnelSteps.map((step, i) => {
     const count = counts[step.key];
     const previous = i === 0 ? null : counts[funnelSteps[i - 1]!.key];

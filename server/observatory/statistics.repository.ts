@@ -34,27 +34,6 @@ export async function offersPerTheme(db: Db, t: TerritoryRef) {
   return { total: total?.offers ?? 0, perTheme: new Map(perTheme.map((r) => [r.theme, r.offers])) };
 }
 
-/** Each step of the partnerships of the territory's ACMs (an ACM is in the territory by its commune). */
-export async function partnershipSteps(db: Db, t: TerritoryRef) {
-  const acms = sql`(select a.id from organisations a join communes c on c.code_insee = a.code_insee where a.kind = 'acm' and ${inTerritory(t)})`;
-  const [row] = await rows<Record<'sent' | 'answered' | 'engaged' | 'formalised' | 'started' | 'reviewed', number>>(
-    db,
-    sql`select
-          (select count(*)::int from requests r where r.acm_id in ${acms}) as sent,
-          (select count(*)::int from requests r where r.acm_id in ${acms} and r.status in ('in_discussion', 'accepted', 'declined')) as answered,
-          (select count(*)::int from partnerships p where p.acm_id in ${acms} and p.status in ('active', 'closed')) as engaged,
-          (select count(*)::int from partnerships p where p.acm_id in ${acms} and p.status in ('active', 'closed') and (
-              exists (select 1 from partnership_conventions v where v.partnership_id = p.id and v.status = 'signed')
-              or (p.formalisation = 'minutes' and (select count(*) from partnership_parties x
-                    where x.partnership_id = p.id and x.minutes_approved_at is not null) = 2))) as formalised,
-          (select count(*)::int from partnerships p where p.acm_id in ${acms}
-              and exists (select 1 from partnership_sessions s where s.partnership_id = p.id and s.status = 'held')) as started,
-          (select count(*)::int from partnerships p where p.acm_id in ${acms}
-              and (select count(*) from partnership_reviews w where w.partnership_id = p.id and w.submitted_at is not null) = 2) as reviewed`,
-  );
-  return row!;
-}
-
 export interface AcmCommune {
   code: string;
   name: string;

@@ -1,3 +1,5 @@
+import type { FunnelCounts } from '../coordination/coordination.repository.js';
+import { funnelCountsAt, funnelSteps } from '../coordination/funnel.js';
 import type { Deps } from '../deps.js';
 import { themes } from '../kernel/taxonomy.js';
 import { COVERAGE_RADIUS_KM, coverageOf } from './coverage.js';
@@ -6,7 +8,6 @@ import {
   longestTravel,
   offersAround,
   offersPerTheme,
-  partnershipSteps,
   readStatistics,
   staleStatistics,
   storeStatistics,
@@ -28,27 +29,18 @@ export function masked(count: number): string {
 export interface TerritoryFigures {
   offers: number;
   themes: Record<string, number>;
-  steps: Record<StepKey, number>;
+  /** The coordinator funnel's steps, counted by the same query. */
+  steps: FunnelCounts;
   coverage: { code: string; name: string; acms: number; offers: number; byTheme: Record<string, number> }[];
   unmet: Record<string, number>;
   unmetSince: string;
 }
 
-type StepKey = 'sent' | 'answered' | 'engaged' | 'formalised' | 'started' | 'reviewed';
-const stepLabels: [StepKey, string][] = [
-  ['sent', 'Demandes envoyées'],
-  ['answered', 'Demandes ayant reçu une réponse'],
-  ['engaged', 'Partenariats engagés'],
-  ['formalised', 'Convention signée ou compte rendu approuvé'],
-  ['started', 'Première séance tenue'],
-  ['reviewed', 'Bilan rédigé par les deux structures'],
-];
-
 /** Computes the figures of a territory from the database (what the job and a first view run). */
 export async function computeFigures(deps: Pick<Deps, 'db' | 'clock'>, t: TerritoryRef): Promise<TerritoryFigures> {
   const { db } = deps;
   const offers = await offersPerTheme(db, t);
-  const steps = await partnershipSteps(db, t);
+  const steps = await funnelCountsAt(db, { kind: t.level, code: t.code }, deps.clock.now());
   const places = await acmCommunes(db, t);
   let coverage: TerritoryFigures['coverage'] = [];
   if (places.length > 0) {
@@ -84,7 +76,8 @@ export async function computeFigures(deps: Pick<Deps, 'db' | 'clock'>, t: Territ
 export async function territoryFigures(deps: Pick<Deps, 'db' | 'clock'>, t: TerritoryRef) {
   const now = deps.clock.now();
   const stored = await readStatistics(deps.db, t);
-  if (stored && now.getTime() - stored.computedAt.getTime() < MAX_AGE_MS) {
+  // Figures stored before the steps were shared with the coordinator funnel lack its keys.
+  if (stored && 'accepted' in ((stored.figures as TerritoryFigures).steps ?? {}) && now.getTime() - stored.computedAt.getTime() < MAX_AGE_MS) {
     return { figures: stored.figures as TerritoryFigures, computedAt: stored.computedAt };
   }
   return refreshFigures(deps, t);
@@ -110,7 +103,7 @@ export interface StatTable {
   definition: string;
   rowHeader: string;
   columns: string[];
-  rows: { label: string; values: number[] }[];
+  rows: { label: string; values: number[]; definition?: string }[];
   /** The column drawn as a chart, or null for a table alone. */
   chartColumn: number | null;
   /** A zero is a gap to point out (coverage), not good news (unmet demand). */
@@ -134,10 +127,10 @@ export function statTables(figures: TerritoryFigures): StatTable[] {
       id: 'partenariats',
       caption: 'Partenariats par étape',
       definition:
-        'Demandes et partenariats des accueils (ACM) situés dans le territoire, depuis l’ouverture de Passerelle ; chaque étape compte ceux qui l’ont atteinte.',
+        'Demandes de partenariat des accueils (ACM) situés dans le territoire, créées au cours des 12 derniers mois, suivies jusqu’au bilan : chaque étape compte celles qui l’ont atteinte (les mêmes chiffres que l’entonnoir des coordinateurs).',
       rowHeader: 'Étape',
       columns: ['Nombre'],
-      rows: stepLabels.map(([key, label]) => ({ label, values: [figures.steps[key] ?? 0] })),
+      rows: funnelSteps.map((step) => ({ label: step.label, values: [figures.steps[step.key] ?? 0], definition: step.definition })),
       chartColumn: 0,
       zeroIsGap: false,
     },
