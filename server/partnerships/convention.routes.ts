@@ -4,6 +4,7 @@ import { requireUser } from '../accounts/guards.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
 import { formBody, formText, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
+import { type AmendmentClosing, closeAmendment } from './amendment.usecases.js';
 import { type SignedDocument, signedDocuments } from './amendments.js';
 import { conventionSections, fieldValue, reference } from './convention.js';
 import {
@@ -149,6 +150,40 @@ export default async function conventionRoutes(app: App) {
       }
     },
   );
+
+  const closings: [string, AmendmentClosing][] = [
+    ['retirer', 'withdraw'],
+    ['refuser', 'refuse'],
+  ];
+  for (const [segment, how] of closings) {
+    app.post(
+      `/partenariats/:id/convention/avenant/${segment}`,
+      { preHandler: requireUser, schema: { params: IdParam, body: formBody({ side: formText(20), reason: formText(2000) }) } },
+      async (request, reply) => {
+        const access = await accessFor(deps, request, request.params.id);
+        const path = `/partenariats/${access.partnership.id}/formalisation`;
+        let number = 0;
+        try {
+          return await handleForm(deps, reply, access, {
+            template: 'formalisation',
+            title: TITLE,
+            form: `amendment-${how}`,
+            load: formalisationData,
+            run: async () => {
+              number = await closeAmendment(deps, access, how, request.body);
+            },
+            success: () => `L’avenant n° ${number} est ${how === 'refuse' ? 'refusé' : 'retiré'} : la convention signée reste en vigueur sans changement.`,
+            redirect: `${path}#texte`,
+            values: request.body,
+          });
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+          reply.flash('error', error.message);
+          return reply.redirect(`${path}#avenant`, 303);
+        }
+      },
+    );
+  }
 
   app.post(
     '/partenariats/:id/compte-rendu',

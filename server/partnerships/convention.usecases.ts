@@ -327,6 +327,8 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
       summary: amendment
         ? `Avenant n° ${amendment} signé par les deux parties : il fait partie de la convention (version ${version}).`
         : `Convention signée par les deux parties (version ${version}).`,
+      // The fields as signed, so that a refused or withdrawn amendment can put them back.
+      data: { version, fields: convention.fields },
       notify: {
         title: amendment ? `L’avenant n° ${amendment} est signé par les deux parties` : 'La convention est signée par les deux parties',
         path: `/partenariats/${p.id}/formalisation`,

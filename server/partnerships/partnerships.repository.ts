@@ -523,3 +523,21 @@ export async function closeFinishedYears(db: Db, today: string, now: Date): Prom
     )
     .returning({ id: partnerships.id });
 }
+
+/** The convention fields kept when the version in force was signed (null for versions signed before they were kept). */
+export async function findSignedFields(db: Db, partnershipId: number): Promise<Record<string, string> | null> {
+  const [row] = await db
+    .select({ data: auditLog.data })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.entity, 'partnership'),
+        eq(auditLog.entityId, partnershipId),
+        inArray(auditLog.action, ['convention.signed', 'convention.amendment_signed']),
+      ),
+    )
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(1);
+  const fields = row?.data.fields;
+  return fields && typeof fields === 'object' ? (fields as Record<string, string>) : null;
+}
