@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, conventionSignatures, conventionVersions, notifications, partnershipConventions } from '../../db/schema/index.js';
+import { auditLog, conventionSignatures, conventionVersions, notifications, partnershipConventions, partnershipSessions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
@@ -139,6 +139,27 @@ describe('refusing or withdrawing a proposed amendment', () => {
     const twice = await f.acmAgent.post(`/partenariats/${id}/convention/avenant/retirer`, { side: 'acm' });
     expect(twice.statusCode).toBe(303);
     expect((await f.acmAgent.get(twice.headers.location as string)).body).toContain('Aucun avenant n’attend de signature');
+  });
+
+  it('says what to put back when the amendment moves a session, instead of failing', async () => {
+    const f = await createPartnershipFixture(app);
+    const id = f.partnership.id;
+    const calendar = { periodicity: 'hebdomadaire', periodStart: '2027-01-04', periodEnd: '2027-01-31', slot: 'mercredi-apres-midi' };
+    expect((await f.acmAgent.post(`/partenariats/${id}/calendrier`, calendar)).statusCode).toBe(303);
+    await sign(f.acmAgent, id, 'acm', 'Claire Dubois');
+    await sign(f.partnerAgent, id, 'partner', 'Karim Benali');
+    const [session] = await app.deps.db
+      .select()
+      .from(partnershipSessions)
+      .where(and(eq(partnershipSessions.partnershipId, id), eq(partnershipSessions.date, '2027-01-13')));
+    const move = { date: '2027-01-12', startTime: '14:00', endTime: '16:00', status: 'planned', notes: '', confirm: 'on' };
+    expect((await f.partnerAgent.post(`/partenariats/${id}/seances/${session!.id}`, move)).statusCode).toBe(303);
+    const refused = await f.acmAgent.post(`/partenariats/${id}/convention/avenant/refuser`, { side: 'acm', reason: '' });
+    expect(refused.statusCode).toBe(303);
+    expect(refused.headers.location).toBe(`/partenariats/${id}/formalisation#avenant`);
+    const page = (await f.acmAgent.get(refused.headers.location as string)).body;
+    expect(page).toContain('L’avenant n° 1 modifie aussi le calendrier');
+    expect(page).toContain('Avenant n° 1 proposé');
   });
 
   it('refuses a reason longer than 1 000 characters beside the field', async () => {
