@@ -26,6 +26,7 @@ import {
   updateParty,
   voidSignatures,
 } from './partnerships.repository.js';
+import { missingBeforeSigning } from './readiness.js';
 import { conventionContext } from './workspace.js';
 
 /** What a change did to the convention: nothing, voided a signature, or proposed an amendment. */
@@ -250,6 +251,12 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
     const inForce = versions.find((v) => v.version === convention.signedVersions) ?? null;
     const amending = convention.status === 'signed';
     const amendment = amending ? versions.filter((v) => v.kind === 'amendment').length + 1 : null;
+    const missing = amending ? [] : missingBeforeSigning(context);
+    if (missing.length) {
+      throw new ValidationError({
+        missing: `La convention ne peut pas encore être signée. À compléter avant : ${missing.map((m) => m.label).join(' ; ')}.`,
+      });
+    }
     const what = amendment ? `l’avenant n° ${amendment}` : 'la convention';
     let signatures = await activeSignatures(tx, p.id);
     // A repeated submit (double click, back and submit again) changes nothing.

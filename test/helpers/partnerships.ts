@@ -29,7 +29,13 @@ export interface PartnershipFixture {
  */
 export async function createPartnershipFixture(
   app: App,
-  options: { zone?: keyof typeof communesByZone; partnership?: Partial<PartnershipRow>; acmName?: string; partnerName?: string } = {},
+  options: {
+    zone?: keyof typeof communesByZone;
+    partnership?: Partial<PartnershipRow>;
+    acmName?: string;
+    partnerName?: string;
+    conventionFields?: Record<string, string>;
+  } = {},
 ): Promise<PartnershipFixture> {
   const suffix = Math.random().toString(36).slice(2, 7);
   const acmUser = await createUser(app, { name: 'Claire Dubois' });
@@ -114,7 +120,14 @@ export async function createPartnershipFixture(
       ],
     },
   ]);
-  await app.deps.db.insert(partnershipConventions).values({ partnershipId: partnership!.id });
+  // Named legal representatives: with the SIRET/RNA and commitments above, the convention can be signed.
+  await app.deps.db.insert(partnershipConventions).values({
+    partnershipId: partnership!.id,
+    fields: options.conventionFields ?? {
+      acm_representant: 'Mme Claire Dubois, directrice de l’accueil',
+      partner_representant: 'M. Karim Benali, président',
+    },
+  });
   return {
     partnership: partnership!,
     acm,
