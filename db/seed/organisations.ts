@@ -607,6 +607,8 @@ export async function seedOrganisations(deps: Pick<Deps, 'db' | 'clock'>): Promi
             slug: slugify(template.name),
             description: `Accueil de loisirs du mercredi organisé par ${template.organiser}. Nous cherchons des partenaires pour enrichir nos projets d’activités tout au long de l’année scolaire.`,
             organiser: template.organiser,
+            // Its own generator, so that the rest of the demo stays as it was: a SIRET lets the demo conventions be signed.
+            siret: siret(prng(7_000 + acmNumber)),
             tamNumber: `0${department}${String(1000 + Math.floor(random() * 8999))}CL${String(Math.floor(random() * 999999)).padStart(6, '0')}`,
             address: `${1 + Math.floor(random() * 80)} ${place ? pick(place.streets) : 'rue de l’École'}`,
             postcode: commune.postcodes[0] ?? null,

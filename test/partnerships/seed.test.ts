@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conventionVersions, partnershipReviews, partnershipSessions, partnerships } from '../../db/schema/index.js';
+import { conventionSignatures, conventionVersions, partnershipReviews, partnershipSessions, partnerships } from '../../db/schema/index.js';
 import { seedDemo } from '../../db/seed/index.js';
 import { DEMO_PASSWORD, demoAccounts } from '../../db/seed/organisations.js';
 import type { App } from '../../server/types.js';
@@ -59,6 +59,16 @@ describe('the demo seed', () => {
     expect(dashboard.body).toContain('Signer la convention (l’autre partie a signé)');
     expect(dashboard.body).toContain('Remplir votre bilan');
     expect(dashboard.body).toContain('Confirmer le partenariat pour démarrer');
+    // The convention the ACM has signed can be signed by the partner: nothing is missing before signing.
+    const signedOnce = (await app.deps.db.select().from(conventionSignatures)).filter((s) => !s.voidedAt);
+    const waiting = rows.filter((r) => signedOnce.filter((s) => s.partnershipId === r.id).length === 1);
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const row of waiting) {
+      const formalisation = await partner.get(`/partenariats/${row.id}/formalisation`);
+      expect(formalisation.statusCode).toBe(200);
+      expect(formalisation.body).toContain('Signer la convention pour');
+      expect(formalisation.body).not.toContain('id="f-missing"');
+    }
     const coordinator = await demoAgent(demoAccounts.coordinator);
     const prescribed = rows.find((r) => r.prescribedBy)!;
     expect((await coordinator.get(`/partenariats/${prescribed.id}`)).statusCode).toBe(200);
