@@ -319,10 +319,11 @@ describe.skipIf(!baseUrl || !redisUrl)('two instances behind a load balancer', (
       `SIGTERM burst: in flight on A ${inFlightStatuses.join(',')}; after SIGTERM A answered ${afterStatuses.filter((s) => s === 303).length} of 24, the rest went to B; ${acknowledged.length} writes acknowledged, ${rows.length} in the database; A exited with ${exitCode} ${exitMs} ms after SIGTERM`,
     );
     // Requests A was processing finish (303). Some sent in the last milliseconds before SIGTERM on a
-    // kept-alive connection are reset (ECONNRESET, seen 0 to 3 of 6 on a loaded machine): not
+    // kept-alive connection are reset (ECONNRESET, seen 0 to 3 of 6 on a loaded machine) or find
+    // the socket already closed by A (undici's UND_ERR_SOCKET, "other side closed"): not
     // acknowledged, so retried on B like a load balancer would; the checks below hold either way.
     expect(inFlightStatuses.filter((status) => status === 303).length).toBeGreaterThan(0);
-    for (const status of [...inFlightStatuses, ...afterStatuses]) expect(String(status)).toMatch(/^(303|503|refused|cut \(ECONNRESET\))$/);
+    for (const status of [...inFlightStatuses, ...afterStatuses]) expect(String(status)).toMatch(/^(303|503|refused|cut \((ECONNRESET|UND_ERR_SOCKET)\))$/);
     expect(health.status).toBe(200);
     expect(exitCode).toBe(0);
     expect(acknowledged.length).toBe(30);
