@@ -3,6 +3,7 @@ import type { Facets, OfferHit, OfferSearch, OfferSearchResult } from '../../sea
 import { type Marks, starView } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { normalize } from '../kernel/text.js';
+import { frenchDate } from '../lib/format.js';
 import { mediaUrl, thumbnailKey } from '../offers/offers.view.js';
 import type { PageState } from './catalogue.pages.js';
 
@@ -38,12 +39,6 @@ export function highlight(text: string, terms: string[]): string {
 }
 
 const labelOf = taxonomy.labelOf;
-
-/** 2026-12-20 → 20/12/2026. */
-export function frenchDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}/${m}/${y}`;
-}
 
 /** What the page adds to the search documents: the offers' photos, the user's favourites and requests. */
 export interface CardExtras {

@@ -7,6 +7,7 @@ import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
 import { slugify } from '../kernel/text.js';
 import { csvFilename } from '../lib/csv.js';
 import { NotFoundError, ParameterError } from '../lib/errors.js';
+import { formatters, frenchDate } from '../lib/format.js';
 import { stripControlChars } from '../lib/validation.js';
 import { organisationPath } from '../organisations/organisations.usecases.js';
 import { progressOf } from '../partnerships/overview.js';
@@ -133,21 +134,12 @@ function boolFilter(value: string | undefined): boolean | undefined {
 function yes(value: boolean | null): string {
   return value === null ? 'Non renseigné' : value ? 'Oui' : 'Non';
 }
-/** "2026-12-04" → "04/12/2026", as French spreadsheets read dates. */
-export function frenchDate(iso: string | null): string {
-  if (!iso) return '';
-  const [y, m, d] = iso.split('-');
-  return `${d}/${m}/${y}`;
-}
-function plural(n: number, singular: string, pluralForm: string): string {
-  return `${n} ${n > 1 ? pluralForm : singular}`;
-}
 /** A delay in hours, in words: "moins d’une heure", "5 heures", "2 jours". */
 export function delay(hours: number | null): string {
   if (hours === null) return '';
   if (hours < 1) return 'moins d’une heure';
-  if (hours < 48) return plural(Math.round(hours), 'heure', 'heures');
-  return plural(Math.round(hours / 24), 'jour', 'jours');
+  if (hours < 48) return formatters.plural(Math.round(hours), 'heure', 'heures');
+  return formatters.plural(Math.round(hours / 24), 'jour', 'jours');
 }
 
 const acmList: ListDefinition = {
@@ -400,7 +392,7 @@ const needList: ListDefinition = {
         { text: r.commune ?? '' },
         { text: r.themes.map((t) => labelOf(themes, t)).join(', ') },
         { text: r.age_min === r.age_max ? `${r.age_min} ans` : `${r.age_min}–${r.age_max} ans` },
-        { text: needStatusLabels[r.status] + (r.status === 'open' ? ` depuis ${plural(r.days_open, 'jour', 'jours')}` : '') },
+        { text: needStatusLabels[r.status] + (r.status === 'open' ? ` depuis ${formatters.plural(r.days_open, 'jour', 'jours')}` : '') },
         { text: frenchDate(r.posted) },
         { text: String(r.answers) },
       ]),

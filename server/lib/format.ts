@@ -33,6 +33,13 @@ export function de(name: string): string {
 }
 
 /** Formatting helpers available in every template as `it.f`. */
+/** A calendar day "2026-12-04" → "04/12/2026", as French readers and spreadsheets read dates ('' for none). */
+export function frenchDate(iso: string | null): string {
+  if (!iso) return '';
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
+
 export const formatters = {
   date: (value: Date | string | null | undefined) => (value ? firstOfMonth(dateFormat.format(toDate(value))) : ''),
   shortDate: (value: Date | string | null | undefined) => (value ? shortDateFormat.format(toDate(value)) : ''),

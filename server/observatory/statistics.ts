@@ -2,6 +2,7 @@ import type { FunnelCounts } from '../coordination/coordination.repository.js';
 import { funnelCountsAt, funnelSteps } from '../coordination/funnel.js';
 import type { Deps } from '../deps.js';
 import { themes } from '../kernel/taxonomy.js';
+import { frenchDate } from '../lib/format.js';
 import { COVERAGE_RADIUS_KM, coverageOf } from './coverage.js';
 import {
   acmCommunes,
@@ -158,9 +159,4 @@ export function statTables(figures: TerritoryFigures): StatTable[] {
       zeroIsGap: false,
     },
   ];
-}
-
-function frenchDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}/${m}/${y}`;
 }
