@@ -1,3 +1,4 @@
+import type { Db } from '../../db/client.js';
 import { findUserByEmail } from '../accounts/accounts.repository.js';
 import { membershipOf } from '../accounts/guards.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
@@ -14,6 +15,7 @@ import {
   findMembership,
   findOrganisation,
   insertInvitation,
+  lockOrganisation,
   markInvitationAccepted,
   type Role,
   removeMember,
@@ -92,12 +94,21 @@ export async function cancelInvitation(deps: Deps, user: CurrentUser, organisati
   await deleteInvitation(deps.db, organisationId, invitationId);
 }
 
+/** The session's roles were read before the lock: an owner demoted meanwhile is an owner no more. */
+async function assertStillOwner(tx: Db, user: CurrentUser, organisationId: number): Promise<void> {
+  if (user.isAdmin && !user.memberships.some((m) => m.organisationId === organisationId)) return;
+  const own = await findMembership(tx, organisationId, user.id);
+  if (own?.role !== 'owner') throw new ConflictError('Vous n’êtes plus responsable de cette structure : la modification n’a pas été faite.');
+}
+
 export async function changeMemberRole(deps: Deps, user: CurrentUser, organisationId: number, memberId: number, body: Record<string, unknown>): Promise<void> {
   assertOwner(user, organisationId);
   const form = new FormReader(body);
   const role = form.oneOf('role', roles, { required: true });
   form.assertValid();
   await deps.db.transaction(async (tx) => {
+    await lockOrganisation(tx, organisationId);
+    await assertStillOwner(tx, user, organisationId);
     const membership = await findMembership(tx, organisationId, memberId);
     if (!membership) throw new NotFoundError();
     if (membership.role === 'owner' && role === 'member' && (await countOwners(tx, organisationId)) <= 1) {
@@ -120,6 +131,8 @@ export async function removeMembership(deps: Deps, user: CurrentUser, organisati
   if (memberId !== user.id) assertOwner(user, organisationId);
   else if (!user.isAdmin) membershipOf(user, organisationId);
   await deps.db.transaction(async (tx) => {
+    await lockOrganisation(tx, organisationId);
+    if (memberId !== user.id) await assertStillOwner(tx, user, organisationId);
     const membership = await findMembership(tx, organisationId, memberId);
     if (!membership) throw new NotFoundError();
     if (membership.role === 'owner' && (await countOwners(tx, organisationId)) <= 1) {

@@ -73,6 +73,14 @@ export async function listMembers(db: Db, organisationId: number) {
     .orderBy(asc(memberships.role), asc(users.name));
 }
 
+/**
+ * Serialises membership changes of one organisation: two owners demoting each other at once would
+ * otherwise both count two owners and leave none.
+ */
+export async function lockOrganisation(db: Db, organisationId: number): Promise<void> {
+  await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId)).for('update');
+}
+
 export async function countOwners(db: Db, organisationId: number): Promise<number> {
   const [row] = await db
     .select({ value: count() })

@@ -170,6 +170,25 @@ describe('members', () => {
     expect(await auditActions(app, organisation.id)).toEqual(expect.arrayContaining(['organisation.member_role', 'organisation.member_remove']));
   });
 
+  it('keeps one owner when two owners demote each other at the same moment', async () => {
+    const first = await createUser(app);
+    const second = await createUser(app);
+    const organisation = await createOrganisation(app, { ownerId: first.id, memberIds: [second.id] });
+    const path = `/structures/${organisation.id}/membres`;
+    const firstAgent = await signedInAgent(app, first);
+    expect((await firstAgent.post(`${path}/${second.id}/role`, { role: 'owner' })).statusCode).toBe(303);
+    const secondAgent = await signedInAgent(app, second);
+
+    await Promise.all([
+      firstAgent.post(`${path}/${second.id}/role`, { role: 'member' }),
+      secondAgent.post(`${path}/${first.id}/role`, { role: 'member' }),
+    ]);
+
+    const roles = [await roleOf(organisation.id, first.id), await roleOf(organisation.id, second.id)];
+    expect(roles.filter((role) => role === 'owner')).toHaveLength(1);
+    expect(roles.filter((role) => role === 'member')).toHaveLength(1);
+  });
+
   it('lets a member leave the organisation', async () => {
     const owner = await createUser(app);
     const member = await createUser(app);
