@@ -78,6 +78,12 @@ export const partnerships = pgTable(
     decisionReason: text(),
     decidedAt: timestamp({ withTimezone: true }),
     decidedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    /** One party's proposed decision, waiting for the other's confirmation. */
+    proposedDecision: text({ enum: partnershipDecisions }),
+    proposedDecisionReason: text(),
+    proposedDecisionSide: text({ enum: ['acm', 'partner'] }),
+    proposedDecisionAt: timestamp({ withTimezone: true }),
+    proposedDecisionBy: integer().references(() => users.id, { onDelete: 'set null' }),
     closedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
