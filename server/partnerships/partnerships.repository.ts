@@ -42,6 +42,12 @@ export async function findPartnership(db: Db, id: number): Promise<Partnership |
   return row ?? null;
 }
 
+/** The partnership row locked for the rest of the transaction: two parties deciding at once are serialised. */
+export async function lockPartnership(db: Db, id: number): Promise<Partnership> {
+  const [row] = await db.select().from(partnerships).where(eq(partnerships.id, id)).for('update');
+  return row!;
+}
+
 export async function insertPartnership(db: Db, values: PartnershipInsert): Promise<Partnership> {
   const [row] = await db.insert(partnerships).values(values).returning();
   return row!;

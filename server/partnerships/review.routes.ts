@@ -6,6 +6,7 @@ import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
 import { findRenewal } from './partnerships.repository.js';
 import {
   compareReviews,
+  type DecisionOutcome,
   decide,
   decimalFields,
   decisionLabels,
@@ -47,9 +48,22 @@ const ReviewBody = Type.Object(
   { additionalProperties: false, patternProperties: { '^(score|comment)_[a-z]{2,20}_[a-z0-9-]{1,40}$': Type.String({ maxLength: 3000 }) } },
 );
 const DecisionBody = Type.Object(
-  { _csrf: Type.Optional(Type.String({ maxLength: 500 })), side: formText(20), decision: formText(20), decisionReason: formText() },
+  {
+    _csrf: Type.Optional(Type.String({ maxLength: 500 })),
+    side: formText(20),
+    intent: formText(20),
+    decision: formText(20),
+    decisionReason: formText(),
+    proposedAt: formText(40),
+  },
   { additionalProperties: false },
 );
+
+const decisionMessages: Record<DecisionOutcome['outcome'], string> = {
+  proposed: 'Votre proposition est envoyée : l’autre structure doit la confirmer.',
+  withdrawn: 'Votre proposition est retirée.',
+  decided: 'La décision est enregistrée.',
+};
 
 export default async function reviewRoutes(app: App) {
   const { deps } = app;
@@ -110,20 +124,21 @@ export default async function reviewRoutes(app: App) {
 
   app.post('/partenariats/:id/decision', { preHandler: requireUser, schema: { params: IdParam, body: DecisionBody } }, async (request, reply) => {
     const access = await accessFor(deps, request, request.params.id);
-    let renewedId: number | null = null;
+    let result: DecisionOutcome | null = null;
+    const renewedId = () => (result?.outcome === 'decided' ? result.renewedId : null);
     return handleForm(deps, reply, access, {
       template: 'review',
       title: TITLE,
       form: 'decision',
       load: reviewData,
       run: async () => {
-        renewedId = (await decide(deps, access, request.body)).renewedId;
+        result = await decide(deps, access, request.body);
       },
       success: () =>
-        renewedId
+        renewedId()
           ? 'Le partenariat est reconduit : voici le brouillon de l’année prochaine, que l’autre structure doit confirmer.'
-          : 'La décision est enregistrée.',
-      redirect: () => (renewedId ? `/partenariats/${renewedId}` : `/partenariats/${access.partnership.id}/bilan#decision`),
+          : decisionMessages[result?.outcome ?? 'decided'],
+      redirect: () => (renewedId() ? `/partenariats/${renewedId()}` : `/partenariats/${access.partnership.id}/bilan#decision`),
       values: request.body,
     });
   });

@@ -17,6 +17,7 @@ import {
   insertPartnership,
   listReviews,
   listSessions,
+  lockPartnership,
   type Partnership,
   type Review,
   type Session,
@@ -181,53 +182,120 @@ export async function saveReview(deps: Deps, access: Access, body: Record<string
   return { submitted: submit };
 }
 
-/** The joint decision once both reviews are in: renew (next year's draft), adjust, or stop. */
-export async function decide(deps: Deps, access: Access, body: Record<string, unknown>): Promise<{ renewedId: number | null }> {
+export type DecisionOutcome = { outcome: 'proposed' | 'withdrawn' } | { outcome: 'decided'; renewedId: number | null };
+
+const noProposal = {
+  proposedDecision: null,
+  proposedDecisionReason: null,
+  proposedDecisionSide: null,
+  proposedDecisionAt: null,
+  proposedDecisionBy: null,
+} as const;
+
+/**
+ * The joint decision once both reviews are in: renew (next year's draft), adjust, or stop. One
+ * party proposes, the other confirms (or proposes something else); a member of both structures
+ * decides alone. "confirm" names the proposal it saw, so a proposal changed meanwhile is not
+ * confirmed blindly.
+ */
+export async function decide(deps: Deps, access: Access, body: Record<string, unknown>): Promise<DecisionOutcome> {
   const form = new FormReader(body);
   const side = actingSide(access, form.raw('side') || null);
-  const decision = form.oneOf('decision', partnershipDecisions, { required: true });
-  const reason = form.text('decisionReason', { required: true, max: 2000, multiline: true });
+  const intent = form.oneOf('intent', ['propose', 'confirm', 'withdraw'] as const) ?? 'propose';
+  const decision = intent === 'propose' ? form.oneOf('decision', partnershipDecisions, { required: true }) : null;
+  const reason = intent === 'propose' ? form.text('decisionReason', { required: true, max: 2000, multiline: true }) : null;
+  const seen = intent === 'confirm' ? form.raw('proposedAt') : '';
   form.assertValid();
-  const p = access.partnership;
-  if (p.decision) throw new ConflictError('La décision a déjà été prise.');
-  const reviews = await listReviews(deps.db, p.id);
+  const reviews = await listReviews(deps.db, access.partnership.id);
   if (reviews.filter((r) => r.submittedAt).length < 2) throw new ConflictError('Les deux parties doivent d’abord remplir leur bilan.');
-  const today = parisToday(deps.clock.now());
-  const remaining = (await listSessions(deps.db, p.id)).filter((s) => s.status === 'planned' && s.date >= today);
-  // Renewing prepares next year; the current year runs until its last planned session.
-  const ends = decision === 'stop' || (decision === 'renew' && remaining.length === 0);
   return deps.db.transaction(async (tx) => {
+    const p = await lockPartnership(tx, access.partnership.id);
+    if (p.decision) throw new ConflictError('La décision a déjà été prise.');
+    const other = p.proposedDecisionSide && p.proposedDecisionSide !== side ? p.proposedDecision : null;
+    if (intent === 'withdraw') {
+      if (p.proposedDecisionSide !== side) throw new ConflictError('Il n’y a pas de proposition de votre structure à retirer.');
+      await updatePartnership(tx, p.id, noProposal, deps.clock.now());
+      await recordChange(deps, tx, access, { side, action: 'decision.withdrawn', summary: 'Proposition de décision retirée.' });
+      return { outcome: 'withdrawn' };
+    }
+    if (intent === 'confirm') {
+      if (!other || !p.proposedDecisionAt || seen !== p.proposedDecisionAt.toISOString()) {
+        throw new ConflictError('La proposition a changé entre-temps : relisez-la avant de confirmer.');
+      }
+      return take(deps, tx, access, p, side, other, p.proposedDecisionReason ?? '');
+    }
+    // Agreeing with the other party's proposal, or deciding for both structures, takes the decision.
+    if (decision === other || access.sides.length > 1) return take(deps, tx, access, p, side, decision!, reason!);
     const now = deps.clock.now();
-    let renewedId: number | null = null;
-    if (decision === 'renew') renewedId = (await renew(deps, tx, access, side)).id;
     await updatePartnership(
       tx,
       p.id,
-      {
-        decision,
-        decisionReason: reason,
-        decidedAt: now,
-        decidedBy: access.user.id,
-        ...(ends ? { status: 'closed' as const, closedAt: now } : {}),
-      },
+      { proposedDecision: decision, proposedDecisionReason: reason, proposedDecisionSide: side, proposedDecisionAt: now, proposedDecisionBy: access.user.id },
       now,
     );
+    const label = decisionLabels[decision!].toLowerCase();
     await recordChange(deps, tx, access, {
       side,
-      action: 'decision.made',
-      summary: `Décision : ${decisionLabels[decision!].toLowerCase()} — ${reason}${renewedId ? ` (reconduction pour ${nextSchoolYear(p.schoolYear)})` : ''}.${
-        decision === 'renew' && remaining.length
-          ? ` L’année ${p.schoolYear} continue : ${formatters.plural(remaining.length, 'séance prévue', 'séances prévues')}, jusqu’au ${formatters.date(remaining.at(-1)!.date)}.`
-          : ''
-      }`,
+      action: 'decision.proposed',
+      summary: `Propose ${de(label)} le partenariat — ${reason}. En attente de la confirmation de l’autre structure.`,
       notify: {
-        title: `Décision après le bilan : ${decisionLabels[decision!].toLowerCase()}`,
-        body: reason.slice(0, 300),
-        path: renewedId ? `/partenariats/${renewedId}` : `/partenariats/${p.id}/bilan`,
+        title: `Proposition après le bilan : ${label} — à confirmer`,
+        body: reason!.slice(0, 300),
+        path: `/partenariats/${p.id}/bilan#decision`,
+        sides: [side === 'acm' ? 'partner' : 'acm'],
       },
     });
-    return { renewedId };
+    return { outcome: 'proposed' };
   });
+}
+
+/** Takes the decision both parties agreed on; the current year runs until its last planned session unless they stop. */
+async function take(
+  deps: Deps,
+  tx: Deps['db'],
+  access: Access,
+  p: Partnership,
+  side: Side,
+  decision: Partnership['decision'] & string,
+  reason: string,
+): Promise<DecisionOutcome> {
+  const today = parisToday(deps.clock.now());
+  const remaining = (await listSessions(tx, p.id)).filter((s) => s.status === 'planned' && s.date >= today);
+  const ends = decision === 'stop' || (decision === 'renew' && remaining.length === 0);
+  const now = deps.clock.now();
+  const renewedId = decision === 'renew' ? (await renew(deps, tx, { ...access, partnership: p }, side)).id : null;
+  const proposer = p.proposedDecisionSide && p.proposedDecisionSide !== side ? p.proposedDecisionSide : null;
+  await updatePartnership(
+    tx,
+    p.id,
+    {
+      ...noProposal,
+      decision,
+      decisionReason: reason,
+      decidedAt: now,
+      decidedBy: access.user.id,
+      ...(ends ? { status: 'closed' as const, closedAt: now } : {}),
+    },
+    now,
+  );
+  const names = proposer ? await organisationNames(tx, p) : null;
+  await recordChange(deps, tx, access, {
+    side,
+    action: 'decision.made',
+    summary: `Décision : ${decisionLabels[decision].toLowerCase()} — ${reason}${renewedId ? ` (reconduction pour ${nextSchoolYear(p.schoolYear)})` : ''}.${
+      names && proposer ? ` Proposée par ${names[proposer]}, confirmée par ${names[side]}.` : ''
+    }${
+      decision === 'renew' && remaining.length
+        ? ` L’année ${p.schoolYear} continue : ${formatters.plural(remaining.length, 'séance prévue', 'séances prévues')}, jusqu’au ${formatters.date(remaining.at(-1)!.date)}.`
+        : ''
+    }`,
+    notify: {
+      title: `Décision après le bilan : ${decisionLabels[decision].toLowerCase()}`,
+      body: reason.slice(0, 300),
+      path: renewedId ? `/partenariats/${renewedId}` : `/partenariats/${p.id}/bilan`,
+    },
+  });
+  return { outcome: 'decided', renewedId };
 }
 
 /**

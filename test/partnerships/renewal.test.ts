@@ -43,7 +43,10 @@ describe('renewing a partnership («\u00a0Reconduire\u00a0»)', () => {
         submittedAt: new Date(),
       })),
     );
-    const response = await f.acmAgent.post(`/partenariats/${id}/decision`, { side: 'acm', decision: 'renew', decisionReason: 'Les enfants adorent.' });
+    expect((await f.acmAgent.post(`/partenariats/${id}/decision`, { side: 'acm', decision: 'renew', decisionReason: 'Les enfants adorent.' })).statusCode).toBe(
+      303,
+    );
+    const response = await f.partnerAgent.post(`/partenariats/${id}/decision`, { side: 'partner', decision: 'renew', decisionReason: 'D’accord.' });
     expect(response.statusCode).toBe(303);
     const nextId = Number(/\/partenariats\/(\d+)$/.exec(response.headers.location as string)![1]);
 

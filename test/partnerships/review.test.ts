@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partnershipConventions, partnershipParties, partnershipReviews, partnershipSessions, partnerships } from '../../db/schema/index.js';
+import { de } from '../../server/lib/format.js';
 import { closeFinishedYears } from '../../server/partnerships/partnerships.repository.js';
 import type { App } from '../../server/types.js';
 import type { Agent } from '../helpers/agent.js';
@@ -10,6 +11,10 @@ import { createPartnershipFixture, type PartnershipFixture } from '../helpers/pa
 let app: App;
 let f: PartnershipFixture;
 let base: string;
+
+function proposedAtIn(page: string): string {
+  return /name="proposedAt" value="([^"]+)"/.exec(page)![1]!;
+}
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -123,12 +128,15 @@ describe('the review (bilan)', () => {
     expect(reviews.every((r) => r.submittedAt)).toBe(true);
   });
 
-  it('renews into next school year’s draft with the calendar recomputed for that year', async () => {
-    const response = await f.partnerAgent.post(`${base}/decision`, {
-      side: 'partner',
-      decision: 'renew',
-      decisionReason: 'Les deux structures veulent continuer.',
-    });
+  it('renews, once one party proposes and the other confirms, into next school year’s draft with the calendar recomputed for that year', async () => {
+    const proposed = await f.acmAgent.post(`${base}/decision`, { side: 'acm', decision: 'renew', decisionReason: 'Les deux structures veulent continuer.' });
+    expect(proposed.statusCode).toBe(303);
+    const [waiting] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, f.partnership.id));
+    expect(waiting).toMatchObject({ decision: null, proposedDecision: 'renew', proposedDecisionSide: 'acm' });
+    expect((await f.acmAgent.get(`${base}/bilan`)).body).toContain(`En attente de la confirmation ${de(f.partner.name)}`);
+    const partnerPage = (await f.partnerAgent.get(`${base}/bilan`)).body;
+    expect(partnerPage).toContain(`${f.acm.name} propose : reconduire`);
+    const response = await f.partnerAgent.post(`${base}/decision`, { side: 'partner', intent: 'confirm', proposedAt: proposedAtIn(partnerPage) });
     expect(response.statusCode).toBe(303);
     const nextId = Number(/\/partenariats\/(\d+)$/.exec(response.headers.location as string)![1]);
     const [previous] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, f.partnership.id));
@@ -205,10 +213,47 @@ describe('the review (bilan)', () => {
     );
     const missingReason = await other.acmAgent.post(`${path}/decision`, { decision: 'stop' });
     expect(missingReason.statusCode).toBe(422);
-    expect((await other.acmAgent.post(`${path}/decision`, { decision: 'stop', decisionReason: 'Le club n’a plus d’éducateur le mercredi.' })).statusCode).toBe(
-      303,
-    );
+    const reason = 'Le club n’a plus d’éducateur le mercredi.';
+    expect((await other.acmAgent.post(`${path}/decision`, { decision: 'stop', decisionReason: reason })).statusCode).toBe(303);
+    const [proposed] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, other.partnership.id));
+    expect(proposed).toMatchObject({ status: 'active', decision: null, proposedDecision: 'stop' });
+    // Proposing the same decision as the other party is agreeing: the partnership stops now.
+    expect((await other.partnerAgent.post(`${path}/decision`, { decision: 'stop', decisionReason: 'D’accord.' })).statusCode).toBe(303);
     const [row] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, other.partnership.id));
-    expect(row).toMatchObject({ status: 'closed', decision: 'stop' });
+    expect(row).toMatchObject({ status: 'closed', decision: 'stop', proposedDecision: null });
+    const history = (await other.acmAgent.get(`${path}/historique`)).body;
+    expect(history).toContain(`Proposée par ${other.acm.name}, confirmée par ${other.partner.name}.`);
+  });
+
+  it('lets the proposing party withdraw, the other propose something else, and refuses to confirm a proposal that changed', async () => {
+    const other = await createPartnershipFixture(app);
+    const path = `/partenariats/${other.partnership.id}`;
+    await app.deps.db.insert(partnershipReviews).values(
+      (['acm', 'partner'] as const).map((side) => ({
+        partnershipId: other.partnership.id,
+        side,
+        organisationId: side === 'acm' ? other.acm.id : other.partner.id,
+        answers: {} as never,
+        recommendation: 'adjust' as const,
+        submittedAt: new Date(),
+      })),
+    );
+    await other.acmAgent.post(`${path}/decision`, { decision: 'stop', decisionReason: 'Plus de créneau.' });
+    const seen = proposedAtIn((await other.partnerAgent.get(`${path}/bilan`)).body);
+    // Only the proposing party withdraws its proposal.
+    expect((await other.partnerAgent.post(`${path}/decision`, { intent: 'withdraw' })).statusCode).toBe(409);
+    expect((await other.acmAgent.post(`${path}/decision`, { intent: 'withdraw' })).statusCode).toBe(303);
+    await other.acmAgent.post(`${path}/decision`, { decision: 'adjust', decisionReason: 'Un créneau le matin.' });
+    // The partner confirms what it saw, which is no longer the proposal.
+    const stale = await other.partnerAgent.post(`${path}/decision`, { intent: 'confirm', proposedAt: seen });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('La proposition a changé entre-temps');
+    // A counter-proposal replaces it and waits for the ACM.
+    expect((await other.partnerAgent.post(`${path}/decision`, { decision: 'renew', decisionReason: 'Continuons tel quel.' })).statusCode).toBe(303);
+    const [row] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, other.partnership.id));
+    expect(row).toMatchObject({ decision: null, proposedDecision: 'renew', proposedDecisionSide: 'partner' });
+    const page = (await other.acmAgent.get(`${path}/bilan`)).body;
+    expect(page).toContain(`${other.partner.name} propose : reconduire`);
+    expect(page).toContain('Confirmer : reconduire');
   });
 });
