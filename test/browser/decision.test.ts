@@ -72,7 +72,7 @@ it('takes the decision after the bilan in two steps: the ACM proposes to renew, 
   await partner.getByText('Le partenariat est reconduit').waitFor();
 
   await acm.goto(bilan);
-  const decided = (await acm.locator('#decision').innerText()).replace(/\s+/g, ' ');
+  const decided = ((await acm.locator('#decision').textContent()) ?? '').replace(/\s+/g, ' ');
   expect(decided).toContain('Reconduire, le');
   expect(decided).toContain('Voir le partenariat reconduit');
   await checkPage(acm, 'decision-taken-1280');

@@ -179,10 +179,7 @@ describe('members', () => {
     expect((await firstAgent.post(`${path}/${second.id}/role`, { role: 'owner' })).statusCode).toBe(303);
     const secondAgent = await signedInAgent(app, second);
 
-    await Promise.all([
-      firstAgent.post(`${path}/${second.id}/role`, { role: 'member' }),
-      secondAgent.post(`${path}/${first.id}/role`, { role: 'member' }),
-    ]);
+    await Promise.all([firstAgent.post(`${path}/${second.id}/role`, { role: 'member' }), secondAgent.post(`${path}/${first.id}/role`, { role: 'member' })]);
 
     const roles = [await roleOf(organisation.id, first.id), await roleOf(organisation.id, second.id)];
     expect(roles.filter((role) => role === 'owner')).toHaveLength(1);
