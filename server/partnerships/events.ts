@@ -35,7 +35,8 @@ export async function recordEvent(deps: Deps, db: Db, input: EventInput, organis
     await notify(deps, db, {
       organisationIds: sides.map((s) => (s === 'acm' ? p.acmId : p.partnerId)),
       type: input.notify.type ?? 'partnership_update',
-      title: input.notify.title,
+      // The title is also the email subject: it names the partnership, as members may follow several.
+      title: `${input.notify.title} · ${p.title}`,
       body: input.notify.body ?? `${p.title}`,
       url: input.notify.path ?? `/partenariats/${p.id}`,
       excludeUserId: input.actorId,

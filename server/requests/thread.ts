@@ -77,12 +77,17 @@ export async function loadThread(deps: Deps, user: CurrentUser, id: number, opti
   const templates = partnerSide ? await listTemplates(deps.db, request.partnerId) : [];
   const needTitle = !offer && request.needId ? await findNeedTitle(deps.db, request.needId) : null;
   const subject = requestSubject(offer?.title ?? null, needTitle, partner.name);
+  const fromPartner = request.direction === 'partner_to_acm';
   return {
     request,
     side: access.side,
     subject,
     acm,
     partner,
+    /** Who sent the request and who is to answer it: a partner answering a need writes first. */
+    sender: fromPartner ? partner : acm,
+    addressee: fromPartner ? acm : partner,
+    kind: fromPartner ? 'Proposition' : 'Demande',
     offer,
     counterpart: mine === null ? null : (orgs.find((o) => o.id === other) ?? null),
     status: { value: request.status, label: statusLabels[request.status], tag: statusTags[request.status] },

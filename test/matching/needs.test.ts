@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs, notifications, requests, searchOutbox } from '../../db/schema/index.js';
+import { de } from '../../server/lib/format.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
@@ -215,6 +216,10 @@ describe('answering a need', () => {
     expect(partnerThread.statusCode).toBe(200);
     expect(acmThread.statusCode).toBe(200);
     expect(acmThread.body).toContain('Nous serions ravis de venir jouer avec vos enfants.');
+    // The partner wrote first: the thread names it as the sender and waits for the ACM, not for itself.
+    expect(partnerThread.body).toContain(`Proposition <strong>${de(partner.name)}</strong> à <strong>${acm.name}</strong>`);
+    expect(partnerThread.body).toContain(`En attente de la réponse ${de(acm.name)}`);
+    expect(acmThread.body).toContain('Cette proposition attend votre réponse');
     expect((await otherPartner.agent.get(`/demandes/${requestId}`)).statusCode).toBe(404);
   });
 

@@ -102,7 +102,10 @@ describe('refusing or withdrawing a proposed amendment', () => {
       .select()
       .from(notifications)
       .where(
-        and(eq(notifications.userId, f.acmUser.id), eq(notifications.title, 'Avenant n° 1 à la convention refusé : la convention signée reste en vigueur')),
+        and(
+          eq(notifications.userId, f.acmUser.id),
+          eq(notifications.title, `Avenant n° 1 à la convention refusé : la convention signée reste en vigueur · ${f.partnership.title}`),
+        ),
       );
     expect(notice?.body).toBe('Motif : Le tarif reste celui signé.');
     const acmHistory = (await f.acmAgent.get(`/partenariats/${id}/historique`)).body;
@@ -134,7 +137,7 @@ describe('refusing or withdrawing a proposed amendment', () => {
     expect((await snapshot(id)).convention.amendmentProposedAt).toBeNull();
     expect(await history(id)).toContain('convention.amendment_withdrawn');
     const notices = await app.deps.db.select().from(notifications).where(eq(notifications.userId, f.partnerUser.id));
-    expect(notices.map((n) => n.title)).toContain('Avenant n° 1 à la convention retiré : la convention signée reste en vigueur');
+    expect(notices.map((n) => n.title)).toContain(`Avenant n° 1 à la convention retiré : la convention signée reste en vigueur · ${f.partnership.title}`);
     // Nothing left to withdraw: a clear message, not an error page.
     const twice = await f.acmAgent.post(`/partenariats/${id}/convention/avenant/retirer`, { side: 'acm' });
     expect(twice.statusCode).toBe(303);

@@ -67,7 +67,12 @@ describe('amendments to a signed convention', () => {
     const [notice] = await app.deps.db
       .select()
       .from(notifications)
-      .where(and(eq(notifications.userId, f.partnerUser.id), eq(notifications.title, 'Avenant n° 1 à la convention proposé : à relire et signer')));
+      .where(
+        and(
+          eq(notifications.userId, f.partnerUser.id),
+          eq(notifications.title, `Avenant n° 1 à la convention proposé : à relire et signer · ${f.partnership.title}`),
+        ),
+      );
     expect(notice?.url).toBe(`/partenariats/${id}/formalisation#avenant`);
     const page = (await f.partnerAgent.get(`/partenariats/${id}/formalisation`)).body;
     expect(page).toContain('Avenant n° 1 proposé');
