@@ -350,3 +350,36 @@ export const calendarFeeds = pgTable(
   },
   (t) => [uniqueIndex('calendar_feeds_token_key').on(t.tokenHash), index('calendar_feeds_user_idx').on(t.userId)],
 );
+
+export const partnershipDocumentTypes = ['assurance', 'carte-professionnelle', 'droit-image', 'devis', 'facture', 'autre'] as const;
+export type PartnershipDocumentType = (typeof partnershipDocumentTypes)[number];
+
+/** A file a party shares with the other in the partnership's documents space (insurance, diplomas, quotes…). */
+export const partnershipDocuments = pgTable(
+  'partnership_documents',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    partnershipId: integer()
+      .notNull()
+      .references(() => partnerships.id, { onDelete: 'cascade' }),
+    /** The uploading party: its members may delete it and receive the expiry reminders. */
+    side: text({ enum: ['acm', 'partner'] }).notNull(),
+    organisationId: integer()
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    uploadedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    type: text({ enum: partnershipDocumentTypes }).notNull(),
+    /** File name shown and sent back on download (cleaned, extension from the detected content). */
+    fileName: text().notNull(),
+    storageKey: text().notNull(),
+    contentType: text().notNull(),
+    size: integer().notNull(),
+    /** Last day the document is valid (Paris calendar day), if it expires. */
+    expiresOn: date({ mode: 'string' }),
+    /** Set once the reminder 30 (resp. 7) days before expiry went out. */
+    reminder30SentAt: timestamp({ withTimezone: true }),
+    reminder7SentAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('partnership_documents_partnership_idx').on(t.partnershipId, t.createdAt), index('partnership_documents_expiry_idx').on(t.expiresOn)],
+);
