@@ -9,6 +9,7 @@ import type { App } from '../types.js';
 import animationRoutes from './animation.routes.js';
 import conventionRoutes from './convention.routes.js';
 import { loadDashboardBlock } from './dashboard.js';
+import documentsRoutes from './documents.routes.js';
 import { createFeed, renderFeed, revokeUserFeed } from './ical.js';
 import { progressOf } from './overview.js';
 import { accessFor, handleForm, renderWorkspacePage, statusLabels } from './pages.js';
@@ -274,4 +275,5 @@ export default async function partnershipsRoutes(app: App) {
   await app.register(conventionRoutes);
   await app.register(animationRoutes);
   await app.register(reviewRoutes);
+  await app.register(documentsRoutes);
 }

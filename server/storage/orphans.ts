@@ -9,7 +9,7 @@ import { referencedKeys } from './storage.repository.js';
 export const ORPHAN_GRACE_MS = 60 * 60_000;
 
 /** The folders the app writes to: anything else in a shared bucket is left alone. */
-const FOLDERS = ['offres/', 'logos/', 'requests/', 'imports/'];
+const FOLDERS = ['offres/', 'logos/', 'requests/', 'imports/', 'partenariats/'];
 
 /**
  * Removes stored files that no row references and that are older than the grace period: files

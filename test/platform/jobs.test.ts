@@ -31,6 +31,7 @@ describe('the scheduler', () => {
         'mail-outbox',
         'notifications-digest',
         'offers-archive',
+        'partnership-document-reminders',
         'partnership-session-reminders',
         'partnership-year-end',
         'requests-expiry',
