@@ -8,7 +8,7 @@ import {
   themes as themeOptions,
   venues,
 } from '../kernel/taxonomy.js';
-import { firstOfMonth } from '../lib/format.js';
+import { firstOfMonth, formatters } from '../lib/format.js';
 import type { AcmCandidate, NeedCandidate, OfferCandidate } from './matching.repository.js';
 import type { Need } from './needs.repository.js';
 import { needStatusLabels } from './needs.usecases.js';
@@ -17,8 +17,7 @@ import type { MatchResult } from './score.js';
 /** What templates show: labels computed here, so that views stay simple. */
 
 const ages = (min: number | null, max: number | null) => (min === null ? '' : min === max ? `${min} ans` : `${min}–${max} ans`);
-const euros = (value: string | number | null) =>
-  value === null || value === '' ? '' : new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(Number(value));
+const euros = (value: string | number | null) => formatters.euros(value);
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 /** "1er mars 2027", "15 mars 2027". */
 const dateFr = (value: string) => firstOfMonth(dateFormat.format(new Date(`${value}T00:00:00Z`)));

@@ -1,5 +1,6 @@
 import { distanceKm } from '../kernel/distance.js';
 import { labelOf, slots as slotOptions, subthemes as subthemeOptions, themes as themeOptions, venues } from '../kernel/taxonomy.js';
+import { formatters } from '../lib/format.js';
 
 /**
  * The match score between what an ACM looks for (a need, or its profile) and an offer: the one
@@ -156,7 +157,7 @@ const list = (values: string[]) => (values.length <= 1 ? (values[0] ?? '') : `${
 const themeLabel = (slug: string) => labelOf(themeOptions, slug);
 const subthemeLabel = (slug: string) => labelOf(subthemeOptions, slug);
 const ages = (min: number, max: number) => (min === max ? `${min} ans` : `${min}–${max} ans`);
-const euros = (value: number) => `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 }).format(value)} €`;
+const euros = (value: number) => formatters.euros(value);
 const parentTheme = (subtheme: string) => subthemeOptions.find((s) => s.value === subtheme)?.theme;
 
 function theme(wish: Wish, offer: OfferFacts): Partial_ | null {

@@ -423,12 +423,11 @@ export function compareReviews(acm: Review, partner: Review): ComparisonRow[] {
   const b = partner.answers;
   const rows: ComparisonRow[] = Object.entries(reviewFieldLabels)
     .filter(([key]) => key !== 'incidents' && key !== 'inclusion')
-    .map(([key, label]) => ({
-      label,
-      group: 'Indicateurs quantitatifs',
-      acm: show(a[key as keyof ReviewAnswers]),
-      partner: show(b[key as keyof ReviewAnswers]),
-    }));
+    .map(([key, label]) => {
+      const amount = key === 'costPlannedEur' || key === 'costActualEur';
+      const value = (answers: ReviewAnswers) => (amount ? formatters.euros(answers[key]) || '—' : show(answers[key as keyof ReviewAnswers]));
+      return { label: amount ? label.replace(/ \(€\)$/, '') : label, group: 'Indicateurs quantitatifs', acm: value(a), partner: value(b) };
+    });
   for (const group of ['objectives', 'axes', 'satisfaction', 'coordination'] as const) {
     const left_ = a[group] ?? [];
     const right_ = b[group] ?? [];

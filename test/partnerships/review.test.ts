@@ -122,7 +122,8 @@ describe('the review (bilan)', () => {
       )!;
     expect(row[1]).toBe('4/4 — Objectif atteint : tous savent chuter.');
     expect(row[2]).toBe('3/4 — Les progrès sont nets, deux enfants veulent s’inscrire au club.');
-    expect(table).toMatch(/Coût réel \(€\)<\/th><td[^>]*>360<\/td><td[^>]*>400<\/td>/);
+    // Amounts are written the French way: 360,00 € (with a no-break space).
+    expect(table).toMatch(/Coût réel<\/th><td[^>]*>360,00\s€<\/td><td[^>]*>400,00\s€<\/td>/);
     expect(table).toContain('Reconduire — Les enfants en redemandent.');
     const reviews = await app.deps.db.select().from(partnershipReviews).where(eq(partnershipReviews.partnershipId, f.partnership.id));
     expect(reviews.every((r) => r.submittedAt)).toBe(true);
