@@ -212,6 +212,11 @@ describe('who sees and changes the documents', () => {
     expect((await admin.get(`/partenariats/${f.partnership.id}`)).body).not.toContain(`href="${base()}"`);
   });
 
+  it('answers 404 for a malformed or unknown document id', async () => {
+    for (const id of ['abc', '1e3', '0', '99999999999', '2147483647']) expect((await f.partnerAgent.get(`${base()}/${id}`)).statusCode, id).toBe(404);
+    expect((await f.partnerAgent.post(`${base()}/2147483647/supprimer`)).statusCode).toBe(404);
+  });
+
   it('answers 404 for a document of another partnership', async () => {
     const other = await createPartnershipFixture(app);
     expect((await f.partnerAgent.get(`/partenariats/${other.partnership.id}/documents/${documentId}`)).statusCode).toBe(404);
