@@ -87,6 +87,14 @@ export async function loadDocuments(deps: Deps, access: Access) {
   };
 }
 
+/** For the workspace overview: how many documents, how many expired or expiring within 30 days (null for who may not see them). */
+export async function documentsSummary(deps: Deps, access: Access): Promise<{ count: number; expired: number; soon: number } | null> {
+  if (access.role === 'admin') return null;
+  const today = parisToday(deps.clock.now());
+  const states = (await listDocuments(deps.db, access.partnership.id)).map(({ document }) => expiryState(document.expiresOn, today).state);
+  return { count: states.length, expired: states.filter((s) => s === 'expired').length, soon: states.filter((s) => s === 'soon').length };
+}
+
 /** Stores a document a party shares with the other: type, file checked by its content, optional expiry date. */
 export async function uploadDocument(
   deps: Deps,

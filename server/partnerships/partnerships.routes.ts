@@ -10,6 +10,7 @@ import animationRoutes from './animation.routes.js';
 import conventionRoutes from './convention.routes.js';
 import { loadDashboardBlock } from './dashboard.js';
 import documentsRoutes from './documents.routes.js';
+import { documentsSummary } from './documents.usecases.js';
 import { createFeed, renderFeed, revokeUserFeed } from './ical.js';
 import { progressOf } from './overview.js';
 import { accessFor, handleForm, renderWorkspacePage, statusLabels } from './pages.js';
@@ -108,6 +109,7 @@ export default async function partnershipsRoutes(app: App) {
     const access = await accessFor(deps, request, request.params.id);
     return renderWorkspacePage(deps, reply, access, 'workspace', 'Espace de travail', async (ws) => ({
       history: await listHistory(deps.db, ws.partnership.id, 8),
+      documents: await documentsSummary(deps, access),
     }));
   });
 
