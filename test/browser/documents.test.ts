@@ -101,6 +101,17 @@ it('lets the partner upload a document without JavaScript, with French messages 
   }
   await expectNoAxeViolations(acm, 'documents page at 390 px');
 
+  // The overview says how many documents are shared, and that one expires soon.
+  for (const width of [1280, 390]) {
+    await acm.setViewportSize({ width, height: 900 });
+    await acm.goto(`/partenariats/${f.partnership.id}`);
+    await acm.getByRole('link', { name: '1 document partagé' }).waitFor();
+    await acm.getByText('1 expire bientôt').waitFor();
+    await noHorizontalScroll(acm, `overview at ${width}px`);
+    await acm.screenshot({ path: `/tmp/overview-${width}.png`, fullPage: true });
+  }
+  await expectNoAxeViolations(acm, 'overview with documents');
+
   // The partner removes its own document; the ACM no longer sees it.
   await partner.getByRole('button', { name: 'Supprimer le document « Attestation MAIF 2026-2027.pdf »' }).click();
   await partner.getByText('est retiré').first().waitFor();
