@@ -63,20 +63,27 @@ export default async function documentsRoutes(app: App) {
     return renderWorkspacePage(deps, reply, access, 'documents', 'Documents', page(access));
   });
 
-  app.post('/partenariats/:id/documents', { preHandler: requireUser, schema: { params: IdParam } }, async (request, reply) => {
-    const access = await accessFor(deps, request, request.params.id);
-    const input = await readDocumentForm(request);
-    return handleForm(deps, reply, access, {
-      template: 'documents',
-      title: 'Documents',
-      form: 'upload',
-      run: () => uploadDocument(deps, access, input),
-      success: 'Le document est déposé : l’autre structure peut le consulter.',
-      redirect: `/partenariats/${access.partnership.id}/documents`,
-      values: input.fields,
-      load: page(access),
-    });
-  });
+  // Files fill the storage: 60 uploads an hour per person is plenty for a partnership's paperwork.
+  const uploadLimit = { max: 60, timeWindow: 60 * 60_000, keyGenerator: (request: FastifyRequest) => `documents|${request.user?.id ?? request.ip}` };
+
+  app.post(
+    '/partenariats/:id/documents',
+    { preHandler: requireUser, schema: { params: IdParam }, config: { rateLimit: uploadLimit } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      const input = await readDocumentForm(request);
+      return handleForm(deps, reply, access, {
+        template: 'documents',
+        title: 'Documents',
+        form: 'upload',
+        run: () => uploadDocument(deps, access, input),
+        success: 'Le document est déposé : l’autre structure peut le consulter.',
+        redirect: `/partenariats/${access.partnership.id}/documents`,
+        values: input.fields,
+        load: page(access),
+      });
+    },
+  );
 
   app.get('/partenariats/:id/documents/:documentId', { preHandler: requireUser, schema: { params: DocumentParams } }, async (request, reply) => {
     const access = await accessFor(deps, request, request.params.id);
