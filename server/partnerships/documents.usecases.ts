@@ -197,7 +197,7 @@ export async function documentFile(deps: Deps, access: Access, documentId: numbe
 /**
  * Scheduled job: reminds the uploading organisation 30 and 7 days before one of its documents
  * expires (a notification, and an email according to each member's preference), each reminder
- * once. A reminder whose day came before the document was uploaded is not sent: the uploader knew.
+ * once. A reminder due on or before the day of the upload is not sent: the uploader knew the date.
  */
 export async function sendDocumentReminders(deps: Deps): Promise<number> {
   const now = deps.clock.now();
