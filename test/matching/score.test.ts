@@ -173,6 +173,8 @@ describe('the match score, criterion by criterion', () => {
     const over = criterion(wish(), offer({ priceEur: 200 }), 'price');
     expect(over?.status).toBe('not_met');
     expect(over?.explanation).toContain('au-dessus de votre budget');
+    // Amounts are written the French way, like everywhere else: 200,00 € (no-break space).
+    expect(over?.explanation).toMatch(/^200,00\s€, au-dessus de votre budget \(80,00\s€\)\.$/);
     expect(criterion(wish(), offer({ price: 'sur-devis', priceEur: null }), 'price')?.status).toBe('partial');
   });
 
