@@ -145,7 +145,7 @@ export async function uploadDocument(
         summary: `a déposé un document : ${label.toLowerCase()} (« ${fileName} »)${expiresOn ? `, valable jusqu’au ${formatters.date(expiresOn)}` : ''}`,
         data: { documentId: document.id, type },
         notify: {
-          title: `Nouveau document (${label.toLowerCase()}) : ${p.title}`,
+          title: `Nouveau document (${label.toLowerCase()})`,
           body: `« ${fileName} » est disponible dans l’espace documents du partenariat.`,
           path: `/partenariats/${p.id}/documents`,
           sides: [otherSide(side)],

@@ -71,7 +71,7 @@ describe('uploading and reading documents', () => {
       .where(and(eq(auditLog.entity, 'partnership'), eq(auditLog.entityId, f.partnership.id), eq(auditLog.action, 'document.uploaded')));
     expect(history?.data.summary).toContain('a déposé un document : attestation d’assurance (« Attestation MAIF 2026.pdf »)');
     const acmNotes = await app.deps.db.select().from(notifications).where(eq(notifications.userId, f.acmUser.id));
-    expect(acmNotes.map((n) => n.title)).toContain('Nouveau document (attestation d’assurance) : Judo du mercredi');
+    expect(acmNotes.map((n) => n.title)).toContain('Nouveau document (attestation d’assurance) · Judo du mercredi');
     const partnerNotes = await app.deps.db.select().from(notifications).where(eq(notifications.userId, f.partnerUser.id));
     expect(partnerNotes.filter((n) => n.url.endsWith('/documents'))).toHaveLength(0);
 
