@@ -83,7 +83,7 @@ export async function saveCalendarRules(deps: Deps, access: Access, body: Record
     const side = access.sides[0] ?? null;
     await recordChange(deps, tx, access, {
       action: 'calendar.generated',
-      summary: `Calendrier établi : ${calendar.dates.length} séance(s)${calendar.dates.length ? ` du ${f.date(calendar.dates[0])} au ${f.date(calendar.dates.at(-1))}` : ''}, de ${frenchTime(startTime!)} à ${frenchTime(endTime!)}.`,
+      summary: `Calendrier établi : ${f.plural(calendar.dates.length, 'séance', 'séances')}${calendar.dates.length ? ` du ${f.date(calendar.dates[0])} au ${f.date(calendar.dates.at(-1))}` : ''}, de ${frenchTime(startTime!)} à ${frenchTime(endTime!)}.`,
       notify: { title: 'Le calendrier des séances a été établi', path: `/partenariats/${p.id}/animation#seances` },
     });
     const convention = await reconcileConvention(deps, tx, p.id, access.user.id, side, form.bool('confirm'));
@@ -145,7 +145,8 @@ export async function editSession(deps: Deps, access: Access, sessionId: number,
   if (date !== session.date) changes.push(`déplacée au ${f.date(date)}`);
   if (startTime !== session.startTime || endTime !== session.endTime) changes.push(`horaires ${frenchTime(startTime!)}–${frenchTime(endTime!)}`);
   if (status !== session.status) changes.push(`${statusLabels[status!]}${status === 'cancelled' ? ` (motif : ${cancelReason})` : ''}`);
-  if (childrenPresent !== session.childrenPresent) changes.push(`${childrenPresent ?? 0} enfant(s) présent(s)`);
+  if (childrenPresent !== session.childrenPresent)
+    changes.push(`${(childrenPresent ?? 0) > 1 ? `${childrenPresent} enfants présents` : `${childrenPresent ?? 0} enfant présent`}`);
   if (notes !== session.notes) changes.push('notes modifiées');
   if (changes.length === 0) return 'none';
   return deps.db.transaction(async (tx) => {

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
+import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, organisationIdOf, requireEditor } from './access.js';
 import { fieldValue, findSection, renderConvention } from './convention.js';
@@ -410,7 +411,7 @@ export async function saveMinutes(deps: Deps, access: Access, body: Record<strin
     for (const side of ['acm', 'partner'] as const) await updateParty(tx, p.id, side, { minutesApprovedAt: null, minutesApprovedBy: null });
     await recordChange(deps, tx, access, {
       action: 'minutes.saved',
-      summary: `Compte rendu de réunion ${existing ? 'modifié' : 'rédigé'}${deadlines.length ? ` avec ${deadlines.length} échéance(s)` : ''} : à valider par les deux parties.`,
+      summary: `Compte rendu de réunion ${existing ? 'modifié' : 'rédigé'}${deadlines.length ? ` avec ${formatters.plural(deadlines.length, 'échéance', 'échéances')}` : ''} : à valider par les deux parties.`,
       notify: { title: 'Compte rendu de réunion à valider', path: `/partenariats/${p.id}/formalisation#compte-rendu` },
     });
   });

@@ -6,6 +6,7 @@ import { parisToday } from '../kernel/paris-time.js';
 import { schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
 import { charterAxes, labelOf, partnershipReasons } from '../kernel/taxonomy.js';
 import { ConflictError } from '../lib/errors.js';
+import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { notify } from '../notifications/notifications.usecases.js';
 import { type Access, actingSide, requireEditor } from './access.js';
@@ -96,7 +97,7 @@ export async function createPartnershipFromRequest(db: Db, request: RequestRow, 
   let summary = 'Partenariat créé : la demande de partenariat a été acceptée.';
   if (partnership.periodicity) {
     const calendar = await regenerateSessions(db, partnership);
-    summary += ` Calendrier prérempli : ${calendar.created} séance(s).`;
+    summary += ` Calendrier prérempli : ${formatters.plural(calendar.created, 'séance', 'séances')}.`;
   }
   await insertHistory(db, { partnershipId: partnership.id, actorId: null, action: 'partnership.created', summary, at: now, data: { requestId: request.id } });
   return partnership;

@@ -371,7 +371,7 @@ async function renew(deps: Deps, tx: Deps['db'], access: Access, side: Side) {
     partnership: next,
     side,
     action: 'partnership.renewed',
-    summary: `Reconduction du partenariat ${p.schoolYear} pour ${next.schoolYear} : brouillon créé${calendar ? ` avec ${calendar.created} séance(s) recalculée(s)` : ''}.${unknown} À confirmer par les deux parties.`,
+    summary: `Reconduction du partenariat ${p.schoolYear} pour ${next.schoolYear} : brouillon créé${calendar ? ` avec ${formatters.plural(calendar.created, 'séance recalculée', 'séances recalculées')}` : ''}.${unknown} À confirmer par les deux parties.`,
   });
   return next;
 }

@@ -49,6 +49,9 @@ describe('who sees a partnership', () => {
     const partnerPage = await f.partnerAgent.get(`/partenariats/${f.partnership.id}/definition`);
     expect(partnerPage.body).toContain('name="side" value="partner"');
     expect(partnerPage.body).toContain(`action="/partenariats/${f.partnership.id}/intervenants"`);
+    const overview = await f.acmAgent.get(`/partenariats/${f.partnership.id}`);
+    expect(overview.body).toContain('Aucun bilan rempli sur 2');
+    expect(overview.body).not.toContain('(s)');
   });
 
   it('lets an admin read every page without any form, and refuses their changes', async () => {
