@@ -1,4 +1,5 @@
 export * from './accounts.js';
+export * from './coordination.js';
 export * from './favourites.js';
 export * from './matching.js';
 export * from './needs.js';
