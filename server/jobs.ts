@@ -1,4 +1,5 @@
 import { catalogueJobs } from './catalogue/jobs.js';
+import { coordinationJobs } from './coordination/jobs.js';
 import type { Deps } from './deps.js';
 import { matchingJobs } from './matching/jobs.js';
 import { notificationsJobs } from './notifications/jobs.js';
@@ -19,6 +20,7 @@ export function registerJobs(deps: Deps): void {
     ...offersJobs(deps),
     ...storageJobs(deps),
     ...observatoryJobs(deps),
+    ...coordinationJobs(deps),
   ];
   for (const job of jobs) deps.scheduler.register(job);
 }

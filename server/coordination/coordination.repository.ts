@@ -1,5 +1,6 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
+import { coordinationDigests } from '../../db/schema/index.js';
 
 export type ScopeKind = 'region' | 'department' | 'commune';
 export interface Scope {
@@ -106,12 +107,24 @@ export interface PartnerRow {
   rate: number | null;
   median_hours: number | null;
   partnerships: number;
+  status: 'unverified' | 'verified';
+  created: string;
 }
-export const partnerSorts = { name: 'name', commune: 'commune', offers: 'offers', rate: 'rate', reply: 'median_hours', partnerships: 'partnerships' } as const;
+export const partnerSorts = {
+  created: 'created_at',
+  name: 'name',
+  commune: 'commune',
+  offers: 'offers',
+  rate: 'rate',
+  reply: 'median_hours',
+  partnerships: 'partnerships',
+} as const;
 export interface PartnerFilter {
   q?: string;
   type?: string;
   withOffers?: boolean;
+  status?: 'unverified' | 'verified';
+  createdSince?: Date;
 }
 
 /**
@@ -130,6 +143,8 @@ export function listPartners(
   const conditions = [sql`o.kind = 'partner'`, sql`o.status <> 'suspended'`, inScope(scope, sql`o.code_insee`)];
   if (filter.q) conditions.push(sql`(unaccent(o.name) ilike unaccent(${ilike(filter.q)}) or unaccent(c.name) ilike unaccent(${ilike(filter.q)}))`);
   if (filter.type) conditions.push(sql`o.type = ${filter.type}`);
+  if (filter.status) conditions.push(sql`o.status = ${filter.status}`);
+  if (filter.createdSince) conditions.push(sql`o.created_at >= ${filter.createdSince.toISOString()}::timestamptz`);
   if (filter.withOffers !== undefined) {
     const exists = sql`exists (select 1 from offers f where f.organisation_id = o.id and f.status = 'published')`;
     conditions.push(filter.withOffers ? exists : sql`not ${exists}`);
@@ -137,7 +152,8 @@ export function listPartners(
   const counted = sql`r.partner_id = o.id and r.direction = 'acm_to_partner' and r.created_at >= ${since.toISOString()}::timestamptz
     and not (r.status = 'sent' or (r.status = 'withdrawn' and r.first_reply_at is null))`;
   const base = sql`select *, case when considered > 0 then round(100.0 * answered / considered)::int end as rate from (
-    select o.id, o.slug, o.name, c.name as commune, o.type,
+    select o.id, o.slug, o.name, c.name as commune, o.type, o.status, o.created_at,
+      to_char(o.created_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as created,
       (select count(*)::int from offers f where f.organisation_id = o.id and f.status = 'published') as offers,
       (select count(*)::int from requests r where ${counted}) as considered,
       (select count(*)::int from requests r where ${counted} and r.first_reply_at is not null) as answered,
@@ -151,6 +167,21 @@ export function listPartners(
 
 // ——— Partnerships ———
 
+/** Days without activity after which a partnership that is not closed counts as stalled. */
+export const STALLED_DAYS = 30;
+
+/**
+ * The last time anything happened in a partnership: the partnership itself, a party's part, the
+ * convention and its signatures, a session, a meeting or a bilan.
+ */
+const partnershipActivity = sql`greatest(p.updated_at,
+    (select max(pp.updated_at) from partnership_parties pp where pp.partnership_id = p.id),
+    (select pc.updated_at from partnership_conventions pc where pc.partnership_id = p.id),
+    (select max(cs.signed_at) from convention_signatures cs where cs.partnership_id = p.id),
+    (select max(s.updated_at) from partnership_sessions s where s.partnership_id = p.id),
+    (select max(m.updated_at) from partnership_meetings m where m.partnership_id = p.id),
+    (select max(pr.updated_at) from partnership_reviews pr where pr.partnership_id = p.id))`;
+
 export interface PartnershipRow {
   id: number;
   title: string;
@@ -160,12 +191,22 @@ export interface PartnershipRow {
   status: 'draft' | 'awaiting_confirmation' | 'active' | 'closed';
   prescribed: boolean;
   updated: string;
+  last_activity: string;
 }
-export const partnershipSorts = { title: 'title', acm: 'acm', partner: 'partner', year: 'school_year', updated: 'updated_at' } as const;
+export const partnershipSorts = {
+  title: 'title',
+  acm: 'acm',
+  partner: 'partner',
+  year: 'school_year',
+  updated: 'updated_at',
+  activity: 'activity_at',
+} as const;
 export interface PartnershipFilter {
   q?: string;
   status?: string;
   year?: string;
+  /** Not closed and without activity for STALLED_DAYS days before this instant. */
+  stalledAt?: Date;
 }
 
 /** Every partnership whose ACM lies in the scope, whoever started it. */
@@ -183,8 +224,13 @@ export function listPartnerships(
   }
   if (filter.status) conditions.push(sql`p.status = ${filter.status}`);
   if (filter.year) conditions.push(sql`p.school_year = ${filter.year}`);
+  if (filter.stalledAt) {
+    const before = new Date(filter.stalledAt.getTime() - STALLED_DAYS * 86_400_000);
+    conditions.push(sql`p.status <> 'closed' and ${partnershipActivity} < ${before.toISOString()}::timestamptz`);
+  }
   const base = sql`select p.id, p.title, a.name as acm, o.name as partner, p.school_year, p.status, p.prescribed_by is not null as prescribed,
-      p.updated_at, to_char(p.updated_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as updated
+      p.updated_at, to_char(p.updated_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as updated,
+      ${partnershipActivity} as activity_at, to_char(${partnershipActivity} at time zone 'Europe/Paris', 'YYYY-MM-DD') as last_activity
     from partnerships p join organisations a on a.id = p.acm_id join organisations o on o.id = p.partner_id
     where ${sql.join(conditions, sql` and `)}`;
   return paged<PartnershipRow>(db, base, { by: sql.raw(partnershipSorts[sort.key]), desc: sort.desc }, sql`id desc`, paging);
@@ -361,4 +407,70 @@ export async function funnelCounts(db: Db, scope: Scope, since: Date): Promise<F
       where r.created_at >= ${since.toISOString()}::timestamptz and ${inScope(scope, sql`a.code_insee`)}`,
   );
   return row!;
+}
+
+// ——— Weekly digest bookkeeping ———
+
+export interface DigestRecipient {
+  user_id: number;
+  email: string;
+  name: string;
+  scope: ScopeKind;
+  code: string;
+}
+
+/**
+ * The coordinator scopes whose digest of `week` is still to prepare: a confirmed, active account
+ * that did not turn the digest off, and no digest prepared for that week yet.
+ */
+export function digestRecipients(db: Db, week: string, limit = 500): Promise<DigestRecipient[]> {
+  return rows<DigestRecipient>(
+    db,
+    sql`select cs.user_id, u.email, u.name, cs.scope, cs.code
+      from coordinator_scopes cs join users u on u.id = cs.user_id
+        left join coordination_digests d on d.user_id = cs.user_id and d.scope = cs.scope and d.code = cs.code
+      where u.suspended_at is null and u.email_verified_at is not null
+        and d.unsubscribed_at is null and d.last_week is distinct from ${week}
+      order by cs.user_id, cs.scope, cs.code
+      limit ${limit}`,
+  );
+}
+
+/**
+ * Marks the digest of `week` prepared for a scope; false when it already was (another run got
+ * there first), so that the caller queues nothing. Call it in the transaction that queues the email.
+ */
+export async function claimDigestWeek(db: Db, userId: number, scope: Scope, week: string, sentAt: Date | null): Promise<boolean> {
+  const claimed = await rows<{ user_id: number }>(
+    db,
+    sql`insert into coordination_digests (user_id, scope, code, last_week, last_sent_at)
+      values (${userId}, ${scope.kind}, ${scope.code}, ${week}, ${sentAt?.toISOString() ?? null}::timestamptz)
+      on conflict (user_id, scope, code) do update set last_week = excluded.last_week,
+        last_sent_at = coalesce(excluded.last_sent_at, coordination_digests.last_sent_at)
+      where coordination_digests.last_week is distinct from excluded.last_week and coordination_digests.unsubscribed_at is null
+      returning user_id`,
+  );
+  return claimed.length > 0;
+}
+
+/** Whether the coordinator receives the weekly digest of a scope (on unless turned off). */
+export async function digestSubscribed(db: Db, userId: number, scope: Scope): Promise<boolean> {
+  const [row] = await db
+    .select({ unsubscribedAt: coordinationDigests.unsubscribedAt })
+    .from(coordinationDigests)
+    .where(and(eq(coordinationDigests.userId, userId), eq(coordinationDigests.scope, scope.kind), eq(coordinationDigests.code, scope.code)));
+  return !row?.unsubscribedAt;
+}
+
+/** Turns the weekly digest of a scope off (at `now`) or on again; false when the user is not appointed to it. */
+export async function setDigestSubscription(db: Db, userId: number, scope: Scope, off: Date | null): Promise<boolean> {
+  const changed = await rows<{ user_id: number }>(
+    db,
+    sql`insert into coordination_digests (user_id, scope, code, unsubscribed_at)
+      select cs.user_id, cs.scope, cs.code, ${off?.toISOString() ?? null}::timestamptz from coordinator_scopes cs
+      where cs.user_id = ${userId} and cs.scope = ${scope.kind} and cs.code = ${scope.code}
+      on conflict (user_id, scope, code) do update set unsubscribed_at = excluded.unsubscribed_at
+      returning user_id`,
+  );
+  return changed.length > 0;
 }

@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { currentUser, requireUser } from '../accounts/guards.js';
 import { csvDownloadHeaders, csvStream } from '../lib/csv.js';
-import { NotFoundError } from '../lib/errors.js';
+import { NotFoundError, ParameterError } from '../lib/errors.js';
+import { formBody, formText } from '../lib/schemas.js';
 import type { App } from '../types.js';
-import { scopeSummary } from './coordination.repository.js';
+import { digestSubscribed, scopeSummary, setDigestSubscription } from './coordination.repository.js';
 import {
   exportFilename,
   isCoordinator,
@@ -17,6 +18,7 @@ import {
   type Territory,
   territoryChoices,
 } from './coordination.usecases.js';
+import { DIGEST_TOKEN_PATTERN, unsubscribeDigest } from './digest.js';
 import { funnelChart, funnelCsvRows, loadFunnel } from './funnel.js';
 
 const TerritoryParams = Type.Object({
@@ -40,9 +42,11 @@ const ListQuerySchema = Type.Object(
     retard: filterValue,
     theme: filterValue,
     sansreponse: filterValue,
+    inactif: filterValue,
   },
   { additionalProperties: false },
 );
+const DigestTokenParams = Type.Object({ token: Type.String({ pattern: DIGEST_TOKEN_PATTERN, maxLength: 100 }) });
 const ChooseQuery = Type.Object({ territoire: Type.Optional(Type.String({ maxLength: 30 })) }, { additionalProperties: false });
 
 /** "?statut=active&tri=title": the query without empty values, with some keys replaced. */
@@ -76,17 +80,70 @@ export default async function coordinationRoutes(app: App) {
 
   app.get('/coordination/:kind/:code', { preHandler: requireUser, schema: { params: TerritoryParams } }, async (request, reply) => {
     const territory = await territoryOf(request);
-    const [summary, funnel] = await Promise.all([scopeSummary(deps.db, territory), loadFunnel(deps, territory)]);
+    const user = currentUser(request);
+    const appointed = user.coordinatorScopes.some((s) => s.scope === territory.kind && s.code === territory.code);
+    const [summary, funnel, subscribed] = await Promise.all([
+      scopeSummary(deps.db, territory),
+      loadFunnel(deps, territory),
+      appointed ? digestSubscribed(deps.db, user.id, territory) : null,
+    ]);
     return reply.page('coordination/dashboard', {
       title: `Coordination — ${territory.label}`,
       territory,
       summary,
+      digest: subscribed === null ? null : { subscribed },
       funnel,
       chart: funnelChart(funnel),
       lists,
       section: 'dashboard',
     });
   });
+
+  // The weekly digest of a scope: on by default, turned off by its one-click link, turned back on here.
+  app.post(
+    '/coordination/:kind/:code/resume-hebdomadaire',
+    { preHandler: requireUser, schema: { params: TerritoryParams, body: formBody({ abonnement: formText(10) }) } },
+    async (request, reply) => {
+      const territory = await territoryOf(request);
+      const choice = request.body.abonnement;
+      if (choice !== 'oui' && choice !== 'non') throw new ParameterError('abonnement', 'oui ou non attendu');
+      const done = await setDigestSubscription(deps.db, currentUser(request).id, territory, choice === 'oui' ? null : deps.clock.now());
+      if (!done) throw new NotFoundError();
+      reply.flash(
+        'success',
+        choice === 'oui'
+          ? `Vous recevrez de nouveau le résumé hebdomadaire de ${territory.label}.`
+          : `Vous ne recevrez plus le résumé hebdomadaire de ${territory.label}.`,
+      );
+      return reply.redirect(`${territory.path}#resume-hebdomadaire`, 303);
+    },
+  );
+
+  app.get('/coordination/resume/desabonnement/:token', { schema: { params: DigestTokenParams } }, async (request, reply) => {
+    return reply.page('coordination/digest-unsubscribe', { title: 'Ne plus recevoir le résumé hebdomadaire', token: request.params.token });
+  });
+
+  // RFC 8058 one-click: mail clients POST without cookies; the signed token is what authorises it.
+  app.post(
+    '/coordination/resume/desabonnement/:token',
+    {
+      schema: {
+        params: DigestTokenParams,
+        body: Type.Optional(
+          Type.Object(
+            { _csrf: Type.Optional(Type.String({ maxLength: 500 })), 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 50 })) },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      config: { csrf: false },
+    },
+    async (request, reply) => {
+      const territory = await unsubscribeDigest(deps, request.params.token);
+      if (!territory) return reply.page('coordination/digest-unsubscribe', { title: 'Lien de désinscription invalide', invalid: true }, 404);
+      return reply.page('coordination/digest-unsubscribe', { title: 'Résumé hebdomadaire arrêté', territory, done: true });
+    },
+  );
 
   app.get('/coordination/:kind/:code/export/entonnoir.csv', { preHandler: requireUser, schema: { params: TerritoryParams } }, async (request, reply) => {
     const territory = await territoryOf(request);

@@ -29,6 +29,7 @@ import {
   type requestSorts,
   type Scope,
   type ScopeKind,
+  STALLED_DAYS,
   schoolYearsOf,
   territoryName,
 } from './coordination.repository.js';
@@ -61,10 +62,18 @@ export function isCoordinator(user: CurrentUser): boolean {
 export async function openTerritory(deps: Deps, user: CurrentUser, scope: Scope): Promise<Territory> {
   const appointed = user.coordinatorScopes.some((s) => s.scope === scope.kind && s.code === scope.code);
   if (!appointed && !user.isAdmin) throw new NotFoundError();
+  const territory = await describeTerritory(deps, scope);
+  if (!territory) throw new NotFoundError();
+  return territory;
+}
+
+/** Name, label and workspace path of a territory; null when its code does not exist. */
+export async function describeTerritory(deps: Deps, scope: Scope): Promise<Territory | null> {
   const name = await territoryName(deps.db, scope);
-  if (!name) throw new NotFoundError();
+  if (!name) return null;
   return {
-    ...scope,
+    kind: scope.kind,
+    code: scope.code,
     name,
     label: scope.kind === 'region' ? name : `${name} (${scope.code})`,
     kindLabel: kindLabels[scope.kind],
@@ -185,6 +194,11 @@ const acmList: ListDefinition = {
   },
 };
 
+const verificationOptions = [
+  { value: 'unverified', label: 'En attente de vérification' },
+  { value: 'verified', label: 'Vérifiés' },
+];
+
 const partnerList: ListDefinition = {
   slug: 'partenaires',
   title: 'Partenaires',
@@ -205,12 +219,13 @@ const partnerList: ListDefinition = {
     { ...search, hint: 'Nom du partenaire ou commune.' },
     { name: 'type', label: 'Type', options: orgTypes.map((o) => ({ value: o.value, label: o.label })) },
     { name: 'offres', label: 'Offres publiées', options: yesNo },
+    { name: 'statut', label: 'Vérification', options: verificationOptions },
   ],
   load: async (deps, scope, v, sort, paging) => {
     const { rows, total } = await listPartners(
       deps.db,
       scope,
-      { q: v.q, type: v.type, withOffers: boolFilter(v.offres) },
+      { q: v.q, type: v.type, withOffers: boolFilter(v.offres), status: v.statut as 'unverified' | 'verified' | undefined },
       { key: sort.key as keyof typeof partnerSorts, desc: sort.desc },
       paging,
       deps.clock.now(),
@@ -239,7 +254,8 @@ const partnershipList: ListDefinition = {
   slug: 'partenariats',
   title: 'Partenariats',
   noun: ['partenariat', 'partenariats'],
-  intro: 'Tous les partenariats d’un accueil du territoire, qu’ils viennent d’une demande ou d’une prescription. Vous les consultez en lecture seule.',
+  intro:
+    'Tous les partenariats d’un accueil du territoire, qu’ils viennent d’une demande ou d’une prescription. Vous les consultez en lecture seule. Dernière activité : la dernière modification du partenariat, de sa convention (signatures comprises), de ses séances, rencontres ou bilans.',
   columns: [
     { key: 'title', header: 'Partenariat', sort: 'title' },
     { key: 'acm', header: 'Accueil', sort: 'acm' },
@@ -248,17 +264,18 @@ const partnershipList: ListDefinition = {
     { key: 'status', header: 'Statut' },
     { key: 'step', header: 'Étape en cours' },
     { key: 'origin', header: 'Origine' },
-    { key: 'updated', header: 'Mis à jour le', sort: 'updated' },
+    { key: 'activity', header: 'Dernière activité', sort: 'activity' },
   ],
-  defaultSort: { key: 'updated', desc: true },
+  defaultSort: { key: 'activity', desc: true },
   filters: async (deps, scope) => [
     { ...search, hint: 'Titre, accueil ou partenaire.' },
     { name: 'statut', label: 'Statut', options: Object.entries(partnershipStatusLabels).map(([value, label]) => ({ value, label })) },
     { name: 'etape', label: 'Étape en cours', options: stepOptions },
     { name: 'annee', label: 'Année scolaire', options: (await schoolYearsOf(deps.db, scope)).map((y) => ({ value: y, label: y })) },
+    { name: 'inactif', label: 'Activité', options: [{ value: 'oui', label: `Sans activité depuis ${STALLED_DAYS} jours` }] },
   ],
   load: async (deps, scope, v, sort, paging) => {
-    const filter = { q: v.q, status: v.statut, year: v.annee };
+    const filter = { q: v.q, status: v.statut, year: v.annee, stalledAt: v.inactif === 'oui' ? deps.clock.now() : undefined };
     const sorted = { key: sort.key as keyof typeof partnershipSorts, desc: sort.desc };
     // The step is computed, not stored: filtering on it reads every partnership of the filter.
     const { rows: found, total: count } = await listPartnerships(deps.db, scope, filter, sorted, v.etape ? null : paging);
@@ -294,7 +311,7 @@ const partnershipList: ListDefinition = {
           { text: partnershipStatusLabels[r.status] },
           { text: step ? `${step.number} · ${step.title}` : r.status === 'closed' ? 'Terminé' : 'Toutes les étapes faites' },
           { text: r.prescribed ? 'Prescription' : 'Demande' },
-          { text: frenchDate(r.updated) },
+          { text: frenchDate(r.last_activity) },
         ];
       }),
     };

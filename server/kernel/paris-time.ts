@@ -27,3 +27,19 @@ export function parisInstant(date: string, time = '00:00'): Date {
 export function startOfParisDay(instant: Date): Date {
   return parisInstant(parisToday(instant));
 }
+
+/** ISO weekday of the Paris day of an instant: 1 Monday … 7 Sunday. */
+export function parisWeekday(instant: Date): number {
+  const day = new Date(`${parisToday(instant)}T12:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/** The ISO week (Monday to Sunday) of the Paris day of an instant: "2026-W49". */
+export function parisWeek(instant: Date): string {
+  const day = new Date(`${parisToday(instant)}T12:00:00Z`);
+  // The Thursday of the same week decides the year of the week (ISO 8601).
+  day.setUTCDate(day.getUTCDate() + 4 - (day.getUTCDay() || 7));
+  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${day.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}

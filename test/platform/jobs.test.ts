@@ -28,6 +28,7 @@ describe('the scheduler', () => {
   it('registers every domain’s jobs in one place', () => {
     expect(app.deps.scheduler.list().sort()).toEqual(
       [
+        'coordination-digest',
         'mail-outbox',
         'notifications-digest',
         'offers-archive',
