@@ -387,26 +387,119 @@ export interface FunnelCounts {
 }
 
 /**
- * The requests of the scope's ACMs sent since a date, followed through the partnership each one
- * became: a cohort, so that every step counts a subset of the one before.
+ * The cohort of the funnel: the requests of the scope's ACMs sent since a date, each followed
+ * through the partnership it became (the one that went furthest), with the instant of each step.
+ * Every step counts a subset of the one before.
  */
-export async function funnelCounts(db: Db, scope: Scope, since: Date): Promise<FunnelCounts> {
+function funnelCohort(scope: Scope, since: Date): SQL {
   const signed = sql`(exists (select 1 from partnership_conventions pc where pc.partnership_id = p.id and pc.status = 'signed')
     or (p.formalisation = 'minutes' and (select count(*) from partnership_parties pp where pp.partnership_id = p.id and pp.minutes_approved_at is not null) = 2))`;
-  const held = sql`exists (select 1 from partnership_sessions s where s.partnership_id = p.id and s.status = 'held')`;
+  // The convention's first signed version was complete at its last signature; the minutes at the second approval.
+  const signedAt = sql`case when exists (select 1 from partnership_conventions pc where pc.partnership_id = p.id and pc.status = 'signed')
+    then coalesce(
+      (select max(cs.signed_at) from convention_signatures cs where cs.partnership_id = p.id
+        and cs.version = (select min(v.version) from convention_signatures v where v.partnership_id = p.id)),
+      (select pc.updated_at from partnership_conventions pc where pc.partnership_id = p.id))
+    else (select max(pp.minutes_approved_at) from partnership_parties pp where pp.partnership_id = p.id) end`;
+  const heldAt = sql`(select min((s.date::timestamp + coalesce(nullif(s.start_time, ''), '00:00')::time) at time zone 'Europe/Paris')
+    from partnership_sessions s where s.partnership_id = p.id and s.status = 'held')`;
   const reviewed = sql`(select count(distinct pr.side) from partnership_reviews pr where pr.partnership_id = p.id and pr.submitted_at is not null) = 2`;
-  const [row] = await rows<FunnelCounts>(
-    db,
-    sql`select count(*)::int as sent,
-        count(*) filter (where r.first_reply_at is not null)::int as answered,
-        count(*) filter (where r.status = 'accepted')::int as accepted,
-        count(*) filter (where exists (select 1 from partnerships p where p.request_id = r.id and ${signed}))::int as signed,
-        count(*) filter (where exists (select 1 from partnerships p where p.request_id = r.id and ${signed} and ${held}))::int as first_session,
-        count(*) filter (where exists (select 1 from partnerships p where p.request_id = r.id and ${signed} and ${held} and ${reviewed}))::int as reviewed
-      from requests r join organisations a on a.id = r.acm_id
-      where r.created_at >= ${since.toISOString()}::timestamptz and ${inScope(scope, sql`a.code_insee`)}`,
-  );
+  const reviewedAt = sql`(select max(pr.submitted_at) from partnership_reviews pr where pr.partnership_id = p.id and pr.submitted_at is not null)`;
+  return sql`select r.id, to_char(r.created_at at time zone 'Europe/Paris', 'YYYY-MM') as month,
+      coalesce(f.themes, n.themes, '{}'::text[]) as themes,
+      r.created_at as sent_at, r.first_reply_at as answered_at,
+      r.first_reply_at is not null as answered, r.status = 'accepted' as accepted,
+      case when r.status = 'accepted' then coalesce(
+        (select min(e.created_at) from request_events e where e.request_id = r.id and e.to_status = 'accepted'), w.created_at) end as accepted_at,
+      coalesce(w.signed, false) as signed, w.signed_at,
+      coalesce(w.signed and w.held_at is not null, false) as first_session, w.held_at,
+      coalesce(w.signed and w.held_at is not null and w.reviewed, false) as reviewed, w.reviewed_at
+    from requests r join organisations a on a.id = r.acm_id
+      left join offers f on f.id = r.offer_id left join needs n on n.id = r.need_id
+      left join lateral (
+        select x.* from (
+          select p.id, p.created_at, ${signed} as signed, ${signedAt} as signed_at, ${heldAt} as held_at, ${reviewed} as reviewed, ${reviewedAt} as reviewed_at
+          from partnerships p where p.request_id = r.id) x
+        order by x.signed::int + (x.signed and x.held_at is not null)::int + (x.signed and x.held_at is not null and x.reviewed)::int desc, x.id
+        limit 1) w on true
+    where r.created_at >= ${since.toISOString()}::timestamptz and ${inScope(scope, sql`a.code_insee`)}`;
+}
+
+const countColumns = sql`count(*)::int as sent,
+    count(*) filter (where answered)::int as answered,
+    count(*) filter (where accepted)::int as accepted,
+    count(*) filter (where signed)::int as signed,
+    count(*) filter (where first_session)::int as first_session,
+    count(*) filter (where reviewed)::int as reviewed`;
+
+/** The counts of each step of the funnel (see funnelCohort). */
+export async function funnelCounts(db: Db, scope: Scope, since: Date): Promise<FunnelCounts> {
+  const [row] = await rows<FunnelCounts>(db, sql`select ${countColumns} from (${funnelCohort(scope, since)}) c`);
   return row!;
+}
+
+/** The time from one step to the next, in days (never below 0), for the requests that reached the next. */
+export const funnelDelays = {
+  answered: { from: 'sent_at', to: 'answered_at', reached: 'answered' },
+  accepted: { from: 'answered_at', to: 'accepted_at', reached: 'accepted' },
+  signed: { from: 'accepted_at', to: 'signed_at', reached: 'signed' },
+  first_session: { from: 'signed_at', to: 'held_at', reached: 'first_session' },
+  reviewed: { from: 'held_at', to: 'reviewed_at', reached: 'reviewed' },
+} as const;
+export type FunnelDelayKey = keyof typeof funnelDelays;
+
+export interface FunnelGroupRow extends FunnelCounts {
+  /** 'all' (the whole cohort), 'month' ("2026-03") or 'theme' (a theme slug, '' for none). */
+  grouping: 'all' | 'month' | 'theme';
+  key: string;
+  medians: Record<FunnelDelayKey, number | null>;
+  measured: Record<FunnelDelayKey, number>;
+}
+
+/**
+ * The funnel of the whole cohort, of each month of request and of each theme (a request counts
+ * under each theme of its offer or need), with the median delay between consecutive steps.
+ */
+export async function funnelGroups(db: Db, scope: Scope, since: Date): Promise<FunnelGroupRow[]> {
+  const delayColumns = sql.join(
+    Object.entries(funnelDelays).map(([key, d]) => {
+      const days = sql`greatest(0, extract(epoch from ${sql.raw(d.to)} - ${sql.raw(d.from)}) / 86400)`;
+      const measured = sql`${sql.raw(d.reached)} and ${sql.raw(d.to)} is not null and ${sql.raw(d.from)} is not null`;
+      return sql`(percentile_cont(0.5) within group (order by ${days}) filter (where ${measured}))::float8 as ${sql.raw(`m_${key}`)},
+        count(*) filter (where ${measured})::int as ${sql.raw(`n_${key}`)}`;
+    }),
+    sql`, `,
+  );
+  const list = await rows<FunnelCounts & { grouping: FunnelGroupRow['grouping']; key: string } & Record<string, number | null>>(
+    db,
+    sql`with cohort as (${funnelCohort(scope, since)})
+      select 'all' as grouping, '' as key, ${countColumns}, ${delayColumns} from cohort
+      union all
+      select 'month', month, ${countColumns}, ${delayColumns} from cohort group by month
+      union all
+      select 'theme', theme, ${countColumns}, ${delayColumns}
+        from cohort cross join lateral unnest(case when cardinality(themes) = 0 then array['']::text[] else themes end) t(theme) group by theme`,
+  );
+  return list.map((r) => {
+    const medians = {} as Record<FunnelDelayKey, number | null>;
+    const measured = {} as Record<FunnelDelayKey, number>;
+    for (const key of Object.keys(funnelDelays) as FunnelDelayKey[]) {
+      medians[key] = (r[`m_${key}`] as number | null) ?? null;
+      measured[key] = (r[`n_${key}`] as number) ?? 0;
+    }
+    return {
+      grouping: r.grouping,
+      key: r.key,
+      sent: r.sent,
+      answered: r.answered,
+      accepted: r.accepted,
+      signed: r.signed,
+      first_session: r.first_session,
+      reviewed: r.reviewed,
+      medians,
+      measured,
+    };
+  });
 }
 
 // ——— Weekly digest bookkeeping ———

@@ -19,7 +19,7 @@ import {
   territoryChoices,
 } from './coordination.usecases.js';
 import { DIGEST_TOKEN_PATTERN, unsubscribeDigest } from './digest.js';
-import { funnelChart, funnelCsvRows, loadFunnel } from './funnel.js';
+import { funnelBreakdownCsvRows, funnelChart, funnelCsvRows, loadFunnel, loadFunnelBreakdown } from './funnel.js';
 
 const TerritoryParams = Type.Object({
   kind: Type.String({ pattern: '^(region|departement|commune)$' }),
@@ -82,9 +82,10 @@ export default async function coordinationRoutes(app: App) {
     const territory = await territoryOf(request);
     const user = currentUser(request);
     const appointed = user.coordinatorScopes.some((s) => s.scope === territory.kind && s.code === territory.code);
-    const [summary, funnel, subscribed] = await Promise.all([
+    const [summary, funnel, breakdown, subscribed] = await Promise.all([
       scopeSummary(deps.db, territory),
       loadFunnel(deps, territory),
+      loadFunnelBreakdown(deps, territory),
       appointed ? digestSubscribed(deps.db, user.id, territory) : null,
     ]);
     return reply.page('coordination/dashboard', {
@@ -93,6 +94,7 @@ export default async function coordinationRoutes(app: App) {
       summary,
       digest: subscribed === null ? null : { subscribed },
       funnel,
+      breakdown,
       chart: funnelChart(funnel),
       lists,
       section: 'dashboard',
@@ -151,6 +153,17 @@ export default async function coordinationRoutes(app: App) {
     reply.headers(csvDownloadHeaders(exportFilename(territory, 'entonnoir', deps.clock.now())));
     return reply.send(csvStream(Object.keys(rows[0]!), rows));
   });
+
+  app.get(
+    '/coordination/:kind/:code/export/entonnoir-par-mois-et-theme.csv',
+    { preHandler: requireUser, schema: { params: TerritoryParams } },
+    async (request, reply) => {
+      const territory = await territoryOf(request);
+      const rows = funnelBreakdownCsvRows(await loadFunnelBreakdown(deps, territory));
+      reply.headers(csvDownloadHeaders(exportFilename(territory, 'entonnoir-par-mois-et-theme', deps.clock.now())));
+      return reply.send(csvStream(Object.keys(rows[0]!), rows));
+    },
+  );
 
   for (const list of lists) {
     app.get(

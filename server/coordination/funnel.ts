@@ -1,6 +1,9 @@
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
-import { type FunnelCounts, funnelCounts, type Scope } from './coordination.repository.js';
+import { parisToday } from '../kernel/paris-time.js';
+import { labelOf, themes } from '../kernel/taxonomy.js';
+import { formatters } from '../lib/format.js';
+import { type FunnelCounts, type FunnelDelayKey, type FunnelGroupRow, funnelCounts, funnelGroups, type Scope } from './coordination.repository.js';
 
 /**
  * The one definition of the partnership steps: the coordinator's funnel and the public statistics
@@ -99,4 +102,136 @@ export function funnelCsvRows(steps: FunnelStep[]) {
     'Part des demandes envoyées (%)': s.ofSent ?? '',
     Définition: s.definition,
   }));
+}
+
+// ——— Per month, per theme, and the median delays between steps ———
+
+/** The delay between each step and the one before it, named after the later step. */
+export const funnelDelaySteps: { key: FunnelDelayKey; label: string; definition: string }[] = [
+  {
+    key: 'answered',
+    label: 'Envoi → réponse',
+    definition: 'Délai médian entre l’envoi de la demande et sa première réponse, pour les demandes qui ont reçu une réponse.',
+  },
+  {
+    key: 'accepted',
+    label: 'Réponse → acceptation',
+    definition: 'Délai médian entre la première réponse et l’acceptation, pour les demandes acceptées.',
+  },
+  {
+    key: 'signed',
+    label: 'Acceptation → convention',
+    definition: 'Délai médian entre l’acceptation et la signature de la convention par les deux parties (ou l’approbation du compte rendu).',
+  },
+  {
+    key: 'first_session',
+    label: 'Convention → 1re séance',
+    definition: 'Délai médian entre la signature et la première séance réalisée (0 si la séance a eu lieu avant la signature).',
+  },
+  {
+    key: 'reviewed',
+    label: '1re séance → bilans',
+    definition: 'Délai médian entre la première séance réalisée et l’envoi du second bilan.',
+  },
+];
+
+/** Short column headers of the steps in the breakdown tables (the definitions are those of funnelSteps). */
+const shortStepLabels: Record<keyof FunnelCounts, string> = {
+  sent: 'Envoyées',
+  answered: 'Avec réponse',
+  accepted: 'Acceptées',
+  signed: 'Conventions signées',
+  first_session: '1res séances',
+  reviewed: 'Bilans des deux',
+};
+
+/** A median in days, French style: "2,5" (one decimal), '' when no request reached the step. */
+export function formatDays(days: number | null): string {
+  return days === null ? '' : formatters.number(Math.round(days * 10) / 10);
+}
+
+const monthFormat = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** "2026-03" → "mars 2026". */
+export function monthLabel(month: string): string {
+  return monthFormat.format(new Date(`${month}-15T12:00:00Z`));
+}
+
+/** The months of the period, oldest first: "2025-12" … "2026-12". */
+function monthsBetween(since: Date, now: Date): string[] {
+  const key = (d: Date) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  const months: string[] = [];
+  // Months of the Paris calendar, as the requests' months are read.
+  const cursor = new Date(`${parisToday(since).slice(0, 7)}-15T12:00:00Z`);
+  const last = parisToday(now).slice(0, 7);
+  while (months.length < 24) {
+    months.push(key(cursor));
+    if (key(cursor) === last) break;
+    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  }
+  return months;
+}
+
+export interface FunnelBreakdownRow {
+  label: string;
+  /** The counts of the steps, in the order of funnelSteps. */
+  counts: number[];
+  /** The median delays, formatted, in the order of funnelDelaySteps. */
+  delays: string[];
+  /** How many requests each median was measured on. */
+  measured: number[];
+}
+
+function breakdownRow(label: string, row: FunnelGroupRow | undefined): FunnelBreakdownRow {
+  return {
+    label,
+    counts: funnelSteps.map((s) => row?.[s.key] ?? 0),
+    delays: funnelDelaySteps.map((d) => formatDays(row?.medians[d.key] ?? null)),
+    measured: funnelDelaySteps.map((d) => row?.measured[d.key] ?? 0),
+  };
+}
+
+/**
+ * The funnel of the same 12 months, as a whole, per month of the request (every month of the
+ * period, empty ones included) and per theme of its offer or need, with the median delays.
+ */
+export async function loadFunnelBreakdown(deps: Deps, scope: Scope) {
+  const now = deps.clock.now();
+  const since = funnelSince(now);
+  const groups = await funnelGroups(deps.db, scope, since);
+  const total = breakdownRow(
+    'Ensemble',
+    groups.find((g) => g.grouping === 'all'),
+  );
+  const byMonth = new Map(groups.filter((g) => g.grouping === 'month').map((g) => [g.key, g]));
+  const byTheme = new Map(groups.filter((g) => g.grouping === 'theme').map((g) => [g.key, g]));
+  const months = monthsBetween(since, now).map((m) => breakdownRow(monthLabel(m), byMonth.get(m)));
+  const themeRows = [...themes.map((t) => t.value), '']
+    .filter((t) => byTheme.has(t))
+    .map((t) => breakdownRow(t ? labelOf(themes, t) : 'Sans thème', byTheme.get(t)));
+  return {
+    columns: [
+      ...funnelSteps.map((s) => ({ label: shortStepLabels[s.key], definition: s.definition })),
+      ...funnelDelaySteps.map((d) => ({ label: `${d.label} (jours)`, definition: d.definition })),
+    ],
+    delaySteps: funnelDelaySteps.map((d, i) => ({ ...d, median: total.delays[i]!, measured: total.measured[i]! })),
+    total,
+    months,
+    themes: themeRows,
+  };
+}
+
+export type FunnelBreakdown = Awaited<ReturnType<typeof loadFunnelBreakdown>>;
+
+/** The breakdown as CSV rows: the whole, each month, each theme; the same cells as the page. */
+export function funnelBreakdownCsvRows(breakdown: FunnelBreakdown) {
+  const headers = [...funnelSteps.map((s) => `${s.label}`), ...funnelDelaySteps.map((d) => `Délai médian ${d.label} (jours)`)];
+  const line = (grouping: string, row: FunnelBreakdownRow) => {
+    const record: Record<string, string | number> = { Découpage: grouping, Ligne: row.label };
+    [...row.counts, ...row.delays].forEach((value, i) => {
+      record[headers[i]!] = value;
+    });
+    return record;
+  };
+  return [line('Ensemble', breakdown.total), ...breakdown.months.map((r) => line('Mois de la demande', r)), ...breakdown.themes.map((r) => line('Thème', r))];
 }
