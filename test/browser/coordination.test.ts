@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { communes, organisations, partnerships } from '../../db/schema/index.js';
+import { communes, organisations, partnerships, users } from '../../db/schema/index.js';
+import { describeTerritory, type Territory } from '../../server/coordination/coordination.usecases.js';
+import { digestSections, digestToken } from '../../server/coordination/digest.js';
 import type { App } from '../../server/types.js';
 import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
 
@@ -92,5 +94,42 @@ it('opens to the demo coordinator every partnership of an ACM of the Rhône, and
     const response = await context.request.get(`/partenariats/${p.id}`, { maxRedirects: 0 });
     expect(response.status(), `partnership ${p.id} (${p.department})`).toBe(p.department === '69' ? 200 : 404);
   }
+  await context.close();
+}, 180_000);
+
+it('renders the weekly digest email and its unsubscribe page, readable at 1280 and 390 px', async () => {
+  const [coordinator] = await app.deps.db.select().from(users).where(eq(users.email, 'coordination@demo.passerelle.fr'));
+  const scope = { kind: 'department' as const, code: '69' };
+  const territory = (await describeTerritory(app.deps, scope)) as Territory;
+  // A month on, the demo's partnerships and needs have waited long enough to show in the digest.
+  app.deps.clock.setNow(new Date(Date.now() + 35 * 86_400_000));
+  const sections = await digestSections(app.deps, territory);
+  app.deps.clock.setNow(null);
+  expect(sections.length).toBeGreaterThan(0);
+  const token = digestToken(app.deps.config.SESSION_SECRET, coordinator!.id, scope);
+  const { html } = app.deps.mailer.render('coordination-digest', {
+    subject: 'Rhône (69) : points à suivre cette semaine',
+    name: coordinator!.name,
+    territory: territory.label,
+    count: sections.reduce((sum, s) => sum + s.total, 0),
+    sections,
+    workspaceUrl: `${baseURL}${territory.path}`,
+    settingsUrl: `${baseURL}${territory.path}#resume-hebdomadaire`,
+    unsubscribeUrl: `${baseURL}/coordination/resume/desabonnement/${token}`,
+  });
+  const context = await newContext(browser, baseURL);
+  const page = await context.newPage();
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.setContent(html!);
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/coordination-digest-email-${width}.png`, fullPage: true });
+    await page.goto(`/coordination/resume/desabonnement/${token}`);
+    await check(page, 'coordination-digest-unsubscribe', width);
+  }
+  await page.getByRole('button', { name: 'Arrêter le résumé hebdomadaire' }).click();
+  expect(await page.locator('h1').textContent()).toContain('Résumé hebdomadaire arrêté');
+  await check(page, 'coordination-digest-unsubscribed', 390);
   await context.close();
 }, 180_000);
