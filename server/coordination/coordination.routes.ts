@@ -18,7 +18,7 @@ import {
   type Territory,
   territoryChoices,
 } from './coordination.usecases.js';
-import { DIGEST_TOKEN_PATTERN, unsubscribeDigest } from './digest.js';
+import { DIGEST_TOKEN_PATTERN, digestTokenTerritory, unsubscribeDigest } from './digest.js';
 import { funnelBreakdownCsvRows, funnelChart, funnelCsvRows, loadFunnel, loadFunnelBreakdown } from './funnel.js';
 
 const TerritoryParams = Type.Object({
@@ -122,7 +122,9 @@ export default async function coordinationRoutes(app: App) {
   );
 
   app.get('/coordination/resume/desabonnement/:token', { schema: { params: DigestTokenParams } }, async (request, reply) => {
-    return reply.page('coordination/digest-unsubscribe', { title: 'Ne plus recevoir le résumé hebdomadaire', token: request.params.token });
+    const territory = await digestTokenTerritory(deps, request.params.token);
+    if (!territory) return reply.page('coordination/digest-unsubscribe', { title: 'Lien de désinscription invalide', invalid: true }, 404);
+    return reply.page('coordination/digest-unsubscribe', { title: 'Ne plus recevoir le résumé hebdomadaire', territory, token: request.params.token });
   });
 
   // RFC 8058 one-click: mail clients POST without cookies; the signed token is what authorises it.

@@ -58,6 +58,12 @@ export function digestUnsubscribeUrl(deps: Deps, userId: number, scope: Scope): 
   return `${deps.config.BASE_URL}/coordination/resume/desabonnement/${digestToken(deps.config.SESSION_SECRET, userId, scope)}`;
 }
 
+/** The territory whose digest a token names, or null for a bad token. */
+export async function digestTokenTerritory(deps: Deps, token: string): Promise<Territory | null> {
+  const target = readDigestToken(deps.config.SESSION_SECRET, token);
+  return target ? describeTerritory(deps, target.scope) : null;
+}
+
 /** Turns off the digest a token names; the territory it was about, or null for a bad token or a scope no longer held. */
 export async function unsubscribeDigest(deps: Deps, token: string): Promise<Territory | null> {
   const target = readDigestToken(deps.config.SESSION_SECRET, token);

@@ -118,14 +118,18 @@ it('renders the weekly digest email and its unsubscribe page, readable at 1280 a
     unsubscribeUrl: `${baseURL}/coordination/resume/desabonnement/${token}`,
   });
   const context = await newContext(browser, baseURL);
+  // The email in a blank page of its own: the site's CSP must not apply to it (a mail client has its own rules).
+  const email = await context.newPage();
   const page = await context.newPage();
   for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.setContent(html!);
-    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    await email.setViewportSize({ width, height: 900 });
+    await email.setContent(html!);
+    const widths = await email.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/coordination-digest-email-${width}.png`, fullPage: true });
+    if (SHOTS) await email.screenshot({ path: `${SHOTS}/coordination-digest-email-${width}.png`, fullPage: true });
+    await page.setViewportSize({ width, height: 900 });
     await page.goto(`/coordination/resume/desabonnement/${token}`);
+    expect(await page.locator('main').textContent()).toContain('Rhône (69)');
     await check(page, 'coordination-digest-unsubscribe', width);
   }
   await page.getByRole('button', { name: 'Arrêter le résumé hebdomadaire' }).click();

@@ -154,7 +154,8 @@ describe('the coordinators’ weekly digest', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(forged.statusCode).toBe(404);
-    expect((await new Agent(app).get(url)).body).toContain('Arrêter le résumé hebdomadaire');
+    expect((await new Agent(app).get(url)).body).toContain('Ne plus recevoir le résumé hebdomadaire de Rhône (69) ?');
+    expect((await new Agent(app).get(url.replace(/.{4}$/, 'AAAA'))).statusCode).toBe(404);
     const done = await app.inject({
       method: 'POST',
       url,

@@ -62,17 +62,15 @@ beforeAll(async () => {
     .insert(needs)
     .values({ acmId: lyon.acm.id, title: 'Théâtre et judo', ageMin: 6, ageMax: 10, themes: ['culture', 'sport'] })
     .returning();
-  await app.deps.db
-    .insert(requests)
-    .values({
-      ...common,
-      direction: 'partner_to_acm',
-      needId: need!.id,
-      status: 'declined',
-      createdAt: day(40),
-      firstReplyAt: day(39),
-      lastActivityAt: day(39),
-    });
+  await app.deps.db.insert(requests).values({
+    ...common,
+    direction: 'partner_to_acm',
+    needId: need!.id,
+    status: 'declined',
+    createdAt: day(40),
+    firstReplyAt: day(39),
+    lastActivityAt: day(39),
+  });
   // C (late November, no offer nor need): still waiting.
   await app.deps.db.insert(requests).values({ ...common, status: 'sent', createdAt: day(10), lastActivityAt: day(10), expiresAt: day(-11) });
   // Elsewhere and too old: counted nowhere here.
