@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -118,6 +119,7 @@ it('renders the weekly digest email and its unsubscribe page, readable at 1280 a
     unsubscribeUrl: `${baseURL}/coordination/resume/desabonnement/${token}`,
   });
   const context = await newContext(browser, baseURL);
+  if (SHOTS) writeFileSync(`${SHOTS}/coordination-digest-email.html`, html!);
   // The email in a blank page of its own: the site's CSP must not apply to it (a mail client has its own rules).
   const email = await context.newPage();
   const page = await context.newPage();
