@@ -36,7 +36,7 @@ export function parisWeekday(instant: Date): number {
 
 /** The ISO week (Monday to Sunday) of the Paris day of an instant: "2026-W49". */
 export function parisWeek(instant: Date): string {
-  const day = new Date(`${parisToday(instant)}T12:00:00Z`);
+  const day = new Date(`${parisToday(instant)}T00:00:00Z`);
   // The Thursday of the same week decides the year of the week (ISO 8601).
   day.setUTCDate(day.getUTCDate() + 4 - (day.getUTCDay() || 7));
   const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);

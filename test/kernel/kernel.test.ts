@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { distanceKm } from '../../server/kernel/distance.js';
-import { parisHour, parisInstant, parisToday, startOfParisDay } from '../../server/kernel/paris-time.js';
+import { parisHour, parisInstant, parisToday, parisWeek, parisWeekday, startOfParisDay } from '../../server/kernel/paris-time.js';
 import { schoolYearOf } from '../../server/kernel/school-year.js';
 
 describe('Paris time', () => {
@@ -23,6 +23,19 @@ describe('Paris time', () => {
     expect(schoolYearOf(new Date('2026-07-31T21:59:00Z'))).toBe('2025-2026');
     expect(schoolYearOf(new Date('2026-07-31T22:30:00Z'))).toBe('2026-2027');
     expect(schoolYearOf('2026-08-01')).toBe('2026-2027');
+  });
+});
+
+describe('Paris weeks', () => {
+  it('reads the ISO week and weekday of the Paris day, across the new year and at night', () => {
+    expect(parisWeek(new Date('2026-12-04T10:00:00Z'))).toBe('2026-W49');
+    expect(parisWeekday(new Date('2026-12-04T10:00:00Z'))).toBe(5);
+    // Sunday 29 November, 23:30 UTC, is already Monday 30 November in Paris.
+    expect(parisWeek(new Date('2026-11-29T23:30:00Z'))).toBe('2026-W49');
+    expect(parisWeekday(new Date('2026-11-29T23:30:00Z'))).toBe(1);
+    expect(parisWeek(new Date('2024-12-30T10:00:00Z'))).toBe('2025-W01');
+    expect(parisWeek(new Date('2027-01-03T20:00:00Z'))).toBe('2026-W53');
+    expect(parisWeek(new Date('2027-01-04T08:00:00Z'))).toBe('2027-W01');
   });
 });
 
