@@ -21,6 +21,15 @@ export const departments = pgTable('departments', {
   schoolZone: text(),
 });
 
+/** Intercommunalités: EPCI à fiscalité propre (CC, CA, CU, métropoles) and the EPT of the Grand Paris, by SIREN. */
+export const epcis = pgTable('epcis', {
+  code: text().primaryKey(),
+  name: text().notNull(),
+  /** CC, CA, CU, METRO, MET69 or EPT. */
+  type: text().notNull(),
+  population: integer().notNull().default(0),
+});
+
 export const communes = pgTable(
   'communes',
   {
@@ -39,9 +48,15 @@ export const communes = pgTable(
     lat: doublePrecision().notNull(),
     lng: doublePrecision().notNull(),
     population: integer().notNull().default(0),
+    /** The EPCI à fiscalité propre (a Lyon, Paris or Marseille arrondissement: its commune's). */
+    epciCode: text().references(() => epcis.code),
+    /** The établissement public territorial of the Grand Paris, inside the Métropole du Grand Paris. */
+    eptCode: text().references(() => epcis.code),
   },
   (t) => [
     index('communes_department_idx').on(t.departmentCode),
+    index('communes_epci_idx').on(t.epciCode),
+    index('communes_ept_idx').on(t.eptCode),
     index('communes_postcodes_idx').using('gin', t.postcodes),
     index('communes_search_name_trgm_idx').using('gin', t.searchName.op('gin_trgm_ops')),
   ],
