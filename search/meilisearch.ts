@@ -246,6 +246,13 @@ export class MeilisearchEngine implements SearchEngine {
     anyOf('natures', filters.nature);
     anyOf('departments', filters.department);
     anyOf('regions', filters.region);
+    if (filters.epci?.length) {
+      const communes = [...new Set(filters.epci.flatMap((e) => e.communes))];
+      const departments = [...new Set(filters.epci.flatMap((e) => e.departments))];
+      base.push(
+        `(codeInsee IN [${communes.map(quote).join(', ')}] OR (venue = "dans-l-accueil" AND departmentsServed IN [${departments.map(quote).join(', ')}]))`,
+      );
+    }
     if (filters.age !== undefined) base.push(`ageMin <= ${filters.age} AND ageMax >= ${filters.age}`);
     if (filters.ageRange) base.push(`ageMin <= ${filters.ageRange.max} AND ageMax >= ${filters.ageRange.min}`);
     if (filters.period?.from) base.push(`endDay >= ${dayOf(filters.period.from)}`);

@@ -427,6 +427,11 @@ export class PostgresSearchEngine implements SearchEngine {
     }
     if (filters.department?.length) where.push(sql`departments && ${sql.param(filters.department)}::text[]`);
     if (filters.region?.length) where.push(sql`regions && ${sql.param(filters.region)}::text[]`);
+    if (filters.epci?.length) {
+      const communes = [...new Set(filters.epci.flatMap((e) => e.communes))];
+      const departments = [...new Set(filters.epci.flatMap((e) => e.departments))];
+      where.push(sql`(code_insee = any(${sql.param(communes)}::text[]) or departments_served && ${sql.param(departments)}::text[])`);
+    }
     return where;
   }
 

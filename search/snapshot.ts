@@ -271,6 +271,8 @@ export class OfferSnapshot {
     const communes = filters.commune?.length ? filters.commune : null;
     const departmentList = filters.department?.length ? filters.department : null;
     const regionList = filters.region?.length ? filters.region : null;
+    const epciCommunes = filters.epci?.length ? new Set(filters.epci.flatMap((e) => e.communes)) : null;
+    const epciDepartments = filters.epci?.flatMap((e) => e.departments) ?? [];
     const anyFacet = active.some(Boolean);
     // 1° of latitude ≥ 110.5 km on this sphere; longitude degrees shrink with the cosine of the latitude.
     const reachKm = near ? Math.max(near.radiusKm, this.maxTravel) * 1.01 + 0.1 : 0;
@@ -302,6 +304,7 @@ export class OfferSnapshot {
       if (communes && !communes.some((c) => this.inCommune(i, c))) continue;
       if (departmentList && !departmentList.some((d) => this.departments[i]!.includes(d))) continue;
       if (regionList && !regionList.some((r) => this.regions[i]!.includes(r))) continue;
+      if (epciCommunes && !(epciCommunes.has(this.commune[i] ?? '') || epciDepartments.some((d) => this.served[i]!.includes(d)))) continue;
 
       // Which facet filters fail: a row failing none counts everywhere, failing one counts only in that facet.
       let failed = -1;

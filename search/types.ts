@@ -66,6 +66,18 @@ export interface CommuneFilter {
   department: string;
 }
 
+/**
+ * An intercommunalité given as a filter, resolved beforehand: the codes of its communes (with the
+ * arrondissements of Paris, Lyon and Marseille) and its départements. An offer matches as for a
+ * département: based in one of the communes, or coming to the ACM with one of the départements served.
+ */
+export interface EpciFilter {
+  code: string;
+  name: string;
+  communes: string[];
+  departments: string[];
+}
+
 export interface Near {
   lat: number;
   lng: number;
@@ -116,6 +128,7 @@ export interface OfferFilters {
   bbox?: BBox;
   commune?: CommuneFilter[];
   department?: string[];
+  epci?: EpciFilter[];
   region?: string[];
   organisationId?: number;
 }

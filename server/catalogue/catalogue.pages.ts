@@ -43,6 +43,7 @@ const listKeys = [
   'slot',
   'commune',
   'department',
+  'epci',
   'region',
 ];
 const RADII = [5, 10, 20, 30, 50, 100];

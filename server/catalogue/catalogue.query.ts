@@ -1,8 +1,8 @@
 import type { Static } from '@sinclair/typebox';
-import type { AgeRange, BBox, CommuneFilter, MapQuery, Near, OfferFilters, OfferSearch, Period, SortOrder } from '../../search/types.js';
+import type { AgeRange, BBox, CommuneFilter, EpciFilter, MapQuery, Near, OfferFilters, OfferSearch, Period, SortOrder } from '../../search/types.js';
 import type { Deps } from '../deps.js';
 import { ParameterError } from '../lib/errors.js';
-import { communeCentres, territoryCodes } from './catalogue.repository.js';
+import { communeCentres, epciMembers, territoryCodes } from './catalogue.repository.js';
 import type { MapQuerySchema, OffersQuery, offerFilterProperties } from './catalogue.schemas.js';
 
 type RawFilters = { [K in keyof typeof offerFilterProperties]?: unknown };
@@ -69,6 +69,15 @@ export async function parseFilters(deps: Deps, raw: RawFilters): Promise<OfferFi
   }
   for (const code of r.department ?? []) if (!codes.departments.has(code)) throw new ParameterError('department', `département inconnu (${code})`);
   for (const code of r.region ?? []) if (!codes.regions.has(code)) throw new ParameterError('region', `région inconnue (${code})`);
+  let epci: EpciFilter[] | undefined;
+  if (r.epci?.length) {
+    const found = await epciMembers(deps.db, r.epci);
+    epci = [...new Set(r.epci)].map((code) => {
+      const members = found.get(code);
+      if (!members) throw new ParameterError('epci', `intercommunalité inconnue (${code})`);
+      return members;
+    });
+  }
   const q = r.q?.trim();
   return {
     ...(q ? { q } : {}),
@@ -90,6 +99,7 @@ export async function parseFilters(deps: Deps, raw: RawFilters): Promise<OfferFi
     bbox: parseBBox(r.bbox),
     commune,
     department: r.department,
+    epci,
     region: r.region,
   };
 }

@@ -25,6 +25,18 @@ export async function communeCentres(db: Db, codes: string[]) {
   return new Map(found.map((c) => [c.code, { lat: Number(c.lat), lng: Number(c.lng), department: c.department }]));
 }
 
+/** Intercommunalités by code, with their communes (and arrondissements) and départements. */
+export async function epciMembers(db: Db, codes: string[]) {
+  const found = await rows<{ code: string; name: string; communes: string[]; departments: string[] }>(
+    db,
+    sql`select e.code, e.name, array_agg(c.code_insee order by c.code_insee) as communes, array_agg(distinct c.department_code) as departments
+        from epcis e join communes c on c.epci_code = e.code or c.ept_code = e.code
+        where e.code = any(${sql.param(codes)}::text[])
+        group by e.code, e.name`,
+  );
+  return new Map(found.map((e) => [e.code, e]));
+}
+
 export interface OrganisationFilters {
   q?: string | undefined;
   orgType?: string[] | undefined;
@@ -33,6 +45,7 @@ export interface OrganisationFilters {
   bbox?: BBox | undefined;
   commune?: string[] | undefined;
   department?: string[] | undefined;
+  epci?: string[] | undefined;
   region?: string[] | undefined;
 }
 
@@ -67,6 +80,7 @@ export async function searchOrganisations(db: Db, filters: OrganisationFilters, 
   if (filters.commune?.length) where.push(sql`g.code_insee = any(${sql.param(filters.commune)}::text[])`);
   if (filters.department?.length) where.push(sql`c.department_code = any(${sql.param(filters.department)}::text[])`);
   if (filters.region?.length) where.push(sql`c.region_code = any(${sql.param(filters.region)}::text[])`);
+  if (filters.epci?.length) where.push(sql`(c.epci_code = any(${sql.param(filters.epci)}::text[]) or c.ept_code = any(${sql.param(filters.epci)}::text[]))`);
   const point = filters.near ? sql`ll_to_earth(${filters.near.lat}::float8, ${filters.near.lng}::float8)` : null;
   if (filters.near && point)
     where.push(sql`g.lat is not null and earth_distance(ll_to_earth(g.lat, g.lng), ${point}) <= ${filters.near.radiusKm * 1000}::float8`);

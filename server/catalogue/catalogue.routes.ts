@@ -123,6 +123,7 @@ export default async function catalogueRoutes(app: App) {
             bbox: parseBBox(r.bbox),
             commune: r.commune,
             department: r.department,
+            epci: r.epci,
             region: r.region,
           },
           page,

@@ -43,6 +43,7 @@ export const offerFilterProperties = {
   commune: codes('^[0-9][0-9AB][0-9]{3}$', 'Code INSEE de commune (répétable)'),
   department: codes('^([0-9]{2,3}|2A|2B)$', 'Code de département (répétable)'),
   region: codes('^[0-9]{2}$', 'Code de région (répétable)'),
+  epci: codes('^[0-9]{9}$', 'SIREN d’une intercommunalité : EPCI à fiscalité propre ou établissement public territorial du Grand Paris (répétable)'),
 } satisfies Record<string, TSchema>;
 
 export const OffersQuery = Type.Object(
@@ -74,6 +75,7 @@ export const OrganisationsQuery = Type.Object(
     bbox: offerFilterProperties.bbox,
     commune: offerFilterProperties.commune,
     department: offerFilterProperties.department,
+    epci: offerFilterProperties.epci,
     region: offerFilterProperties.region,
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1 })),
     per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),

@@ -199,6 +199,7 @@ export function filterChips(state: PageState, basePath: string) {
     push(label, withoutAll(['available_from', 'available_to']), 'Sans les dates');
   }
   if (state.comesToLabel) push(`Vient dans mon accueil (${state.comesToLabel})`, without('vient'), 'Sans le filtre Vient dans mon accueil');
+  for (const e of state.search.epci ?? []) push(e.name, without('epci', e.code), `Sans le filtre ${e.name}`);
   if (state.params.bbox) push('Zone de la carte', without('bbox'), 'Hors de la zone de la carte');
   if (state.placeLabel && state.search.near) {
     push(`Autour de ${state.placeLabel} (${state.search.near.radiusKm} km)`, without(state.params.accueil ? 'accueil' : 'lieu'), 'Partout, sans le lieu');
@@ -223,6 +224,7 @@ export function apiParams(search: Partial<OfferSearch>, options: { paging?: bool
     ['department', 'department'],
     ['region', 'region'],
   ];
+  if (search.epci?.length) p.epci = search.epci.map((e) => e.code);
   if (search.q) p.q = search.q;
   for (const [key, param] of lists) {
     const value = search[key] as string[] | undefined;

@@ -4,6 +4,7 @@ import { facetDefs } from '../../search/facets.js';
 import { gridFor } from '../../search/map-grid.js';
 import {
   type CommuneFilter,
+  type EpciFilter,
   type FacetName,
   type Facets,
   facetNames,
@@ -91,6 +92,12 @@ const places = [
   { code: '71270', lat: 46.3069, lng: 4.8287, department: '71', region: '27' },
   { code: '21231', lat: 47.322, lng: 5.0415, department: '21', region: '27' },
   { code: '13055', lat: 43.2965, lng: 5.3698, department: '13', region: '93' },
+];
+/** Intercommunalités over the places above: the Métropole de Lyon, and made-up ones across départements. */
+export const epcis: EpciFilter[] = [
+  { code: '200046977', name: 'Métropole de Lyon', communes: ['69123', '69259', '69381'], departments: ['69'] },
+  { code: '200000001', name: 'Entre Saône et Ain', communes: ['71270', '01053'], departments: ['71', '01'] },
+  { code: '200000002', name: 'Sud-Est', communes: ['38185', '42218', '13055'], departments: ['38', '42', '13'] },
 ];
 const regionOf: Record<string, string> = { '69': '84', '38': '84', '42': '84', '01': '84', '71': '27', '21': '27', '13': '93' };
 
@@ -180,6 +187,12 @@ export function bruteMatch(doc: OfferDocument, f: OfferFilters, skipFacet?: Face
   }
   if (f.department?.length && !f.department.some((d) => doc.department === d || (comes && doc.departmentsServed.includes(d)))) return false;
   if (f.region?.length && !f.region.some((g) => doc.region === g || (comes && doc.regionsServed.includes(g)))) return false;
+  if (
+    f.epci?.length &&
+    !f.epci.some((e) => e.communes.includes(doc.codeInsee ?? '') || (comes && e.departments.some((d) => doc.departmentsServed.includes(d))))
+  ) {
+    return false;
+  }
   for (const name of facetNames) {
     if (name === skipFacet) continue;
     if (!overlap(f[facetDefs[name].filter] as string[] | undefined, facetValuesOf(doc)[name])) return false;
@@ -246,6 +259,7 @@ export function randomFilters(seed: number, count: number): OfferFilters[] {
     else if (geo < 0.55) f.commune = [r.pick(communes)];
     else if (geo < 0.65) f.department = r.some(Object.keys(regionOf), 2, 1);
     else if (geo < 0.72) f.region = [r.pick(['84', '27', '93'])];
+    else if (geo < 0.8) f.epci = r.some(epcis, 2, 1);
     if (maybe(0.15)) {
       const acm = r.pick(places);
       f.comesTo = { lat: acm.lat + (r.next() - 0.5) * 0.2, lng: acm.lng + (r.next() - 0.5) * 0.2, department: r.next() < 0.7 ? acm.department : null };
@@ -418,6 +432,9 @@ export function searchEngineContract(name: string, options: ContractOptions) {
           { comesTo: { lat: 45.76, lng: 4.84, department: '69' } },
           { comesTo: { lat: 45.76, lng: 4.84, department: null }, price: ['gratuit'] },
           { price: ['gratuit'], accessibility: ['moteur', 'auditif'] },
+          { epci: [epcis[0]!] },
+          { epci: [epcis[1]!, epcis[2]!], theme: ['sport'] },
+          { epci: [epcis[0]!], comesTo: { lat: 45.76, lng: 4.84, department: '69' } },
           { slot: ['mercredi-apres-midi'], ageRange: { min: 8, max: 11 }, period: { from: '2026-10-01', to: '2026-12-31' }, price: ['payant'] },
           ...randomFilters(7, 60),
         ];
