@@ -80,6 +80,4 @@ const groups = [...epcis, ...epts]
   .sort((a, b) => a.code.localeCompare(b.code));
 writeFileSync(join(dataDir, 'epci.csv'), stringify(groups, { header: true, columns: ['code', 'nom', 'type', 'population'] }));
 
-console.log(
-  `${pkg}@${version}: ${epcis.length} EPCI, ${epts.length} EPT; ${updatedPopulations} populations updated; ${withoutEpci} communes without EPCI`,
-);
+console.log(`${pkg}@${version}: ${epcis.length} EPCI, ${epts.length} EPT; ${updatedPopulations} populations updated; ${withoutEpci} communes without EPCI`);

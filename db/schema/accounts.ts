@@ -53,14 +53,14 @@ export const emailTokens = pgTable('email_tokens', {
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
-/** Territory coordinators: the départements, régions or communes a user watches. */
+/** Territory coordinators: the régions, départements, intercommunalités (code: SIREN) or communes a user watches. */
 export const coordinatorScopes = pgTable(
   'coordinator_scopes',
   {
     userId: integer()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    scope: text({ enum: ['region', 'department', 'commune'] }).notNull(),
+    scope: text({ enum: ['region', 'department', 'epci', 'commune'] }).notNull(),
     code: text().notNull(),
     label: text(),
   },

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { coordinatorScopes, memberships, organisations, sessions, users } from '../../db/schema/index.js';
+import type { ScopeKind } from '../kernel/scopes.js';
 
 export interface MembershipSummary {
   organisationId: number;
@@ -19,7 +20,7 @@ export interface CurrentUser {
   isAdmin: boolean;
   emailVerified: boolean;
   memberships: MembershipSummary[];
-  coordinatorScopes: { scope: 'region' | 'department' | 'commune'; code: string; label: string | null }[];
+  coordinatorScopes: { scope: ScopeKind; code: string; label: string | null }[];
 }
 
 export function newToken(): { token: string; hash: string } {

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, ilike, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { coordinatorScopes, invitations, memberships, offers, organisations, users } from '../../db/schema/index.js';
+import type { ScopeKind } from '../kernel/scopes.js';
 
 /** Counts for the admin overview. */
 export async function overviewCounts(db: Db, now: Date) {
@@ -108,7 +109,7 @@ export async function insertScope(db: Db, values: typeof coordinatorScopes.$infe
   return inserted.length > 0;
 }
 
-export async function deleteScope(db: Db, userId: number, scope: 'region' | 'department' | 'commune', code: string): Promise<boolean> {
+export async function deleteScope(db: Db, userId: number, scope: ScopeKind, code: string): Promise<boolean> {
   const deleted = await db
     .delete(coordinatorScopes)
     .where(and(eq(coordinatorScopes.userId, userId), eq(coordinatorScopes.scope, scope), eq(coordinatorScopes.code, code)))

@@ -4,15 +4,14 @@ import { findUserById, updateUser } from '../accounts/accounts.repository.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import { deleteUserSessions } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { type ScopeKind, scopeKinds, scopeLabels } from '../kernel/scopes.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
 import { writeAudit } from '../organisations/organisations.repository.js';
-import { communeLabel, findCommune, findDepartment, resolveCommune } from '../territories/territories.repository.js';
+import { communeLabel, findCommune, findDepartment, resolveCommune, resolveEpci } from '../territories/territories.repository.js';
 import { deleteScope, insertScope } from './admin.repository.js';
 
-export const scopeKinds = ['region', 'department', 'commune'] as const;
-export type ScopeKind = (typeof scopeKinds)[number];
-export const scopeLabels: Record<ScopeKind, string> = { region: 'Région', department: 'Département', commune: 'Commune' };
+export { type ScopeKind, scopeKinds, scopeLabels };
 
 async function targetUser(deps: Deps, id: number) {
   const user = await findUserById(deps.db, id);
@@ -55,6 +54,19 @@ async function resolveScope(deps: Deps, form: FormReader, scope: ScopeKind): Pro
     const department = await findDepartment(deps.db, raw.toUpperCase().padStart(2, '0'));
     if (!department) form.fail('code', 'Code de département inconnu (exemple : 69 pour le Rhône, 2A pour la Corse-du-Sud).');
     return department ? { code: department.code, label: `${department.name} (${department.code})` } : null;
+  }
+  if (scope === 'epci') {
+    const found = await resolveEpci(deps.db, raw);
+    if ('error' in found) {
+      form.fail(
+        'code',
+        found.error === 'unknown'
+          ? 'Intercommunalité introuvable : saisissez son numéro SIREN (9 chiffres) ou son nom.'
+          : `Plusieurs intercommunalités correspondent (${found.candidates.map((e) => e.name).join(', ')}) : saisissez le numéro SIREN.`,
+      );
+      return null;
+    }
+    return { code: found.epci.code, label: found.epci.name };
   }
   const byCode = /^\d[\dAB]\d{3}$/i.test(raw) ? await findCommune(deps.db, raw.toUpperCase()) : null;
   if (byCode) return { code: byCode.codeInsee, label: communeLabel(byCode) };

@@ -2,7 +2,9 @@ import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
 import { coordinationDigests } from '../../db/schema/index.js';
 
-export type ScopeKind = 'region' | 'department' | 'commune';
+import type { ScopeKind } from '../kernel/scopes.js';
+
+export type { ScopeKind };
 export interface Scope {
   kind: ScopeKind;
   code: string;
@@ -16,6 +18,7 @@ export interface Paging {
 /** A column holding a commune code lies in the scope. */
 function inScope(scope: Scope, codeInsee: SQL): SQL {
   if (scope.kind === 'commune') return sql`${codeInsee} = ${scope.code}`;
+  if (scope.kind === 'epci') return sql`${codeInsee} in (select c.code_insee from communes c where c.epci_code = ${scope.code} or c.ept_code = ${scope.code})`;
   const column = scope.kind === 'department' ? sql.raw('department_code') : sql.raw('region_code');
   return sql`${codeInsee} in (select c.code_insee from communes c where c.${column} = ${scope.code})`;
 }
@@ -30,7 +33,7 @@ function ilike(q: string): string {
 
 /** The name of a territory, or null when its code does not exist. */
 export async function territoryName(db: Db, scope: Scope): Promise<string | null> {
-  const table = { commune: 'communes', department: 'departments', region: 'regions' }[scope.kind];
+  const table = { commune: 'communes', epci: 'epcis', department: 'departments', region: 'regions' }[scope.kind];
   const key = scope.kind === 'commune' ? 'code_insee' : 'code';
   const [row] = await rows<{ name: string }>(db, sql`select name from ${sql.raw(table)} where ${sql.raw(key)} = ${scope.code}`);
   return row?.name ?? null;

@@ -3,6 +3,7 @@ import { partnerships } from '../../db/schema/index.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
+import { scopeLabels } from '../kernel/scopes.js';
 import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
 import { slugify } from '../kernel/text.js';
 import { csvFilename } from '../lib/csv.js';
@@ -37,8 +38,8 @@ import {
 export const PER_PAGE = 25;
 
 /** URL segment of each kind of territory (French, like the rest of the site). */
-export const kindSlugs: Record<ScopeKind, string> = { region: 'region', department: 'departement', commune: 'commune' };
-const kindLabels: Record<ScopeKind, string> = { region: 'Région', department: 'Département', commune: 'Commune' };
+export const kindSlugs: Record<ScopeKind, string> = { region: 'region', department: 'departement', epci: 'intercommunalite', commune: 'commune' };
+const kindLabels = scopeLabels;
 
 export interface Territory extends Scope {
   name: string;
@@ -75,7 +76,7 @@ export async function describeTerritory(deps: Deps, scope: Scope): Promise<Terri
     kind: scope.kind,
     code: scope.code,
     name,
-    label: scope.kind === 'region' ? name : `${name} (${scope.code})`,
+    label: scope.kind === 'region' || scope.kind === 'epci' ? name : `${name} (${scope.code})`,
     kindLabel: kindLabels[scope.kind],
     path: `/coordination/${kindSlugs[scope.kind]}/${scope.code}`,
   };

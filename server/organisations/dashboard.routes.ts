@@ -1,8 +1,9 @@
-import { and, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
 import { communes, organisations, regions } from '../../db/schema/index.js';
 import { currentUser, requireUser } from '../accounts/guards.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { scopeLabels } from '../kernel/scopes.js';
 import type { App } from '../types.js';
 import { dashboardSections } from './dashboard.js';
 import { countOrganisations } from './organisations.repository.js';
@@ -35,18 +36,21 @@ async function scopeCards(deps: Deps, user: CurrentUser) {
       const where: SQL =
         s.scope === 'commune'
           ? eq(organisations.codeInsee, s.code)
-          : s.scope === 'department'
-            ? eq(communes.departmentCode, s.code)
-            : eq(communes.regionCode, s.code);
+          : s.scope === 'epci'
+            ? or(eq(communes.epciCode, s.code), eq(communes.eptCode, s.code))!
+            : s.scope === 'department'
+              ? eq(communes.departmentCode, s.code)
+              : eq(communes.regionCode, s.code);
       const counts = await countOrganisations(deps.db, and(where, eq(organisations.status, 'verified')));
       const sum = (kind: string) => counts.filter((c) => c.kind === kind).reduce((total, c) => total + c.value, 0);
       let href = `/territoires/communes/${s.code}`;
       if (s.scope === 'department') href = `/territoires/departements/${s.code}`;
+      if (s.scope === 'epci') href = `/territoires/intercommunalites/${s.code}`;
       if (s.scope === 'region') {
         const [region] = await deps.db.select({ slug: regions.slug }).from(regions).where(eq(regions.code, s.code)).limit(1);
         href = `/territoires/${region?.slug ?? s.code}`;
       }
-      const scopeLabel = { region: 'Région', department: 'Département', commune: 'Commune' }[s.scope];
+      const scopeLabel = scopeLabels[s.scope];
       return { ...s, scopeLabel, label: s.label ?? s.code, href, partners: sum('partner'), acms: sum('acm') };
     }),
   );

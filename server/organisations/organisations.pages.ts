@@ -1,6 +1,7 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { marksFor, starView } from '../favourites/favourites.usecases.js';
+import { placeInScopes, type ScopePlace } from '../kernel/scopes.js';
 import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
 import { idFromParam } from '../kernel/text.js';
 import { NotFoundError } from '../lib/errors.js';
@@ -15,18 +16,8 @@ export function isAdminOrMember(user: CurrentUser | null, organisationId: number
 }
 
 /** Whether a coordinator's scopes cover a place. */
-export function inCoordinatorScope(
-  user: CurrentUser | null,
-  place: { codeInsee: string | null; departmentCode?: string | null; regionCode?: string | null },
-): boolean {
-  return Boolean(
-    user?.coordinatorScopes.some(
-      (s) =>
-        (s.scope === 'commune' && s.code === place.codeInsee) ||
-        (s.scope === 'department' && s.code === place.departmentCode) ||
-        (s.scope === 'region' && s.code === place.regionCode),
-    ),
-  );
+export function inCoordinatorScope(user: CurrentUser | null, place: ScopePlace): boolean {
+  return Boolean(user && placeInScopes(place, user.coordinatorScopes));
 }
 
 type Loaded = NonNullable<Awaited<ReturnType<typeof findOrganisationWithPlace>>>;
@@ -51,7 +42,13 @@ export async function organisationPageData(deps: Deps, user: CurrentUser | null,
   const { organisation, commune, department } = found;
   const member = user?.memberships.find((m) => m.organisationId === organisation.id) ?? null;
   const canEdit = Boolean(member || user?.isAdmin);
-  const place = { codeInsee: organisation.codeInsee, departmentCode: commune?.departmentCode, regionCode: commune?.regionCode };
+  const place = {
+    codeInsee: organisation.codeInsee,
+    departmentCode: commune?.departmentCode,
+    regionCode: commune?.regionCode,
+    epciCode: commune?.epciCode,
+    eptCode: commune?.eptCode,
+  };
   const showContact =
     organisation.kind === 'partner'
       ? canSeePartnerContact(user, organisation)

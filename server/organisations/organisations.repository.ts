@@ -18,7 +18,14 @@ export async function findOrganisationWithPlace(db: Db, id: number) {
   const [row] = await db
     .select({
       organisation: organisations,
-      commune: { name: communes.name, postcodes: communes.postcodes, departmentCode: communes.departmentCode, regionCode: communes.regionCode },
+      commune: {
+        name: communes.name,
+        postcodes: communes.postcodes,
+        departmentCode: communes.departmentCode,
+        regionCode: communes.regionCode,
+        epciCode: communes.epciCode,
+        eptCode: communes.eptCode,
+      },
       department: { name: departments.name, schoolZone: departments.schoolZone, academy: departments.academy },
     })
     .from(organisations)

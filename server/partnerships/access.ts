@@ -1,5 +1,6 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { placeInScopes } from '../kernel/scopes.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { findOrganisationDetails, findPartnership, type OrganisationDetails, type Partnership, type Side } from './partnerships.repository.js';
 
@@ -14,14 +15,12 @@ export interface Access {
   canEdit: boolean;
 }
 
-/** Whether an organisation lies in one of the coordinator's territories (commune, département or région). */
-export function inScopes(org: Pick<OrganisationDetails, 'codeInsee' | 'departmentCode' | 'regionCode'>, scopes: CurrentUser['coordinatorScopes']): boolean {
-  return scopes.some(
-    (s) =>
-      (s.scope === 'commune' && s.code === org.codeInsee) ||
-      (s.scope === 'department' && s.code === org.departmentCode) ||
-      (s.scope === 'region' && s.code === org.regionCode),
-  );
+/** Whether an organisation lies in one of the coordinator's territories (commune, intercommunalité, département or région). */
+export function inScopes(
+  org: Pick<OrganisationDetails, 'codeInsee' | 'departmentCode' | 'regionCode' | 'epciCode' | 'eptCode'>,
+  scopes: CurrentUser['coordinatorScopes'],
+): boolean {
+  return placeInScopes(org, scopes);
 }
 
 /**

@@ -84,6 +84,8 @@ export async function findOrganisationDetails(db: Db, id: number) {
       departmentCode: communes.departmentCode,
       departmentName: departments.name,
       regionCode: communes.regionCode,
+      epciCode: communes.epciCode,
+      eptCode: communes.eptCode,
       schoolZone: departments.schoolZone,
     })
     .from(organisations)
@@ -98,6 +100,8 @@ export async function findOrganisationDetails(db: Db, id: number) {
         departmentCode: row.departmentCode,
         departmentName: row.departmentName,
         regionCode: row.regionCode,
+        epciCode: row.epciCode,
+        eptCode: row.eptCode,
         schoolZone: row.schoolZone,
       }
     : null;
@@ -468,7 +472,13 @@ export async function listHistory(db: Db, partnershipId: number, limit = 500): P
 export async function organisationsInScopes(db: Db, kind: 'acm' | 'partner', scopes: { scope: string; code: string }[], limit = 500) {
   if (scopes.length === 0) return [];
   const conditions = scopes.map((s) =>
-    s.scope === 'commune' ? eq(communes.codeInsee, s.code) : s.scope === 'department' ? eq(communes.departmentCode, s.code) : eq(communes.regionCode, s.code),
+    s.scope === 'commune'
+      ? eq(communes.codeInsee, s.code)
+      : s.scope === 'epci'
+        ? or(eq(communes.epciCode, s.code), eq(communes.eptCode, s.code))
+        : s.scope === 'department'
+          ? eq(communes.departmentCode, s.code)
+          : eq(communes.regionCode, s.code),
   );
   return db
     .select({ id: organisations.id, name: organisations.name, communeName: communes.name })

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
-import { communes, departments } from '../../db/schema/index.js';
-import { normalizeCommuneQuery } from '../kernel/text.js';
+import { communes, departments, epcis } from '../../db/schema/index.js';
+import { normalize, normalizeCommuneQuery } from '../kernel/text.js';
 
 export interface CommuneHit {
   codeInsee: string;
@@ -12,7 +12,15 @@ export interface CommuneHit {
   lat: number;
   lng: number;
   population: number;
+  epciCode: string | null;
+  epciName?: string | null;
+  eptCode: string | null;
+  eptName?: string | null;
 }
+
+const hitColumns = sql`c.code_insee as "codeInsee", c.name, c.postcodes, c.department_code as "departmentCode", c.region_code as "regionCode", c.lat, c.lng, c.population,
+  c.epci_code as "epciCode", e.name as "epciName", c.ept_code as "eptCode", t.name as "eptName"`;
+const hitTables = sql`communes c left join epcis e on e.code = c.epci_code left join epcis t on t.code = c.ept_code`;
 
 /** Autocomplete by name (accents, case, "st"/"saint" ignored; typos tolerated) or by postal/INSEE code. */
 export async function searchCommunes(db: Db, query: string, limit = 10): Promise<CommuneHit[]> {
@@ -21,10 +29,10 @@ export async function searchCommunes(db: Db, query: string, limit = 10): Promise
     const code = trimmed.toUpperCase();
     return rows<CommuneHit>(
       db,
-      sql`select code_insee as "codeInsee", name, postcodes, department_code as "departmentCode", region_code as "regionCode", lat, lng, population
-          from communes
-          where code_insee = ${code} or exists (select 1 from unnest(postcodes) p where p like ${`${code}%`})
-          order by (code_insee = ${code} or ${code} = any(postcodes)) desc, (type = 'ARM') desc, population desc
+      sql`select ${hitColumns}
+          from ${hitTables}
+          where c.code_insee = ${code} or exists (select 1 from unnest(c.postcodes) p where p like ${`${code}%`})
+          order by (c.code_insee = ${code} or ${code} = any(c.postcodes)) desc, (c.type = 'ARM') desc, c.population desc
           limit ${limit}`,
     );
   }
@@ -32,10 +40,10 @@ export async function searchCommunes(db: Db, query: string, limit = 10): Promise
   if (!q) return [];
   return rows<CommuneHit>(
     db,
-    sql`select code_insee as "codeInsee", name, postcodes, department_code as "departmentCode", region_code as "regionCode", lat, lng, population
-        from communes
-        where search_name like ${`${q}%`} or search_name % ${q}
-        order by (search_name = ${q}) desc, (search_name like ${`${q}%`}) desc, similarity(search_name, ${q}) desc, population desc
+    sql`select ${hitColumns}
+        from ${hitTables}
+        where c.search_name like ${`${q}%`} or c.search_name % ${q}
+        order by (c.search_name = ${q}) desc, (c.search_name like ${`${q}%`}) desc, similarity(c.search_name, ${q}) desc, c.population desc
         limit ${limit}`,
   );
 }
@@ -69,6 +77,37 @@ export async function resolveCommune(db: Db, text: string): Promise<{ commune: C
   if (exact.length === 1) return { commune: exact[0]! };
   if (candidates.length === 1) return { commune: candidates[0]! };
   return { error: 'ambiguous', candidates };
+}
+
+export interface EpciHit {
+  code: string;
+  name: string;
+  type: string;
+  population: number;
+}
+
+export async function findEpci(db: Db, code: string): Promise<EpciHit | null> {
+  const [row] = await db.select().from(epcis).where(eq(epcis.code, code)).limit(1);
+  return row ?? null;
+}
+
+/** An intercommunalité by SIREN or by name (accents and case ignored; a unique partial match is enough). */
+export async function resolveEpci(db: Db, text: string): Promise<{ epci: EpciHit } | { error: 'unknown' | 'ambiguous'; candidates: EpciHit[] }> {
+  const trimmed = text.trim();
+  if (/^\d{9}$/.test(trimmed)) {
+    const found = await findEpci(db, trimmed);
+    return found ? { epci: found } : { error: 'unknown', candidates: [] };
+  }
+  const candidates = await rows<EpciHit>(
+    db,
+    sql`select code, name, type, population from epcis
+        where search_norm(name) like ${`%${normalize(trimmed).replace(/[\\%_]/g, (c) => `\\${c}`)}%`}
+        order by (search_norm(name) = ${normalize(trimmed)}) desc, population desc limit 5`,
+  );
+  const exact = candidates.filter((e) => normalize(e.name) === normalize(trimmed));
+  if (exact.length === 1) return { epci: exact[0]! };
+  if (candidates.length === 1) return { epci: candidates[0]! };
+  return { error: candidates.length ? 'ambiguous' : 'unknown', candidates };
 }
 
 export async function findDepartment(db: Db, code: string) {

@@ -15,6 +15,12 @@ const CommunesResponse = Type.Object(
         region: Type.String(),
         lat: Type.Number(),
         lng: Type.Number(),
+        epci: Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()], {
+          description: 'L’intercommunalité (EPCI à fiscalité propre, code SIREN), null pour les quelques communes isolées',
+        }),
+        ept: Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()], {
+          description: 'L’établissement public territorial du Grand Paris, sinon null',
+        }),
       }),
     ),
   },
@@ -54,6 +60,8 @@ export default async function territoriesRoutes(app: App) {
           region: c.regionCode,
           lat: c.lat,
           lng: c.lng,
+          epci: c.epciCode && c.epciName ? { code: c.epciCode, name: c.epciName } : null,
+          ept: c.eptCode && c.eptName ? { code: c.eptCode, name: c.eptName } : null,
         })),
       };
     },

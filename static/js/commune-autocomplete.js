@@ -32,6 +32,8 @@
         known.set(item.label, item);
         const option = document.createElement('option');
         option.value = item.label;
+        const groups = [item.ept?.name, item.epci?.name].filter(Boolean);
+        if (groups.length) option.label = `${item.label} — ${groups.join(', ')}`;
         list.append(option);
       }
       if (status)
