@@ -35,7 +35,7 @@ const UsersQuery = Type.Object(
 const ScopeParams = Type.Object({
   id: IdParam.properties.id,
   scope: Type.Union(scopeKinds.map((s) => Type.Literal(s))),
-  code: Type.String({ pattern: '^[0-9A-Za-z]{1,5}$' }),
+  code: Type.String({ pattern: '^([0-9A-Za-z]{1,5}|[0-9]{9})$' }),
 });
 
 /** "?kind=partner&page=2" from the current filters, for pagination links. */

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import { marksFor } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { NotFoundError, ParameterError } from '../lib/errors.js';
+import { formatters } from '../lib/format.js';
 import { recordUnmetSearch } from '../observatory/unmet-demand.js';
 import { resolveCommune } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
@@ -14,8 +15,10 @@ import {
   acmPlaces,
   activeCommunesOfDepartment,
   departmentsOfRegion,
+  epcisOfDepartment,
   findCommuneByCode,
   findDepartmentByCode,
+  findEpciByCode,
   findRegionBySlug,
   offerCountsByRegion,
   offerPhotos,
@@ -47,6 +50,15 @@ const listKeys = [
   'region',
 ];
 const RADII = [5, 10, 20, 30, 50, 100];
+/** The legal forms of intercommunalités, as @etalab/decoupage-administratif codes them. */
+const epciTypeLabels: Record<string, string> = {
+  CC: 'Communauté de communes',
+  CA: 'Communauté d’agglomération',
+  CU: 'Communauté urbaine',
+  METRO: 'Métropole',
+  MET69: 'Métropole de Lyon (collectivité à statut particulier)',
+  EPT: 'Établissement public territorial de la Métropole du Grand Paris',
+};
 const pageMessages: Record<string, string> = {
   age_max: 'Âge des enfants : le second âge doit être au moins égal au premier. Le critère a été ignoré.',
   available_from: 'Disponible du : cette date n’existe pas. Le critère a été ignoré.',
@@ -260,7 +272,7 @@ export default async function cataloguePages(app: App) {
   async function territoryPage(
     request: FastifyRequest,
     reply: FastifyReply,
-    where: { region?: string; department?: string; commune?: string },
+    where: { region?: string; department?: string; epci?: string; commune?: string },
     view: Record<string, unknown>,
   ) {
     const filter: OfferSearch = {
@@ -270,6 +282,10 @@ export default async function cataloguePages(app: App) {
       page: 1,
       perPage: 12,
     };
+    if (where.epci) {
+      const epci = await parseFilters(deps, { epci: [where.epci] }).then((f) => f.epci ?? []);
+      if (epci.length) filter.epci = epci;
+    }
     if (where.commune) {
       const [commune] = await parseFilters(deps, { commune: [where.commune] }).then((f) => f.commune ?? []);
       if (commune) filter.commune = [commune];
@@ -324,7 +340,7 @@ export default async function cataloguePages(app: App) {
     async (request, reply) => {
       const department = await findDepartmentByCode(deps.db, request.params.code);
       if (!department) throw new NotFoundError('Département introuvable.');
-      const communes = await activeCommunesOfDepartment(deps.db, department.code);
+      const [communes, epcis] = await Promise.all([activeCommunesOfDepartment(deps.db, department.code), epcisOfDepartment(deps.db, department.code)]);
       return territoryPage(
         request,
         reply,
@@ -341,9 +357,50 @@ export default async function cataloguePages(app: App) {
             title: 'Communes ayant des offres',
             items: communes.map((c) => ({ href: `/territoires/communes/${c.code}`, label: c.name, count: c.offers })),
           },
+          groups: {
+            title: 'Intercommunalités',
+            items: epcis.map((e) => ({ href: `/territoires/intercommunalites/${e.code}`, label: e.name, count: e.offers })),
+          },
           bounds: await territoryBounds(deps.db, { department: department.code }),
           filterQuery: `department=${department.code}`,
           statisticsHref: `/territoires/departements/${department.code}/statistiques`,
+        },
+      );
+    },
+  );
+
+  app.get(
+    '/territoires/intercommunalites/:code',
+    { schema: { hide: true, params: Type.Object({ code: Type.String({ pattern: '^[0-9]{9}$' }) }) } },
+    async (request, reply) => {
+      const epci = await findEpciByCode(deps.db, request.params.code);
+      if (!epci) throw new NotFoundError('Intercommunalité introuvable.');
+      const communes = await activeCommunesOfDepartment(deps.db, '', 60, epci.code);
+      return territoryPage(
+        request,
+        reply,
+        { epci: epci.code },
+        {
+          title: epci.name,
+          heading: epci.name,
+          level: 'intercommunalité',
+          facts: [
+            epciTypeLabels[epci.type] ?? epci.type,
+            formatters.plural(epci.communes, 'commune', 'communes'),
+            formatters.plural(epci.population, 'habitant', 'habitants'),
+          ],
+          breadcrumb: [
+            { href: '/territoires', label: 'Territoires' },
+            ...epci.regions.map((r) => ({ href: `/territoires/${r.slug}`, label: r.name })),
+            ...epci.departments.map((d) => ({ href: `/territoires/departements/${d.code}`, label: d.name })),
+          ],
+          children: {
+            title: 'Communes ayant des offres',
+            items: communes.map((c) => ({ href: `/territoires/communes/${c.code}`, label: c.name, count: c.offers })),
+          },
+          bounds: await territoryBounds(deps.db, { epci: epci.code }),
+          filterQuery: `epci=${epci.code}`,
+          statisticsHref: null,
         },
       );
     },
@@ -369,6 +426,8 @@ export default async function cataloguePages(app: App) {
             { href: '/territoires', label: 'Territoires' },
             { href: `/territoires/${commune.regionSlug}`, label: commune.regionName },
             { href: `/territoires/departements/${commune.departmentCode}`, label: commune.departmentName },
+            ...(commune.epciCode && commune.epciName ? [{ href: `/territoires/intercommunalites/${commune.epciCode}`, label: commune.epciName }] : []),
+            ...(commune.eptCode && commune.eptName ? [{ href: `/territoires/intercommunalites/${commune.eptCode}`, label: commune.eptName }] : []),
           ],
           children: null,
           bounds: { west: lng - 0.08, south: lat - 0.05, east: lng + 0.08, north: lat + 0.05 },

@@ -156,14 +156,56 @@ export async function findCommuneByCode(db: Db, code: string) {
     departmentName: string;
     regionName: string;
     regionSlug: string;
+    epciCode: string | null;
+    epciName: string | null;
+    eptCode: string | null;
+    eptName: string | null;
   }>(
     db,
     sql`select c.code_insee as code, c.name, c.postcodes, c.lat, c.lng, c.department_code as "departmentCode", d.name as "departmentName",
-          r.name as "regionName", r.slug as "regionSlug"
+          r.name as "regionName", r.slug as "regionSlug", c.epci_code as "epciCode", e.name as "epciName", c.ept_code as "eptCode", t.name as "eptName"
         from communes c join departments d on d.code = c.department_code join regions r on r.code = c.region_code
+          left join epcis e on e.code = c.epci_code left join epcis t on t.code = c.ept_code
         where c.code_insee = ${code}`,
   );
   return row ?? null;
+}
+
+/** An intercommunalité with its département(s) and région(s), for its territory page. */
+export async function findEpciByCode(db: Db, code: string) {
+  const [row] = await rows<{
+    code: string;
+    name: string;
+    type: string;
+    population: number;
+    communes: number;
+    departments: { code: string; name: string }[];
+    regions: { slug: string; name: string }[];
+  }>(
+    db,
+    sql`select e.code, e.name, e.type, e.population,
+          (select count(*)::int from communes c where (c.epci_code = e.code or c.ept_code = e.code) and c.type = 'COM') as communes,
+          (select coalesce(json_agg(json_build_object('code', d.code, 'name', d.name) order by d.code), '[]') from departments d
+            where d.code in (select c.department_code from communes c where c.epci_code = e.code or c.ept_code = e.code)) as departments,
+          (select coalesce(json_agg(json_build_object('slug', r.slug, 'name', r.name) order by r.name), '[]') from regions r
+            where r.code in (select c.region_code from communes c where c.epci_code = e.code or c.ept_code = e.code)) as regions
+        from epcis e where e.code = ${code}`,
+  );
+  return row ?? null;
+}
+
+/** The intercommunalités (EPCI and, in the Grand Paris, EPT) with communes in a département, with their published offers. */
+export async function epcisOfDepartment(db: Db, departmentCode: string) {
+  return rows<{ code: string; name: string; offers: number }>(
+    db,
+    sql`select e.code, e.name,
+          (select count(*)::int from offers o join communes c on c.code_insee = o.code_insee
+            where (c.epci_code = e.code or c.ept_code = e.code) and o.status = 'published') as offers
+        from epcis e
+        where e.code in (select c.epci_code from communes c where c.department_code = ${departmentCode}
+                         union select c.ept_code from communes c where c.department_code = ${departmentCode})
+        order by e.name`,
+  );
 }
 
 /** Départements of a région with their published offers. */
@@ -176,20 +218,25 @@ export async function departmentsOfRegion(db: Db, regionCode: string) {
   );
 }
 
-/** Communes of a département that have published offers or partners, busiest first. */
-export async function activeCommunesOfDepartment(db: Db, departmentCode: string, limit = 60) {
+/** Communes of a département (or an intercommunalité) that have published offers, busiest first. */
+export async function activeCommunesOfDepartment(db: Db, departmentCode: string, limit = 60, epci?: string) {
+  const where = epci ? sql`(c.epci_code = ${epci} or c.ept_code = ${epci})` : sql`c.department_code = ${departmentCode}`;
   return rows<{ code: string; name: string; offers: number }>(
     db,
     sql`select c.code_insee as code, c.name, count(o.id)::int as offers
         from communes c join offers o on o.code_insee = c.code_insee and o.status = 'published'
-        where c.department_code = ${departmentCode}
+        where ${where}
         group by c.code_insee, c.name order by offers desc, c.name limit ${limit}`,
   );
 }
 
 /** The box around a territory's communes (to fit the map). */
-export async function territoryBounds(db: Db, where: { region?: string; department?: string }): Promise<BBox | null> {
-  const condition = where.region ? sql`region_code = ${where.region}` : sql`department_code = ${where.department ?? ''}`;
+export async function territoryBounds(db: Db, where: { region?: string; department?: string; epci?: string }): Promise<BBox | null> {
+  const condition = where.region
+    ? sql`region_code = ${where.region}`
+    : where.epci
+      ? sql`(epci_code = ${where.epci} or ept_code = ${where.epci})`
+      : sql`department_code = ${where.department ?? ''}`;
   const [row] = await rows<{ s: number | null; w: number; n: number; e: number }>(
     db,
     sql`select min(lat) as s, min(lng) as w, max(lat) as n, max(lng) as e from communes where ${condition} and lat <> 0`,
@@ -199,12 +246,14 @@ export async function territoryBounds(db: Db, where: { region?: string; departme
 }
 
 /** Partner organisations of a territory (located in it). */
-export async function partnersOf(db: Db, where: { region?: string; department?: string; commune?: string }, limit = 30) {
+export async function partnersOf(db: Db, where: { region?: string; department?: string; epci?: string; commune?: string }, limit = 30) {
   const condition = where.commune
     ? sql`g.code_insee = ${where.commune}`
-    : where.department
-      ? sql`c.department_code = ${where.department}`
-      : sql`c.region_code = ${where.region ?? ''}`;
+    : where.epci
+      ? sql`(c.epci_code = ${where.epci} or c.ept_code = ${where.epci})`
+      : where.department
+        ? sql`c.department_code = ${where.department}`
+        : sql`c.region_code = ${where.region ?? ''}`;
   return rows<{ id: number; name: string; slug: string; type: string | null; communeName: string | null; offers: number }>(
     db,
     sql`select g.id, g.name, g.slug, g.type, c.name as "communeName",

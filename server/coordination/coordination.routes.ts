@@ -22,8 +22,8 @@ import { DIGEST_TOKEN_PATTERN, digestTokenTerritory, unsubscribeDigest } from '.
 import { funnelBreakdownCsvRows, funnelChart, funnelCsvRows, loadFunnel, loadFunnelBreakdown } from './funnel.js';
 
 const TerritoryParams = Type.Object({
-  kind: Type.String({ pattern: '^(region|departement|commune)$' }),
-  code: Type.String({ pattern: '^[0-9][0-9AB][0-9]{0,3}$' }),
+  kind: Type.String({ pattern: '^(region|departement|intercommunalite|commune)$' }),
+  code: Type.String({ pattern: '^([0-9][0-9AB][0-9]{0,3}|[0-9]{9})$' }),
 });
 const filterValue = Type.Optional(Type.String({ maxLength: 200 }));
 const ListQuerySchema = Type.Object(
