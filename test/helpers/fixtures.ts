@@ -47,7 +47,7 @@ export async function createOrganisation(app: App, values: Partial<OrganisationR
   return organisation!;
 }
 
-export async function addCoordinatorScope(app: App, userId: number, scope: 'region' | 'department' | 'commune', code: string) {
+export async function addCoordinatorScope(app: App, userId: number, scope: 'region' | 'department' | 'epci' | 'commune', code: string) {
   await app.deps.db.insert(coordinatorScopes).values({ userId, scope, code });
 }
 
