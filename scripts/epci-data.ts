@@ -14,6 +14,7 @@ interface PackageCommune {
   type: string;
   commune?: string;
   chefLieu?: string;
+  anciensCodes?: string[];
   population?: number;
 }
 interface PackageGroup {
@@ -35,7 +36,10 @@ const byCode = new Map<string, PackageCommune>();
 for (const c of packageCommunes) if (c.type === 'commune-actuelle' || c.type === 'arrondissement-municipal') byCode.set(c.code, c);
 /** A commune merged since the project's copy: its current commune (chef-lieu). */
 const mergedInto = new Map<string, string>();
-for (const c of packageCommunes) if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu) mergedInto.set(c.code, c.chefLieu);
+for (const c of packageCommunes) {
+  if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu) mergedInto.set(c.code, c.chefLieu);
+  if (c.type === 'commune-actuelle') for (const old of c.anciensCodes ?? []) if (!byCode.has(old)) mergedInto.set(old, c.code);
+}
 
 const epciOf = new Map<string, string>();
 for (const e of epcis) for (const m of e.membres) epciOf.set(m.code, e.code);
