@@ -26,7 +26,7 @@ export const unmetSearches = pgTable(
 export const territoryStatistics = pgTable(
   'territory_statistics',
   {
-    level: text({ enum: ['region', 'department', 'commune'] }).notNull(),
+    level: text({ enum: ['region', 'department', 'epci', 'commune'] }).notNull(),
     code: text().notNull(),
     figures: jsonb().notNull(),
     computedAt: timestamp({ withTimezone: true }).notNull(),

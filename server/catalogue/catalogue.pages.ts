@@ -400,7 +400,8 @@ export default async function cataloguePages(app: App) {
           },
           bounds: await territoryBounds(deps.db, { epci: epci.code }),
           filterQuery: `epci=${epci.code}`,
-          statisticsHref: null,
+          statisticsHref: `/territoires/intercommunalites/${epci.code}/statistiques`,
+          embeddable: false,
         },
       );
     },

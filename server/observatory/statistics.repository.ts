@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
 import type { CoverageOffer } from './coverage.js';
 
-export type TerritoryLevel = 'region' | 'department' | 'commune';
+export type TerritoryLevel = 'region' | 'department' | 'epci' | 'commune';
 export interface TerritoryRef {
   level: TerritoryLevel;
   code: string;
@@ -12,6 +12,7 @@ export interface TerritoryRef {
 function inTerritory(t: TerritoryRef): SQL {
   if (t.level === 'commune') return sql`c.code_insee = ${t.code}`;
   if (t.level === 'department') return sql`c.department_code = ${t.code}`;
+  if (t.level === 'epci') return sql`(c.epci_code = ${t.code} or c.ept_code = ${t.code})`;
   return sql`c.region_code = ${t.code}`;
 }
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { findCommuneByCode, findDepartmentByCode, findRegionBySlug } from '../catalogue/catalogue.repository.js';
+import { findCommuneByCode, findDepartmentByCode, findEpciByCode, findRegionBySlug } from '../catalogue/catalogue.repository.js';
 import { slugify } from '../kernel/text.js';
 import { csvDownloadHeaders, csvFilename, csvStream } from '../lib/csv.js';
 import { NotFoundError } from '../lib/errors.js';
@@ -20,6 +20,7 @@ interface Territory {
 
 const RegionParam = Type.Object({ region: Type.String({ pattern: '^[a-z0-9-]{2,80}$' }) });
 const DepartmentParam = Type.Object({ code: Type.String({ pattern: '^([0-9]{2,3}|2A|2B)$' }) });
+const EpciParam = Type.Object({ code: Type.String({ pattern: '^[0-9]{9}$' }) });
 const CommuneParam = Type.Object({ insee: Type.String({ pattern: '^[0-9][0-9AB][0-9]{3}$' }) });
 
 /** The cells of the tables, one record each: what the CSV holds and what the page shows. */
@@ -93,6 +94,22 @@ export default async function statisticsRoutes(app: App) {
     };
   }
 
+  async function epci(code: string): Promise<Territory> {
+    const found = await findEpciByCode(deps.db, code);
+    if (!found) throw new NotFoundError('Intercommunalité introuvable.');
+    return {
+      ref: { level: 'epci', code: found.code },
+      name: found.name,
+      plainName: found.name,
+      path: `${territories}/intercommunalites/${found.code}`,
+      breadcrumb: [
+        { href: territories, label: 'Territoires' },
+        ...found.regions.map((r) => ({ href: `${territories}/${r.slug}`, label: r.name })),
+        ...found.departments.map((d) => ({ href: `${territories}/departements/${d.code}`, label: d.name })),
+      ],
+    };
+  }
+
   async function commune(code: string): Promise<Territory> {
     const found = await findCommuneByCode(deps.db, code);
     if (!found) throw new NotFoundError('Commune introuvable.');
@@ -121,6 +138,12 @@ export default async function statisticsRoutes(app: App) {
   );
   app.get('/territoires/departements/:code/statistiques.csv', { schema: { ...hide, params: DepartmentParam } }, async (request, reply) =>
     csv(reply, await department(request.params.code)),
+  );
+  app.get('/territoires/intercommunalites/:code/statistiques', { schema: { ...hide, params: EpciParam } }, async (request, reply) =>
+    page(reply, await epci(request.params.code)),
+  );
+  app.get('/territoires/intercommunalites/:code/statistiques.csv', { schema: { ...hide, params: EpciParam } }, async (request, reply) =>
+    csv(reply, await epci(request.params.code)),
   );
   app.get('/territoires/communes/:insee/statistiques', { schema: { ...hide, params: CommuneParam } }, async (request, reply) =>
     page(reply, await commune(request.params.insee)),

@@ -62,7 +62,14 @@ export async function computeFigures(deps: Pick<Deps, 'db' | 'clock'>, t: Territ
   }
   const since = new Date(deps.clock.now().getTime() - UNMET_DAYS * 86_400_000).toISOString().slice(0, 10);
   const unmet: Record<string, number> = {};
-  const where = t.level === 'commune' ? { commune: t.code } : t.level === 'department' ? { department: t.code } : { region: t.code };
+  const where =
+    t.level === 'commune'
+      ? { commune: t.code }
+      : t.level === 'epci'
+        ? { epci: t.code }
+        : t.level === 'department'
+          ? { department: t.code }
+          : { region: t.code };
   for (const row of await unmetDemandByTerritory(db, where, since)) {
     const key = row.theme ?? '';
     unmet[key] = (unmet[key] ?? 0) + row.searches;

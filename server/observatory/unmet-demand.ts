@@ -83,14 +83,16 @@ export interface UnmetDemandRow {
  */
 export async function unmetDemandByTerritory(
   db: Db,
-  where: { region?: string; department?: string; commune?: string },
+  where: { region?: string; department?: string; epci?: string; commune?: string },
   since: string,
 ): Promise<UnmetDemandRow[]> {
   const filter = where.commune
     ? sql`u.commune_code = ${where.commune}`
-    : where.department
-      ? sql`u.department_code = ${where.department}`
-      : sql`u.department_code in (select code from departments where region_code = ${where.region ?? ''})`;
+    : where.epci
+      ? sql`u.commune_code in (select code_insee from communes where epci_code = ${where.epci} or ept_code = ${where.epci})`
+      : where.department
+        ? sql`u.department_code = ${where.department}`
+        : sql`u.department_code in (select code from departments where region_code = ${where.region ?? ''})`;
   return rows<UnmetDemandRow>(
     db,
     sql`select u.commune_code as "communeCode", c.name as "communeName", u.department_code as "departmentCode", u.theme,

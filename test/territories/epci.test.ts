@@ -151,6 +151,19 @@ describe('territory page of an EPCI', () => {
     expect(commune.body).toContain(`href="/territoires/intercommunalites/${GRAND_PARIS}"`);
   });
 
+  it('has a public statistics page and its CSV, limited to the EPCI', async () => {
+    const page = await app.inject({ method: 'GET', url: `/territoires/intercommunalites/${LYON_METROPOLE}/statistiques` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Métropole de Lyon');
+    const csv = await app.inject({ method: 'GET', url: `/territoires/intercommunalites/${LYON_METROPOLE}/statistiques.csv` });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-disposition']).toContain('metropole-de-lyon');
+    // Coverage rows: the communes of the EPCI with an ACM (Villeurbanne), not Villefranche (Rhône, another EPCI).
+    expect(csv.body).toContain('Villeurbanne');
+    expect(csv.body).not.toContain('Villefranche');
+    expect((await app.inject({ method: 'GET', url: '/territoires/intercommunalites/123456789/statistiques' })).statusCode).toBe(404);
+  });
+
   it('answers 404 to an unknown or malformed code', async () => {
     expect((await app.inject({ method: 'GET', url: '/territoires/intercommunalites/123456789' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/territoires/intercommunalites/lyon' })).statusCode).toBe(404);
