@@ -61,6 +61,7 @@ const keptParameters: Record<SearchKind, string[]> = {
     'bbox',
     'commune',
     'department',
+    'epci',
     'region',
     'sort',
   ],
@@ -129,7 +130,11 @@ export function describeQuery(query: string): string {
   else if (params.get('accueil')) parts.push(`autour de votre accueil (${radius} km)`);
   else if (params.get('structure')) parts.push(`autour de votre structure (${radius} km)`);
   else if (params.get('near')) parts.push(`dans un rayon de ${radius} km`);
-  const places = [...params.getAll('commune').map((c) => `commune ${c}`), ...params.getAll('department').map((d) => `département ${d}`)];
+  const places = [
+    ...params.getAll('commune').map((c) => `commune ${c}`),
+    ...params.getAll('department').map((d) => `département ${d}`),
+    ...params.getAll('epci').map((e) => `intercommunalité ${e}`),
+  ];
   if (places.length) parts.push(places.join(', '));
   if (params.get('bbox')) parts.push('zone de la carte');
   return parts.join(' · ') || 'Toutes';

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { communes, coordinatorScopes, epcis, organisations } from '../../db/schema/index.js';
+import { describeQuery, normalizeQuery } from '../../server/matching/saved-searches.js';
 import type { App } from '../../server/types.js';
 import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
@@ -121,6 +122,11 @@ describe('epci= on the API', () => {
   it('filters the partners directory too', async () => {
     const response = await app.inject({ method: 'GET', url: `/api/v1/organisations?epci=${GRAND_PARIS}` });
     expect(response.statusCode).toBe(200);
+  });
+
+  it('keeps epci in a saved search', () => {
+    expect(normalizeQuery('offer', `/offres?page=2&epci=${LYON_METROPOLE}&theme=sport`)).toBe(`epci=${LYON_METROPOLE}&theme=sport`);
+    expect(describeQuery(`epci=${LYON_METROPOLE}`)).toBe(`intercommunalité ${LYON_METROPOLE}`);
   });
 
   it('keeps epci on the search page, with a chip that removes it', async () => {
