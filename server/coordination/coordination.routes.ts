@@ -7,6 +7,7 @@ import { formBody, formText } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { digestSubscribed, scopeSummary, setDigestSubscription } from './coordination.repository.js';
 import {
+  chooseEpci,
   exportFilename,
   isCoordinator,
   type ListQuery,
@@ -47,7 +48,10 @@ const ListQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 const DigestTokenParams = Type.Object({ token: Type.String({ pattern: DIGEST_TOKEN_PATTERN, maxLength: 100 }) });
-const ChooseQuery = Type.Object({ territoire: Type.Optional(Type.String({ maxLength: 30 })) }, { additionalProperties: false });
+const ChooseQuery = Type.Object(
+  { territoire: Type.Optional(Type.String({ maxLength: 30 })), epci: Type.Optional(Type.String({ maxLength: 120 })) },
+  { additionalProperties: false },
+);
 
 /** "?statut=active&tri=title": the query without empty values, with some keys replaced. */
 function queryString(query: ListQuery, changes: ListQuery = {}): string {
@@ -73,9 +77,15 @@ export default async function coordinationRoutes(app: App) {
       if (!match || !isCoordinator(user)) throw new NotFoundError();
       return reply.redirect(`/coordination/${match[1]}/${match[2]}`, 303);
     }
+    const epci = request.query.epci === undefined ? null : await chooseEpci(deps, user, request.query.epci);
+    if (epci && 'path' in epci) return reply.redirect(epci.path, 303);
     const choices = await territoryChoices(deps, user);
     if (!choices.all && choices.own.length === 1) return reply.redirect(choices.own[0]!.path, 303);
-    return reply.page('coordination/choose', { title: 'Coordination de territoire', ...choices });
+    return reply.page('coordination/choose', {
+      title: 'Coordination de territoire',
+      ...choices,
+      epci: { value: request.query.epci ?? '', error: epci?.error ?? null },
+    });
   });
 
   app.get('/coordination/:kind/:code', { preHandler: requireUser, schema: { params: TerritoryParams } }, async (request, reply) => {

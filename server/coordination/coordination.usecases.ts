@@ -15,6 +15,7 @@ import { progressOf } from '../partnerships/overview.js';
 import { statusLabels as partnershipStatusLabels } from '../partnerships/pages.js';
 import { stepTitles } from '../partnerships/progress.js';
 import { statusLabels as requestStatusLabels } from '../requests/labels.js';
+import { resolveEpci } from '../territories/territories.repository.js';
 import {
   type acmSorts,
   listAcms,
@@ -79,6 +80,19 @@ export async function describeTerritory(deps: Deps, scope: Scope): Promise<Terri
     label: scope.kind === 'region' || scope.kind === 'epci' ? name : `${name} (${scope.code})`,
     kindLabel: kindLabels[scope.kind],
     path: `/coordination/${kindSlugs[scope.kind]}/${scope.code}`,
+  };
+}
+
+/** An admin opens an intercommunalité by SIREN or name: its workspace's path, or why it was not found. */
+export async function chooseEpci(deps: Deps, user: CurrentUser, text: string): Promise<{ path: string } | { error: string }> {
+  if (!user.isAdmin) throw new NotFoundError();
+  const found = await resolveEpci(deps.db, text);
+  if ('epci' in found) return { path: `/coordination/${kindSlugs.epci}/${found.epci.code}` };
+  return {
+    error:
+      found.error === 'unknown'
+        ? 'Intercommunalité introuvable : saisissez son numéro SIREN (9 chiffres) ou son nom.'
+        : `Plusieurs intercommunalités correspondent (${found.candidates.map((e) => e.name).join(', ')}) : précisez le nom ou saisissez le numéro SIREN.`,
   };
 }
 

@@ -209,6 +209,19 @@ describe('a coordinator of an EPCI', () => {
     expect((await admin.get('/coordination/intercommunalite/123456789')).statusCode).toBe(404);
   });
 
+  it('can be opened by an admin from /coordination by name or SIREN, not by a coordinator', async () => {
+    const admin = await signedInAgent(app, await createUser(app, { isAdmin: true }));
+    const byName = await admin.get('/coordination?epci=Plaine%20Commune');
+    expect(byName.statusCode).toBe(303);
+    expect(byName.headers.location).toBe(`/coordination/intercommunalite/${PLAINE_COMMUNE}`);
+    expect((await admin.get(`/coordination?epci=${LYON_METROPOLE}`)).headers.location).toBe(base);
+    const unknown = await admin.get('/coordination?epci=Atlantide');
+    expect(unknown.statusCode).toBe(200);
+    expect(unknown.body).toContain('Intercommunalité introuvable');
+    expect(unknown.body).toContain('aria-invalid="true"');
+    expect((await coordinator.get(`/coordination?epci=${PLAINE_COMMUNE}`)).statusCode).toBe(404);
+  });
+
   it('is appointed by an admin by SIREN or by name, and removed', async () => {
     const admin = await signedInAgent(app, await createUser(app, { isAdmin: true }));
     const target = await createUser(app);
