@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './accounts.js';
 import { communes } from './territories.js';
 
@@ -36,6 +36,8 @@ export const organisations = pgTable(
       .notNull()
       .default('unverified'),
     statusReason: text(),
+    /** Created by a coordinator's bulk invitation and not claimed yet: no member until its contact accepts. */
+    unclaimed: boolean().notNull().default(false),
     /** Key used by the CSV import (org_external_id). */
     externalId: text(),
     // ACM (accueil) fields
@@ -72,6 +74,30 @@ export const memberships = pgTable(
   (t) => [primaryKey({ columns: [t.organisationId, t.userId] }), index('memberships_user_idx').on(t.userId)],
 );
 
+/** One bulk invitation file uploaded by a coordinator for a territory, with its report. */
+export const organisationImports = pgTable(
+  'organisation_imports',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    /** The coordination territory it was uploaded in (its communes bound the rows). */
+    scope: text({ enum: ['region', 'department', 'commune'] }).notNull(),
+    code: text().notNull(),
+    filename: text().notNull(),
+    created: integer().notNull().default(0),
+    rejected: integer().notNull().default(0),
+    /** Created rows: [{ line, organisationId, name, kind, commune, email }]. */
+    createdRows: jsonb()
+      .$type<{ line: number; organisationId: number; name: string; kind: 'partner' | 'acm'; commune: string; email: string }[]>()
+      .notNull()
+      .default([]),
+    /** Rejected rows: [{ line, name, reasons }]. */
+    rejects: jsonb().$type<{ line: number; name: string; reasons: string[] }[]>().notNull().default([]),
+    createdBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('organisation_imports_scope_idx').on(t.scope, t.code, t.createdAt)],
+);
+
 export const invitations = pgTable('invitations', {
   id: integer().primaryKey().generatedAlwaysAsIdentity(),
   organisationId: integer()
@@ -83,5 +109,10 @@ export const invitations = pgTable('invitations', {
   invitedBy: integer().references(() => users.id, { onDelete: 'set null' }),
   expiresAt: timestamp({ withTimezone: true }).notNull(),
   acceptedAt: timestamp({ withTimezone: true }),
+  /** The bulk invitation file it came from (an invitation to claim an unclaimed page). */
+  importId: integer().references(() => organisationImports.id, { onDelete: 'set null' }),
+  /** When the email was last sent (a resend renews the token and the expiry). */
+  sentAt: timestamp({ withTimezone: true }),
+  sendCount: integer().notNull().default(1),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
