@@ -11,6 +11,7 @@ import apiDocsPlugin from './catalogue/api-docs.js';
 import catalogueRoutes from './catalogue/catalogue.routes.js';
 import type { Config } from './config.js';
 import coordinationRoutes from './coordination/coordination.routes.js';
+import coordinationInvitationsRoutes from './coordination/invitations.routes.js';
 import type { Deps } from './deps.js';
 import favouritesRoutes from './favourites/favourites.routes.js';
 import { registerJobs } from './jobs.js';
@@ -120,6 +121,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(partnershipsRoutes);
   await app.register(matchingRoutes);
   await app.register(coordinationRoutes);
+  await app.register(coordinationInvitationsRoutes);
   await app.register(dashboardRoutes);
   await app.register(adminRoutes);
   await app.register(observatoryRoutes);

@@ -16,7 +16,7 @@ export interface Paging {
 }
 
 /** A column holding a commune code lies in the scope. */
-function inScope(scope: Scope, codeInsee: SQL): SQL {
+export function inScope(scope: Scope, codeInsee: SQL): SQL {
   if (scope.kind === 'commune') return sql`${codeInsee} = ${scope.code}`;
   if (scope.kind === 'epci') return sql`${codeInsee} in (select c.code_insee from communes c where c.epci_code = ${scope.code} or c.ept_code = ${scope.code})`;
   const column = scope.kind === 'department' ? sql.raw('department_code') : sql.raw('region_code');

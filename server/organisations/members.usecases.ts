@@ -16,6 +16,7 @@ import {
   findOrganisation,
   insertInvitation,
   lockOrganisation,
+  markClaimed,
   markInvitationAccepted,
   type Role,
   removeMember,
@@ -163,6 +164,15 @@ export async function findValidInvitation(deps: Deps, token: string) {
   return found;
 }
 
+/** Why a link no longer works, for its page: expired (with the date, and whether a coordinator sent it), used, or unknown. */
+export async function invalidInvitationReason(deps: Deps, token: string) {
+  const found = await findInvitationByHash(deps.db, hashToken(token));
+  if (!found) return { reason: 'unknown' as const, claim: false, expiredAt: null };
+  const claim = found.invitation.importId !== null;
+  if (found.invitation.acceptedAt) return { reason: 'used' as const, claim, expiredAt: null };
+  return { reason: 'expired' as const, claim, expiredAt: found.invitation.expiresAt };
+}
+
 /** Any signed-in account may accept: the link was sent to its holder. */
 export async function acceptInvitation(deps: Deps, user: CurrentUser, token: string) {
   const found = await findValidInvitation(deps, token);
@@ -172,14 +182,20 @@ export async function acceptInvitation(deps: Deps, user: CurrentUser, token: str
     const now = deps.clock.now();
     if (!(await markInvitationAccepted(tx, invitation.id, now))) throw new InvitationInvalidError();
     await addMembership(tx, organisation.id, user.id, invitation.role);
+    if (organisation.unclaimed) await markClaimed(tx, organisation.id, now);
     await writeAudit(tx, {
       actorId: user.id,
       action: 'organisation.join',
       entity: 'organisation',
       entityId: organisation.id,
-      data: { invitationId: invitation.id, role: invitation.role },
+      data: { invitationId: invitation.id, role: invitation.role, ...(organisation.unclaimed ? { claimed: true } : {}) },
       at: now,
     });
   });
-  return { organisation, path: organisationPath(organisation) };
+  // A claimed page is still to be completed: its new owner goes to its form.
+  return {
+    organisation,
+    path: organisation.unclaimed ? `/structures/${organisation.id}/modifier` : organisationPath(organisation),
+    claimed: organisation.unclaimed,
+  };
 }

@@ -133,7 +133,14 @@ export async function findInvitationByHash(db: Db, tokenHash: string) {
   const [row] = await db
     .select({
       invitation: invitations,
-      organisation: { id: organisations.id, name: organisations.name, kind: organisations.kind, slug: organisations.slug, status: organisations.status },
+      organisation: {
+        id: organisations.id,
+        name: organisations.name,
+        kind: organisations.kind,
+        slug: organisations.slug,
+        status: organisations.status,
+        unclaimed: organisations.unclaimed,
+      },
     })
     .from(invitations)
     .innerJoin(organisations, eq(organisations.id, invitations.organisationId))
@@ -168,6 +175,14 @@ export async function markInvitationAccepted(db: Db, id: number, now: Date): Pro
     .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now)))
     .returning({ id: invitations.id });
   return rowsUpdated.length > 0;
+}
+
+/** A claimed page has a member now: it is no longer unclaimed. */
+export async function markClaimed(db: Db, organisationId: number, now: Date): Promise<void> {
+  await db
+    .update(organisations)
+    .set({ unclaimed: false, updatedAt: now })
+    .where(and(eq(organisations.id, organisationId), eq(organisations.unclaimed, true)));
 }
 
 export async function deleteInvitation(db: Db, organisationId: number, invitationId: number): Promise<void> {

@@ -9,7 +9,15 @@ import { addressAssets } from '../territories/location.js';
 import { schoolZoneOf } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
 import { logoUrl, readLogoUpload, removeLogo, setLogo } from './logo.js';
-import { acceptInvitation, cancelInvitation, changeMemberRole, findValidInvitation, inviteMember, removeMembership } from './members.usecases.js';
+import {
+  acceptInvitation,
+  cancelInvitation,
+  changeMemberRole,
+  findValidInvitation,
+  invalidInvitationReason,
+  inviteMember,
+  removeMembership,
+} from './members.usecases.js';
 import { isAdminOrMember, loadPublicOrganisation, organisationFormValues, organisationPageData } from './organisations.pages.js';
 import {
   findOrganisation,
@@ -327,13 +335,20 @@ export default async function organisationsRoutes(app: App) {
     },
   );
 
+  /** The page of a link that no longer works, saying why (expired on…, already used) and whom to ask. */
+  async function invalidInvitation(reply: FastifyReply, token: string) {
+    const why = await invalidInvitationReason(deps, token);
+    return reply.page('organisations/invitation-invalid', { title: 'Invitation expirée', ...why }, 400);
+  }
+
   app.get('/invitations/:token', { schema: { params: TokenParam } }, async (request, reply) => {
     const found = await findValidInvitation(deps, request.params.token);
-    if (!found) return reply.page('organisations/invitation-invalid', { title: 'Invitation expirée' }, 400);
+    if (!found) return invalidInvitation(reply, request.params.token);
     const user = request.user;
     const alreadyMember = Boolean(user?.memberships.some((m) => m.organisationId === found.organisation.id));
     return reply.page('organisations/invitation', {
-      title: `Rejoindre « ${found.organisation.name} »`,
+      title: found.organisation.unclaimed ? `Revendiquer « ${found.organisation.name} »` : `Rejoindre « ${found.organisation.name} »`,
+      claim: found.organisation.unclaimed,
       invitation: found.invitation,
       organisation: found.organisation,
       kindLabel: kindLabels[found.organisation.kind],
@@ -346,12 +361,17 @@ export default async function organisationsRoutes(app: App) {
 
   app.post('/invitations/:token', { preHandler: requireUser, schema: { params: TokenParam, body: formBody({}) } }, async (request, reply) => {
     const user = currentUser(request);
-    const { organisation, path } = await acceptInvitation(deps, user, request.params.token).catch((error) => {
-      if (error?.code === 'invitation_invalid') return { organisation: null, path: null };
+    const { organisation, path, claimed } = await acceptInvitation(deps, user, request.params.token).catch((error) => {
+      if (error?.code === 'invitation_invalid') return { organisation: null, path: null, claimed: false };
       throw error;
     });
-    if (!organisation) return reply.page('organisations/invitation-invalid', { title: 'Invitation expirée' }, 400);
-    reply.flash('success', `Vous avez rejoint « ${organisation.name} ».`);
+    if (!organisation) return invalidInvitation(reply, request.params.token);
+    reply.flash(
+      'success',
+      claimed
+        ? `Vous êtes responsable de « ${organisation.name} » : complétez sa présentation, puis enregistrez.`
+        : `Vous avez rejoint « ${organisation.name} ».`,
+    );
     return reply.redirect(path!, 303);
   });
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../../db/client.js';
 import { communes } from '../../../db/schema/index.js';
-import { normalize } from '../../kernel/text.js';
+import { normalize, normalizeCommuneQuery } from '../../kernel/text.js';
 
 export interface GazetteerCommune {
   codeInsee: string;
@@ -10,6 +10,8 @@ export interface GazetteerCommune {
   lat: number;
   lng: number;
   population: number;
+  departmentCode?: string;
+  regionCode?: string;
 }
 
 const CELL = 0.2;
@@ -23,6 +25,7 @@ export class Gazetteer {
   private readonly byCode = new Map<string, GazetteerCommune>();
   private readonly byPostcode = new Map<string, GazetteerCommune[]>();
   private readonly grid = new Map<string, GazetteerCommune[]>();
+  private readonly byName = new Map<string, GazetteerCommune[]>();
 
   static async load(db: Db): Promise<Gazetteer> {
     const rows = await db
@@ -34,6 +37,8 @@ export class Gazetteer {
         lat: communes.lat,
         lng: communes.lng,
         population: communes.population,
+        departmentCode: communes.departmentCode,
+        regionCode: communes.regionCode,
       })
       .from(communes);
     return new Gazetteer(rows);
@@ -47,6 +52,9 @@ export class Gazetteer {
         list.push(commune);
         this.byPostcode.set(postcode, list);
       }
+      const named = this.byName.get(commune.searchName) ?? [];
+      named.push(commune);
+      this.byName.set(commune.searchName, named);
       const key = cellKey(commune.lat, commune.lng);
       const cell = this.grid.get(key) ?? [];
       cell.push(commune);
@@ -67,6 +75,12 @@ export class Gazetteer {
     const named = candidates.filter((c) => text.includes(` ${c.searchName} `)).sort((a, b) => b.searchName.length - a.searchName.length);
     if (named[0]) return named[0];
     return [...candidates].sort((a, b) => b.population - a.population)[0]!;
+  }
+
+  /** The communes of a name (accents, case and hyphens ignored), with a postcode when given: only those that have it. */
+  named(name: string, postcode?: string | null): GazetteerCommune[] {
+    const all = this.byName.get(normalizeCommuneQuery(name)) ?? [];
+    return postcode ? all.filter((c) => c.postcodes.includes(postcode)) : all;
   }
 
   nearest(lat: number, lng: number): GazetteerCommune | null {

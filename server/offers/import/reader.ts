@@ -16,8 +16,17 @@ export interface ReadLine {
 
 export const INVALID_ENCODING = 'encodage invalide (UTF-8 attendu)';
 
+/** The columns a CSV contract reads: header names (after mapHeader), the required ones, those that may hold line breaks. */
+export interface CsvSpec {
+  columns: readonly string[];
+  required: readonly string[];
+  multiline: readonly string[];
+  /** Turns a header cell (trimmed, lower-cased) into a column name: aliases of a contract. */
+  mapHeader?: (header: string) => string;
+}
+
 /** Only the description may hold line breaks: one elsewhere means a quote left open swallowed lines. */
-const multiline: string[] = ['description'];
+const offerSpec: CsvSpec = { columns: CSV_COLUMNS, required: REQUIRED_COLUMNS, multiline: ['description'] };
 
 function csvReason(code: string | undefined, first: number, last: number, counts: string): string {
   const one = first === last;
@@ -52,11 +61,11 @@ function linesOf(lastLine: number, raw: string | undefined): [number, number] {
 }
 
 /** A cell with a whole row of the file inside it: the quote before it was never closed where it should. */
-function swallowedRow(record: CsvRecord, delimiter: string): string | null {
+function swallowedRow(record: Record<string, string | undefined>, delimiter: string, spec: CsvSpec): string | null {
   for (const [column, value] of Object.entries(record)) {
     if (!value?.includes('\n')) continue;
-    if (!multiline.includes(column)) return column;
-    const rowLike = value.split('\n').some((line) => line.split(delimiter).length > CSV_COLUMNS.length / 2);
+    if (!spec.multiline.includes(column)) return column;
+    const rowLike = value.split('\n').some((line) => line.split(delimiter).length > spec.columns.length / 2);
     if (rowLike) return column;
   }
   return null;
@@ -70,16 +79,30 @@ function swallowedRow(record: CsvRecord, delimiter: string): string | null {
  * UTF-8, a cell that swallowed a row. The file is refused as a whole (ImportFileError) when it is
  * empty or its header lacks a required column.
  */
-export async function* readOfferRecords(input: Readable, onBad: BadLineSink, onBytes?: (bytes: number) => void): AsyncGenerator<ReadLine> {
+export function readOfferRecords(input: Readable, onBad: BadLineSink, onBytes?: (bytes: number) => void): AsyncGenerator<ReadLine> {
+  return readCsvRecords(input, offerSpec, onBad as GenericBadLineSink, onBytes) as AsyncGenerator<ReadLine>;
+}
+
+type GenericRecord = Record<string, string | undefined>;
+export type GenericBadLineSink = (line: number, reason: string, record: GenericRecord | null) => void;
+
+/** The same reading for any CSV contract (its columns, required and multiline ones): see readOfferRecords. */
+export async function* readCsvRecords(
+  input: Readable,
+  spec: CsvSpec,
+  onBad: GenericBadLineSink,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<{ line: number; record: GenericRecord }> {
+  const mapHeader = spec.mapHeader ?? ((h: string) => h);
   const csv = await openCsv(input, onBytes);
   if (csv.empty) throw new ImportFileError('Le fichier est vide : il doit commencer par la ligne d’en-tête des colonnes.');
   const parser = csv.parse({
     columns: (header: string[]) => {
       if (header.some((h) => h.startsWith(INVALID_UTF8))) throw new ImportFileError(`Ligne d’en-tête illisible : ${INVALID_ENCODING}.`);
-      const columns = header.map((h) => h.trim().toLowerCase());
-      const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
+      const columns = header.map((h) => mapHeader(h.trim().toLowerCase()));
+      const missing = spec.required.filter((c) => !columns.includes(c));
       if (missing.length) throw new ImportFileError(`Colonnes manquantes dans l’en-tête : ${missing.join(', ')}.`);
-      return columns.map((c) => ((CSV_COLUMNS as readonly string[]).includes(c) ? c : false));
+      return columns.map((c) => (spec.columns.includes(c) ? c : false));
     },
     skip_empty_lines: true,
     skip_records_with_error: true,
@@ -106,14 +129,14 @@ export async function* readOfferRecords(input: Readable, onBad: BadLineSink, onB
     pending = { code: error.code, first, last, counts: `${error.columns?.length ?? '?'} attendues, ${error.record?.length ?? '?'} trouvées` };
   });
 
-  for await (const { record, info, raw } of parser as AsyncIterable<{ record: CsvRecord; info: { lines: number }; raw: string }>) {
+  for await (const { record, info, raw } of parser as AsyncIterable<{ record: GenericRecord; info: { lines: number }; raw: string }>) {
     const [first, last] = linesOf(info.lines, raw);
     if (Object.values(record).some((v) => v?.startsWith(INVALID_UTF8))) {
       const readable = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, v?.replace(INVALID_UTF8, '')]));
       onBad(first, INVALID_ENCODING, readable);
       continue;
     }
-    const column = swallowedRow(record, csv.delimiter);
+    const column = swallowedRow(record, csv.delimiter, spec);
     if (column) {
       onBad(first, `guillemet mal fermé : les lignes ${first} à ${last} ont été lues comme une seule (colonne ${column})`, record);
       continue;
