@@ -161,7 +161,14 @@ export async function findInvitation(db: Db, organisationId: number, invitationI
 /** Invitations still open for an address (shown at onboarding, so that a newcomer finds them). */
 export async function pendingInvitationsFor(db: Db, email: string, now: Date) {
   return db
-    .select({ id: invitations.id, role: invitations.role, organisationName: organisations.name, kind: organisations.kind, expiresAt: invitations.expiresAt })
+    .select({
+      id: invitations.id,
+      role: invitations.role,
+      organisationName: organisations.name,
+      kind: organisations.kind,
+      unclaimed: organisations.unclaimed,
+      expiresAt: invitations.expiresAt,
+    })
     .from(invitations)
     .innerJoin(organisations, eq(organisations.id, invitations.organisationId))
     .where(and(eq(invitations.email, email.toLowerCase()), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now)))

@@ -119,7 +119,14 @@ describe('bulk invitations', () => {
     expect(landing.body).toContain('Revendiquer « Bibliothèque du Tonkin »');
     expect(landing.body).toContain(`/connexion?suivant=${encodeURIComponent(link)}`);
 
+    const [unclaimed] = await app.deps.db.select().from(organisations).where(eq(organisations.name, 'Bibliothèque du Tonkin'));
+    const publicPage = await new Agent(app).get(`/structures/${unclaimed!.id}`);
+    expect(publicPage.statusCode).toBe(301);
+    expect((await new Agent(app).get(publicPage.headers.location as string)).body).toContain('Page créée par la coordination du territoire');
+
     const claimer = await createUser(app, { email: 'tonkin@exemple.fr', name: 'Théo Tonkin' });
+    const welcome = await (await signedInAgent(app, claimer)).get('/bienvenue');
+    expect(welcome.body).toContain('page créée par la coordination de votre territoire, à revendiquer');
     await visitor.post('/connexion', { email: claimer.email, password: PASSWORD, suivant: link });
     const accept = await visitor.post(link);
     expect(accept.statusCode).toBe(303);
@@ -129,6 +136,7 @@ describe('bulk invitations', () => {
     const [membership] = await app.deps.db.select().from(memberships).where(eq(memberships.organisationId, organisation!.id));
     expect(membership).toMatchObject({ userId: claimer.id, role: 'owner' });
     expect((await visitor.get(`/structures/${organisation!.id}/modifier`)).statusCode).toBe(200);
+    expect((await new Agent(app).get(publicPage.headers.location as string)).body).not.toContain('Page créée par la coordination du territoire');
 
     const again = await new Agent(app).get(link);
     expect(again.statusCode).toBe(400);
