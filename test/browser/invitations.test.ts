@@ -60,21 +60,21 @@ for (const width of [1280, 390]) {
       page.waitForURL(/\/invitations\/import\/\d+$/),
       page.getByRole('button', { name: 'Créer les pages et envoyer les invitations' }).click(),
     ]);
-    const summary = await page.locator('.coordination-summary').innerText();
+    const summary = await page.locator('.coordination-summary').textContent();
     expect(summary).toContain('3');
     const rejects = page.locator('table.invitations-rejects tbody tr');
     expect(await rejects.count()).toBe(3);
-    expect(await rejects.nth(0).innerText()).toContain('adresse e-mail invalide');
-    expect(await rejects.nth(1).innerText()).toContain('commune hors de votre territoire');
-    expect(await rejects.nth(2).innerText()).toContain('type inconnu');
-    expect(await rejects.nth(2).innerText()).toContain('SIRET invalide');
+    expect(await rejects.nth(0).textContent()).toContain('adresse e-mail invalide');
+    expect(await rejects.nth(1).textContent()).toContain('commune hors de votre territoire');
+    expect(await rejects.nth(2).textContent()).toContain('type inconnu');
+    expect(await rejects.nth(2).textContent()).toContain('SIRET invalide');
     await check(page, 'coordination-invitations-rapport', width);
 
     await page.getByRole('link', { name: 'liste des invitations en attente' }).click();
     await page.waitForURL(/\/invitations#en-attente$/);
     await page.getByRole('button', { name: `Renvoyer l’invitation de Club de basket ${width}` }).click();
     await page.waitForURL(/\/invitations#en-attente$/);
-    expect(await page.getByRole('status').or(page.locator('.flash')).first().innerText()).toContain(`Invitation renvoyée à basket${width}@exemple.fr`);
+    expect(await page.getByRole('status').or(page.locator('.flash')).first().textContent()).toContain(`Invitation renvoyée à basket${width}@exemple.fr`);
     await check(page, 'coordination-invitations-renvoi', width);
     await context.close();
   }, 120_000);
