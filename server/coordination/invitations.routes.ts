@@ -64,6 +64,18 @@ export default async function coordinationInvitationsRoutes(app: App) {
     return invitationsPage(reply, await territoryOf(request));
   });
 
+  /** A file to fill in: the header and two example rows, in the app's CSV dialect (opens in Excel as it is). */
+  app.get('/coordination/:kind/:code/invitations/modele.csv', { preHandler: requireUser, schema: { params: TerritoryParams } }, async (request, reply) => {
+    await territoryOf(request);
+    const columns = contractColumns.map((c) => c.name);
+    const examples = [
+      { nom: 'Accueil de loisirs Les Lucioles', type: 'accueil', commune: '69266', code_postal: '', email: 'direction@exemple.fr', siret: '', rna: '' },
+      { nom: 'Bibliothèque du quartier', type: 'bibliothèque', commune: 'Lyon', code_postal: '69003', email: 'contact@exemple.fr', siret: '', rna: '' },
+    ];
+    reply.headers(csvDownloadHeaders('modele-invitations.csv'));
+    return reply.send(csvStream(columns, examples));
+  });
+
   // Multipart: the CSRF token travels in the query (the body is read after the preHandler checks it).
   app.post(
     '/coordination/:kind/:code/invitations',

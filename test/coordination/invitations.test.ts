@@ -206,10 +206,28 @@ describe('bulk invitations', () => {
     expect((await coordinator.postMultipart(`${base}/invitations`, body, boundary, { csrf: false })).statusCode).toBe(403);
   }, 60_000);
 
+  it('offers a template file that reads back as it is', async () => {
+    const template = await coordinator.get(`${base}/invitations/modele.csv`);
+    expect(template.statusCode).toBe(200);
+    expect(readAsExcel(template.rawPayload).map((r) => r.nom)).toEqual(['Accueil de loisirs Les Lucioles', 'Bibliothèque du quartier']);
+    const sent = await upload(coordinator, template.rawPayload, 'modele-invitations.csv');
+    const report = await coordinator.get(sent.headers.location as string);
+    // The first example was created by the first file; the second is new (Lyon from its name and postcode).
+    expect(report.body).toContain('Fichier traité : 1 invitation envoyée, 1 ligne refusée.');
+    expect(report.body).toContain('un accueil du même nom existe déjà à Villeurbanne : « Accueil de loisirs Les Lucioles »');
+    const [created] = await app.deps.db.select().from(organisations).where(eq(organisations.name, 'Bibliothèque du quartier'));
+    expect(created).toMatchObject({ codeInsee: '69123', postcode: '69003', type: 'bibliotheque', unclaimed: true });
+  }, 60_000);
+
   it('serves the invitations pages to the coordinators of the territory and to admins only', async () => {
     const [item] = await app.deps.db.select({ id: invitations.importId }).from(invitations).limit(1);
     const [pending] = await app.deps.db.select().from(invitations).where(eq(invitations.email, 'croix@exemple.fr'));
-    const routes = [`${base}/invitations`, `${base}/invitations/import/${item!.id}`, `${base}/invitations/import/${item!.id}/refus.csv`];
+    const routes = [
+      `${base}/invitations`,
+      `${base}/invitations/modele.csv`,
+      `${base}/invitations/import/${item!.id}`,
+      `${base}/invitations/import/${item!.id}/refus.csv`,
+    ];
     const gironde = await createUser(app);
     await addCoordinatorScope(app, gironde.id, 'department', '33');
     const outsider = await signedInAgent(app, gironde);
