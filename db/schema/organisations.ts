@@ -85,9 +85,9 @@ export const organisationImports = pgTable(
     filename: text().notNull(),
     created: integer().notNull().default(0),
     rejected: integer().notNull().default(0),
-    /** Created rows: [{ line, organisationId, name, kind, commune, email }]. */
+    /** Created rows: [{ line, organisationId, name, kind, type, commune, email }]. */
     createdRows: jsonb()
-      .$type<{ line: number; organisationId: number; name: string; kind: 'partner' | 'acm'; commune: string; email: string }[]>()
+      .$type<{ line: number; organisationId: number; name: string; kind: 'partner' | 'acm'; type?: string | null; commune: string; email: string }[]>()
       .notNull()
       .default([]),
     /** Rejected rows: [{ line, name, reasons }]. */
