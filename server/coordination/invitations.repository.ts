@@ -69,6 +69,7 @@ export interface PendingClaim {
   organisation_id: number;
   organisation_name: string;
   kind: 'partner' | 'acm';
+  type: string | null;
   slug: string;
   commune: string | null;
   expires_at: Date;
@@ -83,7 +84,7 @@ export interface PendingClaim {
 export async function pendingClaims(db: Db, scope: Scope): Promise<PendingClaim[]> {
   return rows<PendingClaim>(
     db,
-    sql`select i.id, i.email, o.id as organisation_id, o.name as organisation_name, o.kind, o.slug, c.name as commune,
+    sql`select i.id, i.email, o.id as organisation_id, o.name as organisation_name, o.kind, o.type, o.slug, c.name as commune,
           i.expires_at, i.sent_at, i.send_count
         from invitations i
         join organisations o on o.id = i.organisation_id

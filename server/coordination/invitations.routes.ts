@@ -53,7 +53,7 @@ export default async function coordinationInvitationsRoutes(app: App) {
         maxRows: INVITATIONS_MAX_ROWS,
         days: CLAIM_DAYS,
         imports,
-        pending: pending.map((p) => ({ ...p, expired: new Date(p.expires_at) <= now, kindText: kindText(p.kind) })),
+        pending: pending.map((p) => ({ ...p, expired: new Date(p.expires_at) <= now, kindText: kindText(p.kind, p.type) })),
         ...extra,
       },
       status,

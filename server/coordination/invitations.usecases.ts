@@ -94,6 +94,7 @@ export interface CreatedRow {
   organisationId: number;
   name: string;
   kind: 'partner' | 'acm';
+  type: string | null;
   commune: string;
   email: string;
 }
@@ -380,7 +381,15 @@ export async function importInvitations(
       });
       if (row.kind === 'partner') await enqueueSearchSync(tx, 'organisation', organisation.id);
       await deps.mailer.queue({ to: row.email, ...claimMail(deps, user, territory, organisation, token, expiresAt) }, tx);
-      created.push({ line: row.line, organisationId: organisation.id, name: row.name, kind: row.kind, commune: row.commune.name, email: row.email });
+      created.push({
+        line: row.line,
+        organisationId: organisation.id,
+        name: row.name,
+        kind: row.kind,
+        type: row.type,
+        commune: row.commune.name,
+        email: row.email,
+      });
     }
     await updateImport(tx, item.id, { created: created.length, rejected: rejects.length, createdRows: created, rejects });
     return { ...item, created: created.length, rejected: rejects.length, createdRows: created, rejects };
