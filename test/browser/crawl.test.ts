@@ -20,7 +20,7 @@ import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../help
 const PAGE_KINDS_PER_ROLE = 40;
 /** Public catalogue pages come last: the crawl reaches each role's own pages first. */
 const PUBLIC = /^\/(offres|structures|accueils)\/\d+-|^\/territoires|^\/(a-propos|accessibilite|inscription)/;
-const SKIPPED = /deconnexion|desinscri|\.ics|\.pdf|\/export|\/api\/|\/static\/|\/uploads\/|\/dev\//;
+const SKIPPED = /deconnexion|desinscri|\.ics|\.pdf|\.csv|\/export|\/api\/|\/static\/|\/uploads\/|\/dev\//;
 const JUNK_QUERIES = [
   'page=-1',
   'page=99999999999',
