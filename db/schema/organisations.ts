@@ -80,7 +80,7 @@ export const organisationImports = pgTable(
   {
     id: integer().primaryKey().generatedAlwaysAsIdentity(),
     /** The coordination territory it was uploaded in (its communes bound the rows). */
-    scope: text({ enum: ['region', 'department', 'commune'] }).notNull(),
+    scope: text({ enum: ['region', 'department', 'epci', 'commune'] }).notNull(),
     code: text().notNull(),
     filename: text().notNull(),
     created: integer().notNull().default(0),

@@ -119,6 +119,7 @@ interface ValidRow {
 function inTerritory(commune: GazetteerCommune, territory: Territory): boolean {
   if (territory.kind === 'commune') return commune.codeInsee === territory.code;
   if (territory.kind === 'department') return commune.departmentCode === territory.code;
+  if (territory.kind === 'epci') return commune.epciCode === territory.code || commune.eptCode === territory.code;
   return commune.regionCode === territory.code;
 }
 

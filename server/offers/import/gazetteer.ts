@@ -12,6 +12,8 @@ export interface GazetteerCommune {
   population: number;
   departmentCode?: string;
   regionCode?: string;
+  epciCode?: string | null;
+  eptCode?: string | null;
 }
 
 const CELL = 0.2;
@@ -39,6 +41,8 @@ export class Gazetteer {
         population: communes.population,
         departmentCode: communes.departmentCode,
         regionCode: communes.regionCode,
+        epciCode: communes.epciCode,
+        eptCode: communes.eptCode,
       })
       .from(communes);
     return new Gazetteer(rows);
