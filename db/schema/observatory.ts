@@ -33,3 +33,20 @@ export const territoryStatistics = pgTable(
   },
   (t) => [primaryKey({ columns: [t.level, t.code] })],
 );
+
+/**
+ * The coverage ("zones blanches") of a coordinator's territory for one radius: per commune with an
+ * ACM, the offers that can serve it per theme × age band. Computed by a job for the default radius
+ * (and on demand, then kept, for another radius), never per page view.
+ */
+export const territoryCoverage = pgTable(
+  'territory_coverage',
+  {
+    level: text({ enum: ['region', 'department', 'commune'] }).notNull(),
+    code: text().notNull(),
+    radiusKm: smallint().notNull(),
+    figures: jsonb().notNull(),
+    computedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.code, t.radiusKm] })],
+);
