@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { currentUser, requireUser } from '../accounts/guards.js';
+import { ageBands, themes } from '../kernel/taxonomy.js';
 import { csvDownloadHeaders, csvStream } from '../lib/csv.js';
 import { NotFoundError, ParameterError } from '../lib/errors.js';
 import { formBody, formText } from '../lib/schemas.js';
@@ -21,6 +22,17 @@ import {
 } from './coordination.usecases.js';
 import { DIGEST_TOKEN_PATTERN, digestTokenTerritory, unsubscribeDigest } from './digest.js';
 import { funnelBreakdownCsvRows, funnelChart, funnelCsvRows, loadFunnel, loadFunnelBreakdown } from './funnel.js';
+import {
+  ageColumns,
+  coverageCsv,
+  coverageGroups,
+  legendClasses,
+  loadCoveragePage,
+  MAX_RADIUS_KM,
+  MIN_RADIUS_KM,
+  readSelection,
+  territoryCoverage,
+} from './coverage.js';
 
 const TerritoryParams = Type.Object({
   kind: Type.String({ pattern: '^(region|departement|intercommunalite|commune)$' }),
@@ -50,6 +62,15 @@ const ListQuerySchema = Type.Object(
 const DigestTokenParams = Type.Object({ token: Type.String({ pattern: DIGEST_TOKEN_PATTERN, maxLength: 100 }) });
 const ChooseQuery = Type.Object(
   { territoire: Type.Optional(Type.String({ maxLength: 30 })), epci: Type.Optional(Type.String({ maxLength: 120 })) },
+  { additionalProperties: false },
+);
+const CoverageQuery = Type.Object(
+  {
+    rayon: Type.Optional(Type.String({ maxLength: 20 })),
+    theme: Type.Optional(Type.String({ maxLength: 30 })),
+    age: Type.Optional(Type.String({ maxLength: 10 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  },
   { additionalProperties: false },
 );
 
@@ -174,6 +195,54 @@ export default async function coordinationRoutes(app: App) {
       const rows = funnelBreakdownCsvRows(await loadFunnelBreakdown(deps, territory));
       reply.headers(csvDownloadHeaders(exportFilename(territory, 'entonnoir-par-mois-et-theme', deps.clock.now())));
       return reply.send(csvStream(Object.keys(rows[0]!), rows));
+    },
+  );
+
+  app.get(
+    '/coordination/:kind/:code/couverture',
+    { preHandler: requireUser, schema: { params: TerritoryParams, querystring: CoverageQuery } },
+    async (request, reply) => {
+      const territory = await territoryOf(request);
+      const selection = readSelection(request.query);
+      const coverage = await loadCoveragePage(deps, currentUser(request), territory, selection, request.query.page ?? 1);
+      const kept = { rayon: selection.radiusError ? undefined : selection.radiusKm, theme: selection.theme, age: selection.age };
+      const base = `${territory.path}/couverture`;
+      return reply.page(
+        'coordination/coverage',
+        {
+          title: `Couverture — ${territory.label}`,
+          territory,
+          lists,
+          section: 'couverture',
+          list: { slug: 'couverture', title: 'Couverture' },
+          selection,
+          ...coverage,
+          themes,
+          ageBands,
+          ageColumns,
+          legendClasses,
+          minRadius: MIN_RADIUS_KM,
+          maxRadius: MAX_RADIUS_KM,
+          previous: coverage.page > 1 ? `${base}${queryString(kept, { page: coverage.page - 1 })}` : null,
+          next: coverage.page < coverage.pages ? `${base}${queryString(kept, { page: coverage.page + 1 })}` : null,
+          exportHref: `${territory.path}/export/couverture.csv${queryString(kept)}`,
+        },
+        selection.radiusError ? 422 : 200,
+      );
+    },
+  );
+
+  app.get(
+    '/coordination/:kind/:code/export/couverture.csv',
+    { preHandler: requireUser, schema: { params: TerritoryParams, querystring: CoverageQuery } },
+    async (request, reply) => {
+      const territory = await territoryOf(request);
+      const selection = readSelection(request.query);
+      if (selection.radiusError) throw new ParameterError('rayon', `entier de ${MIN_RADIUS_KM} à ${MAX_RADIUS_KM} attendu`);
+      const { figures } = await territoryCoverage(deps, territory, selection.radiusKm);
+      const { columns, records } = coverageCsv(coverageGroups(figures, selection), selection.radiusKm);
+      reply.headers(csvDownloadHeaders(exportFilename(territory, 'couverture', deps.clock.now())));
+      return reply.send(csvStream(columns, records));
     },
   );
 

@@ -27,7 +27,7 @@ import {
   updateDefinition,
   updateIntervenants,
 } from './partnerships.usecases.js';
-import { prescribePartnership, prescriptionChoices } from './prescription.usecases.js';
+import { prescribePartnership, prescriptionChoices, prescriptionPrefill } from './prescription.usecases.js';
 import reviewRoutes from './review.routes.js';
 
 const objectiveFields = Object.fromEntries(
@@ -41,6 +41,13 @@ const intervenantFields = Object.fromEntries(
     ['name', 'birthDate', 'birthPlace', 'qualification', 'cardNumber', 'cardExpiry'].map((k) => [`intervenant_${k}_${i}`, formText(500)]),
   ).flat(),
 );
+/** The prescription form opened from a coverage gap: the ACM, the theme and age band that lack offers, a partner chosen among the suggestions. */
+const PrescribeQuery = Type.Object({
+  accueil: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+  partenaire: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+  theme: Type.Optional(Type.String({ maxLength: 30 })),
+  age: Type.Optional(Type.String({ maxLength: 10 })),
+});
 const FeedParam = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' }) });
 
 export default async function partnershipsRoutes(app: App) {
@@ -66,9 +73,19 @@ export default async function partnershipsRoutes(app: App) {
     });
   });
 
-  app.get('/partenariats/prescrire', { preHandler: requireUser }, async (request, reply) => {
+  app.get('/partenariats/prescrire', { preHandler: requireUser, schema: { querystring: PrescribeQuery } }, async (request, reply) => {
     const choices = await prescriptionChoices(deps, currentUser(request));
-    return reply.page('partnerships/prescribe', { title: 'Prescrire un partenariat', ...choices, reasons: partnershipReasons, axes: charterAxes });
+    const prefill = await prescriptionPrefill(deps, choices, request.query);
+    return reply.page('partnerships/prescribe', {
+      title: 'Prescrire un partenariat',
+      ...choices,
+      values: prefill.values,
+      suggestions: prefill.suggestions,
+      context: prefill.context,
+      query: request.query,
+      reasons: partnershipReasons,
+      axes: charterAxes,
+    });
   });
 
   app.post(

@@ -2,9 +2,12 @@ import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
 import { schoolYearOf } from '../kernel/school-year.js';
-import { charterAxes, partnershipReasons } from '../kernel/taxonomy.js';
+import { ageBands, charterAxes, labelOf, partnershipReasons, themes } from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
+import { acmProfile } from '../matching/matching.repository.js';
+import { rankOffers, wishOfAcm } from '../matching/suggestions.js';
+import { offerPath } from '../offers/offers.view.js';
 import { inScopes } from './access.js';
 import { recordEvent } from './events.js';
 import { findConvention, findOrganisationDetails, insertParties, insertPartnership, organisationsInScopes } from './partnerships.repository.js';
@@ -20,6 +23,90 @@ export async function prescriptionChoices(deps: Deps, user: CurrentUser) {
     organisationsInScopes(deps.db, 'partner', user.coordinatorScopes),
   ]);
   return { acms, partners };
+}
+
+/** How far the prescription's suggestions look for offers around the ACM (wider than the coverage radius: a gap has none nearer). */
+export const SUGGESTION_TRIP_KM = 60;
+
+export interface PrescriptionSuggestion {
+  partnerId: number;
+  partnerName: string;
+  offerId: number;
+  offerSlug: string;
+  offerTitle: string;
+  offerHref: string;
+  /** The same form with this partner chosen. */
+  chooseHref: string;
+  distanceKm: number | null;
+  score: number;
+}
+
+export interface PrescriptionPrefill {
+  /** Values of the form's fields. */
+  values: Record<string, string>;
+  suggestions: PrescriptionSuggestion[];
+  /** What the coordinator came for (a coverage gap), to say above the form. */
+  context: { acmName: string; theme: string | null; age: string | null } | null;
+}
+
+/**
+ * The prescription form opened from a coverage gap (`?accueil=…&theme=…&age=…`, optionally
+ * `&partenaire=…`): the ACM preselected when it is one the coordinator may prescribe for, and the
+ * partners of the territory whose offers best suit it (the matching scorer, this theme and age),
+ * the best one preselected. Anything outside the coordinator's choices is ignored.
+ */
+export async function prescriptionPrefill(
+  deps: Deps,
+  choices: Awaited<ReturnType<typeof prescriptionChoices>>,
+  query: { accueil?: number; partenaire?: number; theme?: string; age?: string },
+): Promise<PrescriptionPrefill> {
+  const acm = query.accueil ? choices.acms.find((a) => a.id === query.accueil) : undefined;
+  if (!acm) return { values: {}, suggestions: [], context: null };
+  const theme = themes.some((t) => t.value === query.theme) ? query.theme! : null;
+  const band = ageBands.find((b) => b.value === query.age) ?? null;
+  const profile = await acmProfile(deps.db, acm.id);
+  const partnerIds = new Set(choices.partners.map((p) => p.id));
+  const suggestions: PrescriptionSuggestion[] = [];
+  if (profile) {
+    const wish = { ...wishOfAcm(profile), maxTravelKm: SUGGESTION_TRIP_KM };
+    if (theme) wish.themes = [theme];
+    if (band) [wish.ageMin, wish.ageMax] = band.value.split('-').map(Number) as [number, number];
+    const ranked = await rankOffers(deps, wish, { limit: 200, threshold: 0 });
+    for (const { item, match } of ranked) {
+      if (!partnerIds.has(item.partnerId) || (theme && !item.themes.includes(theme))) continue;
+      if (suggestions.some((s) => s.partnerId === item.partnerId)) continue;
+      suggestions.push({
+        partnerId: item.partnerId,
+        partnerName: item.partnerName,
+        offerId: item.id,
+        offerSlug: item.slug,
+        offerTitle: item.title,
+        offerHref: offerPath(item),
+        chooseHref: `/partenariats/prescrire?${new URLSearchParams({
+          accueil: String(acm.id),
+          ...(theme ? { theme } : {}),
+          ...(band ? { age: band.value } : {}),
+          partenaire: String(item.partnerId),
+        }).toString()}`,
+        distanceKm: match.distanceKm === null ? null : Math.round(match.distanceKm),
+        score: match.score,
+      });
+      if (suggestions.length === 3) break;
+    }
+  }
+  const chosenPartner = query.partenaire && partnerIds.has(query.partenaire) ? query.partenaire : suggestions[0]?.partnerId;
+  const themeLabel = theme ? labelOf(themes, theme) : null;
+  const what = [themeLabel, band ? `pour les ${band.label}` : null].filter(Boolean).join(' ');
+  const offer = suggestions.find((s) => s.partnerId === chosenPartner);
+  const values: Record<string, string> = { acmId: String(acm.id) };
+  if (chosenPartner) values.partnerId = String(chosenPartner);
+  if (what) {
+    values.title = `${what} à ${acm.name}`.slice(0, 150);
+    values.message = `${acm.name} (${acm.communeName}) n’a aucune offre ${themeLabel ? `« ${themeLabel} » ` : ''}${band ? `pour les ${band.label} ` : ''}à proximité sur Passerelle.${
+      offer ? ` L’offre « ${offer.offerTitle} » pourrait y répondre.` : ''
+    } Je vous propose d’en parler ensemble.`;
+  }
+  return { values, suggestions, context: { acmName: acm.name, theme: themeLabel, age: band?.label ?? null } };
 }
 
 /**

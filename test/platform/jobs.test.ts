@@ -39,6 +39,7 @@ describe('the scheduler', () => {
         'saved-search-alerts',
         'search-outbox',
         'storage-orphans',
+        'territory-coverage',
         'territory-statistics',
       ].sort(),
     );
