@@ -272,8 +272,8 @@ function classOf(count: number) {
 
 /** Geometry of the map: each commune at its centre (equirectangular, north up), coloured by its count for the selection. */
 export function coverageMap(figures: CoverageFigures, selection: Pick<CoverageSelection, 'theme' | 'age'>) {
-  const width = 600;
-  const pad = 24;
+  const width = 400;
+  const pad = 20;
   const communes = figures.communes;
   if (communes.length === 0) return null;
   const midLat = (Math.min(...communes.map((c) => c.lat)) + Math.max(...communes.map((c) => c.lat))) / 2;
@@ -282,30 +282,34 @@ export function coverageMap(figures: CoverageFigures, selection: Pick<CoverageSe
   const ys = communes.map((c) => -c.lat);
   const spanX = Math.max(0.05, Math.max(...xs) - Math.min(...xs));
   const spanY = Math.max(0.05, Math.max(...ys) - Math.min(...ys));
-  const height = Math.round(Math.min(720, Math.max(260, (width * spanY) / spanX)));
+  const height = Math.round(Math.min(520, Math.max(220, (width * spanY) / spanX)));
   const scale = Math.min((width - 2 * pad) / spanX, (height - 2 * pad) / spanY);
   const offsetX = (width - scale * spanX) / 2 - scale * Math.min(...xs);
   const offsetY = (height - scale * spanY) / 2 - scale * Math.min(...ys);
-  const labelled = communes.length <= 25;
   const points = communes
     .map((c, i) => {
       const count = countFor(c, selection.theme, selection.age);
       const x = Math.round((offsetX + scale * xs[i]!) * 10) / 10;
       const y = Math.round((offsetY + scale * ys[i]!) * 10) / 10;
-      return {
-        code: c.code,
-        name: c.name,
-        count,
-        cls: classOf(count).key,
-        x,
-        y,
-        labelled,
-        anchor: x > width * 0.7 ? 'end' : 'start',
-        labelX: x > width * 0.7 ? x - 10 : x + 10,
-      };
+      return { code: c.code, name: c.name, count, cls: classOf(count).key, x, y, label: null as null | { x: number; anchor: string; text: string } };
     })
     // Gaps drawn last: never hidden under a neighbour.
     .sort((a, b) => b.count - a.count);
+  // Labels, gaps first, on the right of their point or else on its left, skipped where they would overlap another (the table names every commune).
+  const placed: { x1: number; x2: number; y1: number; y2: number }[] = [];
+  const overlaps = (box: (typeof placed)[number]) => placed.some((p) => box.x1 < p.x2 && box.x2 > p.x1 && box.y1 < p.y2 && box.y2 > p.y1);
+  for (const p of [...points].reverse()) {
+    const text = `${p.name} (${p.count})`;
+    const w = text.length * 6.2;
+    for (const side of ['right', 'left'] as const) {
+      const x1 = side === 'right' ? p.x + 10 : p.x - 10 - w;
+      const box = { x1, x2: x1 + w, y1: p.y - 9, y2: p.y + 7 };
+      if (box.x1 < 0 || box.x2 > width || overlaps(box)) continue;
+      placed.push(box);
+      p.label = { x: side === 'right' ? p.x + 10 : p.x - 10, anchor: side === 'right' ? 'start' : 'end', text };
+      break;
+    }
+  }
   const legend = legendClasses.map((l) => ({ ...l, communes: points.filter((p) => p.cls === l.key).length }));
   return { width, height, points, legend };
 }
