@@ -296,7 +296,7 @@ export function coverageMap(figures: CoverageFigures, selection: Pick<CoverageSe
     // Gaps drawn last: never hidden under a neighbour.
     .sort((a, b) => b.count - a.count);
   // Labels, gaps first, on the right of their point or else on its left, skipped where they would overlap another (the table names every commune).
-  const placed: { x1: number; x2: number; y1: number; y2: number }[] = [];
+  const placed: { x1: number; x2: number; y1: number; y2: number }[] = points.map((p) => ({ x1: p.x - 8, x2: p.x + 8, y1: p.y - 8, y2: p.y + 8 }));
   const overlaps = (box: (typeof placed)[number]) => placed.some((p) => box.x1 < p.x2 && box.x2 > p.x1 && box.y1 < p.y2 && box.y2 > p.y1);
   for (const p of [...points].reverse()) {
     const text = `${p.name} (${p.count})`;
