@@ -111,6 +111,8 @@ const decode = (html: string) =>
     .replace(/<span class="visually-hidden">[\s\S]*?<\/span>/g, '')
     .replace(/<[^>]+>/g, '')
     .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
@@ -163,6 +165,25 @@ describe('coverage of a coordinator’s territory', () => {
       expect(fromCsv).toEqual(pageCounts(page.body));
       if (query.includes('sport')) expect(fromCsv.size).toBe(places.length * 6);
     }
+  });
+
+  it('agrees at the default radius with the public statistics page (every age, per theme)', async () => {
+    const page = pageCounts((await coordinator.get(`${base}/couverture`)).body);
+    const stats = (await app.inject({ method: 'GET', url: '/territoires/departements/01/statistiques' })).body;
+    const table = /<table class="[^"]*stat-table[^"]*" data-stat-table="couverture">([\s\S]*?)<\/table>/.exec(stats)![1]!;
+    const headers = [.../<thead>([\s\S]*?)<\/thead>/.exec(table)![1]!.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((m) => decode(m[1]!));
+    let compared = 0;
+    for (const row of table.matchAll(/<tr><th scope="row">([\s\S]*?)<\/th>([\s\S]*?)<\/tr>/g)) {
+      const code = /\((\w+)\)$/.exec(decode(row[1]!))![1]!;
+      [...row[2]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].forEach((td, i) => {
+        const theme = themes.find((t) => t.label === headers[i + 1]);
+        const mine = theme ? page.get(`${code}|${theme.value}|`) : headers[i + 1] === 'Offres accessibles' ? page.get(`${code}||`) : undefined;
+        if (mine === undefined) return;
+        expect(decode(td[1]!), `${code} ${headers[i + 1]}`).toBe(mine > 0 && mine < 5 ? '< 5' : String(mine));
+        compared++;
+      });
+    }
+    expect(compared).toBe(places.length * 9);
   });
 
   it('draws the map with its legend, the gaps first, and links each gap to a prescription for an ACM of the commune', async () => {
