@@ -96,7 +96,7 @@ export async function prescriptionPrefill(
   }
   const chosenPartner = query.partenaire && partnerIds.has(query.partenaire) ? query.partenaire : suggestions[0]?.partnerId;
   const themeLabel = theme ? labelOf(themes, theme) : null;
-  const what = [themeLabel, band ? `pour les ${band.label}` : null].filter(Boolean).join(' ');
+  const what = theme || band ? [themeLabel ?? 'Activités', band ? `pour les ${band.label}` : null].filter(Boolean).join(' ') : 'Un premier partenariat';
   const offer = suggestions.find((s) => s.partnerId === chosenPartner);
   const values: Record<string, string> = { acmId: String(acm.id) };
   if (chosenPartner) values.partnerId = String(chosenPartner);

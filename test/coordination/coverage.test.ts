@@ -299,6 +299,9 @@ describe('the prescription opened from a gap', () => {
     const partner = await createOrganisation(app, { name: 'Autre partenaire', codeInsee: places[0]!.code });
     const chosen = await coordinator.get(`/partenariats/prescrire?accueil=${acmId}&theme=sport&age=6-8&partenaire=${partner.id}`);
     expect(chosen.body).toMatch(new RegExp(`<option value="${partner.id}" selected>`));
+    // From the row of every theme: the age alone.
+    const anyTheme = await coordinator.get(`/partenariats/prescrire?accueil=${acmId}&age=12-14`);
+    expect(anyTheme.body).toContain('value="Activités pour les 12-14 ans à Accueil C"');
   });
 
   it('ignores an ACM outside the coordinator’s territory and keeps the prescription’s authorization', async () => {
