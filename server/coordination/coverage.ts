@@ -114,11 +114,14 @@ export async function computeCoverage(deps: Pick<Deps, 'db'>, scope: Scope, radi
   return { radiusKm, themes: themeSlugs, bands: bandSlugs, communes: coverageMatrix(places, offers, radiusKm) };
 }
 
-/** Computations in progress, so that simultaneous views of one scope and radius compute it once. */
-const inFlight = new Map<string, Promise<{ figures: CoverageFigures; computedAt: Date }>>();
+/** Computations in progress (per database), so that simultaneous views of one scope and radius compute it once. */
+type Computation = Promise<{ figures: CoverageFigures; computedAt: Date }>;
+const inFlightByDb = new WeakMap<object, Map<string, Computation>>();
 
 export async function refreshCoverage(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope, radiusKm: number) {
   const key = `${scope.kind}:${scope.code}:${radiusKm}`;
+  const inFlight = inFlightByDb.get(deps.db) ?? new Map<string, Computation>();
+  inFlightByDb.set(deps.db, inFlight);
   const running = inFlight.get(key);
   if (running) return running;
   const work = (async () => {
