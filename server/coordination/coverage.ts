@@ -1,9 +1,10 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { distanceKm } from '../kernel/distance.js';
 import { ageBands, ageBandsFor, themes } from '../kernel/taxonomy.js';
 import { ParameterError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
-import { COVERAGE_RADIUS_KM, servesPoint } from '../observatory/coverage.js';
+import { COVERAGE_RADIUS_KM } from '../observatory/coverage.js';
 import { type AcmCommune, acmCommunes, longestTravel } from '../observatory/statistics.repository.js';
 import type { Scope } from './coordination.repository.js';
 import type { Territory } from './coordination.usecases.js';
@@ -49,23 +50,57 @@ export interface CoverageFigures {
   communes: CommuneCoverage[];
 }
 
+/** Offers sorted by latitude, each with the cells it adds to, for the band scans of coverageMatrix. */
+function sortedOffers(offers: CoverageOfferRow[]) {
+  const B = bandSlugs.length;
+  // Few distinct age ranges and theme lists: each is turned into indexes once.
+  const bandsOf = new Map<number, number[]>();
+  const themesOf = new Map<string, number[]>();
+  const prepared = offers
+    .map((o) => {
+      const ageKey = o.ageMin * 100 + o.ageMax;
+      let b = bandsOf.get(ageKey);
+      if (!b) {
+        b = ageBandsFor(o.ageMin, o.ageMax).map((x) => bandSlugs.indexOf(x));
+        bandsOf.set(ageKey, b);
+      }
+      const themeKey = o.themes.join();
+      let t = themesOf.get(themeKey);
+      if (!t) {
+        t = o.themes.map((x) => themeSlugs.indexOf(x)).filter((i) => i >= 0);
+        themesOf.set(themeKey, t);
+      }
+      const bands = b;
+      return { offer: o, themes: t, bands, cells: t.flatMap((ti) => bands.map((bi) => ti * B + bi)) };
+    })
+    .sort((a, b) => a.offer.lat - b.offer.lat);
+  return { prepared, lats: prepared.map((p) => p.offer.lat) };
+}
+
+/** Index of the first latitude at or above `min` (binary search). */
+function firstAtOrAbove(lats: number[], min: number): number {
+  let lo = 0;
+  let hi = lats.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lats[mid]! < min) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * For each place, the offers that serve it (the search's rule: base within the radius, or the
- * place inside the travel radius of an offer that comes to the ACM), per theme × age band (an
- * offer counts in every band its age range overlaps). Offers are sorted by latitude so that each
- * place only tests those within reach.
+ * For each place, the offers that serve it (the search's rule, servesPoint: base within the
+ * radius, or the place inside the travel radius of an offer that comes to the ACM), per theme ×
+ * age band (an offer counts in every band its age range overlaps). Two scans of offers sorted by
+ * latitude keep it fast: every offer within the radius's band, then the offers whose travel
+ * radius reaches farther than the radius within theirs; a longitude test skips most before the
+ * exact distance.
  */
 export function coverageMatrix(places: AcmCommune[], offers: CoverageOfferRow[], radiusKm: number): CommuneCoverage[] {
-  const prepared = offers
-    .map((o) => ({
-      offer: o,
-      themes: o.themes.map((t) => themeSlugs.indexOf(t)).filter((i) => i >= 0),
-      bands: ageBandsFor(o.ageMin, o.ageMax).map((b) => bandSlugs.indexOf(b)),
-    }))
-    .sort((a, b) => a.offer.lat - b.offer.lat);
-  const lats = prepared.map((p) => p.offer.lat);
-  const reachKm = Math.max(radiusKm, ...offers.map((o) => o.travelKm ?? 0)) + 1;
-  const dLat = reachKm / 110;
+  const near = sortedOffers(offers);
+  const travelling = sortedOffers(offers.filter((o) => o.travelKm !== null && o.travelKm > radiusKm));
+  const longest = Math.max(0, ...offers.map((o) => o.travelKm ?? 0));
   const T = themeSlugs.length;
   const B = bandSlugs.length;
   return places.map((place) => {
@@ -73,22 +108,22 @@ export function coverageMatrix(places: AcmCommune[], offers: CoverageOfferRow[],
     const byBand = new Array<number>(B).fill(0);
     const cells = new Array<number>(T * B).fill(0);
     let total = 0;
-    // First offer at or above the place's southern reach (binary search).
-    let lo = 0;
-    let hi = lats.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (lats[mid]! < place.lat - dLat) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < prepared.length && lats[i]! <= place.lat + dLat; i++) {
-      const p = prepared[i]!;
-      if (!servesPoint({ themes: p.offer.themes, lat: p.offer.lat, lng: p.offer.lng, travelKm: p.offer.travelKm }, place.lat, place.lng, radiusKm)) continue;
-      total++;
-      for (const t of p.themes) byTheme[t]!++;
-      for (const b of p.bands) byBand[b]!++;
-      for (const t of p.themes) for (const b of p.bands) cells[t * B + b]!++;
-    }
+    const scan = (set: ReturnType<typeof sortedOffers>, reachKm: number, serves: (offer: CoverageOfferRow, d: number) => boolean) => {
+      const dLat = (reachKm + 1) / 110;
+      const cos = Math.max(0.05, Math.cos((Math.min(89, Math.abs(place.lat) + dLat) * Math.PI) / 180));
+      const dLng = (reachKm + 1) / (110 * cos);
+      for (let i = firstAtOrAbove(set.lats, place.lat - dLat); i < set.prepared.length && set.lats[i]! <= place.lat + dLat; i++) {
+        const p = set.prepared[i]!;
+        if (Math.abs(p.offer.lng - place.lng) > dLng) continue;
+        if (!serves(p.offer, distanceKm(place.lat, place.lng, p.offer.lat, p.offer.lng))) continue;
+        total++;
+        for (const t of p.themes) byTheme[t]!++;
+        for (const b of p.bands) byBand[b]!++;
+        for (const c of p.cells) cells[c]!++;
+      }
+    };
+    scan(near, radiusKm, (_, d) => d <= radiusKm);
+    if (travelling.prepared.length) scan(travelling, longest, (o, d) => d > radiusKm && d <= o.travelKm!);
     return { code: place.code, name: place.name, lat: place.lat, lng: place.lng, acms: place.acms, total, byTheme, byBand, cells };
   });
 }
