@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
+import { coverageMatrix } from '../../server/coordination/coverage.js';
 import { COVERAGE_JOB } from '../../server/coordination/jobs.js';
-import { ageBands, themes } from '../../server/kernel/taxonomy.js';
+import { ageBands, ageBandsFor, themes } from '../../server/kernel/taxonomy.js';
+import { servesPoint } from '../../server/observatory/coverage.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
@@ -314,5 +316,42 @@ describe('the prescription opened from a gap', () => {
     const admin = await signedInAgent(app, await createUser(app, { isAdmin: true }));
     expect((await admin.get(`/partenariats/prescrire?accueil=${acmIds.get(places[2]!.code)}&theme=sport`)).statusCode).toBe(404);
     expect((await coordinator.get('/partenariats/prescrire?accueil=abc')).statusCode).toBe(400);
+  });
+});
+
+describe('the coverage matrix', () => {
+  it('equals, for every radius, a naive loop over servesPoint (the search’s rule)', () => {
+    const next = random(99);
+    const spots = Array.from({ length: 40 }, (_, i) => ({ code: String(i), name: `C${i}`, lat: 45 + next() * 2, lng: 4 + next() * 3, acms: 1 }));
+    const offers = Array.from({ length: 3000 }, () => {
+      const ageMin = 3 + Math.floor(next() * 14);
+      return {
+        themes: [themeSlugs[Math.floor(next() * 8)]!, ...(next() < 0.2 ? [themeSlugs[Math.floor(next() * 8)]!] : [])].filter(
+          (t, k, all) => all.indexOf(t) === k,
+        ),
+        ageMin,
+        ageMax: Math.min(17, ageMin + Math.floor(next() * 8)),
+        lat: 44.8 + next() * 2.4,
+        lng: 3.8 + next() * 3.4,
+        travelKm: next() < 0.3 ? Math.round(1 + next() * 60) : null,
+      };
+    });
+    for (const radius of [1, 7, 15, 33, 50]) {
+      const matrix = coverageMatrix(spots, offers, radius);
+      for (const [i, spot] of spots.entries()) {
+        const serving = offers.filter((o) => servesPoint(o, spot.lat, spot.lng, radius));
+        const row = matrix[i]!;
+        expect(row.total).toBe(serving.length);
+        themeSlugs.forEach((t, ti) => {
+          expect(row.byTheme[ti]).toBe(serving.filter((o) => o.themes.includes(t)).length);
+          bands.forEach((b, bi) => {
+            expect(row.cells[ti * bands.length + bi]).toBe(
+              serving.filter((o) => o.themes.includes(t) && ageBandsFor(o.ageMin, o.ageMax).includes(b.value as never)).length,
+            );
+          });
+        });
+        bands.forEach((b, bi) => expect(row.byBand[bi]).toBe(serving.filter((o) => ageBandsFor(o.ageMin, o.ageMax).includes(b.value as never)).length));
+      }
+    }
   });
 });
