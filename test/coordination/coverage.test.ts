@@ -350,7 +350,9 @@ describe('the coverage matrix', () => {
             );
           });
         });
-        bands.forEach((b, bi) => expect(row.byBand[bi]).toBe(serving.filter((o) => ageBandsFor(o.ageMin, o.ageMax).includes(b.value as never)).length));
+        for (const [bi, b] of bands.entries()) {
+          expect(row.byBand[bi]).toBe(serving.filter((o) => ageBandsFor(o.ageMin, o.ageMax).includes(b.value as never)).length);
+        }
       }
     }
   });
