@@ -20,8 +20,6 @@ import {
   type Territory,
   territoryChoices,
 } from './coordination.usecases.js';
-import { DIGEST_TOKEN_PATTERN, digestTokenTerritory, unsubscribeDigest } from './digest.js';
-import { funnelBreakdownCsvRows, funnelChart, funnelCsvRows, loadFunnel, loadFunnelBreakdown } from './funnel.js';
 import {
   ageColumns,
   coverageCsv,
@@ -33,6 +31,8 @@ import {
   readSelection,
   territoryCoverage,
 } from './coverage.js';
+import { DIGEST_TOKEN_PATTERN, digestTokenTerritory, unsubscribeDigest } from './digest.js';
+import { funnelBreakdownCsvRows, funnelChart, funnelCsvRows, loadFunnel, loadFunnelBreakdown } from './funnel.js';
 
 const TerritoryParams = Type.Object({
   kind: Type.String({ pattern: '^(region|departement|intercommunalite|commune)$' }),
