@@ -6,20 +6,9 @@ import { csvDownloadHeaders, csvStream } from '../lib/csv.js';
 import { NotFoundError, ParameterError } from '../lib/errors.js';
 import { formBody, formText } from '../lib/schemas.js';
 import type { App } from '../types.js';
+import { TerritoryParams, territoryOf as territoryFrom } from './coordination.http.js';
 import { digestSubscribed, scopeSummary, setDigestSubscription } from './coordination.repository.js';
-import {
-  chooseEpci,
-  exportFilename,
-  isCoordinator,
-  type ListQuery,
-  listBySlug,
-  lists,
-  loadList,
-  openTerritory,
-  scopeFromPath,
-  type Territory,
-  territoryChoices,
-} from './coordination.usecases.js';
+import { chooseEpci, exportFilename, isCoordinator, type ListQuery, listBySlug, lists, loadList, territoryChoices } from './coordination.usecases.js';
 import {
   ageColumns,
   coverageCsv,
@@ -34,10 +23,6 @@ import {
 import { DIGEST_TOKEN_PATTERN, digestTokenTerritory, unsubscribeDigest } from './digest.js';
 import { funnelBreakdownCsvRows, funnelChart, funnelCsvRows, loadFunnel, loadFunnelBreakdown } from './funnel.js';
 
-const TerritoryParams = Type.Object({
-  kind: Type.String({ pattern: '^(region|departement|intercommunalite|commune)$' }),
-  code: Type.String({ pattern: '^([0-9][0-9AB][0-9]{0,3}|[0-9]{9})$' }),
-});
 const filterValue = Type.Optional(Type.String({ maxLength: 200 }));
 const ListQuerySchema = Type.Object(
   {
@@ -85,10 +70,7 @@ function queryString(query: ListQuery, changes: ListQuery = {}): string {
 export default async function coordinationRoutes(app: App) {
   const { deps } = app;
 
-  async function territoryOf(request: FastifyRequest): Promise<Territory> {
-    const params = request.params as { kind: string; code: string };
-    return openTerritory(deps, currentUser(request), scopeFromPath(params.kind, params.code));
-  }
+  const territoryOf = (request: FastifyRequest) => territoryFrom(deps, request);
 
   app.get('/coordination', { preHandler: requireUser, schema: { querystring: ChooseQuery } }, async (request, reply) => {
     const user = currentUser(request);

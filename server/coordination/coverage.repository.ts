@@ -6,6 +6,7 @@ import type { Scope } from './coordination.repository.js';
 function inScope(scope: Scope): SQL {
   if (scope.kind === 'commune') return sql`c.code_insee = ${scope.code}`;
   if (scope.kind === 'department') return sql`c.department_code = ${scope.code}`;
+  if (scope.kind === 'epci') return sql`(c.epci_code = ${scope.code} or c.ept_code = ${scope.code})`;
   return sql`c.region_code = ${scope.code}`;
 }
 

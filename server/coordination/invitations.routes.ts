@@ -6,7 +6,8 @@ import { NotFoundError, ValidationError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
 import { formBody, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
-import { exportFilename, lists, openTerritory, scopeFromPath, type Territory } from './coordination.usecases.js';
+import { TerritoryParams, territoryOf as territoryFrom, territoryParams } from './coordination.http.js';
+import { exportFilename, lists, type Territory } from './coordination.usecases.js';
 import { findImport, pendingClaims, recentImports } from './invitations.repository.js';
 import {
   CLAIM_DAYS,
@@ -18,11 +19,6 @@ import {
   resendInvitation,
 } from './invitations.usecases.js';
 
-const territoryParams = {
-  kind: Type.String({ pattern: '^(region|departement|commune)$' }),
-  code: Type.String({ pattern: '^[0-9][0-9AB][0-9]{0,3}$' }),
-};
-const TerritoryParams = Type.Object(territoryParams);
 const TerritoryIdParams = Type.Object({ ...territoryParams, id: IdParam.properties.id });
 const CsrfQuery = Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 500 })) });
 
@@ -32,10 +28,7 @@ const section = { slug: 'invitations', title: 'Invitations' };
 export default async function coordinationInvitationsRoutes(app: App) {
   const { deps } = app;
 
-  async function territoryOf(request: FastifyRequest): Promise<Territory> {
-    const params = request.params as { kind: string; code: string };
-    return openTerritory(deps, currentUser(request), scopeFromPath(params.kind, params.code));
-  }
+  const territoryOf = (request: FastifyRequest) => territoryFrom(deps, request);
 
   async function invitationsPage(reply: FastifyReply, territory: Territory, extra: Record<string, unknown> = {}, status = 200) {
     const [pending, imports] = await Promise.all([pendingClaims(deps.db, territory), recentImports(deps.db, territory)]);

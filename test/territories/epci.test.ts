@@ -178,7 +178,19 @@ describe('territory page of an EPCI', () => {
 
 describe('a coordinator of an EPCI', () => {
   const base = `/coordination/intercommunalite/${LYON_METROPOLE}`;
-  const pages = ['', '/accueils', '/partenaires', '/partenariats', '/demandes', '/besoins', '/export/accueils.csv', '/export/entonnoir.csv'];
+  const pages = [
+    '',
+    '/accueils',
+    '/partenaires',
+    '/partenariats',
+    '/demandes',
+    '/besoins',
+    '/couverture',
+    '/invitations',
+    '/export/accueils.csv',
+    '/export/entonnoir.csv',
+    '/export/couverture.csv',
+  ];
 
   it('opens the workspace of the EPCI, which lists its ACMs only', async () => {
     const start = await coordinator.get('/coordination');
@@ -188,6 +200,9 @@ describe('a coordinator of an EPCI', () => {
     const acms = await coordinator.get(`${base}/accueils`);
     expect(acms.body).toContain('Accueil de Villeurbanne');
     expect(acms.body).not.toContain('Accueil de Villefranche');
+    const coverage = await coordinator.get(`${base}/couverture`);
+    expect(coverage.body).toContain('Villeurbanne');
+    expect(coverage.body).not.toContain('Villefranche');
   });
 
   it('reads the partnerships of the ACMs in the EPCI, not the others (404)', async () => {
