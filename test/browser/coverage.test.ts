@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../server/types.js';
-import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
+import { checkPage, demoSite, newContext, signInDemo } from '../helpers/browser.js';
 
 let app: App;
 let browser: Browser;
@@ -13,18 +13,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-const SHOTS = process.env.SCREENSHOTS_DIR;
-
-async function check(page: Page, label: string, width: number) {
-  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-  expect(widths.scroll, `horizontal scroll on ${label} at ${width} px`).toBeLessThanOrEqual(widths.inner);
-  await expectNoAxeViolations(page, `${label} at ${width} px`);
-  if (SHOTS) {
-    await page.screenshot({ path: `${SHOTS}/${label}-${width}.png`, fullPage: true });
-    await page.screenshot({ path: `${SHOTS}/${label}-${width}-top.png` });
-  }
-}
 
 for (const width of [1280, 390]) {
   it(`walks the demo coordinator from the dashboard to a coverage gap, a prefilled prescription and the export at ${width} px`, async () => {
@@ -46,7 +34,7 @@ for (const width of [1280, 390]) {
     const communes = await page.locator('table.coverage-table tbody').count();
     expect(communes).toBeGreaterThan(3);
     expect(await page.locator('td.coverage-zero').count()).toBeGreaterThan(0);
-    await check(page, 'coordination-couverture', width);
+    await checkPage(page, 'coordination-couverture');
 
     // A theme and an age band: the map colours the communes for them (no script needed: a GET form).
     await page.locator('#f-theme').selectOption('sciences');
@@ -54,7 +42,7 @@ for (const width of [1280, 390]) {
     await page.getByRole('button', { name: 'Afficher' }).click();
     await page.waitForURL(/theme=sciences/);
     expect(await page.locator('h2#map-title').textContent()).toContain('Sciences et numérique, 9-11 ans');
-    await check(page, 'coordination-couverture-sciences', width);
+    await checkPage(page, 'coordination-couverture-sciences');
 
     // A radius out of bounds is refused beside the field.
     await page.locator('#f-rayon').fill('80');
@@ -73,7 +61,7 @@ for (const width of [1280, 390]) {
     expect(await page.locator('#f-title').inputValue()).not.toBe('');
     expect(await page.locator('#f-message').inputValue()).not.toBe('');
     expect(await page.locator('h2#suggestions-title').textContent()).toContain('Zone blanche');
-    await check(page, 'prescription-prefilled', width);
+    await checkPage(page, 'prescription-prefilled');
 
     await page.goBack();
     await page.waitForURL(/\/couverture$/);

@@ -1,11 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parisToday } from '../../server/kernel/paris-time.js';
 import { addDays } from '../../server/partnerships/calendar.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
-import { PASSWORD } from '../helpers/fixtures.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
 import { createPartnershipFixture } from '../helpers/partnerships.js';
 
 let app: App;
@@ -20,21 +19,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/connexion');
-  await page.fill('#f-email', email);
-  await page.fill('#f-password', PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
-  return page;
-}
-
-async function noHorizontalScroll(page: Page, label: string) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-  expect(scrollWidth, `${label}: ${scrollWidth}px wide at ${innerWidth}px`).toBeLessThanOrEqual(innerWidth);
-}
 
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
@@ -84,7 +68,7 @@ it('lets the partner upload a document without JavaScript, with French messages 
   await expectNoAxeViolations(acm, 'documents page with errors');
   for (const width of [1280, 390]) {
     await acm.setViewportSize({ width, height: 900 });
-    await noHorizontalScroll(acm, `form with errors at ${width}px`);
+    await expectNoHorizontalScroll(acm, `form with errors at ${width}px`);
     await acm.screenshot({ path: `/tmp/documents-errors-${width}.png`, fullPage: true });
   }
 
@@ -95,7 +79,7 @@ it('lets the partner upload a document without JavaScript, with French messages 
     ] as const) {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(path);
-      await noHorizontalScroll(page, `${who} documents at ${width}px`);
+      await expectNoHorizontalScroll(page, `${who} documents at ${width}px`);
       await page.screenshot({ path: `/tmp/documents-${who}-${width}.png`, fullPage: true });
     }
   }
@@ -107,7 +91,7 @@ it('lets the partner upload a document without JavaScript, with French messages 
     await acm.goto(`/partenariats/${f.partnership.id}`);
     await acm.getByRole('link', { name: '1 document partagé' }).waitFor();
     await acm.getByText('1 expire bientôt').waitFor();
-    await noHorizontalScroll(acm, `overview at ${width}px`);
+    await expectNoHorizontalScroll(acm, `overview at ${width}px`);
     await acm.screenshot({ path: `/tmp/overview-${width}.png`, fullPage: true });
   }
   await expectNoAxeViolations(acm, 'overview with documents');

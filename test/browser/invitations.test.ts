@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../server/types.js';
-import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
+import { checkPage, demoSite, newContext, signInDemo } from '../helpers/browser.js';
 
 let app: App;
 let browser: Browser;
@@ -16,18 +16,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-const SHOTS = process.env.SCREENSHOTS_DIR;
-
-async function check(page: Page, label: string, width: number) {
-  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-  expect(widths.scroll, `horizontal scroll on ${label} at ${width} px`).toBeLessThanOrEqual(widths.inner);
-  await expectNoAxeViolations(page, `${label} at ${width} px`);
-  if (SHOTS) {
-    await page.screenshot({ path: `${SHOTS}/${label}-${width}.png`, fullPage: true });
-    await page.screenshot({ path: `${SHOTS}/${label}-${width}-top.png` });
-  }
-}
 
 for (const width of [1280, 390]) {
   it(`walks a coordinator from the dashboard to an invitations file, its report and a resend at ${width} px`, async () => {
@@ -53,7 +41,7 @@ for (const width of [1280, 390]) {
     await page.goto('/coordination/departement/69');
     await page.getByRole('navigation', { name: 'Coordination du territoire' }).getByRole('link', { name: 'Invitations' }).click();
     await page.waitForURL(/\/invitations$/);
-    await check(page, 'coordination-invitations', width);
+    await checkPage(page, 'coordination-invitations');
 
     await page.locator('#f-file').setInputFiles(file);
     await Promise.all([
@@ -68,14 +56,14 @@ for (const width of [1280, 390]) {
     expect(await rejects.nth(1).textContent()).toContain('commune hors de votre territoire');
     expect(await rejects.nth(2).textContent()).toContain('type inconnu');
     expect(await rejects.nth(2).textContent()).toContain('SIRET invalide');
-    await check(page, 'coordination-invitations-rapport', width);
+    await checkPage(page, 'coordination-invitations-rapport');
 
     await page.getByRole('link', { name: 'liste des invitations en attente' }).click();
     await page.waitForURL(/\/invitations#en-attente$/);
     await page.getByRole('button', { name: `Renvoyer l’invitation de Club de basket ${width}` }).click();
     await page.waitForURL(/\/invitations#en-attente$/);
     expect(await page.getByRole('status').or(page.locator('.flash')).first().textContent()).toContain(`Invitation renvoyée à basket${width}@exemple.fr`);
-    await check(page, 'coordination-invitations-renvoi', width);
+    await checkPage(page, 'coordination-invitations-renvoi');
     await context.close();
   }, 120_000);
 }

@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
-import { createOrganisation, createUser, PASSWORD } from '../helpers/fixtures.js';
+import { expectNoAxeViolations, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
+import { createOrganisation, createUser } from '../helpers/fixtures.js';
 import { theatreOffer } from '../helpers/matching.js';
 import { syncSearch } from '../helpers/search.js';
 
@@ -19,16 +19,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/connexion');
-  await page.fill('#f-email', email);
-  await page.fill('#f-password', PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL('**/tableau-de-bord');
-  return page;
-}
 
 it('an ACM posts a need and sees suggestions with their reasons; a partner finds it and answers it — with no axe violation', async () => {
   const director = await createUser(app, { name: 'Inès Roche', email: 'ines@accueil-canuts.fr' });

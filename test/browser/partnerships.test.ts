@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { partnershipConventions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
-import { PASSWORD } from '../helpers/fixtures.js';
+import { expectNoAxeViolations, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
 import { createPartnershipFixture, type PartnershipFixture } from '../helpers/partnerships.js';
 
 let app: App;
@@ -29,16 +28,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/connexion');
-  await page.fill('#f-email', email);
-  await page.fill('#f-password', PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
-  return page;
-}
 
 async function signConvention(page: Page, name: string, role: string) {
   await page.goto(`/partenariats/${f.partnership.id}/formalisation`);
@@ -89,7 +78,7 @@ it('signs the convention as each party in two browser contexts, with no axe viol
   await expectNoAxeViolations(partner, 'bilan (partner form)');
 }, 240_000);
 
-async function noHorizontalScroll(page: Page, label: string) {
+async function expectNoHorizontalScroll(page: Page, label: string) {
   const { scrollWidth, innerWidth, wide } = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
@@ -156,7 +145,7 @@ it('counts two signatures made at the same instant in two browsers, then refuses
       await page.setViewportSize({ width, height: 900 });
       if (label !== 'session') await page.goto(path);
       if (process.env.SCREENSHOTS_DIR) await page.screenshot({ path: `${process.env.SCREENSHOTS_DIR}/${label}-${width}.png`, fullPage: true });
-      await noHorizontalScroll(page, `${label} at ${width}`);
+      await expectNoHorizontalScroll(page, `${label} at ${width}`);
     }
   }
 }, 240_000);

@@ -6,6 +6,7 @@ import { seedDemo } from '../../db/seed/index.js';
 import { DEMO_PASSWORD } from '../../db/seed/organisations.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from './app.js';
+import { PASSWORD } from './fixtures.js';
 import { syncSearch } from './search.js';
 
 const require = createRequire(import.meta.url);
@@ -65,14 +66,37 @@ export async function demoSite(): Promise<{ app: App; baseURL: string; browser: 
   return { app, baseURL: await listen(app), browser: await launchBrowser() };
 }
 
-/** Signs a browser context in with a demo account, through the sign-in form. */
-export async function signInDemo(context: BrowserContext, email: string): Promise<void> {
+/** Signs a browser context in through the sign-in form; returns the page it lands on. */
+export async function signIn(context: BrowserContext, email: string, password = PASSWORD): Promise<Page> {
   const page = await context.newPage();
   await page.goto('/connexion');
   await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByLabel('Mot de passe').fill(password);
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/connexion')), page.getByRole('button', { name: /connecter/i }).click()]);
-  await page.close();
+  return page;
+}
+
+/** Signs a browser context in with a demo account. */
+export async function signInDemo(context: BrowserContext, email: string): Promise<void> {
+  await (await signIn(context, email, DEMO_PASSWORD)).close();
+}
+
+/** The page is no wider than its viewport (a phone never scrolls sideways). */
+export async function expectNoHorizontalScroll(page: Page, label: string): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `horizontal scroll on ${label}: ${scrollWidth} px wide at ${innerWidth} px`).toBeLessThanOrEqual(innerWidth);
+}
+
+/** What every page a journey passes must hold: no sideways scroll, axe clean; screenshots when SCREENSHOTS_DIR is set. */
+export async function checkPage(page: Page, label: string): Promise<void> {
+  const width = page.viewportSize()?.width ?? 0;
+  await expectNoHorizontalScroll(page, `${label} at ${width} px`);
+  await expectNoAxeViolations(page, `${label} at ${width} px`);
+  const dir = process.env.SCREENSHOTS_DIR;
+  if (dir) {
+    await page.screenshot({ path: `${dir}/${label}-${width}.png`, fullPage: true });
+    await page.screenshot({ path: `${dir}/${label}-${width}-top.png` });
+  }
 }
 
 /** Brings the offers map on screen (Leaflet loads only then) and waits until it has drawn its offers. */
