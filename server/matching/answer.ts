@@ -3,7 +3,7 @@ import { offers, requests } from '../../db/schema/index.js';
 import type { CurrentUser, MembershipSummary } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { formatters } from '../lib/format.js';
+import { de, formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { notify } from '../notifications/notifications.usecases.js';
 import { insertEvent, insertMessage, insertRequest, markThreadRead } from '../requests/requests.repository.js';
@@ -84,8 +84,8 @@ async function openAnswerThread(
   const expiresAt = new Date(now.getTime() + deps.config.REQUEST_EXPIRY_DAYS * 86_400_000);
   const partnerName = user.memberships.find((m) => m.organisationId === partnerId)?.name ?? 'Un partenaire';
   const intro = offer
-    ? `${partnerName} propose son offre « ${offer.title} » en réponse à votre besoin « ${need.title} ». Sans réponse d’ici le ${formatters.date(expiresAt)}, la demande expirera automatiquement.`
-    : `${partnerName} répond à votre besoin « ${need.title} ». Sans réponse d’ici le ${formatters.date(expiresAt)}, la demande expirera automatiquement.`;
+    ? `${partnerName} propose son offre « ${offer.title} » en réponse au besoin « ${need.title} » ${de(acm.name)}. Sans réponse d’ici le ${formatters.date(expiresAt)}, la demande expirera automatiquement.`
+    : `${partnerName} répond au besoin « ${need.title} » ${de(acm.name)}. Sans réponse d’ici le ${formatters.date(expiresAt)}, la demande expirera automatiquement.`;
   return deps.db.transaction(async (tx) => {
     const request = await insertRequest(tx, {
       acmId: acm.id,

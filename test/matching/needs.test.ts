@@ -220,6 +220,8 @@ describe('answering a need', () => {
     expect(partnerThread.body).toContain(`Proposition <strong>${de(partner.name)}</strong> à <strong>${acm.name}</strong>`);
     expect(partnerThread.body).toContain(`En attente de la réponse ${de(acm.name)}`);
     expect(acmThread.body).toContain('Cette proposition attend votre réponse');
+    // The opening line is read by both sides: it names the need's ACM rather than saying « votre ».
+    expect(partnerThread.body).toContain(`en réponse au besoin « Un atelier théâtre pour les 8-11 ans » ${de(acm.name)}`);
     expect((await otherPartner.agent.get(`/demandes/${requestId}`)).statusCode).toBe(404);
   });
 
