@@ -142,6 +142,13 @@ export const partnershipConventions = pgTable('partnership_conventions', {
   amendmentSide: text({ enum: ['acm', 'partner'] }),
   /** SHA-256 of the proposed text when last notified: a further change notifies again. */
   amendmentHash: text(),
+  /**
+   * The offer and both organisations as they were when the text in force was signed: a signed
+   * convention is rendered from them, never from the live offer or profiles (null before signature).
+   */
+  signedSources: jsonb().$type<{ acm: unknown; partner: unknown; offer: unknown }>(),
+  /** Set while a proposed amendment takes up the live offer and profiles instead of the signed ones. */
+  followsLiveSources: boolean().notNull().default(false),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedBy: integer().references(() => users.id, { onDelete: 'set null' }),
 });
