@@ -37,7 +37,8 @@ export async function closeAmendment(deps: Deps, access: Access, how: AmendmentC
     const number = (await listVersions(tx, p.id)).filter((v) => v.kind === 'amendment').length + 1;
 
     const signedFields = await findSignedFields(tx, p.id);
-    if (signedFields) await updateConvention(tx, p.id, { fields: signedFields });
+    // Back to the signed fields, and to the offer and profiles as signed.
+    await updateConvention(tx, p.id, { ...(signedFields ? { fields: signedFields } : {}), followsLiveSources: false });
     const restored = renderConvention((await conventionContext(tx, fresh)).context);
     if (restored.hash !== inForce.textHash) {
       throw new ConflictError(

@@ -11,6 +11,7 @@ import {
   addConventionComment,
   approveMinutes,
   editConventionSection,
+  proposeLiveAmendment,
   saveMinutes,
   setFormalisation,
   signConvention,
@@ -184,6 +185,31 @@ export default async function conventionRoutes(app: App) {
       },
     );
   }
+
+  app.post(
+    '/partenariats/:id/convention/avenant/reprendre',
+    { preHandler: requireUser, schema: { params: IdParam, body: formBody({ side: formText(20) }) } },
+    async (request, reply) => {
+      const access = await accessFor(deps, request, request.params.id);
+      const path = `/partenariats/${access.partnership.id}/formalisation`;
+      try {
+        return await handleForm(deps, reply, access, {
+          template: 'formalisation',
+          title: TITLE,
+          form: 'amendment-live',
+          load: formalisationData,
+          run: () => proposeLiveAmendment(deps, access, request.body),
+          success: () => textChangeMessage('amendment', 'L’offre et les profils actuels sont repris dans un avenant.'),
+          redirect: `${path}#avenant`,
+          values: request.body,
+        });
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        reply.flash('error', error.message);
+        return reply.redirect(`${path}#statut`, 303);
+      }
+    },
+  );
 
   app.post(
     '/partenariats/:id/compte-rendu',

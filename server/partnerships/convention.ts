@@ -155,7 +155,7 @@ function intervenantLine(i: Intervenant): string {
   return `• ${[i.name, birth, i.qualification, card].filter(Boolean).join(', ')}`;
 }
 
-function priceDefault(ctx: ConventionContext): string {
+export function priceDefault(ctx: ConventionContext): string {
   const offer = ctx.offer;
   if (!offer) return '';
   if (offer.price === 'gratuit') return 'Intervention gratuite pour l’accueil.';

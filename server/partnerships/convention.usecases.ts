@@ -78,7 +78,13 @@ export async function reconcileConvention(
     if (!pending) {
       if (!convention.amendmentProposedAt) return 'none';
       await voidSignatures(db, p.id, now, 'L’avenant a été retiré : le texte est revenu à la version signée.');
-      await updateConvention(db, p.id, { amendmentProposedAt: null, amendmentProposedBy: null, amendmentSide: null, amendmentHash: null });
+      await updateConvention(db, p.id, {
+        amendmentProposedAt: null,
+        amendmentProposedBy: null,
+        amendmentSide: null,
+        amendmentHash: null,
+        followsLiveSources: false,
+      });
       await recordEvent(
         deps,
         db,
@@ -149,6 +155,28 @@ export async function reconcileConvention(
     names,
   );
   return 'voided';
+}
+
+/**
+ * Proposes an amendment that takes up the live offer and organisation profiles (changed since the
+ * signature, which left the signed text as it was). It is proposed, notified and signed like any
+ * other amendment; withdrawing or refusing it goes back to the offer and profiles as signed.
+ */
+export async function proposeLiveAmendment(deps: Deps, access: Access, body: Record<string, unknown>): Promise<TextChange> {
+  const side = actingSide(access, new FormReader(body).raw('side') || null);
+  const p = access.partnership;
+  return deps.db.transaction(async (tx) => {
+    const convention = await lockConvention(tx, p.id);
+    if (convention.status !== 'signed' || !convention.signedSources) throw new ConflictError('La convention n’est pas signée : son texte suit déjà l’offre et les profils.');
+    if (convention.followsLiveSources) return 'amendment';
+    await updateConvention(tx, p.id, { followsLiveSources: true });
+    const change = await reconcileConvention(deps, tx, p.id, access.user.id, side, true);
+    if (change !== 'amendment') {
+      await updateConvention(tx, p.id, { followsLiveSources: false });
+      throw new ConflictError('L’offre et les profils des structures n’ont pas changé depuis la signature : il n’y a rien à reprendre dans un avenant.');
+    }
+    return change;
+  });
 }
 
 function amendmentWarning(number: number, alreadyPending: boolean): string {
@@ -323,6 +351,9 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
     await updateConvention(tx, p.id, {
       status: 'signed',
       signedVersions: version,
+      // The offer and organisations this text was rendered from: the signed text never follows them again.
+      signedSources: { acm: context.acm, partner: context.partner, offer: context.offer },
+      followsLiveSources: false,
       amendmentProposedAt: null,
       amendmentProposedBy: null,
       amendmentSide: null,

@@ -1,11 +1,12 @@
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
+import { de } from '../lib/format.js';
 import { NotFoundError } from '../lib/errors.js';
 import type { Access } from './access.js';
 import { amendmentDiff, versionLabel } from './amendments.js';
 import { computeSessionDates } from './calendar.js';
-import { type ConventionContext, renderConvention } from './convention.js';
+import { type ConventionContext, priceDefault, renderConvention } from './convention.js';
 import {
   activeSignatures,
   calendarContext,
@@ -32,7 +33,20 @@ export function partiesBySide(parties: Party[]): Record<Side, Party | undefined>
   return { acm: parties.find((p) => p.side === 'acm'), partner: parties.find((p) => p.side === 'partner') };
 }
 
-/** Everything the convention text is built from. */
+/** The offer and the organisations a convention text is built from, kept as signed. */
+export interface ConventionSources {
+  acm: OrganisationDetails;
+  partner: OrganisationDetails;
+  offer: ConventionContext['offer'];
+}
+
+/**
+ * Everything the convention text is built from. A draft follows the live offer and profiles; a
+ * signed convention is rendered from the offer and organisations as signed (`signedSources`), so
+ * that a later change of the offer's price or of a profile neither alters the signed text nor
+ * turns into an amendment by itself. Only a proposed amendment that takes them up
+ * (`followsLiveSources`) uses the live ones. `live` is always the live data.
+ */
 export async function conventionContext(
   db: Db,
   partnership: Partnership,
@@ -48,8 +62,34 @@ export async function conventionContext(
   ]);
   if (!acm || !partner) throw new NotFoundError();
   const calendar = computeSessionDates(partnership, await calendarContext(db, acm.schoolZone, acm.departmentCode));
-  const context: ConventionContext = { partnership, acm, partner, offer, parties: partiesBySide(parties), calendar, sessions, fields: convention.fields };
-  return { context, convention };
+  const live: ConventionSources = { acm, partner, offer };
+  const frozen = convention.status === 'signed' && convention.signedSources && !convention.followsLiveSources ? (convention.signedSources as ConventionSources) : null;
+  const sources = frozen ?? live;
+  const context: ConventionContext = { ...sources, partnership, parties: partiesBySide(parties), calendar, sessions, fields: convention.fields };
+  return { context, convention, live, frozen: frozen !== null };
+}
+
+/**
+ * What changed in the live offer and profiles since the signature, as quiet notes: nothing changes
+ * by itself, the parties may propose an amendment that takes the changes up.
+ */
+export function liveSourceNotes(context: ConventionContext, live: ConventionSources, signedHash: string): string[] {
+  const hashWith = (sources: Partial<ConventionSources>) => renderConvention({ ...context, ...sources }).hash;
+  const notes: string[] = [];
+  if (hashWith({ offer: live.offer }) !== signedHash) {
+    const priceChanged = context.fields.fin_tarif === undefined && priceDefault(context) !== priceDefault({ ...context, offer: live.offer });
+    notes.push(
+      priceChanged
+        ? 'Le tarif de l’offre a changé depuis la signature : proposez un avenant si la convention doit suivre.'
+        : 'L’offre a changé depuis la signature (intitulé, présentation, public ou format) : proposez un avenant si la convention doit suivre.',
+    );
+  }
+  for (const side of ['acm', 'partner'] as const) {
+    if (hashWith({ [side]: live[side] }) !== signedHash) {
+      notes.push(`Le profil ${de(live[side].name)} (nom, adresse, SIRET…) a changé depuis la signature : proposez un avenant si la convention doit suivre.`);
+    }
+  }
+  return notes;
 }
 
 /** The data every page of the workspace shows: parties, progress, next steps. */
@@ -70,7 +110,7 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     listVersions(db, p.id),
   ]);
   if (!acm || !partner) throw new NotFoundError();
-  const { context, convention } = await conventionContext(db, p, { acm, partner, parties: partyRows });
+  const { context, convention, live, frozen } = await conventionContext(db, p, { acm, partner, parties: partyRows });
   const rendered = renderConvention(context);
   const parties = partiesBySide(partyRows);
   const today = parisToday(deps.clock.now());
@@ -90,6 +130,8 @@ export async function loadWorkspace(deps: Deps, access: Access) {
           ),
         }
       : null;
+  // Only while no amendment waits: an amendment shows its own differences.
+  const liveNotes = frozen && inForce && !amendment ? liveSourceNotes(context, live, inForce.textHash) : [];
   const minutesMeeting = meetings.find((m) => m.purpose === 'formalisation') ?? null;
   const input = {
     partnership: p,
@@ -123,6 +165,7 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     versions,
     inForce,
     amendment,
+    liveNotes,
     versionLabel: (v: { version: number; kind: string }) => versionLabel(v, versions),
     sessions,
     deadlines,
