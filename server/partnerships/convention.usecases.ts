@@ -167,7 +167,8 @@ export async function proposeLiveAmendment(deps: Deps, access: Access, body: Rec
   const p = access.partnership;
   return deps.db.transaction(async (tx) => {
     const convention = await lockConvention(tx, p.id);
-    if (convention.status !== 'signed' || !convention.signedSources) throw new ConflictError('La convention n’est pas signée : son texte suit déjà l’offre et les profils.');
+    if (convention.status !== 'signed' || !convention.signedSources)
+      throw new ConflictError('La convention n’est pas signée : son texte suit déjà l’offre et les profils.');
     if (convention.followsLiveSources) return 'amendment';
     await updateConvention(tx, p.id, { followsLiveSources: true });
     const change = await reconcileConvention(deps, tx, p.id, access.user.id, side, true);

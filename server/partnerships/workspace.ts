@@ -1,8 +1,8 @@
 import type { Db } from '../../db/client.js';
 import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
-import { de } from '../lib/format.js';
 import { NotFoundError } from '../lib/errors.js';
+import { de } from '../lib/format.js';
 import type { Access } from './access.js';
 import { amendmentDiff, versionLabel } from './amendments.js';
 import { computeSessionDates } from './calendar.js';
@@ -63,7 +63,8 @@ export async function conventionContext(
   if (!acm || !partner) throw new NotFoundError();
   const calendar = computeSessionDates(partnership, await calendarContext(db, acm.schoolZone, acm.departmentCode));
   const live: ConventionSources = { acm, partner, offer };
-  const frozen = convention.status === 'signed' && convention.signedSources && !convention.followsLiveSources ? (convention.signedSources as ConventionSources) : null;
+  const frozen =
+    convention.status === 'signed' && convention.signedSources && !convention.followsLiveSources ? (convention.signedSources as ConventionSources) : null;
   const sources = frozen ?? live;
   const context: ConventionContext = { ...sources, partnership, parties: partiesBySide(parties), calendar, sessions, fields: convention.fields };
   return { context, convention, live, frozen: frozen !== null };

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conventionVersions, partnershipConventions, conventionSignatures } from '../../db/schema/index.js';
+import { conventionSignatures, conventionVersions, partnershipConventions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
@@ -19,7 +19,13 @@ afterAll(async () => {
 async function sign(agent: Agent, id: number, side: 'acm' | 'partner', name: string) {
   const page = await agent.get(`/partenariats/${id}/formalisation`);
   const textHash = /name="textHash" value="([0-9a-f]{64})"/.exec(page.body)![1]!;
-  const response = await agent.post(`/partenariats/${id}/convention/signer`, { side, signerName: name, signerRole: 'Représentant·e légal·e', textHash, consent: 'on' });
+  const response = await agent.post(`/partenariats/${id}/convention/signer`, {
+    side,
+    signerName: name,
+    signerRole: 'Représentant·e légal·e',
+    textHash,
+    consent: 'on',
+  });
   expect(response.statusCode).toBe(303);
 }
 
@@ -119,7 +125,10 @@ describe('a signed convention does not follow live data', () => {
     expect(unchanged!.followsLiveSources).toBe(false);
     expect(unchanged!.amendmentProposedAt).toBeNull();
 
-    await f.partnerAgent.post(`/offres/${f.partnership.offerId}/modifier`, offerForm({ title: 'Initiation au judo', priceEur: '60', priceDetails: 'par séance' }));
+    await f.partnerAgent.post(
+      `/offres/${f.partnership.offerId}/modifier`,
+      offerForm({ title: 'Initiation au judo', priceEur: '60', priceDetails: 'par séance' }),
+    );
     expect((await f.acmAgent.post(`/partenariats/${id}/convention/avenant/reprendre`, { side: 'acm' })).statusCode).toBe(303);
     const withdrawn = await f.acmAgent.post(`/partenariats/${id}/convention/avenant/retirer`, { side: 'acm' });
     expect(withdrawn.statusCode).toBe(303);
