@@ -1,0 +1,67 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { App } from '../../server/types.js';
+import type { Agent } from '../helpers/agent.js';
+import { createTestApp } from '../helpers/app.js';
+import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
+import { PASSWORD } from '../helpers/fixtures.js';
+import { offerForm } from '../helpers/offers.js';
+import { createPartnershipFixture } from '../helpers/partnerships.js';
+
+let app: App;
+let browser: Browser;
+let baseURL: string;
+beforeAll(async () => {
+  app = await createTestApp();
+  baseURL = await listen(app);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function signIn(context: BrowserContext, email: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto('/connexion');
+  await page.fill('#f-email', email);
+  await page.fill('#f-password', PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
+  return page;
+}
+
+async function sign(agent: Agent, id: number, side: 'acm' | 'partner', name: string) {
+  const page = await agent.get(`/partenariats/${id}/formalisation`);
+  const textHash = /name="textHash" value="([0-9a-f]{64})"/.exec(page.body)![1]!;
+  await agent.post(`/partenariats/${id}/convention/signer`, { side, signerName: name, signerRole: 'Représentant·e légal·e', textHash, consent: 'on' });
+}
+
+it('shows a quiet note when the offer changed after signature, and proposes an amendment only when asked', async () => {
+  const f = await createPartnershipFixture(app);
+  const id = f.partnership.id;
+  await sign(f.acmAgent, id, 'acm', 'Claire Dubois');
+  await sign(f.partnerAgent, id, 'partner', 'Karim Benali');
+  await f.partnerAgent.post(
+    `/offres/${f.partnership.offerId}/modifier`,
+    offerForm({ title: 'Initiation au judo', priceEur: '60', priceDetails: 'par séance' }),
+  );
+
+  const page = await signIn(await newContext(browser, baseURL), f.partnerUser.email);
+  await page.goto(`/partenariats/${id}/formalisation`);
+  const note = page.locator('#changements-depuis-signature');
+  await note.getByText('Le tarif de l’offre a changé depuis la signature').waitFor();
+  expect(await page.getByText('Avenant n° 1 proposé').count()).toBe(0);
+  await expectNoAxeViolations(page, 'note after signature');
+  if (process.env.SCREENSHOTS) await note.screenshot({ path: `${process.env.SCREENSHOTS}/note-1280.png` });
+  await page.setViewportSize({ width: 390, height: 844 });
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+  if (process.env.SCREENSHOTS) await note.screenshot({ path: `${process.env.SCREENSHOTS}/note-390.png` });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await page.getByRole('button', { name: 'Proposer un avenant reprenant ces changements' }).click();
+  await page.waitForURL(/formalisation/);
+  await page.locator('#amendment-title').waitFor();
+  if (process.env.SCREENSHOTS) await page.locator('#avenant').screenshot({ path: `${process.env.SCREENSHOTS}/avenant-1280.png` });
+});
