@@ -50,3 +50,28 @@ export const territoryCoverage = pgTable(
   },
   (t) => [primaryKey({ columns: [t.level, t.code, t.radiusKm] })],
 );
+
+/**
+ * The coordinator's partnership funnel of a territory (counts and per-month / per-theme
+ * breakdown with median delays), computed by a job for the territories viewed so far, never per
+ * page view: the page and its CSV exports read this one row.
+ */
+export const territoryFunnel = pgTable(
+  'territory_funnel',
+  {
+    level: text({ enum: ['region', 'department', 'epci', 'commune'] }).notNull(),
+    code: text().notNull(),
+    figures: jsonb().notNull(),
+    computedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.code] })],
+);
+
+/**
+ * One row (id 1): when a write that may change the territory figures (funnel, coverage, public
+ * statistics) last happened. The refresh jobs recompute every stored row computed before it.
+ */
+export const figuresDirty = pgTable('figures_dirty', {
+  id: smallint().primaryKey(),
+  since: timestamp({ withTimezone: true }).notNull(),
+});
