@@ -34,6 +34,7 @@ import depsPlugin from './plugins/deps.js';
 import errorsPlugin, { answerBadUrl } from './plugins/errors.js';
 import integerParamsPlugin from './plugins/integer-params.js';
 import metricsPlugin from './plugins/metrics.js';
+import figuresKickPlugin from './plugins/figures-kick.js';
 import searchKickPlugin from './plugins/search-kick.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
@@ -108,6 +109,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
 
   registerJobs(deps);
   await app.register(searchKickPlugin);
+  await app.register(figuresKickPlugin);
 
   await app.register(pagesRoutes);
   await app.register(territoriesRoutes);

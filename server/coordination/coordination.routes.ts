@@ -21,7 +21,7 @@ import {
   territoryCoverage,
 } from './coverage.js';
 import { DIGEST_TOKEN_PATTERN, digestTokenTerritory, unsubscribeDigest } from './digest.js';
-import { funnelBreakdownCsvRows, funnelChart, funnelCsvRows, loadFunnel, loadFunnelBreakdown } from './funnel.js';
+import { funnelBreakdownCsvRows, funnelBreakdownOf, funnelChart, funnelCsvRows, funnelStepsOf, loadFunnel, loadFunnelBreakdown, territoryFunnel } from './funnel.js';
 
 const filterValue = Type.Optional(Type.String({ maxLength: 200 }));
 const ListQuerySchema = Type.Object(
@@ -95,12 +95,14 @@ export default async function coordinationRoutes(app: App) {
     const territory = await territoryOf(request);
     const user = currentUser(request);
     const appointed = user.coordinatorScopes.some((s) => s.scope === territory.kind && s.code === territory.code);
-    const [summary, funnel, breakdown, subscribed] = await Promise.all([
+    // The funnel is read from its stored row (refreshed by a job), never computed per view.
+    const [summary, stored, subscribed] = await Promise.all([
       scopeSummary(deps.db, territory),
-      loadFunnel(deps, territory),
-      loadFunnelBreakdown(deps, territory),
+      territoryFunnel(deps, territory),
       appointed ? digestSubscribed(deps.db, user.id, territory) : null,
     ]);
+    const funnel = funnelStepsOf(stored);
+    const breakdown = funnelBreakdownOf(stored);
     return reply.page('coordination/dashboard', {
       title: `Coordination — ${territory.label}`,
       territory,
@@ -108,6 +110,7 @@ export default async function coordinationRoutes(app: App) {
       digest: subscribed === null ? null : { subscribed },
       funnel,
       breakdown,
+      funnelComputedAt: stored.computedAt,
       chart: funnelChart(funnel),
       lists,
       section: 'dashboard',

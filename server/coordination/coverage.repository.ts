@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
+import { figuresDirtySince } from '../observatory/figures-dirty.repository.js';
 import type { Scope } from './coordination.repository.js';
 
 /** The communes of a scope, as a condition on the alias `c` of communes. */
@@ -74,12 +75,13 @@ export async function storeCoverage(db: Db, scope: Scope, radiusKm: number, figu
   );
 }
 
-/** Stored coverages of one radius computed before `before` (the job refreshes them), oldest first. */
+/** Stored coverages of one radius computed before `before` or at or before the last relevant write (the job refreshes them), oldest first. */
 export async function staleCoverage(db: Db, radiusKm: number, before: Date, limit: number): Promise<Scope[]> {
   return rows<Scope>(
     db,
     sql`select level as kind, code from territory_coverage
-        where radius_km = ${radiusKm} and computed_at < ${before.toISOString()}::timestamptz order by computed_at limit ${limit}`,
+        where radius_km = ${radiusKm} and (computed_at < ${before.toISOString()}::timestamptz or computed_at <= ${figuresDirtySince})
+        order by computed_at limit ${limit}`,
   );
 }
 

@@ -160,8 +160,9 @@ export async function refreshCoverage(deps: Pick<Deps, 'db' | 'clock'>, scope: S
   const running = inFlight.get(key);
   if (running) return running;
   const work = (async () => {
-    const figures = await computeCoverage(deps, scope, radiusKm);
+    // Stamped with the start: a write during the computation leaves the row stale (see figures-dirty.repository.ts).
     const computedAt = deps.clock.now();
+    const figures = await computeCoverage(deps, scope, radiusKm);
     await storeCoverage(deps.db, scope, radiusKm, figures, computedAt);
     return { figures, computedAt };
   })();

@@ -4,6 +4,7 @@ import { parisToday } from '../kernel/paris-time.js';
 import { labelOf, themes } from '../kernel/taxonomy.js';
 import { formatters } from '../lib/format.js';
 import { type FunnelCounts, type FunnelDelayKey, type FunnelGroupRow, funnelCounts, funnelGroups, type Scope } from './coordination.repository.js';
+import { readStoredFunnel, staleFunnels, storeFunnel } from './funnel.repository.js';
 
 /**
  * The one definition of the partnership steps: the coordinator's funnel and the public statistics
@@ -46,9 +47,89 @@ function percent(part: number, whole: number): number | null {
   return whole > 0 ? Math.round((part / whole) * 100) : null;
 }
 
+// ——— Stored, never computed per page view ———
+
+/** The job recomputes the stored funnels this often (and after relevant writes: see figures-dirty.repository.ts). */
+export const FUNNEL_REFRESH_MS = 10 * 60_000;
+/** A view recomputes a stored funnel only past this age (jobs off). */
+const FUNNEL_MAX_AGE_MS = 60 * 60_000;
+/** The shape of the stored figures: a row of another format is recomputed. */
+const FUNNEL_FORMAT = 1;
+
+/** What territory_funnel keeps: the groups of funnelGroups (the whole, each month, each theme) of the 12 months before computedAt. */
+export interface StoredFunnelFigures {
+  format: number;
+  groups: FunnelGroupRow[];
+}
+
+export interface StoredFunnel {
+  figures: StoredFunnelFigures;
+  computedAt: Date;
+}
+
+/** Computations in progress (per database), so that simultaneous first views of one scope compute it once. */
+const inFlightByDb = new WeakMap<object, Map<string, Promise<StoredFunnel>>>();
+
+/** Computes and stores the funnel of a scope (what the job and a first view run). */
+export async function refreshFunnel(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope): Promise<StoredFunnel> {
+  const key = `${scope.kind}:${scope.code}`;
+  const inFlight = inFlightByDb.get(deps.db) ?? new Map<string, Promise<StoredFunnel>>();
+  inFlightByDb.set(deps.db, inFlight);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const work = (async () => {
+    // Stamped with the start: a write during the computation leaves the row stale.
+    const computedAt = deps.clock.now();
+    const figures: StoredFunnelFigures = { format: FUNNEL_FORMAT, groups: await funnelGroups(deps.db, scope, funnelSince(computedAt)) };
+    await storeFunnel(deps.db, scope, figures, computedAt);
+    return { figures, computedAt };
+  })();
+  inFlight.set(key, work);
+  try {
+    return await work;
+  } finally {
+    inFlight.delete(key);
+  }
+}
+
+/**
+ * The stored funnel of a scope. The job keeps it fresh (periodically and after relevant writes),
+ * so a view reads it; a view computes only a scope nobody viewed yet, or figures too old (jobs off).
+ */
+export async function territoryFunnel(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope): Promise<StoredFunnel> {
+  const stored = await readStoredFunnel(deps.db, scope);
+  if (stored) {
+    const figures = stored.figures as StoredFunnelFigures;
+    if (figures.format === FUNNEL_FORMAT && deps.clock.now().getTime() - stored.computedAt.getTime() < FUNNEL_MAX_AGE_MS) {
+      return { figures, computedAt: stored.computedAt };
+    }
+  }
+  return refreshFunnel(deps, scope);
+}
+
+/** The job: recomputes the funnels stored more than FUNNEL_REFRESH_MS ago or before the last relevant write (a bounded batch). */
+export async function refreshStaleFunnels(deps: Pick<Deps, 'db' | 'clock'>, limit = 50): Promise<number> {
+  const stale = await staleFunnels(deps.db, new Date(deps.clock.now().getTime() - FUNNEL_REFRESH_MS + 1000), limit);
+  for (const scope of stale) await refreshFunnel(deps, scope);
+  return stale.length;
+}
+
+/** The counts of the whole period: the group 'all' (the same count as funnelCounts). */
+function storedCounts(stored: StoredFunnel): FunnelCounts {
+  const all = stored.figures.groups.find((g) => g.grouping === 'all');
+  return {
+    sent: all?.sent ?? 0,
+    answered: all?.answered ?? 0,
+    accepted: all?.accepted ?? 0,
+    signed: all?.signed ?? 0,
+    first_session: all?.first_session ?? 0,
+    reviewed: all?.reviewed ?? 0,
+  };
+}
+
 /** Each step of the funnel with its count, its share of the step before and of the requests sent. */
-export async function loadFunnel(deps: Deps, scope: Scope) {
-  const counts = await funnelCountsAt(deps.db, scope, deps.clock.now());
+export function funnelStepsOf(stored: StoredFunnel) {
+  const counts = storedCounts(stored);
   return funnelSteps.map((step, i) => {
     const count = counts[step.key];
     const previous = i === 0 ? null : counts[funnelSteps[i - 1]!.key];
@@ -61,7 +142,12 @@ export async function loadFunnel(deps: Deps, scope: Scope) {
   });
 }
 
-export type FunnelStep = Awaited<ReturnType<typeof loadFunnel>>[number];
+/** The steps of a scope's stored funnel (page and CSV read the same row). */
+export async function loadFunnel(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope) {
+  return funnelStepsOf(await territoryFunnel(deps, scope));
+}
+
+export type FunnelStep = ReturnType<typeof funnelStepsOf>[number];
 
 /**
  * Geometry of the bar chart: one row per step, its label above its bar (readable on a phone),
@@ -193,12 +279,13 @@ function breakdownRow(label: string, row: FunnelGroupRow | undefined): FunnelBre
 
 /**
  * The funnel of the same 12 months, as a whole, per month of the request (every month of the
- * period, empty ones included) and per theme of its offer or need, with the median delays.
+ * period, empty ones included) and per theme of its offer or need, with the median delays; read
+ * from the stored funnel (its months are those of the 12 months before it was computed).
  */
-export async function loadFunnelBreakdown(deps: Deps, scope: Scope) {
-  const now = deps.clock.now();
+export function funnelBreakdownOf(stored: StoredFunnel) {
+  const now = stored.computedAt;
   const since = funnelSince(now);
-  const groups = await funnelGroups(deps.db, scope, since);
+  const groups = stored.figures.groups;
   const total = breakdownRow(
     'Ensemble',
     groups.find((g) => g.grouping === 'all'),
@@ -221,7 +308,11 @@ export async function loadFunnelBreakdown(deps: Deps, scope: Scope) {
   };
 }
 
-export type FunnelBreakdown = Awaited<ReturnType<typeof loadFunnelBreakdown>>;
+export async function loadFunnelBreakdown(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope) {
+  return funnelBreakdownOf(await territoryFunnel(deps, scope));
+}
+
+export type FunnelBreakdown = ReturnType<typeof funnelBreakdownOf>;
 
 /** The breakdown as CSV rows: the whole, each month, each theme; the same cells as the page. */
 export function funnelBreakdownCsvRows(breakdown: FunnelBreakdown) {

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
 import type { CoverageOffer } from './coverage.js';
+import { figuresDirtySince } from './figures-dirty.repository.js';
 
 export type TerritoryLevel = 'region' | 'department' | 'epci' | 'commune';
 export interface TerritoryRef {
@@ -97,11 +98,12 @@ export async function storeStatistics(db: Db, t: TerritoryRef, figures: unknown,
   );
 }
 
-/** Territories whose stored figures were computed before `before` (the job refreshes them). */
+/** Territories whose stored figures were computed before `before` or at or before the last relevant write (the job refreshes them). */
 export async function staleStatistics(db: Db, before: Date, limit: number): Promise<TerritoryRef[]> {
   return rows<TerritoryRef>(
     db,
-    sql`select level, code from territory_statistics where computed_at < ${before.toISOString()}::timestamptz order by computed_at limit ${limit}`,
+    sql`select level, code from territory_statistics
+        where computed_at < ${before.toISOString()}::timestamptz or computed_at <= ${figuresDirtySince} order by computed_at limit ${limit}`,
   );
 }
 

@@ -92,8 +92,9 @@ export async function territoryFigures(deps: Pick<Deps, 'db' | 'clock'>, t: Terr
 }
 
 export async function refreshFigures(deps: Pick<Deps, 'db' | 'clock'>, t: TerritoryRef) {
-  const figures = await computeFigures(deps, t);
+  // Stamped with the start: a write during the computation leaves the row stale (see figures-dirty.repository.ts).
   const computedAt = deps.clock.now();
+  const figures = await computeFigures(deps, t);
   await storeStatistics(deps.db, t, figures, computedAt);
   return { figures, computedAt };
 }

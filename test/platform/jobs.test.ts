@@ -40,6 +40,7 @@ describe('the scheduler', () => {
         'search-outbox',
         'storage-orphans',
         'territory-coverage',
+        'territory-funnel',
         'territory-statistics',
       ].sort(),
     );
