@@ -21,7 +21,16 @@ import {
   territoryCoverage,
 } from './coverage.js';
 import { DIGEST_TOKEN_PATTERN, digestTokenTerritory, unsubscribeDigest } from './digest.js';
-import { funnelBreakdownCsvRows, funnelBreakdownOf, funnelChart, funnelCsvRows, funnelStepsOf, loadFunnel, loadFunnelBreakdown, territoryFunnel } from './funnel.js';
+import {
+  funnelBreakdownCsvRows,
+  funnelBreakdownOf,
+  funnelChart,
+  funnelCsvRows,
+  funnelStepsOf,
+  loadFunnel,
+  loadFunnelBreakdown,
+  territoryFunnel,
+} from './funnel.js';
 
 const filterValue = Type.Optional(Type.String({ maxLength: 200 }));
 const ListQuerySchema = Type.Object(

@@ -36,7 +36,10 @@ async function settle() {
   for (let i = 0; i < 100; i++) {
     const [busy] = await rows<{ n: number }>(
       app.deps.db,
-      sql`select count(*)::int as n from job_runs where name in (${sql.join(FIGURE_JOBS.map((j) => sql`${j}`), sql`, `)}) and locked_until is not null`,
+      sql`select count(*)::int as n from job_runs where name in (${sql.join(
+        FIGURE_JOBS.map((j) => sql`${j}`),
+        sql`, `,
+      )}) and locked_until is not null`,
     );
     if (busy!.n === 0) return;
     await new Promise((r) => setTimeout(r, 100));
