@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { currentUser, requireUser } from '../accounts/guards.js';
+import { parisToday } from '../kernel/paris-time.js';
 import { periodicities, slots } from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
@@ -7,9 +8,11 @@ import { formBody, formText, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { addDeadline, addSession, editSession, saveCalendarRules, saveMeeting, toggleDeadline } from './animation.usecases.js';
 import { slotTimes } from './calendar.js';
+import { reference } from './convention.js';
 import { type TextChange, textChangeMessage } from './convention.usecases.js';
 import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
-import { findMeeting, findSession, listUserFeeds } from './partnerships.repository.js';
+import { findMeeting, findOrganisationDetails, findSession, listSessions, listUserFeeds } from './partnerships.repository.js';
+import { programmePdf } from './programme-pdf.js';
 import { computeCalendar } from './schedule.js';
 import type { Workspace } from './workspace.js';
 
@@ -49,6 +52,37 @@ export default async function animationRoutes(app: App) {
   app.get('/partenariats/:id/animation', { preHandler: requireUser, schema: { params: IdParam } }, async (request, reply) => {
     const access = await accessFor(deps, request, request.params.id);
     return renderWorkspacePage(deps, reply, access, 'animation', TITLE, animationData(access.user.id));
+  });
+
+  /** The programme of the sessions for families, for whoever can read the workspace. */
+  app.get('/partenariats/:id/programme.pdf', { preHandler: requireUser, schema: { params: IdParam } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    const p = access.partnership;
+    const [acm, partner, sessions] = await Promise.all([
+      findOrganisationDetails(deps.db, p.acmId),
+      findOrganisationDetails(deps.db, p.partnerId),
+      listSessions(deps.db, p.id),
+    ]);
+    if (!acm || !partner) throw new NotFoundError();
+    const acmAddress = [acm.address, [acm.postcode, acm.communeName].filter(Boolean).join(' ')].filter((s) => s?.trim()).join(', ');
+    const ref = reference(p);
+    const pdf = await programmePdf({
+      title: p.title,
+      reference: ref,
+      partnerName: partner.name,
+      acmName: acm.name,
+      place: p.place.trim() || (acmAddress ? `${acm.name}, ${acmAddress}` : ''),
+      ageMin: p.ageMin,
+      ageMax: p.ageMax,
+      objectives: p.objectives.map((o) => o.general.trim()).filter(Boolean),
+      sessions,
+      generatedOn: formatters.date(parisToday(deps.clock.now())),
+    });
+    return reply
+      .type('application/pdf')
+      .header('Content-Disposition', `attachment; filename="programme-${ref}.pdf"`)
+      .header('Cache-Control', 'private, no-store')
+      .send(pdf);
   });
 
   app.post(

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
 import { firstOfMonth } from '../lib/format.js';
+import { taggedPdf } from './pdf-document.js';
 
 export interface PdfSignature {
   organisation: string;
@@ -25,12 +23,6 @@ export interface ConventionPdfInput {
   /** The amendments signed after the convention, each on new pages. */
   amendments?: ConventionPdfInput[];
 }
-
-// DejaVu Sans (Bitstream Vera licence, changes in the public domain): an open font covering
-// French and typographic signs (’ « » — €, narrow no-break spaces), embedded as a subset.
-const fontDir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-const REGULAR = join(fontDir, 'DejaVuSans.ttf');
-const BOLD = join(fontDir, 'DejaVuSans-Bold.ttf');
 
 const frenchDateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Paris' });
 
@@ -61,29 +53,7 @@ export function conventionPdf(input: ConventionPdfInput): Promise<Buffer> {
   const amendments = input.amendments ?? [];
   const last = amendments.at(-1);
   const title = `Convention de partenariat ${input.reference}${input.version === null ? ' (projet)' : last ? ` et ${amendments.length === 1 ? 'son avenant' : `ses ${amendments.length} avenants`}` : ` — version ${input.version}`}`;
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 64, left: 62, right: 62 },
-    bufferPages: true,
-    pdfVersion: '1.7',
-    tagged: true,
-    lang: 'fr-FR',
-    displayTitle: true,
-    info: { Title: title, Author: 'Passerelle', Subject: 'Plan mercredi' },
-  });
-  doc.registerFont('Body', REGULAR);
-  doc.registerFont('Bold', BOLD);
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  const root = doc.struct('Document');
-  doc.addStructure(root);
-  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-  const left = doc.page.margins.left;
-  const block = (type: string, draw: () => void) => root.add(doc.struct(type, {}, draw));
+  const { doc, left, width, block, finish } = taggedPdf({ title, subject: 'Plan mercredi' });
   const draw = (part: ConventionPdfInput) => {
     const [heading, ...rest] = part.text.split('\n');
     if (part.version === null) {
@@ -147,21 +117,5 @@ export function conventionPdf(input: ConventionPdfInput): Promise<Buffer> {
     doc.addPage();
     draw(amendment);
   }
-  root.end();
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.markContent('Artifact', { type: 'Pagination' });
-    doc
-      .font('Body')
-      .fontSize(8.5)
-      .fillColor('#4d5566')
-      .text(`${input.reference} — page ${i + 1} sur ${range.count}`, left, doc.page.height - 40, { width, align: 'center', lineBreak: false });
-    doc.endMarkedContent();
-    doc.page.margins.bottom = bottom;
-  }
-  doc.end();
-  return done;
+  return finish(input.reference);
 }
