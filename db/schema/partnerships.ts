@@ -11,6 +11,14 @@ export type SessionPeriodicity = (typeof sessionPeriodicities)[number];
 export const partnershipDecisions = ['renew', 'adjust', 'stop'] as const;
 export type PartnershipDecision = (typeof partnershipDecisions)[number];
 
+/** Children present at a session in one age group (« 6–8 ans : 8 présents »). */
+export interface AttendanceGroup {
+  label: string;
+  ageMin: number;
+  ageMax: number;
+  present: number;
+}
+
 /** A general objective and the operational objectives that make it concrete. */
 export interface PartnershipObjective {
   general: string;
@@ -233,6 +241,8 @@ export const partnershipSessions = pgTable(
       .default('planned'),
     cancelReason: text(),
     childrenPresent: integer(),
+    /** Attendance per age group, when recorded: childrenPresent is then their sum. */
+    attendanceGroups: jsonb().$type<AttendanceGroup[]>().notNull().default([]),
     notes: text().notNull().default(''),
     /** Added by hand or moved: a new generation of the calendar keeps it. */
     manual: boolean().notNull().default(false),
