@@ -6,7 +6,7 @@ import { NotFoundError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
 import { formBody, formText, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
-import { addDeadline, addSession, editSession, saveCalendarRules, saveMeeting, toggleDeadline } from './animation.usecases.js';
+import { ATTENDANCE_GROUP_ROWS, addDeadline, addSession, editSession, saveCalendarRules, saveMeeting, toggleDeadline } from './animation.usecases.js';
 import { slotTimes } from './calendar.js';
 import { reference } from './convention.js';
 import { type TextChange, textChangeMessage } from './convention.usecases.js';
@@ -155,6 +155,11 @@ export default async function animationRoutes(app: App) {
     status: formText(20),
     cancelReason: formText(),
     childrenPresent: formText(10),
+    ...Object.fromEntries(
+      Array.from({ length: ATTENDANCE_GROUP_ROWS }, (_, i) => [`group${i + 1}AgeMin`, `group${i + 1}AgeMax`, `group${i + 1}Present`]).flatMap((names) =>
+        names.map((name) => [name, formText(10)]),
+      ),
+    ),
     notes: formText(),
     confirm: formText(10),
   });

@@ -1,4 +1,4 @@
-import { sessionPeriodicities } from '../../db/schema/partnerships.js';
+import { type AttendanceGroup, sessionPeriodicities } from '../../db/schema/partnerships.js';
 import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
 import { slots } from '../kernel/taxonomy.js';
@@ -26,6 +26,31 @@ import { regenerateSessions } from './schedule.js';
 
 const f = formatters;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** How many age-group rows the session form offers. */
+export const ATTENDANCE_GROUP_ROWS = 3;
+
+/**
+ * The optional age-group rows of the session form (groupNAgeMin, groupNAgeMax, groupNPresent): a
+ * row with anything in it needs all three, ages 3 to 17 with min ≤ max, 0 to 200 present.
+ */
+export function readAttendanceGroups(form: FormReader): AttendanceGroup[] {
+  const groups: AttendanceGroup[] = [];
+  for (let n = 1; n <= ATTENDANCE_GROUP_ROWS; n++) {
+    const names = { min: `group${n}AgeMin`, max: `group${n}AgeMax`, present: `group${n}Present` };
+    if (![names.min, names.max, names.present].some((name) => form.raw(name).trim())) continue;
+    const ageMin = form.int(names.min, { min: 3, max: 17 });
+    const ageMax = form.int(names.max, { min: 3, max: 17 });
+    const present = form.int(names.present, { min: 0, max: 200 });
+    if (!form.raw(names.min).trim()) form.fail(names.min, `Indiquez l’âge minimum du groupe ${n}.`);
+    if (!form.raw(names.max).trim()) form.fail(names.max, `Indiquez l’âge maximum du groupe ${n}.`);
+    if (!form.raw(names.present).trim()) form.fail(names.present, `Indiquez le nombre d’enfants présents du groupe ${n}.`);
+    if (ageMin !== null && ageMax !== null && ageMin > ageMax) form.fail(names.max, 'L’âge maximum doit être supérieur ou égal à l’âge minimum.');
+    if (ageMin === null || ageMax === null || present === null) continue;
+    groups.push({ label: f.ages(ageMin, ageMax), ageMin, ageMax, present });
+  }
+  return groups;
+}
 
 function readTime(form: FormReader, name: string, options: { required?: boolean } = {}): string | null {
   const value = form.raw(name);
@@ -131,11 +156,21 @@ export async function editSession(deps: Deps, access: Access, sessionId: number,
   const status = form.oneOf('status', ['planned', 'held', 'cancelled'] as const, { required: true });
   const cancelReason = form.text('cancelReason', { max: 500 });
   if (status === 'cancelled' && !cancelReason) form.fail('cancelReason', 'Indiquez le motif de l’annulation.');
-  const childrenPresent = form.int('childrenPresent', { min: 0, max: 500 });
+  const total = form.int('childrenPresent', { min: 0, max: 500 });
+  const groups = readAttendanceGroups(form);
+  const sum = groups.reduce((n, g) => n + g.present, 0);
+  if (groups.length && total !== null && total !== sum)
+    form.fail('childrenPresent', `Le total (${total}) ne correspond pas à la somme des groupes (${sum}) : corrigez-le ou videz ce champ.`);
+  // With age groups, the total is their sum.
+  const childrenPresent = groups.length ? sum : total;
+  const groupsGiven = Array.from({ length: ATTENDANCE_GROUP_ROWS }, (_, i) => ['AgeMin', 'AgeMax', 'Present'].map((k) => `group${i + 1}${k}`))
+    .flat()
+    .some((name) => form.raw(name).trim() !== '');
   // What happened is recorded on the day or after: a future session feeds no bilan.
   if (date && date > parisToday(deps.clock.now())) {
     if (status === 'held') form.fail('status', `Cette séance est à venir (${f.date(date)}) : elle ne peut être marquée réalisée qu’à partir de ce jour.`);
-    if (childrenPresent !== null) form.fail('childrenPresent', 'La présence des enfants se renseigne le jour de la séance ou après.');
+    if (total !== null) form.fail('childrenPresent', 'La présence des enfants se renseigne le jour de la séance ou après.');
+    if (groupsGiven) form.fail('group1Present', 'La présence par groupe d’âge se renseigne le jour de la séance ou après.');
   }
   if (status === 'cancelled' && childrenPresent) form.fail('childrenPresent', 'Une séance annulée n’a pas d’enfants présents : videz ce champ.');
   const notes = form.text('notes', { max: 3000, multiline: true });
@@ -147,6 +182,8 @@ export async function editSession(deps: Deps, access: Access, sessionId: number,
   if (status !== session.status) changes.push(`${statusLabels[status!]}${status === 'cancelled' ? ` (motif : ${cancelReason})` : ''}`);
   if (childrenPresent !== session.childrenPresent)
     changes.push(`${(childrenPresent ?? 0) > 1 ? `${childrenPresent} enfants présents` : `${childrenPresent ?? 0} enfant présent`}`);
+  if (JSON.stringify(groups) !== JSON.stringify(session.attendanceGroups))
+    changes.push(groups.length ? `présents par âge : ${groups.map((g) => `${g.label} : ${g.present}`).join(', ')}` : 'présence par âge effacée');
   if (notes !== session.notes) changes.push('notes modifiées');
   if (changes.length === 0) return 'none';
   return deps.db.transaction(async (tx) => {
@@ -157,6 +194,7 @@ export async function editSession(deps: Deps, access: Access, sessionId: number,
       status: status!,
       cancelReason: status === 'cancelled' ? cancelReason : null,
       childrenPresent,
+      attendanceGroups: groups,
       notes,
       manual: session.manual || moved,
       originalDate: moved ? (session.originalDate ?? session.date) : session.originalDate,

@@ -5,6 +5,7 @@ import type { App } from '../types.js';
 import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
 import { findRenewal } from './partnerships.repository.js';
 import {
+  attendanceByAge,
   compareReviews,
   type DecisionOutcome,
   decide,
@@ -94,6 +95,7 @@ export default async function reviewRoutes(app: App) {
       numberFields,
       decimalFields,
       drafts,
+      attendanceByAge: attendanceByAge(ws.sessions),
       items: { acm: scoreItems(ws.partnership, other.acm), partner: scoreItems(ws.partnership, other.partner) },
       reviewBySide: { acm: ws.reviews.find((r) => r.side === 'acm'), partner: ws.reviews.find((r) => r.side === 'partner') },
       bothSubmitted: submitted.length === 2,

@@ -81,6 +81,25 @@ export function quantitativeFromCalendar(p: Partnership, sessions: Session[]) {
   };
 }
 
+/**
+ * Attendance per age group summed over the held sessions where groups were recorded, youngest
+ * first: « 6–8 ans : 24 présences sur 3 séances ».
+ */
+export function attendanceByAge(sessions: Session[]): { label: string; ageMin: number; ageMax: number; present: number; sessions: number }[] {
+  const groups = new Map<string, { label: string; ageMin: number; ageMax: number; present: number; sessions: number }>();
+  for (const s of sessions) {
+    if (s.status !== 'held') continue;
+    for (const g of s.attendanceGroups) {
+      const key = `${g.ageMin}-${g.ageMax}`;
+      const row = groups.get(key) ?? { label: g.label, ageMin: g.ageMin, ageMax: g.ageMax, present: 0, sessions: 0 };
+      row.present += g.present;
+      row.sessions += 1;
+      groups.set(key, row);
+    }
+  }
+  return [...groups.values()].sort((a, b) => a.ageMin - b.ageMin || a.ageMax - b.ageMax);
+}
+
 function emptyScores(items: ScoreItem[], group: ScoreItem['group']): ReviewScore[] {
   return items.filter((i) => i.group === group).map((i) => ({ key: i.key, label: i.label, score: null, comment: '' }));
 }
