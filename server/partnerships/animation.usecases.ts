@@ -183,7 +183,7 @@ export async function editSession(deps: Deps, access: Access, sessionId: number,
   if (childrenPresent !== session.childrenPresent)
     changes.push(`${(childrenPresent ?? 0) > 1 ? `${childrenPresent} enfants présents` : `${childrenPresent ?? 0} enfant présent`}`);
   if (JSON.stringify(groups) !== JSON.stringify(session.attendanceGroups))
-    changes.push(groups.length ? `présents par âge : ${groups.map((g) => `${g.label} : ${g.present}`).join(', ')}` : 'présence par âge effacée');
+    changes.push(groups.length ? `par âge (${groups.map((g) => `${g.label} : ${g.present}`).join(', ')})` : 'présence par âge effacée');
   if (notes !== session.notes) changes.push('notes modifiées');
   if (changes.length === 0) return 'none';
   return deps.db.transaction(async (tx) => {
