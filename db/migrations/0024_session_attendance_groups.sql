@@ -1,0 +1,1 @@
+ALTER TABLE "partnership_sessions" ADD COLUMN "attendance_groups" jsonb DEFAULT '[]'::jsonb NOT NULL;
