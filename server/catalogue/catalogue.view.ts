@@ -3,7 +3,7 @@ import type { Facets, OfferHit, OfferSearch, OfferSearchResult } from '../../sea
 import { type Marks, starView } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { normalize } from '../kernel/text.js';
-import { frenchDate } from '../lib/format.js';
+import { de, frenchDate } from '../lib/format.js';
 import { mediaUrl, thumbnailKey } from '../offers/offers.view.js';
 import type { PageState } from './catalogue.pages.js';
 
@@ -202,7 +202,7 @@ export function filterChips(state: PageState, basePath: string) {
   for (const e of state.search.epci ?? []) push(e.name, without('epci', e.code), `Sans le filtre ${e.name}`);
   if (state.params.bbox) push('Zone de la carte', without('bbox'), 'Hors de la zone de la carte');
   if (state.placeLabel && state.search.near) {
-    push(`Autour de ${state.placeLabel} (${state.search.near.radiusKm} km)`, without(state.params.accueil ? 'accueil' : 'lieu'), 'Partout, sans le lieu');
+    push(`Autour ${de(state.placeLabel)} (${state.search.near.radiusKm} km)`, without(state.params.accueil ? 'accueil' : 'lieu'), 'Partout, sans le lieu');
   }
   return chips;
 }

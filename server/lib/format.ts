@@ -21,14 +21,97 @@ function toDate(value: Date | string): Date {
 }
 
 /**
- * "de" before a name, as French writes it: elided before a vowel ("d’Accueil de loisirs…"),
- * contracted with a leading article ("du Petit Théâtre", "des Amis du livre"), plain otherwise
- * ("de Judo Club"). A leading h stays unelided: whether it is mute cannot be told from the name.
+ * The article a name takes when its first word is a common noun of the kinds organisations are
+ * named after ("Accueil de loisirs…", "Compagnie…", "Club…"): "de l’Accueil", "de la Compagnie",
+ * "du Club". Other names (people, brands, "Judo Club de Lyon") take none.
+ */
+const leadingNounArticles: Record<string, 'l’' | 'la' | 'le'> = Object.fromEntries([
+  ...[
+    'accueil',
+    'atelier',
+    'espace',
+    'office',
+    'institut',
+    'orchestre',
+    'observatoire',
+    'ensemble',
+    'établissement',
+    'association',
+    'école',
+    'amicale',
+    'union',
+    'académie',
+    'agence',
+    'antenne',
+    'alsh',
+    'accueils',
+  ].map((w) => [w, 'l’'] as const),
+  ...[
+    'compagnie',
+    'maison',
+    'médiathèque',
+    'bibliothèque',
+    'ludothèque',
+    'ligue',
+    'fédération',
+    'ferme',
+    'fondation',
+    'ville',
+    'commune',
+    'mairie',
+    'mjc',
+    'scène',
+    'salle',
+    'section',
+    'structure',
+    'communauté',
+    'métropole',
+    'mission',
+    'galerie',
+    'piscine',
+    'troupe',
+    'chorale',
+    'régie',
+  ].map((w) => [w, 'la'] as const),
+  ...[
+    'club',
+    'centre',
+    'collectif',
+    'comité',
+    'conservatoire',
+    'musée',
+    'cinéma',
+    'théâtre',
+    'cercle',
+    'foyer',
+    'groupement',
+    'service',
+    'syndicat',
+    'pôle',
+    'parc',
+    'studio',
+    'cirque',
+    'gymnase',
+    'stade',
+    'relais',
+    'réseau',
+    'secours',
+    'cabinet',
+  ].map((w) => [w, 'le'] as const),
+]);
+
+/**
+ * "de" before a name, as French writes it: with the article its leading noun takes ("de l’Accueil
+ * de loisirs…", "de la Compagnie…", "du Club…"), contracted with a leading article ("du Petit
+ * Théâtre", "des Amis du livre"), elided before a vowel ("d’Émilie Roux"), plain otherwise ("de
+ * Judo Club"). A leading h stays unelided: whether it is mute cannot be told from the name.
  */
 export function de(name: string): string {
   const trimmed = name.trim();
   const article = /^(le|les)\s+(.*)$/i.exec(trimmed);
   if (article) return `${article[1]!.toLowerCase() === 'le' ? 'du' : 'des'} ${article[2]}`;
+  const noun = leadingNounArticles[(/^[^\s’'-]+/.exec(trimmed)?.[0] ?? '').toLowerCase()];
+  if (noun) return noun === 'le' ? `du ${trimmed}` : noun === 'la' ? `de la ${trimmed}` : `de l’${trimmed}`;
   return /^[aeiouyàâäéèêëîïôöùûüœæ]/i.test(trimmed) ? `d’${trimmed}` : `de ${trimmed}`;
 }
 

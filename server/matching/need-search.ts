@@ -11,6 +11,7 @@ import { apiParams, queryString } from '../catalogue/catalogue.view.js';
 import type { Deps } from '../deps.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { ParameterError } from '../lib/errors.js';
+import { de } from '../lib/format.js';
 import { resolveCommune } from '../territories/territories.repository.js';
 import type { AlertItem } from './alerts.js';
 import { periodLabel } from './matching.view.js';
@@ -234,7 +235,7 @@ export function needFilterChips(state: NeedPageState) {
   if (state.params.age) chips.push({ label: `${state.params.age} ans`, href: without('age') });
   if (state.params.bbox) chips.push({ label: 'Zone de la carte', href: without('bbox') });
   if (state.placeLabel && state.search.near) {
-    chips.push({ label: `Autour de ${state.placeLabel} (${state.search.near.radiusKm} km)`, href: without(state.params.structure ? 'structure' : 'lieu') });
+    chips.push({ label: `Autour ${de(state.placeLabel)} (${state.search.near.radiusKm} km)`, href: without(state.params.structure ? 'structure' : 'lieu') });
   }
   return chips;
 }

@@ -1,3 +1,4 @@
+import { de } from '../lib/format.js';
 import type { ConventionContext } from './convention.js';
 import { fieldValue, findSection } from './convention.js';
 import type { Side } from './partnerships.repository.js';
@@ -25,25 +26,25 @@ export function missingBeforeSigning(ctx: ConventionContext): MissingItem[] {
     const field = fieldOf(section, name);
     return field ? fieldValue(ctx, field).trim() !== '' : true;
   };
-  if (!ctx.acm.siret?.trim()) items.push({ side: 'acm', label: `SIRET de ${ctx.acm.name}`, path: `/structures/${ctx.acm.id}/modifier` });
+  if (!ctx.acm.siret?.trim()) items.push({ side: 'acm', label: `SIRET ${de(ctx.acm.name)}`, path: `/structures/${ctx.acm.id}/modifier` });
   if (!ctx.partner.siret?.trim() && !ctx.partner.rna?.trim())
-    items.push({ side: 'partner', label: `SIRET ou numéro RNA de ${ctx.partner.name}`, path: `/structures/${ctx.partner.id}/modifier` });
+    items.push({ side: 'partner', label: `SIRET ou numéro RNA ${de(ctx.partner.name)}`, path: `/structures/${ctx.partner.id}/modifier` });
   if (!filled('organisateur', 'acm_representant'))
     items.push({
       side: 'acm',
-      label: `Représentant·e légal·e de ${ctx.acm.name} et sa qualité`,
+      label: `Représentant·e légal·e ${de(ctx.acm.name)} et sa qualité`,
       path: `/partenariats/${id}/formalisation#section-organisateur`,
     });
   if (!filled('partenaire', 'partner_representant'))
     items.push({
       side: 'partner',
-      label: `Représentant·e légal·e de ${ctx.partner.name} et sa qualité`,
+      label: `Représentant·e légal·e ${de(ctx.partner.name)} et sa qualité`,
       path: `/partenariats/${id}/formalisation#section-partenaire`,
     });
   for (const side of ['acm', 'partner'] as const) {
     if (!ctx.parties[side]?.commitments.trim()) {
       const name = side === 'acm' ? ctx.acm.name : ctx.partner.name;
-      items.push({ side, label: `Engagements propres de ${name} (ou « aucun engagement »)`, path: `/partenariats/${id}/definition#engagements` });
+      items.push({ side, label: `Engagements propres ${de(name)} (ou « aucun engagement »)`, path: `/partenariats/${id}/definition#engagements` });
     }
   }
   return items;

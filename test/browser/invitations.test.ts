@@ -60,7 +60,7 @@ for (const width of [1280, 390]) {
 
     await page.getByRole('link', { name: 'liste des invitations en attente' }).click();
     await page.waitForURL(/\/invitations#en-attente$/);
-    await page.getByRole('button', { name: `Renvoyer l’invitation de Club de basket ${width}` }).click();
+    await page.getByRole('button', { name: `Renvoyer l’invitation du Club de basket ${width}` }).click();
     await page.waitForURL(/\/invitations#en-attente$/);
     expect(await page.getByRole('status').or(page.locator('.flash')).first().textContent()).toContain(`Invitation renvoyée à basket${width}@exemple.fr`);
     await checkPage(page, 'coordination-invitations-renvoi');

@@ -299,7 +299,7 @@ describe('search and territory pages', () => {
     expect(form.body).toContain('Ou autour de mon accueil');
     expect(form.body).toContain('Accueil des Minguettes');
     const near = await agent.get(`/offres?accueil=${acm.id}&radius_km=5`);
-    expect(near.body).toContain('Autour de Accueil des Minguettes (5 km)');
+    expect(near.body).toContain('Autour de l’Accueil des Minguettes (5 km)');
     expect(near.body).toContain('Initiation au judo');
     expect(near.body).not.toContain('Heure du conte');
     const visitor = await app.inject({ url: `/offres?accueil=${acm.id}&radius_km=5` });

@@ -44,8 +44,8 @@ describe('the e-mails as a mail client reads them', () => {
       expect(mail.subject, file).not.toMatch(unelided);
       expect(mail.text, file).not.toMatch(unelided);
     }
-    expect(subjects).toContain(`Nouvelle demande de partenariat d’${acm.name}`);
-    expect(subjects).toContain(`Nouveau message d’${partner.name} : ${offer.title}`);
+    expect(subjects).toContain(`Nouvelle demande de partenariat de l’${acm.name}`);
+    expect(subjects).toContain(`Nouveau message de l’${partner.name} : ${offer.title}`);
     expect(coordinator.email).toBeTruthy();
   });
 });

@@ -17,9 +17,13 @@ describe('French formatting', () => {
     expect(formatters.plural(1200, 'offre', 'offres')).toBe('1\u202f200 offres');
   });
 
-  it('writes "de" before a name as French does: elided, contracted or plain', () => {
-    expect(de('Accueil de loisirs Les Pinsons')).toBe('d’Accueil de loisirs Les Pinsons');
-    expect(de('École de musique')).toBe('d’École de musique');
+  it('writes "de" before a name as French does: with its noun’s article, elided, contracted or plain', () => {
+    expect(de('Accueil de loisirs Les Pinsons')).toBe('de l’Accueil de loisirs Les Pinsons');
+    expect(de('École de musique')).toBe('de l’École de musique');
+    expect(de('Compagnie du Castelet')).toBe('de la Compagnie du Castelet');
+    expect(de('Club de judo des Pentes')).toBe('du Club de judo des Pentes');
+    expect(de('MJC Presqu’île')).toBe('de la MJC Presqu’île');
+    expect(de('Émilie Roux')).toBe('d’Émilie Roux');
     expect(de('Judo Club de Lyon')).toBe('de Judo Club de Lyon');
     expect(de('Le Petit Théâtre')).toBe('du Petit Théâtre');
     expect(de('Les Amis du livre')).toBe('des Amis du livre');

@@ -37,7 +37,7 @@ describe('suggestions on the dashboards and the offer page', () => {
     expect(page.body).toContain('Partenaires suggérés');
     expect(page.body).toContain('Pour votre besoin');
     expect(page.body).toContain('Monter un spectacle de fin d’année');
-    expect(page.body).toContain('D’après le profil de Accueil des Canuts');
+    expect(page.body).toContain('D’après le profil de l’Accueil des Canuts');
     expect(page.body).toContain('Théâtre d’impro');
     expect(page.body).toContain('Pourquoi cette suggestion ?');
     expect(page.body).not.toContain('Théâtre à Marseille');

@@ -24,8 +24,8 @@ describe('what a convention needs before signing', () => {
   it('lists the missing SIRET or RNA with a link to the organisation’s profile', () => {
     const missing = missingBeforeSigning(context({ acmSiret: null, partnerRna: '' }));
     expect(missing).toEqual([
-      { side: 'acm', label: 'SIRET de Accueil Jean-Zay', path: '/structures/1/modifier' },
-      { side: 'partner', label: 'SIRET ou numéro RNA de Club de judo', path: '/structures/2/modifier' },
+      { side: 'acm', label: 'SIRET de l’Accueil Jean-Zay', path: '/structures/1/modifier' },
+      { side: 'partner', label: 'SIRET ou numéro RNA du Club de judo', path: '/structures/2/modifier' },
     ]);
   });
 
@@ -36,7 +36,7 @@ describe('what a convention needs before signing', () => {
 
   it('lists a party without commitments, which can also write that it has none', () => {
     expect(missingBeforeSigning(context({ commitments: ['', 'Aucun engagement.'] }))).toEqual([
-      { side: 'acm', label: 'Engagements propres de Accueil Jean-Zay (ou « aucun engagement »)', path: '/partenariats/7/definition#engagements' },
+      { side: 'acm', label: 'Engagements propres de l’Accueil Jean-Zay (ou « aucun engagement »)', path: '/partenariats/7/definition#engagements' },
     ]);
   });
 });

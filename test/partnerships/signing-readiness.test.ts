@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conventionSignatures, organisations } from '../../db/schema/index.js';
+import { de } from '../../server/lib/format.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 import { createPartnershipFixture } from '../helpers/partnerships.js';
@@ -25,10 +26,10 @@ describe('signing a convention that misses what it needs', () => {
     const refused = await f.acmAgent.post(`/partenariats/${id}/convention/signer`, form);
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain(
-      `La convention ne peut pas encore être signée. À compléter avant : SIRET de ${f.acm.name} ; Représentant·e légal·e de ${f.partner.name} et sa qualité.`,
+      `La convention ne peut pas encore être signée. À compléter avant : SIRET ${de(f.acm.name)} ; Représentant·e légal·e ${de(f.partner.name)} et sa qualité.`,
     );
     expect(refused.body).toContain('href="#f-missing"');
-    expect(refused.body).toContain(`<a href="/structures/${f.acm.id}/modifier">SIRET de ${f.acm.name}</a>`);
+    expect(refused.body).toContain(`<a href="/structures/${f.acm.id}/modifier">SIRET ${de(f.acm.name)}</a>`);
     expect(refused.body).toContain(`<a href="/partenariats/${id}/formalisation#section-partenaire">`);
     expect(await app.deps.db.select().from(conventionSignatures).where(eq(conventionSignatures.partnershipId, id))).toEqual([]);
 
