@@ -28,7 +28,8 @@ const needThemes: [string, string][] = [
   ['jeux', 'jeux-societe'],
 ];
 
-const DEPARTMENTS = ['75', '69', '13', '31', '33', '59', '44', '67', '35', '38'];
+/** The département of each bench coordinator, in the order of their tokens. */
+export const DEPARTMENTS = ['75', '69', '13', '31', '33', '59', '44', '67', '35', '38'];
 
 function tokenList(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `bench-${prefix}-${i + 1}-session-token-0123456789`);
