@@ -401,7 +401,6 @@ export default async function cataloguePages(app: App) {
           bounds: await territoryBounds(deps.db, { epci: epci.code }),
           filterQuery: `epci=${epci.code}`,
           statisticsHref: `/territoires/intercommunalites/${epci.code}/statistiques`,
-          embeddable: false,
         },
       );
     },

@@ -1,12 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { OfferSearch } from '../../search/types.js';
-import { findCommuneByCode, findDepartmentByCode, territoryBounds } from '../catalogue/catalogue.repository.js';
+import { parseFilters } from '../catalogue/catalogue.query.js';
+import { findCommuneByCode, findDepartmentByCode, findEpciByCode, territoryBounds } from '../catalogue/catalogue.repository.js';
 import { cardView, queryString } from '../catalogue/catalogue.view.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { asset } from '../lib/assets.js';
 import { ParameterError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
-import { resolveCommune } from '../territories/territories.repository.js';
+import { resolveCommune, resolveEpci } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
 import { findRegionByCode, territoryChoices } from './statistics.repository.js';
 
@@ -17,6 +18,7 @@ const EmbedQuery = Type.Object(
   {
     region: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
     department: Type.Optional(Type.String({ pattern: '^([0-9]{2,3}|2A|2B)$' })),
+    epci: Type.Optional(Type.String({ pattern: '^[0-9]{9}$' })),
     commune: Type.Optional(Type.String({ pattern: '^[0-9][0-9AB][0-9]{3}$' })),
     theme: themeList,
     age: Type.Optional(Type.Integer({ minimum: taxonomy.AGE_MIN, maximum: taxonomy.AGE_MAX })),
@@ -31,6 +33,7 @@ const BuilderQuery = Type.Object({
   commune: Type.Optional(Type.String({ maxLength: 100 })),
   region: Type.Optional(Type.String({ maxLength: 10 })),
   department: Type.Optional(Type.String({ maxLength: 10 })),
+  epci: Type.Optional(Type.String({ maxLength: 120 })),
   theme: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 })),
   age: Type.Optional(Type.String({ maxLength: 10 })),
 });
@@ -54,6 +57,17 @@ export default async function embedRoutes(app: App) {
         filter: { commune: [{ code: commune.code, lat, lng, department: commune.departmentCode }] } as Partial<OfferSearch>,
       };
     }
+    if (query.epci) {
+      const epci = await findEpciByCode(deps.db, query.epci);
+      if (!epci) throw new ParameterError('epci', `intercommunalité inconnue (${query.epci})`);
+      const { epci: filter } = await parseFilters(deps, { epci: [epci.code] });
+      return {
+        name: epci.name,
+        path: `/territoires/intercommunalites/${epci.code}`,
+        bounds: await territoryBounds(deps.db, { epci: epci.code }),
+        filter: { epci: filter } as Partial<OfferSearch>,
+      };
+    }
     if (query.department) {
       const department = await findDepartmentByCode(deps.db, query.department);
       if (!department) throw new ParameterError('department', `département inconnu (${query.department})`);
@@ -74,15 +88,16 @@ export default async function embedRoutes(app: App) {
         filter: { region: [region.code] } as Partial<OfferSearch>,
       };
     }
-    throw new ParameterError('department', 'un territoire est obligatoire (department, commune ou region)');
+    throw new ParameterError('department', 'un territoire est obligatoire (department, epci, commune ou region)');
   }
 
   /** The API parameters of an embed: the map and the links to Passerelle carry the same filters. */
   function embedParams(query: Embed): Record<string, string | string[] | undefined> {
     return {
       commune: query.commune,
-      department: query.commune ? undefined : query.department,
-      region: query.commune || query.department ? undefined : query.region,
+      epci: query.commune ? undefined : query.epci,
+      department: query.commune || query.epci ? undefined : query.department,
+      region: query.commune || query.epci || query.department ? undefined : query.region,
       theme: query.theme,
       age: query.age === undefined ? undefined : String(query.age),
     };
@@ -141,6 +156,19 @@ export default async function embedRoutes(app: App) {
             : 'Plusieurs communes portent ce nom : précisez le code postal.';
       }
     }
+    let epciLabel = raw.epci ?? '';
+    if (raw.epci?.trim()) {
+      const found = await resolveEpci(deps.db, raw.epci.trim());
+      if ('epci' in found) {
+        embed.epci = found.epci.code;
+        epciLabel = found.epci.name;
+      } else {
+        errors.epci =
+          found.error === 'unknown'
+            ? 'Intercommunalité introuvable : saisissez son nom ou son numéro SIREN (9 chiffres).'
+            : 'Plusieurs intercommunalités correspondent : précisez le nom ou saisissez le numéro SIREN.';
+      }
+    }
     const [kind, code] = territoire.split('-', 2) as [string, string | undefined];
     if (kind === 'd' && choices.departments.some((d) => d.code === code)) embed.department = code;
     else if (kind === 'r' && choices.regions.some((r) => r.code === code)) embed.region = code;
@@ -152,17 +180,19 @@ export default async function embedRoutes(app: App) {
       if (Number.isInteger(age) && age >= taxonomy.AGE_MIN && age <= taxonomy.AGE_MAX) embed.age = age;
       else errors.age = `Indiquez un âge entre ${taxonomy.AGE_MIN} et ${taxonomy.AGE_MAX} ans.`;
     }
-    const ready = Object.keys(errors).length === 0 && Boolean(embed.commune || embed.department || embed.region);
+    const ready = Object.keys(errors).length === 0 && Boolean(embed.commune || embed.epci || embed.department || embed.region);
     const src = ready ? `${deps.config.BASE_URL}/integrer/carte?${queryString(embedParams(embed))}` : null;
     const territoryName = embed.commune
       ? communeLabel
-      : embed.department
-        ? `${choices.departments.find((d) => d.code === embed.department)?.name} (${embed.department})`
-        : choices.regions.find((r) => r.code === embed.region)?.name;
+      : embed.epci
+        ? epciLabel
+        : embed.department
+          ? `${choices.departments.find((d) => d.code === embed.department)?.name} (${embed.department})`
+          : choices.regions.find((r) => r.code === embed.region)?.name;
     return reply.page('observatory/embed-builder', {
       title: 'Intégrer la carte des offres',
       choices,
-      values: { territoire, commune: communeLabel, theme: themes, age: raw.age ?? '' },
+      values: { territoire, commune: communeLabel, epci: epciLabel, theme: themes, age: raw.age ?? '' },
       errors,
       taxonomy,
       src,

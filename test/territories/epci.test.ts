@@ -157,6 +157,27 @@ describe('territory page of an EPCI', () => {
     expect(commune.body).toContain(`href="/territoires/intercommunalites/${GRAND_PARIS}"`);
   });
 
+  it('can be embedded: the territory page links the builder, which makes the snippet of an EPCI map showing its offers only', async () => {
+    const page = await app.inject({ method: 'GET', url: `/territoires/intercommunalites/${LYON_METROPOLE}` });
+    expect(page.body).toContain(`href="/integrer?epci=${LYON_METROPOLE}"`);
+    const builder = await app.inject({ method: 'GET', url: `/integrer?epci=${LYON_METROPOLE}` });
+    expect(builder.statusCode).toBe(200);
+    expect(builder.body).toContain(`/integrer/carte?epci=${LYON_METROPOLE}`);
+    expect(builder.body).toContain('Offres du Plan mercredi : Métropole de Lyon');
+    const byName = await app.inject({ method: 'GET', url: '/integrer?epci=M%C3%A9tropole%20de%20Lyon' });
+    expect(byName.body).toContain(`/integrer/carte?epci=${LYON_METROPOLE}`);
+    const unknown = await app.inject({ method: 'GET', url: '/integrer?epci=Nulle%20part' });
+    expect(unknown.body).toContain('Intercommunalité introuvable');
+    expect(unknown.body).not.toContain('/integrer/carte?');
+    const embed = await app.inject({ method: 'GET', url: `/integrer/carte?epci=${LYON_METROPOLE}` });
+    expect(embed.statusCode).toBe(200);
+    expect(embed.body).toContain('Atelier villeurbanne');
+    expect(embed.body).not.toContain('Atelier villefranche');
+    const bad = await app.inject({ method: 'GET', url: '/integrer/carte?epci=123456789' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('epci');
+  });
+
   it('has a public statistics page and its CSV, limited to the EPCI', async () => {
     const page = await app.inject({ method: 'GET', url: `/territoires/intercommunalites/${LYON_METROPOLE}/statistiques` });
     expect(page.statusCode).toBe(200);
