@@ -180,7 +180,11 @@ export default async function embedRoutes(app: App) {
       if (Number.isInteger(age) && age >= taxonomy.AGE_MIN && age <= taxonomy.AGE_MAX) embed.age = age;
       else errors.age = `Indiquez un âge entre ${taxonomy.AGE_MIN} et ${taxonomy.AGE_MAX} ans.`;
     }
-    const ready = Object.keys(errors).length === 0 && Boolean(embed.commune || embed.epci || embed.department || embed.region);
+    const chosen = Boolean(embed.commune || embed.epci || embed.department || embed.region);
+    // The select is optional in HTML (a commune or an EPCI alone will do): a submitted form without any territory is told so.
+    if (!chosen && Object.keys(errors).length === 0 && Object.keys(raw).length > 0)
+      errors.territoire = 'Choisissez un territoire, ou indiquez une intercommunalité ou une commune.';
+    const ready = Object.keys(errors).length === 0 && chosen;
     const src = ready ? `${deps.config.BASE_URL}/integrer/carte?${queryString(embedParams(embed))}` : null;
     const territoryName = embed.commune
       ? communeLabel

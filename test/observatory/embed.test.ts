@@ -98,5 +98,9 @@ describe('embed builder', () => {
     const empty = await app.inject({ method: 'GET', url: '/integrer' });
     expect(empty.body).not.toContain('Votre code à copier');
     expect(empty.body).not.toContain('error-message');
+    // The select is optional (a commune or an EPCI alone will do): a form sent without any territory says what is missing.
+    const none = await app.inject({ method: 'GET', url: '/integrer?territoire=&commune=&epci=&theme=sport' });
+    expect(none.body).toContain('Choisissez un territoire, ou indiquez une intercommunalité ou une commune.');
+    expect(none.body).not.toContain('Votre code à copier');
   });
 });
