@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { conventionVersions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
-import { PASSWORD } from '../helpers/fixtures.js';
+import { expectNoAxeViolations, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
 import { createPartnershipFixture } from '../helpers/partnerships.js';
 
 let app: App;
@@ -20,16 +19,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/connexion');
-  await page.fill('#f-email', email);
-  await page.fill('#f-password', PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
-  return page;
-}
 
 async function sign(page: Page, path: string, name: string, button: string) {
   await page.goto(path);

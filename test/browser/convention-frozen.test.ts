@@ -1,12 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../server/types.js';
-import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
-import { PASSWORD } from '../helpers/fixtures.js';
+import { expectNoAxeViolations, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
 import { offerForm } from '../helpers/offers.js';
-import { createPartnershipFixture } from '../helpers/partnerships.js';
+import { createPartnershipFixture, signShownText } from '../helpers/partnerships.js';
 
 let app: App;
 let browser: Browser;
@@ -21,27 +19,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/connexion');
-  await page.fill('#f-email', email);
-  await page.fill('#f-password', PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
-  return page;
-}
-
-async function sign(agent: Agent, id: number, side: 'acm' | 'partner', name: string) {
-  const page = await agent.get(`/partenariats/${id}/formalisation`);
-  const textHash = /name="textHash" value="([0-9a-f]{64})"/.exec(page.body)![1]!;
-  await agent.post(`/partenariats/${id}/convention/signer`, { side, signerName: name, signerRole: 'Représentant·e légal·e', textHash, consent: 'on' });
-}
-
 it('shows a quiet note when the offer changed after signature, and proposes an amendment only when asked', async () => {
   const f = await createPartnershipFixture(app);
   const id = f.partnership.id;
-  await sign(f.acmAgent, id, 'acm', 'Claire Dubois');
-  await sign(f.partnerAgent, id, 'partner', 'Karim Benali');
+  await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+  await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
   await f.partnerAgent.post(
     `/offres/${f.partnership.offerId}/modifier`,
     offerForm({ title: 'Initiation au judo', priceEur: '60', priceDetails: 'par séance' }),

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { expect } from 'vitest';
 import { offers, partnershipConventions, partnershipParties, partnerships } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import type { Agent } from './agent.js';
@@ -193,4 +194,19 @@ export function parsePdfStructure(pdf: Buffer): number {
   const trailer = /trailer\s*<<([\s\S]*?)>>/.exec(raw.slice(xrefAt));
   if (!trailer || !/\/Root \d+ 0 R/.test(trailer[1]!) || !/\/Size \d+/.test(trailer[1]!)) throw new Error('bad trailer');
   return count;
+}
+
+/** Signs what the formalisation page shows (the convention, or the amendment when one waits) for one side, as its legal representative. */
+export async function signShownText(agent: Agent, id: number, side: 'acm' | 'partner', name: string) {
+  const page = await agent.get(`/partenariats/${id}/formalisation`);
+  const textHash = /name="textHash" value="([0-9a-f]{64})"/.exec(page.body)![1]!;
+  const response = await agent.post(`/partenariats/${id}/convention/signer`, {
+    side,
+    signerName: name,
+    signerRole: 'Représentant·e légal·e',
+    textHash,
+    consent: 'on',
+  });
+  expect(response.statusCode).toBe(303);
+  return response;
 }

@@ -2,10 +2,9 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, conventionSignatures, conventionVersions, notifications, partnershipConventions, partnershipSessions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
-import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
 import { addCoordinatorScope, createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
-import { createPartnershipFixture } from '../helpers/partnerships.js';
+import { createPartnershipFixture, signShownText } from '../helpers/partnerships.js';
 
 let app: App;
 beforeAll(async () => {
@@ -15,28 +14,15 @@ afterAll(async () => {
   await app.close();
 });
 
-async function sign(agent: Agent, id: number, side: 'acm' | 'partner', name: string) {
-  const page = await agent.get(`/partenariats/${id}/formalisation`);
-  const textHash = /name="textHash" value="([0-9a-f]{64})"/.exec(page.body)![1]!;
-  const response = await agent.post(`/partenariats/${id}/convention/signer`, {
-    side,
-    signerName: name,
-    signerRole: 'Représentant·e légal·e',
-    textHash,
-    consent: 'on',
-  });
-  expect(response.statusCode).toBe(303);
-}
-
 /** A signed convention with an amendment proposed by the ACM (a new price), signed by the ACM already. */
 async function proposedAmendment(price = '50 € par séance') {
   const f = await createPartnershipFixture(app);
   const id = f.partnership.id;
-  await sign(f.acmAgent, id, 'acm', 'Claire Dubois');
-  await sign(f.partnerAgent, id, 'partner', 'Karim Benali');
+  await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+  await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
   const saved = await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_tarif: price, fin_frais: 'Aucun', confirm: 'on' });
   expect(saved.headers.location).toContain('#avenant');
-  await sign(f.acmAgent, id, 'acm', 'Claire Dubois');
+  await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
   return f;
 }
 
@@ -149,8 +135,8 @@ describe('refusing or withdrawing a proposed amendment', () => {
     const id = f.partnership.id;
     const calendar = { periodicity: 'hebdomadaire', periodStart: '2027-01-04', periodEnd: '2027-01-31', slot: 'mercredi-apres-midi' };
     expect((await f.acmAgent.post(`/partenariats/${id}/calendrier`, calendar)).statusCode).toBe(303);
-    await sign(f.acmAgent, id, 'acm', 'Claire Dubois');
-    await sign(f.partnerAgent, id, 'partner', 'Karim Benali');
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
     const [session] = await app.deps.db
       .select()
       .from(partnershipSessions)

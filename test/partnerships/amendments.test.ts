@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conventionVersions, notifications, partnershipConventions, partnershipSessions } from '../../db/schema/index.js';
 import { formatters } from '../../server/lib/format.js';
 import type { App } from '../../server/types.js';
-import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
-import { createPartnershipFixture, type PartnershipFixture, pdfText } from '../helpers/partnerships.js';
+import { createPartnershipFixture, type PartnershipFixture, pdfText, signShownText } from '../helpers/partnerships.js';
 
 let app: App;
 beforeAll(async () => {
@@ -15,24 +14,9 @@ afterAll(async () => {
   await app.close();
 });
 
-/** Signs what the page shows: the convention, or the amendment when one waits. */
-async function sign(agent: Agent, id: number, side: 'acm' | 'partner', name: string) {
-  const page = await agent.get(`/partenariats/${id}/formalisation`);
-  const textHash = /name="textHash" value="([0-9a-f]{64})"/.exec(page.body)![1]!;
-  const response = await agent.post(`/partenariats/${id}/convention/signer`, {
-    side,
-    signerName: name,
-    signerRole: 'Représentant·e légal·e',
-    textHash,
-    consent: 'on',
-  });
-  expect(response.statusCode).toBe(303);
-  return response;
-}
-
 async function signBoth(f: PartnershipFixture) {
-  await sign(f.acmAgent, f.partnership.id, 'acm', 'Claire Dubois');
-  await sign(f.partnerAgent, f.partnership.id, 'partner', 'Karim Benali');
+  await signShownText(f.acmAgent, f.partnership.id, 'acm', 'Claire Dubois');
+  await signShownText(f.partnerAgent, f.partnership.id, 'partner', 'Karim Benali');
 }
 
 async function state(id: number) {
@@ -85,9 +69,9 @@ describe('amendments to a signed convention', () => {
     // Until both sign, the signed convention is what the PDF shows.
     expect(pdfText((await f.partnerAgent.get(`/partenariats/${id}/convention.pdf`)).rawPayload)).not.toContain('50 € par séance');
 
-    await sign(f.partnerAgent, id, 'partner', 'Karim Benali');
+    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
     expect((await state(id)).versions).toHaveLength(1);
-    const last = await sign(f.acmAgent, id, 'acm', 'Claire Dubois');
+    const last = await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
     const flash = await f.acmAgent.get(last.headers.location as string);
     expect(flash.body).toContain('L’avenant n° 1 est signé par les deux parties.');
     const signed = await state(id);

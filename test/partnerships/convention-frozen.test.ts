@@ -2,11 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conventionSignatures, conventionVersions, partnershipConventions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
-import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
 import { offerForm } from '../helpers/offers.js';
 import { partnerForm } from '../helpers/organisations.js';
-import { createPartnershipFixture, pdfText } from '../helpers/partnerships.js';
+import { createPartnershipFixture, pdfText, signShownText } from '../helpers/partnerships.js';
 
 let app: App;
 beforeAll(async () => {
@@ -15,19 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-async function sign(agent: Agent, id: number, side: 'acm' | 'partner', name: string) {
-  const page = await agent.get(`/partenariats/${id}/formalisation`);
-  const textHash = /name="textHash" value="([0-9a-f]{64})"/.exec(page.body)![1]!;
-  const response = await agent.post(`/partenariats/${id}/convention/signer`, {
-    side,
-    signerName: name,
-    signerRole: 'Représentant·e légal·e',
-    textHash,
-    consent: 'on',
-  });
-  expect(response.statusCode).toBe(303);
-}
 
 /** The printable text of the print view (the signed documents), without tokens or navigation. */
 function printed(body: string): string {
@@ -39,8 +25,8 @@ describe('a signed convention does not follow live data', () => {
   it('keeps its text, signatures, PDF and print view when the offer and an organisation change after signature', async () => {
     const f = await createPartnershipFixture(app);
     const id = f.partnership.id;
-    await sign(f.acmAgent, id, 'acm', 'Claire Dubois');
-    await sign(f.partnerAgent, id, 'partner', 'Karim Benali');
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
 
     const [version] = await app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id));
     expect(version!.text).toContain('45,00');
@@ -103,8 +89,8 @@ describe('a signed convention does not follow live data', () => {
     expect(amendmentPage).toContain(`Proposé par Judo Club des Pentes renommé`);
     expect(amendmentPage).toContain('60,00');
     expect(amendmentPage).not.toContain('Proposer un avenant reprenant ces changements');
-    await sign(f.acmAgent, id, 'acm', 'Claire Dubois');
-    await sign(f.partnerAgent, id, 'partner', 'Karim Benali');
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
     const signed = await app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id)).orderBy(conventionVersions.version);
     expect(signed.map((v) => v.kind)).toEqual(['convention', 'amendment']);
     expect(signed[1]!.text).toContain('60,00');
@@ -117,8 +103,8 @@ describe('a signed convention does not follow live data', () => {
   it('withdrawing the amendment that takes up the live data goes back to the text as signed', async () => {
     const f = await createPartnershipFixture(app);
     const id = f.partnership.id;
-    await sign(f.acmAgent, id, 'acm', 'Claire Dubois');
-    await sign(f.partnerAgent, id, 'partner', 'Karim Benali');
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
     const nothing = await f.acmAgent.post(`/partenariats/${id}/convention/avenant/reprendre`, { side: 'acm' });
     expect(nothing.statusCode).toBe(303);
     const [unchanged] = await app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, id));
