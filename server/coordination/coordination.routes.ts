@@ -4,7 +4,7 @@ import { currentUser, requireUser } from '../accounts/guards.js';
 import { ageBands, themes } from '../kernel/taxonomy.js';
 import { csvDownloadHeaders, csvStream } from '../lib/csv.js';
 import { NotFoundError, ParameterError } from '../lib/errors.js';
-import { formBody, formText } from '../lib/schemas.js';
+import { formBody, formText, OneClickUnsubscribeBody } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { TerritoryParams, territoryOf as territoryFrom } from './coordination.http.js';
 import { digestSubscribed, scopeSummary, setDigestSubscription } from './coordination.repository.js';
@@ -158,12 +158,7 @@ export default async function coordinationRoutes(app: App) {
     {
       schema: {
         params: DigestTokenParams,
-        body: Type.Optional(
-          Type.Object(
-            { _csrf: Type.Optional(Type.String({ maxLength: 500 })), 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 50 })) },
-            { additionalProperties: false },
-          ),
-        ),
+        body: OneClickUnsubscribeBody,
       },
       config: { csrf: false },
     },

@@ -55,3 +55,11 @@ const errorDescriptions = {
 export function apiErrors(...statuses: (keyof typeof errorDescriptions)[]) {
   return Object.fromEntries(statuses.map((status) => [status, Type.Ref(ApiError, { description: errorDescriptions[status] })]));
 }
+
+/** The body of an RFC 8058 one-click unsubscribe (mail clients POST `List-Unsubscribe=One-Click`), or the page's own form. */
+export const OneClickUnsubscribeBody = Type.Optional(
+  Type.Object(
+    { _csrf: Type.Optional(Type.String({ maxLength: 500 })), 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 50 })) },
+    { additionalProperties: false },
+  ),
+);

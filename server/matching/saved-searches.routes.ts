@@ -1,7 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import { currentUser, requireUser } from '../accounts/guards.js';
 import { ValidationError } from '../lib/errors.js';
-import { formBody, formText, IdParam, TokenParam } from '../lib/schemas.js';
+import { formBody, formText, IdParam, OneClickUnsubscribeBody, TokenParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import {
   deleteSavedSearch,
@@ -129,12 +128,7 @@ export async function savedSearchRoutes(app: App) {
     {
       schema: {
         params: TokenParam,
-        body: Type.Optional(
-          Type.Object(
-            { _csrf: Type.Optional(Type.String({ maxLength: 500 })), 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 50 })) },
-            { additionalProperties: false },
-          ),
-        ),
+        body: OneClickUnsubscribeBody,
       },
       config: { csrf: false },
     },
