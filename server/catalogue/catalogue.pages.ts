@@ -109,7 +109,7 @@ export async function readSearchForm(deps: Deps, request: FastifyRequest, raw: R
     // The ACM chosen as the place, or else the first of the user's ACMs.
     const acm = myAcms.find((a) => a.id === accueil) ?? myAcms[0];
     if (!acm) error = 'Connectez-vous avec le compte d’un accueil pour voir les offres qui viennent dans votre accueil.';
-    else if (!acm.codeInsee) error = `La commune de ${acm.name} n’est pas renseignée : complétez son adresse pour voir les offres qui y viennent.`;
+    else if (!acm.codeInsee) error = `La commune ${formatters.de(acm.name)} n’est pas renseignée : complétez son adresse pour voir les offres qui y viennent.`;
     else {
       api.comes_to = acm.codeInsee;
       comesToLabel = acm.name;

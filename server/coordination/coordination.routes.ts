@@ -139,8 +139,8 @@ export default async function coordinationRoutes(app: App) {
       reply.flash(
         'success',
         choice === 'oui'
-          ? `Vous recevrez de nouveau le résumé hebdomadaire de ${territory.label}.`
-          : `Vous ne recevrez plus le résumé hebdomadaire de ${territory.label}.`,
+          ? `Vous recevrez de nouveau le résumé hebdomadaire du territoire ${territory.label}.`
+          : `Vous ne recevrez plus le résumé hebdomadaire du territoire ${territory.label}.`,
       );
       return reply.redirect(`${territory.path}#resume-hebdomadaire`, 303);
     },

@@ -140,7 +140,7 @@ export function offerFacts(offer: Offer, commune: { name: string; postcodes: str
   let where = '';
   if (offer.venue === 'dans-l-accueil') {
     const parts = [];
-    if (offer.travelKm) parts.push(`dans un rayon de ${offer.travelKm} km autour de ${commune?.name ?? 'sa base'}`);
+    if (offer.travelKm) parts.push(`dans un rayon de ${offer.travelKm} km autour ${commune ? formatters.de(commune.name) : 'de sa base'}`);
     if (offer.departmentsServed.length)
       parts.push(`dans ${offer.departmentsServed.length > 1 ? 'les départements' : 'le département'} ${offer.departmentsServed.join(', ')}`);
     where = `Le partenaire vient dans votre accueil${parts.length ? ` ${parts.join(', ou ')}` : ''}.`;

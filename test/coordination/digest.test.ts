@@ -154,7 +154,7 @@ describe('the coordinators’ weekly digest', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(forged.statusCode).toBe(404);
-    expect((await new Agent(app).get(url)).body).toContain('Ne plus recevoir le résumé hebdomadaire de Rhône (69) ?');
+    expect((await new Agent(app).get(url)).body).toContain('Ne plus recevoir le résumé hebdomadaire du territoire Rhône (69) ?');
     expect((await new Agent(app).get(url.replace(/.{4}$/, 'AAAA'))).statusCode).toBe(404);
     const done = await app.inject({
       method: 'POST',
@@ -163,7 +163,7 @@ describe('the coordinators’ weekly digest', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(done.statusCode).toBe(200);
-    expect(done.body).toContain('Vous ne recevrez plus le résumé hebdomadaire de Rhône (69)');
+    expect(done.body).toContain('Vous ne recevrez plus le résumé hebdomadaire du territoire Rhône (69)');
 
     const third = await runAt(new Date(MONDAY.getTime() + 2 * WEEK));
     expect(third.map((m) => m.to)).toEqual([nord.email]);

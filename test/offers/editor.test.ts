@@ -26,6 +26,14 @@ function fieldError(body: string, name: string): string | null {
 }
 
 describe('who may see and change an offer', () => {
+  it('heads the list of a company’s offers « Offres de la Compagnie … », with the article French puts before its name', async () => {
+    const user = await createUser(app);
+    const organisation = await createOrganisation(app, { ownerId: user.id, status: 'verified', name: 'Compagnie des Trois Chardons' });
+    const page = await (await signedInAgent(app, user)).get(`/structures/${organisation.id}/offres`);
+    expect(page.body).toContain('<h1>Offres de la Compagnie des Trois Chardons</h1>');
+  });
+
+
   it('answers 404 to a member of another organisation and leaves the offer unchanged', async () => {
     const a = await member();
     const b = await member();
@@ -98,6 +106,7 @@ describe('who may see and change an offer', () => {
     const exported = await a.agent.get(`/structures/${a.organisation.id}/offres/export.csv`);
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-type']).toContain('text/csv');
+    expect(page.body).toContain('<h1>Offres de la Structure');
     expect(exported.body.split('\r\n')[0]).toBe(
       '\uFEFFexternal_id;org_external_id;org_name;org_type;org_email;org_siret;org_rna;title;summary;description;themes;subthemes;formats;venue;travel_km;age_min;age_max;group_min;group_max;price;price_eur;accessibility;natures;slots;periodicity;address;postcode;code_insee;lat;lng;start_date;end_date;contact_email;status',
     );
