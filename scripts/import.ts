@@ -9,6 +9,7 @@ import type { OutboxDeps } from '../search/worker.js';
 import { loadConfig } from '../server/config.js';
 import type { Deps } from '../server/deps.js';
 import { Clock } from '../server/lib/clock.js';
+import { formatters } from '../server/lib/format.js';
 import { exitOnStartupError, prepareDatabase } from '../server/main.js';
 import { rejectsCsv } from '../server/offers/import/admin-import.js';
 import { ImportFileError, importOffers } from '../server/offers/import/import.js';
@@ -72,7 +73,9 @@ export async function importCommand(deps: OutboxDeps & Pick<Deps, 'clock'>, args
     console.error(`Lignes refusées et motifs : ${rejectsPath}`);
   }
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-  console.error(`${dryRun ? 'Simulation (rien n’a été enregistré) ' : ''}en ${seconds} s ; ${result.unchanged} offre(s) déjà à jour.`);
+  console.error(
+    `${dryRun ? 'Simulation (rien n’a été enregistré) ' : ''}en ${seconds} s ; ${formatters.plural(result.unchanged, 'offre déjà à jour', 'offres déjà à jour')}.`,
+  );
   const indexed = dryRun || (await catchUpSearchIndexWithProgress(deps));
   console.log(`imported ${result.imported}, updated ${result.updated}, rejected ${result.rejected}`);
   return indexed ? 0 : 1;

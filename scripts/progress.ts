@@ -2,6 +2,7 @@
 import cliProgress from 'cli-progress';
 import { catchUpSearchIndex } from '../search/catch-up.js';
 import type { OutboxDeps } from '../search/worker.js';
+import { formatters } from '../server/lib/format.js';
 
 /** A progress bar on a terminal; nothing when the output is a log or a pipe. */
 export function progressBar(format: string): cliProgress.SingleBar | null {
@@ -22,11 +23,11 @@ export async function catchUpSearchIndexWithProgress(deps: OutboxDeps): Promise<
   bar?.stop();
   if (result.failing > 0) {
     console.error(
-      `L’index de recherche n’est pas à jour : ${result.failing} changement(s) refusé(s) par le moteur (${result.error}). ` +
+      `L’index de recherche n’est pas à jour : ${formatters.plural(result.failing, 'changement refusé', 'changements refusés')} par le moteur (${result.error}). ` +
         'L’application les réessaiera ; `npm run search:reindex` le reconstruit.',
     );
     return false;
   }
-  console.error(`Index de recherche à jour (${result.delivered} changement(s) appliqué(s)).`);
+  console.error(`Index de recherche à jour (${formatters.plural(result.delivered, 'changement appliqué', 'changements appliqués')}).`);
   return true;
 }
