@@ -6,7 +6,7 @@ import { findUserByEmail, insertUser, updateUser } from '../server/accounts/acco
 import { PASSWORD_MIN } from '../server/accounts/accounts.usecases.js';
 import { hashPassword } from '../server/accounts/passwords.js';
 import { loadConfig } from '../server/config.js';
-import { exitOnStartupError, prepareDatabase } from '../server/main.js';
+import { exitOnStartupError, prepareDatabase } from '../server/lib/startup.js';
 import { writeAudit } from '../server/organisations/organisations.repository.js';
 
 class UsageError extends Error {}

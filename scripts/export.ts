@@ -3,7 +3,7 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../server/config.js';
-import { exitOnStartupError, prepareDatabase } from '../server/main.js';
+import { exitOnStartupError, prepareDatabase } from '../server/lib/startup.js';
 import { exportOffersCsv } from '../server/offers/import/export.js';
 
 async function main() {

@@ -10,7 +10,7 @@ import { loadConfig } from '../server/config.js';
 import type { Deps } from '../server/deps.js';
 import { Clock } from '../server/lib/clock.js';
 import { formatters } from '../server/lib/format.js';
-import { exitOnStartupError, prepareDatabase } from '../server/main.js';
+import { exitOnStartupError, prepareDatabase } from '../server/lib/startup.js';
 import { rejectsCsv } from '../server/offers/import/admin-import.js';
 import { ImportFileError, importOffers } from '../server/offers/import/import.js';
 import { catchUpSearchIndexWithProgress, progressBar } from './progress.js';

@@ -1,7 +1,7 @@
 // npm run db:migrate — applies pending migrations and loads the reference data (communes,
 // départements, régions, school holidays), then exits. `npm start` does the same at every start.
 import { loadConfig } from '../server/config.js';
-import { exitOnStartupError, prepareDatabase } from '../server/main.js';
+import { exitOnStartupError, prepareDatabase } from '../server/lib/startup.js';
 
 async function run() {
   const startedAt = performance.now();

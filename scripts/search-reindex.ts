@@ -2,7 +2,7 @@ import { createSearchEngine } from '../search/index.js';
 import { allNeedDocuments } from '../search/need-documents.js';
 import { reindexOffers } from '../search/reindex.js';
 import { loadConfig } from '../server/config.js';
-import { exitOnStartupError, prepareDatabase } from '../server/main.js';
+import { exitOnStartupError, prepareDatabase } from '../server/lib/startup.js';
 
 /** npm run search:reindex — rebuilds the search index from the database (blue/green with Meilisearch). */
 async function main() {

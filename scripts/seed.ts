@@ -7,7 +7,7 @@ import { organisations, users } from '../db/schema/index.js';
 import { seedDemo } from '../db/seed/index.js';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
-import { exitOnStartupError, prepareDatabase } from '../server/main.js';
+import { exitOnStartupError, prepareDatabase } from '../server/lib/startup.js';
 import { catchUpSearchIndexWithProgress } from './progress.js';
 
 async function run() {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../server/config.js';
+import { exitOnStartupError, prepareDatabase } from '../server/lib/startup.js';
 import { DiskStorage } from '../server/lib/storage.js';
-import { exitOnStartupError, prepareDatabase } from '../server/main.js';
 import { createStorage, uploadsDir } from '../server/storage/index.js';
 import { migrateFiles } from '../server/storage/migrate.js';
 

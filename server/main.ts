@@ -1,26 +1,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
-import { DatabaseLockedError, openDatabase } from '../db/client.js';
-import { ensureReferenceData } from '../db/reference.js';
 import { drainSearchOutbox } from '../search/worker.js';
 import { buildApp } from './app.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
-
-/** Opens the database and applies pending migrations and reference data: every command starts here. */
-export async function prepareDatabase(config: Config) {
-  const database = await openDatabase(config);
-  await database.migrate();
-  await ensureReferenceData(database.db);
-  return database;
-}
-
-export function exitOnStartupError(error: unknown): never {
-  if (error instanceof ConfigError) console.error(`Configuration invalide — ${error.message}`);
-  else if (error instanceof DatabaseLockedError) console.error(error.message);
-  else console.error(error);
-  process.exit(1);
-}
+import { loadConfig } from './config.js';
+import { exitOnStartupError, prepareDatabase } from './lib/startup.js';
 
 async function main() {
   const startedAt = performance.now();
@@ -47,5 +31,5 @@ async function main() {
   );
 }
 
-// Scripts import prepareDatabase from here: start the server only when this file is the entry point.
+// Start the server only when this file is the entry point (tests import nothing from here, but stay safe).
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch(exitOnStartupError);
