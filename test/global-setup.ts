@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { openPostgres, pgliteExtensions, wrapPglite } from '../db/client.js';
+import { openPostgres } from '../db/client.js';
+import { pgliteExtensions, wrapPglite } from '../db/pglite.js';
 import { ensureReferenceData } from '../db/reference.js';
 
 declare module 'vitest' {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DatabaseLockedError, openPglite } from '../../db/client.js';
+import { DatabaseLockedError } from '../../db/client.js';
+import { openPglite } from '../../db/pglite.js';
 
 const dirs: string[] = [];
 function tempDir() {

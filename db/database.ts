@@ -1,0 +1,22 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from './schema/index.js';
+
+// What both drivers share (client.ts opens PostgreSQL, pglite.ts the embedded database).
+
+export type Schema = typeof schema;
+/** The query builder both drivers share; a transaction is one too. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type DriverName = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  driver: DriverName;
+  /** Applies pending migrations (idempotent). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+export class DatabaseLockedError extends Error {}
