@@ -4,9 +4,9 @@
 // search index is brought up to date before the command exits.
 import { count, like } from 'drizzle-orm';
 import { organisations, users } from '../db/schema/index.js';
-import { seedDemo } from '../db/seed/index.js';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
+import { seedDemo } from '../server/demo/index.js';
 import { exitOnStartupError, prepareDatabase } from '../server/lib/startup.js';
 import { catchUpSearchIndexWithProgress } from './progress.js';
 

@@ -12,7 +12,7 @@ async function main() {
   const database = await prepareDatabase(config);
   const app = await buildApp({ config, database });
   if (config.SEED_DEMO) {
-    const { seedDemoIfEmpty } = await import('../db/seed/index.js');
+    const { seedDemoIfEmpty } = await import('./demo/index.js');
     // Index the demo before listening, so that the first search already finds it.
     if (await seedDemoIfEmpty(app.deps)) await drainSearchOutbox(app.deps);
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccounts } from '../../db/seed/organisations.js';
+import { demoAccounts } from '../../server/demo/organisations.js';
 import type { App } from '../../server/types.js';
 import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
 

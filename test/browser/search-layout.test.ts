@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccounts } from '../../db/seed/organisations.js';
+import { demoAccounts } from '../../server/demo/organisations.js';
 import type { App } from '../../server/types.js';
 import { demoSite, expectNoAxeViolations, newContext, signInDemo, waitForMap } from '../helpers/browser.js';
 

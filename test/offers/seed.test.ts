@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offers, searchOutbox } from '../../db/schema/index.js';
-import { seedOffers } from '../../db/seed/offers.js';
-import { seedOrganisations } from '../../db/seed/organisations.js';
+import { seedOffers } from '../../server/demo/offers.js';
+import { seedOrganisations } from '../../server/demo/organisations.js';
 import { ageBandsFor, slugs } from '../../server/kernel/taxonomy.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { communes, coordinatorScopes, memberships, organisations, searchOutbox, users } from '../../db/schema/index.js';
-import { DEMO_PASSWORD, demoAccounts, demoOrganisation, demoOrganisations, seedOrganisations } from '../../db/seed/organisations.js';
+import { DEMO_PASSWORD, demoAccounts, demoOrganisation, demoOrganisations, seedOrganisations } from '../../server/demo/organisations.js';
 import { slugs } from '../../server/kernel/taxonomy.js';
 import { isValidSiret } from '../../server/lib/validation.js';
 import type { App } from '../../server/types.js';

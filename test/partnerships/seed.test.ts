@@ -1,8 +1,8 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conventionSignatures, conventionVersions, partnershipReviews, partnershipSessions, partnerships } from '../../db/schema/index.js';
-import { seedDemo } from '../../db/seed/index.js';
-import { DEMO_PASSWORD, demoAccounts } from '../../db/seed/organisations.js';
+import { seedDemo } from '../../server/demo/index.js';
+import { DEMO_PASSWORD, demoAccounts } from '../../server/demo/organisations.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partnerships, requests } from '../../db/schema/index.js';
-import { seedOffers } from '../../db/seed/offers.js';
-import { DEMO_PASSWORD, demoAccounts, seedOrganisations } from '../../db/seed/organisations.js';
-import { seedRequests } from '../../db/seed/requests.js';
+import { seedOffers } from '../../server/demo/offers.js';
+import { DEMO_PASSWORD, demoAccounts, seedOrganisations } from '../../server/demo/organisations.js';
+import { seedRequests } from '../../server/demo/requests.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';

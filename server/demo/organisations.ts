@@ -1,10 +1,10 @@
 import { and, asc, eq, inArray, like } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { communes, coordinatorScopes, memberships, organisations, users } from '../../db/schema/index.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
-import { hashPassword } from '../../server/accounts/passwords.js';
-import type { Deps } from '../../server/deps.js';
-import { slugify } from '../../server/kernel/text.js';
-import type { Db } from '../client.js';
-import { communes, coordinatorScopes, memberships, organisations, users } from '../schema/index.js';
+import { hashPassword } from '../accounts/passwords.js';
+import type { Deps } from '../deps.js';
+import { slugify } from '../kernel/text.js';
 import type { SeedStep } from './index.js';
 
 /** The password of every demo account (documented in the README). */

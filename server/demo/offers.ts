@@ -1,11 +1,11 @@
 import { asc, eq, inArray } from 'drizzle-orm';
+import { communes, memberships, offers, type organisations } from '../../db/schema/index.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
-import type { Deps } from '../../server/deps.js';
-import { nextSchoolYear, schoolYearBounds, schoolYearOf } from '../../server/kernel/school-year.js';
-import { subthemes as allSubthemes } from '../../server/kernel/taxonomy.js';
-import { slugify } from '../../server/kernel/text.js';
-import { availabilityDefaults } from '../../server/offers/offers.usecases.js';
-import { communes, memberships, offers, type organisations } from '../schema/index.js';
+import type { Deps } from '../deps.js';
+import { nextSchoolYear, schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
+import { subthemes as allSubthemes } from '../kernel/taxonomy.js';
+import { slugify } from '../kernel/text.js';
+import { availabilityDefaults } from '../offers/offers.usecases.js';
 import type { SeedStep } from './index.js';
 import { type OfferIdea, offerIdeas } from './offer-ideas.js';
 import { demoOrganisations, prng } from './organisations.js';

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { rows } from '../../db/client.js';
+import { memberships, offers, organisations, unmetSearches, users } from '../../db/schema/index.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
-import { hashPassword } from '../../server/accounts/passwords.js';
-import type { Deps } from '../../server/deps.js';
-import { parisToday } from '../../server/kernel/paris-time.js';
-import { slugify } from '../../server/kernel/text.js';
-import { availabilityDefaults } from '../../server/offers/offers.usecases.js';
-import { rows } from '../client.js';
-import { memberships, offers, organisations, unmetSearches, users } from '../schema/index.js';
+import { hashPassword } from '../accounts/passwords.js';
+import type { Deps } from '../deps.js';
+import { parisToday } from '../kernel/paris-time.js';
+import { slugify } from '../kernel/text.js';
+import { availabilityDefaults } from '../offers/offers.usecases.js';
 import type { SeedStep } from './index.js';
 import { DEMO_PASSWORD, prng } from './organisations.js';
 

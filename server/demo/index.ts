@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
-import type { Deps } from '../../server/deps.js';
-import { organisations } from '../schema/index.js';
+import { organisations } from '../../db/schema/index.js';
+import type { Deps } from '../deps.js';
 import { needsSeed } from './needs.js';
 import { observatorySeed } from './observatory.js';
 import { offersSeed } from './offers.js';

@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Deps } from '../../server/deps.js';
-import { schoolYearBounds, schoolYearOf } from '../../server/kernel/school-year.js';
-import { formatters } from '../../server/lib/format.js';
-import { createPartnershipFromRequest } from '../../server/partnerships/partnerships.usecases.js';
-import { declineReasonLabel } from '../../server/requests/labels.js';
-import type { Db } from '../client.js';
-import { memberships, messages, notifications, offers, requestEvents, requests, threadReads } from '../schema/index.js';
+import type { Db } from '../../db/client.js';
+import { memberships, messages, notifications, offers, requestEvents, requests, threadReads } from '../../db/schema/index.js';
+import type { Deps } from '../deps.js';
+import { schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
+import { formatters } from '../lib/format.js';
+import { createPartnershipFromRequest } from '../partnerships/partnerships.usecases.js';
+import { declineReasonLabel } from '../requests/labels.js';
 import type { SeedStep } from './index.js';
 import { demoAccounts, demoMembers, demoOrganisations, demoUser, prng } from './organisations.js';
 

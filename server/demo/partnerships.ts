@@ -1,10 +1,12 @@
 import { asc, eq, isNotNull } from 'drizzle-orm';
-import type { Deps } from '../../server/deps.js';
-import { parisToday } from '../../server/kernel/paris-time.js';
-import { schoolYearOf } from '../../server/kernel/school-year.js';
-import { formatters } from '../../server/lib/format.js';
-import { addDays, nextWednesday, slotTimes } from '../../server/partnerships/calendar.js';
-import { renderConvention } from '../../server/partnerships/convention.js';
+import type { Db } from '../../db/client.js';
+import { memberships, offers, partnershipConventions, partnerships } from '../../db/schema/index.js';
+import type { Deps } from '../deps.js';
+import { parisToday } from '../kernel/paris-time.js';
+import { schoolYearOf } from '../kernel/school-year.js';
+import { formatters } from '../lib/format.js';
+import { addDays, nextWednesday, slotTimes } from '../partnerships/calendar.js';
+import { renderConvention } from '../partnerships/convention.js';
 import {
   findPartnership,
   insertComment,
@@ -24,12 +26,10 @@ import {
   updateParty,
   updateSession,
   upsertReview,
-} from '../../server/partnerships/partnerships.repository.js';
-import { reviewDraft } from '../../server/partnerships/review.usecases.js';
-import { regenerateSessions } from '../../server/partnerships/schedule.js';
-import { conventionContext } from '../../server/partnerships/workspace.js';
-import type { Db } from '../client.js';
-import { memberships, offers, partnershipConventions, partnerships } from '../schema/index.js';
+} from '../partnerships/partnerships.repository.js';
+import { reviewDraft } from '../partnerships/review.usecases.js';
+import { regenerateSessions } from '../partnerships/schedule.js';
+import { conventionContext } from '../partnerships/workspace.js';
 import type { SeedStep } from './index.js';
 import { demoAccounts, demoMembers, demoOrganisations, demoUser, prng } from './organisations.js';
 

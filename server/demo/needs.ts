@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
+import { communes, users } from '../../db/schema/index.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
-import { loadCurrentUser } from '../../server/accounts/sessions.repository.js';
-import type { Deps } from '../../server/deps.js';
-import { schoolYearBounds, schoolYearOf } from '../../server/kernel/school-year.js';
-import { answerNeed } from '../../server/matching/answer.js';
-import { openNeedById } from '../../server/matching/matching.repository.js';
-import { findNeed, insertNeed } from '../../server/matching/needs.repository.js';
-import { suggestOffers, wishOfNeed } from '../../server/matching/suggestions.js';
-import { communes, users } from '../schema/index.js';
+import { loadCurrentUser } from '../accounts/sessions.repository.js';
+import type { Deps } from '../deps.js';
+import { schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
+import { answerNeed } from '../matching/answer.js';
+import { openNeedById } from '../matching/matching.repository.js';
+import { findNeed, insertNeed } from '../matching/needs.repository.js';
+import { suggestOffers, wishOfNeed } from '../matching/suggestions.js';
 import type { SeedStep } from './index.js';
 import { demoMembers, demoOrganisations, prng } from './organisations.js';
 
