@@ -4,6 +4,7 @@ import type { Intervenant } from '../../db/schema/partnerships.js';
 import { charterAxes, formats, labelOf, orgTypes, periodicities, subthemes, themes, venues } from '../kernel/taxonomy.js';
 import { formatters } from '../lib/format.js';
 import { type ComputedCalendar, frenchTime, weekday } from './calendar.js';
+import { type FieldWording, readConventionWording, type SectionWording } from './convention-wording.js';
 import type { OrganisationDetails, Partnership, Party, Side } from './partnerships.repository.js';
 
 /**
@@ -92,24 +93,48 @@ function agreedDateLabel(s: { date: string; startTime: string | null; endTime: s
   return `${f.date(s.date)}${other}${times}`;
 }
 
-function text(
-  name: string,
-  label: string,
-  owner: ConventionField['owner'],
-  fallback: (ctx: ConventionContext) => string = () => '',
-  hint?: string,
-): ConventionField {
-  return { name, label, type: 'text', owner, max: 300, default: fallback, ...(hint ? { hint } : {}) };
+/** The wording (titles, labels, hints, default clauses) lives in convention.md, read once at start. */
+const wording = readConventionWording(new URL('./convention.md', import.meta.url));
+const usedWording = new Set<string>();
+
+function wordingOf<T>(kind: 'sections' | 'fields', key: string): T {
+  const found = wording[kind].get(key) as T | undefined;
+  if (!found) throw new Error(`convention.md: no ${kind === 'sections' ? 'section' : 'field'} "${key}"`);
+  usedWording.add(`${kind}:${key}`);
+  return found;
 }
 
-function area(
+function sectionTitle(key: string): string {
+  return wordingOf<SectionWording>('sections', key).title;
+}
+
+/** The fixed lines convention.md gives a section. */
+function sectionLines(key: string): string[] {
+  return wordingOf<SectionWording>('sections', key).lines;
+}
+
+/** A field worded in convention.md; its default is the file's text unless the code computes it. */
+function field(
   name: string,
-  label: string,
+  type: ConventionField['type'],
   owner: ConventionField['owner'],
-  fallback: (ctx: ConventionContext) => string = () => '',
-  hint?: string,
+  max: number,
+  computed?: (ctx: ConventionContext) => string,
 ): ConventionField {
-  return { name, label, type: 'textarea', owner, max: 5000, default: fallback, ...(hint ? { hint } : {}) };
+  const { label, hint, options, text } = wordingOf<FieldWording>('fields', name);
+  return { name, label, type, owner, max, default: computed ?? (() => text), ...(options ? { options } : {}), ...(hint ? { hint } : {}) };
+}
+
+function text(name: string, owner: ConventionField['owner'], computed?: (ctx: ConventionContext) => string): ConventionField {
+  return field(name, 'text', owner, 300, computed);
+}
+
+function area(name: string, owner: ConventionField['owner'], computed?: (ctx: ConventionContext) => string): ConventionField {
+  return field(name, 'textarea', owner, 5000, computed);
+}
+
+function choice(name: string, owner: ConventionField['owner'], computed?: (ctx: ConventionContext) => string): ConventionField {
+  return field(name, 'select', owner, 20, computed);
 }
 
 /** Multi-line values become one line each; empty ones a placeholder. */
@@ -166,11 +191,11 @@ export function priceDefault(ctx: ConventionContext): string {
 export const conventionSections: ConventionSectionDefinition[] = [
   {
     key: 'entete',
-    title: 'En-tête',
+    title: sectionTitle('entete'),
     numbered: false,
     fields: [
-      text('intitule', 'Intitulé de la convention', 'both', (c) => c.partnership.title),
-      area('cadre', 'Cadre', 'both', (c) =>
+      text('intitule', 'both', (c) => c.partnership.title),
+      area('cadre', 'both', (c) =>
         [
           c.acm.pedt ? 'Projet éducatif territorial (PEDT) de la commune' : '',
           c.acm.planMercrediLabel ? 'Charte qualité Plan mercredi (accueil labellisé)' : 'Charte qualité Plan mercredi',
@@ -189,13 +214,13 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'organisateur',
-    title: 'L’organisateur de l’accueil',
+    title: sectionTitle('organisateur'),
     numbered: true,
     fields: [
-      text('acm_statut', 'Statut juridique', 'acm', (c) => c.acm.organiser ?? '', 'Commune, EPCI, association…'),
-      text('acm_representant', 'Représentant·e et qualité', 'acm', () => '', 'Exemple : Mme Claire Martin, adjointe au maire déléguée à l’enfance'),
-      text('acm_habilitation', 'Habilitation à signer', 'acm', () => '', 'Délibération ou décision, et sa date'),
-      text('acm_directeur', 'Directeur·rice de l’accueil et contact', 'acm'),
+      text('acm_statut', 'acm', (c) => c.acm.organiser ?? ''),
+      text('acm_representant', 'acm'),
+      text('acm_habilitation', 'acm'),
+      text('acm_directeur', 'acm'),
     ],
     lines: (c, v) => [
       `Dénomination : ${c.acm.name}`,
@@ -212,13 +237,11 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'partenaire',
-    title: 'Le partenaire',
+    title: sectionTitle('partenaire'),
     numbered: true,
     fields: [
-      text('partner_representant', 'Représentant·e et qualité', 'partner', () => '', 'Exemple : M. Karim Benali, président'),
-      text('partner_referent', 'Référent·e du partenariat', 'partner', (c) =>
-        [c.parties.partner?.referentName, c.parties.partner?.referentContact].filter(Boolean).join(', '),
-      ),
+      text('partner_representant', 'partner'),
+      text('partner_referent', 'partner', (c) => [c.parties.partner?.referentName, c.parties.partner?.referentContact].filter(Boolean).join(', ')),
     ],
     lines: (c, v) => [
       `Dénomination : ${c.partner.name}`,
@@ -234,10 +257,10 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'preambule',
-    title: 'Préambule',
+    title: sectionTitle('preambule'),
     numbered: true,
     fields: [
-      area('preambule', 'Projets éducatif, pédagogique et du partenaire', 'both', (c) =>
+      area('preambule', 'both', (c) =>
         [
           `L’accueil ${c.acm.name} inscrit ses mercredis dans le Plan mercredi et son projet pédagogique.`,
           c.partner.description ? `${c.partner.name} : ${c.partner.description.slice(0, 600)}` : '',
@@ -254,10 +277,10 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'objet',
-    title: 'Objet, objectifs et réalisation finale',
+    title: sectionTitle('objet'),
     numbered: true,
     fields: [
-      area('objet', 'Objet de la convention', 'both', (c) =>
+      area('objet', 'both', (c) =>
         c.offer
           ? `Mise en place de « ${c.offer.title} » pour les enfants de l’accueil. ${c.offer.summary}`.trim()
           : `Mise en place du partenariat « ${c.partnership.title} ».`,
@@ -273,18 +296,18 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'public',
-    title: 'Public',
+    title: sectionTitle('public'),
     numbered: true,
     fields: [
-      text('public_ages', 'Âges des enfants', 'both', (c) => f.ages(c.partnership.ageMin ?? c.offer?.ageMin, c.partnership.ageMax ?? c.offer?.ageMax)),
-      text('public_effectif', 'Effectif (minimum et maximum)', 'both', (c) =>
+      text('public_ages', 'both', (c) => f.ages(c.partnership.ageMin ?? c.offer?.ageMin, c.partnership.ageMax ?? c.offer?.ageMax)),
+      text('public_effectif', 'both', (c) =>
         c.partnership.childrenExpected
           ? `${c.partnership.childrenExpected} enfants`
           : c.offer?.groupMax
             ? `${c.offer.groupMin ?? 1} à ${c.offer.groupMax} enfants`
             : '',
       ),
-      area('public_adaptations', 'Enfants en situation de handicap, PAI et adaptations', 'both', (c) =>
+      area('public_adaptations', 'both', (c) =>
         c.acm.inclusion ? 'L’accueil accueille des enfants en situation de handicap ; les adaptations sont convenues avant la première séance.' : '',
       ),
     ],
@@ -297,32 +320,27 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'contenu',
-    title: 'Contenu de l’activité',
+    title: sectionTitle('contenu'),
     numbered: true,
     fields: [
-      text('contenu_theme', 'Thème', 'both', (c) =>
+      text('contenu_theme', 'both', (c) =>
         c.offer ? [...c.offer.themes.map((t) => labelOf(themes, t)), ...c.offer.subthemes.map((s) => labelOf(subthemes, s))].join(', ') : '',
       ),
-      text('contenu_format', 'Format', 'both', (c) => (c.offer ? c.offer.formats.map((x) => labelOf(formats, x)).join(', ') : '')),
-      area('contenu_progression', 'Déroulé et progression des séances', 'both'),
+      text('contenu_format', 'both', (c) => (c.offer ? c.offer.formats.map((x) => labelOf(formats, x)).join(', ') : '')),
+      area('contenu_progression', 'both'),
     ],
     lines: (_c, v) => [`Thème : ${orNot(v('contenu_theme'))}`, `Format : ${orNot(v('contenu_format'))}`, 'Progression :', ...block(v('contenu_progression'))],
   },
   {
     key: 'calendrier',
-    title: 'Calendrier et lieux',
+    title: sectionTitle('calendrier'),
     numbered: true,
     fields: [
-      text('lieux', 'Lieux', 'both', (c) => c.partnership.place || (c.offer ? labelOf(venues, c.offer.venue) : '')),
-      area('transport', 'Transport et encadrement du trajet', 'both', (c) =>
+      text('lieux', 'both', (c) => c.partnership.place || (c.offer ? labelOf(venues, c.offer.venue) : '')),
+      area('transport', 'both', (c) =>
         c.offer?.venue === 'chez-le-partenaire' ? 'Le groupe se rend chez le partenaire, encadré par les animateurs de l’accueil.' : '',
       ),
-      area(
-        'annulation',
-        'Annulation et délai de prévenance',
-        'both',
-        () => 'En cas d’empêchement, la partie concernée prévient l’autre au moins 48 heures à l’avance ; la séance est reportée lorsque c’est possible.',
-      ),
+      area('annulation', 'both'),
     ],
     lines: (c, v) => {
       const p = c.partnership;
@@ -347,19 +365,9 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'engagements_organisateur',
-    title: 'Engagements de l’organisateur',
+    title: sectionTitle('engagements_organisateur'),
     numbered: true,
-    fields: [
-      area('eng_org', 'Engagements habituels de l’organisateur', 'acm', () =>
-        [
-          'Assurer la présence d’animateurs pendant toute la durée de l’activité ; les enfants restent sous la garde de l’accueil.',
-          'Transmettre à l’intervenant les informations de santé utiles (PAI, allergies) dans le respect de la confidentialité.',
-          'Mettre à disposition les locaux et le matériel prévus.',
-          'Déclarer les intervenants dans la fiche de l’accueil (TAM) pour le contrôle d’honorabilité.',
-          'Informer les familles de l’activité.',
-        ].join('\n'),
-      ),
-    ],
+    fields: [area('eng_org', 'acm')],
     lines: (c, v) => [
       ...block(v('eng_org')).map((l) => `• ${l}`),
       'Engagements propres à ce partenariat :',
@@ -368,18 +376,9 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'engagements_partenaire',
-    title: 'Engagements du partenaire',
+    title: sectionTitle('engagements_partenaire'),
     numbered: true,
-    fields: [
-      area('eng_part', 'Engagements habituels du partenaire', 'partner', () =>
-        [
-          'Fournir le matériel nécessaire à l’activité, sauf mention contraire.',
-          'Respecter le projet pédagogique de l’accueil.',
-          'Remplacer un intervenant absent ou prévenir l’accueil au plus tôt.',
-          'Signaler sans délai tout incident à la direction de l’accueil.',
-        ].join('\n'),
-      ),
-    ],
+    fields: [area('eng_part', 'partner')],
     lines: (c, v) => {
       const intervenants = c.parties.partner?.intervenants ?? [];
       return [
@@ -393,22 +392,14 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'roles',
-    title: 'Rôles pendant l’activité',
+    title: sectionTitle('roles'),
     numbered: true,
-    fields: [
-      area(
-        'roles',
-        'Rôles de l’équipe de l’accueil et de l’intervenant',
-        'both',
-        () =>
-          'La direction de l’accueil et l’intervenant conviennent avant la première séance du rôle de l’équipe permanente pendant l’activité. Les animateurs restent responsables du groupe ; l’intervenant conduit l’activité.',
-      ),
-    ],
+    fields: [area('roles', 'both')],
     lines: (_c, v) => block(v('roles')),
   },
   {
     key: 'moyens',
-    title: 'Moyens mobilisés',
+    title: sectionTitle('moyens'),
     numbered: true,
     fields: [],
     lines: (c) =>
@@ -425,14 +416,9 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'finances',
-    title: 'Conditions financières',
+    title: sectionTitle('finances'),
     numbered: true,
-    fields: [
-      text('fin_tarif', 'Tarif (par séance, par heure ou forfait)', 'both', priceDefault),
-      text('fin_frais', 'Frais (déplacement, matériel)', 'both'),
-      text('fin_facturation', 'Facturation', 'both', () => 'Facture adressée à l’organisateur à la fin de chaque trimestre.'),
-      text('fin_delai', 'Délai de paiement', 'both', () => '30 jours à réception de la facture.'),
-    ],
+    fields: [text('fin_tarif', 'both', priceDefault), text('fin_frais', 'both'), text('fin_facturation', 'both'), text('fin_delai', 'both')],
     lines: (c, v) => [
       `Tarif : ${orNot(v('fin_tarif'))}`,
       `Frais : ${orNot(v('fin_frais'))}`,
@@ -443,38 +429,22 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'assurances',
-    title: 'Assurances',
+    title: sectionTitle('assurances'),
     numbered: true,
-    fields: [
-      text('ass_acm', 'Responsabilité civile de l’organisateur (assureur, n° de police, validité)', 'acm'),
-      text('ass_partner', 'Responsabilité civile du partenaire (assureur, n° de police, validité)', 'partner'),
-      area(
-        'ass_accident',
-        'Procédure en cas d’accident',
-        'both',
-        () => 'La direction de l’accueil est prévenue immédiatement ; elle alerte les secours si nécessaire, informe la famille et déclare l’accident.',
-      ),
-    ],
+    fields: [text('ass_acm', 'acm'), text('ass_partner', 'partner'), area('ass_accident', 'both')],
     lines: (c, v) => [
       `${c.acm.name} : ${orNot(v('ass_acm'))}`,
       `${c.partner.name} : ${orNot(v('ass_partner'))}`,
-      'Chaque partie déclare être assurée pour les locaux qu’elle met à disposition.',
+      ...sectionLines('assurances'),
       'En cas d’accident :',
       ...block(v('ass_accident')),
     ],
   },
   {
     key: 'securite',
-    title: 'Sécurité',
+    title: sectionTitle('securite'),
     numbered: true,
-    fields: [
-      area(
-        'sec_urgence',
-        'Procédure d’urgence',
-        'both',
-        () => 'Les consignes de sécurité des lieux s’appliquent ; les numéros d’urgence et la trousse de secours sont accessibles pendant chaque séance.',
-      ),
-    ],
+    fields: [area('sec_urgence', 'both')],
     lines: (c, v) => [
       `Activité physique à encadrement réglementé (arrêté du 25 avril 2012) : ${c.offer?.regulated ? 'oui — l’intervenant justifie de sa qualification et de sa carte professionnelle' : 'non'}.`,
       ...block(v('sec_urgence')),
@@ -482,40 +452,25 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'image',
-    title: 'Droit à l’image et données personnelles',
+    title: sectionTitle('image'),
     numbered: true,
-    fields: [
-      area(
-        'image',
-        'Image et données',
-        'both',
-        () =>
-          'Aucune photographie ni vidéo d’enfant n’est diffusée sans l’autorisation écrite de ses responsables légaux, recueillie par l’organisateur. Les données nominatives des enfants transmises au partenaire restent confidentielles et ne servent qu’à l’activité.',
-      ),
-    ],
+    fields: [area('image', 'both')],
     lines: (_c, v) => block(v('image')),
   },
   {
     key: 'communication',
-    title: 'Communication',
+    title: sectionTitle('communication'),
     numbered: true,
-    fields: [
-      area(
-        'communication',
-        'Communication et information des familles',
-        'both',
-        () => 'Chaque partie peut faire état du partenariat et utiliser le logo de l’autre avec son accord. L’organisateur informe les familles du programme.',
-      ),
-    ],
+    fields: [area('communication', 'both')],
     lines: (_c, v) => block(v('communication')),
   },
   {
     key: 'suivi',
-    title: 'Suivi et évaluation',
+    title: sectionTitle('suivi'),
     numbered: true,
     fields: [
-      area('suivi_reunions', 'Réunions de suivi', 'both', () => 'Une réunion de lancement, un point à mi-parcours et une réunion de bilan.'),
-      text('suivi_bilan', 'Date du bilan', 'both', (c) =>
+      area('suivi_reunions', 'both'),
+      text('suivi_bilan', 'both', (c) =>
         c.partnership.periodEnd ? `Dans le mois qui suit le ${f.date(c.partnership.periodEnd)}` : 'À la fin de l’année scolaire',
       ),
     ],
@@ -528,23 +483,9 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'duree',
-    title: 'Durée et reconduction',
+    title: sectionTitle('duree'),
     numbered: true,
-    fields: [
-      {
-        name: 'reconduction',
-        label: 'Reconduction',
-        type: 'select',
-        owner: 'both',
-        max: 20,
-        options: [
-          { value: 'expresse', label: 'Expresse (nouvelle convention chaque année)' },
-          { value: 'tacite', label: 'Tacite (une année de plus sauf dénonciation)' },
-        ],
-        default: () => 'expresse',
-      },
-      area('avenants', 'Avenants', 'both', () => 'Toute modification fait l’objet d’un avenant signé par les deux parties.'),
-    ],
+    fields: [choice('reconduction', 'both', () => 'expresse'), area('avenants', 'both')],
     lines: (c, v) => [
       `La convention vaut pour l’année scolaire ${c.partnership.schoolYear}.`,
       v('reconduction') === 'tacite'
@@ -555,66 +496,49 @@ export const conventionSections: ConventionSectionDefinition[] = [
   },
   {
     key: 'resiliation',
-    title: 'Résiliation',
+    title: sectionTitle('resiliation'),
     numbered: true,
-    fields: [
-      area('resiliation', 'Conditions de résiliation', 'both', () =>
-        [
-          'Chaque partie peut résilier la convention par écrit avec un préavis d’un mois.',
-          'En cas de manquement grave, la résiliation prend effet quinze jours après une mise en demeure restée sans effet.',
-          'La force majeure suspend les obligations des parties.',
-          'L’intervention est suspendue immédiatement si un intervenant perd sa qualification ou ne satisfait plus à l’obligation d’honorabilité.',
-        ].join('\n'),
-      ),
-    ],
+    fields: [area('resiliation', 'both')],
     lines: (_c, v) => block(v('resiliation')),
   },
   {
     key: 'litiges',
-    title: 'Litiges',
+    title: sectionTitle('litiges'),
     numbered: true,
-    fields: [
-      area(
-        'litiges',
-        'Règlement des litiges',
-        'both',
-        () => 'Les parties recherchent d’abord une solution amiable ; à défaut, le litige est porté devant la juridiction compétente.',
-      ),
-    ],
+    fields: [area('litiges', 'both')],
     lines: (_c, v) => block(v('litiges')),
   },
   {
     key: 'signatures',
-    title: 'Signatures',
+    title: sectionTitle('signatures'),
     numbered: true,
     fields: [],
     lines: (c, v) => [
-      'La convention est signée électroniquement sur Passerelle : chaque signataire indique son nom et sa qualité ; la date, l’heure et l’empreinte SHA-256 du présent texte sont enregistrées. Une fois signée, elle n’est modifiée que par un avenant signé par les deux parties.',
+      ...sectionLines('signatures'),
       `Pour l’organisateur, ${c.acm.name} : ${orNot(v('acm_representant'))}`,
       `Pour le partenaire, ${c.partner.name} : ${orNot(v('partner_representant'))}`,
     ],
   },
   {
     key: 'annexes',
-    title: 'Annexes',
+    title: sectionTitle('annexes'),
     numbered: true,
-    fields: [area('annexes_autres', 'Autres annexes', 'both')],
-    lines: (_c, v) => [
-      '• Planning des séances',
-      '• Liste des intervenants',
-      '• Attestations d’assurance',
-      '• Diplômes et cartes professionnelles des intervenants',
-      '• Grille de bilan',
-      ...(v('annexes_autres') ? block(v('annexes_autres')).map((l) => `• ${l}`) : []),
-    ],
+    fields: [area('annexes_autres', 'both')],
+    lines: (_c, v) => [...sectionLines('annexes'), ...(v('annexes_autres') ? block(v('annexes_autres')).map((l) => `• ${l}`) : [])],
   },
 ];
+
+// Every section and field of convention.md has its code, in the same order, and the reverse.
+const unused = [...wording.sections.keys()].map((k) => `sections:${k}`).concat([...wording.fields.keys()].map((k) => `fields:${k}`));
+if (unused.some((key) => !usedWording.has(key)) || conventionSections.map((s) => s.key).join() !== [...wording.sections.keys()].join()) {
+  throw new Error(`convention.md: sections or fields without code, or out of order: ${unused.filter((key) => !usedWording.has(key)).join(', ') || 'order'}`);
+}
 
 export function findSection(key: string): ConventionSectionDefinition | undefined {
   return conventionSections.find((s) => s.key === key);
 }
 
-export const CONVENTION_TITLE = 'CONVENTION DE PARTENARIAT — PLAN MERCREDI';
+export const CONVENTION_TITLE = wording.title;
 
 /** The value of a field: what the parties wrote, or its default. */
 export function fieldValue(ctx: ConventionContext, field: ConventionField): string {
