@@ -33,7 +33,6 @@ describe('who may see and change an offer', () => {
     expect(page.body).toContain('<h1>Offres de la Compagnie des Trois Chardons</h1>');
   });
 
-
   it('answers 404 to a member of another organisation and leaves the offer unchanged', async () => {
     const a = await member();
     const b = await member();
