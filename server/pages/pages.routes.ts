@@ -1,7 +1,6 @@
-import { count, eq } from 'drizzle-orm';
-import { offers, organisations } from '../../db/schema/index.js';
 import { searchLag } from '../../search/worker.js';
 import type { App } from '../types.js';
+import { homeFigures } from './pages.repository.js';
 
 /** Past this age of the oldest undelivered search change, /healthz says "degraded". */
 export const SEARCH_LAG_DEGRADED_SECONDS = 120;
@@ -25,16 +24,7 @@ export default async function pagesRoutes(app: App) {
     return { status, db: deps.driver, search, searchLag: { pending: lag.pending, oldestSeconds } };
   });
 
-  app.get('/', async (_request, reply) => {
-    const [[partnerCount], [acmCount], [offerCount]] = await Promise.all([
-      deps.db.select({ value: count() }).from(organisations).where(eq(organisations.kind, 'partner')),
-      deps.db.select({ value: count() }).from(organisations).where(eq(organisations.kind, 'acm')),
-      deps.db.select({ value: count() }).from(offers).where(eq(offers.status, 'published')),
-    ]);
-    return reply.page('home', {
-      stats: { partners: partnerCount?.value ?? 0, acms: acmCount?.value ?? 0, offers: offerCount?.value ?? 0 },
-    });
-  });
+  app.get('/', async (_request, reply) => reply.page('home', { stats: await homeFigures(deps.db) }));
 
   app.get('/a-propos', async (_request, reply) => reply.page('about', { title: 'À propos' }));
   app.get('/accessibilite', async (_request, reply) => reply.page('accessibility', { title: 'Accessibilité' }));
