@@ -1,6 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { and, eq } from 'drizzle-orm';
-import { sessions } from '../../db/schema/index.js';
 import { showFormErrors } from '../lib/forms.js';
 import { formBody, formText, NextQuery, safeNext, TokenParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
@@ -18,7 +16,7 @@ import {
 } from './accounts.usecases.js';
 import { limitAttempts } from './attempt-limits.js';
 import { currentUser, requireUser } from './guards.js';
-import { hashToken, listUserSessions } from './sessions.repository.js';
+import { deleteOwnSession, hashToken, listUserSessions } from './sessions.repository.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -202,7 +200,7 @@ export default async function accountsRoutes(app: App) {
     { preHandler: requireUser, schema: { params: Type.Object({ sessionId: Type.String({ pattern: '^[a-f0-9]{64}$' }) }), body: formBody({}) } },
     async (request, reply) => {
       const user = currentUser(request);
-      await deps.db.delete(sessions).where(and(eq(sessions.id, request.params.sessionId), eq(sessions.userId, user.id)));
+      await deleteOwnSession(deps.db, user.id, request.params.sessionId);
       reply.flash('success', 'La session a été fermée.');
       return reply.redirect('/compte', 303);
     },

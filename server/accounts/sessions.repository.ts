@@ -71,6 +71,11 @@ export async function deleteUserSessions(db: Db, userId: number, exceptToken?: s
   await db.delete(sessions).where(exceptToken ? and(eq(sessions.userId, userId), ne(sessions.id, hashToken(exceptToken))) : eq(sessions.userId, userId));
 }
 
+/** Closes one of the user's own sessions; a session id of someone else changes nothing. */
+export async function deleteOwnSession(db: Db, userId: number, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)));
+}
+
 export async function listUserSessions(db: Db, userId: number) {
   return db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(sessions.lastSeenAt);
 }

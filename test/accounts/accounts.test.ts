@@ -1,11 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { eq } from 'drizzle-orm';
+import { eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mailOutbox, sessions, users } from '../../db/schema/index.js';
+import { hashToken } from '../../server/accounts/sessions.repository.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
-import { createUser, linkIn, PASSWORD, readMails, signedInAgent } from '../helpers/fixtures.js';
+import { createOrganisation, createUser, linkIn, PASSWORD, readMails, signedInAgent } from '../helpers/fixtures.js';
+import { insertOffer } from '../helpers/offers.js';
 
 let app: App;
 beforeAll(async () => {
@@ -140,6 +142,28 @@ describe('sessions', () => {
     const replay = await app.inject({ method: 'GET', url: '/compte', headers: { cookie } });
     expect(replay.statusCode).toBe(302);
     expect(await app.deps.db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
+  });
+
+  it('closes one of the user’s other sessions from the account page, and never a session of someone else', async () => {
+    const user = await createUser(app);
+    const laptop = await signedInAgent(app, user);
+    const phone = await signedInAgent(app, user);
+    const stranger = await signedInAgent(app);
+    const own = await app.deps.db.select().from(sessions).where(eq(sessions.userId, user.id));
+    expect(own).toHaveLength(2);
+    const [other] = await app.deps.db.select().from(sessions).where(ne(sessions.userId, user.id)).limit(1);
+
+    const foreign = await laptop.post(`/compte/sessions/${other!.id}/revoquer`);
+    expect(foreign.statusCode).toBe(303);
+    expect(await app.deps.db.select().from(sessions).where(eq(sessions.id, other!.id))).toHaveLength(1);
+    expect((await stranger.get('/compte')).statusCode).toBe(200);
+
+    const phoneToken = (phone as unknown as { cookies: Map<string, string> }).cookies.get('passerelle_session')!;
+    const closed = await laptop.post(`/compte/sessions/${hashToken(phoneToken)}/revoquer`);
+    expect(closed.headers.location).toBe('/compte');
+    expect(await app.deps.db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(1);
+    expect((await phone.get('/compte')).statusCode).toBe(302);
+    expect((await laptop.get('/compte')).statusCode).toBe(200);
   });
 
   it('gives a new session id at each sign-in and ends idle sessions', async () => {
@@ -348,6 +372,20 @@ describe('password reset', () => {
 });
 
 describe('the home page', () => {
+  it('counts the partner organisations, the accueils and the published offers', async () => {
+    const figure = (body: string, label: string) =>
+      Number(new RegExp(`<strong>([\\d\\s\\u202f\\u00a0]+)</strong> ${label}</li>`).exec(body)?.[1]?.replace(/\\D/g, ''));
+    const before = (await app.inject({ url: '/' })).body;
+    const partner = await createOrganisation(app, { kind: 'partner' });
+    await createOrganisation(app, { kind: 'acm', type: null });
+    await insertOffer(app, partner.id, { status: 'published' });
+    await insertOffer(app, partner.id, { status: 'draft' });
+    const after = (await app.inject({ url: '/' })).body;
+    expect(figure(after, 'partenaires') - figure(before, 'partenaires')).toBe(1);
+    expect(figure(after, 'accueils de loisirs') - figure(before, 'accueils de loisirs')).toBe(1);
+    expect(figure(after, 'offres publiées') - figure(before, 'offres publiées')).toBe(1);
+  });
+
   it('sends visitors to sign up, and signed-in users straight to creating their accueil or structure', async () => {
     const visitor = await app.inject({ url: '/' });
     expect(visitor.body).toContain('<a href="/inscription">Inscrire mon accueil</a>');
