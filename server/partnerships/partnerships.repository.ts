@@ -155,9 +155,18 @@ export async function listPartnershipsFor(db: Db, organisationIds: number[], pre
 
 // Convention
 
+/**
+ * The convention of a partnership. Every partnership gets its convention row when it is created
+ * (`ensureConvention` in the accept, prescribe and renew use cases), so reading never writes.
+ */
 export async function findConvention(db: Db, partnershipId: number): Promise<Convention> {
   const [row] = await db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, partnershipId)).limit(1);
-  if (row) return row;
+  if (!row) throw new Error(`Partnership ${partnershipId} has no convention row`);
+  return row;
+}
+
+/** Creates the (empty, draft) convention of a partnership unless it exists, and returns it. */
+export async function ensureConvention(db: Db, partnershipId: number): Promise<Convention> {
   const [created] = await db.insert(partnershipConventions).values({ partnershipId }).onConflictDoNothing().returning();
   return created ?? (await findConvention(db, partnershipId));
 }
@@ -167,7 +176,7 @@ export async function findConvention(db: Db, partnershipId: number): Promise<Con
  * are serialised, so two parties signing at the same instant both see each other's signature.
  */
 export async function lockConvention(db: Db, partnershipId: number): Promise<Convention> {
-  await findConvention(db, partnershipId);
+  await ensureConvention(db, partnershipId);
   const [row] = await db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, partnershipId)).for('update');
   return row!;
 }

@@ -14,7 +14,7 @@ import { slotTimes } from './calendar.js';
 import { reconcileConvention } from './convention.usecases.js';
 import { recordChange } from './events.js';
 import {
-  findConvention,
+  ensureConvention,
   findOffer,
   findParties,
   insertHistory,
@@ -93,7 +93,7 @@ export async function createPartnershipFromRequest(db: Db, request: RequestRow, 
     { partnershipId: partnership.id, organisationId: request.acmId, side: 'acm', confirmedAt: now, updatedAt: now },
     { partnershipId: partnership.id, organisationId: request.partnerId, side: 'partner', confirmedAt: now, updatedAt: now },
   ]);
-  await findConvention(db, partnership.id);
+  await ensureConvention(db, partnership.id);
   let summary = 'Partenariat créé : la demande de partenariat a été acceptée.';
   if (partnership.periodicity) {
     const calendar = await regenerateSessions(db, partnership);

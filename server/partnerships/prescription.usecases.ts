@@ -10,7 +10,7 @@ import { rankOffers, wishOfAcm } from '../matching/suggestions.js';
 import { offerPath } from '../offers/offers.view.js';
 import { inScopes } from './access.js';
 import { recordEvent } from './events.js';
-import { findConvention, findOrganisationDetails, insertParties, insertPartnership, organisationsInScopes } from './partnerships.repository.js';
+import { ensureConvention, findOrganisationDetails, insertParties, insertPartnership, organisationsInScopes } from './partnerships.repository.js';
 
 export function requireCoordinator(user: CurrentUser): void {
   if (user.coordinatorScopes.length === 0) throw new NotFoundError();
@@ -159,7 +159,7 @@ export async function prescribePartnership(deps: Deps, user: CurrentUser, body: 
       { partnershipId: partnership.id, organisationId: acm!.id, side: 'acm', updatedAt: now },
       { partnershipId: partnership.id, organisationId: partner!.id, side: 'partner', updatedAt: now },
     ]);
-    await findConvention(tx, partnership.id);
+    await ensureConvention(tx, partnership.id);
     await recordEvent(
       deps,
       tx,

@@ -11,6 +11,7 @@ import { type Access, actingSide, organisationIdOf } from './access.js';
 import { durationHours, nextYearSameWeekday } from './calendar.js';
 import { organisationNames, recordChange } from './events.js';
 import {
+  ensureConvention,
   findConvention,
   findParties,
   insertParties,
@@ -380,7 +381,7 @@ async function renew(deps: Deps, tx: Deps['db'], access: Access, side: Side) {
     })),
   );
   const convention = await findConvention(tx, p.id);
-  await findConvention(tx, next.id);
+  await ensureConvention(tx, next.id);
   await updateConvention(tx, next.id, { fields: convention.fields, updatedAt: now, updatedBy: userId });
   const calendar = next.periodicity ? await regenerateSessions(tx, next) : null;
   const unknown = calendar?.unknownSchoolYears.length
