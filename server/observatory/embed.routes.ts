@@ -1,13 +1,20 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { OfferSearch } from '../../search/types.js';
 import { parseFilters } from '../catalogue/catalogue.query.js';
-import { findCommuneByCode, findDepartmentByCode, findEpciByCode, territoryBounds } from '../catalogue/catalogue.repository.js';
+
 import { cardView, queryString } from '../catalogue/catalogue.view.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { asset } from '../lib/assets.js';
 import { ParameterError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
-import { resolveCommune, resolveEpci } from '../territories/territories.repository.js';
+import {
+  findCommuneByCode,
+  findDepartmentByCode,
+  findEpciByCode,
+  resolveCommune,
+  resolveEpci,
+  territoryBounds,
+} from '../territories/territories.repository.js';
 import type { App } from '../types.js';
 import { findRegionByCode, territoryChoices } from './statistics.repository.js';
 

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { findCommuneByCode, findDepartmentByCode, findEpciByCode, findRegionBySlug } from '../catalogue/catalogue.repository.js';
 import { slugify } from '../kernel/text.js';
 import { csvDownloadHeaders, csvFilename, csvStream } from '../lib/csv.js';
 import { NotFoundError } from '../lib/errors.js';
+import { findCommuneByCode, findDepartmentByCode, findEpciByCode, findRegionBySlug } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
 import { MASK_BELOW, masked, type StatTable, statTables, territoryFigures } from './statistics.js';
 import type { TerritoryRef } from './statistics.repository.js';

@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
 import { communes, departments, epcis } from '../../db/schema/index.js';
+import type { BBox } from '../../search/types.js';
 import { normalize, normalizeCommuneQuery } from '../kernel/text.js';
 
 export interface CommuneHit {
@@ -128,4 +129,148 @@ export async function schoolZoneOf(db: Db, codeInsee: string): Promise<string | 
     .where(eq(communes.codeInsee, codeInsee))
     .limit(1);
   return row?.zone ?? null;
+}
+
+/** Published offers per région (the territories index). */
+export async function offerCountsByRegion(db: Db) {
+  return rows<{ code: string; name: string; slug: string; offers: number; partners: number }>(
+    db,
+    sql`select r.code, r.name, r.slug,
+          (select count(*)::int from offers o join communes c on c.code_insee = o.code_insee where c.region_code = r.code and o.status = 'published') as offers,
+          (select count(*)::int from organisations g join communes c on c.code_insee = g.code_insee where c.region_code = r.code and g.kind = 'partner' and g.status <> 'suspended') as partners
+        from regions r order by r.name`,
+  );
+}
+
+export async function findRegionBySlug(db: Db, slug: string) {
+  const [row] = await rows<{ code: string; name: string; slug: string }>(db, sql`select code, name, slug from regions where slug = ${slug}`);
+  return row ?? null;
+}
+
+export async function findDepartmentByCode(db: Db, code: string) {
+  const [row] = await rows<{ code: string; name: string; regionCode: string; regionName: string; regionSlug: string }>(
+    db,
+    sql`select d.code, d.name, d.region_code as "regionCode", r.name as "regionName", r.slug as "regionSlug"
+        from departments d join regions r on r.code = d.region_code where d.code = ${code}`,
+  );
+  return row ?? null;
+}
+
+export async function findCommuneByCode(db: Db, code: string) {
+  const [row] = await rows<{
+    code: string;
+    name: string;
+    postcodes: string[];
+    lat: number;
+    lng: number;
+    departmentCode: string;
+    departmentName: string;
+    regionName: string;
+    regionSlug: string;
+    epciCode: string | null;
+    epciName: string | null;
+    eptCode: string | null;
+    eptName: string | null;
+  }>(
+    db,
+    sql`select c.code_insee as code, c.name, c.postcodes, c.lat, c.lng, c.department_code as "departmentCode", d.name as "departmentName",
+          r.name as "regionName", r.slug as "regionSlug", c.epci_code as "epciCode", e.name as "epciName", c.ept_code as "eptCode", t.name as "eptName"
+        from communes c join departments d on d.code = c.department_code join regions r on r.code = c.region_code
+          left join epcis e on e.code = c.epci_code left join epcis t on t.code = c.ept_code
+        where c.code_insee = ${code}`,
+  );
+  return row ?? null;
+}
+
+/** An intercommunalité with its département(s) and région(s), for its territory page. */
+export async function findEpciByCode(db: Db, code: string) {
+  const [row] = await rows<{
+    code: string;
+    name: string;
+    type: string;
+    population: number;
+    communes: number;
+    departments: { code: string; name: string }[];
+    regions: { slug: string; name: string }[];
+  }>(
+    db,
+    sql`select e.code, e.name, e.type, e.population,
+          (select count(*)::int from communes c where (c.epci_code = e.code or c.ept_code = e.code) and c.type = 'COM') as communes,
+          (select coalesce(json_agg(json_build_object('code', d.code, 'name', d.name) order by d.code), '[]') from departments d
+            where d.code in (select c.department_code from communes c where c.epci_code = e.code or c.ept_code = e.code)) as departments,
+          (select coalesce(json_agg(json_build_object('slug', r.slug, 'name', r.name) order by r.name), '[]') from regions r
+            where r.code in (select c.region_code from communes c where c.epci_code = e.code or c.ept_code = e.code)) as regions
+        from epcis e where e.code = ${code}`,
+  );
+  return row ?? null;
+}
+
+/** The intercommunalités (EPCI and, in the Grand Paris, EPT) with communes in a département, with their published offers. */
+export async function epcisOfDepartment(db: Db, departmentCode: string) {
+  return rows<{ code: string; name: string; offers: number }>(
+    db,
+    sql`select e.code, e.name,
+          (select count(*)::int from offers o join communes c on c.code_insee = o.code_insee
+            where (c.epci_code = e.code or c.ept_code = e.code) and o.status = 'published') as offers
+        from epcis e
+        where e.code in (select c.epci_code from communes c where c.department_code = ${departmentCode}
+                         union select c.ept_code from communes c where c.department_code = ${departmentCode})
+        order by e.name`,
+  );
+}
+
+/** Départements of a région with their published offers. */
+export async function departmentsOfRegion(db: Db, regionCode: string) {
+  return rows<{ code: string; name: string; offers: number }>(
+    db,
+    sql`select d.code, d.name,
+          (select count(*)::int from offers o join communes c on c.code_insee = o.code_insee where c.department_code = d.code and o.status = 'published') as offers
+        from departments d where d.region_code = ${regionCode} order by d.code`,
+  );
+}
+
+/** Communes of a département (or an intercommunalité) that have published offers, busiest first. */
+export async function activeCommunesOfDepartment(db: Db, departmentCode: string, limit = 60, epci?: string) {
+  const where = epci ? sql`(c.epci_code = ${epci} or c.ept_code = ${epci})` : sql`c.department_code = ${departmentCode}`;
+  return rows<{ code: string; name: string; offers: number }>(
+    db,
+    sql`select c.code_insee as code, c.name, count(o.id)::int as offers
+        from communes c join offers o on o.code_insee = c.code_insee and o.status = 'published'
+        where ${where}
+        group by c.code_insee, c.name order by offers desc, c.name limit ${limit}`,
+  );
+}
+
+/** The box around a territory's communes (to fit the map). */
+export async function territoryBounds(db: Db, where: { region?: string; department?: string; epci?: string }): Promise<BBox | null> {
+  const condition = where.region
+    ? sql`region_code = ${where.region}`
+    : where.epci
+      ? sql`(epci_code = ${where.epci} or ept_code = ${where.epci})`
+      : sql`department_code = ${where.department ?? ''}`;
+  const [row] = await rows<{ s: number | null; w: number; n: number; e: number }>(
+    db,
+    sql`select min(lat) as s, min(lng) as w, max(lat) as n, max(lng) as e from communes where ${condition} and lat <> 0`,
+  );
+  if (!row || row.s === null) return null;
+  return { west: Number(row.w), south: Number(row.s), east: Number(row.e), north: Number(row.n) };
+}
+
+/** Partner organisations of a territory (located in it). */
+export async function partnersOf(db: Db, where: { region?: string; department?: string; epci?: string; commune?: string }, limit = 30) {
+  const condition = where.commune
+    ? sql`g.code_insee = ${where.commune}`
+    : where.epci
+      ? sql`(c.epci_code = ${where.epci} or c.ept_code = ${where.epci})`
+      : where.department
+        ? sql`c.department_code = ${where.department}`
+        : sql`c.region_code = ${where.region ?? ''}`;
+  return rows<{ id: number; name: string; slug: string; type: string | null; communeName: string | null; offers: number }>(
+    db,
+    sql`select g.id, g.name, g.slug, g.type, c.name as "communeName",
+          (select count(*)::int from offers o where o.organisation_id = g.id and o.status = 'published') as offers
+        from organisations g left join communes c on c.code_insee = g.code_insee
+        where g.kind = 'partner' and g.status <> 'suspended' and ${condition}
+        order by offers desc, g.name limit ${limit}`,
+  );
 }

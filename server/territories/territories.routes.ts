@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { apiErrors } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { communeLabel, searchCommunes } from './territories.repository.js';
+import territoryPages from './territory-pages.routes.js';
 
 const CommunesResponse = Type.Object(
   {
@@ -29,6 +30,7 @@ const CommunesResponse = Type.Object(
 
 export default async function territoriesRoutes(app: App) {
   const { db } = app.deps;
+  await app.register(territoryPages);
 
   app.get(
     '/api/v1/communes',
