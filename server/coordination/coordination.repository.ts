@@ -1,26 +1,14 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
 import { coordinationDigests } from '../../db/schema/index.js';
-
 import type { ScopeKind } from '../kernel/scopes.js';
+import { codeInseeInScope, type Scope } from '../territories/scopes.js';
 
-export type { ScopeKind };
-export interface Scope {
-  kind: ScopeKind;
-  code: string;
-}
+export type { Scope, ScopeKind };
 
 export interface Paging {
   limit: number;
   offset: number;
-}
-
-/** A column holding a commune code lies in the scope. */
-export function inScope(scope: Scope, codeInsee: SQL): SQL {
-  if (scope.kind === 'commune') return sql`${codeInsee} = ${scope.code}`;
-  if (scope.kind === 'epci') return sql`${codeInsee} in (select c.code_insee from communes c where c.epci_code = ${scope.code} or c.ept_code = ${scope.code})`;
-  const column = scope.kind === 'department' ? sql.raw('department_code') : sql.raw('region_code');
-  return sql`${codeInsee} in (select c.code_insee from communes c where c.${column} = ${scope.code})`;
 }
 
 function pageOf(paging: Paging | null): SQL {
@@ -81,7 +69,7 @@ export interface AcmFilter {
 }
 
 export function listAcms(db: Db, scope: Scope, filter: AcmFilter, sort: { key: keyof typeof acmSorts; desc: boolean }, paging: Paging | null) {
-  const conditions = [sql`o.kind = 'acm'`, sql`o.status <> 'suspended'`, inScope(scope, sql`o.code_insee`)];
+  const conditions = [sql`o.kind = 'acm'`, sql`o.status <> 'suspended'`, codeInseeInScope(scope, sql`o.code_insee`)];
   if (filter.q) conditions.push(sql`(unaccent(o.name) ilike unaccent(${ilike(filter.q)}) or unaccent(c.name) ilike unaccent(${ilike(filter.q)}))`);
   if (filter.label !== undefined) conditions.push(filter.label ? sql`o.plan_mercredi_label` : sql`not coalesce(o.plan_mercredi_label, false)`);
   if (filter.pedt !== undefined) conditions.push(filter.pedt ? sql`o.pedt` : sql`not coalesce(o.pedt, false)`);
@@ -143,7 +131,7 @@ export function listPartners(
   now: Date,
 ) {
   const since = new Date(now.getTime() - 365 * 86_400_000);
-  const conditions = [sql`o.kind = 'partner'`, sql`o.status <> 'suspended'`, inScope(scope, sql`o.code_insee`)];
+  const conditions = [sql`o.kind = 'partner'`, sql`o.status <> 'suspended'`, codeInseeInScope(scope, sql`o.code_insee`)];
   if (filter.q) conditions.push(sql`(unaccent(o.name) ilike unaccent(${ilike(filter.q)}) or unaccent(c.name) ilike unaccent(${ilike(filter.q)}))`);
   if (filter.type) conditions.push(sql`o.type = ${filter.type}`);
   if (filter.status) conditions.push(sql`o.status = ${filter.status}`);
@@ -220,7 +208,7 @@ export function listPartnerships(
   sort: { key: keyof typeof partnershipSorts; desc: boolean },
   paging: Paging | null,
 ) {
-  const conditions = [inScope(scope, sql`a.code_insee`)];
+  const conditions = [codeInseeInScope(scope, sql`a.code_insee`)];
   if (filter.q) {
     const like = ilike(filter.q);
     conditions.push(sql`(unaccent(p.title) ilike unaccent(${like}) or unaccent(a.name) ilike unaccent(${like}) or unaccent(o.name) ilike unaccent(${like}))`);
@@ -242,7 +230,7 @@ export function listPartnerships(
 export async function schoolYearsOf(db: Db, scope: Scope): Promise<string[]> {
   const list = await rows<{ year: string }>(
     db,
-    sql`select distinct p.school_year as year from partnerships p join organisations a on a.id = p.acm_id where ${inScope(scope, sql`a.code_insee`)} order by 1 desc`,
+    sql`select distinct p.school_year as year from partnerships p join organisations a on a.id = p.acm_id where ${codeInseeInScope(scope, sql`a.code_insee`)} order by 1 desc`,
   );
   return list.map((r) => r.year);
 }
@@ -283,7 +271,7 @@ export function listRequests(
   now: Date,
 ) {
   const overdue = overdueAt(now);
-  const conditions = [inScope(scope, sql`a.code_insee`)];
+  const conditions = [codeInseeInScope(scope, sql`a.code_insee`)];
   if (filter.q) {
     const like = ilike(filter.q);
     conditions.push(
@@ -340,7 +328,7 @@ export function listNeeds(
   paging: Paging | null,
   today: string,
 ) {
-  const conditions = [inScope(scope, sql`a.code_insee`)];
+  const conditions = [codeInseeInScope(scope, sql`a.code_insee`)];
   if (filter.q) {
     const like = ilike(filter.q);
     conditions.push(sql`(unaccent(n.title) ilike unaccent(${like}) or unaccent(a.name) ilike unaccent(${like}))`);
@@ -371,11 +359,11 @@ export async function scopeSummary(db: Db, scope: Scope): Promise<ScopeSummary> 
   const [row] = await rows<ScopeSummary>(
     db,
     sql`select
-      (select count(*)::int from organisations o where o.kind = 'acm' and o.status <> 'suspended' and ${inScope(scope, sql`o.code_insee`)}) as acms,
-      (select count(*)::int from organisations o where o.kind = 'partner' and o.status <> 'suspended' and ${inScope(scope, sql`o.code_insee`)}) as partners,
-      (select count(*)::int from partnerships p join organisations a on a.id = p.acm_id where p.status = 'active' and ${inScope(scope, sql`a.code_insee`)}) as active_partnerships,
-      (select count(*)::int from requests r join organisations a on a.id = r.acm_id where r.status in ('sent', 'in_discussion') and ${inScope(scope, sql`a.code_insee`)}) as open_requests,
-      (select count(*)::int from needs n join organisations a on a.id = n.acm_id where n.status = 'open' and ${inScope(scope, sql`a.code_insee`)}) as open_needs`,
+      (select count(*)::int from organisations o where o.kind = 'acm' and o.status <> 'suspended' and ${codeInseeInScope(scope, sql`o.code_insee`)}) as acms,
+      (select count(*)::int from organisations o where o.kind = 'partner' and o.status <> 'suspended' and ${codeInseeInScope(scope, sql`o.code_insee`)}) as partners,
+      (select count(*)::int from partnerships p join organisations a on a.id = p.acm_id where p.status = 'active' and ${codeInseeInScope(scope, sql`a.code_insee`)}) as active_partnerships,
+      (select count(*)::int from requests r join organisations a on a.id = r.acm_id where r.status in ('sent', 'in_discussion') and ${codeInseeInScope(scope, sql`a.code_insee`)}) as open_requests,
+      (select count(*)::int from needs n join organisations a on a.id = n.acm_id where n.status = 'open' and ${codeInseeInScope(scope, sql`a.code_insee`)}) as open_needs`,
   );
   return row!;
 }
@@ -425,7 +413,7 @@ function funnelCohort(scope: Scope, since: Date): SQL {
           from partnerships p where p.request_id = r.id) x
         order by x.signed::int + (x.signed and x.held_at is not null)::int + (x.signed and x.held_at is not null and x.reviewed)::int desc, x.id
         limit 1) w on true
-    where r.created_at >= ${since.toISOString()}::timestamptz and ${inScope(scope, sql`a.code_insee`)}`;
+    where r.created_at >= ${since.toISOString()}::timestamptz and ${codeInseeInScope(scope, sql`a.code_insee`)}`;
 }
 
 const countColumns = sql`count(*)::int as sent,

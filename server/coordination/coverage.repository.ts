@@ -1,15 +1,7 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
 import { figuresDirtySince } from '../observatory/figures-dirty.repository.js';
-import type { Scope } from './coordination.repository.js';
-
-/** The communes of a scope, as a condition on the alias `c` of communes. */
-function inScope(scope: Scope): SQL {
-  if (scope.kind === 'commune') return sql`c.code_insee = ${scope.code}`;
-  if (scope.kind === 'department') return sql`c.department_code = ${scope.code}`;
-  if (scope.kind === 'epci') return sql`(c.epci_code = ${scope.code} or c.ept_code = ${scope.code})`;
-  return sql`c.region_code = ${scope.code}`;
-}
+import { communesInScope, type Scope } from '../territories/scopes.js';
 
 export interface CoverageOfferRow {
   themes: string[];
@@ -52,7 +44,7 @@ export async function firstAcmPerCommune(db: Db, scope: Scope): Promise<Map<stri
     db,
     sql`select distinct on (a.code_insee) a.code_insee as code, a.id, a.name
         from organisations a join communes c on c.code_insee = a.code_insee
-        where a.kind = 'acm' and a.status <> 'suspended' and ${inScope(scope)}
+        where a.kind = 'acm' and a.status <> 'suspended' and ${communesInScope(scope)}
         order by a.code_insee, a.name, a.id`,
   );
   return new Map(found.map((r) => [r.code, { id: r.id, name: r.name }]));

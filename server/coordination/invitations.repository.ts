@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
 import { invitations, organisationImports, organisations, users } from '../../db/schema/index.js';
-import { inScope, type Scope } from './coordination.repository.js';
+import { codeInseeInScope, type Scope } from '../territories/scopes.js';
 
 export type OrganisationImport = typeof organisationImports.$inferSelect;
 
@@ -89,7 +89,7 @@ export async function pendingClaims(db: Db, scope: Scope): Promise<PendingClaim[
         from invitations i
         join organisations o on o.id = i.organisation_id
         left join communes c on c.code_insee = o.code_insee
-        where i.import_id is not null and i.accepted_at is null and o.unclaimed and ${inScope(scope, sql`o.code_insee`)}
+        where i.import_id is not null and i.accepted_at is null and o.unclaimed and ${codeInseeInScope(scope, sql`o.code_insee`)}
         order by i.expires_at asc, i.id asc`,
   );
 }
@@ -101,7 +101,7 @@ export async function lockPendingClaim(db: Db, scope: Scope, invitationId: numbe
     sql`select i.id, i.email, o.id as organisation_id, o.name as organisation_name, o.kind
         from invitations i join organisations o on o.id = i.organisation_id
         where i.id = ${invitationId} and i.import_id is not null and i.accepted_at is null and o.unclaimed
-          and ${inScope(scope, sql`o.code_insee`)}
+          and ${codeInseeInScope(scope, sql`o.code_insee`)}
         for update of i`,
   );
   return row ?? null;

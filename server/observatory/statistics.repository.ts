@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
+import { communesInScope } from '../territories/scopes.js';
 import type { CoverageOffer } from './coverage.js';
 import { figuresDirtySince } from './figures-dirty.repository.js';
 
@@ -11,10 +12,7 @@ export interface TerritoryRef {
 
 /** The communes of a territory, as a condition on the alias `c` of communes. */
 function inTerritory(t: TerritoryRef): SQL {
-  if (t.level === 'commune') return sql`c.code_insee = ${t.code}`;
-  if (t.level === 'department') return sql`c.department_code = ${t.code}`;
-  if (t.level === 'epci') return sql`(c.epci_code = ${t.code} or c.ept_code = ${t.code})`;
-  return sql`c.region_code = ${t.code}`;
+  return communesInScope({ kind: t.level, code: t.code });
 }
 
 const publishedOffer = sql`o.status = 'published' and g.status <> 'suspended'`;

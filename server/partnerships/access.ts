@@ -2,7 +2,7 @@ import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { placeInScopes } from '../kernel/scopes.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { findOrganisationDetails, findPartnership, type OrganisationDetails, type Partnership, type Side } from './partnerships.repository.js';
+import { findOrganisationDetails, findPartnership, type Partnership, type Side } from './partnerships.repository.js';
 
 export interface Access {
   partnership: Partnership;
@@ -13,14 +13,6 @@ export interface Access {
   role: 'party' | 'admin' | 'coordinator';
   /** Parties edit their partnership until it is closed; admins and coordinators only read. */
   canEdit: boolean;
-}
-
-/** Whether an organisation lies in one of the coordinator's territories (commune, intercommunalité, département or région). */
-export function inScopes(
-  org: Pick<OrganisationDetails, 'codeInsee' | 'departmentCode' | 'regionCode' | 'epciCode' | 'eptCode'>,
-  scopes: CurrentUser['coordinatorScopes'],
-): boolean {
-  return placeInScopes(org, scopes);
 }
 
 /**
@@ -40,7 +32,7 @@ export async function accessPartnership(deps: Deps, id: number, user: CurrentUse
   if (partnership.prescribedBy === user.id) return { partnership, user, sides, role: 'coordinator', canEdit: false };
   if (user.coordinatorScopes.length) {
     const acm = await findOrganisationDetails(deps.db, partnership.acmId);
-    if (acm && inScopes(acm, user.coordinatorScopes)) return { partnership, user, sides, role: 'coordinator', canEdit: false };
+    if (acm && placeInScopes(acm, user.coordinatorScopes)) return { partnership, user, sides, role: 'coordinator', canEdit: false };
   }
   throw new NotFoundError();
 }

@@ -22,6 +22,8 @@ import {
   schoolHolidays,
   users,
 } from '../../db/schema/index.js';
+import type { ScopeKind } from '../kernel/scopes.js';
+import { communesInScope } from '../territories/scopes.js';
 import { type CalendarContext, holidayPeriods } from './calendar.js';
 
 export type Partnership = typeof partnerships.$inferSelect;
@@ -478,17 +480,9 @@ export async function listHistory(db: Db, partnershipId: number, limit = 500): P
 }
 
 /** Organisations of a kind inside a coordinator's scopes (prescription form). */
-export async function organisationsInScopes(db: Db, kind: 'acm' | 'partner', scopes: { scope: string; code: string }[], limit = 500) {
+export async function organisationsInScopes(db: Db, kind: 'acm' | 'partner', scopes: { scope: ScopeKind; code: string }[], limit = 500) {
   if (scopes.length === 0) return [];
-  const conditions = scopes.map((s) =>
-    s.scope === 'commune'
-      ? eq(communes.codeInsee, s.code)
-      : s.scope === 'epci'
-        ? or(eq(communes.epciCode, s.code), eq(communes.eptCode, s.code))
-        : s.scope === 'department'
-          ? eq(communes.departmentCode, s.code)
-          : eq(communes.regionCode, s.code),
-  );
+  const conditions = scopes.map((s) => communesInScope({ kind: s.scope, code: s.code }, 'communes'));
   return db
     .select({ id: organisations.id, name: organisations.name, communeName: communes.name })
     .from(organisations)

@@ -2,19 +2,15 @@ import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
 import { schoolYearOf } from '../kernel/school-year.js';
+import { placeInScopes } from '../kernel/scopes.js';
 import { ageBands, charterAxes, labelOf, partnershipReasons, themes } from '../kernel/taxonomy.js';
-import { NotFoundError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
 import { acmProfile } from '../matching/matching.repository.js';
 import { rankOffers, wishOfAcm } from '../matching/suggestions.js';
 import { offerPath } from '../offers/offers.view.js';
-import { inScopes } from './access.js';
+import { requireCoordinator } from '../territories/scopes.js';
 import { recordEvent } from './events.js';
 import { ensureConvention, findOrganisationDetails, insertParties, insertPartnership, organisationsInScopes } from './partnerships.repository.js';
-
-export function requireCoordinator(user: CurrentUser): void {
-  if (user.coordinatorScopes.length === 0) throw new NotFoundError();
-}
 
 export async function prescriptionChoices(deps: Deps, user: CurrentUser) {
   requireCoordinator(user);
@@ -134,8 +130,8 @@ export async function prescribePartnership(deps: Deps, user: CurrentUser, body: 
     acmId ? findOrganisationDetails(deps.db, acmId) : null,
     partnerId ? findOrganisationDetails(deps.db, partnerId) : null,
   ]);
-  const acmInScope = acm?.kind === 'acm' && inScopes(acm, user.coordinatorScopes);
-  const partnerInScope = partner?.kind === 'partner' && inScopes(partner, user.coordinatorScopes);
+  const acmInScope = acm?.kind === 'acm' && placeInScopes(acm, user.coordinatorScopes);
+  const partnerInScope = partner?.kind === 'partner' && placeInScopes(partner, user.coordinatorScopes);
   if (acmId && !acmInScope) form.fail('acmId', 'Choisissez un accueil de votre territoire.');
   if (partnerId && !partnerInScope) form.fail('partnerId', 'Choisissez un partenaire de votre territoire.');
   form.assertValid();
@@ -180,5 +176,3 @@ export async function prescribePartnership(deps: Deps, user: CurrentUser, body: 
     return partnership.id;
   });
 }
-
-export { inScopes };
