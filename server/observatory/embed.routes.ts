@@ -71,7 +71,7 @@ export default async function embedRoutes(app: App) {
       return {
         name: epci.name,
         path: `/territoires/intercommunalites/${epci.code}`,
-        bounds: await territoryBounds(deps.db, { epci: epci.code }),
+        bounds: await territoryBounds(deps.db, { kind: 'epci', code: epci.code }),
         filter: { epci: filter } as Partial<OfferSearch>,
       };
     }
@@ -81,7 +81,7 @@ export default async function embedRoutes(app: App) {
       return {
         name: `${department.name} (${department.code})`,
         path: `/territoires/departements/${department.code}`,
-        bounds: await territoryBounds(deps.db, { department: department.code }),
+        bounds: await territoryBounds(deps.db, { kind: 'department', code: department.code }),
         filter: { department: [department.code] } as Partial<OfferSearch>,
       };
     }
@@ -91,7 +91,7 @@ export default async function embedRoutes(app: App) {
       return {
         name: region.name,
         path: `/territoires/${region.slug}`,
-        bounds: await territoryBounds(deps.db, { region: region.code }),
+        bounds: await territoryBounds(deps.db, { kind: 'region', code: region.code }),
         filter: { region: [region.code] } as Partial<OfferSearch>,
       };
     }

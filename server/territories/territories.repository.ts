@@ -3,6 +3,7 @@ import { type Db, rows } from '../../db/client.js';
 import { communes, departments, epcis } from '../../db/schema/index.js';
 import type { BBox } from '../../search/types.js';
 import { normalize, normalizeCommuneQuery } from '../kernel/text.js';
+import { communesInScope, type Scope } from './scopes.js';
 
 export interface CommuneHit {
   codeInsee: string;
@@ -242,12 +243,8 @@ export async function activeCommunesOfDepartment(db: Db, departmentCode: string,
 }
 
 /** The box around a territory's communes (to fit the map). */
-export async function territoryBounds(db: Db, where: { region?: string; department?: string; epci?: string }): Promise<BBox | null> {
-  const condition = where.region
-    ? sql`region_code = ${where.region}`
-    : where.epci
-      ? sql`(epci_code = ${where.epci} or ept_code = ${where.epci})`
-      : sql`department_code = ${where.department ?? ''}`;
+export async function territoryBounds(db: Db, scope: Scope): Promise<BBox | null> {
+  const condition = communesInScope(scope, 'communes');
   const [row] = await rows<{ s: number | null; w: number; n: number; e: number }>(
     db,
     sql`select min(lat) as s, min(lng) as w, max(lat) as n, max(lng) as e from communes where ${condition} and lat <> 0`,
@@ -257,14 +254,8 @@ export async function territoryBounds(db: Db, where: { region?: string; departme
 }
 
 /** Partner organisations of a territory (located in it). */
-export async function partnersOf(db: Db, where: { region?: string; department?: string; epci?: string; commune?: string }, limit = 30) {
-  const condition = where.commune
-    ? sql`g.code_insee = ${where.commune}`
-    : where.epci
-      ? sql`(c.epci_code = ${where.epci} or c.ept_code = ${where.epci})`
-      : where.department
-        ? sql`c.department_code = ${where.department}`
-        : sql`c.region_code = ${where.region ?? ''}`;
+export async function partnersOf(db: Db, scope: Scope, limit = 30) {
+  const condition = communesInScope(scope);
   return rows<{ id: number; name: string; slug: string; type: string | null; communeName: string | null; offers: number }>(
     db,
     sql`select g.id, g.name, g.slug, g.type, c.name as "communeName",

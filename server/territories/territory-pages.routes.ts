@@ -8,6 +8,7 @@ import * as taxonomy from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
 import type { App } from '../types.js';
+import type { Scope } from './scopes.js';
 import {
   activeCommunesOfDepartment,
   departmentsOfRegion,
@@ -39,30 +40,25 @@ export default async function territoryPages(app: App) {
     return reply.page('territories/index', { title: 'Territoires', regions, max: Math.max(1, ...regions.map((r) => r.offers)) });
   });
 
-  async function territoryPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    where: { region?: string; department?: string; epci?: string; commune?: string },
-    view: Record<string, unknown>,
-  ) {
+  async function territoryPage(request: FastifyRequest, reply: FastifyReply, scope: Scope, view: Record<string, unknown>) {
     const filter: OfferSearch = {
-      ...(where.region ? { region: [where.region] } : {}),
-      ...(where.department ? { department: [where.department] } : {}),
+      ...(scope.kind === 'region' ? { region: [scope.code] } : {}),
+      ...(scope.kind === 'department' ? { department: [scope.code] } : {}),
       sort: 'recent',
       page: 1,
       perPage: 12,
     };
-    if (where.epci) {
-      const epci = await parseFilters(deps, { epci: [where.epci] }).then((f) => f.epci ?? []);
+    if (scope.kind === 'epci') {
+      const epci = await parseFilters(deps, { epci: [scope.code] }).then((f) => f.epci ?? []);
       if (epci.length) filter.epci = epci;
     }
-    if (where.commune) {
-      const [commune] = await parseFilters(deps, { commune: [where.commune] }).then((f) => f.commune ?? []);
+    if (scope.kind === 'commune') {
+      const [commune] = await parseFilters(deps, { commune: [scope.code] }).then((f) => f.commune ?? []);
       if (commune) filter.commune = [commune];
     }
     const result = await deps.search.searchOffers(filter);
     const themeCounts = taxonomy.themes.map((t) => ({ ...t, count: result.facets.theme[t.value] ?? 0 }));
-    const partners = await partnersOf(deps.db, where);
+    const partners = await partnersOf(deps.db, scope);
     const extras = await cardExtras(deps, request, result);
     return reply.page('territories/territory', {
       ...view,
@@ -86,7 +82,7 @@ export default async function territoryPages(app: App) {
       return territoryPage(
         request,
         reply,
-        { region: region.code },
+        { kind: 'region', code: region.code },
         {
           title: region.name,
           heading: region.name,
@@ -96,7 +92,7 @@ export default async function territoryPages(app: App) {
             title: 'Départements',
             items: departments.map((d) => ({ href: `/territoires/departements/${d.code}`, label: `${d.name} (${d.code})`, count: d.offers })),
           },
-          bounds: await territoryBounds(deps.db, { region: region.code }),
+          bounds: await territoryBounds(deps.db, { kind: 'region', code: region.code }),
           filterQuery: `region=${region.code}`,
           statisticsHref: `/territoires/${region.slug}/statistiques`,
         },
@@ -114,7 +110,7 @@ export default async function territoryPages(app: App) {
       return territoryPage(
         request,
         reply,
-        { department: department.code },
+        { kind: 'department', code: department.code },
         {
           title: `${department.name} (${department.code})`,
           heading: `${department.name} (${department.code})`,
@@ -131,7 +127,7 @@ export default async function territoryPages(app: App) {
             title: 'Intercommunalités',
             items: epcis.map((e) => ({ href: `/territoires/intercommunalites/${e.code}`, label: e.name, count: e.offers })),
           },
-          bounds: await territoryBounds(deps.db, { department: department.code }),
+          bounds: await territoryBounds(deps.db, { kind: 'department', code: department.code }),
           filterQuery: `department=${department.code}`,
           statisticsHref: `/territoires/departements/${department.code}/statistiques`,
         },
@@ -149,7 +145,7 @@ export default async function territoryPages(app: App) {
       return territoryPage(
         request,
         reply,
-        { epci: epci.code },
+        { kind: 'epci', code: epci.code },
         {
           title: epci.name,
           heading: epci.name,
@@ -168,7 +164,7 @@ export default async function territoryPages(app: App) {
             title: 'Communes ayant des offres',
             items: communes.map((c) => ({ href: `/territoires/communes/${c.code}`, label: c.name, count: c.offers })),
           },
-          bounds: await territoryBounds(deps.db, { epci: epci.code }),
+          bounds: await territoryBounds(deps.db, { kind: 'epci', code: epci.code }),
           filterQuery: `epci=${epci.code}`,
           statisticsHref: `/territoires/intercommunalites/${epci.code}/statistiques`,
         },
@@ -187,7 +183,7 @@ export default async function territoryPages(app: App) {
       return territoryPage(
         request,
         reply,
-        { commune: commune.code },
+        { kind: 'commune', code: commune.code },
         {
           title: commune.name,
           heading: `${commune.name}${commune.postcodes[0] ? ` (${commune.postcodes[0]})` : ''}`,
