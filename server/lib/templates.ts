@@ -1,7 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
-import { formatters } from './format.js';
 
 export const viewsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'views');
 
@@ -9,5 +8,3 @@ export const viewsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export function createEta(production: boolean, options: { autoEscape?: boolean } = {}): Eta {
   return new Eta({ views: viewsDir, cache: production, autoEscape: options.autoEscape ?? true, autoTrim: [false, 'nl'] });
 }
-
-export const templateHelpers = formatters;

@@ -1,7 +1,7 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { marksFor, starView } from '../favourites/favourites.usecases.js';
-import { placeInScopes, type ScopePlace } from '../kernel/scopes.js';
+import { placeInScopes } from '../kernel/scopes.js';
 import { labelOf, orgTypes, themes } from '../kernel/taxonomy.js';
 import { idFromParam } from '../kernel/text.js';
 import { NotFoundError } from '../lib/errors.js';
@@ -13,11 +13,6 @@ import { organisationPageSections } from './page-sections.js';
 
 export function isAdminOrMember(user: CurrentUser | null, organisationId: number): boolean {
   return Boolean(user && (user.isAdmin || user.memberships.some((m) => m.organisationId === organisationId)));
-}
-
-/** Whether a coordinator's scopes cover a place. */
-export function inCoordinatorScope(user: CurrentUser | null, place: ScopePlace): boolean {
-  return Boolean(user && placeInScopes(place, user.coordinatorScopes));
 }
 
 type Loaded = NonNullable<Awaited<ReturnType<typeof findOrganisationWithPlace>>>;
@@ -52,7 +47,7 @@ export async function organisationPageData(deps: Deps, user: CurrentUser | null,
   const showContact =
     organisation.kind === 'partner'
       ? canSeePartnerContact(user, organisation)
-      : Boolean(user && (canEdit || user.memberships.some((m) => m.kind === 'partner') || inCoordinatorScope(user, place)));
+      : Boolean(user && (canEdit || user.memberships.some((m) => m.kind === 'partner') || placeInScopes(place, user.coordinatorScopes)));
   const marks = organisation.kind === 'partner' && organisation.status !== 'suspended' ? await marksFor(deps, user, [], [organisation.id]) : null;
   const sections = await organisationPageSections.load(deps, organisation, user);
   const members = canEdit ? await listMembers(deps.db, organisation.id) : [];

@@ -22,8 +22,6 @@ export const statusTags: Record<RequestStatus, string> = {
 };
 
 export const openStatuses: RequestStatus[] = ['sent', 'in_discussion'];
-export const closedStatuses: RequestStatus[] = ['accepted', 'declined', 'withdrawn', 'expired'];
-
 /** Status filter of the inboxes (URL slugs in French, like the rest of the site). */
 export const statusFilters = [
   { value: 'ouvertes', label: 'En cours (envoyées ou en discussion)', statuses: openStatuses },

@@ -117,5 +117,3 @@ export async function loadThread(deps: Deps, user: CurrentUser, id: number, opti
     },
   };
 }
-
-export type ThreadView = Awaited<ReturnType<typeof loadThread>>;

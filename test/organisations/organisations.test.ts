@@ -7,7 +7,7 @@ import { organisationPageSections } from '../../server/organisations/page-sectio
 import type { App } from '../../server/types.js';
 import { Agent, multipart } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
-import { createOrganisation, createUser, linkIn, readMails, signedInAgent } from '../helpers/fixtures.js';
+import { addCoordinatorScope, createOrganisation, createUser, linkIn, readMails, signedInAgent } from '../helpers/fixtures.js';
 import { acmForm, auditActions, organisationByName, outboxFor, partnerForm, siretFrom } from '../helpers/organisations.js';
 
 let app: App;
@@ -430,5 +430,20 @@ describe('dashboard', () => {
     expect(body.indexOf('Structure vérifiée')).toBeLessThan(body.indexOf('>Suspendue<'));
     dashboardSections.register({ id: 'test-second', order: 20, load: async () => null });
     dashboardSections.register({ id: 'test-first', order: 10, load: async () => null });
+  });
+});
+
+describe('an accueil’s contact', () => {
+  it('shows to a coordinator of its territory and not to a coordinator of another one', async () => {
+    const acm = await createOrganisation(app, { kind: 'acm', type: null, name: 'Accueil des Pentes', email: 'pentes@exemple.fr' });
+    const inScope = await createUser(app);
+    await addCoordinatorScope(app, inScope.id, 'department', '69');
+    const elsewhere = await createUser(app);
+    await addCoordinatorScope(app, elsewhere.id, 'department', '13');
+    const page = `/accueils/${acm.id}-${acm.slug}`;
+    expect((await (await signedInAgent(app, inScope)).get(page)).body).toContain('mailto:pentes@exemple.fr');
+    const outside = await (await signedInAgent(app, elsewhere)).get(page);
+    expect(outside.statusCode).toBe(200);
+    expect(outside.body).not.toContain('pentes@exemple.fr');
   });
 });
