@@ -1,5 +1,3 @@
-import { eq } from 'drizzle-orm';
-import { regions } from '../../db/schema/index.js';
 import { findUserById, updateUser } from '../accounts/accounts.repository.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import { deleteUserSessions } from '../accounts/sessions.repository.js';
@@ -8,7 +6,7 @@ import { type ScopeKind, scopeKinds, scopeLabels } from '../kernel/scopes.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
 import { writeAudit } from '../organisations/organisations.repository.js';
-import { communeLabel, findCommune, findDepartment, resolveCommune, resolveEpci } from '../territories/territories.repository.js';
+import { communeLabel, findCommune, findDepartment, findRegionByCode, resolveCommune, resolveEpci } from '../territories/territories.repository.js';
 import { deleteScope, insertScope } from './admin.repository.js';
 
 export { type ScopeKind, scopeKinds, scopeLabels };
@@ -46,7 +44,7 @@ async function resolveScope(deps: Deps, form: FormReader, scope: ScopeKind): Pro
   const raw = form.text('code', { required: true, max: 120 });
   if (!raw) return null;
   if (scope === 'region') {
-    const [region] = await deps.db.select().from(regions).where(eq(regions.code, raw)).limit(1);
+    const region = await findRegionByCode(deps.db, raw);
     if (!region) form.fail('code', 'Code de région inconnu (exemple : 84 pour Auvergne-Rhône-Alpes).');
     return region ? { code: region.code, label: region.name } : null;
   }

@@ -11,12 +11,13 @@ import {
   findCommuneByCode,
   findDepartmentByCode,
   findEpciByCode,
+  findRegionByCode,
   resolveCommune,
   resolveEpci,
   territoryBounds,
 } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
-import { findRegionByCode, territoryChoices } from './statistics.repository.js';
+import { territoryChoices } from './statistics.repository.js';
 
 const themeList = Type.Optional(Type.Array(Type.String({ enum: taxonomy.themes.map((t) => t.value) }), { maxItems: 8 }));
 

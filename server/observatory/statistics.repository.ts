@@ -111,8 +111,3 @@ export async function territoryChoices(db: Db) {
   const departments = await rows<{ code: string; name: string }>(db, sql`select code, name from departments order by code`);
   return { regions, departments };
 }
-
-export async function findRegionByCode(db: Db, code: string) {
-  const [row] = await rows<{ code: string; name: string; slug: string }>(db, sql`select code, name, slug from regions where code = ${code}`);
-  return row ?? null;
-}

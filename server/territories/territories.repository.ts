@@ -143,6 +143,11 @@ export async function offerCountsByRegion(db: Db) {
   );
 }
 
+export async function findRegionByCode(db: Db, code: string) {
+  const [row] = await rows<{ code: string; name: string; slug: string }>(db, sql`select code, name, slug from regions where code = ${code}`);
+  return row ?? null;
+}
+
 export async function findRegionBySlug(db: Db, slug: string) {
   const [row] = await rows<{ code: string; name: string; slug: string }>(db, sql`select code, name, slug from regions where slug = ${slug}`);
   return row ?? null;
