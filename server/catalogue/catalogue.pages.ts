@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import { marksFor } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { ParameterError } from '../lib/errors.js';
+import { formatters } from '../lib/format.js';
 import { recordUnmetSearch } from '../observatory/unmet-demand.js';
 import { resolveCommune } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
