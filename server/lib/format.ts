@@ -10,6 +10,8 @@ const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
 });
 const numberFormat = new Intl.NumberFormat('fr-FR');
 const euroFormat = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
+const amountFormat = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const decimalFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2, useGrouping: false });
 
 /** French writes the first day of a month as an ordinal: "1er mars 2027". */
 export function firstOfMonth(formatted: string): string {
@@ -129,6 +131,12 @@ export const formatters = {
   dateTime: (value: Date | string | null | undefined) => (value ? firstOfMonth(dateTimeFormat.format(toDate(value))) : ''),
   number: (value: number | null | undefined) => (value === null || value === undefined ? '' : numberFormat.format(value)),
   euros: (value: number | string | null | undefined) => (value === null || value === undefined || value === '' ? '' : euroFormat.format(Number(value))),
+  /** An amount as a form field shows it, "1 234,50" (plain spaces: they are typed back as they are). */
+  amountInput: (value: number | string | null | undefined) =>
+    value === null || value === undefined || value === '' ? '' : amountFormat.format(Number(value)).replace(/\s/g, ' '),
+  /** A decimal number as a form field shows it: "11,3". */
+  decimalInput: (value: number | string | null | undefined) =>
+    value === null || value === undefined || value === '' ? '' : decimalFormat.format(Number(value)),
   de,
   plural: (count: number, singular: string, plural: string) => `${numberFormat.format(count)} ${count > 1 ? plural : singular}`,
   ages: (min: number | null | undefined, max: number | null | undefined) =>

@@ -26,6 +26,21 @@ export function normalizeEmail(raw: string): string {
 
 const emailPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[a-z]{2,}$/i;
 
+/**
+ * An amount in euros as people type it in France ("1 234,50", "450 €", "12€50", "1.234,50") or as a
+ * machine writes it ("450.5"): the canonical "1234.50", or null when it is not an amount.
+ */
+export function parseAmount(raw: string): string | null {
+  // "12€50" is how a price tag writes 12,50 €.
+  let text = raw
+    .replace(/\s/g, '')
+    .replace(/^(\d+)€(\d{2})$/, '$1,$2')
+    .replace(/^€|(€|euros?)$/gi, '');
+  if (/^\d{1,3}(\.\d{3})+(,\d{1,2})?$/.test(text)) text = text.replace(/\./g, '');
+  text = text.replace(',', '.');
+  return /^\d{1,8}(\.\d{1,2})?$/.test(text) ? Number(text).toFixed(2) : null;
+}
+
 export const messages = {
   required: 'Ce champ est obligatoire.',
   tooLong: (max: number, length: number) => `${max} caractères au maximum (vous en avez saisi ${length}).`,
@@ -34,6 +49,7 @@ export const messages = {
   email: 'Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).',
   integer: 'Saisissez un nombre entier.',
   number: 'Saisissez un nombre (exemple : 12,50).',
+  amount: 'Saisissez un montant en euros, avec au plus deux décimales (exemple : 1 234,50).',
   min: (min: number) => `La valeur doit être au moins ${min}.`,
   max: (max: number) => `La valeur doit être au plus ${max}.`,
   choice: 'Choisissez une valeur dans la liste.',
@@ -133,6 +149,24 @@ export class FormReader {
     }
     if (!/^\d{1,8}(\.\d{1,2})?$/.test(value)) {
       this.fail(name, messages.number);
+      return null;
+    }
+    const number = Number(value);
+    if (options.min !== undefined && number < options.min) this.fail(name, messages.min(options.min));
+    if (options.max !== undefined && number > options.max) this.fail(name, messages.max(options.max));
+    return value;
+  }
+
+  /** An amount in euros (see parseAmount), canonical ("1234.50") for a numeric column. */
+  money(name: string, options: { required?: boolean; min?: number; max?: number } = {}): string | null {
+    const raw = this.raw(name).trim();
+    if (!raw) {
+      if (options.required) this.fail(name, messages.required);
+      return null;
+    }
+    const value = parseAmount(raw);
+    if (value === null) {
+      this.fail(name, messages.amount);
       return null;
     }
     const number = Number(value);

@@ -1,4 +1,5 @@
 import { AGE_MAX, AGE_MIN, subthemes as allSubthemes, slugs } from '../kernel/taxonomy.js';
+import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import type { Need } from './needs.repository.js';
 
@@ -79,7 +80,7 @@ export function readNeedForm(body: Record<string, unknown>, options: { today: st
   if (startDate && endDate && endDate < startDate) form.fail('endDate', needMessages.datesOrder);
   else if (endDate && endDate < options.today) form.fail('endDate', needMessages.endPassed);
 
-  const budgetEur = form.decimal('budgetEur', { min: 0, max: NEED_LIMITS.budget });
+  const budgetEur = form.money('budgetEur', { min: 0, max: NEED_LIMITS.budget });
   const venuePreference = ordered(form.someOf('venuePreference', slugs.venue), slugs.venue);
   const maxTravelKm = form.int('maxTravelKm', { min: 1, max: NEED_LIMITS.travelKm });
   const accessibilityRequired = ordered(form.someOf('accessibilityRequired', slugs.accessibility), slugs.accessibility);
@@ -120,7 +121,7 @@ export function needFormValues(need: Partial<Need>): Record<string, unknown> {
     periodicity: need.periodicity ?? '',
     startDate: need.startDate ?? '',
     endDate: need.endDate ?? '',
-    budgetEur: need.budgetEur ? String(Number(need.budgetEur)).replace('.', ',') : '',
+    budgetEur: formatters.amountInput(need.budgetEur),
     venuePreference: need.venuePreference ?? [],
     maxTravelKm: str(need.maxTravelKm),
     accessibilityRequired: need.accessibilityRequired ?? [],

@@ -16,7 +16,7 @@ import {
   themes,
   venues,
 } from '../kernel/taxonomy.js';
-import { FormReader } from '../lib/validation.js';
+import { FormReader, parseAmount } from '../lib/validation.js';
 import { addressAssets } from '../territories/location.js';
 import { canonical, LIMITS, withParentThemes } from './offers.form.js';
 import { rejectionReasons, statusLabels } from './offers.labels.js';
@@ -34,7 +34,6 @@ export function previewCard(body: Record<string, unknown>, partner: Partner, off
   const ageMax = Math.max(ageMin, int('ageMax', AGE_MAX));
   const venue = (slugs.venue.find((v) => v === form.raw('venue')) ?? 'dans-l-accueil') as Offer['venue'];
   const price = (slugs.price.find((v) => v === form.raw('price')) ?? 'gratuit') as Offer['price'];
-  const amount = form.raw('priceEur').replace(',', '.');
   const travel = Number(form.raw('travelKm'));
   const source: CardSource = {
     id: offer?.id ?? 0,
@@ -49,7 +48,7 @@ export function previewCard(body: Record<string, unknown>, partner: Partner, off
     ageMin,
     ageMax,
     price,
-    priceEur: /^\d{1,8}(\.\d{1,2})?$/.test(amount) ? amount : null,
+    priceEur: parseAmount(form.raw('priceEur')),
     status: offer?.status ?? 'draft',
     photoPath: offer?.photoPath ?? null,
     photoAlt: offer?.photoAlt ?? null,

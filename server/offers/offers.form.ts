@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import { AGE_MAX, AGE_MIN, subthemes as allSubthemes, slugs, type Venue } from '../kernel/taxonomy.js';
+import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { locationValues, readLocation } from '../territories/location.js';
 import { listDepartments } from '../territories/territories.repository.js';
@@ -148,7 +149,7 @@ export async function readOfferForm(
   }
 
   const price = form.oneOf('price', slugs.price, { required: true });
-  let priceEur = form.decimal('priceEur', { min: 0, max: 100_000 });
+  let priceEur = form.money('priceEur', { min: 0, max: 100_000 });
   if (price === 'payant' && priceEur === null && !form.errors.priceEur) form.fail('priceEur', offerMessages.priceAmount);
   if (price === 'gratuit') priceEur = null;
   const priceDetails = form.optionalText('priceDetails', { max: LIMITS.priceDetails, noMarkup: false });
@@ -215,7 +216,7 @@ export function offerFormValues(offer: Partial<Offer>, commune: { name: string; 
     startDate: offer.startDate ?? '',
     endDate: offer.endDate ?? '',
     price: offer.price ?? '',
-    priceEur: offer.priceEur ? String(Number(offer.priceEur)).replace('.', ',') : '',
+    priceEur: formatters.amountInput(offer.priceEur),
     priceDetails: offer.priceDetails ?? '',
     accessibility: offer.accessibility ?? [],
     natures: offer.natures ?? [],

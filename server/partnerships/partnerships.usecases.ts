@@ -148,7 +148,7 @@ export async function updateDefinition(deps: Deps, access: Access, body: Record<
   const ageMin = form.int('ageMin', { min: 3, max: 17 });
   const ageMax = form.int('ageMax', { min: 3, max: 17 });
   if (ageMin !== null && ageMax !== null && ageMin > ageMax) form.fail('ageMax', 'L’âge maximum doit être supérieur ou égal à l’âge minimum.');
-  const budgetEur = form.decimal('budgetEur', { min: 0, max: 1_000_000 });
+  const budgetEur = form.money('budgetEur', { min: 0, max: 1_000_000 });
   form.assertValid();
   const p = access.partnership;
   const next = { title, objectives, expectedResults, finalRealisation, reasons, charterAxes: axes, childrenExpected, ageMin, ageMax, budgetEur };

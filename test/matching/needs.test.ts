@@ -77,7 +77,7 @@ describe('posting a need', () => {
       [{ startDate: '2030-05-01', endDate: '2030-04-01' }, 'endDate', 'La date de fin doit être postérieure à la date de début.'],
       [{ endDate: '2001-01-01' }, 'endDate', 'La date de fin est déjà passée'],
       [{ startDate: '2030-02-31' }, 'startDate', 'Date invalide'],
-      [{ budgetEur: 'beaucoup' }, 'budgetEur', 'Saisissez un nombre'],
+      [{ budgetEur: 'beaucoup' }, 'budgetEur', 'Saisissez un montant en euros'],
       [{ maxTravelKm: '500' }, 'maxTravelKm', 'La valeur doit être au plus 200.'],
       [{ slots: ['jeudi'] }, 'slots', 'Choisissez une valeur dans la liste.'],
     ];

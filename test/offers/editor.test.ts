@@ -145,7 +145,7 @@ describe('editor messages', () => {
       [{ venue: 'autre-lieu', commune: 'Zzzyxville' }, 'commune', 'Commune introuvable'],
       [{ venue: 'ailleurs' }, 'venue', 'Choisissez une valeur dans la liste.'],
       [{ price: 'payant', priceEur: '' }, 'priceEur', 'Indiquez le montant en euros d’une offre payante.'],
-      [{ price: 'payant', priceEur: 'douze' }, 'priceEur', 'Saisissez un nombre (exemple : 12,50).'],
+      [{ price: 'payant', priceEur: 'douze' }, 'priceEur', 'Saisissez un montant en euros, avec au plus deux décimales (exemple : 1 234,50).'],
       [{ price: '' }, 'price', 'Ce champ est obligatoire.'],
       [{ natures: [] }, 'natures', 'Choisissez au moins une nature de partenariat.'],
       [{ contactEmail: 'pas-un-email' }, 'contactEmail', 'Adresse e-mail invalide'],

@@ -93,8 +93,8 @@ describe('the review (bilan)', () => {
     // (5 × 12 + 3 × 10) children × 2 hours.
     expect(value('childHours')).toBe('180');
     expect(value('interventionHours')).toBe('16');
-    expect(value('averageAttendance')).toBe('11.3');
-    expect(value('costPlannedEur')).toBe('450.00');
+    expect(value('averageAttendance')).toBe('11,3');
+    expect(value('costPlannedEur')).toBe('450,00');
     expect(page.body).toContain('Neige');
     expect(page.body).toContain('Atteinte de l’objectif : Développer la motricité et le respect des règles');
   });

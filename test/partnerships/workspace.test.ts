@@ -133,7 +133,7 @@ describe('the workspace', () => {
     expect(response.body).toContain('Ce champ est obligatoire.');
     expect(response.body).toContain('Indiquez l’objectif général auquel ces objectifs opérationnels se rattachent.');
     expect(response.body).toContain('L’âge maximum doit être supérieur ou égal à l’âge minimum.');
-    expect(response.body).toContain('Saisissez un nombre');
+    expect(response.body).toContain('Saisissez un montant en euros');
   });
 
   it('lets each party describe its own commitments, and the partner name its intervenants', async () => {
