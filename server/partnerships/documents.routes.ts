@@ -6,7 +6,15 @@ import { formBody, IdParam } from '../lib/schemas.js';
 import { registerNotificationType } from '../notifications/notification-types.js';
 import { contentDisposition } from '../requests/attachments.js';
 import type { App } from '../types.js';
-import { documentFile, documentTypeOptions, loadDocuments, removeDocument, type UploadedDocumentFile, uploadDocument } from './documents.usecases.js';
+import {
+  documentFile,
+  documentToRemove,
+  documentTypeOptions,
+  loadDocuments,
+  removeDocument,
+  type UploadedDocumentFile,
+  uploadDocument,
+} from './documents.usecases.js';
 import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
@@ -96,11 +104,22 @@ export default async function documentsRoutes(app: App) {
       .send(data);
   });
 
+  // Deleting is final for both parties: a page asks first, so that it works without JavaScript.
+  app.get('/partenariats/:id/documents/:documentId/supprimer', { preHandler: requireUser, schema: { params: DocumentParams } }, async (request, reply) => {
+    const access = await accessFor(deps, request, request.params.id);
+    const target = await documentToRemove(deps, access, request.params.documentId);
+    return renderWorkspacePage(deps, reply, access, 'document-delete', 'Supprimer un document', () => ({ target }), { page: 'documents' });
+  });
+
   app.post(
     '/partenariats/:id/documents/:documentId/supprimer',
-    { preHandler: requireUser, schema: { params: DocumentParams, body: formBody({}) } },
+    { preHandler: requireUser, schema: { params: DocumentParams, body: formBody({ confirm: Type.Optional(Type.String({ maxLength: 10 })) }) } },
     async (request, reply) => {
       const access = await accessFor(deps, request, request.params.id);
+      if (request.body?.confirm !== 'oui') {
+        const { url } = await documentToRemove(deps, access, request.params.documentId);
+        return reply.redirect(`${url}/supprimer`, 303);
+      }
       const removed = await removeDocument(deps, access, request.params.documentId);
       reply.flash('success', `Le document « ${removed.fileName} » est retiré.`);
       return reply.redirect(`/partenariats/${access.partnership.id}/documents`, 303);

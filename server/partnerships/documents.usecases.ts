@@ -163,12 +163,18 @@ function otherSide(side: Side): Side {
   return side === 'acm' ? 'partner' : 'acm';
 }
 
-/** A member of the uploading organisation removes one of its documents. */
-export async function removeDocument(deps: Deps, access: Access, documentId: number): Promise<PartnershipDocument> {
+/** A document its viewer may remove (a member of the organisation that uploaded it), for the confirmation step. */
+export async function documentToRemove(deps: Deps, access: Access, documentId: number) {
   assertCanSeeDocuments(access);
   const document = await findDocument(deps.db, access.partnership.id, documentId);
   if (!document) throw new NotFoundError();
   const side = actingSide(access, document.side);
+  return { document, side, typeLabel: documentTypeLabels[document.type], url: `/partenariats/${access.partnership.id}/documents/${document.id}` };
+}
+
+/** A member of the uploading organisation removes one of its documents. */
+export async function removeDocument(deps: Deps, access: Access, documentId: number): Promise<PartnershipDocument> {
+  const { document, side } = await documentToRemove(deps, access, documentId);
   const removed = await deps.db.transaction(async (tx) => {
     const row = await deleteDocument(tx, document.id);
     if (!row) throw new NotFoundError();

@@ -4,7 +4,7 @@ import { parisToday } from '../../server/kernel/paris-time.js';
 import { addDays } from '../../server/partnerships/calendar.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
+import { checkPage, expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
 import { createPartnershipFixture } from '../helpers/partnerships.js';
 
 let app: App;
@@ -46,7 +46,7 @@ it('lets the partner upload a document without JavaScript, with French messages 
   await partner.getByLabel('Fichier').setInputFiles({ name: 'Attestation MAIF 2026-2027.pdf', mimeType: 'application/pdf', buffer: pdf });
   await partner.getByRole('button', { name: 'Déposer le document' }).click();
   await partner.getByText('Le document est déposé').waitFor();
-  await partner.getByRole('link', { name: 'Attestation MAIF 2026-2027.pdf' }).waitFor();
+  await partner.getByRole('link', { name: 'Attestation MAIF 2026-2027.pdf', exact: true }).waitFor();
 
   // The ACM, in its own browser, sees it with its expiry state and downloads it.
   const acm = await signIn(await newContext(browser, baseURL), f.acmUser.email);
@@ -54,7 +54,7 @@ it('lets the partner upload a document without JavaScript, with French messages 
   const row = acm.locator('.documents-table tbody tr').first();
   expect(await row.textContent()).toContain('Attestation d’assurance');
   expect(await row.textContent()).toContain('Expire dans 20 jours');
-  expect(await row.getByRole('button', { name: /Supprimer/ }).count()).toBe(0);
+  expect(await row.getByRole('link', { name: /Supprimer/ }).count()).toBe(0);
   const [download] = await Promise.all([acm.waitForEvent('download'), acm.getByRole('link', { name: 'Attestation MAIF 2026-2027.pdf' }).click()]);
   expect(download.suggestedFilename()).toBe('Attestation MAIF 2026-2027.pdf');
   await expectNoAxeViolations(acm, 'documents page with a document');
@@ -96,8 +96,17 @@ it('lets the partner upload a document without JavaScript, with French messages 
   }
   await expectNoAxeViolations(acm, 'overview with documents');
 
-  // The partner removes its own document; the ACM no longer sees it.
-  await partner.getByRole('button', { name: 'Supprimer le document « Attestation MAIF 2026-2027.pdf »' }).click();
+  // The partner removes its own document after confirming; the ACM no longer sees it.
+  await partner.getByRole('link', { name: 'Supprimer le document « Attestation MAIF 2026-2027.pdf »' }).click();
+  await partner.getByRole('heading', { name: 'Supprimer le document « Attestation MAIF 2026-2027.pdf » ?' }).waitFor();
+  // axe-core needs scripts: the confirmation page is checked in another browser of the partner's.
+  const partnerWithScripts = await signIn(await newContext(browser, baseURL), f.partnerUser.email);
+  await partnerWithScripts.goto(partner.url());
+  for (const width of [1280, 390]) {
+    await partnerWithScripts.setViewportSize({ width, height: 900 });
+    await checkPage(partnerWithScripts, 'document-delete-confirmation');
+  }
+  await partner.getByRole('button', { name: 'Supprimer définitivement' }).click();
   await partner.getByText('est retiré').first().waitFor();
   await acm.goto(path);
   await acm.getByText('Aucun document pour l’instant.').waitFor();

@@ -226,13 +226,41 @@ describe('who sees and changes the documents', () => {
     expect((await other.partnerAgent.post(`/partenariats/${other.partnership.id}/documents/${documentId}/supprimer`)).statusCode).toBe(404);
   });
 
+  it('asks before deleting, without JavaScript: the link opens a confirmation page, a post without the confirmation deletes nothing', async () => {
+    const list = await f.partnerAgent.get(base());
+    expect(list.body).toContain(
+      `<a href="${base()}/${documentId}/supprimer">Supprimer<span class="visually-hidden"> le document « Attestation MAIF 2026.pdf »</span></a>`,
+    );
+    const page = await f.partnerAgent.get(`${base()}/${documentId}/supprimer`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Supprimer le document « Attestation MAIF 2026.pdf » ?');
+    expect(page.body).toContain('La suppression est définitive');
+    expect(page.body).toMatch(
+      new RegExp(`<form method="post" action="${base()}/${documentId}/supprimer"[^>]*>[\\s\\S]*name="confirm" value="oui"[\\s\\S]*Supprimer définitivement`),
+    );
+    expect(page.body).toContain(`href="${base()}#document-${documentId}">Annuler et garder le document</a>`);
+    const unconfirmed = await f.partnerAgent.post(`${base()}/${documentId}/supprimer`);
+    expect(unconfirmed.statusCode).toBe(303);
+    expect(unconfirmed.headers.location).toBe(`${base()}/${documentId}/supprimer`);
+    expect((await f.partnerAgent.post(`${base()}/${documentId}/supprimer`, { confirm: 'non' })).headers.location).toBe(`${base()}/${documentId}/supprimer`);
+    expect((await documentRows()).some((r) => r.id === documentId)).toBe(true);
+  });
+
+  it('shows the confirmation page only to who may delete: the other party 403, an outsider 404', async () => {
+    expect((await f.acmAgent.get(`${base()}/${documentId}/supprimer`)).statusCode).toBe(403);
+    const outsider = await createUser(app);
+    await createOrganisation(app, { kind: 'partner', ownerId: outsider.id });
+    expect((await (await signedInAgent(app, outsider)).get(`${base()}/${documentId}/supprimer`)).statusCode).toBe(404);
+    expect((await f.partnerAgent.get(`${base()}/2147483647/supprimer`)).statusCode).toBe(404);
+  });
+
   it('lets only the uploading organisation delete a document: the other party gets 403, a colleague of the uploader may', async () => {
     expect((await f.acmAgent.post(`${base()}/${documentId}/supprimer`)).statusCode).toBe(403);
     const [row] = (await documentRows()).filter((r) => r.id === documentId);
     const colleague = await createUser(app, { name: 'Inès Moreau' });
     await app.deps.db.insert(memberships).values({ organisationId: f.partner.id, userId: colleague.id, role: 'member' });
     const agent = await signedInAgent(app, colleague);
-    const response = await agent.post(`${base()}/${documentId}/supprimer`);
+    const response = await agent.post(`${base()}/${documentId}/supprimer`, { confirm: 'oui' });
     expect(response.statusCode).toBe(303);
     expect((await documentRows()).some((r) => r.id === documentId)).toBe(false);
     expect(await app.deps.storage.get(row!.storageKey)).toBeNull();
