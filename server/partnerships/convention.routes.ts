@@ -163,7 +163,7 @@ export default async function conventionRoutes(app: App) {
       async (request, reply) => {
         const access = await accessFor(deps, request, request.params.id);
         const path = `/partenariats/${access.partnership.id}/formalisation`;
-        let number = 0;
+        let closed = { number: 0, calendar: null as string | null };
         try {
           return await handleForm(deps, reply, access, {
             template: 'formalisation',
@@ -171,9 +171,10 @@ export default async function conventionRoutes(app: App) {
             form: `amendment-${how}`,
             load: formalisationData,
             run: async () => {
-              number = await closeAmendment(deps, access, how, request.body);
+              closed = await closeAmendment(deps, access, how, request.body);
             },
-            success: () => `L’avenant n° ${number} est ${how === 'refuse' ? 'refusé' : 'retiré'} : la convention signée reste en vigueur sans changement.`,
+            success: () =>
+              `L’avenant n° ${closed.number} est ${how === 'refuse' ? 'refusé' : 'retiré'} : la convention signée reste en vigueur sans changement${closed.calendar ? `, et les séances reviennent au calendrier signé (${closed.calendar})` : ''}.`,
             redirect: `${path}#texte`,
             values: request.body,
           });

@@ -276,6 +276,10 @@ export async function updateSession(db: Db, id: number, values: Partial<typeof p
   await db.update(partnershipSessions).set(values).where(eq(partnershipSessions.id, id));
 }
 
+export async function deleteSession(db: Db, partnershipId: number, id: number): Promise<void> {
+  await db.delete(partnershipSessions).where(and(eq(partnershipSessions.partnershipId, partnershipId), eq(partnershipSessions.id, id)));
+}
+
 /** Removes the generated sessions nothing was recorded on, before a new generation. */
 export async function deleteUntouchedSessions(db: Db, partnershipId: number): Promise<void> {
   await db

@@ -130,25 +130,95 @@ describe('refusing or withdrawing a proposed amendment', () => {
     expect((await f.acmAgent.get(twice.headers.location as string)).body).toContain('Aucun avenant n’attend de signature');
   });
 
-  it('says what to put back when the amendment moves a session, instead of failing', async () => {
+  async function signedCalendar() {
     const f = await createPartnershipFixture(app);
     const id = f.partnership.id;
     const calendar = { periodicity: 'hebdomadaire', periodStart: '2027-01-04', periodEnd: '2027-01-31', slot: 'mercredi-apres-midi' };
     expect((await f.acmAgent.post(`/partenariats/${id}/calendrier`, calendar)).statusCode).toBe(303);
     await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
     await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+    return { f, id };
+  }
+
+  async function sessionsOf(id: number) {
+    const rows = await app.deps.db.select().from(partnershipSessions).where(eq(partnershipSessions.partnershipId, id)).orderBy(partnershipSessions.date);
+    return rows.map((s) => ({ date: s.date, startTime: s.startTime, endTime: s.endTime, status: s.status }));
+  }
+
+  it('puts a session moved by the amendment back at its signed date when the amendment is refused, and the signatures still hold', async () => {
+    const { f, id } = await signedCalendar();
+    const signedSessions = await sessionsOf(id);
+    expect(signedSessions.map((s) => s.date)).toEqual(['2027-01-06', '2027-01-13', '2027-01-20', '2027-01-27']);
+    const before = await snapshot(id);
     const [session] = await app.deps.db
       .select()
       .from(partnershipSessions)
       .where(and(eq(partnershipSessions.partnershipId, id), eq(partnershipSessions.date, '2027-01-13')));
-    const move = { date: '2027-01-12', startTime: '14:00', endTime: '16:00', status: 'planned', notes: '', confirm: 'on' };
+    const move = { date: '2027-01-12', startTime: '15:00', endTime: '17:00', status: 'planned', notes: '', confirm: 'on' };
     expect((await f.partnerAgent.post(`/partenariats/${id}/seances/${session!.id}`, move)).statusCode).toBe(303);
-    const refused = await f.acmAgent.post(`/partenariats/${id}/convention/avenant/refuser`, { side: 'acm', reason: '' });
+    expect((await f.acmAgent.get(`/partenariats/${id}/formalisation`)).body).toContain('Avenant n° 1 proposé');
+
+    const refused = await f.acmAgent.post(`/partenariats/${id}/convention/avenant/refuser`, { side: 'acm', reason: 'Le mardi, la salle est prise.' });
+    expect(refused.statusCode).toBe(303);
+    expect(refused.headers.location).toBe(`/partenariats/${id}/formalisation#texte`);
+    const page = (await f.acmAgent.get(refused.headers.location as string)).body;
+    expect(page).toContain(
+      'L’avenant n° 1 est refusé : la convention signée reste en vigueur sans changement, et les séances reviennent au calendrier signé (séance du 12 janvier 2027 remise au 13 janvier 2027).',
+    );
+    expect(page).not.toContain('Avenant n° 1 proposé');
+    expect(await sessionsOf(id)).toEqual(signedSessions);
+    const after = await snapshot(id);
+    expect(after.convention.status).toBe('signed');
+    expect(after.convention.amendmentProposedAt).toBeNull();
+    expect(after.versions).toEqual(before.versions);
+    expect(after.signatures).toEqual(before.signatures);
+    const acmHistory = (await f.acmAgent.get(`/partenariats/${id}/historique`)).body;
+    expect(acmHistory).toContain('Calendrier remis comme signé : séance du 12 janvier 2027 remise au 13 janvier 2027.');
+  });
+
+  it('reinstates a cancelled session and removes an added one when the proposer withdraws the amendment', async () => {
+    const { f, id } = await signedCalendar();
+    const signedSessions = await sessionsOf(id);
+    const before = await snapshot(id);
+    const [session] = await app.deps.db
+      .select()
+      .from(partnershipSessions)
+      .where(and(eq(partnershipSessions.partnershipId, id), eq(partnershipSessions.date, '2027-01-20')));
+    const cancel = {
+      date: '2027-01-20',
+      startTime: session!.startTime,
+      endTime: session!.endTime,
+      status: 'cancelled',
+      cancelReason: 'Grève',
+      notes: '',
+      confirm: 'on',
+    };
+    expect((await f.acmAgent.post(`/partenariats/${id}/seances/${session!.id}`, cancel)).statusCode).toBe(303);
+    expect((await f.acmAgent.post(`/partenariats/${id}/seances`, { date: '2027-02-03', confirm: 'on' })).statusCode).toBe(303);
+    expect((await sessionsOf(id)).length).toBe(5);
+
+    const withdrawn = await f.acmAgent.post(`/partenariats/${id}/convention/avenant/retirer`, { side: 'acm' });
+    expect(withdrawn.statusCode).toBe(303);
+    expect((await f.acmAgent.get(withdrawn.headers.location as string)).body).toContain(
+      'et les séances reviennent au calendrier signé (séance du 20 janvier 2027 rétablie, séance du 3 février 2027 retirée)',
+    );
+    expect(await sessionsOf(id)).toEqual(signedSessions);
+    expect((await snapshot(id)).signatures).toEqual(before.signatures);
+  });
+
+  it('says what to put back by hand when the amendment changes the calendar rules, and changes nothing', async () => {
+    const { f, id } = await signedCalendar();
+    const longer = { periodicity: 'hebdomadaire', periodStart: '2027-01-04', periodEnd: '2027-02-14', slot: 'mercredi-apres-midi', confirm: 'on' };
+    expect((await f.acmAgent.post(`/partenariats/${id}/calendrier`, longer)).statusCode).toBe(303);
+    const amended = await sessionsOf(id);
+    expect(amended.length).toBe(6);
+    const refused = await f.partnerAgent.post(`/partenariats/${id}/convention/avenant/refuser`, { side: 'partner', reason: '' });
     expect(refused.statusCode).toBe(303);
     expect(refused.headers.location).toBe(`/partenariats/${id}/formalisation#avenant`);
-    const page = (await f.acmAgent.get(refused.headers.location as string)).body;
-    expect(page).toContain('L’avenant n° 1 modifie aussi le calendrier');
+    const page = (await f.partnerAgent.get(refused.headers.location as string)).body;
+    expect(page).toContain('L’avenant n° 1 modifie aussi ce que Passerelle ne peut pas remettre seul : « Calendrier et lieux », « Suivi et évaluation ».');
     expect(page).toContain('Avenant n° 1 proposé');
+    expect(await sessionsOf(id)).toEqual(amended);
   });
 
   it('refuses a reason longer than 1 000 characters beside the field', async () => {
