@@ -3,7 +3,7 @@ import { type Db, rows } from '../db/client.js';
 import { slugs } from '../server/kernel/taxonomy.js';
 import { loadNeedDocuments, type NeedDocument, needIdsOfOrganisations, type StoredNeed } from './need-documents.js';
 import { queryWords } from './text.js';
-import type { BBox, CommuneFilter, MapFeature, MapResult, Near } from './types.js';
+import type { BBox, CommuneFilter, EpciFilter, MapFeature, MapResult, Near } from './types.js';
 
 /**
  * The "need" document kind of the search engine: ACM needs, searched by signed-in partners with
@@ -37,6 +37,8 @@ export interface NeedFilters {
   bbox?: BBox;
   commune?: CommuneFilter[];
   department?: string[];
+  /** Each EPCI with its member communes (checked by the caller). */
+  epci?: EpciFilter[];
   region?: string[];
 }
 
@@ -204,6 +206,7 @@ export class PostgresNeedIndex implements NeedIndex {
     if (filters.commune?.length) where.push(sql`code_insee = any(${sql.param(filters.commune.map((c) => c.code))}::text[])`);
     if (filters.department?.length) where.push(sql`department = any(${sql.param(filters.department)}::text[])`);
     if (filters.region?.length) where.push(sql`region = any(${sql.param(filters.region)}::text[])`);
+    if (filters.epci?.length) where.push(sql`code_insee = any(${sql.param([...new Set(filters.epci.flatMap((e) => e.communes))])}::text[])`);
     return where;
   }
 

@@ -116,10 +116,12 @@ export default async function matchingRoutes(app: App) {
     });
   });
 
-  app.get('/besoins/carte.json', { preHandler: requireUser, schema: { querystring: PageQuery } }, async (request) => {
+  app.get('/besoins/carte.json', { preHandler: requireUser, schema: { querystring: PageQuery } }, async (request, reply) => {
     const user = currentUser(request);
     if (!user.isAdmin && partnerMemberships(user).length === 0) throw new NotFoundError();
     const state = await readNeedSearchForm(deps, user, request.query);
+    // JSON like the API's: a bad filter is a 400 that names it, not an unfiltered map.
+    if (state.parameter) return reply.code(400).send({ error: 'invalid_parameter', parameter: state.parameter, message: state.error });
     const bbox = state.search.bbox ?? { west: -180, south: -90, east: 180, north: 90 };
     return deps.search.needs.map({ ...state.search, bbox });
   });

@@ -33,6 +33,7 @@ export const NeedsQuery = Type.Object(
     bbox: offerFilterProperties.bbox,
     commune: offerFilterProperties.commune,
     department: offerFilterProperties.department,
+    epci: offerFilterProperties.epci,
     region: offerFilterProperties.region,
     sort: Type.Optional(Type.Union([Type.Literal('relevance'), Type.Literal('distance'), Type.Literal('recent')])),
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
@@ -59,6 +60,7 @@ export async function parseNeedFilters(deps: Deps, raw: NeedsQueryType): Promise
     bbox: filters.bbox,
     commune: filters.commune,
     department: filters.department,
+    epci: filters.epci,
     region: filters.region,
   };
   return Object.fromEntries(Object.entries(kept).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))) as NeedFilters;
@@ -85,7 +87,7 @@ export async function findNewNeeds(deps: Deps, user: CurrentUser, query: string,
   return found;
 }
 
-const listKeys = ['theme', 'subtheme', 'age_band', 'venue', 'accessibility', 'slot', 'commune', 'department', 'region'];
+const listKeys = ['theme', 'subtheme', 'age_band', 'venue', 'accessibility', 'slot', 'commune', 'department', 'epci', 'region'];
 export const RADII = [5, 10, 20, 30, 50, 100];
 
 export interface NeedPageState {
@@ -94,6 +96,8 @@ export interface NeedPageState {
   search: NeedSearch;
   placeLabel: string | null;
   error: string | null;
+  /** The parameter the error is about, when a filter of the URL is invalid (the map's JSON answers 400 naming it). */
+  parameter?: string;
 }
 
 /** The partner structures of a user that have a place (the "autour de ma structure" choice). */
@@ -142,17 +146,20 @@ export async function readNeedSearchForm(deps: Deps, user: CurrentUser, raw: Rec
   const converted = Value.Convert(NeedsQuery, api);
   const first = Value.Errors(NeedsQuery, converted).First();
   let search: NeedSearch = { sort: 'relevance', page: 1, perPage: NEEDS_PER_PAGE };
+  let parameter: string | undefined;
   if (first) {
-    error = `Le critère « ${first.path.split('/').filter(Boolean)[0] ?? 'recherche'} » n’est pas valide : il a été ignoré.`;
+    parameter = first.path.split('/').filter(Boolean)[0] ?? 'recherche';
+    error = `Le critère « ${parameter} » n’est pas valide : il a été ignoré.`;
   } else {
     try {
       search = await parseNeedSearch(deps, converted as NeedsQueryType);
     } catch (failure) {
       if (!(failure instanceof ParameterError)) throw failure;
       error = failure.message;
+      parameter = failure.parameter;
     }
   }
-  return { params, search, placeLabel, error };
+  return { params, search, placeLabel, error, ...(parameter ? { parameter } : {}) };
 }
 
 const facetOrder: { name: keyof NeedFacets; param: string; label: string; options: taxonomy.Option[] }[] = [
@@ -234,6 +241,7 @@ export function needFilterChips(state: NeedPageState) {
   if (state.params.q) chips.push({ label: `« ${state.params.q} »`, href: without('q') });
   if (state.params.age) chips.push({ label: `${state.params.age} ans`, href: without('age') });
   if (state.params.bbox) chips.push({ label: 'Zone de la carte', href: without('bbox') });
+  for (const e of state.search.epci ?? []) chips.push({ label: e.name, href: without('epci', e.code) });
   if (state.placeLabel && state.search.near) {
     chips.push({ label: `Autour ${de(state.placeLabel)} (${state.search.near.radiusKm} km)`, href: without(state.params.structure ? 'structure' : 'lieu') });
   }

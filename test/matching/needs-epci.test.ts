@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../server/types.js';
+import { createTestApp } from '../helpers/app.js';
+import { acmWithMember, needForm, partnerWithMember } from '../helpers/matching.js';
+import { syncSearch } from '../helpers/search.js';
+
+const LYON_METROPOLE = '200046977';
+
+let app: App;
+let partner: Awaited<ReturnType<typeof partnerWithMember>>;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  partner = await partnerWithMember(app);
+  // Villeurbanne is in the Métropole de Lyon; Villefranche-sur-Saône, in the Rhône too, is not.
+  const villeurbanne = await acmWithMember(app, { name: 'Accueil de Villeurbanne', codeInsee: '69266', lat: 45.7719, lng: 4.8902 });
+  const villefranche = await acmWithMember(app, { name: 'Accueil de Villefranche', codeInsee: '69264', lat: 45.9897, lng: 4.7186 });
+  expect((await villeurbanne.agent.post('/besoins', needForm({ title: 'Théâtre à Villeurbanne' }))).statusCode).toBe(303);
+  expect((await villefranche.agent.post('/besoins', needForm({ title: 'Théâtre à Villefranche' }))).statusCode).toBe(303);
+  await syncSearch(app);
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe('the needs search by intercommunalité (epci=)', () => {
+  it('lists only the needs of ACMs in the EPCI, with a chip that removes the filter', async () => {
+    const all = await partner.agent.get('/besoins');
+    expect(all.body).toContain('Théâtre à Villefranche');
+    const page = await partner.agent.get(`/besoins?epci=${LYON_METROPOLE}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('1 besoin ouvert');
+    expect(page.body).toContain('Théâtre à Villeurbanne');
+    expect(page.body).not.toContain('Théâtre à Villefranche');
+    expect(page.body).toMatch(/<a[^>]*href="\/besoins"[^>]*>[^<]*Métropole de Lyon/);
+    const withTheme = await partner.agent.get(`/besoins?epci=${LYON_METROPOLE}&theme=sport`);
+    expect(withTheme.body).toContain('Aucun besoin ouvert');
+  });
+
+  it('filters the map of the needs the same way', async () => {
+    const map = await partner.agent.get(`/besoins/carte.json?epci=${LYON_METROPOLE}`);
+    expect(map.statusCode).toBe(200);
+    const titles = (JSON.parse(map.body) as { features: { properties: { title: string } }[] }).features.map((f) => f.properties.title);
+    expect(titles).toEqual(['Théâtre à Villeurbanne']);
+  });
+
+  it('names epci for a malformed or unknown code: a message on the page, a 400 on the map', async () => {
+    const malformed = await partner.agent.get('/besoins?epci=lyon');
+    expect(malformed.statusCode).toBe(200);
+    expect(malformed.body).toContain('Le critère « epci » n’est pas valide : il a été ignoré.');
+    const unknown = await partner.agent.get('/besoins?epci=123456789');
+    expect(unknown.body).toContain('Paramètre « epci » invalide : intercommunalité inconnue (123456789).');
+    for (const value of ['lyon', '123456789', '2000469771']) {
+      const map = await partner.agent.get(`/besoins/carte.json?epci=${value}`);
+      expect(map.statusCode, value).toBe(400);
+      expect(JSON.parse(map.body), value).toMatchObject({ error: 'invalid_parameter', parameter: 'epci' });
+    }
+  });
+});
