@@ -33,6 +33,8 @@ describe('the needs search by intercommunalité (epci=)', () => {
     expect(page.body).toContain('Théâtre à Villeurbanne');
     expect(page.body).not.toContain('Théâtre à Villefranche');
     expect(page.body).toMatch(/<a[^>]*href="\/besoins"[^>]*>[^<]*Métropole de Lyon/);
+    // The search form carries it, so that the next search (a facet, a place) keeps it.
+    expect(page.body).toMatch(new RegExp(`<form id="search-form"[\\s\\S]*<input type="hidden" name="epci" value="${LYON_METROPOLE}">[\\s\\S]*</form>`));
     const withTheme = await partner.agent.get(`/besoins?epci=${LYON_METROPOLE}&theme=sport`);
     expect(withTheme.body).toContain('Aucun besoin ouvert');
   });
