@@ -1,0 +1,101 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { App } from '../../server/types.js';
+import { createTestApp } from '../helpers/app.js';
+import { checkPage, launchBrowser, listen, newContext, signIn, waitForMap } from '../helpers/browser.js';
+import { createOrganisation, createUser } from '../helpers/fixtures.js';
+import { acmWithMember, needForm } from '../helpers/matching.js';
+import { insertOffer, syncSearch } from '../helpers/search.js';
+
+let app: App;
+let browser: Browser;
+let baseURL: string;
+const offers = new Map<string, string>();
+
+beforeAll(async () => {
+  app = await createTestApp();
+  const club = await createOrganisation(app, { name: 'AS Vénissieux Judo', type: 'club-sportif', codeInsee: '69259', lat: 45.6974, lng: 4.8886 });
+  // Offers a few hundred metres apart: at the first zoom they are one cluster.
+  const places = [
+    { title: 'Initiation au judo', themes: ['sport'], lat: 45.6974, lng: 4.8886 },
+    { title: 'Lutte et jeux d’opposition', themes: ['sport'], lat: 45.6991, lng: 4.8861 },
+    { title: 'Théâtre d’improvisation', themes: ['culture'], lat: 45.6952, lng: 4.8912 },
+    { title: 'Jardin des petits', themes: ['environnement'], lat: 45.7012, lng: 4.8805 },
+  ];
+  for (const place of places) {
+    const offer = await insertOffer(app, club.id, { ...place, codeInsee: '69259' });
+    offers.set(place.title, `/offres/${offer.id}-${offer.slug}`);
+  }
+  await syncSearch(app);
+  baseURL = await listen(app);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** Clicks clusters (each click zooms in) until a theme pin is on the map, then opens its popup. */
+async function openAPopup(page: Page): Promise<number> {
+  const pins = page.locator('#offers-map .theme-pin');
+  let zooms = 0;
+  for (let i = 0; i < 12 && (await pins.count()) === 0; i++) {
+    const clusters = page.locator('#offers-map .marker-cluster');
+    if ((await clusters.count()) === 0) await page.waitForTimeout(300);
+    else {
+      await clusters.first().click();
+      zooms++;
+    }
+    await page.waitForTimeout(600);
+  }
+  await pins.first().click();
+  await page.locator('.leaflet-popup-content a').waitFor();
+  return zooms;
+}
+
+it('opens an offer’s popup on /carte after zooming into its cluster, and follows its link, at 1280 and 390 px', async () => {
+  for (const width of [1280, 390]) {
+    const context = await newContext(browser, baseURL);
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height: 844 });
+    await page.goto('/carte');
+    await waitForMap(page);
+    // The four offers start as one cluster: it takes at least a click to reach a pin.
+    expect(await openAPopup(page)).toBeGreaterThan(0);
+    const link = page.locator('.leaflet-popup-content a');
+    const title = (await link.textContent())!.trim();
+    expect(offers.has(title), title).toBe(true);
+    expect(await page.locator('.leaflet-popup-content').textContent()).toContain('AS Vénissieux Judo');
+    // The popup fits the screen.
+    const box = (await page.locator('.leaflet-popup').boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(width);
+    await checkPage(page, 'carte-popup');
+    await Promise.all([page.waitForURL((url) => url.pathname === offers.get(title)), link.click()]);
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await context.close();
+  }
+}, 120_000);
+
+it('shows the needs of an intercommunalité with its chip, at 1280 and 390 px', async () => {
+  const acm = await acmWithMember(app, { name: 'Accueil de Villeurbanne', codeInsee: '69266', lat: 45.7719, lng: 4.8902 });
+  await acm.agent.post('/besoins', needForm({ title: 'Théâtre à Villeurbanne' }));
+  await syncSearch(app);
+  const user = await createUser(app, { name: 'Nora Partenaire' });
+  await createOrganisation(app, { kind: 'partner', name: 'Compagnie du Rhône', status: 'verified', ownerId: user.id });
+  const page = await signIn(await newContext(browser, baseURL), user.email);
+  await page.goto('/besoins?epci=200046977');
+  await page.getByRole('link', { name: 'Théâtre à Villeurbanne' }).first().waitFor();
+  await page
+    .getByRole('link', { name: /Métropole de Lyon/ })
+    .first()
+    .waitFor();
+  // A facet ticked keeps the intercommunalité (the form carries it).
+  await page.getByRole('checkbox', { name: /Culture et arts/ }).check();
+  await expect.poll(() => new URL(page.url()).searchParams.getAll('epci')).toEqual(['200046977']);
+  await page.getByRole('link', { name: 'Théâtre à Villeurbanne' }).first().waitFor();
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 844 });
+    await checkPage(page, 'besoins-epci');
+  }
+}, 120_000);
