@@ -1,16 +1,52 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
+/** Pure rules: no database, no app, no server, no browser; `npm run test:unit` runs them in seconds. */
+export const unitTests = [
+  'test/kernel/**/*.test.ts',
+  'test/lib/{csv,format}.test.ts',
+  'test/matching/{eval,score}.test.ts',
+  'test/mutation-gaps/{import-rows,search-filters}.test.ts',
+  'test/partnerships/{progress,readiness}.test.ts',
+  'test/platform/config.test.ts',
+  'test/search/{geo-grid,nearest,relevance}.test.ts',
+  'test/storage/disk.test.ts',
+];
+const browserTests = ['test/browser/**/*.test.ts'];
+// Two real app processes: run by `npm run test:cluster` (vitest.cluster.config.ts), not here.
+const clusterTests = ['test/cluster/**'];
+
+/** Builds the test database once (PGlite dump or PostgreSQL template); shared by the projects that use it. */
+export const databaseSetup = ['test/global-setup.ts'];
+
+/** Options every project shares (the machine is small: two forks at most). */
+export const common = {
+  pool: 'forks',
+  maxWorkers: 2,
+  testTimeout: 30_000,
+  hookTimeout: 120_000,
+  teardownTimeout: 30_000,
+} as const;
+
+/**
+ * `npm test` runs the three projects; `npm run test:unit`, `test:integration` and `test:browser`
+ * one each. A test file that is in none of the unit or browser globs is an integration test.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Two real app processes: run by `npm run test:cluster` (vitest.cluster.config.ts), not here.
-    exclude: [...configDefaults.exclude, 'test/cluster/**'],
-    globalSetup: ['test/global-setup.ts'],
-    pool: 'forks',
-    maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
-    teardownTimeout: 30_000,
+    ...common,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: unitTests } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...unitTests, ...browserTests, ...clusterTests],
+          globalSetup: databaseSetup,
+        },
+      },
+      { extends: true, test: { name: 'browser', include: browserTests, globalSetup: databaseSetup } },
+    ],
   },
 });

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config.js';
+import { common, databaseSetup } from './vitest.config.js';
 
 /**
  * The tests Stryker runs (`npm run test:mutation`): only the files that cover the mutated modules
@@ -9,9 +9,10 @@ import base from './vitest.config.js';
  * MUTATION_TESTS (comma-separated globs) narrows them further for a quick run on one module.
  */
 export default defineConfig({
-  ...base,
   test: {
-    ...base.test,
+    ...common,
+    globalSetup: databaseSetup,
+    reporters: ['default'],
     // Stryker starts a run per mutant: reusing the worker and its loaded modules saves the most.
     isolate: false,
     include: process.env.MUTATION_TESTS?.split(',') ?? [

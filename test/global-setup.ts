@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
+import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { openPostgres } from '../db/client.js';
 import { pgliteExtensions, wrapPglite } from '../db/pglite.js';
@@ -15,12 +16,35 @@ declare module 'vitest' {
   }
 }
 
+type Template = { provided: Pick<ProvidedContext, 'pgliteDump' | 'pgTemplate'>; remove: () => Promise<void> };
+
+/**
+ * The integration and browser projects each run this setup; building the template takes seconds
+ * (up to a minute on a busy machine), so the first one builds it in this process and the last
+ * teardown removes it.
+ */
+const shared = globalThis as { passerelleTestTemplate?: { template: Promise<Template>; users: number } };
+
 /**
  * Builds the test database once from the real migrations and reference data: a PGlite dump that
  * each test file loads, or, when DATABASE_URL is set, a PostgreSQL template database that each
  * test file copies.
  */
 export default async function setup(project: TestProject) {
+  shared.passerelleTestTemplate ??= { template: buildTemplate(), users: 0 };
+  const entry = shared.passerelleTestTemplate;
+  entry.users++;
+  const { provided, remove } = await entry.template;
+  project.provide('pgliteDump', provided.pgliteDump);
+  project.provide('pgTemplate', provided.pgTemplate);
+  return async () => {
+    if (--entry.users > 0) return;
+    shared.passerelleTestTemplate = undefined;
+    await remove();
+  };
+}
+
+async function buildTemplate(): Promise<Template> {
   const url = process.env.DATABASE_URL;
   if (url) {
     const template = `passerelle_tpl_${process.pid}`;
@@ -31,11 +55,12 @@ export default async function setup(project: TestProject) {
     await database.migrate();
     await ensureReferenceData(database.db);
     await database.close();
-    project.provide('pgTemplate', template);
-    project.provide('pgliteDump', '');
-    return async () => {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
-      await admin.end();
+    return {
+      provided: { pgTemplate: template, pgliteDump: '' },
+      remove: async () => {
+        await admin.unsafe(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+        await admin.end();
+      },
     };
   }
   const client = await PGlite.create({ extensions: pgliteExtensions });
@@ -46,9 +71,7 @@ export default async function setup(project: TestProject) {
   const path = join(mkdtempSync(join(tmpdir(), 'passerelle-test-')), 'template.tar');
   writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
   await client.close();
-  project.provide('pgliteDump', path);
-  project.provide('pgTemplate', '');
-  return () => rmSync(dirname(path), { recursive: true, force: true });
+  return { provided: { pgliteDump: path, pgTemplate: '' }, remove: async () => rmSync(dirname(path), { recursive: true, force: true }) };
 }
 
 export function withDatabase(url: string, name: string): string {
