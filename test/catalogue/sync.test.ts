@@ -81,9 +81,23 @@ describe('index sync through the outbox', () => {
 
   it('loses nothing when a worker dies after claiming a batch: the rows come back after the lease', async () => {
     await insertOffer(app, organisationId, { title: 'Origami pour les grands' });
-    // A worker claims the rows, then "dies" (its delivery never finishes).
-    void deliverSearchOutbox(app.deps, { afterClaim: () => new Promise<void>(() => {}) });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A worker claims the rows, then "dies" (its delivery never finishes): go on once it has claimed them.
+    let claim!: () => void;
+    const claimed = new Promise<void>((resolve) => {
+      claim = resolve;
+    });
+    const dying = deliverSearchOutbox(app.deps, {
+      afterClaim: () => {
+        claim();
+        return new Promise<void>(() => {});
+      },
+    });
+    await Promise.race([
+      claimed,
+      dying.then(() => {
+        throw new Error('the worker claimed nothing');
+      }),
+    ]);
     expect(await deliverSearchOutbox(app.deps)).toBe(0);
     expect(await titles('origami')).toEqual([]);
     app.deps.clock.advance(LEASE_MS + 1_000);
