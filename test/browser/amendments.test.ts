@@ -1,24 +1,11 @@
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { conventionVersions } from '../../db/schema/index.js';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
+import { expectNoAxeViolations, signIn, useSite } from '../helpers/browser.js';
 import { createPartnershipFixture } from '../helpers/partnerships.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  app = await createTestApp();
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useSite();
 
 async function sign(page: Page, path: string, name: string, button: string) {
   await page.goto(path);
@@ -35,12 +22,12 @@ async function noHorizontalScroll(page: Page, label: string) {
 }
 
 it('turns an edit after signature into an amendment: warning, confirmation, diff seen and signed by the other party, both in the PDF', async () => {
-  const f = await createPartnershipFixture(app);
+  const f = await createPartnershipFixture(site.app);
   const id = f.partnership.id;
   const base = `/partenariats/${id}`;
   await f.acmAgent.post(`${base}/calendrier`, { periodicity: 'cycle', cycleCount: '4', periodStart: '2027-03-03', slot: 'mercredi-matin' });
-  const acm = await signIn(await newContext(browser, baseURL), f.acmUser.email);
-  const partner = await signIn(await newContext(browser, baseURL), f.partnerUser.email);
+  const acm = await signIn(await site.newContext(), f.acmUser.email);
+  const partner = await signIn(await site.newContext(), f.partnerUser.email);
   await sign(acm, `${base}/formalisation`, 'Claire Dubois', 'Signer la convention');
   await sign(partner, `${base}/formalisation`, 'Karim Benali', 'Signer la convention');
   await partner.getByText('La convention est signée par les deux parties.').first().waitFor();
@@ -74,7 +61,7 @@ it('turns an edit after signature into an amendment: warning, confirmation, diff
   await sign(partner, `${base}/formalisation`, 'Karim Benali', 'Signer l’avenant n° 1');
   await sign(acm, `${base}/formalisation`, 'Claire Dubois', 'Signer l’avenant n° 1');
   await acm.getByText('L’avenant n° 1 est signé par les deux parties.').first().waitFor();
-  const versions = await app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id));
+  const versions = await site.app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id));
   expect(versions.map((v) => v.kind).sort()).toEqual(['amendment', 'convention']);
 
   // The PDF link gives the convention with its amendment; the print view shows both.

@@ -1,26 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { expectNoAxeViolations, signIn, useSite } from '../helpers/browser.js';
 import { offerForm } from '../helpers/offers.js';
 import { createPartnershipFixture, signShownText } from '../helpers/partnerships.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  app = await createTestApp();
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useSite();
 
 it('shows a quiet note when the offer changed after signature, and proposes an amendment only when asked', async () => {
-  const f = await createPartnershipFixture(app);
+  const f = await createPartnershipFixture(site.app);
   const id = f.partnership.id;
   await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
   await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
@@ -29,7 +15,7 @@ it('shows a quiet note when the offer changed after signature, and proposes an a
     offerForm({ title: 'Initiation au judo', priceEur: '60', priceDetails: 'par séance' }),
   );
 
-  const page = await signIn(await newContext(browser, baseURL), f.partnerUser.email);
+  const page = await signIn(await site.newContext(), f.partnerUser.email);
   await page.goto(`/partenariats/${id}/formalisation`);
   const note = page.locator('#changements-depuis-signature');
   await note.getByText('Le tarif de l’offre a changé depuis la signature').waitFor();

@@ -1,23 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { communes, organisations, partnerships, users } from '../../db/schema/index.js';
 import { describeTerritory, type Territory } from '../../server/coordination/coordination.usecases.js';
 import { digestSections, digestToken } from '../../server/coordination/digest.js';
-import type { App } from '../../server/types.js';
-import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
+import { expectNoAxeViolations, signInDemo, useDemoSite } from '../helpers/browser.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  ({ app, baseURL, browser } = await demoSite());
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useDemoSite();
 
 const SHOTS = process.env.SCREENSHOTS_DIR;
 
@@ -35,7 +25,7 @@ async function check(page: Page, label: string, width: number) {
 
 for (const width of [1280, 390]) {
   it(`walks a coordinator from the dashboard to a list, a partnership read-only and an export at ${width} px`, async () => {
-    const context = await newContext(browser, baseURL);
+    const context = await site.newContext();
     await signInDemo(context, 'coordination@demo.passerelle.fr');
     const page = await context.newPage();
     await page.setViewportSize({ width, height: 900 });
@@ -83,9 +73,9 @@ for (const width of [1280, 390]) {
 }
 
 it('opens to the demo coordinator every partnership of an ACM of the Rhône, and no other', async () => {
-  const context = await newContext(browser, baseURL);
+  const context = await site.newContext();
   await signInDemo(context, 'coordination@demo.passerelle.fr');
-  const all = await app.deps.db
+  const all = await site.app.deps.db
     .select({ id: partnerships.id, department: communes.departmentCode })
     .from(partnerships)
     .innerJoin(organisations, eq(organisations.id, partnerships.acmId))
@@ -99,26 +89,26 @@ it('opens to the demo coordinator every partnership of an ACM of the Rhône, and
 }, 180_000);
 
 it('renders the weekly digest email and its unsubscribe page, readable at 1280 and 390 px', async () => {
-  const [coordinator] = await app.deps.db.select().from(users).where(eq(users.email, 'coordination@demo.passerelle.fr'));
+  const [coordinator] = await site.app.deps.db.select().from(users).where(eq(users.email, 'coordination@demo.passerelle.fr'));
   const scope = { kind: 'department' as const, code: '69' };
-  const territory = (await describeTerritory(app.deps, scope)) as Territory;
+  const territory = (await describeTerritory(site.app.deps, scope)) as Territory;
   // A month on, the demo's partnerships and needs have waited long enough to show in the digest.
-  app.deps.clock.setNow(new Date(Date.now() + 35 * 86_400_000));
-  const sections = await digestSections(app.deps, territory);
-  app.deps.clock.setNow(null);
+  site.app.deps.clock.setNow(new Date(Date.now() + 35 * 86_400_000));
+  const sections = await digestSections(site.app.deps, territory);
+  site.app.deps.clock.setNow(null);
   expect(sections.length).toBeGreaterThan(0);
-  const token = digestToken(app.deps.config.SESSION_SECRET, coordinator!.id, scope);
-  const { html } = app.deps.mailer.render('coordination-digest', {
+  const token = digestToken(site.app.deps.config.SESSION_SECRET, coordinator!.id, scope);
+  const { html } = site.app.deps.mailer.render('coordination-digest', {
     subject: 'Rhône (69) : points à suivre cette semaine',
     name: coordinator!.name,
     territory: territory.label,
     count: sections.reduce((sum, s) => sum + s.total, 0),
     sections,
-    workspaceUrl: `${baseURL}${territory.path}`,
-    settingsUrl: `${baseURL}${territory.path}#resume-hebdomadaire`,
-    unsubscribeUrl: `${baseURL}/coordination/resume/desabonnement/${token}`,
+    workspaceUrl: `${site.baseURL}${territory.path}`,
+    settingsUrl: `${site.baseURL}${territory.path}#resume-hebdomadaire`,
+    unsubscribeUrl: `${site.baseURL}/coordination/resume/desabonnement/${token}`,
   });
-  const context = await newContext(browser, baseURL);
+  const context = await site.newContext();
   if (SHOTS) writeFileSync(`${SHOTS}/coordination-digest-email.html`, html!);
   // The email in a blank page of its own: the site's CSP must not apply to it (a mail client has its own rules).
   const email = await context.newPage();

@@ -1,22 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { checkPage, demoSite, newContext, signInDemo } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { checkPage, signInDemo, useDemoSite } from '../helpers/browser.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  ({ app, baseURL, browser } = await demoSite());
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useDemoSite();
 
 for (const width of [1280, 390]) {
   it(`walks the demo coordinator from the dashboard to a coverage gap, a prefilled prescription and the export at ${width} px`, async () => {
-    const context = await newContext(browser, baseURL);
+    const context = await site.newContext();
     await signInDemo(context, 'coordination@demo.passerelle.fr');
     const page = await context.newPage();
     await page.setViewportSize({ width, height: 900 });

@@ -4,11 +4,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { demoAccounts } from '../../server/demo/organisations.js';
-import type { App } from '../../server/types.js';
-import { demoSite, expectNoAxeViolations, newContext, signInDemo } from '../helpers/browser.js';
+import { expectNoAxeViolations, signInDemo, useDemoSite } from '../helpers/browser.js';
 
 /**
  * Walks the demo as each role, following the links of every page from the dashboard: each kind
@@ -30,9 +28,7 @@ const JUNK_QUERIES = [
   'near=999,999&radius_km=-1',
 ];
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
+const site = useDemoSite();
 const vnuJar = createRequire(import.meta.url).resolve('vnu-jar/build/dist/vnu.jar');
 const htmlDir = mkdtempSync(join(tmpdir(), 'passerelle-crawl-html-'));
 const htmlFiles: string[] = [];
@@ -58,14 +54,7 @@ const FRAGMENTS: { path: string; target: string; wrap?: [string, string] }[] = [
   { path: '/notifications/compteur', target: 'notification-bell' },
 ];
 
-beforeAll(async () => {
-  ({ app, baseURL, browser } = await demoSite());
-}, 600_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  rmSync(htmlDir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(htmlDir, { recursive: true, force: true }));
 
 const kindOf = (path: string) => path.replace(/\?.*$/, '').replace(/\d+(-[a-z0-9-]+)?/g, 'N');
 
@@ -79,7 +68,7 @@ describe('every page a role reaches from its dashboard', () => {
   ];
   for (const [label, email] of roles) {
     it(`as ${label}: answers without a server error, passes axe-core, and survives junk parameters`, async () => {
-      const context = await newContext(browser, baseURL);
+      const context = await site.newContext();
       if (email) await signInDemo(context, email);
       const page = await context.newPage();
       await page.setViewportSize({ width: 390, height: 844 });

@@ -1,28 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { partnershipReviews } from '../../db/schema/index.js';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { checkPage, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
+import { checkPage, signIn, useSite } from '../helpers/browser.js';
 import { createPartnershipFixture } from '../helpers/partnerships.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  app = await createTestApp();
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useSite();
 
 it('takes the decision after the bilan in two steps: the ACM proposes to renew, the partner sees it and confirms', async () => {
-  const f = await createPartnershipFixture(app);
+  const f = await createPartnershipFixture(site.app);
   const bilan = `/partenariats/${f.partnership.id}/bilan`;
-  await app.deps.db.insert(partnershipReviews).values(
+  await site.app.deps.db.insert(partnershipReviews).values(
     (['acm', 'partner'] as const).map((side) => ({
       partnershipId: f.partnership.id,
       side,
@@ -32,8 +18,8 @@ it('takes the decision after the bilan in two steps: the ACM proposes to renew, 
       submittedAt: new Date(),
     })),
   );
-  const acm = await signIn(await newContext(browser, baseURL), f.acmUser.email);
-  const partner = await signIn(await newContext(browser, baseURL), f.partnerUser.email);
+  const acm = await signIn(await site.newContext(), f.acmUser.email);
+  const partner = await signIn(await site.newContext(), f.partnerUser.email);
   await partner.setViewportSize({ width: 390, height: 844 });
 
   await acm.goto(`${bilan}#decision`);

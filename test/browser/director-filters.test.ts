@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { demoSite, expectNoAxeViolations, newContext, signInDemo, waitForMap } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectNoAxeViolations, signInDemo, useDemoSite, waitForMap } from '../helpers/browser.js';
 
 /**
  * The filters directors use on /offres and /carte, at a laptop and a phone width: after each
@@ -9,17 +8,8 @@ import { demoSite, expectNoAxeViolations, newContext, signInDemo, waitForMap } f
  * list; zero results offer ways out with counts; axe-core finds nothing. Screenshots are written
  * to /tmp/filters11 for a look.
  */
-let app: App;
-let browser: Browser;
-let baseURL: string;
 
-beforeAll(async () => {
-  ({ app, baseURL, browser } = await demoSite());
-}, 600_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useDemoSite();
 
 function layout(page: Page) {
   return page.evaluate(() => {
@@ -113,7 +103,7 @@ for (const [width, height] of [
 ] as const) {
   describe(`at ${width} px wide`, () => {
     it('/offres applies each director filter by htmx, keeping the layout and the map in step', async () => {
-      const context = await newContext(browser, baseURL);
+      const context = await site.newContext();
       await signInDemo(context, 'accueil@demo.passerelle.fr');
       const page = await context.newPage();
       await page.setViewportSize({ width, height });
@@ -155,7 +145,7 @@ for (const [width, height] of [
     }, 240_000);
 
     it('/offres turns zero results into ways out, with counts, that lead to results', async () => {
-      const context = await newContext(browser, baseURL);
+      const context = await site.newContext();
       const page = await context.newPage();
       await page.setViewportSize({ width, height });
       await page.goto('/offres?theme=sport&format=projection&slot=mercredi-matin&lieu=Villeurbanne&radius_km=5');
@@ -174,7 +164,7 @@ for (const [width, height] of [
     }, 120_000);
 
     it('/carte has a place and radius box, the list’s filters and a theme legend', async () => {
-      const context = await newContext(browser, baseURL);
+      const context = await site.newContext();
       const page = await context.newPage();
       await page.setViewportSize({ width, height });
       await page.goto('/carte');

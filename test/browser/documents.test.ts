@@ -1,32 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parisToday } from '../../server/kernel/paris-time.js';
 import { addDays } from '../../server/partnerships/calendar.js';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { checkPage, expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
+import { checkPage, expectNoAxeViolations, expectNoHorizontalScroll, signIn, useSite } from '../helpers/browser.js';
 import { createPartnershipFixture } from '../helpers/partnerships.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  app = await createTestApp();
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useSite();
 
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 it('lets the partner upload a document without JavaScript, with French messages beside the fields, and the ACM see and download it', async () => {
-  const f = await createPartnershipFixture(app);
+  const f = await createPartnershipFixture(site.app);
   const path = `/partenariats/${f.partnership.id}/documents`;
   // The partner works without JavaScript: the form is a plain multipart POST.
-  const noScript = await browser.newContext({ baseURL, locale: 'fr-FR', timezoneId: 'Europe/Paris', javaScriptEnabled: false });
+  const noScript = await site.browser.newContext({ baseURL: site.baseURL, locale: 'fr-FR', timezoneId: 'Europe/Paris', javaScriptEnabled: false });
   const partner = await signIn(noScript, f.partnerUser.email);
   await partner.goto(`/partenariats/${f.partnership.id}`);
   await partner.getByRole('link', { name: 'Documents' }).click();
@@ -49,7 +35,7 @@ it('lets the partner upload a document without JavaScript, with French messages 
   await partner.getByRole('link', { name: 'Attestation MAIF 2026-2027.pdf', exact: true }).waitFor();
 
   // The ACM, in its own browser, sees it with its expiry state and downloads it.
-  const acm = await signIn(await newContext(browser, baseURL), f.acmUser.email);
+  const acm = await signIn(await site.newContext(), f.acmUser.email);
   await acm.goto(path);
   const row = acm.locator('.documents-table tbody tr').first();
   expect(await row.textContent()).toContain('Attestation d’assurance');
@@ -100,7 +86,7 @@ it('lets the partner upload a document without JavaScript, with French messages 
   await partner.getByRole('link', { name: 'Supprimer le document « Attestation MAIF 2026-2027.pdf »' }).click();
   await partner.getByRole('heading', { name: 'Supprimer le document « Attestation MAIF 2026-2027.pdf » ?' }).waitFor();
   // axe-core needs scripts: the confirmation page is checked in another browser of the partner's.
-  const partnerWithScripts = await signIn(await newContext(browser, baseURL), f.partnerUser.email);
+  const partnerWithScripts = await signIn(await site.newContext(), f.partnerUser.email);
   await partnerWithScripts.goto(partner.url());
   for (const width of [1280, 390]) {
     await partnerWithScripts.setViewportSize({ width, height: 900 });

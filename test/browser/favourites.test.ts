@@ -1,28 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { offers } from '../../db/schema/index.js';
 import { thumbnailKey } from '../../server/offers/offers.view.js';
 import { processPhoto } from '../../server/offers/photos.js';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen } from '../helpers/browser.js';
+import { expectNoAxeViolations, useSite } from '../helpers/browser.js';
 import { createOrganisation, createUser, PASSWORD } from '../helpers/fixtures.js';
 import { insertOffer, syncSearch } from '../helpers/search.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
 let offerPath: string;
 let partnerPath: string;
 let offerId: number;
 const SHOTS = '/tmp/fav11';
 
-beforeAll(async () => {
+const site = useSite(async (app) => {
   mkdirSync(SHOTS, { recursive: true });
-  app = await createTestApp();
   const director = await createUser(app, { name: 'Camille Roux', email: 'camille@les-pitchouns.fr' });
   await createOrganisation(app, { kind: 'acm', name: 'Les Pitchouns', status: 'verified', ownerId: director.id, ageMin: 6, ageMax: 11 });
   const owner = await createUser(app, { name: 'Léa Martin', email: 'lea@cirque-des-pentes.fr' });
@@ -63,17 +57,11 @@ beforeAll(async () => {
   offerId = offer.id;
   offerPath = `/offres/${offer.id}-${offer.slug}`;
   partnerPath = `/structures/${partner.id}-${partner.slug}`;
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 async function signIn(options: { javaScriptEnabled?: boolean; width?: number; email?: string } = {}): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL,
+  const context = await site.browser.newContext({
+    baseURL: site.baseURL,
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',
     javaScriptEnabled: options.javaScriptEnabled ?? true,
@@ -157,7 +145,7 @@ it('says on /favoris that a starred offer is paused — axe clean at 1280 and 39
   await expect.poll(() => page.getByRole('button', { name: 'Favori : Initiation aux arts du cirque' }).getAttribute('aria-pressed')).toBe('true');
   await expectNoAxeViolations(page, 'offer page');
   await page.screenshot({ path: `${SHOTS}/offer-1280.png`, fullPage: true });
-  await app.deps.db.update(offers).set({ status: 'paused' }).where(eq(offers.id, offerId));
+  await site.app.deps.db.update(offers).set({ status: 'paused' }).where(eq(offers.id, offerId));
   await page.goto('/favoris');
   expect(await page.textContent('main')).toContain('En pause : le partenaire ne la propose plus pour le moment.');
   await expectNoAxeViolations(page, '/favoris with a paused offer');
@@ -168,7 +156,7 @@ it('says on /favoris that a starred offer is paused — axe clean at 1280 and 39
   await page.goto(partnerPath);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: `${SHOTS}/partner-1280.png`, fullPage: true });
-  await app.deps.db.update(offers).set({ status: 'published' }).where(eq(offers.id, offerId));
+  await site.app.deps.db.update(offers).set({ status: 'published' }).where(eq(offers.id, offerId));
   await page.context().close();
 });
 
@@ -206,7 +194,7 @@ it('lets the partner make its contact details public from its settings', async (
   await page.goto(`${partnerPath.replace(/-.*$/, '')}/modifier`);
   await noSidewaysScroll(page);
   await page.screenshot({ path: `${SHOTS}/settings-390.png`, fullPage: true });
-  const visitor = await browser.newPage({ baseURL });
+  const visitor = await site.browser.newPage({ baseURL: site.baseURL });
   await visitor.goto(partnerPath);
   expect(await visitor.textContent('main')).toContain('bonjour@cirque-des-pentes.fr');
   await visitor.close();

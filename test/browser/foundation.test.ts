@@ -1,26 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { expectNoAxeViolations, useSite } from '../helpers/browser.js';
 import { createOrganisation, createUser, linkIn, PASSWORD, readMails } from '../helpers/fixtures.js';
 import { organisationByName } from '../helpers/organisations.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  app = await createTestApp();
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useSite();
 
 it('signs up, confirms, onboards, creates a partner organisation with the address partial and shows its page — with no axe violation', async () => {
-  const context = await newContext(browser, baseURL);
+  const context = await site.newContext();
   const page = await context.newPage();
 
   await page.goto('/inscription');
@@ -34,7 +20,7 @@ it('signs up, confirms, onboards, creates a partner organisation with the addres
   await page.getByRole('heading', { name: 'Vérifiez votre messagerie' }).waitFor();
   await expectNoAxeViolations(page, 'check email');
 
-  const mail = (await readMails(app)).find((m) => m.to.includes('lucie@compagnie-petit-theatre.fr'));
+  const mail = (await readMails(site.app)).find((m) => m.to.includes('lucie@compagnie-petit-theatre.fr'));
   // The link confirms the address, then asks for a sign-in (a link never opens a session by itself).
   await page.goto(linkIn(mail!.text));
   await page.waitForURL('**/connexion?suivant=%2Fbienvenue');
@@ -80,7 +66,7 @@ it('signs up, confirms, onboards, creates a partner organisation with the addres
   expect(page.url()).toMatch(/\/structures\/\d+-compagnie-du-petit-theatre$/);
   await expect.poll(() => page.locator('[data-place-map]').isVisible()).toBe(true);
 
-  const stored = await organisationByName(app, 'Compagnie du Petit Théâtre');
+  const stored = await organisationByName(site.app, 'Compagnie du Petit Théâtre');
   expect(stored).toMatchObject({ codeInsee: '69266', type: 'theatre-spectacle', themes: ['culture'] });
   expect(stored!.lat).toBeCloseTo(movedLat, 5);
 
@@ -92,8 +78,8 @@ it('signs up, confirms, onboards, creates a partner organisation with the addres
 }, 120_000);
 
 it('keeps the ACM page and the admin area free of axe violations', async () => {
-  const admin = await createUser(app, { isAdmin: true, email: 'admin-browser@exemple.fr' });
-  const acm = await createOrganisation(app, {
+  const admin = await createUser(site.app, { isAdmin: true, email: 'admin-browser@exemple.fr' });
+  const acm = await createOrganisation(site.app, {
     kind: 'acm',
     name: 'Accueil de loisirs Jean-Macé',
     slug: 'accueil-de-loisirs-jean-mace',
@@ -102,7 +88,7 @@ it('keeps the ACM page and the admin area free of axe violations', async () => {
     pedt: true,
     ownerId: admin.id,
   });
-  const context = await newContext(browser, baseURL);
+  const context = await site.newContext();
   const page = await context.newPage();
   await page.goto('/connexion');
   await page.fill('#f-email', admin.email);

@@ -1,21 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { checkPage, demoSite, newContext, signInDemo } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { checkPage, signInDemo, useDemoSite } from '../helpers/browser.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  ({ app, baseURL, browser } = await demoSite());
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useDemoSite();
 
 for (const width of [1280, 390]) {
   it(`walks a coordinator from the dashboard to an invitations file, its report and a resend at ${width} px`, async () => {
@@ -33,7 +22,7 @@ for (const width of [1280, 390]) {
         `Type bizarre;fusée;69266;;d${width}@exemple.fr;12345678901234`,
       ].join('\r\n')}\r\n`,
     );
-    const context = await newContext(browser, baseURL);
+    const context = await site.newContext();
     await signInDemo(context, 'coordination@demo.passerelle.fr');
     const page = await context.newPage();
     await page.setViewportSize({ width, height: 900 });

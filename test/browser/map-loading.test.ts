@@ -1,35 +1,28 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { launchBrowser, listen } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { useSite } from '../helpers/browser.js';
 import { createOrganisation } from '../helpers/fixtures.js';
 import { insertOffer, syncSearch } from '../helpers/search.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
 let offerPath: string;
 
-beforeAll(async () => {
-  app = await createTestApp();
+const site = useSite(async (app) => {
   const club = await createOrganisation(app, { name: 'AS Vénissieux Judo', type: 'club-sportif', codeInsee: '69259', lat: 45.6974, lng: 4.8886 });
   const description = 'Chutes, roulades et premières prises, en jouant, sous le regard d’un éducateur diplômé. '.repeat(12);
   const offer = await insertOffer(app, club.id, { title: 'Initiation au judo', description, themes: ['sport'], codeInsee: '69259', lat: 45.6974, lng: 4.8886 });
   offerPath = `/offres/${offer.id}-${offer.slug}`;
   await syncSearch(app);
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 const leafletRequests = (urls: string[]) => urls.filter((url) => url.includes('/static/vendor/leaflet/') || url.includes('/static/vendor/markercluster/'));
 
 it('loads the map code on a phone only when the map comes near the screen, and never on pages without a map', async () => {
-  const context = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+  const context = await site.browser.newContext({
+    baseURL: site.baseURL,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'fr-FR',
+  });
   await context.route(/tile\.openstreetmap\.org/, (route) => route.fulfill({ status: 204 }));
   const page = await context.newPage();
   const requested: string[] = [];

@@ -1,35 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { expectNoAxeViolations, signIn, useSite } from '../helpers/browser.js';
 import { createOrganisation, createUser } from '../helpers/fixtures.js';
 import { theatreOffer } from '../helpers/matching.js';
 import { syncSearch } from '../helpers/search.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  app = await createTestApp();
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useSite();
 
 it('an ACM posts a need and sees suggestions with their reasons; a partner finds it and answers it — with no axe violation', async () => {
-  const director = await createUser(app, { name: 'Inès Roche', email: 'ines@accueil-canuts.fr' });
-  await createOrganisation(app, { kind: 'acm', name: 'Accueil des Canuts', ageMin: 6, ageMax: 11, status: 'verified', ownerId: director.id });
-  const actor = await createUser(app, { name: 'Paul Rideau', email: 'paul@compagnie-rideau.fr' });
-  const partner = await createOrganisation(app, { kind: 'partner', name: 'Compagnie du Rideau', status: 'verified', ownerId: actor.id });
-  await theatreOffer(app, partner.id, { title: 'Atelier théâtre Rideau' });
-  await syncSearch(app);
+  const director = await createUser(site.app, { name: 'Inès Roche', email: 'ines@accueil-canuts.fr' });
+  await createOrganisation(site.app, { kind: 'acm', name: 'Accueil des Canuts', ageMin: 6, ageMax: 11, status: 'verified', ownerId: director.id });
+  const actor = await createUser(site.app, { name: 'Paul Rideau', email: 'paul@compagnie-rideau.fr' });
+  const partner = await createOrganisation(site.app, { kind: 'partner', name: 'Compagnie du Rideau', status: 'verified', ownerId: actor.id });
+  await theatreOffer(site.app, partner.id, { title: 'Atelier théâtre Rideau' });
+  await syncSearch(site.app);
 
   // The ACM posts its need.
-  const acmContext = await newContext(browser, baseURL);
+  const acmContext = await site.newContext();
   const acmPage = await signIn(acmContext, director.email);
   await acmPage.goto('/besoins/nouveau');
   await expectNoAxeViolations(acmPage, 'need form');
@@ -60,8 +46,8 @@ it('an ACM posts a need and sees suggestions with their reasons; a partner finds
   await expectNoAxeViolations(acmPage, 'need page with suggestions');
 
   // The partner finds the need in the needs search (list and map) and answers with its offer.
-  await syncSearch(app);
-  const partnerContext = await newContext(browser, baseURL);
+  await syncSearch(site.app);
+  const partnerContext = await site.newContext();
   const partnerPage = await signIn(partnerContext, actor.email);
   await partnerPage.getByRole('heading', { name: 'Besoins près de chez vous' }).waitFor();
   await expectNoAxeViolations(partnerPage, 'partner dashboard');

@@ -1,22 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { demoSite, expectNoAxeViolations, newContext } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoAxeViolations, useDemoSite } from '../helpers/browser.js';
 
 /** The public statistics page and the embed builder on the demo, at a laptop and a phone width. */
-let app: App;
-let browser: Browser;
-let baseURL: string;
 const shots = '/tmp/public14';
 
+const site = useDemoSite();
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  ({ app, baseURL, browser } = await demoSite());
-}, 600_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 const widths = [
@@ -25,7 +17,7 @@ const widths = [
 ];
 
 async function openAt(viewport: { width: number; height: number }, path: string): Promise<Page> {
-  const context = await newContext(browser, baseURL);
+  const context = await site.newContext();
   const page = await context.newPage();
   await page.setViewportSize(viewport);
   await page.goto(path);

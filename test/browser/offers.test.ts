@@ -1,28 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { expectNoAxeViolations, useSite } from '../helpers/browser.js';
 import { createOrganisation, createUser, PASSWORD } from '../helpers/fixtures.js';
 import { offersOf } from '../helpers/offers.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  app = await createTestApp();
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useSite();
 
 it('a verified partner publishes an offer through the editor and sees its public page — with no axe violation', async () => {
-  const user = await createUser(app, { name: 'Lucie Garnier', email: 'lucie@petit-theatre.fr' });
-  const organisation = await createOrganisation(app, { name: 'Compagnie du Petit Théâtre', type: 'theatre-spectacle', status: 'verified', ownerId: user.id });
-  const context = await newContext(browser, baseURL);
+  const user = await createUser(site.app, { name: 'Lucie Garnier', email: 'lucie@petit-theatre.fr' });
+  const organisation = await createOrganisation(site.app, {
+    name: 'Compagnie du Petit Théâtre',
+    type: 'theatre-spectacle',
+    status: 'verified',
+    ownerId: user.id,
+  });
+  const context = await site.newContext();
   const page = await context.newPage();
   await page.goto('/connexion');
   await page.fill('#f-email', user.email);
@@ -66,7 +57,7 @@ it('a verified partner publishes an offer through the editor and sees its public
   await page.getByRole('button', { name: 'Publier l’offre' }).click();
   await page.waitForURL(`**/structures/${organisation.id}/offres`);
   await page.getByText('Votre offre est publiée').waitFor();
-  const [offer] = await offersOf(app, organisation.id);
+  const [offer] = await offersOf(site.app, organisation.id);
   expect(offer).toMatchObject({ status: 'published', ageMin: 6, ageMax: 10, travelKm: 15, sessionsCount: 6, priceEur: '80.00' });
 
   await page.getByRole('link', { name: /^Voir/ }).first().click();

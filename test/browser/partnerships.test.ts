@@ -1,18 +1,12 @@
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { partnershipConventions } from '../../db/schema/index.js';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
+import { expectNoAxeViolations, signIn, useSite } from '../helpers/browser.js';
 import { createPartnershipFixture, type PartnershipFixture } from '../helpers/partnerships.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
 let f: PartnershipFixture;
-beforeAll(async () => {
-  app = await createTestApp();
+const site = useSite(async (app) => {
   f = await createPartnershipFixture(app);
   // A calendar, so that the animation and review pages show their tables.
   await f.acmAgent.post(`/partenariats/${f.partnership.id}/calendrier`, {
@@ -21,12 +15,6 @@ beforeAll(async () => {
     periodStart: '2027-01-06',
     slot: 'mercredi-matin',
   });
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 async function signConvention(page: Page, name: string, role: string) {
@@ -39,8 +27,8 @@ async function signConvention(page: Page, name: string, role: string) {
 }
 
 it('signs the convention as each party in two browser contexts, with no axe violation on any section', async () => {
-  const acm = await signIn(await newContext(browser, baseURL), f.acmUser.email);
-  const partner = await signIn(await newContext(browser, baseURL), f.partnerUser.email);
+  const acm = await signIn(await site.newContext(), f.acmUser.email);
+  const partner = await signIn(await site.newContext(), f.partnerUser.email);
   const base = `/partenariats/${f.partnership.id}`;
 
   for (const [path, label] of [
@@ -69,7 +57,7 @@ it('signs the convention as each party in two browser contexts, with no axe viol
   await signConvention(partner, 'Karim Benali', 'Président du club');
   await partner.getByText('La convention est signée par les deux parties.').first().waitFor();
   await expectNoAxeViolations(partner, 'formalisation signed (partner)');
-  const [convention] = await app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, f.partnership.id));
+  const [convention] = await site.app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, f.partnership.id));
   expect(convention?.status).toBe('signed');
 
   await acm.goto(`${base}/convention/imprimer?version=1`);
@@ -94,11 +82,11 @@ async function expectNoHorizontalScroll(page: Page, label: string) {
 }
 
 it('counts two signatures made at the same instant in two browsers, then refuses to record a future session as held', async () => {
-  const g = await createPartnershipFixture(app);
+  const g = await createPartnershipFixture(site.app);
   const base = `/partenariats/${g.partnership.id}`;
   await g.acmAgent.post(`${base}/calendrier`, { periodicity: 'cycle', cycleCount: '4', periodStart: '2027-03-03', slot: 'mercredi-matin' });
-  const acm = await signIn(await newContext(browser, baseURL), g.acmUser.email);
-  const partner = await signIn(await newContext(browser, baseURL), g.partnerUser.email);
+  const acm = await signIn(await site.newContext(), g.acmUser.email);
+  const partner = await signIn(await site.newContext(), g.partnerUser.email);
   for (const [page, name] of [
     [acm, 'Claire Dubois'],
     [partner, 'Karim Benali'],
@@ -110,7 +98,7 @@ it('counts two signatures made at the same instant in two browsers, then refuses
   }
   await Promise.all([acm, partner].map((page) => page.getByRole('button', { name: 'Signer la convention' }).click()));
   await Promise.all([acm, partner].map((page) => page.waitForURL(/formalisation/)));
-  const [convention] = await app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, g.partnership.id));
+  const [convention] = await site.app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, g.partnership.id));
   expect(convention?.status).toBe('signed');
   await acm.goto(`${base}/formalisation`);
   await acm.getByText('La convention est signée par les deux structures.').waitFor();

@@ -1,28 +1,15 @@
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { partnerships, requests } from '../../db/schema/index.js';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext } from '../helpers/browser.js';
+import { expectNoAxeViolations, useSite } from '../helpers/browser.js';
 import { createOrganisation, createUser, PASSWORD } from '../helpers/fixtures.js';
 import { createOffer } from '../helpers/requests.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  app = await createTestApp();
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useSite();
 
 async function signIn(email: string): Promise<Page> {
-  const context = await newContext(browser, baseURL);
+  const context = await site.newContext();
   const page = await context.newPage();
   await page.goto('/connexion');
   await page.fill('#f-email', email);
@@ -43,11 +30,11 @@ async function refreshBell(page: Page) {
 }
 
 it('runs a request from the offer page to an accepted partnership, with two users in two browsers — with no axe violation', async () => {
-  const director = await createUser(app, { name: 'Camille Roux', email: 'camille@accueil-pinsons.fr' });
-  await createOrganisation(app, { kind: 'acm', name: 'Accueil de loisirs Les Pinsons', ownerId: director.id, ageMin: 6, ageMax: 11, capacity: 40 });
-  const coordinator = await createUser(app, { name: 'Karim Benali', email: 'karim@castelet.fr' });
-  const partner = await createOrganisation(app, { kind: 'partner', name: 'Compagnie du Castelet', ownerId: coordinator.id, status: 'verified' });
-  const offer = await createOffer(app, partner.id, { title: 'Marionnettes du mercredi' });
+  const director = await createUser(site.app, { name: 'Camille Roux', email: 'camille@accueil-pinsons.fr' });
+  await createOrganisation(site.app, { kind: 'acm', name: 'Accueil de loisirs Les Pinsons', ownerId: director.id, ageMin: 6, ageMax: 11, capacity: 40 });
+  const coordinator = await createUser(site.app, { name: 'Karim Benali', email: 'karim@castelet.fr' });
+  const partner = await createOrganisation(site.app, { kind: 'partner', name: 'Compagnie du Castelet', ownerId: coordinator.id, status: 'verified' });
+  const offer = await createOffer(site.app, partner.id, { title: 'Marionnettes du mercredi' });
 
   // The ACM director proposes a partnership from the offer page.
   const acm = await signIn(director.email);
@@ -62,7 +49,7 @@ it('runs a request from the offer page to an accepted partnership, with two user
   await acm.getByRole('button', { name: 'Envoyer la demande' }).click();
   await acm.getByRole('heading', { level: 1, name: 'Marionnettes du mercredi' }).waitFor();
   await expectNoAxeViolations(acm, 'thread (ACM, sent)');
-  const [row] = await app.deps.db.select().from(requests).where(eq(requests.offerId, offer.id));
+  const [row] = await site.app.deps.db.select().from(requests).where(eq(requests.offerId, offer.id));
   expect(row?.status).toBe('sent');
 
   // The partner sees the bell, the inbox and the thread, and replies without reloading the page.
@@ -99,7 +86,7 @@ it('runs a request from the offer page to an accepted partnership, with two user
   await partnerPage.reload();
   await partnerPage.getByRole('button', { name: 'Accepter la demande' }).click();
   await partnerPage.getByText('Demande acceptée : le partenariat est créé.').waitFor();
-  const [partnership] = await app.deps.db.select().from(partnerships).where(eq(partnerships.requestId, row!.id));
+  const [partnership] = await site.app.deps.db.select().from(partnerships).where(eq(partnerships.requestId, row!.id));
   expect(partnership).toBeDefined();
   expect(await partnerPage.locator(`a[href="/partenariats/${partnership!.id}"]`).count()).toBe(1);
   await expectNoAxeViolations(partnerPage, 'thread (accepted)');

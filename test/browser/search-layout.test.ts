@@ -1,25 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { demoAccounts } from '../../server/demo/organisations.js';
-import type { App } from '../../server/types.js';
-import { demoSite, expectNoAxeViolations, newContext, signInDemo, waitForMap } from '../helpers/browser.js';
+import { expectNoAxeViolations, signInDemo, useDemoSite, waitForMap } from '../helpers/browser.js';
 
 /**
  * The search pages after every kind of htmx update, at a laptop and a phone width: the result
  * cards keep their width, ids stay unique (one #search-results), and the map shows what the list
  * shows (same filters; same count when no place limits the map's view).
  */
-let app: App;
-let browser: Browser;
-let baseURL: string;
 
-beforeAll(async () => {
-  ({ app, baseURL, browser } = await demoSite());
-}, 600_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useDemoSite();
 
 function layout(page: Page) {
   return page.evaluate(() => {
@@ -102,7 +92,7 @@ for (const [width, height] of [
 ] as const) {
   describe(`at ${width} px wide`, () => {
     it('/offres keeps its layout through pagination, a facet, keywords, a place, a radius, a search in the map area and the back button', async () => {
-      const context = await newContext(browser, baseURL);
+      const context = await site.newContext();
       const page = await context.newPage();
       await page.setViewportSize({ width, height });
       await page.goto('/offres');
@@ -132,7 +122,7 @@ for (const [width, height] of [
     }, 180_000);
 
     it('/besoins keeps its layout through a facet, a place, a radius, a search in the map area and the back button', async () => {
-      const context = await newContext(browser, baseURL);
+      const context = await site.newContext();
       await signInDemo(context, demoAccounts.partner);
       const page = await context.newPage();
       await page.setViewportSize({ width, height });
@@ -157,7 +147,7 @@ for (const [width, height] of [
 
 describe('on a phone (390 × 844)', () => {
   it('shows the results first, opens the filters in a panel that survives a facet tick, and shows the results with "Afficher les N résultats"', async () => {
-    const context = await newContext(browser, baseURL);
+    const context = await site.newContext();
     const page = await context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto('/offres');
@@ -197,7 +187,7 @@ describe('on a phone (390 × 844)', () => {
   }, 120_000);
 
   it('folds the navigation behind a menu button that works with the keyboard, and keeps it shown without scripts', async () => {
-    const context = await newContext(browser, baseURL);
+    const context = await site.newContext();
     const page = await context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto('/');
@@ -218,7 +208,7 @@ describe('on a phone (390 × 844)', () => {
     expect(header!.height, 'the folded header is one row').toBeLessThan(80);
     await context.close();
 
-    const plain = await browser.newContext({ baseURL, javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const plain = await site.browser.newContext({ baseURL: site.baseURL, javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
     const noScript = await plain.newPage();
     await noScript.goto('/offres');
     expect(await noScript.getByRole('button', { name: 'Menu' }).isVisible()).toBe(false);
@@ -229,7 +219,7 @@ describe('on a phone (390 × 844)', () => {
 });
 
 it('applies no inline style the CSP refuses (style-src without unsafe-inline) on the search, the map, an offer and a territory', async () => {
-  const context = await newContext(browser, baseURL);
+  const context = await site.newContext();
   const page = await context.newPage();
   const refused: string[] = [];
   page.on('console', (message) => {

@@ -1,17 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, launchBrowser, listen, newContext, waitForMap } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { expectNoAxeViolations, useSite, waitForMap } from '../helpers/browser.js';
 import { createOrganisation } from '../helpers/fixtures.js';
 import { insertOffer, syncSearch } from '../helpers/search.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-
-beforeAll(async () => {
-  app = await createTestApp();
+const site = useSite(async (app) => {
   const club = await createOrganisation(app, { name: 'AS Vénissieux Judo', type: 'club-sportif', codeInsee: '69259', lat: 45.6974, lng: 4.8886 });
   const library = await createOrganisation(app, { name: 'Bibliothèque de Grenoble', type: 'bibliotheque', codeInsee: '38185', lat: 45.1885, lng: 5.7245 });
   await insertOffer(app, club.id, {
@@ -26,16 +18,10 @@ beforeAll(async () => {
   await insertOffer(app, library.id, { title: 'Heure du conte', themes: ['culture'], codeInsee: '38185', lat: 45.1885, lng: 5.7245 });
   await insertOffer(app, library.id, { title: 'Club lecture', themes: ['culture'], codeInsee: '38185', lat: 45.19, lng: 5.73 });
   await syncSearch(app);
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 it('filters by a facet, moves the map, searches in that area and restores the state with the back button — with no axe violation', async () => {
-  const context = await newContext(browser, baseURL);
+  const context = await site.newContext();
   const page = await context.newPage();
   await page.goto('/offres');
   await waitForMap(page);
@@ -76,7 +62,7 @@ it('filters by a facet, moves the map, searches in that area and restores the st
 });
 
 it('works without JavaScript as a plain GET form', async () => {
-  const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+  const context = await site.browser.newContext({ baseURL: site.baseURL, javaScriptEnabled: false });
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
   const page = await context.newPage();
   await page.goto('/offres');
@@ -88,7 +74,7 @@ it('works without JavaScript as a plain GET form', async () => {
 });
 
 it('lets a keyboard user tick a facet with the space bar and skip the filters to the results', async () => {
-  const context = await newContext(browser, baseURL);
+  const context = await site.newContext();
   const page = await context.newPage();
   await page.goto('/offres');
   const focused = () =>

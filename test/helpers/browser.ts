@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { seedDemo } from '../../server/demo/index.js';
 import { DEMO_PASSWORD } from '../../server/demo/organisations.js';
 import type { App } from '../../server/types.js';
@@ -58,12 +58,58 @@ export async function expectNoAxeViolations(page: Page, label = page.url()): Pro
   expect(violations, `axe-core violations on ${label}`).toEqual([]);
 }
 
-/** A fresh app holding the demo data (indexed), listening for a real browser. */
-export async function demoSite(): Promise<{ app: App; baseURL: string; browser: Browser }> {
-  const app = await createTestApp();
-  await seedDemo(app.deps);
-  await syncSearch(app);
-  return { app, baseURL: await listen(app), browser: await launchBrowser() };
+/** What a browser test file works with once its `beforeAll` has run (see useSite). */
+export interface Site {
+  readonly app: App;
+  readonly browser: Browser;
+  readonly baseURL: string;
+  /** A new browser context on the site that reaches nothing else (see newContext). */
+  newContext(): Promise<BrowserContext>;
+}
+
+/**
+ * Registers the hooks of a browser test file: before its tests, a fresh app filled by `prepare`,
+ * listening for Chromium, and Chromium; after them, both closed. Call it at the top of the file.
+ */
+export function useSite(prepare: (app: App) => Promise<void> = async () => {}, timeout?: number): Site {
+  let app: App | undefined;
+  let browser: Browser | undefined;
+  let started: { app: App; browser: Browser; baseURL: string } | undefined;
+  beforeAll(async () => {
+    app = await createTestApp();
+    await prepare(app);
+    const baseURL = await listen(app);
+    browser = await launchBrowser();
+    started = { app, browser, baseURL };
+  }, timeout);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  const site = () => {
+    if (!started) throw new Error('The site starts in beforeAll: use it in a test or a later hook.');
+    return started;
+  };
+  return {
+    get app() {
+      return site().app;
+    },
+    get browser() {
+      return site().browser;
+    },
+    get baseURL() {
+      return site().baseURL;
+    },
+    newContext: () => newContext(site().browser, site().baseURL),
+  };
+}
+
+/** useSite holding the demo data, indexed (the seed takes minutes on a busy machine). */
+export function useDemoSite(): Site {
+  return useSite(async (app) => {
+    await seedDemo(app.deps);
+    await syncSearch(app);
+  }, 600_000);
 }
 
 /** Signs a browser context in through the sign-in form; returns the page it lands on. */
