@@ -51,11 +51,11 @@ export async function addCoordinatorScope(app: App, userId: number, scope: 'regi
   await app.deps.db.insert(coordinatorScopes).values({ userId, scope, code });
 }
 
-/** An agent signed in as a new (or given) user. */
-export async function signedInAgent(app: App, user?: { email: string }) {
-  const account = user ?? (await createUser(app));
+/** An agent signed in as a new (or given) user; a demo account gives its own password. */
+export async function signedInAgent(app: App, user?: { email: string; password?: string }) {
+  const account: { email: string; password?: string } = user ?? (await createUser(app));
   const agent = new Agent(app);
-  const response = await agent.post('/connexion', { email: account.email, password: PASSWORD });
+  const response = await agent.post('/connexion', { email: account.email, password: account.password ?? PASSWORD });
   if (response.statusCode !== 303) throw new Error(`sign-in failed: ${response.statusCode}`);
   return agent;
 }
