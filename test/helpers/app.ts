@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { inject } from 'vitest';
@@ -51,31 +53,56 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Ap
 
 /** A fresh database built from the real migrations; `drop` removes it once it is closed. */
 export async function openTestDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const template = inject('pgTemplate');
-  const url = process.env.DATABASE_URL;
-  if (template && url) {
-    const name = `passerelle_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-        break;
-      } catch (error) {
-        // Two files copying the template at the same instant: PostgreSQL asks the second to wait.
-        if (attempt > 20 || !String((error as Error).message).includes('being accessed')) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
-      }
-    }
-    const database = openPostgres(withDatabase(url, name), { max: 5 });
-    return {
-      database,
-      drop: async () => {
-        await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
-      },
-    };
-  }
-  const dump = readFileSync(inject('pgliteDump'));
+  const copy = await copyPostgresTemplate('passerelle_test');
+  if (copy) return { database: openPostgres(copy.url, { max: 5 }), drop: copy.drop };
+  const dump = readFileSync(pgliteDump());
   const client = await PGlite.create({ loadDataDir: new Blob([dump]), extensions: pgliteExtensions });
   return { database: wrapPglite(client), drop: async () => {} };
+}
+
+/**
+ * A database for a command run in its own process, built like openTestDatabase: a copy of the
+ * PostgreSQL template (its `url`), or the PGlite dump unpacked where the command looks for it
+ * with this DATA_DIR (no `url`).
+ */
+export async function openCommandDatabase(dataDir: string): Promise<{ url?: string; drop: () => Promise<void> }> {
+  const copy = await copyPostgresTemplate('passerelle_cli');
+  if (copy) return copy;
+  const target = join(dataDir, 'pglite');
+  mkdirSync(target, { recursive: true });
+  await promisify(execFile)('tar', ['-xf', pgliteDump(), '-C', target]);
+  return { drop: async () => {} };
+}
+
+/** A copy of the template database global-setup made, when the tests run on PostgreSQL. */
+async function copyPostgresTemplate(prefix: string): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  const template = inject('pgTemplate');
+  const url = process.env.DATABASE_URL;
+  if (!template || !url) return null;
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+      break;
+    } catch (error) {
+      // Two files copying the template at the same instant: PostgreSQL asks the second to wait.
+      if (attempt > 20 || !String((error as Error).message).includes('being accessed')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
+    }
+  }
+  return {
+    url: withDatabase(url, name),
+    drop: async () => {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** The PGlite dump global-setup made; a unit test (vitest.config.ts) has none. */
+function pgliteDump(): string {
+  const path = inject('pgliteDump');
+  if (!path) throw new Error('No test database in this project: a test file that uses one belongs to the integration project (vitest.config.ts).');
+  return path;
 }

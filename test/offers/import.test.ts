@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { count, eq, inArray } from 'drizzle-orm';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { offerImports, offers, organisations, searchOutbox } from '../../db/schema/index.js';
 import { importCommand } from '../../scripts/import.js';
 import { pendingSearchSync } from '../../search/worker.js';
@@ -14,9 +13,8 @@ import { exportOffersCsv } from '../../server/offers/import/export.js';
 import { importOffers, type Reject } from '../../server/offers/import/import.js';
 import { CSV_COLUMNS } from '../../server/offers/import/rows.js';
 import type { App } from '../../server/types.js';
-import { withDatabase } from '../global-setup.js';
 import { multipart } from '../helpers/agent.js';
-import { createTestApp } from '../helpers/app.js';
+import { createTestApp, openCommandDatabase } from '../helpers/app.js';
 import { readAsExcel } from '../helpers/csv.js';
 import { createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
 import { insertOffer } from '../helpers/offers.js';
@@ -438,41 +436,6 @@ describe('bulk import of offers', () => {
   });
 });
 
-const cleanups: (() => Promise<void>)[] = [];
-
-/**
- * A database for the command, already migrated with the reference data: the test dump unpacked
- * into DATA_DIR (PGlite), or a copy of the template database (PostgreSQL).
- */
-async function commandDatabase(dir: string): Promise<{ url?: string; drop: () => Promise<void> }> {
-  const template = inject('pgTemplate');
-  const url = process.env.DATABASE_URL;
-  if (template && url) {
-    const name = `passerelle_cli_${process.pid}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-        break;
-      } catch (error) {
-        if (attempt > 20 || !String((error as Error).message).includes('being accessed')) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
-    }
-    return {
-      url: withDatabase(url, name),
-      drop: async () => {
-        await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
-      },
-    };
-  }
-  const target = join(dir, 'data', 'pglite');
-  mkdirSync(target, { recursive: true });
-  await run('tar', ['-xf', inject('pgliteDump'), '-C', target]);
-  return { drop: async () => {} };
-}
-
 describe('import command', () => {
   it('leaves the search index current when it exits: every imported offer is found, no change waits', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'passerelle-import-'));
@@ -506,21 +469,22 @@ describe('import command', () => {
 
   it('prints the summary line and writes the rejects next to the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'passerelle-import-'));
+    let drop = async () => {};
     try {
       const file = join(dir, 'offres.csv');
       writeFileSync(file, csv([line(good({ external_id: 'CLI-1', org_external_id: 'ORG-CLI' })), line(good({ external_id: 'CLI-2', themes: 'inconnu' }))]));
       const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', NODE_ENV: 'test', BASE_URL: 'http://localhost:3000' };
       delete env.DATABASE_URL;
-      const database = await commandDatabase(dir);
+      const database = await openCommandDatabase(join(dir, 'data'));
+      drop = database.drop;
       if (database.url) env.DATABASE_URL = database.url;
-      cleanups.push(database.drop);
       const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', 'offers', file], { env, timeout: 120_000 });
       expect(stdout.trim().split('\n').pop()).toBe('imported 1, updated 0, rejected 1');
       expect(stderr).toContain('ligne 3 : thème inconnu : « inconnu »');
       const rejects = readFileSync(join(dir, 'offres.rejects.csv'), 'utf8');
       expect(rejects).toContain('CLI-2');
     } finally {
-      for (const cleanup of cleanups) await cleanup();
+      await drop();
       rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
