@@ -1,19 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { checkPage, launchBrowser, listen, newContext, signIn, waitForMap } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { checkPage, signIn, useSite, waitForMap } from '../helpers/browser.js';
 import { createOrganisation, createUser } from '../helpers/fixtures.js';
 import { acmWithMember, needForm } from '../helpers/matching.js';
 import { insertOffer, syncSearch } from '../helpers/search.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
 const offers = new Map<string, string>();
 
-beforeAll(async () => {
-  app = await createTestApp();
+const site = useSite(async (app) => {
   const club = await createOrganisation(app, { name: 'AS Vénissieux Judo', type: 'club-sportif', codeInsee: '69259', lat: 45.6974, lng: 4.8886 });
   // Offers a few hundred metres apart: at the first zoom they are one cluster.
   const places = [
@@ -27,12 +21,6 @@ beforeAll(async () => {
     offers.set(place.title, `/offres/${offer.id}-${offer.slug}`);
   }
   await syncSearch(app);
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 /** Clicks clusters (each click zooms in) until a theme pin is on the map, then opens its popup. */
@@ -50,12 +38,14 @@ async function openAPopup(page: Page): Promise<number> {
   }
   await pins.first().click();
   await page.locator('.leaflet-popup-content a').waitFor();
+  // Leaflet fades the popup in: axe would measure the contrast of half-transparent text.
+  await expect.poll(() => page.locator('.leaflet-popup').evaluate((popup) => getComputedStyle(popup).opacity)).toBe('1');
   return zooms;
 }
 
 it('opens an offer’s popup on /carte after zooming into its cluster, and follows its link, at 1280 and 390 px', async () => {
   for (const width of [1280, 390]) {
-    const context = await newContext(browser, baseURL);
+    const context = await site.newContext();
     const page = await context.newPage();
     await page.setViewportSize({ width, height: 844 });
     await page.goto('/carte');
@@ -78,12 +68,12 @@ it('opens an offer’s popup on /carte after zooming into its cluster, and follo
 }, 120_000);
 
 it('shows the needs of an intercommunalité with its chip, at 1280 and 390 px', async () => {
-  const acm = await acmWithMember(app, { name: 'Accueil de Villeurbanne', codeInsee: '69266', lat: 45.7719, lng: 4.8902 });
+  const acm = await acmWithMember(site.app, { name: 'Accueil de Villeurbanne', codeInsee: '69266', lat: 45.7719, lng: 4.8902 });
   await acm.agent.post('/besoins', needForm({ title: 'Théâtre à Villeurbanne' }));
-  await syncSearch(app);
-  const user = await createUser(app, { name: 'Nora Partenaire' });
-  await createOrganisation(app, { kind: 'partner', name: 'Compagnie du Rhône', status: 'verified', ownerId: user.id });
-  const page = await signIn(await newContext(browser, baseURL), user.email);
+  await syncSearch(site.app);
+  const user = await createUser(site.app, { name: 'Nora Partenaire' });
+  await createOrganisation(site.app, { kind: 'partner', name: 'Compagnie du Rhône', status: 'verified', ownerId: user.id });
+  const page = await signIn(await site.newContext(), user.email);
   await page.goto('/besoins?epci=200046977');
   await page.getByRole('link', { name: 'Théâtre à Villeurbanne' }).first().waitFor();
   await page

@@ -1,26 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../../server/types.js';
-import { createTestApp } from '../helpers/app.js';
-import { checkPage, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { checkPage, signIn, useSite } from '../helpers/browser.js';
 import { createPartnershipFixture } from '../helpers/partnerships.js';
 
-let app: App;
-let browser: Browser;
-let baseURL: string;
-beforeAll(async () => {
-  app = await createTestApp();
-  baseURL = await listen(app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = useSite();
 
 it('takes a budget typed the French way, shows it back as 1 234,50, and says beside the field when it is not an amount', async () => {
-  const f = await createPartnershipFixture(app, { partnership: { budgetEur: '450.00' } });
-  const page = await signIn(await newContext(browser, baseURL), f.acmUser.email);
+  const f = await createPartnershipFixture(site.app, { partnership: { budgetEur: '450.00' } });
+  const page = await signIn(await site.newContext(), f.acmUser.email);
   await page.goto(`/partenariats/${f.partnership.id}/definition`);
   const budget = page.getByLabel('Budget prévisionnel (€)');
   expect(await budget.inputValue()).toBe('450,00');
