@@ -127,6 +127,13 @@ describe('who sees a partnership', () => {
     });
   });
 
+  it('lets a coordinator read a partnership of an ACM in their territory, and gives a 404 to a coordinator of another one', async () => {
+    const { partnership: p } = await createPartnershipFixture(app, { zone: 'A' });
+    const coordinator = (code: string) => userWith([], { id: 999_998, coordinatorScopes: [{ scope: 'department', code, label: null }] });
+    expect(await accessPartnership(app.deps, p.id, coordinator('69'))).toMatchObject({ sides: [], role: 'coordinator', canEdit: false });
+    await expect(accessPartnership(app.deps, p.id, coordinator('75'))).rejects.toThrow(NotFoundError);
+  });
+
   it('sends a visitor to sign in and back, refuses a signed-out form with a 403, and hides the admin area behind a 404', async () => {
     const visitor = new Agent(app);
     const page = await visitor.get('/compte?onglet=profil');
