@@ -139,7 +139,7 @@ describe('who sees a partnership', () => {
     const page = await visitor.get('/compte?onglet=profil');
     expect(page.statusCode).toBe(302);
     expect(page.headers.location).toBe('/connexion?suivant=%2Fcompte%3Fonglet%3Dprofil');
-    expect((await visitor.get('/connexion')).body).toContain('Connectez-vous pour accéder à cette page.');
+    expect((await visitor.get('/connexion')).body).toContain('<p class="flash flash-info">Connectez-vous pour accéder à cette page.</p>');
     const post = await visitor.post('/compte', { name: 'Pirate' });
     expect(post.statusCode).toBe(403);
     expect(post.body).toContain('Votre session a expiré : reconnectez-vous.');
