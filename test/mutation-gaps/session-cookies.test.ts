@@ -148,6 +148,12 @@ describe('session and CSRF cookies', () => {
     expect((await agent.post('/compte?_csrf=jeton-invalide', { name: 'Pirate' }, { csrf: false })).statusCode).toBe(403);
   });
 
+  it('refuses with a 403, never a 500, a token given twice', async () => {
+    const agent = await signedInAgent(app);
+    const token = encodeURIComponent(await agent.csrfToken());
+    expect((await agent.post(`/compte?_csrf=${token}&_csrf=${token}`, { name: 'Pirate' }, { csrf: false })).statusCode).toBe(403);
+  });
+
   it('lets a mail client unsubscribe in one click without a CSRF token: the signed link authorises it', async () => {
     const response = await new Agent(app).post(
       `/notifications/desabonnement/1.saved_search.${'x'.repeat(32)}`,
