@@ -83,14 +83,18 @@ describe('account rules', () => {
     const pending = newEmail();
     await signUp(pending);
     const confirmed = await createUser(app);
-    const before = (await readMails(app)).length;
+    const mailsTo = async (email: string) => (await readMails(app)).filter((m) => m.to.includes(email));
+    const atSignUp = (await mailsTo(pending)).length;
     await new Agent(app).post('/confirmation/renvoyer', { email: pending });
     await new Agent(app).post('/confirmation/renvoyer', { email: confirmed.email });
-    const sent = (await readMails(app)).slice(before);
-    expect(sent.filter((m) => m.to.includes(confirmed.email))).toEqual([]);
-    const toPending = sent.filter((m) => m.to.includes(pending));
-    expect(toPending.map((m) => m.subject)).toEqual(['Confirmez votre adresse e-mail']);
-    expect((await new Agent(app).get(linkIn(toPending[0]!.text))).statusCode).toBe(302);
+    expect(await mailsTo(confirmed.email)).toEqual([]);
+    // Mail files are not named in sending order: count them rather than take the last one.
+    const toPending = await mailsTo(pending);
+    expect(toPending).toHaveLength(atSignUp + 1);
+    expect(new Set(toPending.map((m) => m.subject))).toEqual(new Set(['Confirmez votre adresse e-mail']));
+    const statuses = [];
+    for (const mail of toPending) statuses.push((await new Agent(app).get(linkIn(mail.text))).statusCode);
+    expect(statuses).toContain(302);
   });
 
   it('refuses a suspended account at sign-in with its own message, and mails it no reset link', async () => {
