@@ -1,4 +1,5 @@
-import { customType, doublePrecision, index, integer, jsonb, pgTable, point, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { customType, doublePrecision, index, integer, jsonb, pgTable, point, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './accounts.js';
 import { needs } from './needs.js';
 import { organisations } from './organisations.js';
@@ -99,3 +100,28 @@ export const searchNeeds = pgTable(
     index('search_needs_created_idx').on(t.createdAt.desc(), t.id.desc()),
   ],
 );
+
+/**
+ * The dashboards' suggestions, stored by the matching-suggestions job (server/matching/stored-suggestions.ts):
+ * for an ACM's profile and each open need the ranked offer ids, for a partner the ranked
+ * [need id, offer id] pairs. Pages re-read and re-score these few rows; a write nearby marks the row stale
+ * (the job then recomputes it).
+ */
+export const matchingSuggestions = pgTable(
+  'matching_suggestions',
+  {
+    kind: text({ enum: ['acm', 'need', 'partner'] }).notNull(),
+    subjectId: integer().notNull(),
+    items: jsonb().$type<number[] | [number, number][]>().notNull(),
+    computedAt: timestamp({ withTimezone: true }).notNull(),
+    /** When a write nearby may have changed the ranking: the row is stale while this is after computedAt (when its computation started). */
+    staleSince: timestamp({ withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.subjectId] }), index('matching_suggestions_stale_idx').on(t.computedAt).where(sql`stale_since is not null`)],
+);
+
+/** How far the matching-suggestions job has read the search outbox (one row, id 1). */
+export const matchingSuggestionsCursor = pgTable('matching_suggestions_cursor', {
+  id: smallint().primaryKey(),
+  outboxId: integer().notNull(),
+});

@@ -1,11 +1,14 @@
 import { openPostgres } from '../../db/client.js';
+import { Clock } from '../../server/lib/clock.js';
+import { refreshStoredSuggestions } from '../../server/matching/stored-suggestions.js';
 import { type BenchOptions, type BenchRequest, measureRequests, printTable, type Row, startBenchApp } from './app.js';
 import { type DashboardPeople, DEPARTMENTS, seedDashboardPeople } from './dashboards-data.js';
 
 /**
  * The signed-in dashboard (/tableau-de-bord) of each role at the bench's size: an ACM member (its
  * needs and the offers suggested for each), a partner member (needs near its offers), a
- * coordinator (counts of its département). "First view" sends each request as a person whose
+ * coordinator (counts of its département). The suggestions are first stored as the
+ * matching-suggestions job does. "First view" sends each request as a person whose
  * dashboard was not shown yet; "again" cycles through people seen in the warm-up.
  */
 
@@ -23,10 +26,18 @@ export async function prepareDashboardPeople(options: BenchOptions): Promise<Das
   const database = openPostgres(options.url, { max: 2 });
   try {
     const started = performance.now();
+    await database.migrate();
     const people = await seedDashboardPeople(database.db, options.n);
     console.log(
       `Dashboards: ${people.acm.length} ACM members, ${people.partner.length} partner members, ${people.coordinator.length} coordinators ready in ${Math.round(performance.now() - started)} ms.`,
     );
+    // The matching-suggestions job's work, done before the app starts (as the import leaves the index current).
+    const storing = performance.now();
+    const { computed } = await refreshStoredSuggestions(
+      { db: database.db, clock: new Clock() },
+      { budgetMs: Number.POSITIVE_INFINITY, onProgress: (done) => process.stdout.write(`\rStoring dashboard suggestions… ${done}`) },
+    );
+    console.log(`\nDashboards: ${computed} suggestion sets stored in ${Math.round(performance.now() - storing)} ms.`);
     return people;
   } finally {
     await database.close();

@@ -278,3 +278,33 @@ export async function openNeedById(db: Db, needId: number): Promise<NeedCandidat
   );
   return row ?? null;
 }
+
+/** Some offers by id, kept only while they may still be suggested (published, partner not suspended, not ended). */
+export async function offerCandidatesByIds(db: Db, ids: number[], today: string): Promise<OfferCandidate[]> {
+  if (ids.length === 0) return [];
+  return rows<OfferCandidate>(
+    db,
+    sql`select ${offerColumns}
+        from offers o
+        join organisations g on g.id = o.organisation_id
+        left join communes c on c.code_insee = o.code_insee
+        where o.id = any(${sql.param(ids)}::int[]) and o.status = 'published' and g.status <> 'suspended'
+          and (o.end_date is null or o.end_date >= ${today}::date)
+        order by o.id`,
+  );
+}
+
+/** Some needs by id, kept only while they are open (ACM not suspended, not ended); in needCandidates' order. */
+export async function needCandidatesByIds(db: Db, ids: number[], today: string): Promise<NeedCandidate[]> {
+  if (ids.length === 0) return [];
+  return rows<NeedCandidate>(
+    db,
+    sql`select ${needColumns}
+        from needs n
+        join organisations a on a.id = n.acm_id
+        left join communes c on c.code_insee = n.code_insee
+        where n.id = any(${sql.param(ids)}::int[]) and n.status = 'open' and a.status <> 'suspended'
+          and (n.end_date is null or n.end_date >= ${today}::date)
+        order by n.created_at desc`,
+  );
+}

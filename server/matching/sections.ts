@@ -4,7 +4,8 @@ import { dashboardSections } from '../organisations/dashboard.js';
 import { acmProfile, offerCandidateById, openNeedsOfAcms } from './matching.repository.js';
 import { acmSuggestionView, needSuggestionView, needView, offerSuggestionView } from './matching.view.js';
 import { acmMemberships, partnerMemberships } from './needs.usecases.js';
-import { suggestAcmsForOffer, suggestNeedsForPartner, suggestOffers, today, wishOfAcm, wishOfNeed } from './suggestions.js';
+import { storedNeedSuggestions, storedOfferSuggestions } from './stored-suggestions.js';
+import { suggestAcmsForOffer, today, wishOfAcm, wishOfNeed } from './suggestions.js';
 
 const NEEDS_ON_DASHBOARD = 3;
 const PER_NEED = 3;
@@ -23,16 +24,21 @@ export function registerMatchingSections(): void {
         if (!acm) continue;
         const needs = await openNeedsOfAcms(deps.db, [acm.id], today(deps));
         const shown = needs.slice(0, NEEDS_ON_DASHBOARD);
-        const [profile, ...perNeed] = await Promise.all([
-          suggestOffers(deps, wishOfAcm(acm), { limit: PER_NEED }),
-          ...shown.map((need) => suggestOffers(deps, wishOfNeed(need), { limit: PER_NEED })),
+        const [[profile], perNeed] = await Promise.all([
+          storedOfferSuggestions(deps, 'acm', [{ id: acm.id, wish: wishOfAcm(acm) }], PER_NEED),
+          storedOfferSuggestions(
+            deps,
+            'need',
+            shown.map((need) => ({ id: need.id, wish: wishOfNeed(need) })),
+            PER_NEED,
+          ),
         ]);
         const needBlocks = shown.map((need, i) => ({ need: needView(need), suggestions: perNeed[i]!.map((r) => offerSuggestionView(r.item, r.match)) }));
         blocks.push({
           acm: { id: acm.id, name: acm.name },
           needs: needBlocks,
           moreNeeds: Math.max(0, needs.length - NEEDS_ON_DASHBOARD),
-          profile: profile.map((r) => offerSuggestionView(r.item, r.match)),
+          profile: profile!.map((r) => offerSuggestionView(r.item, r.match)),
         });
       }
       return { template: 'matching/dashboard-acm', data: { matchingBlocks: blocks } };
@@ -47,7 +53,7 @@ export function registerMatchingSections(): void {
       if (partners.length === 0) return null;
       const blocks = [];
       for (const partner of partners) {
-        const found = await suggestNeedsForPartner(deps, partner.organisationId, { limit: 5 });
+        const found = await storedNeedSuggestions(deps, partner.organisationId, 5);
         blocks.push({ partner: { id: partner.organisationId, name: partner.name }, items: found.map((s) => needSuggestionView(s.need, s.offer, s.match)) });
       }
       return { template: 'matching/dashboard-partner', data: { nearbyBlocks: blocks, severalPartners: partners.length > 1 } };

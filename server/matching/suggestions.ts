@@ -164,6 +164,16 @@ export async function suggestNeedsForOffers(deps: Pick<Deps, 'db' | 'clock'>, of
     { today: today(deps) },
   );
   const responsiveness = await responsivenessOf(deps.db, [...new Set(offers.map((o) => o.partnerId))], deps.clock.now());
+  return bestNeedsFor(needs, offers, responsiveness, options);
+}
+
+/** For each need, the best of the offers when it reaches the threshold; best first (needs in needCandidates' order). */
+export function bestNeedsFor(
+  needs: NeedCandidate[],
+  offers: OfferCandidate[],
+  responsiveness: Map<number, Responsiveness>,
+  options: { limit?: number; threshold?: number } = {},
+): NeedSuggestion[] {
   const threshold = options.threshold ?? SUGGESTION_THRESHOLD;
   const best: NeedSuggestion[] = [];
   for (const need of needs) {

@@ -1,10 +1,11 @@
 import fp from 'fastify-plugin';
 import { COVERAGE_JOB, FUNNEL_JOB } from '../coordination/jobs.js';
+import { MATCHING_SUGGESTIONS_JOB } from '../matching/stored-suggestions.js';
 import { markFiguresDirty } from '../observatory/figures-dirty.repository.js';
 import { STATISTICS_JOB } from '../observatory/jobs.js';
 
-/** The jobs that refresh the stored territory figures. */
-export const FIGURE_JOBS = [FUNNEL_JOB, COVERAGE_JOB, STATISTICS_JOB];
+/** The jobs that refresh the stored territory figures, and the dashboards' stored suggestions. */
+export const FIGURE_JOBS = [FUNNEL_JOB, COVERAGE_JOB, STATISTICS_JOB, MATCHING_SUGGESTIONS_JOB];
 /** Writes within this delay share one refresh. */
 export const FIGURES_KICK_DELAY_MS = 2_000;
 /** A refresh that could not run (another run holds the job's lease) is retried, this many times at most. */

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { requests } from '../../db/schema/index.js';
 
@@ -50,7 +50,7 @@ export async function loadResponsiveness(db: Db, organisationIds: number[], now:
       >`percentile_cont(0.5) within group (order by extract(epoch from ${requests.firstReplyAt} - ${requests.createdAt})) filter (where ${counted} and ${requests.firstReplyAt} is not null)`,
     })
     .from(requests)
-    .where(and(inArray(requests.partnerId, ids), eq(requests.direction, 'acm_to_partner'), gte(requests.createdAt, since)))
+    .where(and(sql`${requests.partnerId} = any(${sql.param(ids)}::int[])`, eq(requests.direction, 'acm_to_partner'), gte(requests.createdAt, since)))
     .groupBy(requests.partnerId);
   const result = new Map<number, Responsiveness>();
   for (const row of rows) {

@@ -30,6 +30,7 @@ describe('the scheduler', () => {
       [
         'coordination-digest',
         'mail-outbox',
+        'matching-suggestions',
         'notifications-digest',
         'offers-archive',
         'partnership-document-reminders',
