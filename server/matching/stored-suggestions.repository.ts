@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
+import { DEFAULT_MAX_TRAVEL_KM } from './score.js';
 
 /** SQL of the stored dashboard suggestions (db/schema/matching.ts, matching_suggestions). */
 
@@ -10,8 +11,8 @@ export interface Subject {
 }
 export type StoredItems = number[] | [number, number][];
 
-/** The widest trip a need may state (the form's limit), in km: how far a change may move a need's suggestions. */
-const WIDEST_TRIP_KM = 200;
+/** How far a group travels when its need does not say, and for an ACM's profile (score.ts's DEFAULT_MAX_TRAVEL_KM). */
+const trip = sql.raw(String(DEFAULT_MAX_TRAVEL_KM));
 
 /**
  * The stored items of some subjects of one kind, with whether they may be shown: not marked stale,
@@ -71,16 +72,15 @@ export async function lastOutboxId(db: Db): Promise<number> {
 }
 
 /**
- * Whether place p (lat, lng, département) may be within reach of offer r (its base, venue, travel
- * radius, départements served): the geographic test of offerCandidates, 20 % wider, with the
- * widest trip a need may state for offers the group travels to. Places or offers without
- * coordinates may always meet.
+ * Whether place p (lat, lng, département, how far its group travels) may be within reach of offer
+ * r (its base, venue, travel radius, départements served): the geographic test of
+ * offerCandidates, 20 % wider. Places or offers without coordinates may always meet.
  */
 const reachable = sql`(r.lat is null or p.lat is null
   or (r.venue = 'dans-l-accueil' and (p.dept = any(r.departments_served) or (r.travel_km is null and cardinality(r.departments_served) = 0)
       or (abs(p.lat - r.lat) <= r.travel_km * 1.2 / 111.2 and abs(p.lng - r.lng) <= r.travel_km * 1.2 / (111.2 * greatest(0.2, cos(radians(p.lat)))))))
-  or (r.venue <> 'dans-l-accueil' and abs(p.lat - r.lat) <= ${WIDEST_TRIP_KM * 1.2} / 111.2
-      and abs(p.lng - r.lng) <= ${WIDEST_TRIP_KM * 1.2} / (111.2 * greatest(0.2, cos(radians(p.lat))))))`;
+  or (r.venue <> 'dans-l-accueil' and abs(p.lat - r.lat) <= p.trip * 1.2 / 111.2
+      and abs(p.lng - r.lng) <= p.trip * 1.2 / (111.2 * greatest(0.2, cos(radians(p.lat))))))`;
 
 const stale = (at: Date) => sql`greatest(s.stale_since, ${at.toISOString()}::timestamptz)`;
 
@@ -99,12 +99,12 @@ export async function markOffersChanged(db: Db, offerIds: number[], at: Date): P
         where (
           (s.kind = 'acm' and s.subject_id in (
             select p.id from ${offerPlaces(offerIds)} r,
-              (select a.id, a.lat, a.lng, c.department_code as dept from organisations a left join communes c on c.code_insee = a.code_insee
+              (select a.id, a.lat, a.lng, c.department_code as dept, ${trip} as trip from organisations a left join communes c on c.code_insee = a.code_insee
                where a.kind = 'acm' and a.id in (select subject_id from matching_suggestions where kind = 'acm')) p
             where ${reachable}))
           or (s.kind = 'need' and s.subject_id in (
             select p.id from ${offerPlaces(offerIds)} r,
-              (select n.id, n.lat, n.lng, n.department_code as dept from needs n where n.id in (select subject_id from matching_suggestions where kind = 'need')) p
+              (select n.id, n.lat, n.lng, n.department_code as dept, coalesce(n.max_travel_km, ${trip}) as trip from needs n where n.id in (select subject_id from matching_suggestions where kind = 'need')) p
             where ${reachable}))
           or (s.kind in ('acm', 'need') and exists (select 1 from unnest(${sql.param(offerIds)}::int[]) x where s.items @> jsonb_build_array(x)))
           or (s.kind = 'partner' and s.subject_id in (select organisation_id from offers where id = any(${sql.param(offerIds)}::int[])))
@@ -121,7 +121,7 @@ export async function markNeedsChanged(db: Db, needIds: number[], at: Date): Pro
           (s.kind = 'need' and s.subject_id = any(${sql.param(needIds)}::int[]))
           or (s.kind = 'partner' and s.subject_id in (
             select r.organisation_id
-            from (select n.lat, n.lng, n.department_code as dept from needs n where n.id = any(${sql.param(needIds)}::int[])) p,
+            from (select n.lat, n.lng, n.department_code as dept, coalesce(n.max_travel_km, ${trip}) as trip from needs n where n.id = any(${sql.param(needIds)}::int[])) p,
               (select o.organisation_id, o.venue, o.travel_km, o.departments_served, coalesce(o.lat, g.lat) as lat, coalesce(o.lng, g.lng) as lng
                from offers o join organisations g on g.id = o.organisation_id
                where o.status = 'published' and o.organisation_id in (select subject_id from matching_suggestions where kind = 'partner')) r

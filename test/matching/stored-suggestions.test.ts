@@ -103,6 +103,16 @@ describe('the stored dashboard suggestions', () => {
     expect((await storedRow('acm', far.acm.id))!.computedAt).toEqual(farBefore!.computedAt);
   });
 
+  it('leaves an ACM profile’s row alone when an offer is published beyond the 25 km its group travels', async () => {
+    const before = await storedRow('acm', acm.acm.id);
+    const partnerBefore = await storedRow('partner', partner.partner.id);
+    await insertOffer(app, partner.partner.id, { title: 'Théâtre à Villefranche', subthemes: ['theatre-marionnettes'], lat: 46.12, lng: 4.83 });
+    await refreshStoredSuggestions(app.deps);
+    expect((await storedRow('acm', acm.acm.id))!.computedAt).toEqual(before!.computedAt);
+    // The partner's own offers changed: its row is computed again.
+    expect((await storedRow('partner', partner.partner.id))!.computedAt.getTime()).toBeGreaterThan(partnerBefore!.computedAt.getTime());
+  });
+
   it('drops a withdrawn offer from the dashboard at once, before any refresh', async () => {
     expect((await acm.agent.get('/tableau-de-bord')).body).toContain('Atelier théâtre des Pentes');
     await app.deps.db.update(offers).set({ status: 'paused' }).where(eq(offers.title, 'Atelier théâtre des Pentes'));
