@@ -23,6 +23,7 @@ import {
   saveCursor,
   storeItems,
 } from './stored-suggestions.repository.js';
+import { cachedSuggestions } from './suggestion-cache.js';
 import {
   bestNeedsFor,
   factsOfOffer,
@@ -74,8 +75,11 @@ export async function storedOfferSuggestions(
     subjects.map((s) => s.id),
   );
   const ids = [...new Set(subjects.flatMap((s) => (stored.get(s.id)?.fresh ? (stored.get(s.id)!.items as number[]) : [])))];
-  const offers = await offerCandidatesByIds(deps.db, ids, today(deps));
-  const responsiveness = await responsivenessOf(deps.db, [...new Set(offers.map((o) => o.partnerId))], deps.clock.now());
+  // Kept in the suggestion cache, whose key changes with any write: a dashboard seen again reads no offer.
+  const { offers, responsiveness } = await cachedSuggestions(deps, JSON.stringify(['stored-offers', ids, today(deps)]), async () => {
+    const offers = await offerCandidatesByIds(deps.db, ids, today(deps));
+    return { offers, responsiveness: await responsivenessOf(deps.db, [...new Set(offers.map((o) => o.partnerId))], deps.clock.now()) };
+  });
   return Promise.all(
     subjects.map(async ({ id, wish }) => {
       const row = stored.get(id);

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { matchingSuggestions, needs, offers } from '../../db/schema/index.js';
+import { enqueueSearchSync } from '../../search/outbox.js';
 import { acmProfile, openNeedById } from '../../server/matching/matching.repository.js';
 import { MATCHING_SUGGESTIONS_JOB, refreshStoredSuggestions, storedNeedSuggestions, storedOfferSuggestions } from '../../server/matching/stored-suggestions.js';
 import { rankOffers, suggestNeedsForPartner, wishOfAcm, wishOfNeed } from '../../server/matching/suggestions.js';
@@ -113,13 +114,19 @@ describe('the stored dashboard suggestions', () => {
     expect((await storedRow('partner', partner.partner.id))!.computedAt.getTime()).toBeGreaterThan(partnerBefore!.computedAt.getTime());
   });
 
-  it('drops a withdrawn offer from the dashboard at once, before any refresh', async () => {
+  it('drops a withdrawn offer from the dashboard at once, before any refresh of the stored rows', async () => {
     expect((await acm.agent.get('/tableau-de-bord')).body).toContain('Atelier théâtre des Pentes');
-    await app.deps.db.update(offers).set({ status: 'paused' }).where(eq(offers.title, 'Atelier théâtre des Pentes'));
+    // As the offer editor does: the write and its search outbox row in one transaction.
+    const setStatus = (status: 'paused' | 'published') =>
+      app.deps.db.transaction(async (tx) => {
+        const [offer] = await tx.update(offers).set({ status }).where(eq(offers.title, 'Atelier théâtre des Pentes')).returning();
+        await enqueueSearchSync(tx, 'offer', offer!.id);
+      });
+    await setStatus('paused');
     try {
       expect((await acm.agent.get('/tableau-de-bord')).body).not.toContain('Atelier théâtre des Pentes');
     } finally {
-      await app.deps.db.update(offers).set({ status: 'published' }).where(eq(offers.title, 'Atelier théâtre des Pentes'));
+      await setStatus('published');
     }
   });
 
