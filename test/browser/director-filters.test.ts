@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, signInDemo, useDemoSite, waitForMap } from '../helpers/browser.js';
+import { expectNoAxeViolations, signInDemo, useDemoSite, waitForMap, zoomToPins } from '../helpers/browser.js';
 
 /**
  * The filters directors use on /offres and /carte, at a laptop and a phone width: after each
@@ -51,23 +51,6 @@ async function update(page: Page, label: string, action: () => Promise<unknown>)
     }, before);
   await expect.poll(settled, { message: `${label}: the map follows the list`, timeout: 15_000 }).toBe('ok');
   return expectSound(page, label);
-}
-
-/**
- * Close up, single offers show as pins in their theme's colour. A cluster click zooms to its own
- * offers; the zoom button only keeps the centre, which on a narrow map may hold none.
- */
-async function zoomToPins(page: Page) {
-  const map = page.locator('#offers-map');
-  for (let step = 0; step < 8 && (await map.locator('.theme-pin').count()) === 0; step++) {
-    const loaded = await map.getAttribute('data-loaded');
-    const cluster = map.locator('.marker-cluster');
-    if ((await cluster.count()) > 0) await cluster.first().dispatchEvent('click');
-    else await page.locator('.leaflet-control-zoom-in').click();
-    await page
-      .waitForFunction((previous) => document.getElementById('offers-map')?.dataset.loaded !== previous, loaded, { timeout: 10_000 })
-      .catch(() => undefined);
-  }
 }
 
 /** On a phone the filters sit in a panel: open it before acting, close it to see the results. */

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { checkPage, signIn, useSite, waitForMap } from '../helpers/browser.js';
+import { checkPage, signIn, useSite, waitForMap, zoomToPins } from '../helpers/browser.js';
 import { createOrganisation, createUser } from '../helpers/fixtures.js';
 import { acmWithMember, needForm } from '../helpers/matching.js';
 import { insertOffer, syncSearch } from '../helpers/search.js';
@@ -26,16 +26,7 @@ const site = useSite(async (app) => {
 /** Clicks clusters (each click zooms in) until a theme pin is on the map, then opens its popup. */
 async function openAPopup(page: Page): Promise<number> {
   const pins = page.locator('#offers-map .theme-pin');
-  let zooms = 0;
-  for (let i = 0; i < 12 && (await pins.count()) === 0; i++) {
-    const clusters = page.locator('#offers-map .marker-cluster');
-    if ((await clusters.count()) === 0) await page.waitForTimeout(300);
-    else {
-      await clusters.first().click();
-      zooms++;
-    }
-    await page.waitForTimeout(600);
-  }
+  const zooms = await zoomToPins(page, 12);
   await pins.first().click();
   await page.locator('.leaflet-popup-content a').waitFor();
   // Leaflet fades the popup in: axe would measure the contrast of half-transparent text.

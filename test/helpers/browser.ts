@@ -151,3 +151,25 @@ export async function waitForMap(page: Page): Promise<void> {
   await map.scrollIntoViewIfNeeded();
   await expect.poll(() => map.getAttribute('data-loaded'), { timeout: 20_000 }).toBeTruthy();
 }
+
+/**
+ * Zooms in until single offers show as theme pins, and returns the number of cluster clicks it
+ * took. A cluster click zooms onto its own offers; the zoom button (used only when no cluster is
+ * shown) keeps the centre, which on a narrow map may hold none.
+ */
+export async function zoomToPins(page: Page, maxSteps = 8): Promise<number> {
+  const map = page.locator('#offers-map');
+  let clusterClicks = 0;
+  for (let step = 0; step < maxSteps && (await map.locator('.theme-pin').count()) === 0; step++) {
+    const loaded = await map.getAttribute('data-loaded');
+    const cluster = map.locator('.marker-cluster');
+    if ((await cluster.count()) > 0) {
+      await cluster.first().dispatchEvent('click');
+      clusterClicks++;
+    } else await page.locator('.leaflet-control-zoom-in').click();
+    await page
+      .waitForFunction((previous) => document.getElementById('offers-map')?.dataset.loaded !== previous, loaded, { timeout: 10_000 })
+      .catch(() => undefined);
+  }
+  return clusterClicks;
+}
