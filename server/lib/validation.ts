@@ -136,8 +136,7 @@ export class FormReader {
       return null;
     }
     const number = Number(value);
-    if (options.min !== undefined && number < options.min) this.fail(name, messages.min(options.min));
-    if (options.max !== undefined && number > options.max) this.fail(name, messages.max(options.max));
+    this.checkBounds(name, number, options);
     return number;
   }
 
@@ -152,9 +151,13 @@ export class FormReader {
       return null;
     }
     const number = Number(value);
+    this.checkBounds(name, number, options);
+    return value;
+  }
+
+  private checkBounds(name: string, number: number, options: { min?: number; max?: number }): void {
     if (options.min !== undefined && number < options.min) this.fail(name, messages.min(options.min));
     if (options.max !== undefined && number > options.max) this.fail(name, messages.max(options.max));
-    return value;
   }
 
   /** An amount in euros (see parseAmount), canonical ("1234.50") for a numeric column. */
@@ -170,8 +173,7 @@ export class FormReader {
       return null;
     }
     const number = Number(value);
-    if (options.min !== undefined && number < options.min) this.fail(name, messages.min(options.min));
-    if (options.max !== undefined && number > options.max) this.fail(name, messages.max(options.max));
+    this.checkBounds(name, number, options);
     return value;
   }
 
