@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { demoAccounts } from '../../server/demo/organisations.js';
 import { expectNoAxeViolations, signInDemo, useDemoSite } from '../helpers/browser.js';
-import { crawl } from '../helpers/crawl.js';
+import { crawl, crawlRoles } from '../helpers/crawl.js';
 
 /**
  * Walks the demo in Chromium as each role, following the links of every page from the dashboard
@@ -12,14 +11,7 @@ import { crawl } from '../helpers/crawl.js';
 const site = useDemoSite();
 
 describe('every page a role reaches from its dashboard', () => {
-  const roles: [string, string | null][] = [
-    ['a visitor', null],
-    ['an accueil director', demoAccounts.acm],
-    ['a partner', demoAccounts.partner],
-    ['a coordinator', demoAccounts.coordinator],
-    ['an administrator', demoAccounts.admin],
-  ];
-  for (const [label, email] of roles) {
+  for (const [label, email] of crawlRoles) {
     it(`as ${label}: answers without a server error, passes axe-core and does not scroll sideways at 390 px`, async () => {
       const context = await site.newContext();
       if (email) await signInDemo(context, email);

@@ -1,3 +1,5 @@
+import { demoAccounts } from '../../server/demo/organisations.js';
+
 /** How the crawls of the demo (test/browser/crawl.test.ts, test/platform/crawl.test.ts) walk it. */
 const PAGE_KINDS_PER_ROLE = 40;
 /** Public catalogue pages come last: the crawl reaches each role's own pages first. */
@@ -27,3 +29,12 @@ export async function crawl(open: (path: string) => Promise<string[] | null>): P
   }
   return visited;
 }
+
+/** The roles both crawls walk the demo as: a label and the demo account (null: a visitor). */
+export const crawlRoles: [string, string | null][] = [
+  ['a visitor', null],
+  ['an accueil director', demoAccounts.acm],
+  ['a partner', demoAccounts.partner],
+  ['a coordinator', demoAccounts.coordinator],
+  ['an administrator', demoAccounts.admin],
+];

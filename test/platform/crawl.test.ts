@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../server/demo/index.js';
-import { DEMO_PASSWORD, demoAccounts } from '../../server/demo/organisations.js';
+import { DEMO_PASSWORD } from '../../server/demo/organisations.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
-import { crawl } from '../helpers/crawl.js';
+import { crawl, crawlRoles } from '../helpers/crawl.js';
 import { signedInAgent } from '../helpers/fixtures.js';
 import { syncSearch } from '../helpers/search.js';
 
@@ -84,14 +84,7 @@ async function open(agent: Agent, path: string) {
 }
 
 describe('every page a role reaches from its dashboard', () => {
-  const roles: [string, string | null][] = [
-    ['a visitor', null],
-    ['an accueil director', demoAccounts.acm],
-    ['a partner', demoAccounts.partner],
-    ['a coordinator', demoAccounts.coordinator],
-    ['an administrator', demoAccounts.admin],
-  ];
-  for (const [label, email] of roles) {
+  for (const [label, email] of crawlRoles) {
     it(`as ${label}: answers without a server error, even with junk parameters or unknown ids`, async () => {
       const agent = email ? await signedInAgent(app, { email, password: DEMO_PASSWORD }) : new Agent(app);
       const visited = await crawl(async (path) => {
