@@ -7,8 +7,9 @@ const NOT_FOUND = 'Cette page n’existe pas ou a été déplacée. Vérifiez l�
 
 const csrfCodes = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
 
+/** The API and the pages' own JSON (`/besoins/carte.json`) answer errors in JSON, never an HTML page. */
 function isApi(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/');
+  return request.url.startsWith('/api/') || request.url.split('?', 1)[0]!.endsWith('.json');
 }
 
 /** "/query/radius_km" or "body.email" → "radius_km" / "email". */

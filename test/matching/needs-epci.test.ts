@@ -58,4 +58,11 @@ describe('the needs search by intercommunalité (epci=)', () => {
       expect(JSON.parse(map.body), value).toMatchObject({ error: 'invalid_parameter', parameter: 'epci' });
     }
   });
+
+  it('answers the map in JSON even when the query itself is malformed', async () => {
+    const tooLong = await partner.agent.get(`/besoins/carte.json?q=${'x'.repeat(301)}`);
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.headers['content-type']).toContain('application/json');
+    expect(JSON.parse(tooLong.body)).toMatchObject({ error: 'invalid_parameter', parameter: 'q' });
+  });
 });
