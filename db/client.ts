@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { type Database, type Db, migrationsFolder } from './database.js';
 import * as schema from './schema/index.js';
 
-export { type Database, DatabaseLockedError, type Db, type DriverName, migrationsFolder, type Schema } from './database.js';
+export { type Database, DatabaseLockedError, type Db, type DriverName, migrationsFolder, type Schema, type Stamped } from './database.js';
 
 /** Raw SQL through either driver: postgres.js returns an array, PGlite `{rows}`. */
 export async function rows<T>(db: Db, query: SQL): Promise<T[]> {

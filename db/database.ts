@@ -20,3 +20,11 @@ export interface Database {
 
 export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 export class DatabaseLockedError extends Error {}
+
+/**
+ * What an update of an offer, a need or an organisation must carry: the stored dashboard
+ * suggestions trust `updated_at` to tell that their subject changed since they were computed.
+ */
+export interface Stamped {
+  updatedAt: Date;
+}

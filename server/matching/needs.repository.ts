@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { type Db, rows } from '../../db/client.js';
+import { type Db, rows, type Stamped } from '../../db/client.js';
 import { communes, needs, organisations } from '../../db/schema/index.js';
 
 export type Need = typeof needs.$inferSelect;
@@ -47,7 +47,7 @@ export async function insertNeed(db: Db, values: NewNeed): Promise<Need> {
   return row!;
 }
 
-export async function updateNeed(db: Db, id: number, values: Partial<NewNeed>): Promise<Need> {
+export async function updateNeed(db: Db, id: number, values: Partial<NewNeed> & Stamped): Promise<Need> {
   const [row] = await db.update(needs).set(values).where(eq(needs.id, id)).returning();
   return row!;
 }

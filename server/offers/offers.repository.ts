@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, Stamped } from '../../db/client.js';
 import { auditLog, communes, memberships, offerReports, offers, organisations, users } from '../../db/schema/index.js';
 
 export type Offer = typeof offers.$inferSelect;
@@ -78,7 +78,7 @@ export async function insertOffer(db: Db, values: OfferInsert): Promise<Offer> {
   return row!;
 }
 
-export async function updateOffer(db: Db, id: number, values: Partial<OfferInsert>): Promise<Offer> {
+export async function updateOffer(db: Db, id: number, values: Partial<OfferInsert> & Stamped): Promise<Offer> {
   const [row] = await db.update(offers).set(values).where(eq(offers.id, id)).returning();
   return row!;
 }

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gt, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, Stamped } from '../../db/client.js';
 import { auditLog, communes, departments, invitations, memberships, offers, organisations, users } from '../../db/schema/index.js';
 
 export type Organisation = typeof organisations.$inferSelect;
@@ -47,7 +47,7 @@ export async function lockLogo(tx: Db, id: number): Promise<string | null> {
   return row?.logoPath ?? null;
 }
 
-export async function updateOrganisation(db: Db, id: number, values: Partial<NewOrganisation>): Promise<Organisation | null> {
+export async function updateOrganisation(db: Db, id: number, values: Partial<NewOrganisation> & Stamped): Promise<Organisation | null> {
   const [row] = await db.update(organisations).set(values).where(eq(organisations.id, id)).returning();
   return row ?? null;
 }
