@@ -11,7 +11,8 @@
 // the throughput ratio. --keep leaves the database in place; --reuse measures it again without
 // generating; --only measures the scenarios whose name matches (the reference always runs).
 // Then the signed-in dashboards of each role (scripts/bench/dashboards.ts; --dashboards-only for
-// them alone). --load runs the load and fault script instead (scripts/bench/load.ts).
+// them alone). --load runs the load and fault script instead (scripts/bench/load.ts), --memory the
+// memory of one instance after a reindex and 10 minutes of the first-time mix (scripts/bench/memory.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -24,7 +25,9 @@ import { PostgresSearchEngine } from '../search/postgres.js';
 import { reindexOffers } from '../search/reindex.js';
 import { runDashboardsBench } from './bench/dashboards.js';
 import { withDirectorFilters } from './bench/director-filters.js';
+import { firstTimeOnly, issueMix } from './bench/issue-mix.js';
 import { runLoadBench } from './bench/load.js';
+import { runMemoryBench } from './bench/memory.js';
 
 interface AutocannonInstance extends PromiseLike<{ errors: number; timeouts: number }> {
   on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
@@ -43,6 +46,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'dashboards-only': { type: 'boolean', default: false },
     load: { type: 'boolean', default: false },
+    memory: { type: 'boolean', default: false },
   },
 });
 const N = Number(args.n);
@@ -341,86 +345,6 @@ async function probeHealth(base: string, duration = DURATION): Promise<{ p99: nu
   return { p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? Number.NaN };
 }
 
-/** 40 activity words as people type them: some misspelt, some accented, a few two-word queries. */
-const MIX_WORDS = [
-  'judo',
-  'theatre',
-  'théâtre',
-  'theatr',
-  'musique',
-  'musiqe',
-  'danse',
-  'dance',
-  'vélo',
-  'velo',
-  'football',
-  'foot',
-  'basket',
-  'tennis',
-  'escalade',
-  'natation',
-  'gymnastique',
-  'karate',
-  'lecture',
-  'contes',
-  'chant',
-  'cinéma',
-  'cinema',
-  'photo',
-  'peinture',
-  'cirque',
-  'patrimoine',
-  'jardinage',
-  'potager',
-  'biodiversite',
-  'ferme',
-  'robotique',
-  'programation',
-  'astronomie',
-  'cuisine',
-  'secourisme',
-  'anglais',
-  'jeux de société',
-  'hip hop',
-  'atelier judo',
-];
-
-/**
- * The first-time mix of issue 16: each request centred on a random French commune moved by up to
- * ±0.01°, radius 5/10/20/30/50 km; 60 % with keywords, 50 % a theme, 40 % an age; page 1–3;
- * per_page 10/20/24/30. Returns the query string (without "?").
- */
-function issueMix(communes: { lat: number; lng: number }[], r: () => number): () => string {
-  const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
-  const themeList = ['sport', 'culture', 'environnement', 'sciences', 'citoyennete', 'sante', 'langues', 'jeux'];
-  return () => {
-    const { lat, lng } = pick(communes);
-    const params = new URLSearchParams();
-    if (r() < 0.6) params.set('q', pick(MIX_WORDS));
-    if (r() < 0.5) params.set('theme', pick(themeList));
-    if (r() < 0.4) params.set('age', String(3 + Math.floor(r() * 15)));
-    params.set('near', `${(lat + (r() - 0.5) * 0.02).toFixed(6)},${(lng + (r() - 0.5) * 0.02).toFixed(6)}`);
-    params.set('radius_km', String(pick([5, 10, 20, 30, 50])));
-    params.set('page', String(1 + Math.floor(r() * 3)));
-    params.set('per_page', String(pick([10, 20, 24, 30])));
-    return params.toString();
-  };
-}
-
-/** A generator of URLs never issued before by it. */
-function firstTimeOnly(make: () => string): () => string {
-  const issued = new Set<string>();
-  return () => {
-    for (;;) {
-      const path = make();
-      if (!issued.has(path)) {
-        issued.add(path);
-        return path;
-      }
-    }
-  };
-}
-
 function scenarios(ids: number[], slugOf: Map<number, string>) {
   const r = (() => {
     let a = 7;
@@ -517,8 +441,8 @@ async function main() {
   const url = withDatabase(serverUrl, DB_NAME);
   if (!args.reuse) await generate(url);
   const benchOptions = { url, n: N, duration: DURATION, connections: CONNECTIONS };
-  if (args['dashboards-only'] || args.load) {
-    await (args.load ? runLoadBench(benchOptions) : runDashboardsBench(benchOptions));
+  if (args['dashboards-only'] || args.load || args.memory) {
+    await (args.load ? runLoadBench(benchOptions) : args.memory ? runMemoryBench(benchOptions) : runDashboardsBench(benchOptions));
     return dropUnlessKept();
   }
   const database = openPostgres(url, { max: 2 });
