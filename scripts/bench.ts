@@ -21,7 +21,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPostgres, rows } from '../db/client.js';
 import { ensureReferenceData } from '../db/reference.js';
-import { PostgresSearchEngine } from '../search/postgres.js';
+import { PostgresSearchEngine } from '../search/postgres/engine.js';
 import { reindexOffers } from '../search/reindex.js';
 import { runDashboardsBench } from './bench/dashboards.js';
 import { withDirectorFilters } from './bench/director-filters.js';

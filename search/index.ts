@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { MeilisearchEngine } from './meilisearch.js';
-import { PostgresSearchEngine } from './postgres.js';
+import { PostgresSearchEngine } from './postgres/engine.js';
 import type { SearchEngine } from './types.js';
 
 export type { SearchEngine } from './types.js';

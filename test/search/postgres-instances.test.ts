@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.js';
-import { PostgresSearchEngine } from '../../search/postgres.js';
+import { PostgresSearchEngine } from '../../search/postgres/engine.js';
 import type { OfferSearch } from '../../search/types.js';
 import { openSearchTestDatabase } from '../helpers/search.js';
 import { makeDocument } from './contract.js';

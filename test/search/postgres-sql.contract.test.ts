@@ -1,4 +1,4 @@
-import { PostgresSearchEngine } from '../../search/postgres.js';
+import { PostgresSearchEngine } from '../../search/postgres/engine.js';
 import { searchEngineContract } from './contract.js';
 
 // The same engine with filters and facets evaluated in SQL instead of the in-memory snapshot.

@@ -1,15 +1,15 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Db, rows } from '../db/client.js';
-import { distanceKm } from '../server/kernel/distance.js';
-import { LruCache } from './cache.js';
-import { emptyFacets, facetColumns, facetDefs, selectedValues, WORD_BITS, wordsOf } from './facets.js';
-import { gridFor, MAX_FEATURES, offerPath, POINTS_ZOOM, toStored } from './map-grid.js';
-import { nearestFirst } from './nearest.js';
-import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
-import { Lexicon, parseGroup, type QueryGroup } from './relevance.js';
-import { type Evaluation, OfferSnapshot, SNAPSHOT_COLUMNS, type SnapshotRow } from './snapshot.js';
-import { editDistance, lexiconWords, queryUnits, queryWords, type SynonymMap, sortedLetters, typoBudget } from './text.js';
-import { TextMatches, warmUpWords } from './text-matches.js';
+import { type Db, rows } from '../../db/client.js';
+import { distanceKm } from '../../server/kernel/distance.js';
+import { LruCache } from '../cache.js';
+import { emptyFacets, facetColumns, facetDefs, selectedValues, WORD_BITS, wordsOf } from '../facets.js';
+import { gridFor, MAX_FEATURES, offerPath, POINTS_ZOOM, toStored } from '../map-grid.js';
+import { nearestFirst } from '../nearest.js';
+import { type NeedIndex, PostgresNeedIndex } from '../need-index.js';
+import { Lexicon, parseGroup, type QueryGroup } from '../relevance.js';
+import { type Evaluation, OfferSnapshot, SNAPSHOT_COLUMNS, type SnapshotRow } from '../snapshot.js';
+import { editDistance, lexiconWords, queryUnits, queryWords, type SynonymMap, sortedLetters, typoBudget } from '../text.js';
+import { TextMatches, warmUpWords } from '../text-matches.js';
 import {
   type DocumentKind,
   facetNames,
@@ -22,7 +22,7 @@ import {
   type OfferSearchResult,
   type SearchEngine,
   type StoredOffer,
-} from './types.js';
+} from '../types.js';
 
 /** Weights of D, C, B, A: title ≫ themes and sub-themes > summary > description and organisation. */
 const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
