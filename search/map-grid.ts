@@ -1,4 +1,4 @@
-import type { BBox, OfferDocument, StoredOffer } from './types.js';
+import type { BBox, MapFeature, OfferDocument, StoredOffer } from './types.js';
 
 /** At this zoom and beyond, offers are sent one by one (if there are no more than MAX_FEATURES). */
 export const POINTS_ZOOM = 13;
@@ -39,4 +39,23 @@ export function offerPath(offer: { id: number; slug: string }): string {
 
 export function organisationPath(offer: { organisationId: number; orgSlug: string }): string {
   return `/structures/${offer.organisationId}-${offer.orgSlug}`;
+}
+
+/** A single offer on the map (both engines send the same properties). */
+export function pointFeature(doc: StoredOffer): MapFeature {
+  return {
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [doc.lng ?? 0, doc.lat ?? 0] },
+    properties: {
+      cluster: false,
+      count: 1,
+      id: doc.id,
+      title: doc.title,
+      path: offerPath(doc),
+      organisation: doc.orgName,
+      venue: doc.venue,
+      travel_km: doc.venue === 'dans-l-accueil' ? doc.travelKm : null,
+      theme: doc.themes?.[0] ?? null,
+    },
+  };
 }

@@ -3,9 +3,8 @@ import { Meilisearch } from 'meilisearch';
 import { type Db, rows } from '../db/client.js';
 import { distanceKm } from '../server/kernel/distance.js';
 import { emptyFacets, selectedValues } from './facets.js';
-import { gridFor, MAX_FEATURES, POINTS_ZOOM, toStored } from './map-grid.js';
+import { gridFor, MAX_FEATURES, POINTS_ZOOM, pointFeature, toStored } from './map-grid.js';
 import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
-import { pointFeature } from './postgres/engine.js';
 import {
   type DocumentKind,
   type FacetName,

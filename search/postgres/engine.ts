@@ -3,7 +3,7 @@ import { type Db, rows } from '../../db/client.js';
 import { distanceKm } from '../../server/kernel/distance.js';
 import { LruCache } from '../cache.js';
 import { emptyFacets, facetColumns, facetDefs, selectedValues, WORD_BITS, wordsOf } from '../facets.js';
-import { gridFor, MAX_FEATURES, offerPath, POINTS_ZOOM, toStored } from '../map-grid.js';
+import { gridFor, MAX_FEATURES, POINTS_ZOOM, pointFeature, toStored } from '../map-grid.js';
 import { nearestFirst } from '../nearest.js';
 import { type NeedIndex, PostgresNeedIndex } from '../need-index.js';
 import { Lexicon, parseGroup, type QueryGroup } from '../relevance.js';
@@ -779,22 +779,4 @@ export class PostgresSearchEngine implements SearchEngine {
 function withGrid(snapshot: OfferSnapshot): OfferSnapshot {
   snapshot.geo();
   return snapshot;
-}
-
-export function pointFeature(doc: StoredOffer): MapFeature {
-  return {
-    type: 'Feature',
-    geometry: { type: 'Point', coordinates: [doc.lng ?? 0, doc.lat ?? 0] },
-    properties: {
-      cluster: false,
-      count: 1,
-      id: doc.id,
-      title: doc.title,
-      path: offerPath(doc),
-      organisation: doc.orgName,
-      venue: doc.venue,
-      travel_km: doc.venue === 'dans-l-accueil' ? doc.travelKm : null,
-      theme: doc.themes?.[0] ?? null,
-    },
-  };
 }
