@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import { type Db, rows } from '../../db/client.js';
+
+/**
+ * The index version (`search_state.version`) as this instance knows it: every write bumps it, and
+ * the caches are keyed by it. Re-read at most every `ttlMs`, so an instance never serves an answer
+ * for an index state older than that; its own writes are known at once (`set` by the writer).
+ */
+export class IndexVersion {
+  private version = -1;
+  private readAt = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs: number,
+  ) {}
+
+  async current(): Promise<number> {
+    if (this.version >= 0 && performance.now() - this.readAt < this.ttlMs) return this.version;
+    const [row] = await rows<{ version: string | number }>(this.db, sql`select version from search_state where kind = 'offer'`);
+    this.set(Number(row?.version ?? 0));
+    return this.version;
+  }
+
+  /** The version as just read, or as this instance's own write moved it. */
+  set(version: number): void {
+    this.version = version;
+    this.readAt = performance.now();
+  }
+}
