@@ -2,11 +2,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobRuns, mailOutbox } from '../../db/schema/index.js';
 import { buildApp } from '../../server/app.js';
+import { SEARCH_OUTBOX_JOB } from '../../server/catalogue/jobs.js';
 import { Mailer } from '../../server/lib/mailer.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
 import { createOrganisation } from '../helpers/fixtures.js';
+import { nextRuns } from '../helpers/jobs.js';
 import { insertOffer } from '../helpers/search.js';
 
 let app: App;
@@ -107,15 +109,13 @@ describe('the search kick after a write', () => {
     const search = () => app.inject({ url: '/api/v1/offers?q=lectures%20voix%20haute' });
     expect((await search()).json().total).toBe(0);
 
+    const delivered = nextRuns(app.deps.scheduler, [SEARCH_OUTBOX_JOB]);
     const visitor = new Agent(app);
     const response = await visitor.post('/deconnexion');
     expect(response.statusCode).toBeLessThan(400);
-    let total = 0;
-    for (let i = 0; i < 50 && total === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      total = (await search()).json().total;
-    }
-    expect(total).toBe(1);
+    const [run] = await delivered;
+    expect(run).toMatchObject({ trigger: 'demand', failed: false });
+    expect((await search()).json().total).toBe(1);
   });
 });
 
