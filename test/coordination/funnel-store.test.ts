@@ -9,6 +9,7 @@ import type { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
 import { readAsExcel } from '../helpers/csv.js';
 import { addCoordinatorScope, createUser, signedInAgent } from '../helpers/fixtures.js';
+import { nextRuns } from '../helpers/jobs.js';
 import { createOffer, createRequestParties, sendRequest } from '../helpers/requests.js';
 
 let app: App;
@@ -30,22 +31,6 @@ async function dirtySince() {
   return row?.since ?? null;
 }
 
-/** Waits for the refresh kicked by the last write to start and finish (its runs hold the jobs' leases). */
-async function settle() {
-  await new Promise((r) => setTimeout(r, FIGURES_KICK_DELAY_MS + 300));
-  for (let i = 0; i < 100; i++) {
-    const [busy] = await rows<{ n: number }>(
-      app.deps.db,
-      sql`select count(*)::int as n from job_runs where name in (${sql.join(
-        FIGURE_JOBS.map((j) => sql`${j}`),
-        sql`, `,
-      )}) and locked_until is not null`,
-    );
-    if (busy!.n === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** The count of requests sent, as the page's chart says it. */
 async function sentOnPage() {
   const page = await coordinator.get(base);
@@ -60,8 +45,10 @@ beforeAll(async () => {
   const user = await createUser(app, { name: 'Coline Coordinatrice' });
   await addCoordinatorScope(app, user.id, 'department', '69');
   coordinator = await signedInAgent(app, user);
+  // The refresh kicked by this write holds the jobs' leases while it runs: let it finish.
+  const refreshed = nextRuns(app.deps.scheduler, FIGURE_JOBS, { timeoutMs: 60_000 });
   await sendRequest(parties.acmAgent, parties.offer.id);
-  await settle();
+  await refreshed;
 });
 afterAll(async () => {
   await app.close();
@@ -107,12 +94,12 @@ describe('the stored coordinator funnel', () => {
     };
     const sent = await sentOnPage();
     const another = await createOffer(app, parties.partner.id);
+    const refreshed = nextRuns(app.deps.scheduler, FIGURE_JOBS, { timeoutMs: FIGURES_KICK_DELAY_MS + 15_000 });
     await sendRequest(parties.acmAgent, another.id);
     expect(await dirtySince()).not.toBeNull();
     // Debounced: nothing yet right after the write.
     expect(await computedAt('territory_funnel')).toBe(before.funnel);
-    const deadline = Date.now() + FIGURES_KICK_DELAY_MS + 15_000;
-    while ((await computedAt('territory_statistics')) === before.statistics && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await refreshed;
     expect(await computedAt('territory_funnel')).not.toBe(before.funnel);
     expect(await computedAt('territory_coverage')).not.toBe(before.coverage);
     expect(await computedAt('territory_statistics')).not.toBe(before.statistics);
