@@ -27,8 +27,8 @@ export default {
     'server/partnerships/access.ts',
     // reconcileConvention and signConvention: the signature rules. Line ranges go stale when the
     // file changes: check them against the functions named here before a run.
-    'server/partnerships/convention.usecases.ts:57-158',
-    'server/partnerships/convention.usecases.ts:264-379',
+    'server/partnerships/convention.usecases.ts:51-152',
+    'server/partnerships/convention.usecases.ts:258-373',
     // the filter evaluator (ages, sub-themes, geo and travel radius, places, disjunctive facets)
     'search/snapshot.ts:244-361',
     'search/facets.ts:24-55',

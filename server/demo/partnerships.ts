@@ -6,27 +6,20 @@ import { parisToday } from '../kernel/paris-time.js';
 import { schoolYearOf } from '../kernel/school-year.js';
 import { formatters } from '../lib/format.js';
 import { addDays, nextWednesday, slotTimes } from '../partnerships/calendar.js';
+import { insertDeadlines, insertMeeting, listSessions, updateSession } from '../partnerships/calendar.repository.js';
 import { renderConvention } from '../partnerships/convention.js';
+import { insertComment, insertSignature, insertVersion, markSignaturesVersion, updateConvention } from '../partnerships/convention.repository.js';
 import {
   findPartnership,
-  insertComment,
-  insertDeadlines,
   insertHistory,
-  insertMeeting,
   insertParties,
   insertPartnership,
-  insertSignature,
-  insertVersion,
-  listSessions,
-  markSignaturesVersion,
   type Partnership,
   type Side,
-  updateConvention,
   updatePartnership,
   updateParty,
-  updateSession,
-  upsertReview,
 } from '../partnerships/partnerships.repository.js';
+import { upsertReview } from '../partnerships/review.repository.js';
 import { reviewDraft } from '../partnerships/review.usecases.js';
 import { regenerateSessions } from '../partnerships/schedule.js';
 import { conventionContext } from '../partnerships/workspace.js';

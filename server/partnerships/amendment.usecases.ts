@@ -6,24 +6,13 @@ import { formatters as f } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide } from './access.js';
 import { diffTexts } from './amendments.js';
+import { deleteSession, insertSessions, listSessions, updateSession } from './calendar.repository.js';
 import { type CalendarRestore, planCalendarRestore, restoresAnything } from './calendar-restore.js';
 import { renderConvention } from './convention.js';
+import { findSignedFields, listVersions, lockConvention, updateConvention, voidSignatures } from './convention.repository.js';
 import { signedText } from './convention.usecases.js';
 import { recordChange } from './events.js';
-import {
-  deleteSession,
-  findPartnership,
-  findSignedFields,
-  insertSessions,
-  listSessions,
-  listVersions,
-  lockConvention,
-  type Partnership,
-  type Side,
-  updateConvention,
-  updateSession,
-  voidSignatures,
-} from './partnerships.repository.js';
+import { findPartnership, type Partnership, type Side } from './partnerships.repository.js';
 import { conventionContext } from './workspace.js';
 
 export type AmendmentClosing = 'withdraw' | 'refuse';

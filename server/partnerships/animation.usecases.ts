@@ -7,21 +7,20 @@ import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, requireEditor } from './access.js';
 import { addDays, frenchTime, slotTimes, weekday } from './calendar.js';
-import { reconcileConvention, type TextChange } from './convention.usecases.js';
-import { recordChange } from './events.js';
 import {
   findDeadline,
   findMeeting,
-  findPartnership,
   findSession,
   insertDeadlines,
   insertMeeting,
   insertSessions,
   updateDeadline,
   updateMeeting,
-  updatePartnership,
   updateSession,
-} from './partnerships.repository.js';
+} from './calendar.repository.js';
+import { reconcileConvention, type TextChange } from './convention.usecases.js';
+import { recordChange } from './events.js';
+import { findPartnership, updatePartnership } from './partnerships.repository.js';
 import { regenerateSessions } from './schedule.js';
 
 const f = formatters;

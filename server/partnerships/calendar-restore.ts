@@ -1,4 +1,4 @@
-import type { Session } from './partnerships.repository.js';
+import type { Session } from './calendar.repository.js';
 
 /**
  * How to put the sessions back as the signed calendar annex has them, when an amendment that

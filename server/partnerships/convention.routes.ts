@@ -7,6 +7,7 @@ import type { App } from '../types.js';
 import { type AmendmentClosing, closeAmendment } from './amendment.usecases.js';
 import { type SignedDocument, signedDocuments } from './amendments.js';
 import { conventionSections, fieldValue, reference } from './convention.js';
+import { listComments, listVersions } from './convention.repository.js';
 import {
   addConventionComment,
   approveMinutes,
@@ -20,7 +21,6 @@ import {
 } from './convention.usecases.js';
 import { conventionPdf, type PdfSignature } from './convention-pdf.js';
 import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
-import { listComments, listVersions } from './partnerships.repository.js';
 import { loadWorkspace, type Workspace } from './workspace.js';
 
 const SectionParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), section: Type.String({ pattern: '^[a-z_]{2,40}$' }) });

@@ -4,29 +4,23 @@ import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, organisationIdOf, requireEditor } from './access.js';
+import { insertDeadlines, insertMeeting, listMeetings, updateMeeting } from './calendar.repository.js';
 import { fieldValue, findSection, renderConvention } from './convention.js';
-import { recordChange, recordEvent } from './events.js';
 import {
   activeSignatures,
   findConvention,
-  findPartnership,
   findVersion,
   insertComment,
-  insertDeadlines,
-  insertMeeting,
   insertSignature,
   insertVersion,
-  listMeetings,
   listVersions,
   lockConvention,
   markSignaturesVersion,
-  type Side,
   updateConvention,
-  updateMeeting,
-  updatePartnership,
-  updateParty,
   voidSignatures,
-} from './partnerships.repository.js';
+} from './convention.repository.js';
+import { recordChange, recordEvent } from './events.js';
+import { findPartnership, type Side, updatePartnership, updateParty } from './partnerships.repository.js';
 import { missingBeforeSigning } from './readiness.js';
 import { conventionContext } from './workspace.js';
 

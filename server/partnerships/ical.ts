@@ -4,8 +4,9 @@ import { hashToken, newToken } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { NotFoundError } from '../lib/errors.js';
 import { type Access, actingSide } from './access.js';
+import { feedItems, findFeedByHash, insertFeed, revokeFeed, touchFeed } from './calendar.repository.js';
 import { recordEvent } from './events.js';
-import { feedItems, findFeedByHash, findUserMemberships, insertFeed, listPartnershipsFor, revokeFeed, touchFeed } from './partnerships.repository.js';
+import { findUserMemberships, listPartnershipsFor } from './partnerships.repository.js';
 
 /** Europe/Paris with its daylight-saving rules, so that calendar apps place local times right. */
 const PARIS_VTIMEZONE = [

@@ -7,6 +7,7 @@ import { formBody, formList, formText, IdParam } from '../lib/schemas.js';
 import { dashboardSections } from '../organisations/dashboard.js';
 import type { App } from '../types.js';
 import animationRoutes from './animation.routes.js';
+import { listUserFeeds } from './calendar.repository.js';
 import conventionRoutes from './convention.routes.js';
 import { loadDashboardBlock } from './dashboard.js';
 import documentsRoutes from './documents.routes.js';
@@ -14,7 +15,7 @@ import { documentsSummary } from './documents.usecases.js';
 import { createFeed, renderFeed, revokeUserFeed } from './ical.js';
 import { progressOf } from './overview.js';
 import { accessFor, handleForm, renderWorkspacePage, statusLabels } from './pages.js';
-import { listHistory, listUserFeeds } from './partnerships.repository.js';
+import { listHistory } from './partnerships.repository.js';
 import {
   confirmPartnership,
   declinePartnership,

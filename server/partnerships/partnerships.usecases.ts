@@ -11,10 +11,10 @@ import { FormReader } from '../lib/validation.js';
 import { notify } from '../notifications/notifications.usecases.js';
 import { type Access, actingSide, requireEditor } from './access.js';
 import { slotTimes } from './calendar.js';
+import { ensureConvention } from './convention.repository.js';
 import { reconcileConvention } from './convention.usecases.js';
 import { recordChange } from './events.js';
 import {
-  ensureConvention,
   findOffer,
   findParties,
   insertHistory,

@@ -9,8 +9,9 @@ import { acmProfile } from '../matching/matching.repository.js';
 import { rankOffers, wishOfAcm } from '../matching/suggestions.js';
 import { offerPath } from '../offers/offers.view.js';
 import { requireCoordinator } from '../territories/scopes.js';
+import { ensureConvention } from './convention.repository.js';
 import { recordEvent } from './events.js';
-import { ensureConvention, findOrganisationDetails, insertParties, insertPartnership, organisationsInScopes } from './partnerships.repository.js';
+import { findOrganisationDetails, insertParties, insertPartnership, organisationsInScopes } from './partnerships.repository.js';
 
 export async function prescriptionChoices(deps: Deps, user: CurrentUser) {
   requireCoordinator(user);

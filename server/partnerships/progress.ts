@@ -1,4 +1,7 @@
-import type { Deadline, Partnership, Party, Review, Session, Side, Signature } from './partnerships.repository.js';
+import type { Deadline, Session } from './calendar.repository.js';
+import type { Signature } from './convention.repository.js';
+import type { Partnership, Party, Side } from './partnerships.repository.js';
+import type { Review } from './review.repository.js';
 
 /**
  * done: its fact is reached; current: where the partnership stands; incomplete: passed over, still

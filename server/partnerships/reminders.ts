@@ -3,7 +3,7 @@ import { parisInstant, parisToday } from '../kernel/paris-time.js';
 import { formatters } from '../lib/format.js';
 import { notify } from '../notifications/notifications.usecases.js';
 import { addDays, frenchTime } from './calendar.js';
-import { sessionsBetween, updateSession } from './partnerships.repository.js';
+import { sessionsBetween, updateSession } from './calendar.repository.js';
 
 /** How long before a session its reminder goes out. */
 export const REMINDER_HOURS = 24;

@@ -9,24 +9,11 @@ import { de, formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, organisationIdOf } from './access.js';
 import { durationHours, nextYearSameWeekday } from './calendar.js';
+import { listSessions, type Session } from './calendar.repository.js';
+import { ensureConvention, findConvention, updateConvention } from './convention.repository.js';
 import { organisationNames, recordChange } from './events.js';
-import {
-  ensureConvention,
-  findConvention,
-  findParties,
-  insertParties,
-  insertPartnership,
-  listReviews,
-  listSessions,
-  lockPartnership,
-  type Partnership,
-  type Review,
-  type Session,
-  type Side,
-  updateConvention,
-  updatePartnership,
-  upsertReview,
-} from './partnerships.repository.js';
+import { findParties, insertParties, insertPartnership, lockPartnership, type Partnership, type Side, updatePartnership } from './partnerships.repository.js';
+import { listReviews, type Review, upsertReview } from './review.repository.js';
 import { regenerateSessions } from './schedule.js';
 
 export const decisionLabels: Record<(typeof partnershipDecisions)[number], string> = {

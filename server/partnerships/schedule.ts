@@ -1,13 +1,7 @@
 import type { Db } from '../../db/client.js';
 import { type ComputedCalendar, computeSessionDates } from './calendar.js';
-import {
-  calendarContext,
-  deleteUntouchedSessions,
-  findOrganisationDetails,
-  insertSessions,
-  listSessions,
-  type Partnership,
-} from './partnerships.repository.js';
+import { calendarContext, deleteUntouchedSessions, insertSessions, listSessions } from './calendar.repository.js';
+import { findOrganisationDetails, type Partnership } from './partnerships.repository.js';
 
 /** The calendar a partnership's rules give, with the school holidays of its ACM's zone. */
 export async function computeCalendar(db: Db, partnership: Partnership): Promise<ComputedCalendar> {

@@ -6,21 +6,15 @@ import { de } from '../lib/format.js';
 import type { Access } from './access.js';
 import { amendmentDiff, versionLabel } from './amendments.js';
 import { computeSessionDates } from './calendar.js';
+import { calendarContext, listDeadlines, listMeetings, listSessions } from './calendar.repository.js';
 import { type ConventionContext, priceDefault, renderConvention } from './convention.js';
+import { activeSignatures, findConvention, listVersions } from './convention.repository.js';
 import {
-  activeSignatures,
-  calendarContext,
-  findConvention,
   findOffer,
   findOrganisationDetails,
   findParties,
   findRequest,
   findUserName,
-  listDeadlines,
-  listMeetings,
-  listReviews,
-  listSessions,
-  listVersions,
   type OrganisationDetails,
   type Partnership,
   type Party,
@@ -28,6 +22,7 @@ import {
 } from './partnerships.repository.js';
 import { progress } from './progress.js';
 import { missingBeforeSigning } from './readiness.js';
+import { listReviews } from './review.repository.js';
 
 export function partiesBySide(parties: Party[]): Record<Side, Party | undefined> {
   return { acm: parties.find((p) => p.side === 'acm'), partner: parties.find((p) => p.side === 'partner') };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Session } from '../../server/partnerships/calendar.repository.js';
 import { planCalendarRestore } from '../../server/partnerships/calendar-restore.js';
-import type { Session } from '../../server/partnerships/partnerships.repository.js';
 
 let nextId = 1;
 function session(date: string, values: Partial<Session> = {}): Session {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partnershipSessions, partnerships } from '../../db/schema/index.js';
 import { parisInstant } from '../../server/kernel/paris-time.js';
 import { type CalendarContext, computeSessionDates } from '../../server/partnerships/calendar.js';
-import { calendarContext } from '../../server/partnerships/partnerships.repository.js';
+import { calendarContext } from '../../server/partnerships/calendar.repository.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 import { createPartnershipFixture } from '../helpers/partnerships.js';

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Partnership, Party, Review, Session, Signature } from '../../server/partnerships/partnerships.repository.js';
+import type { Session } from '../../server/partnerships/calendar.repository.js';
+import type { Signature } from '../../server/partnerships/convention.repository.js';
+import type { Partnership, Party } from '../../server/partnerships/partnerships.repository.js';
 import { type ProgressInput, progress, type StepState } from '../../server/partnerships/progress.js';
+import type { Review } from '../../server/partnerships/review.repository.js';
 
 const today = '2026-11-18';
 
