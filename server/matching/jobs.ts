@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import type { Job } from '../lib/jobs.js';
-import { sendSavedSearchAlerts } from './alerts.js';
+import { sendSavedSearchAlerts } from './saved-search-alerts.js';
 import { MATCHING_SUGGESTIONS_JOB, refreshStoredSuggestions } from './stored-suggestions.js';
 
 export function matchingJobs(deps: Deps): Job[] {

@@ -13,8 +13,8 @@ import * as taxonomy from '../kernel/taxonomy.js';
 import { ParameterError } from '../lib/errors.js';
 import { de } from '../lib/format.js';
 import { resolveCommune } from '../territories/territories.repository.js';
-import type { AlertItem } from './alerts.js';
 import { periodLabel } from './matching.view.js';
+import type { AlertItem } from './saved-search-alerts.js';
 import { formParams } from './saved-searches.js';
 
 /** The query of the needs search page (/besoins): the offers' parameters that make sense for needs. */

@@ -4,7 +4,7 @@ import { enqueueSearchSync } from '../../search/outbox.js';
 import type { CurrentUser, MembershipSummary } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
-import { notifyPartnersOfNeed } from './need-alerts.js';
+import { notifyPartnersOfNeed } from './need-match-notices.js';
 import { needMessages, readNeedForm } from './needs.form.js';
 import { findNeed, insertNeed, type Need, type NeedStatus, type NeedWithAcm, updateNeed } from './needs.repository.js';
 import { today } from './suggestions.js';

@@ -1,5 +1,5 @@
 import { isMember } from '../accounts/guards.js';
-import { offerPageSections } from '../offers/page-sections.js';
+import { offerPageSections } from '../offers/offer-page-sections.js';
 import { dashboardSections } from '../organisations/dashboard.js';
 import { acmProfile, offerCandidateById, openNeedsOfAcms } from './matching.repository.js';
 import { acmSuggestionView, needSuggestionView, needView, offerSuggestionView } from './matching.view.js';

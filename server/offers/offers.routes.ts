@@ -12,9 +12,10 @@ import { showFormErrors } from '../lib/forms.js';
 import { IdParam, IdSlugParam, safeNext } from '../lib/schemas.js';
 import { partnerContact } from '../organisations/contact.js';
 import { dashboardSections } from '../organisations/dashboard.js';
-import { organisationPageSections } from '../organisations/page-sections.js';
+import { organisationPageSections } from '../organisations/organisation-page-sections.js';
 import type { App } from '../types.js';
 import { exportOffersCsv } from './import/export.js';
+import { offerPageSections } from './offer-page-sections.js';
 import offersAdminRoutes from './offers.admin.routes.js';
 import { editorData, previewCard } from './offers.editor.js';
 import { offerFormValues } from './offers.form.js';
@@ -45,7 +46,6 @@ import {
   type Transition,
 } from './offers.usecases.js';
 import { mediaUrl, offerCard, offerFacts, offerJsonLd, offerPath, organisationPath, thumbnailKey } from './offers.view.js';
-import { offerPageSections } from './page-sections.js';
 
 const DAY = 24 * 3600_000;
 

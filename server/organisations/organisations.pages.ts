@@ -7,9 +7,9 @@ import { idFromParam } from '../kernel/text.js';
 import { NotFoundError } from '../lib/errors.js';
 import { locationValues } from '../territories/location.js';
 import { canSeePartnerContact } from './contact.js';
+import { organisationPageSections } from './organisation-page-sections.js';
 import { findOrganisationWithPlace, listMembers, type Organisation, type OrganisationKind } from './organisations.repository.js';
 import { kindLabels, organisationPath, statusLabels } from './organisations.usecases.js';
-import { organisationPageSections } from './page-sections.js';
 
 export function isAdminOrMember(user: CurrentUser | null, organisationId: number): boolean {
   return Boolean(user && (user.isAdmin || user.memberships.some((m) => m.organisationId === organisationId)));

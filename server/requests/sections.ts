@@ -1,6 +1,6 @@
-import { offerPageSections } from '../offers/page-sections.js';
+import { offerPageSections } from '../offers/offer-page-sections.js';
 import { dashboardSections } from '../organisations/dashboard.js';
-import { organisationPageSections } from '../organisations/page-sections.js';
+import { organisationPageSections } from '../organisations/organisation-page-sections.js';
 import { loadWaiting } from './inbox.js';
 import { acmsOf, openRequestsFor } from './request-form.js';
 import { findOrganisation } from './requests.repository.js';

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memberships, organisations } from '../../db/schema/index.js';
 import { dashboardSections } from '../../server/organisations/dashboard.js';
-import { organisationPageSections } from '../../server/organisations/page-sections.js';
+import { organisationPageSections } from '../../server/organisations/organisation-page-sections.js';
 import type { App } from '../../server/types.js';
 import { Agent, multipart } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
