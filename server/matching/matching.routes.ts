@@ -10,9 +10,9 @@ import type { App } from '../types.js';
 import { answerNeed } from './answer.js';
 import { acmProfile } from './matching.repository.js';
 import { needView, offerSuggestionView } from './matching.view.js';
+import { needAnswers, partnerAnswerOptions } from './need-answers.js';
 import { needResultsData, partnerPlaces, RADII, readNeedSearchForm } from './need-search.js';
 import { needFormValues, needLabels } from './needs.form.js';
-import { needAnswers, partnerAnswerOptions } from './needs.pages.js';
 import { answerCounts, listNeedsOfAcms } from './needs.repository.js';
 import {
   acmMemberships,

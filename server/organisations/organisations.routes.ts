@@ -18,7 +18,7 @@ import {
   inviteMember,
   removeMembership,
 } from './members.usecases.js';
-import { isAdminOrMember, loadPublicOrganisation, organisationFormValues, organisationPageData } from './organisations.pages.js';
+import { isAdminOrMember, loadPublicOrganisation, organisationFormValues, organisationPageData } from './organisation-page.js';
 import {
   findOrganisation,
   findOrganisationWithPlace,

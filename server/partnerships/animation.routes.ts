@@ -11,10 +11,10 @@ import { slotTimes } from './calendar.js';
 import { findMeeting, findSession, listSessions, listUserFeeds } from './calendar.repository.js';
 import { reference } from './convention.js';
 import { type TextChange, textChangeMessage } from './convention.usecases.js';
-import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
 import { findOrganisationDetails } from './partnerships.repository.js';
 import { programmePdf } from './programme-pdf.js';
 import { computeCalendar } from './schedule.js';
+import { accessFor, handleForm, renderWorkspacePage } from './workspace.http.js';
 import type { Workspace } from './workspace.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });

@@ -20,7 +20,7 @@ import {
   textChangeMessage,
 } from './convention.usecases.js';
 import { conventionPdf, type PdfSignature } from './convention-pdf.js';
-import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
+import { accessFor, handleForm, renderWorkspacePage } from './workspace.http.js';
 import { loadWorkspace, type Workspace } from './workspace.js';
 
 const SectionParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), section: Type.String({ pattern: '^[a-z_]{2,40}$' }) });

@@ -1,8 +1,8 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
+import { statusLabels } from './labels.js';
 import { progressOf } from './overview.js';
-import { statusLabels } from './pages.js';
 import { listUserPartnerships } from './partnerships.usecases.js';
 
 /** Dashboard block: the user's partnerships under way, their next session and what waits for the user's side. */

@@ -15,7 +15,7 @@ import {
   type UploadedDocumentFile,
   uploadDocument,
 } from './documents.usecases.js';
-import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
+import { accessFor, handleForm, renderWorkspacePage } from './workspace.http.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const DocumentParams = Type.Object({ id: Id, documentId: Id });

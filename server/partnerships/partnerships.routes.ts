@@ -13,8 +13,8 @@ import { loadDashboardBlock } from './dashboard.js';
 import documentsRoutes from './documents.routes.js';
 import { documentsSummary } from './documents.usecases.js';
 import { createFeed, renderFeed, revokeUserFeed } from './ical.js';
+import { statusLabels } from './labels.js';
 import { progressOf } from './overview.js';
-import { accessFor, handleForm, renderWorkspacePage, statusLabels } from './pages.js';
 import { listHistory } from './partnerships.repository.js';
 import {
   confirmPartnership,
@@ -30,6 +30,7 @@ import {
 } from './partnerships.usecases.js';
 import { prescribePartnership, prescriptionChoices, prescriptionPrefill } from './prescription.usecases.js';
 import reviewRoutes from './review.routes.js';
+import { accessFor, handleForm, renderWorkspacePage } from './workspace.http.js';
 
 const objectiveFields = Object.fromEntries(
   Array.from({ length: MAX_OBJECTIVES + OBJECTIVE_ROWS_EXTRA }, (_, i) => [

@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import { requireUser } from '../accounts/guards.js';
 import { formText, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
-import { accessFor, handleForm, renderWorkspacePage } from './pages.js';
 import { findRenewal } from './partnerships.repository.js';
 import {
   attendanceByAge,
@@ -18,6 +17,7 @@ import {
   scoreItems,
   scoreLabels,
 } from './review.usecases.js';
+import { accessFor, handleForm, renderWorkspacePage } from './workspace.http.js';
 import type { Workspace } from './workspace.js';
 
 const TITLE = '5 · Bilan';

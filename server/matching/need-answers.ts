@@ -1,19 +1,11 @@
 import { desc, eq } from 'drizzle-orm';
 import { offers, organisations, requests } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
+import { statusLabels as requestStatusLabels } from '../requests/labels.js';
 import { publishedOffersOf } from './matching.repository.js';
 import type { NeedWithAcm } from './needs.repository.js';
 import { scoreMatch } from './score.js';
 import { factsOfOffer, wishOfNeed } from './suggestions.js';
-
-export const requestStatusLabels: Record<string, string> = {
-  sent: 'Envoyée',
-  in_discussion: 'En discussion',
-  accepted: 'Acceptée',
-  declined: 'Déclinée',
-  withdrawn: 'Retirée',
-  expired: 'Expirée',
-};
 
 /** The request threads opened from a need (answers of partners). */
 export async function needAnswers(deps: Deps, needId: number) {

@@ -5,17 +5,9 @@ import { charterAxes, partnershipReasons, slots } from '../kernel/taxonomy.js';
 import { ValidationError } from '../lib/errors.js';
 import { type Access, accessPartnership, sideLabels } from './access.js';
 import { frenchTime } from './calendar.js';
+import { sessionStatusLabels, statusLabels } from './labels.js';
 import { stepStateLabels } from './progress.js';
 import { loadWorkspace, type Workspace } from './workspace.js';
-
-export const statusLabels = {
-  draft: 'Brouillon (reconduction à confirmer)',
-  awaiting_confirmation: 'En attente de confirmation',
-  active: 'En cours',
-  closed: 'Terminé',
-} as const;
-
-export const sessionStatusLabels = { planned: 'Prévue', held: 'Réalisée', cancelled: 'Annulée' } as const;
 
 export async function accessFor(deps: Deps, request: FastifyRequest, id: number): Promise<Access> {
   return accessPartnership(deps, id, currentUser(request));
