@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../db/client.js';
 import { deliverSearchOutbox, LEASE_MS, type OutboxDeps } from './worker.js';
 
-export interface CatchUpResult {
+interface CatchUpResult {
   delivered: number;
   /** Rows still waiting: their delivery failed (the engine is down) and will be retried by the app. */
   failing: number;

@@ -36,7 +36,7 @@ function keyOf(row: number, column: number): number {
 }
 
 /** Degrees of latitude and longitude that a distance (km, with a margin) may span around a latitude. */
-export function reachDegrees(lat: number, km: number): { dLat: number; dLng: number } {
+function reachDegrees(lat: number, km: number): { dLat: number; dLng: number } {
   const reach = km * 1.01 + 0.1;
   const dLat = reach / KM_PER_DEGREE;
   const maxAbsLat = Math.min(89.9, Math.abs(lat) + dLat);

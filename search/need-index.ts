@@ -11,8 +11,8 @@ import type { BBox, CommuneFilter, EpciFilter, MapFeature, MapResult, Near } fro
  * per ACM project), so facets are counted with one grouped query per facet.
  */
 
-export const needFacetNames = ['theme', 'age_band', 'venue', 'accessibility', 'slot'] as const;
-export type NeedFacetName = (typeof needFacetNames)[number];
+const needFacetNames = ['theme', 'age_band', 'venue', 'accessibility', 'slot'] as const;
+type NeedFacetName = (typeof needFacetNames)[number];
 export type NeedFacets = Record<NeedFacetName, Record<string, number>>;
 
 const facetColumns: Record<NeedFacetName, { column: string; values: readonly string[]; filter: keyof NeedFilters }> = {
@@ -74,12 +74,12 @@ export function needPath(need: { id: number }): string {
   return `/besoins/${need.id}`;
 }
 
-export function toStoredNeed(document: NeedDocument): StoredNeed {
+function toStoredNeed(document: NeedDocument): StoredNeed {
   const { description: _d, themeLabels: _t, subthemeLabels: _s, ...stored } = document;
   return stored;
 }
 
-export function emptyNeedFacets(): NeedFacets {
+function emptyNeedFacets(): NeedFacets {
   const facets = {} as NeedFacets;
   for (const name of needFacetNames) facets[name] = Object.fromEntries(facetColumns[name].values.map((v) => [v, 0]));
   return facets;

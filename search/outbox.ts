@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import { searchOutbox } from '../db/schema/index.js';
 
-export type SearchEntity = 'offer' | 'organisation' | 'need';
+type SearchEntity = 'offer' | 'organisation' | 'need';
 
 /**
  * Records that an entity changed and must be (re)indexed or removed. Call it with the same

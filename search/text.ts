@@ -1,6 +1,6 @@
 import { normalize } from '../server/kernel/text.js';
 
-export const MAX_QUERY_WORDS = 10;
+const MAX_QUERY_WORDS = 10;
 const MAX_WORD_LENGTH = 40;
 
 /** Normalised query words (lower case, no accents, letters and digits only): safe in any query syntax. */
@@ -48,7 +48,7 @@ export function typoBudget(word: string): number {
 export type SynonymMap = Map<string, string[]>;
 
 /** One unit of a query: a word or a multi-word synonym key, and what it may also match. */
-export interface QueryUnit {
+interface QueryUnit {
   text: string;
   alternatives: string[];
   isPhrase: boolean;

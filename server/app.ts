@@ -46,13 +46,13 @@ import { createStorage } from './storage/index.js';
 import territoriesRoutes from './territories/territories.routes.js';
 import type { App } from './types.js';
 
-export interface BuildOptions {
+interface BuildOptions {
   config: Config;
   database: Database;
   logger?: FastifyServerOptions['logger'];
 }
 
-export const UPLOAD_LIMIT_BYTES = 5 * 1024 * 1024;
+const UPLOAD_LIMIT_BYTES = 5 * 1024 * 1024;
 
 /**
  * Which peers may tell the client's address in X-Forwarded-For. A hop count trusts the n nearest

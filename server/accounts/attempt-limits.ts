@@ -14,20 +14,20 @@ interface Limit {
  * (a botnet guessing one password), per IP whatever the account (password spraying), and
  * optionally per IP and account, lower, so that one guesser does not lock a colleague out.
  */
-export interface AttemptLimits {
+interface AttemptLimits {
   perAccount: Limit;
   perIp: Limit;
   perIpAndAccount?: Limit;
 }
 
-export class TooManyAttemptsError extends AppError {
+class TooManyAttemptsError extends AppError {
   constructor(retryAfterSeconds: number) {
     super(429, `Trop de tentatives. Réessayez dans ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`, 'rate_limited');
   }
 }
 
 /** The account an attempt is about: the submitted address, read exactly as the account lookup reads it. */
-export function submittedAccount(request: FastifyRequest): string {
+function submittedAccount(request: FastifyRequest): string {
   const email = (request.body as { email?: unknown } | undefined)?.email;
   return typeof email === 'string' ? normalizeEmail(email).slice(0, 254) : '';
 }

@@ -44,7 +44,7 @@ export async function overviewCounts(db: Db, now: Date) {
   };
 }
 
-export interface UserFilter {
+interface UserFilter {
   q?: string | undefined;
   role?: 'admin' | 'coordinator' | 'suspended' | undefined;
 }

@@ -33,14 +33,14 @@ function parseDate(value: string | undefined, parameter: string): string | undef
 }
 
 /** « de 8 à 11 ans »: either end may be left out. */
-export function parseAgeRange(min: number | undefined, max: number | undefined): AgeRange | undefined {
+function parseAgeRange(min: number | undefined, max: number | undefined): AgeRange | undefined {
   if (min === undefined && max === undefined) return undefined;
   const range = { min: min ?? 0, max: max ?? 99 };
   if (range.min > range.max) throw new ParameterError('age_max', 'doit être supérieur ou égal à age_min');
   return range;
 }
 
-export function parsePeriod(from: string | undefined, to: string | undefined): Period | undefined {
+function parsePeriod(from: string | undefined, to: string | undefined): Period | undefined {
   const start = parseDate(from, 'available_from');
   const end = parseDate(to, 'available_to');
   if (start === undefined && end === undefined) return undefined;

@@ -30,7 +30,7 @@ function matches(word: string, term: string): boolean {
 }
 
 /** Escaped text with the matching words in <mark> (trusted HTML for <%~ %>). */
-export function highlight(text: string, terms: string[]): string {
+function highlight(text: string, terms: string[]): string {
   if (terms.length === 0) return escapeHtml(text);
   return text
     .split(/([\p{L}\p{N}]+)/u)
@@ -106,7 +106,7 @@ const facetOrder: { name: keyof Facets; param: string; label: string; options: t
   { name: 'org_type', param: 'org_type', label: 'Types de structure', options: taxonomy.orgTypes },
 ];
 
-export interface FacetOption {
+interface FacetOption {
   value: string;
   label: string;
   count: number;

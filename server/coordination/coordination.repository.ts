@@ -50,7 +50,7 @@ async function paged<T>(db: Db, base: SQL, sort: Sort, tieBreak: SQL, paging: Pa
 
 // ——— ACMs ———
 
-export interface AcmRow {
+interface AcmRow {
   id: number;
   slug: string;
   name: string;
@@ -62,7 +62,7 @@ export interface AcmRow {
   last_activity: string;
 }
 export const acmSorts = { name: 'name', commune: 'commune', capacity: 'capacity', active: 'active', activity: 'last_activity' } as const;
-export interface AcmFilter {
+interface AcmFilter {
   q?: string;
   label?: boolean;
   pedt?: boolean;
@@ -86,7 +86,7 @@ export function listAcms(db: Db, scope: Scope, filter: AcmFilter, sort: { key: k
 
 // ——— Partners ———
 
-export interface PartnerRow {
+interface PartnerRow {
   id: number;
   slug: string;
   name: string;
@@ -110,7 +110,7 @@ export const partnerSorts = {
   reply: 'median_hours',
   partnerships: 'partnerships',
 } as const;
-export interface PartnerFilter {
+interface PartnerFilter {
   q?: string;
   type?: string;
   withOffers?: boolean;
@@ -192,7 +192,7 @@ export const partnershipSorts = {
   updated: 'updated_at',
   activity: 'activity_at',
 } as const;
-export interface PartnershipFilter {
+interface PartnershipFilter {
   q?: string;
   status?: string;
   year?: string;
@@ -250,7 +250,7 @@ export interface RequestRow {
   overdue: boolean;
 }
 export const requestSorts = { sent: 'created_at', acm: 'acm', partner: 'partner', reply: 'reply_hours', activity: 'last_activity_at' } as const;
-export interface RequestFilter {
+interface RequestFilter {
   q?: string;
   statuses?: readonly string[];
   overdue?: boolean;
@@ -312,7 +312,7 @@ export interface NeedRow {
   answers: number;
 }
 export const needSorts = { posted: 'created_at', title: 'title', acm: 'acm', answers: 'answers' } as const;
-export interface NeedFilter {
+interface NeedFilter {
   q?: string;
   status?: string;
   theme?: string;
@@ -347,7 +347,7 @@ export function listNeeds(
 
 // ——— Summary and funnel ———
 
-export interface ScopeSummary {
+interface ScopeSummary {
   acms: number;
   partners: number;
   active_partnerships: number;
@@ -430,7 +430,7 @@ export async function funnelCounts(db: Db, scope: Scope, since: Date): Promise<F
 }
 
 /** The time from one step to the next, in days (never below 0), for the requests that reached the next. */
-export const funnelDelays = {
+const funnelDelays = {
   answered: { from: 'sent_at', to: 'answered_at', reached: 'answered' },
   accepted: { from: 'answered_at', to: 'accepted_at', reached: 'accepted' },
   signed: { from: 'accepted_at', to: 'signed_at', reached: 'signed' },

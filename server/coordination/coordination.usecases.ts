@@ -39,7 +39,7 @@ import {
 export const PER_PAGE = 25;
 
 /** URL segment of each kind of territory (French, like the rest of the site). */
-export const kindSlugs: Record<ScopeKind, string> = { region: 'region', department: 'departement', epci: 'intercommunalite', commune: 'commune' };
+const kindSlugs: Record<ScopeKind, string> = { region: 'region', department: 'departement', epci: 'intercommunalite', commune: 'commune' };
 const kindLabels = scopeLabels;
 
 export interface Territory extends Scope {
@@ -120,7 +120,7 @@ export interface Column {
   /** Sort key of the column, when it can be sorted. */
   sort?: string;
 }
-export interface FilterSpec {
+interface FilterSpec {
   name: string;
   label: string;
   /** A select's options; none for a free-text search. */

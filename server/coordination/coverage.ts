@@ -11,22 +11,22 @@ import type { Territory } from './coordination.usecases.js';
 import { type CoverageOfferRow, coverageOffers, firstAcmPerCommune, pruneCoverage, readCoverage, staleCoverage, storeCoverage } from './coverage.repository.js';
 
 /** The radius of the precomputed figures (the public statistics' one); a coordinator may choose another within the bounds. */
-export const DEFAULT_RADIUS_KM = COVERAGE_RADIUS_KM;
+const DEFAULT_RADIUS_KM = COVERAGE_RADIUS_KM;
 export const MIN_RADIUS_KM = 1;
 export const MAX_RADIUS_KM = 50;
-export const RADIUS_MESSAGE = `Indiquez un rayon en kilomètres, nombre entier de ${MIN_RADIUS_KM} à ${MAX_RADIUS_KM}.`;
+const RADIUS_MESSAGE = `Indiquez un rayon en kilomètres, nombre entier de ${MIN_RADIUS_KM} à ${MAX_RADIUS_KM}.`;
 /** The job recomputes the default radius's figures this often. */
 export const COVERAGE_REFRESH_MS = 10 * 60_000;
 /** A view recomputes stored default figures only past this age (jobs off); another radius's past COVERAGE_REFRESH_MS. */
 const MAX_AGE_MS = 60 * 60_000;
 /** Coverages of another radius are forgotten after a day. */
 const OTHER_RADIUS_KEEP_MS = 24 * 60 * 60_000;
-export const COMMUNES_PER_PAGE = 20;
+const COMMUNES_PER_PAGE = 20;
 
 const themeSlugs = themes.map((t) => t.value as string);
 const bandSlugs = ageBands.map((b) => b.value as string);
 
-export interface CommuneCoverage {
+interface CommuneCoverage {
   code: string;
   name: string;
   lat: number;
@@ -42,7 +42,7 @@ export interface CommuneCoverage {
   cells: number[];
 }
 
-export interface CoverageFigures {
+interface CoverageFigures {
   radiusKm: number;
   /** The taxonomy the arrays follow: stored figures of another taxonomy are recomputed. */
   themes: string[];
@@ -129,7 +129,7 @@ export function coverageMatrix(places: AcmCommune[], offers: CoverageOfferRow[],
 }
 
 /** Computes the coverage of a scope for a radius from the database (what the job and a first view run). */
-export async function computeCoverage(deps: Pick<Deps, 'db'>, scope: Scope, radiusKm: number): Promise<CoverageFigures> {
+async function computeCoverage(deps: Pick<Deps, 'db'>, scope: Scope, radiusKm: number): Promise<CoverageFigures> {
   const places = await acmCommunes(deps.db, { level: scope.kind, code: scope.code });
   let offers: CoverageOfferRow[] = [];
   if (places.length > 0) {
@@ -153,7 +153,7 @@ export async function computeCoverage(deps: Pick<Deps, 'db'>, scope: Scope, radi
 type Computation = Promise<{ figures: CoverageFigures; computedAt: Date }>;
 const inFlightByDb = new WeakMap<object, Map<string, Computation>>();
 
-export async function refreshCoverage(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope, radiusKm: number) {
+async function refreshCoverage(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope, radiusKm: number) {
   const key = `${scope.kind}:${scope.code}:${radiusKm}`;
   const inFlight = inFlightByDb.get(deps.db) ?? new Map<string, Computation>();
   inFlightByDb.set(deps.db, inFlight);
@@ -201,7 +201,7 @@ export async function refreshStaleCoverage(deps: Pick<Deps, 'db' | 'clock'>, lim
 
 // ——— What the coordinator chose ———
 
-export interface CoverageSelection {
+interface CoverageSelection {
   radiusKm: number;
   /** The radius as typed, shown again with its error. */
   radiusText: string;
@@ -233,7 +233,7 @@ export function readSelection(query: { rayon?: string; theme?: string; age?: str
 }
 
 /** The count of a commune for a theme and an age band ('' for all). */
-export function countFor(c: CommuneCoverage, theme: string, age: string): number {
+function countFor(c: CommuneCoverage, theme: string, age: string): number {
   const t = theme ? themeSlugs.indexOf(theme) : -1;
   const b = age ? bandSlugs.indexOf(age) : -1;
   if (t >= 0 && b >= 0) return c.cells[t * bandSlugs.length + b]!;
@@ -244,7 +244,7 @@ export function countFor(c: CommuneCoverage, theme: string, age: string): number
 
 // ——— The table (page and CSV share it) ———
 
-export interface CoverageRow {
+interface CoverageRow {
   /** Theme slug, or '' for the row of every theme. */
   theme: string;
   label: string;
@@ -252,7 +252,7 @@ export interface CoverageRow {
   values: number[];
 }
 
-export interface CoverageGroup {
+interface CoverageGroup {
   commune: CommuneCoverage;
   rows: CoverageRow[];
 }
@@ -310,7 +310,7 @@ function classOf(count: number) {
 }
 
 /** Geometry of the map: each commune at its centre (equirectangular, north up), coloured by its count for the selection. */
-export function coverageMap(figures: CoverageFigures, selection: Pick<CoverageSelection, 'theme' | 'age'>) {
+function coverageMap(figures: CoverageFigures, selection: Pick<CoverageSelection, 'theme' | 'age'>) {
   const width = 400;
   const pad = 20;
   const communes = figures.communes;
@@ -356,11 +356,11 @@ export function coverageMap(figures: CoverageFigures, selection: Pick<CoverageSe
 // ——— The page ———
 
 /** Whether this person may prescribe for the ACMs of the territory (the prescription's own rule: a coordinator of it). */
-export function canPrescribeIn(user: CurrentUser, territory: Territory): boolean {
+function canPrescribeIn(user: CurrentUser, territory: Territory): boolean {
   return user.coordinatorScopes.some((s) => s.scope === territory.kind && s.code === territory.code);
 }
 
-export function prescribeHref(acmId: number, theme: string, age: string): string {
+function prescribeHref(acmId: number, theme: string, age: string): string {
   const query = new URLSearchParams({ accueil: String(acmId) });
   if (theme) query.set('theme', theme);
   if (age) query.set('age', age);

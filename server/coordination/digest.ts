@@ -19,13 +19,13 @@ import {
 import { describeTerritory, type Territory } from './coordination.usecases.js';
 
 /** The digest goes out from Monday at this hour (Paris time), once per week and scope. */
-export const DIGEST_WEEKDAY = 1;
+const DIGEST_WEEKDAY = 1;
 export const DIGEST_HOUR = 7;
 /** Each section lists at most this many items; its link opens the whole filtered list. */
-export const DIGEST_MAX_ITEMS = 10;
+const DIGEST_MAX_ITEMS = 10;
 /** Partners created this many days back at most count as new. */
-export const NEW_PARTNER_DAYS = 7;
-export const UNANSWERED_NEED_DAYS = 21;
+const NEW_PARTNER_DAYS = 7;
+const UNANSWERED_NEED_DAYS = 21;
 
 // ——— One-click unsubscribe ———
 
@@ -43,7 +43,7 @@ export function digestToken(secret: string, userId: number, scope: Scope): strin
 
 export const DIGEST_TOKEN_PATTERN = '^\\d{1,10}\\.(region|department|commune)\\.[0-9A-Z]{2,5}\\.[A-Za-z0-9_-]{32}$';
 
-export function readDigestToken(secret: string, token: string): { userId: number; scope: Scope } | null {
+function readDigestToken(secret: string, token: string): { userId: number; scope: Scope } | null {
   const match = /^(\d{1,10})\.(region|department|commune)\.([0-9A-Z]{2,5})\.([A-Za-z0-9_-]{32})$/.exec(token);
   if (!match) return null;
   const userId = Number(match[1]);
@@ -54,7 +54,7 @@ export function readDigestToken(secret: string, token: string): { userId: number
   return { userId, scope };
 }
 
-export function digestUnsubscribeUrl(deps: Deps, userId: number, scope: Scope): string {
+function digestUnsubscribeUrl(deps: Deps, userId: number, scope: Scope): string {
   return `${deps.config.BASE_URL}/coordination/resume/desabonnement/${digestToken(deps.config.SESSION_SECRET, userId, scope)}`;
 }
 
@@ -74,12 +74,12 @@ export async function unsubscribeDigest(deps: Deps, token: string): Promise<Terr
 
 // ——— What needs attention ———
 
-export interface DigestItem {
+interface DigestItem {
   title: string;
   detail: string;
   url: string;
 }
-export interface DigestSection {
+interface DigestSection {
   key: 'stalled' | 'overdue' | 'needs' | 'partners';
   title: string;
   definition: string;
@@ -164,7 +164,7 @@ export async function digestSections(deps: Deps, territory: Territory): Promise<
 }
 
 /** Whether the digest of the current week may go out: from Monday DIGEST_HOUR, Paris time. */
-export function digestDue(now: Date): boolean {
+function digestDue(now: Date): boolean {
   const weekday = parisWeekday(now);
   return weekday > DIGEST_WEEKDAY || (weekday === DIGEST_WEEKDAY && parisHour(now) >= DIGEST_HOUR);
 }

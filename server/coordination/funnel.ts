@@ -11,9 +11,9 @@ import { readStoredFunnel, staleFunnels, storeFunnel } from './funnel.repository
  * page both count them here, so their numbers and definitions are the same.
  * The funnel looks at the requests of the last 12 months.
  */
-export const FUNNEL_DAYS = 365;
+const FUNNEL_DAYS = 365;
 
-export function funnelSince(now: Date): Date {
+function funnelSince(now: Date): Date {
   return new Date(now.getTime() - FUNNEL_DAYS * 86_400_000);
 }
 
@@ -57,12 +57,12 @@ const FUNNEL_MAX_AGE_MS = 60 * 60_000;
 const FUNNEL_FORMAT = 1;
 
 /** What territory_funnel keeps: the groups of funnelGroups (the whole, each month, each theme) of the 12 months before computedAt. */
-export interface StoredFunnelFigures {
+interface StoredFunnelFigures {
   format: number;
   groups: FunnelGroupRow[];
 }
 
-export interface StoredFunnel {
+interface StoredFunnel {
   figures: StoredFunnelFigures;
   computedAt: Date;
 }
@@ -71,7 +71,7 @@ export interface StoredFunnel {
 const inFlightByDb = new WeakMap<object, Map<string, Promise<StoredFunnel>>>();
 
 /** Computes and stores the funnel of a scope (what the job and a first view run). */
-export async function refreshFunnel(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope): Promise<StoredFunnel> {
+async function refreshFunnel(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope): Promise<StoredFunnel> {
   const key = `${scope.kind}:${scope.code}`;
   const inFlight = inFlightByDb.get(deps.db) ?? new Map<string, Promise<StoredFunnel>>();
   inFlightByDb.set(deps.db, inFlight);
@@ -147,7 +147,7 @@ export async function loadFunnel(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope)
   return funnelStepsOf(await territoryFunnel(deps, scope));
 }
 
-export type FunnelStep = ReturnType<typeof funnelStepsOf>[number];
+type FunnelStep = ReturnType<typeof funnelStepsOf>[number];
 
 /**
  * Geometry of the bar chart: one row per step, its label above its bar (readable on a phone),
@@ -193,7 +193,7 @@ export function funnelCsvRows(steps: FunnelStep[]) {
 // ——— Per month, per theme, and the median delays between steps ———
 
 /** The delay between each step and the one before it, named after the later step. */
-export const funnelDelaySteps: { key: FunnelDelayKey; label: string; definition: string }[] = [
+const funnelDelaySteps: { key: FunnelDelayKey; label: string; definition: string }[] = [
   {
     key: 'answered',
     label: 'Envoi → réponse',
@@ -232,14 +232,14 @@ const shortStepLabels: Record<keyof FunnelCounts, string> = {
 };
 
 /** A median in days, French style: "2,5" (one decimal), '' when no request reached the step. */
-export function formatDays(days: number | null): string {
+function formatDays(days: number | null): string {
   return days === null ? '' : formatters.number(Math.round(days * 10) / 10);
 }
 
 const monthFormat = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** "2026-03" → "mars 2026". */
-export function monthLabel(month: string): string {
+function monthLabel(month: string): string {
   return monthFormat.format(new Date(`${month}-15T12:00:00Z`));
 }
 
@@ -258,7 +258,7 @@ function monthsBetween(since: Date, now: Date): string[] {
   return months;
 }
 
-export interface FunnelBreakdownRow {
+interface FunnelBreakdownRow {
   label: string;
   /** The counts of the steps, in the order of funnelSteps. */
   counts: number[];
@@ -312,7 +312,7 @@ export async function loadFunnelBreakdown(deps: Pick<Deps, 'db' | 'clock'>, scop
   return funnelBreakdownOf(await territoryFunnel(deps, scope));
 }
 
-export type FunnelBreakdown = ReturnType<typeof funnelBreakdownOf>;
+type FunnelBreakdown = ReturnType<typeof funnelBreakdownOf>;
 
 /** The breakdown as CSV rows: the whole, each month, each theme; the same cells as the page. */
 export function funnelBreakdownCsvRows(breakdown: FunnelBreakdown) {

@@ -63,7 +63,7 @@ export async function recentImports(db: Db, scope: Scope, limit = 10) {
     .limit(limit);
 }
 
-export interface PendingClaim {
+interface PendingClaim {
   id: number;
   email: string;
   organisation_id: number;

@@ -89,7 +89,7 @@ for (const o of orgTypes) {
   partnerTypes.set(normalize(o.value.replace(/-/g, ' ')), o.value);
 }
 
-export interface CreatedRow {
+interface CreatedRow {
   line: number;
   organisationId: number;
   name: string;
@@ -98,7 +98,7 @@ export interface CreatedRow {
   commune: string;
   email: string;
 }
-export interface RejectedRow {
+interface RejectedRow {
   line: number;
   name: string;
   reasons: string[];

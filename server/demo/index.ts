@@ -15,7 +15,7 @@ export interface SeedStep {
 }
 
 // Each domain appends its step here (organisations first, then offers, requests, partnerships, needs).
-export const seedSteps: SeedStep[] = [organisationsSeed, offersSeed, requestsSeed, partnershipsSeed, needsSeed, observatorySeed];
+const seedSteps: SeedStep[] = [organisationsSeed, offersSeed, requestsSeed, partnershipsSeed, needsSeed, observatorySeed];
 
 export async function seedDemo(deps: Deps): Promise<void> {
   for (const step of seedSteps) {

@@ -56,7 +56,7 @@ const unmet: [commune: string, theme: string | null, age: number | null, radius:
   ['69381', 'sante', 14, 5, 1],
 ];
 
-export async function seedObservatory(deps: Pick<Deps, 'db' | 'clock'>): Promise<void> {
+async function seedObservatory(deps: Pick<Deps, 'db' | 'clock'>): Promise<void> {
   const { db } = deps;
   const random = prng(20_261_204);
   const now = deps.clock.now();

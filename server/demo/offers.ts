@@ -57,7 +57,7 @@ const ideaOf = new Map(offerIdeas.map((idea) => [idea.subtheme, idea]));
 const freeTypes = new Set(['bibliotheque', 'collectivite', 'institution', 'ecole', 'parents-eleves', 'pole-handicap']);
 const visitTypes = new Set(['site-nature', 'musee-patrimoine', 'cinema']);
 
-export function subthemesFor(organisation: Pick<Organisation, 'name' | 'type' | 'themes'>): string[] {
+function subthemesFor(organisation: Pick<Organisation, 'name' | 'type' | 'themes'>): string[] {
   const named = byName.find(([pattern]) => pattern.test(organisation.name));
   if (named) return named[1];
   const typed = organisation.type ? byType[organisation.type] : undefined;

@@ -266,7 +266,7 @@ const objectives = {
  * coordinator that the partner still has to confirm. Built on the partnerships the requests step
  * created from accepted requests; deterministic.
  */
-export async function seedPartnerships(deps: Deps): Promise<void> {
+async function seedPartnerships(deps: Deps): Promise<void> {
   const { db } = deps;
   const now = deps.clock.now();
   const today = parisToday(now);

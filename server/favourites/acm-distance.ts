@@ -11,7 +11,7 @@ interface Place {
   departmentsServed: string[];
 }
 
-export function kmText(km: number): string {
+function kmText(km: number): string {
   return km < 10 ? km.toFixed(1).replace('.', ',').replace(',0', '') : String(Math.round(km));
 }
 

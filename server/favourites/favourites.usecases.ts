@@ -17,7 +17,7 @@ import {
 export type { FavouriteKind };
 
 /** Favourites belong to ACM members: they are the ones choosing partners. */
-export function canStar(user: CurrentUser | null): user is CurrentUser {
+function canStar(user: CurrentUser | null): user is CurrentUser {
   return Boolean(user?.memberships.some((m) => m.kind === 'acm'));
 }
 
@@ -25,14 +25,14 @@ function acmIdsOf(user: CurrentUser): number[] {
   return user.memberships.filter((m) => m.kind === 'acm' && m.status !== 'suspended').map((m) => m.organisationId);
 }
 
-export class NotAnAcmMemberError extends ForbiddenError {
+class NotAnAcmMemberError extends ForbiddenError {
   constructor() {
     super('Les favoris sont réservés aux membres d’un accueil de loisirs.');
   }
 }
 
 /** The model of views/partials/favourites/toggle.eta. */
-export interface StarView {
+interface StarView {
   kind: FavouriteKind;
   id: number;
   name: string;

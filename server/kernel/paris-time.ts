@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 
 /** The one time zone of the service: every "today", reminder hour and local time is read in it. */
-export const PARIS = 'Europe/Paris';
+const PARIS = 'Europe/Paris';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -4,7 +4,7 @@ export type ScopeKind = (typeof scopeKinds)[number];
 export const scopeLabels: Record<ScopeKind, string> = { region: 'Région', department: 'Département', epci: 'Intercommunalité', commune: 'Commune' };
 
 /** Where an organisation lies: its commune and the territories that contain it. */
-export interface ScopePlace {
+interface ScopePlace {
   codeInsee: string | null;
   departmentCode?: string | null;
   regionCode?: string | null;

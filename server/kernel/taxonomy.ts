@@ -95,7 +95,7 @@ export const ageBands = options([
   ['12-14', '12-14 ans'],
   ['15-17', '15-17 ans'],
 ] as const);
-export type AgeBand = (typeof ageBands)[number]['value'];
+type AgeBand = (typeof ageBands)[number]['value'];
 export const AGE_MIN = 3;
 export const AGE_MAX = 17;
 

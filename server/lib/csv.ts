@@ -13,13 +13,13 @@ import { stripControlChars } from './validation.js';
  * one column), CRLF ends records, and fields are quoted as RFC 4180 says (when they hold the
  * delimiter, a quote or a line break).
  */
-export const CSV_DELIMITER = ';';
+const CSV_DELIMITER = ';';
 // quote_record_delimiter: a lone LF or CR is quoted too (RFC 4180), not only the CRLF delimiter.
 const dialect = { delimiter: CSV_DELIMITER, record_delimiter: 'windows', quote_record_delimiter: true, quote: '"', escape: '"' } as const;
 
 /** A column of an export: the key of the record and the header written for it. */
-export type CsvColumnSpec = string | { key: string; header: string };
-export type CsvValue = string | number | null | undefined;
+type CsvColumnSpec = string | { key: string; header: string };
+type CsvValue = string | number | null | undefined;
 
 /**
  * Cells a spreadsheet would run as a formula (OWASP "CSV injection"): they start with = + - @, a
@@ -57,7 +57,7 @@ function rowOf(columns: { key: string }[], record: Record<string, CsvValue>): st
  * A CSV stream in the app's dialect: write records (objects keyed by column), read bytes. The
  * header is written even when there are no records; every cell is neutralised.
  */
-export function csvWriter(columns: CsvColumnSpec[]) {
+function csvWriter(columns: CsvColumnSpec[]) {
   const specs = normalise(columns);
   const stream = stringify({ ...dialect, bom: true, header: true, columns: specs.map((c) => c.header) });
   const row = (record: Record<string, CsvValue>) => rowOf(specs, record);
@@ -111,7 +111,7 @@ export function csvDownloadHeaders(filename: string): Record<string, string> {
 
 // ——— Reading ———
 
-export type CsvDelimiter = ',' | ';' | '\t';
+type CsvDelimiter = ',' | ';' | '\t';
 const candidates: CsvDelimiter[] = [';', ',', '\t'];
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** A header line longer than this is not a header: the detection looks no further. */
@@ -148,7 +148,7 @@ export function readCell(bytes: string): string {
   return stripControlChars(restoreCell(buffer.toString('utf8')));
 }
 
-export interface CsvInput {
+interface CsvInput {
   delimiter: CsvDelimiter;
   /** Nothing but a byte order mark or blank lines. */
   empty: boolean;

@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 
-export interface ReadMail {
+interface ReadMail {
   to: string;
   subject: string;
   date: string;

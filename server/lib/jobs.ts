@@ -6,9 +6,9 @@ import { jobRuns } from '../../db/schema/index.js';
 import type { Clock } from './clock.js';
 
 /** Why a job ran: its period came round, or code asked for it now (e.g. the search kick after a write). */
-export type JobTrigger = 'schedule' | 'demand';
+type JobTrigger = 'schedule' | 'demand';
 
-export interface JobRun {
+interface JobRun {
   job: string;
   trigger: JobTrigger;
   seconds: number;

@@ -10,7 +10,7 @@ import type { Clock } from './clock.js';
 import { formatters } from './format.js';
 import { createEta } from './templates.js';
 
-export interface MailMessage {
+interface MailMessage {
   to: string;
   /** Template under views/emails (without extension): renders `<name>.text.eta` and, if present, `<name>.html.eta`. */
   template: string;

@@ -10,7 +10,7 @@ export interface Section<Subject> {
   load(deps: Deps, subject: Subject, user: CurrentUser | null): Promise<{ template: string; data: Record<string, unknown> } | null>;
 }
 
-export interface LoadedSection {
+interface LoadedSection {
   id: string;
   template: string;
   data: Record<string, unknown>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, relative, sep } from 'node:path';
 
-export type StorageKind = 'disk' | 'database' | 's3';
+type StorageKind = 'disk' | 'database' | 's3';
 
 export interface StoredEntry {
   key: string;

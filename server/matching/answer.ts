@@ -10,9 +10,9 @@ import { insertEvent, insertMessage, insertRequest, markThreadRead } from '../re
 import type { NeedWithAcm } from './needs.repository.js';
 import { partnerMemberships } from './needs.usecases.js';
 
-export const ANSWER_MESSAGE_MAX = 3000;
+const ANSWER_MESSAGE_MAX = 3000;
 
-export const answerMessages = {
+const answerMessages = {
   partner: 'Choisissez la structure qui répond.',
   offerOrMessage: 'Choisissez une de vos offres ou écrivez un message.',
   offer: 'Choisissez une offre publiée de votre structure.',
@@ -20,7 +20,7 @@ export const answerMessages = {
 };
 
 /** The partner a user answers for: the one chosen in the form, among the user's partner structures. */
-export function answeringPartner(user: CurrentUser, form: FormReader): MembershipSummary | null {
+function answeringPartner(user: CurrentUser, form: FormReader): MembershipSummary | null {
   const partners = partnerMemberships(user);
   if (partners.length === 0) throw new NotFoundError();
   const raw = form.raw('partnerId');
@@ -29,7 +29,7 @@ export function answeringPartner(user: CurrentUser, form: FormReader): Membershi
   return partner ?? null;
 }
 
-export interface AnswerResult {
+interface AnswerResult {
   requestId: number;
   /** False when an open thread already existed for this need and partner. */
   created: boolean;

@@ -4,7 +4,7 @@ import { offerReachBox } from '../../db/schema/offers.js';
 
 /** Cheap SQL prefilters of the matching: status, ages, bounding boxes. The exact rules run in score.ts. */
 
-export interface Box {
+interface Box {
   south: number;
   north: number;
   west: number;

@@ -78,7 +78,7 @@ export function needView(need: NeedLike) {
   };
 }
 
-export function whyView(match: MatchResult) {
+function whyView(match: MatchResult) {
   const line = (c: MatchResult['criteria'][number]) => ({ key: c.key, label: c.label, status: c.status, explanation: c.explanation });
   return {
     score: match.score,

@@ -6,7 +6,7 @@ import { openNeedById } from './matching.repository.js';
 import { suggestOffers, wishOfNeed } from './suggestions.js';
 
 /** A new need notifies the partners whose offers match it at least this well. */
-export const NEED_ALERT_THRESHOLD = 75;
+const NEED_ALERT_THRESHOLD = 75;
 /** At most this many partners are told about one need (the best matches). */
 const MAX_PARTNERS = 30;
 

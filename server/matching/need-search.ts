@@ -18,7 +18,7 @@ import type { AlertItem } from './saved-search-alerts.js';
 import { formParams } from './saved-searches.js';
 
 /** The query of the needs search page (/besoins): the offers' parameters that make sense for needs. */
-export const NeedsQuery = Type.Object(
+const NeedsQuery = Type.Object(
   {
     q: offerFilterProperties.q,
     theme: offerFilterProperties.theme,
@@ -40,12 +40,12 @@ export const NeedsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type NeedsQueryType = Static<typeof NeedsQuery>;
+type NeedsQueryType = Static<typeof NeedsQuery>;
 
-export const NEEDS_PER_PAGE = 20;
+const NEEDS_PER_PAGE = 20;
 
 /** Schema-valid parameters → need filters (places checked like the offers search does). */
-export async function parseNeedFilters(deps: Deps, raw: NeedsQueryType): Promise<NeedFilters> {
+async function parseNeedFilters(deps: Deps, raw: NeedsQueryType): Promise<NeedFilters> {
   const filters = await parseFilters(deps, raw);
   const kept: NeedFilters = {
     q: filters.q,
@@ -66,7 +66,7 @@ export async function parseNeedFilters(deps: Deps, raw: NeedsQueryType): Promise
   return Object.fromEntries(Object.entries(kept).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))) as NeedFilters;
 }
 
-export async function parseNeedSearch(deps: Deps, raw: NeedsQueryType, perPage = NEEDS_PER_PAGE): Promise<NeedSearch> {
+async function parseNeedSearch(deps: Deps, raw: NeedsQueryType, perPage = NEEDS_PER_PAGE): Promise<NeedSearch> {
   return { ...(await parseNeedFilters(deps, raw)), sort: raw.sort ?? 'relevance', page: raw.page ?? 1, perPage };
 }
 
@@ -90,7 +90,7 @@ export async function findNewNeeds(deps: Deps, user: CurrentUser, query: string,
 const listKeys = ['theme', 'subtheme', 'age_band', 'venue', 'accessibility', 'slot', 'commune', 'department', 'epci', 'region'];
 export const RADII = [5, 10, 20, 30, 50, 100];
 
-export interface NeedPageState {
+interface NeedPageState {
   /** Parameters as the URL carries them (API names plus lieu / structure). */
   params: Record<string, string | string[]>;
   search: NeedSearch;
@@ -171,7 +171,7 @@ const facetOrder: { name: keyof NeedFacets; param: string; label: string; option
 ];
 
 /** Facet groups in the shape of the catalogue's facets partial. */
-export function needFacetGroups(facets: NeedFacets, params: Record<string, string | string[]>) {
+function needFacetGroups(facets: NeedFacets, params: Record<string, string | string[]>) {
   return facetOrder.map((group) => {
     const selected = ([] as string[]).concat(params[group.param] ?? []);
     const options = group.options.map((o) => ({
@@ -190,7 +190,7 @@ export function needFacetGroups(facets: NeedFacets, params: Record<string, strin
 
 const labelOf = taxonomy.labelOf;
 
-export function needCardView(hit: NeedHit) {
+function needCardView(hit: NeedHit) {
   const doc = hit.document;
   return {
     id: doc.id,
@@ -219,7 +219,7 @@ const chipLabels: Record<string, taxonomy.Option[]> = {
 };
 
 /** The active filters as links that remove them. */
-export function needFilterChips(state: NeedPageState) {
+function needFilterChips(state: NeedPageState) {
   const without = (key: string, value?: string) => {
     const next: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(state.params)) {

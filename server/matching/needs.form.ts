@@ -3,7 +3,7 @@ import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import type { Need } from './needs.repository.js';
 
-export const NEED_LIMITS = { title: 120, description: 3000, group: 500, travelKm: 200, budget: 100_000 };
+const NEED_LIMITS = { title: 120, description: 3000, group: 500, travelKm: 200, budget: 100_000 };
 
 export const needMessages = {
   themes: 'Choisissez au moins un thème ou un domaine d’activité.',
@@ -33,7 +33,7 @@ export const needLabels: Record<string, string> = {
   accessibilityRequired: 'Accessibilité',
 };
 
-export interface NeedFields {
+interface NeedFields {
   title: string;
   description: string;
   themes: string[];

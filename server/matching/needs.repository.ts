@@ -3,11 +3,11 @@ import { type Db, rows, type Stamped } from '../../db/client.js';
 import { communes, needs, organisations } from '../../db/schema/index.js';
 
 export type Need = typeof needs.$inferSelect;
-export type NewNeed = typeof needs.$inferInsert;
+type NewNeed = typeof needs.$inferInsert;
 export type NeedStatus = Need['status'];
 
 /** What a need's pages show of its ACM: never its contact details (partners read needs). */
-export const acmColumns = {
+const acmColumns = {
   id: organisations.id,
   name: organisations.name,
   slug: organisations.slug,

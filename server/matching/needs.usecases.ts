@@ -24,7 +24,7 @@ export function partnerMemberships(user: CurrentUser | null): MembershipSummary[
 }
 
 /** Who may read a need: its ACM's members, admins, and partner members while it is open. */
-export type NeedAccess = 'owner' | 'partner' | 'admin';
+type NeedAccess = 'owner' | 'partner' | 'admin';
 
 export function needAccess(user: CurrentUser | null, found: NeedWithAcm, answeredBy: number[] = []): NeedAccess {
   if (!user) throw new NotFoundError();

@@ -12,7 +12,7 @@ const HOUR = 3_600_000;
 /** A daily alert goes out when the last check is at least this old (a little under a day, so the hour drifts less). */
 const PERIODS: Record<'daily' | 'weekly', number> = { daily: 23 * HOUR, weekly: 7 * 24 * HOUR - HOUR };
 /** At most this many items are listed in one email (the link shows the rest). */
-export const ALERT_MAX_ITEMS = 20;
+const ALERT_MAX_ITEMS = 20;
 const SCAN_LIMIT = 200;
 
 export interface AlertItem {

@@ -8,12 +8,12 @@ import { NotFoundError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
 
 export type SavedSearch = typeof savedSearches.$inferSelect;
-export type SearchKind = SavedSearch['kind'];
-export type Frequency = SavedSearch['frequency'];
+type SearchKind = SavedSearch['kind'];
+type Frequency = SavedSearch['frequency'];
 
 export const NAME_MAX = 80;
-export const QUERY_MAX = 2000;
-export const MAX_SAVED_SEARCHES = 50;
+const QUERY_MAX = 2000;
+const MAX_SAVED_SEARCHES = 50;
 
 export const frequencies: { value: Frequency; label: string }[] = [
   { value: 'daily', label: 'Chaque jour' },
@@ -26,7 +26,7 @@ export const kinds: Record<SearchKind, { label: string; path: string; newOne: st
   need: { label: 'Besoins des accueils', path: '/besoins', newOne: 'nouveau besoin', newMany: 'nouveaux besoins' },
 };
 
-export const savedSearchMessages = {
+const savedSearchMessages = {
   duplicateName: 'Vous avez déjà une recherche enregistrée sous ce nom.',
   tooMany: `Vous avez atteint ${MAX_SAVED_SEARCHES} recherches enregistrées : supprimez-en une d’abord.`,
   queryTooLong: 'Cette recherche est trop longue pour être enregistrée.',

@@ -67,7 +67,7 @@ export interface Responsiveness {
 }
 
 export type CriterionKey = 'theme' | 'ages' | 'distance' | 'venue' | 'slots' | 'period' | 'group' | 'price' | 'accessibility' | 'verified' | 'responsiveness';
-export type CriterionStatus = 'met' | 'partial' | 'not_met';
+type CriterionStatus = 'met' | 'partial' | 'not_met';
 
 export interface Criterion {
   key: CriterionKey;
@@ -131,7 +131,7 @@ export const SUGGESTION_THRESHOLD = 72;
  * The best score of an offer whose theme criterion is not met: the theme weighs 30 of at most 100,
  * so round(100 × (total − 30) / total) ≤ 70 whatever criteria apply.
  */
-export const BEST_SCORE_OFF_THEME = 100 - WEIGHTS.theme;
+const BEST_SCORE_OFF_THEME = 100 - WEIGHTS.theme;
 
 /**
  * The themes and sub-themes one of which an offer must have to reach `threshold` for this wish,

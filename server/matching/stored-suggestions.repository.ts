@@ -4,12 +4,12 @@ import { DEFAULT_MAX_TRAVEL_KM } from './score.js';
 
 /** SQL of the stored dashboard suggestions (db/schema/matching.ts, matching_suggestions). */
 
-export type SubjectKind = 'acm' | 'need' | 'partner';
+type SubjectKind = 'acm' | 'need' | 'partner';
 export interface Subject {
   kind: SubjectKind;
   id: number;
 }
-export type StoredItems = number[] | [number, number][];
+type StoredItems = number[] | [number, number][];
 
 /** How far a group travels when its need does not say, and for an ACM's profile (score.ts's DEFAULT_MAX_TRAVEL_KM). */
 const trip = sql.raw(String(DEFAULT_MAX_TRAVEL_KM));

@@ -49,7 +49,7 @@ import {
 
 export const MATCHING_SUGGESTIONS_JOB = 'matching-suggestions';
 /** Items stored per subject: more than a dashboard shows (3 offers, 5 needs). */
-export const STORED_ITEMS = 10;
+const STORED_ITEMS = 10;
 /** Outbox rows read per query by the job. */
 const OUTBOX_BATCH = 5_000;
 /**
@@ -133,7 +133,7 @@ export async function storedNeedSuggestions(deps: ClockDb, partnerId: number, li
 }
 
 /** Computes and stores one subject's items (the job's unit of work); a subject gone or closed stores nothing to show. */
-export async function computeSubject(deps: ClockDb, subject: Subject): Promise<void> {
+async function computeSubject(deps: ClockDb, subject: Subject): Promise<void> {
   const at = deps.clock.now();
   let items: number[] | [number, number][] = [];
   if (subject.kind === 'acm') {

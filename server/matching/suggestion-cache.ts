@@ -22,7 +22,7 @@ let reading: { db: Db; state: Promise<string> } | null = null;
  * in one go (the blocks of one dashboard, started in the same turn of the event loop) share one
  * read; any later question reads again, so it sees every write committed before it was asked.
  */
-export function matchingDataState(db: Db): Promise<string> {
+function matchingDataState(db: Db): Promise<string> {
   if (reading?.db === db) return reading.state;
   const current = { db, state: readDataState(db) };
   reading = current;

@@ -196,7 +196,7 @@ export async function suggestNeedsForPartner(deps: Pick<Deps, 'db' | 'clock'>, p
   );
 }
 
-export interface AcmSuggestion {
+interface AcmSuggestion {
   acm: AcmCandidate;
   /** The ACM's open needs this offer answers (best first). */
   needs: { need: NeedCandidate; match: MatchResult }[];

@@ -6,7 +6,7 @@ export const emailModes: { value: EmailMode; label: string }[] = [
   { value: 'off', label: 'Pas d’e-mail' },
 ];
 
-export interface NotificationType {
+interface NotificationType {
   /** Stable identifier stored in notifications.type and notification_preferences.type. */
   type: string;
   /** French label shown on the preferences page and in emails ("Nouvelles demandes reçues"). */

@@ -5,7 +5,7 @@ import type { EmailMode } from './notification-types.js';
 
 export type Notification = typeof notifications.$inferSelect;
 
-export interface Recipient {
+interface Recipient {
   id: number;
   email: string;
   name: string;

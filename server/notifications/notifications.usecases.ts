@@ -18,7 +18,7 @@ import {
 } from './notifications.repository.js';
 import { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe.js';
 
-export interface NotifyInput {
+interface NotifyInput {
   /** Users to notify directly. */
   userIds?: number[];
   /** Organisations whose members are notified. */
@@ -164,7 +164,7 @@ export async function sendDigests(deps: Deps): Promise<number> {
   return sent;
 }
 
-export interface PreferenceRow {
+interface PreferenceRow {
   type: string;
   label: string;
   description: string;
@@ -200,7 +200,7 @@ export async function savePreferences(deps: Deps, userId: number, body: Record<s
   });
 }
 
-export interface UnsubscribeTarget {
+interface UnsubscribeTarget {
   userId: number;
   type: string;
   label: string;

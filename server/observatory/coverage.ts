@@ -11,7 +11,7 @@ export interface CoverageOffer {
   travelKm: number | null;
 }
 
-export interface CoveragePlace {
+interface CoveragePlace {
   code: string;
   lat: number;
   lng: number;

@@ -4,7 +4,7 @@ import { communesInScope } from '../territories/scopes.js';
 import type { CoverageOffer } from './coverage.js';
 import { figuresDirtySince } from './figures-dirty.repository.js';
 
-export type TerritoryLevel = 'region' | 'department' | 'epci' | 'commune';
+type TerritoryLevel = 'region' | 'department' | 'epci' | 'commune';
 export interface TerritoryRef {
   level: TerritoryLevel;
   code: string;

@@ -24,7 +24,7 @@ const EpciParam = Type.Object({ code: Type.String({ pattern: '^[0-9]{9}$' }) });
 const CommuneParam = Type.Object({ insee: Type.String({ pattern: '^[0-9][0-9AB][0-9]{3}$' }) });
 
 /** The cells of the tables, one record each: what the CSV holds and what the page shows. */
-export function statRecords(tables: StatTable[]) {
+function statRecords(tables: StatTable[]) {
   return tables.flatMap((table) =>
     table.rows.flatMap((row) =>
       table.columns.map((column, i) => ({ indicateur: table.caption, ligne: row.label, colonne: column, valeur: masked(row.values[i]!) })),

@@ -18,7 +18,7 @@ import { unmetDemandByTerritory } from './unmet-demand.js';
 
 /** Below this, a count is shown as « < 5 » (zero stays zero: a gap is what the page is for). */
 export const MASK_BELOW = 5;
-export const UNMET_DAYS = 90;
+const UNMET_DAYS = 90;
 /** The job refreshes stored figures this often; a page computes them only when none are stored or they are older than MAX_AGE_MS. */
 export const REFRESH_EVERY_MS = 10 * 60_000;
 const MAX_AGE_MS = 60 * 60_000;
@@ -27,7 +27,7 @@ export function masked(count: number): string {
   return count > 0 && count < MASK_BELOW ? '< 5' : String(count);
 }
 
-export interface TerritoryFigures {
+interface TerritoryFigures {
   offers: number;
   themes: Record<string, number>;
   /** The coordinator funnel's steps, counted by the same query. */
@@ -38,7 +38,7 @@ export interface TerritoryFigures {
 }
 
 /** Computes the figures of a territory from the database (what the job and a first view run). */
-export async function computeFigures(deps: Pick<Deps, 'db' | 'clock'>, t: TerritoryRef): Promise<TerritoryFigures> {
+async function computeFigures(deps: Pick<Deps, 'db' | 'clock'>, t: TerritoryRef): Promise<TerritoryFigures> {
   const { db } = deps;
   const offers = await offersPerTheme(db, t);
   const steps = await funnelCountsAt(db, { kind: t.level, code: t.code }, deps.clock.now());
@@ -91,7 +91,7 @@ export async function territoryFigures(deps: Pick<Deps, 'db' | 'clock'>, t: Terr
   return refreshFigures(deps, t);
 }
 
-export async function refreshFigures(deps: Pick<Deps, 'db' | 'clock'>, t: TerritoryRef) {
+async function refreshFigures(deps: Pick<Deps, 'db' | 'clock'>, t: TerritoryRef) {
   // Stamped with the start: a write during the computation leaves the row stale (see figures-dirty.repository.ts).
   const computedAt = deps.clock.now();
   const figures = await computeFigures(deps, t);

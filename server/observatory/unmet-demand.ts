@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
 
 /** One search that found nothing, as logged: a place and criteria, nothing about who searched. */
-export interface UnmetSearch {
+interface UnmetSearch {
   lat: number | null;
   lng: number | null;
   communeCode: string | null;
@@ -17,7 +17,7 @@ export interface UnmetSearch {
 }
 
 /** What is logged of a search, or null when it has no place to count it in. */
-export function unmetSearchOf(search: OfferSearch, source: UnmetSearch['source']): UnmetSearch | null {
+function unmetSearchOf(search: OfferSearch, source: UnmetSearch['source']): UnmetSearch | null {
   const commune = search.commune?.[0];
   const department = search.department?.length === 1 ? search.department[0]! : null;
   if (!search.near && !commune && !department) return null;
@@ -69,7 +69,7 @@ async function insertUnmetSearch(db: Db, entry: UnmetSearch, day: string): Promi
     from ${place} p where p.department is not null`);
 }
 
-export interface UnmetDemandRow {
+interface UnmetDemandRow {
   communeCode: string | null;
   communeName: string | null;
   departmentCode: string;

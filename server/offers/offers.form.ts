@@ -61,7 +61,7 @@ export function withParentThemes(themes: string[], subthemes: string[]): string[
   return canonical([...all], slugs.theme);
 }
 
-export const offerMessages = {
+const offerMessages = {
   agesOrder: 'L’âge maximum doit être supérieur ou égal à l’âge minimum.',
   groupOrder: 'L’effectif maximum doit être supérieur ou égal à l’effectif minimum.',
   datesOrder: 'La date de fin doit être postérieure à la date de début.',

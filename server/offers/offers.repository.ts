@@ -7,7 +7,7 @@ export type OfferInsert = typeof offers.$inferInsert;
 export type OfferStatus = Offer['status'];
 
 /** What the offer pages need of the organisation that publishes an offer. */
-export const partnerColumns = {
+const partnerColumns = {
   id: organisations.id,
   kind: organisations.kind,
   name: organisations.name,

@@ -35,13 +35,13 @@ export function thumbnailKey(photoKey: string): string {
 
 const labelsOf = (list: { value: string; label: string }[], values: string[] | null | undefined) => (values ?? []).map((v) => labelOf(list, v));
 
-export function priceLabel(offer: { price: string; priceEur: string | null }): string {
+function priceLabel(offer: { price: string; priceEur: string | null }): string {
   if (offer.price === 'payant') return offer.priceEur ? formatters.euros(offer.priceEur) : 'Payant';
   return labelOf(prices, offer.price);
 }
 
 /** Short venue wording for cards and lists. */
-export function venueLabel(offer: { venue: string; travelKm?: number | null; departmentsServed?: string[] | null }): string {
+function venueLabel(offer: { venue: string; travelKm?: number | null; departmentsServed?: string[] | null }): string {
   if (offer.venue === 'dans-l-accueil') {
     if (offer.travelKm) return `Se déplace dans votre accueil (jusqu’à ${offer.travelKm} km)`;
     if (offer.departmentsServed?.length) return `Se déplace dans votre accueil (dép. ${offer.departmentsServed.join(', ')})`;
@@ -71,7 +71,7 @@ export type CardSource = Pick<
   | 'photoAlt'
 >;
 
-export interface OfferCard {
+interface OfferCard {
   id: number;
   url: string;
   title: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 
-export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
+const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 const MAX_WIDTH = 1600;
 const THUMB_WIDTH = 480;
 const THUMB_HEIGHT = 320;
@@ -17,10 +17,10 @@ export const photoMessages = {
 
 export class PhotoError extends Error {}
 
-export type ImageType = 'jpeg' | 'png' | 'webp';
+type ImageType = 'jpeg' | 'png' | 'webp';
 
 /** The real type from the first bytes, whatever the file name or the declared type say. */
-export function sniffImageType(data: Buffer): ImageType | null {
+function sniffImageType(data: Buffer): ImageType | null {
   if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
   if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
   if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') return 'webp';

@@ -9,10 +9,10 @@ import { discard } from '../lib/storage.js';
 import { lockLogo, updateOrganisation, writeAudit } from './organisations.repository.js';
 import { editableOrganisation } from './organisations.usecases.js';
 
-export const LOGO_SIZE = 256;
+const LOGO_SIZE = 256;
 const formats = new Set(['png', 'jpeg', 'webp', 'gif']);
 
-export const logoMessages = {
+const logoMessages = {
   missing: 'Choisissez une image.',
   tooLarge: 'L’image dépasse 5 Mo : réduisez-la avant de l’envoyer.',
   notImage: 'Ce fichier n’est pas une image PNG, JPEG, WebP ou GIF.',

@@ -25,7 +25,7 @@ import {
 } from './organisations.repository.js';
 import { organisationPath, roleLabels } from './organisations.usecases.js';
 
-export const INVITATION_DAYS = 7;
+const INVITATION_DAYS = 7;
 const roles = ['owner', 'member'] as const;
 
 /** Owners manage members; an admin may too. Anyone outside the organisation gets a 404. */
@@ -151,7 +151,7 @@ export async function removeMembership(deps: Deps, user: CurrentUser, organisati
   });
 }
 
-export class InvitationInvalidError extends AppError {
+class InvitationInvalidError extends AppError {
   constructor() {
     super(400, 'Cette invitation a expiré, a été annulée ou a déjà servi. Demandez-en une nouvelle aux responsables de la structure.', 'invitation_invalid');
   }

@@ -5,7 +5,7 @@ import { auditLog, communes, departments, invitations, memberships, offers, orga
 export type Organisation = typeof organisations.$inferSelect;
 export type NewOrganisation = typeof organisations.$inferInsert;
 export type OrganisationKind = Organisation['kind'];
-export type OrganisationStatus = Organisation['status'];
+type OrganisationStatus = Organisation['status'];
 export type Role = 'owner' | 'member';
 
 export async function findOrganisation(db: Db, id: number): Promise<Organisation | null> {
@@ -235,7 +235,7 @@ export async function offerIdsOf(db: Db, organisationId: number): Promise<number
   return list.map((o) => o.id);
 }
 
-export interface OrganisationFilter {
+interface OrganisationFilter {
   kind?: OrganisationKind | undefined;
   status?: OrganisationStatus | undefined;
   q?: string | undefined;

@@ -75,7 +75,7 @@ function readYesNo(form: FormReader, name: string): boolean | null {
 }
 
 /** Reads and validates a partner or ACM profile form; throws a ValidationError with French messages. */
-export async function readOrganisationForm(deps: Pick<Deps, 'db'>, kind: OrganisationKind, body: Record<string, unknown>) {
+async function readOrganisationForm(deps: Pick<Deps, 'db'>, kind: OrganisationKind, body: Record<string, unknown>) {
   const form = new FormReader(body);
   const name = form.text('name', { required: true, min: 2, max: 150 });
   const description = form.text('description', { max: 3000, multiline: true });

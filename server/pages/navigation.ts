@@ -1,6 +1,6 @@
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 
-export interface NavItem {
+interface NavItem {
   href: string;
   label: string;
 }

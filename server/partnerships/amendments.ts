@@ -6,13 +6,13 @@ import { formatters } from '../lib/format.js';
  * Both texts are plain convention texts (title, heading block, then one block per article).
  */
 
-export interface ArticleChange {
+interface ArticleChange {
   heading: string;
   before: string[];
   after: string[];
 }
 
-export interface AmendmentDiff {
+interface AmendmentDiff {
   articles: ArticleChange[];
   added: string[];
   removed: string[];
@@ -48,7 +48,7 @@ export function diffTexts(before: string, after: string): ArticleChange[] {
   return changes;
 }
 
-export function diffDates(before: string[], after: string[]): { added: string[]; removed: string[] } {
+function diffDates(before: string[], after: string[]): { added: string[]; removed: string[] } {
   const was = new Set(before);
   const is = new Set(after);
   return { added: after.filter((d) => !was.has(d)), removed: before.filter((d) => !is.has(d)) };
@@ -89,7 +89,7 @@ export interface SignedDocument {
 const frenchDate = (iso: string) => formatters.date(iso);
 
 /** The text of an amendment: the articles it rewrites, in their new wording, and the sessions it adds or removes. */
-export function amendmentText(previous: SignedVersion, current: SignedVersion, number: number, reference: string): string {
+function amendmentText(previous: SignedVersion, current: SignedVersion, number: number, reference: string): string {
   const articles = diffTexts(previous.text, current.text);
   const dates = previous.dates.length ? diffDates(previous.dates, current.dates) : { added: [], removed: [] };
   const blocks = [

@@ -33,7 +33,7 @@ export const ATTENDANCE_GROUP_ROWS = 3;
  * The optional age-group rows of the session form (groupNAgeMin, groupNAgeMax, groupNPresent): a
  * row with anything in it needs all three, ages 3 to 17 with min ≤ max, 0 to 200 present.
  */
-export function readAttendanceGroups(form: FormReader): AttendanceGroup[] {
+function readAttendanceGroups(form: FormReader): AttendanceGroup[] {
   const groups: AttendanceGroup[] = [];
   for (let n = 1; n <= ATTENDANCE_GROUP_ROWS; n++) {
     const names = { min: `group${n}AgeMin`, max: `group${n}AgeMax`, present: `group${n}Present` };

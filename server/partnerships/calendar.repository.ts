@@ -4,9 +4,9 @@ import { calendarFeeds, partnershipDeadlines, partnershipMeetings, partnershipSe
 import { type CalendarContext, holidayPeriods } from './calendar.js';
 
 export type Session = typeof partnershipSessions.$inferSelect;
-export type Meeting = typeof partnershipMeetings.$inferSelect;
+type Meeting = typeof partnershipMeetings.$inferSelect;
 export type Deadline = typeof partnershipDeadlines.$inferSelect;
-export type CalendarFeed = typeof calendarFeeds.$inferSelect;
+type CalendarFeed = typeof calendarFeeds.$inferSelect;
 
 /** The school calendar of a zone (null zone: unknown calendar, only public holidays apply). */
 export async function calendarContext(db: Db, zone: string | null, departmentCode: string | null): Promise<CalendarContext> {

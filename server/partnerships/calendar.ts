@@ -11,7 +11,7 @@ export function toDate(iso: string): Date {
   return new Date(`${iso}T12:00:00Z`);
 }
 
-export function isoDate(date: Date): string {
+function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
@@ -29,7 +29,7 @@ export function nextWednesday(iso: string): string {
 }
 
 /** A school holiday period: from the first day off to the first school day after (exclusive). */
-export interface HolidayPeriod {
+interface HolidayPeriod {
   label: string;
   start: string;
   end: string;
@@ -44,7 +44,7 @@ export interface CalendarContext {
   alsace: boolean;
 }
 
-export interface CalendarRules {
+interface CalendarRules {
   periodStart: string | null;
   periodEnd: string | null;
   periodicity: SessionPeriodicity | null;
@@ -53,7 +53,7 @@ export interface CalendarRules {
   cycleCount?: number | null;
 }
 
-export interface SkippedDate {
+interface SkippedDate {
   date: string;
   reason: string;
 }
@@ -68,7 +68,7 @@ export interface ComputedCalendar {
 const publicHolidayCache = new Map<string, Map<string, string>>();
 
 /** Public holidays of a civil year ("2026-11-11" → "Armistice"), from @socialgouv/jours-feries. */
-export function publicHolidays(year: number, alsace = false): Map<string, string> {
+function publicHolidays(year: number, alsace = false): Map<string, string> {
   const key = `${year}-${alsace}`;
   const cached = publicHolidayCache.get(key);
   if (cached) return cached;
@@ -84,7 +84,7 @@ export function publicHolidays(year: number, alsace = false): Map<string, string
 }
 
 /** Why a Wednesday has no session, or null when it is a school Wednesday. */
-export function exclusionReason(iso: string, context: CalendarContext): string | null {
+function exclusionReason(iso: string, context: CalendarContext): string | null {
   const holiday = publicHolidays(Number(iso.slice(0, 4)), context.alsace).get(iso);
   if (holiday) return `jour férié (${holiday})`;
   const period = context.holidays.find((h) => h.start <= iso && iso < h.end);

@@ -10,7 +10,7 @@ export interface PdfSignature {
   hash: string;
 }
 
-export interface ConventionPdfInput {
+interface ConventionPdfInput {
   text: string;
   hash: string;
   reference: string;
@@ -26,19 +26,19 @@ export interface ConventionPdfInput {
 
 const frenchDateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Paris' });
 
-export function signatureLine(s: PdfSignature): string {
+function signatureLine(s: PdfSignature): string {
   return `${s.organisation} — ${s.name}, ${s.role}, a signé le ${firstOfMonth(frenchDateTime.format(s.signedAt))} (heure de Paris).`;
 }
 
 /** The wording under the text, honest about what is signed: a draft has no "texte signé". */
-export function hashLine(input: Pick<ConventionPdfInput, 'version' | 'hash' | 'label'>): string {
+function hashLine(input: Pick<ConventionPdfInput, 'version' | 'hash' | 'label'>): string {
   if (input.version === null) return `Empreinte SHA-256 de ce projet (non signé par les deux parties) : ${input.hash}`;
   if (input.label?.startsWith('Avenant'))
     return `Empreinte SHA-256 du texte consolidé signé avec l’${input.label.toLowerCase()} (version ${input.version}) : ${input.hash}`;
   return `Empreinte SHA-256 du texte signé (version ${input.version}) : ${input.hash}`;
 }
 
-export function signaturesHeading(input: Pick<ConventionPdfInput, 'version' | 'label'>): string {
+function signaturesHeading(input: Pick<ConventionPdfInput, 'version' | 'label'>): string {
   if (!input.version) return 'Signatures';
   return input.label?.startsWith('Avenant')
     ? `Signatures électroniques de l’${input.label.toLowerCase()}`

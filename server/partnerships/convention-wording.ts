@@ -15,7 +15,7 @@ export interface SectionWording {
   lines: string[];
 }
 
-export interface ConventionWording {
+interface ConventionWording {
   title: string;
   sections: Map<string, SectionWording>;
   fields: Map<string, FieldWording>;

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { auditLog, conventionComments, conventionSignatures, conventionVersions, organisations, partnershipConventions, users } from '../../db/schema/index.js';
 
 export type Signature = typeof conventionSignatures.$inferSelect;
-export type ConventionVersion = typeof conventionVersions.$inferSelect;
+type ConventionVersion = typeof conventionVersions.$inferSelect;
 export type Convention = typeof partnershipConventions.$inferSelect;
 
 /**

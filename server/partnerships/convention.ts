@@ -26,14 +26,14 @@ export interface ConventionContext {
   fields: Record<string, string>;
 }
 
-export interface AgreedSession {
+interface AgreedSession {
   date: string;
   startTime: string;
   endTime: string;
   status: 'planned' | 'held' | 'cancelled';
 }
 
-export interface ConventionField {
+interface ConventionField {
   name: string;
   label: string;
   type: 'text' | 'textarea' | 'select';
@@ -45,7 +45,7 @@ export interface ConventionField {
   default(ctx: ConventionContext): string;
 }
 
-export interface ConventionSectionDefinition {
+interface ConventionSectionDefinition {
   key: string;
   title: string;
   /** Unnumbered sections (the heading) have no article number. */
@@ -54,7 +54,7 @@ export interface ConventionSectionDefinition {
   lines(ctx: ConventionContext, value: (name: string) => string): string[];
 }
 
-export interface RenderedSection {
+interface RenderedSection {
   key: string;
   heading: string;
   title: string;
@@ -62,7 +62,7 @@ export interface RenderedSection {
   fields: ConventionField[];
 }
 
-export interface RenderedConvention {
+interface RenderedConvention {
   title: string;
   sections: RenderedSection[];
   text: string;
@@ -78,7 +78,7 @@ const weekdays = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi',
  * The dates of the calendar annex: the sessions not cancelled once the calendar is generated (a
  * session moved to a Tuesday, or cancelled, changes the agreed dates), the rules' dates before.
  */
-export function agreedSessions(ctx: ConventionContext): { date: string; startTime: string | null; endTime: string | null }[] {
+function agreedSessions(ctx: ConventionContext): { date: string; startTime: string | null; endTime: string | null }[] {
   if (ctx.sessions.length) return ctx.sessions.filter((s) => s.status !== 'cancelled').sort((a, b) => a.date.localeCompare(b.date));
   return ctx.calendar.dates.map((date) => ({ date, startTime: null, endTime: null }));
 }
@@ -169,7 +169,7 @@ function rhythm(p: Partnership): string {
   return labelOf(periodicities, p.periodicity).toLowerCase();
 }
 
-export function objectiveLines(p: Partnership): string[] {
+function objectiveLines(p: Partnership): string[] {
   if (p.objectives.length === 0) return ['Objectifs à définir (étape 1 · Définition).'];
   return p.objectives.flatMap((o, i) => [`Objectif général ${i + 1} : ${o.general}`, ...o.operational.map((op) => `  • ${op}`)]);
 }

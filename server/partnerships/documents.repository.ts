@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { partnershipDocuments, partnerships, users } from '../../db/schema/index.js';
 
 export type PartnershipDocument = typeof partnershipDocuments.$inferSelect;
-export type PartnershipDocumentInsert = typeof partnershipDocuments.$inferInsert;
+type PartnershipDocumentInsert = typeof partnershipDocuments.$inferInsert;
 
 export async function insertDocument(db: Db, values: PartnershipDocumentInsert): Promise<PartnershipDocument> {
   const [row] = await db.insert(partnershipDocuments).values(values).returning();

@@ -21,7 +21,7 @@ const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const DocumentParams = Type.Object({ id: Id, documentId: Id });
 const FIELDS = ['type', 'expiresOn', 'side'] as const;
 
-export const documentFormLabels = { type: 'Type de document', expiresOn: 'Date d’expiration', file: 'Fichier' };
+const documentFormLabels = { type: 'Type de document', expiresOn: 'Date d’expiration', file: 'Fichier' };
 
 /**
  * Reads the upload form: multipart with its file, or urlencoded (a form sent without a file). Past

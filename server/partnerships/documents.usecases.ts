@@ -21,7 +21,7 @@ import {
 import { recordChange } from './events.js';
 import type { Side } from './partnerships.repository.js';
 
-export const documentTypeLabels: Record<PartnershipDocumentType, string> = {
+const documentTypeLabels: Record<PartnershipDocumentType, string> = {
   assurance: 'Attestation d’assurance',
   'carte-professionnelle': 'Carte professionnelle ou diplôme d’intervenant',
   'droit-image': 'Autorisation de droit à l’image',
@@ -33,7 +33,7 @@ export const documentTypeLabels: Record<PartnershipDocumentType, string> = {
 export const documentTypeOptions = partnershipDocumentTypes.map((value) => ({ value, label: documentTypeLabels[value] }));
 
 /** Where the files of a partnership's documents live in the storage. */
-export const DOCUMENTS_FOLDER = 'partenariats/';
+const DOCUMENTS_FOLDER = 'partenariats/';
 
 export interface UploadedDocumentFile {
   filename: string;
@@ -47,7 +47,7 @@ export interface UploadedDocumentFile {
  * bank details): their members and the coordination of the territory (read-only) see them, an
  * administrator does not.
  */
-export function assertCanSeeDocuments(access: Access): void {
+function assertCanSeeDocuments(access: Access): void {
   if (access.role === 'admin') {
     throw new ForbiddenError('Les documents d’un partenariat ne sont visibles que des deux structures et de la coordination du territoire.');
   }
@@ -58,7 +58,7 @@ function daysBetween(from: string, to: string): number {
 }
 
 /** « expire dans 12 jours », « expire demain », « expiré »… with a state for the tag's colour. */
-export function expiryState(expiresOn: string | null, today: string): { state: 'none' | 'valid' | 'soon' | 'expired'; label: string; daysLeft: number | null } {
+function expiryState(expiresOn: string | null, today: string): { state: 'none' | 'valid' | 'soon' | 'expired'; label: string; daysLeft: number | null } {
   if (!expiresOn) return { state: 'none', label: 'Sans date d’expiration', daysLeft: null };
   const daysLeft = daysBetween(today, expiresOn);
   if (daysLeft < 0) return { state: 'expired', label: 'Expiré', daysLeft };

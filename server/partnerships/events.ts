@@ -4,7 +4,7 @@ import { notify } from '../notifications/notifications.usecases.js';
 import type { Access } from './access.js';
 import { findOrganisationDetails, insertHistory, type Partnership, type Side } from './partnerships.repository.js';
 
-export interface EventInput {
+interface EventInput {
   partnership: Partnership;
   actorId: number | null;
   /** The party the actor acted for, to name its organisation in the history. */
@@ -45,7 +45,7 @@ export async function recordEvent(deps: Deps, db: Db, input: EventInput, organis
 }
 
 /** A member's change: what recordEvent takes, with the partnership, actor and side taken from the access by default. */
-export type ChangeInput = Omit<EventInput, 'partnership' | 'actorId'> & {
+type ChangeInput = Omit<EventInput, 'partnership' | 'actorId'> & {
   /** Another partnership than the access's one (e.g. the next year's copy made by a renewal). */
   partnership?: Partnership;
 };

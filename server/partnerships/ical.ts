@@ -30,7 +30,7 @@ const PARIS_VTIMEZONE = [
   'END:VTIMEZONE',
 ].join('\r\n');
 
-export function feedUrl(deps: Deps, token: string): string {
+function feedUrl(deps: Deps, token: string): string {
   return `${deps.config.BASE_URL}/calendriers/${token}.ics`;
 }
 

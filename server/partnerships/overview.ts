@@ -4,7 +4,7 @@ import { type Partnership, progressRows } from './partnerships.repository.js';
 import { type NextAction, type nextActions, type ProgressInput, progress, type StepView } from './progress.js';
 import { partiesBySide } from './workspace.js';
 
-export interface PartnershipProgress {
+interface PartnershipProgress {
   steps: StepView[];
   currentStep: StepView | null;
   actions: ReturnType<typeof nextActions>;

@@ -22,7 +22,7 @@ import type { ScopeKind } from '../kernel/scopes.js';
 import { communesInScope } from '../territories/scopes.js';
 
 export type Partnership = typeof partnerships.$inferSelect;
-export type PartnershipInsert = typeof partnerships.$inferInsert;
+type PartnershipInsert = typeof partnerships.$inferInsert;
 export type Party = typeof partnershipParties.$inferSelect;
 export type Side = Party['side'];
 
@@ -134,7 +134,7 @@ export async function listPartnershipsFor(db: Db, organisationIds: number[], pre
 
 // History (the platform's audit log, entity 'partnership')
 
-export interface HistoryEntry {
+interface HistoryEntry {
   id: number;
   action: string;
   summary: string;

@@ -10,7 +10,7 @@ const BOLD = join(fontDir, 'DejaVuSans-Bold.ttf');
 
 export const pdfColours = { text: '#1d2433', heading: '#281f66', muted: '#4d5566', danger: '#b3261e' } as const;
 
-export interface TaggedPdf {
+interface TaggedPdf {
   doc: PDFKit.PDFDocument;
   /** Left margin and usable width of the page. */
   left: number;

@@ -23,9 +23,9 @@ export async function prescriptionChoices(deps: Deps, user: CurrentUser) {
 }
 
 /** How far the prescription's suggestions look for offers around the ACM (wider than the coverage radius: a gap has none nearer). */
-export const SUGGESTION_TRIP_KM = 60;
+const SUGGESTION_TRIP_KM = 60;
 
-export interface PrescriptionSuggestion {
+interface PrescriptionSuggestion {
   partnerId: number;
   partnerName: string;
   offerId: number;
@@ -38,7 +38,7 @@ export interface PrescriptionSuggestion {
   score: number;
 }
 
-export interface PrescriptionPrefill {
+interface PrescriptionPrefill {
   /** Values of the form's fields. */
   values: Record<string, string>;
   suggestions: PrescriptionSuggestion[];

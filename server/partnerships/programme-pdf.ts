@@ -1,7 +1,7 @@
 import { frenchTime } from './calendar.js';
 import { pdfColours, taggedPdf } from './pdf-document.js';
 
-export interface ProgrammeSession {
+interface ProgrammeSession {
   date: string;
   startTime: string;
   endTime: string;
@@ -9,7 +9,7 @@ export interface ProgrammeSession {
   originalDate: string | null;
 }
 
-export interface ProgrammePdfInput {
+interface ProgrammePdfInput {
   title: string;
   reference: string;
   partnerName: string;
@@ -33,7 +33,7 @@ function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-export function ageLine(min: number | null, max: number | null): string | null {
+function ageLine(min: number | null, max: number | null): string | null {
   if (min === null && max === null) return null;
   if (min !== null && max !== null) return min === max ? `Pour les enfants de ${min} ans` : `Pour les enfants de ${min} à ${max} ans`;
   return min !== null ? `Pour les enfants à partir de ${min} ans` : `Pour les enfants jusqu’à ${max} ans`;

@@ -54,19 +54,19 @@ interface StepFacts {
 }
 
 /** Définition filled: at least one objective, and each party described its commitments. */
-export function definitionDone(p: Partnership, parties: ProgressInput['parties']): boolean {
+function definitionDone(p: Partnership, parties: ProgressInput['parties']): boolean {
   return p.objectives.length > 0 && Boolean(parties.acm?.commitments.trim()) && Boolean(parties.partner?.commitments.trim());
 }
 
 /** Partner chosen: both organisations confirmed the partnership (a request accepted is a confirmation). */
-export function partnerChosen(input: ProgressInput): boolean {
+function partnerChosen(input: ProgressInput): boolean {
   const p = input.partnership;
   if (p.status === 'active' || p.status === 'closed') return true;
   return Boolean(input.parties.acm?.confirmedAt && input.parties.partner?.confirmedAt);
 }
 
 /** Convention signed by both, or meeting minutes written and approved by both. */
-export function formalisationDone(input: ProgressInput): boolean {
+function formalisationDone(input: ProgressInput): boolean {
   if (input.partnership.formalisation === 'minutes') {
     return input.minutesWritten && Boolean(input.parties.acm?.minutesApprovedAt) && Boolean(input.parties.partner?.minutesApprovedAt);
   }
@@ -74,16 +74,16 @@ export function formalisationDone(input: ProgressInput): boolean {
 }
 
 /** The first session took place (recorded as held). */
-export function firstSessionHeld(input: ProgressInput): boolean {
+function firstSessionHeld(input: ProgressInput): boolean {
   return input.sessions.some((s) => s.status === 'held');
 }
 
 /** The year's sessions are behind: none planned from today on, and at least one held. */
-export function animationDone(input: ProgressInput): boolean {
+function animationDone(input: ProgressInput): boolean {
   return firstSessionHeld(input) && input.sessions.every((s) => s.status !== 'planned' || s.date < input.today);
 }
 
-export function reviewsSent(input: ProgressInput): number {
+function reviewsSent(input: ProgressInput): number {
   return new Set(input.reviews.filter((r) => r.submittedAt).map((r) => r.side)).size;
 }
 
@@ -111,7 +111,7 @@ const order = ['definition', 'recherche', 'formalisation', 'animation', 'bilan']
  * partnership stands at its furthest step with a trace: the step after it once it is reached.
  * Null when the partnership is closed or every step is reached.
  */
-export function currentStepIndex(input: ProgressInput): number | null {
+function currentStepIndex(input: ProgressInput): number | null {
   if (input.partnership.status === 'closed') return null;
   const f = facts(input);
   let furthest = -1;

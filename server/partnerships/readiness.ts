@@ -3,7 +3,7 @@ import type { ConventionContext } from './convention.js';
 import { fieldValue, findSection } from './convention.js';
 import type { Side } from './partnerships.repository.js';
 
-export interface MissingItem {
+interface MissingItem {
   side: Side;
   label: string;
   /** Where to fix it. */

@@ -6,7 +6,7 @@ import { addDays, frenchTime } from './calendar.js';
 import { sessionsBetween, updateSession } from './calendar.repository.js';
 
 /** How long before a session its reminder goes out. */
-export const REMINDER_HOURS = 24;
+const REMINDER_HOURS = 24;
 
 /**
  * Scheduled job: reminds the members of both organisations of each session starting within the

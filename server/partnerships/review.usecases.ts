@@ -24,7 +24,7 @@ export const decisionLabels: Record<(typeof partnershipDecisions)[number], strin
 
 export const scoreLabels: Record<number, string> = { 1: '1 — pas du tout', 2: '2 — plutôt non', 3: '3 — plutôt oui', 4: '4 — tout à fait' };
 
-export interface ScoreItem {
+interface ScoreItem {
   group: 'objectives' | 'axes' | 'satisfaction' | 'coordination';
   key: string;
   label: string;
@@ -46,7 +46,7 @@ export function scoreItems(p: Partnership, otherName: string): ScoreItem[] {
 }
 
 /** Quantitative indicators computed from the calendar, to prefill the form. */
-export function quantitativeFromCalendar(p: Partnership, sessions: Session[]) {
+function quantitativeFromCalendar(p: Partnership, sessions: Session[]) {
   const held = sessions.filter((s) => s.status === 'held');
   const cancelled = sessions.filter((s) => s.status === 'cancelled');
   const withAttendance = held.filter((s) => s.childrenPresent !== null);
@@ -405,7 +405,7 @@ export const numberFields = ['sessionsPlanned', 'sessionsHeld', 'sessionsCancell
 /** Indicators that may have a decimal part (averages, hours). */
 export const decimalFields = ['averageAttendance', 'childHours', 'interventionHours'] as const;
 
-export interface ComparisonRow {
+interface ComparisonRow {
   label: string;
   group: string;
   acm: string;

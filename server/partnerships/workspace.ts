@@ -29,7 +29,7 @@ export function partiesBySide(parties: Party[]): Record<Side, Party | undefined>
 }
 
 /** The offer and the organisations a convention text is built from, kept as signed. */
-export interface ConventionSources {
+interface ConventionSources {
   acm: OrganisationDetails;
   partner: OrganisationDetails;
   offer: ConventionContext['offer'];
@@ -69,7 +69,7 @@ export async function conventionContext(
  * What changed in the live offer and profiles since the signature, as quiet notes: nothing changes
  * by itself, the parties may propose an amendment that takes the changes up.
  */
-export function liveSourceNotes(context: ConventionContext, live: ConventionSources, signedHash: string): string[] {
+function liveSourceNotes(context: ConventionContext, live: ConventionSources, signedHash: string): string[] {
   const hashWith = (sources: Partial<ConventionSources>) => renderConvention({ ...context, ...sources }).hash;
   const notes: string[] = [];
   if (hashWith({ offer: live.offer }) !== signedHash) {

@@ -6,7 +6,7 @@ import { formatters } from '../lib/format.js';
 import { viewsDir } from '../lib/templates.js';
 import { navigationFor } from '../pages/navigation.js';
 
-export type FlashKind = 'success' | 'info' | 'error';
+type FlashKind = 'success' | 'info' | 'error';
 
 declare module 'fastify' {
   interface FastifyReply {

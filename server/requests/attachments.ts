@@ -1,7 +1,7 @@
 /** Attachments accepted in a thread: checked by their first bytes, not by their name or declared type. */
 export const ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
 
-export interface AttachmentKind {
+interface AttachmentKind {
   type: string;
   extension: string;
   label: string;

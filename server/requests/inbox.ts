@@ -4,7 +4,7 @@ import { normalize } from '../kernel/text.js';
 import { statusFilters, statusLabels, statusTags } from './labels.js';
 import { boxCounts, listInbox, requestSubject, waitingFor } from './requests.repository.js';
 
-export const INBOX_PAGE_SIZE = 20;
+const INBOX_PAGE_SIZE = 20;
 
 export interface InboxQuery {
   structure?: number | undefined;

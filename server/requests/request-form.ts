@@ -91,7 +91,7 @@ export function defaultValues(target: RequestTarget, acm: OrganisationRow | unde
   };
 }
 
-export interface RequestInput {
+interface RequestInput {
   acmId: number;
   periodStart: string | null;
   periodEnd: string | null;

@@ -5,7 +5,7 @@ import { messages, needs, offers, organisations, partnerships, replyTemplates, r
 import type { RequestStatus } from './labels.js';
 
 export type RequestRow = typeof requests.$inferSelect;
-export type MessageRow = typeof messages.$inferSelect;
+type MessageRow = typeof messages.$inferSelect;
 export type OrganisationRow = typeof organisations.$inferSelect;
 export type OfferRow = typeof offers.$inferSelect;
 
@@ -161,7 +161,7 @@ function unreadFor(organisationId: number | SQL) {
 const acmOrg = aliasedTable(organisations, 'acm_org');
 const partnerOrg = aliasedTable(organisations, 'partner_org');
 
-export interface InboxFilter {
+interface InboxFilter {
   organisationId: number;
   box: 'received' | 'sent';
   statuses?: readonly RequestStatus[];

@@ -36,13 +36,13 @@ const DAY = 86_400_000;
 export type Side = 'sender' | 'addressee' | 'admin';
 
 /** The organisation that sent the request and the one it is addressed to. */
-export function partiesOf(request: Pick<RequestRow, 'direction' | 'acmId' | 'partnerId'>): { sender: number; addressee: number } {
+function partiesOf(request: Pick<RequestRow, 'direction' | 'acmId' | 'partnerId'>): { sender: number; addressee: number } {
   return request.direction === 'acm_to_partner'
     ? { sender: request.acmId, addressee: request.partnerId }
     : { sender: request.partnerId, addressee: request.acmId };
 }
 
-export interface ThreadAccess {
+interface ThreadAccess {
   request: RequestRow;
   side: Side;
   /** The viewer's organisation in this request (null for an admin who is not a member). */
@@ -77,7 +77,7 @@ async function organisationsById(db: Db, ids: number[]): Promise<Map<number, Org
   return new Map((await findOrganisations(db, ids)).map((o) => [o.id, o]));
 }
 
-export async function subjectOf(db: Db, request: RequestRow, partnerName: string): Promise<string> {
+async function subjectOf(db: Db, request: RequestRow, partnerName: string): Promise<string> {
   const offer = request.offerId ? await findOffer(db, request.offerId) : null;
   const needTitle = !offer && request.needId ? await findNeedTitle(db, request.needId) : null;
   return requestSubject(offer?.title ?? null, needTitle, partnerName);

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { requests } from '../../db/schema/index.js';
 
 /** Below this many requests over the period, figures would say more about chance than about the partner. */
-export const RESPONSIVENESS_MIN_REQUESTS = 3;
+const RESPONSIVENESS_MIN_REQUESTS = 3;
 const PERIOD_DAYS = 365;
 
 export interface Responsiveness {

@@ -1,6 +1,6 @@
 import { type Storage, TEMPORARY_SUFFIX } from '../lib/storage.js';
 
-export interface MigrationResult {
+interface MigrationResult {
   moved: number;
   alreadyThere: number;
   bytes: number;

@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { assertStorageKey, contentTypeOf, type Storage, type StoredEntry } from '../lib/storage.js';
 
-export interface S3Settings {
+interface S3Settings {
   endpoint?: string | undefined;
   bucket: string;
   region: string;

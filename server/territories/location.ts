@@ -18,7 +18,7 @@ export interface Location {
   regionCode: string;
 }
 
-export interface LocationOptions {
+interface LocationOptions {
   /** The commune is required (default true). */
   required?: boolean;
   /** The address line is required too (default false). */
@@ -27,7 +27,7 @@ export interface LocationOptions {
   maxDistanceKm?: number;
 }
 
-export const locationMessages = {
+const locationMessages = {
   unknown: 'Commune introuvable : vérifiez l’orthographe ou saisissez le code postal.',
   ambiguous: 'Plusieurs communes correspondent : précisez le code postal.',
   communeRequired: 'Indiquez la commune.',

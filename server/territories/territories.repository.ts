@@ -81,14 +81,14 @@ export async function resolveCommune(db: Db, text: string): Promise<{ commune: C
   return { error: 'ambiguous', candidates };
 }
 
-export interface EpciHit {
+interface EpciHit {
   code: string;
   name: string;
   type: string;
   population: number;
 }
 
-export async function findEpci(db: Db, code: string): Promise<EpciHit | null> {
+async function findEpci(db: Db, code: string): Promise<EpciHit | null> {
   const [row] = await db.select().from(epcis).where(eq(epcis.code, code)).limit(1);
   return row ?? null;
 }

@@ -8,7 +8,7 @@ import { CSV_COLUMNS, type CsvColumn, type CsvRecord } from './rows.js';
 
 const PAGE = 5000;
 
-export interface ExportFilter {
+interface ExportFilter {
   organisationId?: number;
   /** Only offers in this status (the admin exports what its overview counts). */
   status?: OfferStatus;
@@ -59,7 +59,7 @@ interface ExportRow {
 }
 
 /** The import's columns, then the offer's status as people read it (the import ignores it). */
-export const EXPORT_COLUMNS = [...CSV_COLUMNS, 'status'] as const;
+const EXPORT_COLUMNS = [...CSV_COLUMNS, 'status'] as const;
 
 /** Keyset pages of offers with their organisation (raw SQL: no per-row mapping), never the whole table at once. */
 async function* records(db: Db, filter: ExportFilter): AsyncGenerator<CsvRecord & { status: string }> {

@@ -9,7 +9,7 @@ import { Gazetteer } from './gazetteer.js';
 import { readOfferRecords } from './reader.js';
 import { type CsvRecord, OWN_OFFER_KEY, OWN_ORG_KEY, type ParsedRow, parseRecord } from './rows.js';
 
-export interface ImportOptions {
+interface ImportOptions {
   /** New offers are published (CLI and admin imports) rather than sent to moderation. */
   publish: boolean;
   /** Runs everything in a transaction rolled back at the end: exact counts, nothing written. */
@@ -29,7 +29,7 @@ export interface Reject {
   record: CsvRecord | null;
 }
 
-export interface ImportResult {
+interface ImportResult {
   imported: number;
   updated: number;
   unchanged: number;

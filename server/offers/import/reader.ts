@@ -7,9 +7,9 @@ import { CSV_COLUMNS, type CsvRecord, REQUIRED_COLUMNS } from './rows.js';
 export class ImportFileError extends Error {}
 
 /** Called, synchronously, for every line that cannot become a record (rejects file, report). */
-export type BadLineSink = (line: number, reason: string, record: CsvRecord | null) => void;
+type BadLineSink = (line: number, reason: string, record: CsvRecord | null) => void;
 
-export interface ReadLine {
+interface ReadLine {
   line: number;
   record: CsvRecord;
 }
@@ -84,7 +84,7 @@ export function readOfferRecords(input: Readable, onBad: BadLineSink, onBytes?: 
 }
 
 type GenericRecord = Record<string, string | undefined>;
-export type GenericBadLineSink = (line: number, reason: string, record: GenericRecord | null) => void;
+type GenericBadLineSink = (line: number, reason: string, record: GenericRecord | null) => void;
 
 /** The same reading for any CSV contract (its columns, required and multiline ones): see readOfferRecords. */
 export async function* readCsvRecords(

@@ -55,7 +55,7 @@ export const OWN_ORG_KEY = /^passerelle-structure-(\d{1,9})$/;
 const emailPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[a-z]{2,}$/i;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
-export interface OrgRef {
+interface OrgRef {
   externalId: string;
   name: string;
   type: string | null;
