@@ -8,7 +8,7 @@ import type { Clock } from './clock.js';
 /** Why a job ran: its period came round, or code asked for it now (e.g. the search kick after a write). */
 type JobTrigger = 'schedule' | 'demand';
 
-interface JobRun {
+export interface JobRun {
   job: string;
   trigger: JobTrigger;
   seconds: number;
