@@ -1,28 +1,13 @@
-import { desc, eq } from 'drizzle-orm';
-import { offers, organisations, requests } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { statusLabels as requestStatusLabels } from '../requests/labels.js';
 import { publishedOffersOf } from './matching.repository.js';
-import type { NeedWithAcm } from './needs.repository.js';
+import { answersOfNeed, type NeedWithAcm } from './needs.repository.js';
 import { scoreMatch } from './score.js';
 import { factsOfOffer, wishOfNeed } from './suggestions.js';
 
 /** The request threads opened from a need (answers of partners). */
 export async function needAnswers(deps: Deps, needId: number) {
-  const found = await deps.db
-    .select({
-      id: requests.id,
-      status: requests.status,
-      partnerId: requests.partnerId,
-      partnerName: organisations.name,
-      offerTitle: offers.title,
-      createdAt: requests.createdAt,
-    })
-    .from(requests)
-    .innerJoin(organisations, eq(organisations.id, requests.partnerId))
-    .leftJoin(offers, eq(offers.id, requests.offerId))
-    .where(eq(requests.needId, needId))
-    .orderBy(desc(requests.createdAt));
+  const found = await answersOfNeed(deps.db, needId);
   return found.map((r) => ({ ...r, statusLabel: requestStatusLabels[r.status] ?? r.status }));
 }
 

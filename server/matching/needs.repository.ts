@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, rows, type Stamped } from '../../db/client.js';
-import { communes, needs, organisations } from '../../db/schema/index.js';
+import { communes, needs, offers, organisations, requests } from '../../db/schema/index.js';
 
 export type Need = typeof needs.$inferSelect;
 type NewNeed = typeof needs.$inferInsert;
@@ -83,4 +83,22 @@ export async function answerCounts(db: Db, needIds: number[]): Promise<Map<numbe
     sql`select need_id as "needId", count(*)::int as count from requests where need_id = any(${sql.param(needIds)}::int[]) group by need_id`,
   );
   return new Map(result.map((r) => [r.needId, Number(r.count)]));
+}
+
+/** The request threads opened from a need, newest first, with the partner and the offer proposed. */
+export async function answersOfNeed(db: Db, needId: number) {
+  return db
+    .select({
+      id: requests.id,
+      status: requests.status,
+      partnerId: requests.partnerId,
+      partnerName: organisations.name,
+      offerTitle: offers.title,
+      createdAt: requests.createdAt,
+    })
+    .from(requests)
+    .innerJoin(organisations, eq(organisations.id, requests.partnerId))
+    .leftJoin(offers, eq(offers.id, requests.offerId))
+    .where(eq(requests.needId, needId))
+    .orderBy(desc(requests.createdAt));
 }
