@@ -39,9 +39,13 @@ export class Scheduler {
     this.jobs.set(job.name, job);
   }
 
-  /** Called after every run this instance makes (metrics). */
-  onRun(listener: (run: JobRun) => void): void {
+  /** Called after every run this instance makes (metrics); returns the function that stops listening. */
+  onRun(listener: (run: JobRun) => void): () => void {
     this.runListeners.push(listener);
+    return () => {
+      const at = this.runListeners.indexOf(listener);
+      if (at >= 0) this.runListeners.splice(at, 1);
+    };
   }
 
   list(): string[] {
@@ -113,7 +117,7 @@ export class Scheduler {
       seconds: (performance.now() - started) / 1000,
       failed: lastError !== null,
     };
-    for (const listener of this.runListeners) listener(run);
+    for (const listener of [...this.runListeners]) listener(run);
     await db
       .update(jobRuns)
       .set({ lastRunAt: clock.now(), lockedUntil: null, lockedBy: null, lastError })

@@ -8,17 +8,15 @@ import type { JobRun, Scheduler } from '../../server/lib/jobs.js';
 export function nextRuns(scheduler: Scheduler, jobs: readonly string[], { timeoutMs = 20_000 } = {}): Promise<JobRun[]> {
   return new Promise((resolve, reject) => {
     const runs = new Map<string, JobRun>();
-    let settled = false;
     const timer = setTimeout(() => {
-      settled = true;
+      stop();
       reject(new Error(`no run of ${jobs.filter((job) => !runs.has(job)).join(', ')} within ${timeoutMs} ms`));
     }, timeoutMs);
-    // The scheduler keeps its listeners: this one goes quiet once settled.
-    scheduler.onRun((run) => {
-      if (settled || !jobs.includes(run.job)) return;
+    const stop = scheduler.onRun((run) => {
+      if (!jobs.includes(run.job)) return;
       runs.set(run.job, run);
       if (runs.size < jobs.length) return;
-      settled = true;
+      stop();
       clearTimeout(timer);
       resolve(jobs.map((job) => runs.get(job)!));
     });
