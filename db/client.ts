@@ -6,6 +6,7 @@ import { type Database, type Db, migrationsFolder } from './database.js';
 import * as schema from './schema/index.js';
 
 export { type Database, DatabaseLockedError, type Db, type DriverName, migrationsFolder, type Schema, type Stamped } from './database.js';
+export { DatabaseUnavailableError, isDatabaseUnavailable } from './unavailable.js';
 
 /** Raw SQL through either driver: postgres.js returns an array, PGlite `{rows}`. */
 export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
@@ -13,8 +14,11 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/** Seconds to open a connection: past it a request fails (503) instead of waiting for an unreachable server (default 30). */
+const CONNECT_TIMEOUT_SECONDS = 3;
+
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const client = postgres(url, { max: options.max ?? 10, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {} });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     db,

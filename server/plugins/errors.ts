@@ -1,9 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { AppError, ParameterError } from '../lib/errors.js';
 import { ApiError } from '../lib/schemas.js';
 
 const NOT_FOUND = 'Cette page n’existe pas ou a été déplacée. Vérifiez l’adresse ou repartez de l’accueil.';
+
+const UNAVAILABLE = 'Le service est momentanément indisponible. Réessayez dans quelques instants.';
+/** Seconds a client should wait before retrying while the database is unreachable. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 const csrfCodes = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
 
@@ -43,13 +48,18 @@ async function renderError(request: FastifyRequest, reply: FastifyReply, status:
 }
 
 function statusName(status: number): string {
-  return { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 422: 'invalid', 429: 'rate_limited' }[status] ?? 'error';
+  return (
+    { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 422: 'invalid', 429: 'rate_limited', 503: 'unavailable' }[
+      status
+    ] ?? 'error'
+  );
 }
 
 function statusTitle(status: number): string {
   if (status === 404) return 'Page introuvable';
   if (status === 403) return 'Accès refusé';
   if (status === 429) return 'Trop de tentatives';
+  if (status === 503) return 'Service momentanément indisponible';
   if (status >= 500) return 'Erreur du serveur';
   return 'Requête invalide';
 }
@@ -117,6 +127,12 @@ export default fp(
       if (error instanceof AppError) {
         const parameter = error instanceof ParameterError ? error.parameter : undefined;
         return renderError(request, reply, error.statusCode, error.message, { code: error.code, parameter });
+      }
+      // A database outage is brief and expected (restart, failover): a 503 to retry, not a 500.
+      if (isDatabaseUnavailable(error)) {
+        request.log.warn({ err: error }, 'database unavailable');
+        reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+        return renderError(request, reply, 503, UNAVAILABLE);
       }
       const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
       if (status >= 500) {
