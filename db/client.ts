@@ -19,14 +19,19 @@ const CONNECT_TIMEOUT_SECONDS = 3;
 
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
   const client = postgres(url, { max: options.max ?? 10, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {} });
+  // Opened on the first health check only; never shares the pool's queue.
+  const healthClient = postgres(url, { max: 1, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {} });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     db,
+    healthDb: drizzlePostgres(healthClient, { schema, casing: 'snake_case' }) as unknown as Db,
     driver: 'postgres',
     migrate: async () => {
       await migratePostgres(drizzlePostgres(client, { casing: 'snake_case' }), { migrationsFolder });
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), healthClient.end({ timeout: 1 })]);
+    },
   };
 }
 

@@ -12,6 +12,8 @@ export type DriverName = 'pglite' | 'postgres';
 
 export interface Database {
   db: Db;
+  /** For /healthz: a connection of its own on PostgreSQL, so that the check never queues behind a busy pool. */
+  healthDb: Db;
   driver: DriverName;
   /** Applies pending migrations (idempotent). */
   migrate(): Promise<void>;

@@ -19,6 +19,8 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     db,
+    // One embedded connection: nothing to queue behind but the queries themselves.
+    healthDb: db,
     driver: 'pglite',
     migrate: async () => {
       await migratePglite(drizzlePglite(client, { casing: 'snake_case' }), { migrationsFolder });

@@ -82,6 +82,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const deps: Deps = {
     config,
     db: database.db,
+    healthDb: database.healthDb,
     driver: database.driver,
     clock,
     eta,

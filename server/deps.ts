@@ -12,6 +12,8 @@ import type { Storage } from './lib/storage.js';
 export interface Deps {
   config: Config;
   db: Db;
+  /** The database seen by /healthz (see Database.healthDb). */
+  healthDb: Db;
   driver: DriverName;
   clock: Clock;
   mailer: Mailer;

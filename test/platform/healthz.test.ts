@@ -21,7 +21,13 @@ const health = async () => {
 it('reports the database driver in use, the search backend and an index with nothing to catch up', async () => {
   expect(await health()).toEqual({
     statusCode: 200,
-    body: { status: 'ok', db: process.env.DATABASE_URL ? 'postgres' : 'pglite', search: 'postgres', searchLag: { pending: 0, oldestSeconds: 0 } },
+    body: {
+      status: 'ok',
+      db: process.env.DATABASE_URL ? 'postgres' : 'pglite',
+      dbReachable: true,
+      search: 'postgres',
+      searchLag: { pending: 0, oldestSeconds: 0 },
+    },
   });
 });
 

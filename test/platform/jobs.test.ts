@@ -18,7 +18,7 @@ beforeAll(async () => {
   app = await createTestApp({ JOBS_ENABLED: true });
   // A second instance of the app on the same database, as two servers behind a load balancer.
   const { db, driver } = app.deps;
-  twin = await buildApp({ config: app.deps.config, database: { db, driver, migrate: async () => {}, close: async () => {} }, logger: false });
+  twin = await buildApp({ config: app.deps.config, database: { db, healthDb: db, driver, migrate: async () => {}, close: async () => {} }, logger: false });
   await twin.ready();
 });
 afterAll(async () => {
