@@ -6,7 +6,6 @@ import { type Database, type Db, migrationsFolder } from './database.js';
 import * as schema from './schema/index.js';
 
 export { type Database, DatabaseLockedError, type Db, type DriverName, migrationsFolder, type Schema, type Stamped } from './database.js';
-export { DatabaseUnavailableError, isDatabaseUnavailable } from './unavailable.js';
 
 /** Raw SQL through either driver: postgres.js returns an array, PGlite `{rows}`. */
 export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
@@ -33,6 +32,20 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
       await Promise.all([client.end({ timeout: 5 }), healthClient.end({ timeout: 1 })]);
     },
   };
+}
+
+/**
+ * postgres.js (3.4.9, and 3.4.10 still) writes to a connection that has just closed when a
+ * transaction's backend dies mid-query: its ROLLBACK goes to a null socket from a timer
+ * (porsager/postgres#1154, #1208). The TypeError escapes every request and would stop the
+ * process, although the query has already failed (CONNECTION_CLOSED) and the pool reconnects.
+ */
+export function isDriverWriteAfterClose(error: unknown): boolean {
+  return (
+    error instanceof TypeError &&
+    error.message === "Cannot read properties of null (reading 'write')" &&
+    /nextWrite \(.*[\\/]postgres[\\/](cjs[\\/])?src[\\/]connection\.js/.test(error.stack ?? '')
+  );
 }
 
 /** PostgreSQL when DATABASE_URL is set; else the embedded PGlite, loaded only then (about 45 MB resident). */

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
+import { isDriverWriteAfterClose } from '../db/client.js';
 import { drainSearchOutbox } from '../search/worker.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -22,6 +23,12 @@ async function main() {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
+  });
+  // Every uncaught exception reaches close-with-grace (graceful close, exit 1) but the driver's
+  // write after close: a database outage must not stop the server (see isDriverWriteAfterClose).
+  process.setUncaughtExceptionCaptureCallback((error) => {
+    if (isDriverWriteAfterClose(error)) app.log.warn({ err: error }, 'postgres.js wrote to a closed connection: ignored');
+    else (process.emit as (event: string, ...args: unknown[]) => boolean)('uncaughtException', error, 'uncaughtException');
   });
 
   await app.listen({ port: config.PORT, host: config.HOST });
