@@ -1,11 +1,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
-import { isDriverWriteAfterClose } from '../db/client.js';
 import { drainSearchOutbox } from '../search/worker.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { exitOnStartupError, prepareDatabase } from './lib/startup.js';
+import { exitOnStartupError, prepareDatabase, surviveDriverWriteAfterClose } from './lib/startup.js';
 
 async function main() {
   const startedAt = performance.now();
@@ -24,12 +23,7 @@ async function main() {
     else app.log.info({ signal }, 'shutting down');
     await app.close();
   });
-  // Every uncaught exception reaches close-with-grace (graceful close, exit 1) but the driver's
-  // write after close: a database outage must not stop the server (see isDriverWriteAfterClose).
-  process.setUncaughtExceptionCaptureCallback((error) => {
-    if (isDriverWriteAfterClose(error)) app.log.warn({ err: error }, 'postgres.js wrote to a closed connection: ignored');
-    else (process.emit as (event: string, ...args: unknown[]) => boolean)('uncaughtException', error, 'uncaughtException');
-  });
+  surviveDriverWriteAfterClose(app.log);
 
   await app.listen({ port: config.PORT, host: config.HOST });
   app.log.info(
