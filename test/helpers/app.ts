@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import { inject } from 'vitest';
 import { type Database, openPostgres } from '../../db/client.js';
 import { pgliteExtensions, wrapPglite } from '../../db/pglite.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { buildApp } from '../../server/app.js';
 import { type Config, loadConfig } from '../../server/config.js';
 import type { App } from '../../server/types.js';
@@ -41,7 +42,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Ap
   // A server error in any test prints its cause, so that a rare 500 can be diagnosed from the CI log.
   app.addHook('onError', async (request, _reply, error) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) console.error(`[test app] ${request.method} ${request.url} → ${status}`, error);
+    // An unreachable database answers 503 (the outage tests cause it on purpose).
+    if (status >= 500 && !isDatabaseUnavailable(error)) console.error(`[test app] ${request.method} ${request.url} → ${status}`, error);
   });
   app.addHook('onClose', async () => {
     await drop();
