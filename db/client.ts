@@ -17,8 +17,8 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 const CONNECT_TIMEOUT_SECONDS = 3;
 /**
  * Seconds to wait before a new connection attempt after failed ones. postgres.js's default grows
- * to 10-20 s after a few failures (shared by the whole pool), and the request that needs the
- * connection waits that long: after a 5 s outage, pages hung for 15 s. Half a second at most.
+ * to 10-20 s after a few failures (counted for the whole pool), and the request that needs the
+ * connection waits that long (14 s seen while a server refused connections). Half a second at most.
  */
 const reconnectDelaySeconds = (failures: number) => Math.min(0.05 * 2 ** failures, 0.5);
 
