@@ -6,7 +6,7 @@ import { ApiError } from '../lib/schemas.js';
 
 const NOT_FOUND = 'Cette page n’existe pas ou a été déplacée. Vérifiez l’adresse ou repartez de l’accueil.';
 
-const UNAVAILABLE = 'Le service est momentanément indisponible. Réessayez dans quelques instants.';
+const UNAVAILABLE = 'Passerelle ne peut pas répondre pour le moment. Réessayez dans quelques instants.';
 /** Seconds a client should wait before retrying while the database is unreachable. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 

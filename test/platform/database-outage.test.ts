@@ -46,13 +46,13 @@ describe.runIf(process.env.DATABASE_URL)('a database outage', () => {
       expect(page.response.statusCode).toBe(503);
       expect(page.response.headers['retry-after']).toBe('5');
       expect(page.response.headers['content-type']).toMatch(/text\/html/);
-      expect(page.response.body).toContain('Le service est momentanément indisponible. Réessayez dans quelques instants.');
+      expect(page.response.body).toContain('Passerelle ne peut pas répondre pour le moment. Réessayez dans quelques instants.');
       expect(page.ms).toBeLessThan(4_000);
 
       const api = await timed('/api/v1/offers');
       expect(api.response.statusCode).toBe(503);
       expect(api.response.headers['retry-after']).toBe('5');
-      expect(api.response.json()).toEqual({ error: 'unavailable', message: 'Le service est momentanément indisponible. Réessayez dans quelques instants.' });
+      expect(api.response.json()).toEqual({ error: 'unavailable', message: 'Passerelle ne peut pas répondre pour le moment. Réessayez dans quelques instants.' });
 
       const health = await timed('/healthz');
       expect(health.response.statusCode).toBe(503);
