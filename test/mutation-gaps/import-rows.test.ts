@@ -168,6 +168,8 @@ describe('one CSV row of the bulk import', () => {
     expect(reasonsOf({ themes: '' })).toEqual(['au moins un thème est requis (themes)']);
     expect(reasonsOf({ themes: ' | ' })).toEqual(['au moins un thème est requis (themes)']);
     expect(reasonsOf({ themes: 'peche' })).toEqual(['thème inconnu : « peche »']);
+    // An earlier column's fault does not hide the missing theme.
+    expect(reasonsOf({ title: '', themes: '' })).toEqual(['titre manquant (title)', 'au moins un thème est requis (themes)']);
   });
 
   it('names every missing required cell', () => {
@@ -298,6 +300,7 @@ describe('one CSV row of the bulk import', () => {
 
   it('checks the SIRET key and the RNA number of the organisation', () => {
     expect(rowOf({ org_siret: '732 829 320 00074', org_rna: ' w691234567 ' }).org).toMatchObject({ siret: '73282932000074', rna: 'W691234567' });
+    expect(rowOf({ org_rna: 'W 691 234 567' }).org.rna).toBe('W691234567');
     expect(reasonsOf({ org_siret: '73282932000075' })).toEqual(['org_siret invalide : « 73282932000075 » (14 chiffres avec une clé de contrôle correcte)']);
     expect(reasonsOf({ org_rna: 'W69123456' })).toEqual(['org_rna invalide : « W69123456 » (W suivi de 9 chiffres)']);
     expect(reasonsOf({ org_rna: 'XW691234567' })).toEqual(['org_rna invalide : « XW691234567 » (W suivi de 9 chiffres)']);
@@ -332,10 +335,12 @@ describe('one CSV row of the bulk import', () => {
     expect(reasonsOf({ code_insee: '', lat: '90', lng: '180' })).toEqual(['commune introuvable autour de ces coordonnées']);
     expect(reasonsOf({ code_insee: '99999', lat: '45.75', lng: '4.85' })).toEqual(['commune inconnue : code INSEE « 99999 »']);
     expect(reasonsOf({ code_insee: '99999' })).toEqual(['commune inconnue : code INSEE « 99999 »']);
+    expect(reasonsOf({ code_insee: '2b999' })).toEqual(['commune inconnue : code INSEE « 2B999 »']);
     expect(reasonsOf({ code_insee: '', postcode: '00000' })).toEqual(['commune inconnue : code postal « 00000 »']);
     expect(reasonsOf({ code_insee: '', postcode: '6900' })).toEqual(['postcode invalide : « 6900 » (5 chiffres)']);
     expect(reasonsOf({ code_insee: '', postcode: 'x69008' })).toEqual(['postcode invalide : « x69008 » (5 chiffres)']);
     expect(reasonsOf({ postcode: '690088' })).toEqual(['postcode invalide : « 690088 » (5 chiffres)']);
+    expect(reasonsOf({ code_insee: '', postcode: '690088' })).toEqual(['postcode invalide : « 690088 » (5 chiffres)']);
     expect(reasonsOf({ code_insee: '' })).toEqual(['localisation manquante : lat/lng, code_insee ou postcode']);
   });
 
