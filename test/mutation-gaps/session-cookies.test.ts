@@ -141,6 +141,11 @@ describe('session and CSRF cookies', () => {
     expect(response.statusCode).toBe(200);
   });
 
+  it('lets an OPTIONS request through without a CSRF token, like GET and HEAD: no route answers it, so a 404 and never a 403', async () => {
+    const response = await app.inject({ method: 'OPTIONS', url: '/compte' });
+    expect(response.statusCode).toBe(404);
+  });
+
   it('takes the CSRF token from the query string, as multipart forms send it', async () => {
     const agent = await signedInAgent(app);
     const token = await agent.csrfToken();
