@@ -104,6 +104,31 @@ describe('session and CSRF cookies', () => {
     }
   });
 
+  it('writes a session’s last activity at most once a minute: not at 60 000 ms, at 60 001 ms', async () => {
+    const start = tomorrow + 4 * HOUR;
+    try {
+      const { user, agent } = await signInAt(new Date(start));
+      expect(await statusAt(agent, start + MINUTE)).toBe(200);
+      expect((await sessionRows(app, user.id))[0]!.lastSeenAt.getTime()).toBe(start);
+      expect(await statusAt(agent, start + MINUTE + 1)).toBe(200);
+      expect((await sessionRows(app, user.id))[0]!.lastSeenAt.getTime()).toBe(start + MINUTE + 1);
+    } finally {
+      app.deps.clock.setNow(null);
+    }
+  });
+
+  it('clears a session cookie of up to 100 characters that matches no session, and ignores a longer one without looking it up', async () => {
+    const visit = (length: number) => app.inject({ method: 'GET', url: '/a-propos', cookies: { passerelle_session: 'x'.repeat(length) } });
+    expect(setCookie(await visit(100), 'passerelle_session')).toMatch(/^passerelle_session=;/);
+    const ignored = [(await visit(101)).headers['set-cookie'] ?? []].flat();
+    expect(ignored.filter((c) => c.startsWith('passerelle_session='))).toEqual([]);
+  });
+
+  it('signs out a visitor who has no session without an error', async () => {
+    const response = await new Agent(app).post('/deconnexion');
+    expect(response.statusCode).toBe(303);
+  });
+
   it('does not count static files and framed pages as activity: they never read the session', async () => {
     const start = tomorrow + 3 * HOUR;
     try {
