@@ -7,6 +7,12 @@
  *   MUTATION_TESTS=test/mutation-gaps/authorization-helpers.test.ts MUTATION_NO_CHECK=1 \
  *     npx stryker run --mutate server/accounts/guards.ts --concurrency 1 \
  *     --incrementalFile reports/mutation/guards.json
+ * The narrowest test sets that cover each module (MUTATION_TESTS):
+ *   plugins/session.ts: test/mutation-gaps/session-cookies.test.ts,test/mutation-gaps/accounts-rules.test.ts
+ *   plugins/csrf.ts, accounts/sessions.repository.ts: those two and test/accounts/accounts.test.ts
+ *   offers/import/rows.ts: test/mutation-gaps/import-rows.test.ts (seconds per mutant)
+ *   partnerships/convention.usecases.ts: test/partnerships/{convention,convention-frozen,signatures,
+ *     signing-readiness,amendments,amendment-close}.test.ts (about an hour on a loaded machine)
  * MUTATION_NO_CHECK skips the TypeScript checker, which on a loaded 2-core machine costs more
  * than the tests: a survivor that would not compile must then be read by hand.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}

@@ -18,7 +18,8 @@ export default defineConfig({
     include: process.env.MUTATION_TESTS?.split(',') ?? [
       'test/mutation-gaps/**/*.test.ts',
       'test/accounts/**/*.test.ts',
-      'test/partnerships/convention.test.ts',
+      // The signature rules: signing, voiding, amendments proposed, changed, withdrawn and refused.
+      'test/partnerships/{convention,convention-frozen,signatures,signing-readiness,amendments,amendment-close}.test.ts',
     ],
   },
 });
