@@ -1,8 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, notifications } from '../../db/schema/index.js';
+import { auditLog, conventionSignatures, notifications, partnershipConventions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
+import { partnerForm } from '../helpers/organisations.js';
 import { createPartnershipFixture, type PartnershipFixture, signShownText } from '../helpers/partnerships.js';
 
 let app: App;
@@ -96,6 +97,42 @@ describe('the signature rounds of a convention', () => {
     expect(entries[1]).toMatchObject({ summary: 'Avenant n° 1 signé par les deux parties : il fait partie de la convention (version 2).', version: 2 });
     expect((await noticesOf(f.acmUser.id)).slice(acmNoticesBefore).map((n) => n.title)).toEqual([
       `L’avenant n° 1 est signé par les deux parties · ${f.partnership.title}`,
+    ]);
+  });
+});
+
+describe('a signature over a text changed by an organisation’s profile', () => {
+  it('voids the other party’s signature on the older text, says so in the history, and asks it to sign again', async () => {
+    const f = await createPartnershipFixture(app, { acmName: 'Accueil des Tilleuls', partnerName: 'Compagnie du Rebond' });
+    const id = f.partnership.id;
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    // The profile editor does not touch the convention: the text the partner reads has changed.
+    const rename = await f.partnerAgent.post(`/structures/${f.partner.id}/modifier`, partnerForm({ name: 'Compagnie du Rebond renommée', siret: '' }));
+    expect(rename.statusCode).toBe(303);
+    const before = await lastHistoryId(id);
+    const acmNoticesBefore = (await noticesOf(f.acmUser.id)).length;
+    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+
+    const signatures = await app.deps.db
+      .select()
+      .from(conventionSignatures)
+      .where(eq(conventionSignatures.partnershipId, id))
+      .orderBy(asc(conventionSignatures.id));
+    expect(signatures.map((s) => [s.side, s.voidReason])).toEqual([
+      ['acm', 'Le texte a changé depuis cette signature.'],
+      ['partner', null],
+    ]);
+    const [convention] = await app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, id));
+    expect(convention!.status).toBe('draft');
+    const entries = await history(id, before);
+    expect(entries.map((e) => e.action)).toEqual(['convention.signatures_voided', 'convention.signed_by_party']);
+    expect(entries[0]).toMatchObject({
+      organisation: 'Compagnie du Rebond renommée',
+      summary:
+        'Le texte a changé depuis la signature précédente (profil d’une structure modifié) : cette signature est annulée, une nouvelle signature des deux parties est nécessaire.',
+    });
+    expect((await noticesOf(f.acmUser.id)).slice(acmNoticesBefore).map((n) => n.title)).toEqual([
+      `Compagnie du Rebond renommée a signé la convention : à votre tour · ${f.partnership.title}`,
     ]);
   });
 });
