@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, conventionSignatures, notifications, partnershipConventions } from '../../db/schema/index.js';
+import { auditLog, conventionSignatures, memberships, notifications, partnershipConventions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 import { partnerForm } from '../helpers/organisations.js';
@@ -98,6 +98,38 @@ describe('the signature rounds of a convention', () => {
     expect((await noticesOf(f.acmUser.id)).slice(acmNoticesBefore).map((n) => n.title)).toEqual([
       `L’avenant n° 1 est signé par les deux parties · ${f.partnership.title}`,
     ]);
+  });
+});
+
+describe('the signature form', () => {
+  it('needs the signer’s name and role, 120 characters at most each, beside their fields', async () => {
+    const f = await createPartnershipFixture(app);
+    const id = f.partnership.id;
+    const page = await f.acmAgent.get(`/partenariats/${id}/formalisation`);
+    const textHash = /name="textHash" value="([0-9a-f]{64})"/.exec(page.body)![1]!;
+    const post = (signerName: string, signerRole: string) =>
+      f.acmAgent.post(`/partenariats/${id}/convention/signer`, { side: 'acm', signerName, signerRole, textHash, consent: 'on' });
+    for (const [name, role, message] of [
+      ['', 'Directrice', 'Ce champ est obligatoire.'],
+      ['Claire Dubois', '', 'Ce champ est obligatoire.'],
+      ['C'.repeat(121), 'Directrice', '120 caractères au maximum (vous en avez saisi 121).'],
+      ['Claire Dubois', 'D'.repeat(121), '120 caractères au maximum (vous en avez saisi 121).'],
+    ] as const) {
+      const response = await post(name, role);
+      expect(response.statusCode, `${name.length}/${role.length}`).toBe(422);
+      expect(response.body).toContain(message);
+    }
+    const signatures = await app.deps.db.select().from(conventionSignatures).where(eq(conventionSignatures.partnershipId, id));
+    expect(signatures).toEqual([]);
+    expect((await post('C'.repeat(120), 'D'.repeat(120))).statusCode).toBe(303);
+  });
+
+  it('signs for the side the member chose when they belong to both organisations', async () => {
+    const f = await createPartnershipFixture(app);
+    await app.deps.db.insert(memberships).values({ organisationId: f.partner.id, userId: f.acmUser.id, role: 'member' });
+    await signShownText(f.acmAgent, f.partnership.id, 'partner', 'Claire Dubois');
+    const signatures = await app.deps.db.select().from(conventionSignatures).where(eq(conventionSignatures.partnershipId, f.partnership.id));
+    expect(signatures.map((s) => [s.side, s.organisationId])).toEqual([['partner', f.partner.id]]);
   });
 });
 
