@@ -21,7 +21,7 @@ async function history(id: number, after = 0) {
     .from(auditLog)
     .where(and(eq(auditLog.entity, 'partnership'), eq(auditLog.entityId, id)))
     .orderBy(asc(auditLog.id));
-  return rows.filter((r) => r.id > after).map((r) => ({ id: r.id, action: r.action, ...r.data }));
+  return rows.filter((r) => r.id > after).map((r): Record<string, unknown> & { id: number; action: string } => ({ id: r.id, action: r.action, ...r.data }));
 }
 
 async function lastHistoryId(id: number): Promise<number> {
