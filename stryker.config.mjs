@@ -10,9 +10,12 @@
  * The narrowest test sets that cover each module (MUTATION_TESTS):
  *   plugins/session.ts: test/mutation-gaps/session-cookies.test.ts,test/mutation-gaps/accounts-rules.test.ts
  *   plugins/csrf.ts, accounts/sessions.repository.ts: those two and test/accounts/accounts.test.ts
+ *     (loadCurrentUser's memberships and scopes: also convention-signing and authorization-helpers)
  *   offers/import/rows.ts: test/mutation-gaps/import-rows.test.ts (seconds per mutant)
- *   partnerships/convention.usecases.ts: test/partnerships/{convention,convention-frozen,signatures,
- *     signing-readiness,amendments,amendment-close}.test.ts (about an hour on a loaded machine)
+ *   partnerships/convention.usecases.ts: test/mutation-gaps/convention-signing.test.ts and
+ *     test/partnerships/{convention,convention-frozen,signatures,signing-readiness,amendments,
+ *     amendment-close}.test.ts (hours on a loaded 2-core machine: add the event-recorder reporter
+ *     to read the mutants done so far in reports/mutation/events)
  * MUTATION_NO_CHECK skips the TypeScript checker, which on a loaded 2-core machine costs more
  * than the tests: a survivor that would not compile must then be read by hand.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
