@@ -52,7 +52,10 @@ describe.runIf(process.env.DATABASE_URL)('a database outage', () => {
       const api = await timed('/api/v1/offers');
       expect(api.response.statusCode).toBe(503);
       expect(api.response.headers['retry-after']).toBe('5');
-      expect(api.response.json()).toEqual({ error: 'unavailable', message: 'Passerelle ne peut pas répondre pour le moment. Réessayez dans quelques instants.' });
+      expect(api.response.json()).toEqual({
+        error: 'unavailable',
+        message: 'Passerelle ne peut pas répondre pour le moment. Réessayez dans quelques instants.',
+      });
 
       const health = await timed('/healthz');
       expect(health.response.statusCode).toBe(503);
