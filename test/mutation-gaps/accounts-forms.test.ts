@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../server/types.js';
+import { Agent } from '../helpers/agent.js';
+import { createTestApp } from '../helpers/app.js';
+import { createUser, readMails } from '../helpers/fixtures.js';
+
+let app: App;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+async function lastMailTo(email: string, subject: string) {
+  const mail = (await readMails(app)).findLast((m) => m.to.includes(email) && m.subject.includes(subject));
+  if (!mail) throw new Error(`no « ${subject} » mail to ${email}`);
+  return mail;
+}
+
+describe('account forms', () => {
+  it('asks for the email address beside its field when sign-up, sign-in or the reset form leaves it empty', async () => {
+    const signUp = await new Agent(app).post('/inscription', {
+      name: 'Léa Roux',
+      email: '',
+      password: 'une phrase de passe',
+      passwordConfirm: 'une phrase de passe',
+      terms: 'on',
+    });
+    const signIn = await new Agent(app).post('/connexion', { email: '', password: 'une phrase de passe' });
+    const reset = await new Agent(app).post('/mot-de-passe-oublie', { email: '' });
+    for (const [name, response] of Object.entries({ signUp, signIn, reset })) {
+      expect(response.statusCode, name).toBe(422);
+      expect(response.body, name).toMatch(/id="[\w-]*email-error"><span class="visually-hidden">Erreur : <\/span>Ce champ est obligatoire\./);
+    }
+  });
+
+  it('asks for the password beside its field when sign-in leaves it empty', async () => {
+    const user = await createUser(app);
+    const response = await new Agent(app).post('/connexion', { email: user.email, password: '' });
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toMatch(/id="[\w-]*password-error"><span class="visually-hidden">Erreur : <\/span>Saisissez votre mot de passe\./);
+  });
+
+  it('refuses a confirmation link that was never issued, with the expired-link page', async () => {
+    const response = await new Agent(app).get(`/confirmation/${'a'.repeat(43)}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('Lien expiré');
+  });
+
+  it('mails the owner of an address that signs up again a link to choose a new password, by name', async () => {
+    const user = await createUser(app);
+    await new Agent(app).post('/inscription', {
+      name: 'Autre Nom',
+      email: user.email,
+      password: 'une phrase de passe',
+      passwordConfirm: 'une phrase de passe',
+      terms: 'on',
+    });
+    const mail = await lastMailTo(user.email, 'Vous avez déjà un compte Passerelle');
+    expect(mail.text).toContain(`Bonjour ${user.name},`);
+    expect(mail.text).toContain(`${app.deps.config.BASE_URL}/mot-de-passe-oublie`);
+  });
+
+  it('mails the reset link to the account’s own address, greeting its owner by name', async () => {
+    const user = await createUser(app);
+    await new Agent(app).post('/mot-de-passe-oublie', { email: user.email.toUpperCase() });
+    const mail = await lastMailTo(user.email, 'Réinitialisez votre mot de passe');
+    expect(mail.to).toContain(user.email);
+    expect(mail.text).toContain(`Bonjour ${user.name},`);
+    expect(mail.text).toMatch(new RegExp(`${app.deps.config.BASE_URL}/reinitialisation/[A-Za-z0-9_-]{20,}`));
+  });
+});
