@@ -175,6 +175,7 @@ describe('account rules', () => {
     expect((await new Agent(app).post('/connexion', { email, password: 'une phrase de passe' })).statusCode).toBe(303);
     const again = await createVerifiedUser(app.deps, { email, name: 'Autre', password: 'une autre phrase' });
     expect(again).toMatchObject({ id: created.id, name: 'Admin', isAdmin: false });
+    expect((await userRow(email)).isAdmin).toBe(false);
     await createVerifiedUser(app.deps, { email, name: 'Autre', password: 'une autre phrase', isAdmin: true });
     expect((await userRow(email)).isAdmin).toBe(true);
     const admin = await createVerifiedUser(app.deps, { email: newEmail(), name: 'Admin', password: 'une phrase de passe', isAdmin: true });
