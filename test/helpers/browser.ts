@@ -136,6 +136,9 @@ export async function expectNoHorizontalScroll(page: Page, label: string): Promi
 /** What every page a journey passes must hold: no sideways scroll, axe clean; screenshots when SCREENSHOTS_DIR is set. */
 export async function checkPage(page: Page, label: string): Promise<void> {
   const width = page.viewportSize()?.width ?? 0;
+  // A request just answered leaves its « Mise à jour… » indicator fading out for 0.2 s: axe would
+  // measure the contrast of that half-transparent text.
+  await page.waitForFunction(() => [...document.querySelectorAll('.htmx-indicator')].every((indicator) => getComputedStyle(indicator).opacity === '0'));
   await expectNoHorizontalScroll(page, `${label} at ${width} px`);
   await expectNoAxeViolations(page, `${label} at ${width} px`);
   const dir = process.env.SCREENSHOTS_DIR;
