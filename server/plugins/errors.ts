@@ -47,12 +47,19 @@ async function renderError(request: FastifyRequest, reply: FastifyReply, status:
   }
 }
 
+const statusNames: Record<number, string> = {
+  400: 'bad_request',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  422: 'invalid',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
 function statusName(status: number): string {
-  return (
-    { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 422: 'invalid', 429: 'rate_limited', 503: 'unavailable' }[
-      status
-    ] ?? 'error'
-  );
+  return statusNames[status] ?? 'error';
 }
 
 function statusTitle(status: number): string {
