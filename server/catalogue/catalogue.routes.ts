@@ -59,7 +59,7 @@ export default async function catalogueRoutes(app: App) {
           operationId: 'searchOffers',
           summary: 'Rechercher des offres (filtres, facettes, distance)',
           querystring: OffersQuery,
-          response: { 200: OffersResponse, ...apiErrors(400, 429) },
+          response: { 200: OffersResponse, ...apiErrors(400, 429, 503) },
         },
       },
       async (request) => {
@@ -75,7 +75,7 @@ export default async function catalogueRoutes(app: App) {
       operationId: 'getOffer',
       summary: 'Une offre publiée',
       params: IdParam,
-      response: { 200: OfferDetailResponse, ...apiErrors(400, 404, 429) },
+      response: { 200: OfferDetailResponse, ...apiErrors(400, 404, 429, 503) },
     };
     api.get('/api/v1/offers/:id', { schema: offerSchema }, async (request) => {
       const [offer] = await loadOfferDocuments(deps.db, { ids: [request.params.id] });
@@ -92,7 +92,7 @@ export default async function catalogueRoutes(app: App) {
           operationId: 'mapOffers',
           summary: 'Offres sur la carte (GeoJSON ; regroupées en dessous du zoom 13, 500 éléments au plus)',
           querystring: MapQuerySchema,
-          response: { 200: MapResponse, ...apiErrors(400, 429) },
+          response: { 200: MapResponse, ...apiErrors(400, 429, 503) },
         },
       },
       async (request) => deps.search.mapOffers(await parseMapQuery(deps, request.query)),
@@ -106,7 +106,7 @@ export default async function catalogueRoutes(app: App) {
           operationId: 'searchOrganisations',
           summary: 'Structures partenaires (mêmes filtres de lieu que les offres)',
           querystring: OrganisationsQuery,
-          response: { 200: OrganisationsResponse, ...apiErrors(400, 429) },
+          response: { 200: OrganisationsResponse, ...apiErrors(400, 429, 503) },
         },
       },
       async (request) => {
@@ -141,7 +141,7 @@ export default async function catalogueRoutes(app: App) {
           operationId: 'getOrganisation',
           summary: 'Une structure partenaire et ses offres',
           params: IdParam,
-          response: { 200: OrganisationDetailResponse, ...apiErrors(400, 404, 429) },
+          response: { 200: OrganisationDetailResponse, ...apiErrors(400, 404, 429, 503) },
         },
       },
       async (request) => {

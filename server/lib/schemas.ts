@@ -49,6 +49,7 @@ const errorDescriptions = {
   400: 'Paramètre invalide (nommé dans `parameter`)',
   404: 'Introuvable',
   429: 'Trop de requêtes : réessayez plus tard',
+  503: 'Service momentanément indisponible (base de données injoignable) : réessayez après le délai de l’en-tête `Retry-After`',
 } as const;
 
 /** The error responses of an API route, all with the ApiError body. */

@@ -46,7 +46,7 @@ export default async function territoriesRoutes(app: App) {
           },
           { additionalProperties: false },
         ),
-        response: { 200: CommunesResponse, ...apiErrors(400, 429) },
+        response: { 200: CommunesResponse, ...apiErrors(400, 429, 503) },
       },
     },
     async (request, reply) => {

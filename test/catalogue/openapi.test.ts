@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 import { createOrganisation } from '../helpers/fixtures.js';
+import { databaseOutage } from '../helpers/outage.js';
 import { insertOffer, syncSearch } from '../helpers/search.js';
 
 type Operation = { operationId: string; responses: Record<string, { content?: { 'application/json'?: { schema?: object } } }> };
@@ -42,9 +43,9 @@ describe('the OpenAPI document at /api/docs/json', () => {
     expect(problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
   });
 
-  it('declares a JSON schema for every response of every operation: 200, 400, 429, and 404 for one object', () => {
+  it('declares a JSON schema for every response of every operation: 200, 400, 429, 503, and 404 for one object', () => {
     for (const [path, { get }] of Object.entries(document.paths)) {
-      const expected = path.includes('{id}') ? ['200', '400', '404', '429'] : ['200', '400', '429'];
+      const expected = path.includes('{id}') ? ['200', '400', '404', '429', '503'] : ['200', '400', '429', '503'];
       expect(Object.keys(get.responses).sort(), path).toEqual(expected);
       for (const status of expected) expect(get.responses[status]?.content?.['application/json']?.schema, `${path} ${status}`).toBeTruthy();
     }
@@ -100,24 +101,40 @@ describe('real responses of every API operation', () => {
     expect(await expectDocumented('/api/v1/organisations/999999', 404)).toMatchObject({ error: 'not_found' });
   });
 
+  const everyOperation = () => [
+    '/api/v1/offers?theme=sport',
+    `/api/v1/offers/${offerId}`,
+    '/api/v1/map?bbox=4.5,45.5,5.2,46',
+    '/api/v1/organisations',
+    `/api/v1/organisations/${organisationId}`,
+    '/api/v1/communes?q=lyon',
+  ];
+
   it('answers 429 to a client past the limit, on every operation', async () => {
-    const urls = [
-      '/api/v1/offers',
-      `/api/v1/offers/${offerId}`,
-      '/api/v1/map?bbox=4.5,45.5,5.2,46',
-      '/api/v1/organisations',
-      `/api/v1/organisations/${organisationId}`,
-      '/api/v1/communes?q=lyon',
-    ];
-    for (const url of urls) {
+    for (const url of everyOperation()) {
       const address = `10.1.0.${++client}`;
       for (let i = 0; i < RATE_LIMIT; i++) expect((await app.inject({ url, remoteAddress: address })).statusCode).toBe(200);
       expect(await expectDocumented(url, 429, address)).toMatchObject({ error: 'rate_limited' });
     }
   });
 
-  it('has checked every response the document declares', () => {
+  // Last: the database stays unreachable until the end of this test.
+  it.runIf(process.env.DATABASE_URL)('answers 503 with a Retry-After on every operation while the database is unreachable', async () => {
+    const outage = await databaseOutage(app);
+    await outage.cut();
+    try {
+      for (const url of everyOperation()) {
+        expect(await expectDocumented(url, 503)).toMatchObject({ error: 'unavailable' });
+        expect((await app.inject({ url, remoteAddress: `10.2.0.${++client}` })).headers['retry-after'], url).toBe('5');
+      }
+    } finally {
+      await outage.end();
+    }
+  });
+
+  it('has checked every response the document declares (503 needs PostgreSQL to play an outage)', () => {
     const declared = Object.entries(document.paths).flatMap(([path, { get }]) => Object.keys(get.responses).map((status) => `${path} ${status}`));
-    expect([...checked].sort()).toEqual(declared.sort());
+    const expected = process.env.DATABASE_URL ? declared : declared.filter((response) => !response.endsWith(' 503'));
+    expect([...checked].sort()).toEqual(expected.sort());
   });
 });
