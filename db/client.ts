@@ -41,20 +41,6 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
   };
 }
 
-/**
- * postgres.js (3.4.9, and 3.4.10 still) writes to a connection that has just closed when a
- * transaction's backend dies mid-query: its ROLLBACK goes to a null socket from a timer
- * (porsager/postgres#1154, #1208). The TypeError escapes every request and would stop the
- * process, although the query has already failed (CONNECTION_CLOSED) and the pool reconnects.
- */
-export function isDriverWriteAfterClose(error: unknown): boolean {
-  return (
-    error instanceof TypeError &&
-    error.message === "Cannot read properties of null (reading 'write')" &&
-    /nextWrite \(.*[\\/]postgres[\\/](cjs[\\/])?src[\\/]connection\.js/.test(error.stack ?? '')
-  );
-}
-
 /** PostgreSQL when DATABASE_URL is set; else the embedded PGlite, loaded only then (about 45 MB resident). */
 export async function openDatabase(config: { DATABASE_URL?: string | undefined; DATA_DIR: string }): Promise<Database> {
   if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL);

@@ -4,7 +4,7 @@ import closeWithGrace from 'close-with-grace';
 import { drainSearchOutbox } from '../search/worker.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { exitOnStartupError, prepareDatabase, surviveDriverWriteAfterClose } from './lib/startup.js';
+import { exitOnStartupError, prepareDatabase } from './lib/startup.js';
 
 async function main() {
   const startedAt = performance.now();
@@ -23,7 +23,6 @@ async function main() {
     else app.log.info({ signal }, 'shutting down');
     await app.close();
   });
-  surviveDriverWriteAfterClose(app.log);
 
   await app.listen({ port: config.PORT, host: config.HOST });
   app.log.info(

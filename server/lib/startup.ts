@@ -1,4 +1,4 @@
-import { DatabaseLockedError, isDriverWriteAfterClose, openDatabase } from '../../db/client.js';
+import { DatabaseLockedError, openDatabase } from '../../db/client.js';
 import { ensureReferenceData } from '../../db/reference.js';
 import { type Config, ConfigError } from '../config.js';
 
@@ -19,16 +19,4 @@ export function exitOnStartupError(error: unknown): never {
   else if (error instanceof DatabaseLockedError) console.error(error.message);
   else console.error(error);
   process.exit(1);
-}
-
-/**
- * A database outage must not stop the server: the driver's write after close (see
- * isDriverWriteAfterClose) is logged and ignored; every other uncaught exception goes on to the
- * 'uncaughtException' listeners (close-with-grace in main.ts: graceful close, exit 1).
- */
-export function surviveDriverWriteAfterClose(log: { warn(details: object, message: string): void }): void {
-  process.setUncaughtExceptionCaptureCallback((error) => {
-    if (isDriverWriteAfterClose(error)) log.warn({ err: error }, 'postgres.js wrote to a closed connection: ignored');
-    else (process.emit as (event: string, ...args: unknown[]) => boolean)('uncaughtException', error, 'uncaughtException');
-  });
 }
