@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SEARCH_LAG_DEGRADED_SECONDS } from '../../server/pages/pages.routes.js';
+import { SEARCH_LAG_DEGRADED_SECONDS } from '../../server/pages/health.routes.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 import { createOrganisation } from '../helpers/fixtures.js';

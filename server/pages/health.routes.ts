@@ -1,0 +1,57 @@
+import { DatabaseUnavailableError } from '../../db/unavailable.js';
+import { searchLag } from '../../search/worker.js';
+import type { App } from '../types.js';
+
+/** Past this age of the oldest undelivered search change, /healthz says "degraded". */
+export const SEARCH_LAG_DEGRADED_SECONDS = 120;
+/** Past this, /healthz stops waiting for the database and reports it unreachable: a probe must get a quick answer. */
+export const HEALTH_DATABASE_TIMEOUT_MS = 1_000;
+
+type Lag = Awaited<ReturnType<typeof searchLag>>;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnavailableError(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** `/healthz`: for load balancers and monitoring. */
+export default async function healthRoutes(app: App) {
+  const { deps } = app;
+
+  // The check runs on a connection of its own (deps.healthDb), bounded in time, and concurrent
+  // probes share one check: /healthz stays fast under load and during an outage.
+  let inFlight: Promise<Lag> | null = null;
+  let lastLag: Lag | null = null;
+  const checkDatabase = () => {
+    inFlight ??= searchLag(deps.healthDb).finally(() => {
+      inFlight = null;
+    });
+    const check = inFlight;
+    check.catch(() => {}); // awaited below; a check that outlives its timeout must not reject unhandled
+    return withTimeout(check, HEALTH_DATABASE_TIMEOUT_MS);
+  };
+  const searchLagOf = (lag: Lag) => ({
+    pending: lag.pending,
+    oldestSeconds: lag.oldest ? Math.max(0, Math.round((deps.clock.now().getTime() - lag.oldest.getTime()) / 1000)) : 0,
+  });
+
+  // 503 only when this instance cannot serve (its database is unreachable): a load balancer takes
+  // it out of rotation. A search lag is shared by every instance (one outbox), so it answers 200
+  // with "degraded" for monitoring instead of emptying the pool.
+  app.get('/healthz', async (request, reply) => {
+    const search = deps.config.MEILI_HOST ? 'meilisearch' : 'postgres';
+    try {
+      lastLag = await checkDatabase();
+    } catch (error) {
+      request.log.warn({ err: error }, 'health check: database unreachable');
+      const lag = lastLag ? searchLagOf(lastLag) : null; // the last one seen, for monitoring
+      return reply.code(503).send({ status: 'degraded', db: deps.driver, dbReachable: false, search, searchLag: lag });
+    }
+    const lag = searchLagOf(lastLag);
+    const status = lag.oldestSeconds > SEARCH_LAG_DEGRADED_SECONDS ? 'degraded' : 'ok';
+    return { status, db: deps.driver, dbReachable: true, search, searchLag: lag };
+  });
+}
