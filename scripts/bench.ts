@@ -8,7 +8,7 @@
 // mix cycled over 200 URLs (cached), the older six-kind mix, each search scenario, the map at
 // zooms 5/9/13 and the offer page. Prints req/s, p50/p95/p97.5/p99, the app's event loop delay
 // (p99/max, measured inside the app) per scenario, /healthz p99 while the first-time mix runs, and
-// the throughput ratio. --keep leaves the database in place; --reuse measures it again without
+// the throughput ratio (--trace and --profile DIR: see startApp). --keep leaves the database in place; --reuse measures it again without
 // generating; --only measures the scenarios whose name matches (the reference always runs).
 // Then the signed-in dashboards of each role (scripts/bench/dashboards.ts; --dashboards-only for
 // them alone). --load runs the load and fault script instead (scripts/bench/load.ts), --memory the
@@ -47,6 +47,8 @@ const { values: args } = parseArgs({
     'dashboards-only': { type: 'boolean', default: false },
     load: { type: 'boolean', default: false },
     memory: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const N = Number(args.n);
@@ -224,7 +226,12 @@ async function freePort(): Promise<number> {
 
 async function startApp(url: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/bench-loop-monitor.ts', 'server/main.ts'], {
+  // --trace: what the long event loop blocks are made of (scripts/bench-trace.ts); --profile DIR: a CPU profile of the app.
+  const diagnostics = [
+    ...(args.trace ? ['--import', './scripts/bench-trace.ts'] : []),
+    ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []),
+  ];
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/bench-loop-monitor.ts', ...diagnostics, 'server/main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: url,
