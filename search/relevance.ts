@@ -7,6 +7,8 @@
  * the scores add up, like Meilisearch's "attribute" rule. Equal scores keep the recent order.
  */
 
+import type { Ragged } from './shared-columns.js';
+
 const FIELD_WEIGHTS = [1, 0.4, 0.2] as const;
 const OTHER_FIELD_WEIGHT = 0.1;
 
@@ -63,8 +65,11 @@ export function parseGroup(tsquery: string): QueryGroup {
   return group;
 }
 
-/** `matches` (positions in recent order) by score, highest first; equal scores keep their order. */
-export function orderByRelevance(matches: number[], termsOf: (position: number) => Int32Array, lexicon: Lexicon, groups: QueryGroup[]): number[] {
+/**
+ * `matches` (positions in recent order) by score, highest first; equal scores keep their order.
+ * `terms`: per position, its encodeFields terms.
+ */
+export function orderByRelevance(matches: number[], terms: Ragged, lexicon: Lexicon, groups: QueryGroup[]): number[] {
   const live = groups.filter((g) => g.exact.length + g.prefixes.length > 0).slice(0, 31);
   if (live.length === 0) return matches;
   // Bit g of groupsOf[lexeme id] says that the lexeme answers group g.
@@ -83,11 +88,13 @@ export function orderByRelevance(matches: number[], termsOf: (position: number) 
   const best = new Float64Array(live.length);
   for (let k = 0; k < matches.length; k++) {
     best.fill(OTHER_FIELD_WEIGHT);
-    const terms = termsOf(matches[k]!);
-    for (let t = 0; t < terms.length; t++) {
-      let bits = groupsOf[terms[t]! >> 2] ?? 0;
+    const position = matches[k]!;
+    const end = terms.starts[position + 1]!;
+    for (let t = terms.starts[position]!; t < end; t++) {
+      const term = terms.values[t]!;
+      let bits = groupsOf[term >> 2] ?? 0;
       if (bits === 0) continue;
-      const weight = FIELD_WEIGHTS[terms[t]! & 3]!;
+      const weight = FIELD_WEIGHTS[term & 3]!;
       while (bits) {
         const g = 31 - Math.clz32(bits);
         if (weight > best[g]!) best[g] = weight;

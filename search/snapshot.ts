@@ -5,12 +5,15 @@ import { slugs } from '../server/kernel/taxonomy.js';
 import { bitsOf, emptyFacets, facetColumns, facetDefs, selectedValues, WORD_BITS, wordsOf } from './facets.js';
 import { GeoGrid, narrowByPlace } from './geo-grid.js';
 import { encodeFields, type FieldLexemes, Lexicon, orderByRelevance, type QueryGroup } from './relevance.js';
+import { type Ragged, RaggedBuilder, raggedHas, sharedArray } from './shared-columns.js';
 import { type Facets, facetNames, type OfferFilters } from './types.js';
 
 const FACET_COLUMNS = facetColumns.map((c) => c.column);
 /** Days since 1970 for open ends of the availability period. */
 const OPEN_START = -(2 ** 31);
 const OPEN_END = 2 ** 31 - 1;
+/** The id of a code no offer has: matches nothing (-1 is "no commune"). */
+const UNKNOWN_CODE = -2;
 
 /** An ISO date as days since 1970-01-01. */
 export function dayOf(iso: string): number {
@@ -60,117 +63,186 @@ export interface SnapshotRow extends FieldLexemes {
 }
 
 /**
+ * The snapshot's columns, every one a typed array on a SharedArrayBuffer (search/shared-columns.ts):
+ * posted to an evaluation thread, they are shared, not copied. Codes (communes, départements,
+ * regions) and lexemes are ids in the engine's two append-only lexicons.
+ */
+export interface SnapshotColumns {
+  size: number;
+  ids: Int32Array;
+  /** The facet bit-mask columns, in facetColumns order. */
+  facetBits: Int32Array[];
+  nature: Int32Array;
+  ageMin: Uint8Array;
+  ageMax: Uint8Array;
+  startDay: Int32Array;
+  endDay: Int32Array;
+  lat: Float64Array;
+  lng: Float64Array;
+  travel: Float32Array;
+  comes: Uint8Array;
+  /** The commune's code id, -1 when none. */
+  commune: Int32Array;
+  org: Int32Array;
+  published: Float64Array;
+  departments: Ragged;
+  regions: Ragged;
+  served: Ragged;
+  /** Per offer, its weighted fields' lexemes as (lexeme id << 2 | field index): see search/relevance.ts. */
+  terms: Ragged;
+  /** The longest travel radius (km): bounds how far a "comes to you" offer can match. */
+  maxTravel: number;
+}
+
+/** The columns of a snapshot being built, row after row in order. */
+class ColumnsBuilder {
+  readonly columns: Omit<SnapshotColumns, 'departments' | 'regions' | 'served' | 'terms'>;
+  readonly departments: RaggedBuilder;
+  readonly regions: RaggedBuilder;
+  readonly served: RaggedBuilder;
+  readonly terms: RaggedBuilder;
+
+  constructor(
+    n: number,
+    readonly lexicon: Lexicon,
+    readonly codes: Lexicon,
+  ) {
+    this.columns = {
+      size: n,
+      ids: sharedArray(Int32Array, n),
+      facetBits: FACET_COLUMNS.map(() => sharedArray(Int32Array, n)),
+      nature: sharedArray(Int32Array, n),
+      ageMin: sharedArray(Uint8Array, n),
+      ageMax: sharedArray(Uint8Array, n),
+      startDay: sharedArray(Int32Array, n),
+      endDay: sharedArray(Int32Array, n),
+      lat: sharedArray(Float64Array, n),
+      lng: sharedArray(Float64Array, n),
+      travel: sharedArray(Float32Array, n),
+      comes: sharedArray(Uint8Array, n),
+      commune: sharedArray(Int32Array, n),
+      org: sharedArray(Int32Array, n),
+      published: sharedArray(Float64Array, n),
+      maxTravel: 0,
+    };
+    this.departments = new RaggedBuilder(n);
+    this.regions = new RaggedBuilder(n);
+    this.served = new RaggedBuilder(n);
+    this.terms = new RaggedBuilder(n);
+  }
+
+  setRow(i: number, r: SnapshotRow): void {
+    const c = this.columns;
+    c.ids[i] = r.id;
+    r.bits.forEach((b, f) => {
+      c.facetBits[f]![i] = b;
+    });
+    c.nature[i] = bitsOf(slugs.nature, r.natures);
+    c.ageMin[i] = r.age_min;
+    c.ageMax[i] = r.age_max;
+    c.startDay[i] = r.start_day === null ? OPEN_START : Number(r.start_day);
+    c.endDay[i] = r.end_day === null ? OPEN_END : Number(r.end_day);
+    c.lat[i] = r.lat === null ? Number.NaN : Number(r.lat);
+    c.lng[i] = r.lng === null ? Number.NaN : Number(r.lng);
+    c.travel[i] = r.travel_km ?? 0;
+    if (c.travel[i]! > c.maxTravel) c.maxTravel = c.travel[i]!;
+    c.comes[i] = r.venue === 'dans-l-accueil' ? 1 : 0;
+    c.commune[i] = r.code_insee === null ? -1 : this.codes.idOf(r.code_insee);
+    this.departments.push(i, this.codeIds(r.departments));
+    this.regions.push(i, this.codeIds(r.regions));
+    this.served.push(i, this.codeIds(r.departments_served));
+    c.org[i] = r.organisation_id;
+    c.published[i] = r.published === null ? Number.NEGATIVE_INFINITY : Number(r.published);
+    this.terms.push(i, encodeFields(this.lexicon, r));
+  }
+
+  copyRow(from: SnapshotColumns, i: number, j: number): void {
+    const c = this.columns;
+    c.ids[j] = from.ids[i]!;
+    c.facetBits.forEach((column, f) => {
+      column[j] = from.facetBits[f]![i]!;
+    });
+    c.nature[j] = from.nature[i]!;
+    c.ageMin[j] = from.ageMin[i]!;
+    c.ageMax[j] = from.ageMax[i]!;
+    c.startDay[j] = from.startDay[i]!;
+    c.endDay[j] = from.endDay[i]!;
+    c.lat[j] = from.lat[i]!;
+    c.lng[j] = from.lng[i]!;
+    c.travel[j] = from.travel[i]!;
+    if (c.travel[j]! > c.maxTravel) c.maxTravel = c.travel[j]!;
+    c.comes[j] = from.comes[i]!;
+    c.commune[j] = from.commune[i]!;
+    this.departments.copy(j, from.departments, i);
+    this.regions.copy(j, from.regions, i);
+    this.served.copy(j, from.served, i);
+    c.org[j] = from.org[i]!;
+    c.published[j] = from.published[i]!;
+    this.terms.copy(j, from.terms, i);
+  }
+
+  finish(): SnapshotColumns {
+    return {
+      ...this.columns,
+      departments: this.departments.finish(),
+      regions: this.regions.finish(),
+      served: this.served.finish(),
+      terms: this.terms.finish(),
+    };
+  }
+
+  private codeIds(codes: string[]): number[] {
+    return codes.map((code) => this.codes.idOf(code));
+  }
+}
+
+/**
  * The filterable fields of every indexed offer, in typed arrays, and the lexemes of its weighted
- * fields for relevance (about 700 bytes per offer in all), for exact disjunctive facets in one
- * pass over memory instead of dozens of SQL aggregates: the PostgreSQL engine asks the database
- * for the text matches (GIN) and the page's documents, and evaluates everything else here. Rows are kept in "recent" order (published_at desc, id desc).
- * Loaded from `search_offers` for one index version; the engine reloads it when the version moves.
+ * fields for relevance, for exact disjunctive facets in one pass over memory instead of dozens of
+ * SQL aggregates: the PostgreSQL engine asks the database for the text matches (GIN) and the
+ * page's documents, and evaluates everything else here. Rows are kept in "recent" order
+ * (published_at desc, id desc). Loaded from `search_offers` for one index version; the engine
+ * reloads it when the version moves. Its columns can be shared with evaluation threads
+ * (`columns`, `fromColumns`).
  */
 export class OfferSnapshot {
   readonly size: number;
   readonly ids: Int32Array;
-  private readonly facetBits: Int32Array[];
-  private readonly nature: Int32Array;
-  private readonly ageMin: Uint8Array;
-  private readonly ageMax: Uint8Array;
-  private readonly startDay: Int32Array;
-  private readonly endDay: Int32Array;
   readonly lat: Float64Array;
   readonly lng: Float64Array;
-  private readonly travel: Float32Array;
-  private readonly comes: Uint8Array;
-  private readonly commune: (string | null)[];
-  private readonly departments: string[][];
-  private readonly regions: string[][];
-  private readonly served: string[][];
-  private readonly org: Int32Array;
   readonly published: Float64Array;
-  private readonly fieldTerms: Int32Array[];
   /** Position of each id (-1 when absent), built on first use. */
   private positionsById: Int32Array | null = null;
-  /** The longest travel radius (km): bounds how far a "comes to you" offer can match. */
-  private maxTravel = 0;
   /** Spatial grids over the positions (search/geo-grid.ts), built on first use. */
   private geoGrid: GeoGrid | null = null;
 
   private constructor(
     readonly version: number,
     readonly lexicon: Lexicon,
-    n: number,
-    fill: (target: OfferSnapshot) => void,
+    /** Commune, département and region codes as ids. */
+    readonly codes: Lexicon,
+    readonly columns: SnapshotColumns,
   ) {
-    this.size = n;
-    this.ids = new Int32Array(n);
-    this.facetBits = FACET_COLUMNS.map(() => new Int32Array(n));
-    this.nature = new Int32Array(n);
-    this.ageMin = new Uint8Array(n);
-    this.ageMax = new Uint8Array(n);
-    this.startDay = new Int32Array(n);
-    this.endDay = new Int32Array(n);
-    this.lat = new Float64Array(n);
-    this.lng = new Float64Array(n);
-    this.travel = new Float32Array(n);
-    this.comes = new Uint8Array(n);
-    this.commune = new Array(n);
-    this.departments = new Array(n);
-    this.regions = new Array(n);
-    this.served = new Array(n);
-    this.org = new Int32Array(n);
-    this.published = new Float64Array(n);
-    this.fieldTerms = new Array(n);
-    fill(this);
+    this.size = columns.size;
+    this.ids = columns.ids;
+    this.lat = columns.lat;
+    this.lng = columns.lng;
+    this.published = columns.published;
   }
 
-  private setRow(i: number, r: SnapshotRow): void {
-    this.ids[i] = r.id;
-    r.bits.forEach((b, f) => {
-      this.facetBits[f]![i] = b;
-    });
-    this.nature[i] = bitsOf(slugs.nature, r.natures);
-    this.ageMin[i] = r.age_min;
-    this.ageMax[i] = r.age_max;
-    this.startDay[i] = r.start_day === null ? OPEN_START : Number(r.start_day);
-    this.endDay[i] = r.end_day === null ? OPEN_END : Number(r.end_day);
-    this.lat[i] = r.lat === null ? Number.NaN : Number(r.lat);
-    this.lng[i] = r.lng === null ? Number.NaN : Number(r.lng);
-    this.travel[i] = r.travel_km ?? 0;
-    if (this.travel[i]! > this.maxTravel) this.maxTravel = this.travel[i]!;
-    this.comes[i] = r.venue === 'dans-l-accueil' ? 1 : 0;
-    this.commune[i] = r.code_insee;
-    this.departments[i] = r.departments;
-    this.regions[i] = r.regions;
-    this.served[i] = r.departments_served;
-    this.org[i] = r.organisation_id;
-    this.published[i] = r.published === null ? Number.NEGATIVE_INFINITY : Number(r.published);
-    this.fieldTerms[i] = encodeFields(this.lexicon, r);
+  private static build(version: number, lexicon: Lexicon, codes: Lexicon, n: number, fill: (builder: ColumnsBuilder) => void): OfferSnapshot {
+    const builder = new ColumnsBuilder(n, lexicon, codes);
+    fill(builder);
+    return new OfferSnapshot(version, lexicon, codes, builder.finish());
   }
 
-  private copyRow(from: OfferSnapshot, i: number, j: number): void {
-    this.ids[j] = from.ids[i]!;
-    this.facetBits.forEach((column, f) => {
-      column[j] = from.facetBits[f]![i]!;
-    });
-    this.nature[j] = from.nature[i]!;
-    this.ageMin[j] = from.ageMin[i]!;
-    this.ageMax[j] = from.ageMax[i]!;
-    this.startDay[j] = from.startDay[i]!;
-    this.endDay[j] = from.endDay[i]!;
-    this.lat[j] = from.lat[i]!;
-    this.lng[j] = from.lng[i]!;
-    this.travel[j] = from.travel[i]!;
-    if (this.travel[j]! > this.maxTravel) this.maxTravel = this.travel[j]!;
-    this.comes[j] = from.comes[i]!;
-    this.commune[j] = from.commune[i]!;
-    this.departments[j] = from.departments[i]!;
-    this.regions[j] = from.regions[i]!;
-    this.served[j] = from.served[i]!;
-    this.org[j] = from.org[i]!;
-    this.published[j] = from.published[i]!;
-    this.fieldTerms[j] = from.fieldTerms[i]!;
+  /** A snapshot over columns built elsewhere (another thread's), with lexicons holding their ids. */
+  static fromColumns(version: number, columns: SnapshotColumns, lexicon: Lexicon, codes: Lexicon): OfferSnapshot {
+    return new OfferSnapshot(version, lexicon, codes, columns);
   }
 
-  static fromRows(version: number, list: SnapshotRow[], lexicon = new Lexicon()): OfferSnapshot {
-    return new OfferSnapshot(version, lexicon, list.length, (target) => {
+  static fromRows(version: number, list: SnapshotRow[], lexicon = new Lexicon(), codes = new Lexicon()): OfferSnapshot {
+    return OfferSnapshot.build(version, lexicon, codes, list.length, (target) => {
       for (let i = 0; i < list.length; i++) target.setRow(i, list[i]!);
     });
   }
@@ -185,22 +257,22 @@ export class OfferSnapshot {
     const incoming = [...upserts].sort((a, b) => published(b) - published(a) || b.id - a.id);
     let kept = 0;
     for (let i = 0; i < this.size; i++) if (!drop.has(this.ids[i]!)) kept++;
-    return new OfferSnapshot(version, this.lexicon, kept + incoming.length, (target) => {
+    return OfferSnapshot.build(version, this.lexicon, this.codes, kept + incoming.length, (target) => {
       let i = 0;
       let k = 0;
-      for (let j = 0; j < target.size; j++) {
+      for (let j = 0; j < kept + incoming.length; j++) {
         while (i < this.size && drop.has(this.ids[i]!)) i++;
         const next = incoming[k];
         const oldFirst =
           i < this.size && (next === undefined || this.published[i]! > published(next) || (this.published[i] === published(next) && this.ids[i]! > next.id));
-        if (oldFirst) target.copyRow(this, i++, j);
+        if (oldFirst) target.copyRow(this.columns, i++, j);
         else target.setRow(j, incoming[k++]!);
       }
     });
   }
 
-  static async load(db: Db, version: number, lexicon: Lexicon): Promise<OfferSnapshot> {
-    return OfferSnapshot.fromRows(version, await snapshotRows(db), lexicon);
+  static async load(db: Db, version: number, lexicon: Lexicon, codes: Lexicon): Promise<OfferSnapshot> {
+    return OfferSnapshot.fromRows(version, await snapshotRows(db), lexicon, codes);
   }
 
   /** The current rows of these offers (an id absent from the result is no longer indexed). */
@@ -226,12 +298,12 @@ export class OfferSnapshot {
 
   /** Text matches (positions) in relevance order: see search/relevance.ts. */
   byRelevance(matches: number[], groups: QueryGroup[]): number[] {
-    return orderByRelevance(matches, (i) => this.fieldTerms[i]!, this.lexicon, groups);
+    return orderByRelevance(matches, this.columns.terms, this.lexicon, groups);
   }
 
   /** The spatial grids, built now if not yet (the engine calls it after a load, off the request path). */
   geo(): GeoGrid {
-    this.geoGrid ??= GeoGrid.build(this.lat, this.lng, this.travel, this.size);
+    this.geoGrid ??= GeoGrid.build(this.lat, this.lng, this.columns.travel, this.size);
     return this.geoGrid;
   }
 
@@ -258,7 +330,8 @@ export class OfferSnapshot {
     const matches: number[] = [];
     const facetCount = facetNames.length;
     const columnCount = facetColumns.length;
-    const bitsOfFacet = this.facetBits;
+    const c = this.columns;
+    const bitsOfFacet = c.facetBits;
 
     const age = filters.age;
     const hasAge = age !== undefined;
@@ -268,14 +341,18 @@ export class OfferSnapshot {
     const hasPeriod = fromDay !== OPEN_START || toDay !== OPEN_END;
     const comesTo = filters.comesTo;
     const organisation = filters.organisationId;
-    const communes = filters.commune?.length ? filters.commune : null;
-    const departmentList = filters.department?.length ? filters.department : null;
-    const regionList = filters.region?.length ? filters.region : null;
-    const epciCommunes = filters.epci?.length ? new Set(filters.epci.flatMap((e) => e.communes)) : null;
-    const epciDepartments = filters.epci?.flatMap((e) => e.departments) ?? [];
+    // Codes as the snapshot's ids (UNKNOWN_CODE, matching no offer, for a code it never met).
+    const communes = filters.commune?.length
+      ? filters.commune.map((place) => ({ ...place, id: this.codeId(place.code), department: this.codeId(place.department) }))
+      : null;
+    const departmentList = filters.department?.length ? filters.department.map((code) => this.codeId(code)) : null;
+    const regionList = filters.region?.length ? filters.region.map((code) => this.codeId(code)) : null;
+    const epciCommunes = filters.epci?.length ? new Set(filters.epci.flatMap((e) => e.communes).map((code) => this.codeId(code))) : null;
+    const epciDepartments = filters.epci?.flatMap((e) => e.departments).map((code) => this.codeId(code)) ?? [];
+    const comesToDepartment = comesTo && comesTo.department !== null ? this.codeId(comesTo.department) : null;
     const anyFacet = active.some(Boolean);
     // 1° of latitude ≥ 110.5 km on this sphere; longitude degrees shrink with the cosine of the latitude.
-    const reachKm = near ? Math.max(near.radiusKm, this.maxTravel) * 1.01 + 0.1 : 0;
+    const reachKm = near ? Math.max(near.radiusKm, c.maxTravel) * 1.01 + 0.1 : 0;
     const reachLat = reachKm / 110.5;
     const maxAbsLat = near ? Math.min(89.9, Math.abs(near.lat) + reachLat) : 0;
     const reachLng = near ? (maxAbsLat >= 89 ? 360 : reachKm / (110.5 * Math.cos((maxAbsLat * Math.PI) / 180))) : 0;
@@ -283,12 +360,12 @@ export class OfferSnapshot {
     const n = candidates ? candidates.length : this.size;
     for (let k = 0; k < n; k++) {
       const i = candidates ? candidates[k]! : k;
-      if (hasAge && !(this.ageMin[i]! <= age && this.ageMax[i]! >= age)) continue;
-      if (range && !(this.ageMin[i]! <= range.max && this.ageMax[i]! >= range.min)) continue;
-      if (hasPeriod && !(this.startDay[i]! <= toDay && this.endDay[i]! >= fromDay)) continue;
-      if (natureMask && !(this.nature[i]! & natureMask)) continue;
-      if (comesTo && !this.comesToPlace(i, comesTo)) continue;
-      if (organisation !== undefined && this.org[i] !== organisation) continue;
+      if (hasAge && !(c.ageMin[i]! <= age && c.ageMax[i]! >= age)) continue;
+      if (range && !(c.ageMin[i]! <= range.max && c.ageMax[i]! >= range.min)) continue;
+      if (hasPeriod && !(c.startDay[i]! <= toDay && c.endDay[i]! >= fromDay)) continue;
+      if (natureMask && !(c.nature[i]! & natureMask)) continue;
+      if (comesTo && !this.comesToPlace(i, comesTo, comesToDepartment)) continue;
+      if (organisation !== undefined && c.org[i] !== organisation) continue;
       const lat = this.lat[i]!;
       const lng = this.lng[i]!;
       let distance = 0;
@@ -297,14 +374,14 @@ export class OfferSnapshot {
         // Cheap band test first: no offer reaches farther than max(radius, longest travel radius).
         if (Math.abs(lat - near.lat) > reachLat || Math.abs(lng - near.lng) > reachLng) continue;
         const d = distanceKm(near.lat, near.lng, lat, lng);
-        if (!(d <= near.radiusKm || (this.travel[i]! > 0 && d <= this.travel[i]!))) continue;
+        if (!(d <= near.radiusKm || (c.travel[i]! > 0 && d <= c.travel[i]!))) continue;
         distance = d;
       }
       if (bbox && !(lng >= bbox.west && lng <= bbox.east && lat >= bbox.south && lat <= bbox.north)) continue;
-      if (communes && !communes.some((c) => this.inCommune(i, c))) continue;
-      if (departmentList && !departmentList.some((d) => this.departments[i]!.includes(d))) continue;
-      if (regionList && !regionList.some((r) => this.regions[i]!.includes(r))) continue;
-      if (epciCommunes && !(epciCommunes.has(this.commune[i] ?? '') || epciDepartments.some((d) => this.served[i]!.includes(d)))) continue;
+      if (communes && !communes.some((place) => this.inCommune(i, place))) continue;
+      if (departmentList && !departmentList.some((d) => raggedHas(c.departments, i, d))) continue;
+      if (regionList && !regionList.some((r) => raggedHas(c.regions, i, r))) continue;
+      if (epciCommunes && !(epciCommunes.has(c.commune[i]!) || epciDepartments.some((d) => raggedHas(c.served, i, d)))) continue;
 
       // Which facet filters fail: a row failing none counts everywhere, failing one counts only in that facet.
       let failed = -1;
@@ -324,10 +401,10 @@ export class OfferSnapshot {
         matches.push(i);
         if (near) matchDistances.push(distance);
       }
-      for (let c = 0; c < columnCount; c++) {
-        if (failures === 1 && columnFacet[c] !== failed) continue;
-        let bits = bitsOfFacet[c]![i]!;
-        const target = counts[c]!;
+      for (let column = 0; column < columnCount; column++) {
+        if (failures === 1 && columnFacet[column] !== failed) continue;
+        let bits = bitsOfFacet[column]![i]!;
+        const target = counts[column]!;
         while (bits) {
           const bit = 31 - Math.clz32(bits);
           target[bit]!++;
@@ -345,19 +422,26 @@ export class OfferSnapshot {
   }
 
   /** Comes to the ACM's place: the point within its travel radius, or the département served. */
-  private comesToPlace(i: number, place: { lat: number; lng: number; department: string | null }): boolean {
-    if (!this.comes[i]) return false;
-    if (place.department !== null && this.served[i]!.includes(place.department)) return true;
-    const travel = this.travel[i]!;
+  private comesToPlace(i: number, place: { lat: number; lng: number }, department: number | null): boolean {
+    const c = this.columns;
+    if (!c.comes[i]) return false;
+    if (department !== null && raggedHas(c.served, i, department)) return true;
+    const travel = c.travel[i]!;
     return travel > 0 && !Number.isNaN(this.lat[i]!) && distanceKm(place.lat, place.lng, this.lat[i]!, this.lng[i]!) <= travel;
   }
 
-  private inCommune(i: number, c: { code: string; lat: number; lng: number; department: string }): boolean {
-    if (this.commune[i] === c.code) return true;
-    if (!this.comes[i]) return false;
-    if (this.served[i]!.includes(c.department)) return true;
-    const travel = this.travel[i]!;
-    return travel > 0 && !Number.isNaN(this.lat[i]!) && distanceKm(c.lat, c.lng, this.lat[i]!, this.lng[i]!) <= travel;
+  private inCommune(i: number, place: { id: number; lat: number; lng: number; department: number }): boolean {
+    const c = this.columns;
+    if (c.commune[i] === place.id) return true;
+    if (!c.comes[i]) return false;
+    if (raggedHas(c.served, i, place.department)) return true;
+    const travel = c.travel[i]!;
+    return travel > 0 && !Number.isNaN(this.lat[i]!) && distanceKm(place.lat, place.lng, this.lat[i]!, this.lng[i]!) <= travel;
+  }
+
+  /** A code's id in this snapshot, UNKNOWN_CODE when no offer has it. */
+  private codeId(code: string): number {
+    return this.codes.find(code) ?? UNKNOWN_CODE;
   }
 }
 

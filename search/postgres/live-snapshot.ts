@@ -15,6 +15,7 @@ export class LiveSnapshot {
   readonly stats = { snapshotLoads: 0, snapshotCatchUps: 0 };
   private snapshot: Promise<OfferSnapshot> | null = null;
   private readonly lexicon = new Lexicon();
+  private readonly codes = new Lexicon();
 
   constructor(
     private readonly db: Db,
@@ -42,7 +43,7 @@ export class LiveSnapshot {
 
   private load(version: number): Promise<OfferSnapshot> {
     this.stats.snapshotLoads++;
-    return OfferSnapshot.load(this.db, version, this.lexicon).then(withGrid);
+    return OfferSnapshot.load(this.db, version, this.lexicon, this.codes).then(withGrid);
   }
 
   /**

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFields, Lexicon, orderByRelevance, parseGroup } from '../../search/relevance.js';
+import { type Ragged, RaggedBuilder } from '../../search/shared-columns.js';
+
+function raggedOf(rows: Int32Array[]): Ragged {
+  const builder = new RaggedBuilder(rows.length);
+  rows.forEach((row, i) => {
+    builder.push(i, row);
+  });
+  return builder.finish();
+}
 
 describe('in-memory relevance', () => {
   it('reads the exact and prefix lexemes of a parsed tsquery group, quotes included', () => {
@@ -19,14 +28,15 @@ describe('in-memory relevance', () => {
       { lex_a: 'judo', lex_b: null, lex_c: null }, // judo in the title, atelier elsewhere (description)
       { lex_a: 'judoka', lex_b: null, lex_c: null }, // a prefix match in the title
     ].map((row) => encodeFields(lexicon, row));
+    const terms = raggedOf(fields);
     const groups = [parseGroup("'ateli'"), parseGroup("'judo':*")];
-    const order = orderByRelevance([0, 1, 2, 3, 4], (i) => fields[i]!, lexicon, groups);
+    const order = orderByRelevance([0, 1, 2, 3, 4], terms, lexicon, groups);
     expect(order).toEqual([1, 2, 3, 4, 0]);
   });
 
   it('leaves the order alone when the query has no lexeme', () => {
     const lexicon = new Lexicon();
     const fields = [encodeFields(lexicon, { lex_a: 'judo', lex_b: null, lex_c: null })];
-    expect(orderByRelevance([0], (i) => fields[i]!, lexicon, [parseGroup('')])).toEqual([0]);
+    expect(orderByRelevance([0], raggedOf(fields), lexicon, [parseGroup('')])).toEqual([0]);
   });
 });
