@@ -3,6 +3,7 @@ import { LruCache } from '../cache.js';
 import { gridFor } from '../map-grid.js';
 import { type NeedIndex, PostgresNeedIndex } from '../need-index.js';
 import type { DocumentKind, MapQuery, MapResult, OfferDocument, OfferSearch, OfferSearchResult, SearchEngine } from '../types.js';
+import { EvaluatorPool } from './evaluator-pool.js';
 import { IndexVersion } from './index-version.js';
 import { LiveSnapshot } from './live-snapshot.js';
 import { mapFromSnapshot, mapInSql } from './map.js';
@@ -34,27 +35,33 @@ export class PostgresSearchEngine implements SearchEngine {
   private readonly snapshots: LiveSnapshot;
   private readonly inMemory: MemoryEvaluator;
   private readonly inSql: SqlEvaluator;
+  private readonly pool: EvaluatorPool | null;
 
   /**
    * `memory` (default on): filters and facets are evaluated on an in-memory snapshot of the
    * filterable fields (search/snapshot.ts); off, everything runs in SQL (same results — both
-   * modes pass the contract suite).
+   * modes pass the contract suite). `threads` (default 0): evaluate on that many worker threads
+   * instead of this one (search/postgres/evaluator-pool.ts; the app's SEARCH_THREADS).
    */
   constructor(
     private readonly db: Db,
-    private readonly options: { versionTtlMs?: number; cache?: boolean; memory?: boolean } = {},
+    private readonly options: { versionTtlMs?: number; cache?: boolean; memory?: boolean; threads?: number } = {},
   ) {
     this.needs = new PostgresNeedIndex(db);
     this.version = new IndexVersion(db, options.versionTtlMs ?? 500);
     this.writer = new OfferIndexWriter(db, this.version);
-    this.snapshots = new LiveSnapshot(db, this.version);
+    const threads = options.memory === false ? 0 : (options.threads ?? 0);
+    this.pool = threads > 0 ? new EvaluatorPool(threads) : null;
+    this.snapshots = new LiveSnapshot(db, this.version, this.pool === null);
     this.stats = this.snapshots.stats;
     const texts = new TextQueryBuilder(db, this.version);
-    this.inMemory = new MemoryEvaluator(db, this.snapshots, texts);
+    this.inMemory = new MemoryEvaluator(db, this.snapshots, texts, this.pool);
     this.inSql = new SqlEvaluator(db, texts);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
 
   /**
    * Loads the in-memory snapshot ahead of the first search (production start), then analyses the

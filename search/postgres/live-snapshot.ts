@@ -17,9 +17,11 @@ export class LiveSnapshot {
   private readonly lexicon = new Lexicon();
   private readonly codes = new Lexicon();
 
+  /** `buildGrid`: build the spatial grids with each snapshot (false when evaluation threads build their own). */
   constructor(
     private readonly db: Db,
     private readonly version: IndexVersion,
+    private readonly buildGrid = true,
   ) {}
 
   /** The snapshot of the current index version (loaded once per version, shared by concurrent searches). */
@@ -43,7 +45,7 @@ export class LiveSnapshot {
 
   private load(version: number): Promise<OfferSnapshot> {
     this.stats.snapshotLoads++;
-    return OfferSnapshot.load(this.db, version, this.lexicon, this.codes).then(withGrid);
+    return OfferSnapshot.load(this.db, version, this.lexicon, this.codes).then((snapshot) => this.withGrid(snapshot));
   }
 
   /**
@@ -62,7 +64,7 @@ export class LiveSnapshot {
     const found = ids.size > 0 ? await OfferSnapshot.rowsOf(this.db, [...ids]) : [];
     const present = new Set(found.map((r) => r.id));
     this.stats.snapshotCatchUps++;
-    return withGrid(
+    return this.withGrid(
       snapshot.withChanges(
         version,
         found,
@@ -77,12 +79,12 @@ export class LiveSnapshot {
     if (!pending) return;
     const snapshot = await pending.catch(() => null);
     if (!snapshot || snapshot.version !== version - 1 || this.snapshot !== pending) return;
-    this.snapshot = Promise.resolve(withGrid(snapshot.withChanges(version, upserts, removed)));
+    this.snapshot = Promise.resolve(this.withGrid(snapshot.withChanges(version, upserts, removed)));
   }
-}
 
-/** Builds the snapshot's spatial grids with the snapshot, rather than in the first search that needs them. */
-function withGrid(snapshot: OfferSnapshot): OfferSnapshot {
-  snapshot.geo();
-  return snapshot;
+  /** Builds the snapshot's spatial grids with the snapshot, rather than in the first search that needs them. */
+  private withGrid(snapshot: OfferSnapshot): OfferSnapshot {
+    if (this.buildGrid) snapshot.geo();
+    return snapshot;
+  }
 }
