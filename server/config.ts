@@ -38,6 +38,7 @@ const ConfigSchema = Type.Object({
   S3_PATH_STYLE: Type.Boolean(),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   JOBS_TICK_MS: Type.Integer({ minimum: 100, maximum: 60_000 }),
+  SEARCH_THREADS: Type.Integer({ minimum: 0, maximum: 16 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -67,9 +68,18 @@ const defaults = {
   S3_REGION: 'us-east-1',
   S3_PATH_STYLE: '0',
   JOBS_TICK_MS: '5000',
+  SEARCH_THREADS: '1',
 } satisfies Env;
 
-const integerKeys = ['PORT', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'REQUEST_EXPIRY_DAYS', 'JOBS_TICK_MS', 'API_RATE_LIMIT'] as const;
+const integerKeys = [
+  'PORT',
+  'SESSION_IDLE_MINUTES',
+  'SESSION_ABSOLUTE_HOURS',
+  'REQUEST_EXPIRY_DAYS',
+  'JOBS_TICK_MS',
+  'API_RATE_LIMIT',
+  'SEARCH_THREADS',
+] as const;
 const booleanKeys = ['SEED_DEMO', 'JOBS_ENABLED', 'S3_PATH_STYLE'] as const;
 
 const proxyPresets = new Set(['loopback', 'linklocal', 'uniquelocal']);
