@@ -27,6 +27,12 @@ export class EvaluatorPool {
     return this.leastBusy().evaluate(snapshot, filters, candidates, groups);
   }
 
+  /** Starts every thread and posts them the snapshot (and builds their grids), ahead of the first search. */
+  async warm(snapshot: OfferSnapshot): Promise<void> {
+    for (let k = 0; k < this.threads.length; k++) if (!this.threads[k] || this.threads[k]!.failed) this.threads[k] = new EvaluatorThread();
+    await Promise.all(this.threads.map((thread) => thread!.evaluate(snapshot, {}, new Int32Array(0), null)));
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.threads.map((thread) => thread?.terminate()));
     this.threads.fill(null);

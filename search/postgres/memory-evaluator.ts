@@ -32,9 +32,10 @@ export class MemoryEvaluator {
     this.textMatchCache = new TextMatches(db);
   }
 
-  /** Analyses the words people search first and fetches their matches on the current snapshot. */
+  /** Starts the evaluation threads, analyses the words people search first and fetches their matches on the current snapshot. */
   async warm(): Promise<void> {
     const snapshot = await this.snapshots.current();
+    await this.pool?.warm(snapshot);
     for (const word of warmUpWords()) {
       const text = await this.texts.build(word);
       if (text) await this.textMatches(text, snapshot);
