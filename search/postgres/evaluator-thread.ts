@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Lexicon, type QueryGroup } from '../relevance.js';
 import { OfferSnapshot, type SnapshotColumns } from '../snapshot.js';
-import type { OfferFilters } from '../types.js';
+import type { Facets, OfferFilters } from '../types.js';
 
 /**
  * An evaluation thread of search/postgres/evaluator-pool.ts: it holds the snapshots the pool
@@ -22,7 +22,7 @@ export type ToThread =
   | { type: 'evaluate'; id: number; version: number; filters: OfferFilters; candidates: Int32Array | null; groups: QueryGroup[] | null };
 
 export type FromThread =
-  | { id: number; matches: Int32Array; distances: Float64Array | null; facets: import('../types.js').Facets; byRelevance: Int32Array | null }
+  | { id: number; matches: Int32Array; distances: Float64Array | null; facets: Facets; byRelevance: Int32Array | null }
   | { id: number; error: string };
 
 const lexicon = new Lexicon();
