@@ -57,8 +57,17 @@ export async function* allOfferDocuments(db: Db, batchSize = 1000): AsyncGenerat
   }
 }
 
-export async function offerIdsOfOrganisations(db: Db, organisationIds: number[]): Promise<number[]> {
-  if (organisationIds.length === 0) return [];
-  const found = await rows<{ id: number }>(db, sql`select id from offers where organisation_id = any(${sql.param(organisationIds)}::int[])`);
-  return found.map((r) => r.id);
+/** The ids of the organisations' offers, a page at a time: an organisation may have a million. */
+export async function* offerIdsOfOrganisations(db: Db, organisationIds: number[], pageSize: number): AsyncGenerator<number[]> {
+  if (organisationIds.length === 0) return;
+  let afterId = 0;
+  for (;;) {
+    const page = await rows<{ id: number }>(
+      db,
+      sql`select id from offers where organisation_id = any(${sql.param(organisationIds)}::int[]) and id > ${afterId} order by id limit ${pageSize}`,
+    );
+    if (page.length === 0) return;
+    yield page.map((r) => r.id);
+    afterId = page[page.length - 1]!.id;
+  }
 }

@@ -14,6 +14,12 @@ export interface OutboxDeps {
 /** How long a claimed batch stays invisible to other workers; a crashed worker's rows come back after it. */
 export const LEASE_MS = 60_000;
 
+/**
+ * Offers loaded and written at a time: an organisation's change re-indexes all its offers, and a
+ * batch of new organisations (an import) may name tens of thousands — memory stays bounded.
+ */
+const OFFER_PAGE = 500;
+
 export function backoffMs(attempts: number): number {
   return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 }
@@ -54,20 +60,17 @@ export async function deliverSearchOutbox(deps: OutboxDeps, options: { batchSize
     await options.afterClaim?.();
     const offerIds = new Set(claimed.filter((c) => c.entity === 'offer').map((c) => c.entityId));
     const organisationIds = [...new Set(claimed.filter((c) => c.entity === 'organisation').map((c) => c.entityId))];
-    for (const id of await offerIdsOfOrganisations(deps.db, organisationIds)) offerIds.add(id);
     await syncNeeds(
       deps.db,
       deps.search.needs,
       claimed.filter((c) => c.entity === 'need').map((c) => c.entityId),
       organisationIds,
     );
-    if (offerIds.size > 0) {
-      const wanted = [...offerIds];
-      const documents = await loadOfferDocuments(deps.db, { ids: wanted });
-      const present = new Set(documents.map((d) => d.id));
-      if (documents.length) await deps.search.index('offer', documents);
-      const gone = wanted.filter((id) => !present.has(id));
-      if (gone.length) await deps.search.remove('offer', gone);
+    const direct = [...offerIds];
+    for (let i = 0; i < direct.length; i += OFFER_PAGE) await indexOffers(deps, direct.slice(i, i + OFFER_PAGE));
+    for await (const page of offerIdsOfOrganisations(deps.db, organisationIds, OFFER_PAGE)) {
+      const more = page.filter((id) => !offerIds.has(id));
+      if (more.length > 0) await indexOffers(deps, more);
     }
     await rows(
       deps.db,
@@ -87,6 +90,15 @@ export async function deliverSearchOutbox(deps: OutboxDeps, options: { batchSize
     );
     return 0;
   }
+}
+
+/** Writes the current state of these offers to the index: published ones upserted, the others removed. */
+async function indexOffers(deps: OutboxDeps, ids: number[]): Promise<void> {
+  const documents = await loadOfferDocuments(deps.db, { ids });
+  const present = new Set(documents.map((d) => d.id));
+  if (documents.length) await deps.search.index('offer', documents);
+  const gone = ids.filter((id) => !present.has(id));
+  if (gone.length) await deps.search.remove('offer', gone);
 }
 
 /** Delivers until nothing is due (bounded, so that a job run always ends). */
