@@ -1,13 +1,14 @@
 import type { Readable } from 'node:stream';
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../../db/client.js';
-import { offers, organisations, searchOutbox } from '../../../db/schema/index.js';
+import { offers, organisations } from '../../../db/schema/index.js';
 import type { Deps } from '../../deps.js';
 import { slugify } from '../../kernel/text.js';
 import { availabilityDefaults } from '../offers.usecases.js';
 import { Gazetteer } from './gazetteer.js';
 import { readOfferRecords } from './reader.js';
 import { type CsvRecord, OWN_OFFER_KEY, OWN_ORG_KEY, type ParsedRow, parseRecord } from './rows.js';
+import { SeenKeys } from './seen-keys.js';
 
 interface ImportOptions {
   /** New offers are published (CLI and admin imports) rather than sent to moderation. */
@@ -118,7 +119,7 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
   const result: ImportResult = { imported: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] };
   const gazetteer = await Gazetteer.load(deps.db);
   const orgIds = new Map<string, number>();
-  const seen = new Map<string, number>();
+  const seen = new SeenKeys();
   const bounds = availabilityDefaults(deps);
 
   const reject = (line: number, reason: string, record: CsvRecord | null) => {
@@ -142,12 +143,11 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
         reject(line, parsed.reasons.join(' ; '), record);
         continue;
       }
-      const firstLine = seen.get(parsed.row.externalId);
+      const firstLine = seen.firstLine(parsed.row.externalId, line);
       if (firstLine !== undefined) {
         reject(line, `external_id « ${parsed.row.externalId} » en double dans le fichier (déjà ligne ${firstLine})`, record);
         continue;
       }
-      seen.set(parsed.row.externalId, line);
       batch.push({ row: parsed.row, record });
       if (batch.length >= batchSize) await flush();
     }
@@ -268,8 +268,9 @@ export async function importOffers(deps: Pick<Deps, 'db' | 'clock'>, input: Read
             })),
           )
           .returning({ id: organisations.id, externalId: organisations.externalId });
+        // No outbox row for them: a new partner has no need, and each of its offers gets its own row
+        // (re-indexing an organisation's offers would index a whole import twice).
         for (const org of created) orgIds.set(org.externalId!, org.id);
-        await tx.insert(searchOutbox).values(created.map((org) => ({ entity: 'organisation' as const, entityId: org.id })));
       }
     }
     const valid: { row: ParsedRow; organisationId: number }[] = [];
