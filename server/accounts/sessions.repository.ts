@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { coordinatorScopes, memberships, organisations, sessions, users } from '../../db/schema/index.js';
+import { coordinatorScopes, memberships, notifications, organisations, sessions, users } from '../../db/schema/index.js';
 import type { ScopeKind } from '../kernel/scopes.js';
 
 export interface MembershipSummary {
@@ -21,6 +21,8 @@ export interface CurrentUser {
   emailVerified: boolean;
   memberships: MembershipSummary[];
   coordinatorScopes: { scope: ScopeKind; code: string; label: string | null }[];
+  /** Unread notifications, for the header bell (read with the session). */
+  unreadNotifications?: number;
 }
 
 export function newToken(): { token: string; hash: string } {
@@ -57,6 +59,45 @@ export async function findSession(db: Db, token: string) {
     .where(eq(sessions.id, hashToken(token)))
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * The session of a token with what every signed-in request needs of its user (memberships,
+ * coordinator scopes, unread notifications), in one round trip: under load each query waits for
+ * a pool connection, and this runs before every signed-in page.
+ */
+export async function findSessionWithUser(db: Db, token: string) {
+  const [row] = await db
+    .select({
+      session: sessions,
+      user: users,
+      memberships: sql<MembershipSummary[]>`coalesce((
+        select json_agg(json_build_object('organisationId', m.organisation_id, 'role', m.role, 'kind', o.kind, 'name', o.name, 'slug', o.slug, 'status', o.status) order by o.name)
+        from ${memberships} m join ${organisations} o on o.id = m.organisation_id where m.user_id = ${users.id}), '[]')`,
+      coordinatorScopes: sql<CurrentUser['coordinatorScopes']>`coalesce((
+        select json_agg(json_build_object('scope', c.scope, 'code', c.code, 'label', c.label))
+        from ${coordinatorScopes} c where c.user_id = ${users.id}), '[]')`,
+      unreadNotifications: sql<number>`(select count(*) from ${notifications} n where n.user_id = ${users.id} and n.read_at is null)`.mapWith(Number),
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, hashToken(token)))
+    .limit(1);
+  return row ?? null;
+}
+
+export function currentUserOf(
+  user: typeof users.$inferSelect,
+  loaded: Pick<CurrentUser, 'memberships' | 'coordinatorScopes' | 'unreadNotifications'>,
+): CurrentUser {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    isAdmin: user.isAdmin,
+    emailVerified: user.emailVerifiedAt !== null,
+    ...loaded,
+  };
 }
 
 export async function touchSession(db: Db, id: string, now: Date): Promise<void> {
@@ -100,13 +141,5 @@ export async function loadCurrentUser(db: Db, user: typeof users.$inferSelect): 
       .from(coordinatorScopes)
       .where(eq(coordinatorScopes.userId, user.id)),
   ]);
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    isAdmin: user.isAdmin,
-    emailVerified: user.emailVerifiedAt !== null,
-    memberships: orgs,
-    coordinatorScopes: scopes,
-  };
+  return currentUserOf(user, { memberships: orgs, coordinatorScopes: scopes });
 }

@@ -9,34 +9,15 @@ import { listNotifications, markRead, unreadCount } from './notifications.reposi
 import { openNotification, preferencesPage, readUnsubscribeToken, savePreferences, unsubscribe } from './notifications.usecases.js';
 import { UNSUBSCRIBE_TOKEN_PATTERN } from './unsubscribe.js';
 
-declare module '../accounts/sessions.repository.js' {
-  interface CurrentUser {
-    /** Unread notifications, counted for pages that show the header bell. */
-    unreadNotifications?: number;
-  }
-}
-
 const PER_PAGE = 30;
 const TokenParam = Type.Object({ token: Type.String({ pattern: UNSUBSCRIBE_TOKEN_PATTERN, maxLength: 120 }) });
 const PageQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })), nonlues: Type.Optional(Type.Literal('1')) });
 
-/**
- * Wrapped with fastify-plugin: its hook counts unread notifications for the header bell of every
- * page (not only this module's), once per full page render.
- */
+/** The header bell's count comes with the session (findSessionWithUser), read once per request. */
 export default fp(
   async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     const { deps } = app;
-
-    app.addHook('preHandler', async (request) => {
-      const user = request.user;
-      // Also on POST: a form shown again with its errors is a full page too.
-      if (!user) return;
-      if (request.url.startsWith('/static/') || request.url.startsWith('/api/')) return;
-      if (request.headers['hx-request'] === 'true' && request.headers['hx-boosted'] !== 'true') return;
-      user.unreadNotifications = await unreadCount(deps.db, user.id);
-    });
 
     app.get('/notifications/compteur', async (request, reply) => {
       reply.header('Cache-Control', 'no-store');

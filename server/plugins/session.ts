@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
-import { type CurrentUser, createSession, deleteSession, findSession, loadCurrentUser, touchSession } from '../accounts/sessions.repository.js';
+import { type CurrentUser, createSession, currentUserOf, deleteSession, findSessionWithUser, touchSession } from '../accounts/sessions.repository.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,7 +42,7 @@ export default fp(
     app.addHook('onRequest', async (request, reply) => {
       const token = request.cookies[cookieName];
       if (!token || token.length > 100 || request.url.startsWith('/static/') || request.routeOptions.config?.session === false) return;
-      const found = await findSession(db, token);
+      const found = await findSessionWithUser(db, token);
       const now = clock.now();
       const expired =
         !found || found.session.expiresAt <= now || now.getTime() - found.session.lastSeenAt.getTime() > idleMs || found.user.suspendedAt !== null;
@@ -53,7 +53,7 @@ export default fp(
       }
       if (now.getTime() - found.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) await touchSession(db, found.session.id, now);
       request.sessionToken = token;
-      request.user = await loadCurrentUser(db, found.user);
+      request.user = currentUserOf(found.user, found);
     });
 
     app.decorateReply('signIn', async function (userId: number) {
