@@ -18,29 +18,33 @@ export function registerMatchingSections(): void {
     async load(deps, user) {
       const acms = acmMemberships(user);
       if (acms.length === 0) return null;
-      const blocks = [];
-      for (const membership of acms) {
-        const acm = await acmProfile(deps.db, membership.organisationId);
-        if (!acm) continue;
-        const needs = await openNeedsOfAcms(deps.db, [acm.id], today(deps));
-        const shown = needs.slice(0, NEEDS_ON_DASHBOARD);
-        const [[profile], perNeed] = await Promise.all([
-          storedOfferSuggestions(deps, 'acm', [{ id: acm.id, wish: wishOfAcm(acm) }], PER_NEED),
-          storedOfferSuggestions(
-            deps,
-            'need',
-            shown.map((need) => ({ id: need.id, wish: wishOfNeed(need) })),
-            PER_NEED,
-          ),
-        ]);
-        const needBlocks = shown.map((need, i) => ({ need: needView(need), suggestions: perNeed[i]!.map((r) => offerSuggestionView(r.item, r.match)) }));
-        blocks.push({
-          acm: { id: acm.id, name: acm.name },
-          needs: needBlocks,
-          moreNeeds: Math.max(0, needs.length - NEEDS_ON_DASHBOARD),
-          profile: profile!.map((r) => offerSuggestionView(r.item, r.match)),
-        });
-      }
+      const loaded = await Promise.all(
+        acms.map(async (membership) => {
+          const [acm, needs] = await Promise.all([
+            acmProfile(deps.db, membership.organisationId),
+            openNeedsOfAcms(deps.db, [membership.organisationId], today(deps)),
+          ]);
+          if (!acm) return null;
+          const shown = needs.slice(0, NEEDS_ON_DASHBOARD);
+          const [[profile], perNeed] = await Promise.all([
+            storedOfferSuggestions(deps, 'acm', [{ id: acm.id, wish: wishOfAcm(acm) }], PER_NEED),
+            storedOfferSuggestions(
+              deps,
+              'need',
+              shown.map((need) => ({ id: need.id, wish: wishOfNeed(need) })),
+              PER_NEED,
+            ),
+          ]);
+          const needBlocks = shown.map((need, i) => ({ need: needView(need), suggestions: perNeed[i]!.map((r) => offerSuggestionView(r.item, r.match)) }));
+          return {
+            acm: { id: acm.id, name: acm.name },
+            needs: needBlocks,
+            moreNeeds: Math.max(0, needs.length - NEEDS_ON_DASHBOARD),
+            profile: profile!.map((r) => offerSuggestionView(r.item, r.match)),
+          };
+        }),
+      );
+      const blocks = loaded.filter((block) => block !== null);
       return { template: 'matching/dashboard-acm', data: { matchingBlocks: blocks } };
     },
   });

@@ -8,7 +8,7 @@ import {
   openNeedById,
   publishedOffersOf,
 } from './matching.repository.js';
-import { responsivenessOf } from './responsiveness.js';
+import { responsivenessOf, responsivenessOfOfferPartners } from './responsiveness.js';
 import { type Ranked, rankMatches, type Wish } from './score.js';
 import {
   dueSubjects,
@@ -23,7 +23,7 @@ import {
   saveCursor,
   storeItems,
 } from './stored-suggestions.repository.js';
-import { cachedSuggestions } from './suggestion-cache.js';
+import { cachedSuggestions, matchingDataState } from './suggestion-cache.js';
 import {
   bestNeedsFor,
   factsOfOffer,
@@ -69,6 +69,8 @@ export async function storedOfferSuggestions(
   subjects: { id: number; wish: Wish }[],
   limit: number,
 ): Promise<Ranked<OfferCandidate>[][]> {
+  // Each read waits for a pool connection under load: the cache's data state is read with the stored rows, the partners' responsiveness with the offers.
+  const state = matchingDataState(deps.db);
   const stored = await readStored(
     deps.db,
     kind,
@@ -76,10 +78,18 @@ export async function storedOfferSuggestions(
   );
   const ids = [...new Set(subjects.flatMap((s) => (stored.get(s.id)?.fresh ? (stored.get(s.id)!.items as number[]) : [])))];
   // Kept in the suggestion cache, whose key changes with any write: a dashboard seen again reads no offer.
-  const { offers, responsiveness } = await cachedSuggestions(deps, JSON.stringify(['stored-offers', ids, today(deps)]), async () => {
-    const offers = await offerCandidatesByIds(deps.db, ids, today(deps));
-    return { offers, responsiveness: await responsivenessOf(deps.db, [...new Set(offers.map((o) => o.partnerId))], deps.clock.now()) };
-  });
+  const { offers, responsiveness } = await cachedSuggestions(
+    deps,
+    JSON.stringify(['stored-offers', ids, today(deps)]),
+    async () => {
+      const [offers, responsiveness] = await Promise.all([
+        offerCandidatesByIds(deps.db, ids, today(deps)),
+        responsivenessOfOfferPartners(deps.db, ids, deps.clock.now()),
+      ]);
+      return { offers, responsiveness };
+    },
+    state,
+  );
   return Promise.all(
     subjects.map(async ({ id, wish }) => {
       const row = stored.get(id);
@@ -110,15 +120,15 @@ export async function storedNeedSuggestions(deps: ClockDb, partnerId: number, li
   const row = (await readStored(deps.db, 'partner', [partnerId])).get(partnerId);
   if (row?.fresh) {
     const pairs = row.items as [number, number][];
-    const [needs, offers] = await Promise.all([
+    const [needs, offers, responsiveness] = await Promise.all([
       needCandidatesByIds(
         deps.db,
         pairs.map((p) => p[0]),
         today(deps),
       ),
       publishedOffersOf(deps.db, [partnerId]),
+      responsivenessOf(deps.db, [partnerId], deps.clock.now()),
     ]);
-    const responsiveness = await responsivenessOf(deps.db, [partnerId], deps.clock.now());
     return bestNeedsFor(needs, offers, responsiveness, { limit });
   }
   const at = deps.clock.now();

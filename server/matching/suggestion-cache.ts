@@ -22,7 +22,7 @@ let reading: { db: Db; state: Promise<string> } | null = null;
  * in one go (the blocks of one dashboard, started in the same turn of the event loop) share one
  * read; any later question reads again, so it sees every write committed before it was asked.
  */
-function matchingDataState(db: Db): Promise<string> {
+export function matchingDataState(db: Db): Promise<string> {
   if (reading?.db === db) return reading.state;
   const current = { db, state: readDataState(db) };
   reading = current;
@@ -41,8 +41,14 @@ async function readDataState(db: Db): Promise<string> {
   return `${row?.outbox ?? 0}.${row?.offers ?? 0}.${row?.needs ?? 0}.${row?.organisations ?? 0}`;
 }
 
-export async function cachedSuggestions<T>(deps: Pick<Deps, 'db' | 'clock'>, question: string, compute: () => Promise<T>): Promise<T> {
-  const key = `${await matchingDataState(deps.db)}|${Math.floor(deps.clock.now().getTime() / SLOT_MS)}|${question}`;
+/** `state`: matchingDataState started earlier by the caller, alongside the reads the question is made of. */
+export async function cachedSuggestions<T>(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  question: string,
+  compute: () => Promise<T>,
+  state: Promise<string> = matchingDataState(deps.db),
+): Promise<T> {
+  const key = `${await state}|${Math.floor(deps.clock.now().getTime() / SLOT_MS)}|${question}`;
   const hit = cache.get(key) as Promise<T> | undefined;
   if (hit) {
     cache.delete(key);

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, Stamped } from '../../db/client.js';
 import { auditLog, communes, memberships, offerReports, offers, organisations, users } from '../../db/schema/index.js';
 
@@ -63,13 +63,23 @@ export async function findPartner(db: Db, id: number): Promise<Partner | null> {
   return row ?? null;
 }
 
+const communeBriefColumns = { codeInsee: communes.codeInsee, name: communes.name, postcodes: communes.postcodes, departmentCode: communes.departmentCode };
+
+/** An offer with its partner and its commune (null without one), in one query: the offer page's first read. */
+export async function findOfferWithPartner(db: Db, id: number) {
+  const [row] = await db
+    .select({ offer: getTableColumns(offers), partner: partnerColumns, commune: communeBriefColumns })
+    .from(offers)
+    .innerJoin(organisations, eq(organisations.id, offers.organisationId))
+    .leftJoin(communes, eq(communes.codeInsee, offers.codeInsee))
+    .where(eq(offers.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
 export async function findCommuneBrief(db: Db, codeInsee: string | null) {
   if (!codeInsee) return null;
-  const [row] = await db
-    .select({ codeInsee: communes.codeInsee, name: communes.name, postcodes: communes.postcodes, departmentCode: communes.departmentCode })
-    .from(communes)
-    .where(eq(communes.codeInsee, codeInsee))
-    .limit(1);
+  const [row] = await db.select(communeBriefColumns).from(communes).where(eq(communes.codeInsee, codeInsee)).limit(1);
   return row ?? null;
 }
 

@@ -261,9 +261,11 @@ export default async function offersRoutes(app: App) {
     const path = offerPath(offer);
     if (request.params.idSlug !== path.slice('/offres/'.length)) return reply.redirect(path, 301);
     if (!visible) reply.header('X-Robots-Tag', 'noindex').header('Cache-Control', 'private, no-store');
-    const [marks, acmDistances] = visible
-      ? await Promise.all([marksFor(deps, request.user, [offer.id], [partner.id]), distancesFromMyAcms(deps, request.user, offer)])
-      : [null, []];
+    const [sections, marks, acmDistances] = await Promise.all([
+      offerPageSections.load(deps, offer, request.user),
+      visible ? marksFor(deps, request.user, [offer.id], [partner.id]) : null,
+      visible ? distancesFromMyAcms(deps, request.user, offer) : [],
+    ]);
     return reply.page('offers/show', {
       title: offer.title,
       description: offer.summary || offer.description.slice(0, 160),
@@ -283,7 +285,7 @@ export default async function offersRoutes(app: App) {
       partnerType: partner.type ? labelOf(orgTypes, partner.type) : '',
       photoUrl: offer.photoPath ? `/medias/${offer.photoPath}` : null,
       shareUrl: `${deps.config.BASE_URL}${path}`,
-      sections: await offerPageSections.load(deps, offer, request.user),
+      sections,
       star: marks ? starView('offer', offer.id, offer.title, marks.favouriteOffers.has(offer.id)) : null,
       contacted: marks ? marks.contactedOffers.has(offer.id) || marks.contactedPartners.has(partner.id) : false,
       contactedOffer: Boolean(marks?.contactedOffers.has(offer.id)),

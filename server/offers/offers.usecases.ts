@@ -11,6 +11,7 @@ import { LIMITS, type OfferFields, offerFormValues, readOfferForm } from './offe
 import {
   findCommuneBrief,
   findOffer,
+  findOfferWithPartner,
   findPartner,
   insertOffer,
   lockOffer,
@@ -241,14 +242,12 @@ async function copyPhoto(deps: Deps, key: string): Promise<string | null> {
 
 /** What the public page needs; null when the user may not see the offer (the route answers 404). */
 export async function offerForPage(deps: Pick<Deps, 'db'>, user: CurrentUser | null, offerId: number) {
-  const offer = await findOffer(deps.db, offerId);
-  if (!offer) return null;
-  const partner = await findPartner(deps.db, offer.organisationId);
-  if (!partner) return null;
+  const found = await findOfferWithPartner(deps.db, offerId);
+  if (!found) return null;
+  const { offer, partner, commune } = found;
   const manager = canManage(user, offer.organisationId);
   const visible = offer.status === 'published' && partner.status !== 'suspended';
   if (!visible && !manager) return null;
-  const commune = await findCommuneBrief(deps.db, offer.codeInsee);
   return { offer, partner, commune, manager, visible };
 }
 

@@ -1,6 +1,6 @@
-import { and, eq, gte, sql } from 'drizzle-orm';
+import { and, eq, gte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { requests } from '../../db/schema/index.js';
+import { offers, requests } from '../../db/schema/index.js';
 
 /** Below this many requests over the period, figures would say more about chance than about the partner. */
 const RESPONSIVENESS_MIN_REQUESTS = 3;
@@ -38,6 +38,20 @@ export function medianLabel(hours: number | null): string | null {
 export async function loadResponsiveness(db: Db, organisationIds: number[], now: Date): Promise<Map<number, Responsiveness>> {
   const ids = [...new Set(organisationIds)];
   if (ids.length === 0) return new Map();
+  return measure(db, sql`${requests.partnerId} = any(${sql.param(ids)}::int[])`, now);
+}
+
+/** The same figures for the partners of some offers, so that they can be read alongside the offers. */
+export async function loadResponsivenessOfOfferPartners(db: Db, offerIds: number[], now: Date): Promise<Map<number, Responsiveness>> {
+  if (offerIds.length === 0) return new Map();
+  return measure(
+    db,
+    sql`${requests.partnerId} in (select ${offers.organisationId} from ${offers} where ${offers.id} = any(${sql.param(offerIds)}::int[]))`,
+    now,
+  );
+}
+
+async function measure(db: Db, partners: SQL, now: Date): Promise<Map<number, Responsiveness>> {
   const since = new Date(now.getTime() - PERIOD_DAYS * 86_400_000);
   const counted = sql`not (${requests.status} = 'sent' or (${requests.status} = 'withdrawn' and ${requests.firstReplyAt} is null))`;
   const rows = await db
@@ -50,7 +64,7 @@ export async function loadResponsiveness(db: Db, organisationIds: number[], now:
       >`percentile_cont(0.5) within group (order by extract(epoch from ${requests.firstReplyAt} - ${requests.createdAt})) filter (where ${counted} and ${requests.firstReplyAt} is not null)`,
     })
     .from(requests)
-    .where(and(sql`${requests.partnerId} = any(${sql.param(ids)}::int[])`, eq(requests.direction, 'acm_to_partner'), gte(requests.createdAt, since)))
+    .where(and(partners, eq(requests.direction, 'acm_to_partner'), gte(requests.createdAt, since)))
     .groupBy(requests.partnerId);
   const result = new Map<number, Responsiveness>();
   for (const row of rows) {
