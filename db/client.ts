@@ -42,8 +42,8 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 }
 
 /** PostgreSQL when DATABASE_URL is set; else the embedded PGlite, loaded only then (about 45 MB resident). */
-export async function openDatabase(config: { DATABASE_URL?: string | undefined; DATA_DIR: string }): Promise<Database> {
-  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL);
+export async function openDatabase(config: { DATABASE_URL?: string | undefined; DATABASE_POOL_MAX?: number; DATA_DIR: string }): Promise<Database> {
+  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
   const { openPglite } = await import('./pglite.js');
   return openPglite(config.DATA_DIR);
 }

@@ -10,6 +10,8 @@ const ConfigSchema = Type.Object({
   BASE_URL: Type.String({ pattern: '^https?://[^/]+' }),
   DATA_DIR: Type.String({ minLength: 1 }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** Connections of this instance's PostgreSQL pool (the health check has one more of its own). */
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200 }),
   MEILI_HOST: Type.Optional(Type.String({ pattern: '^https?://' })),
   MEILI_API_KEY: Type.Optional(Type.String()),
   MEILI_INDEX_PREFIX: Type.String({ pattern: '^[a-zA-Z0-9_-]+$' }),
@@ -52,6 +54,7 @@ const defaults = {
   HOST: '0.0.0.0',
   PORT: '3000',
   DATA_DIR: './data',
+  DATABASE_POOL_MAX: '10',
   MEILI_INDEX_PREFIX: 'passerelle',
   MAIL_FROM: 'Passerelle <ne-pas-repondre@passerelle.local>',
   REDIS_PREFIX: 'passerelle:',
@@ -73,6 +76,7 @@ const defaults = {
 
 const integerKeys = [
   'PORT',
+  'DATABASE_POOL_MAX',
   'SESSION_IDLE_MINUTES',
   'SESSION_ABSOLUTE_HOURS',
   'REQUEST_EXPIRY_DAYS',
