@@ -96,7 +96,9 @@ export function currentUserOf(
     name: user.name,
     isAdmin: user.isAdmin,
     emailVerified: user.emailVerifiedAt !== null,
-    ...loaded,
+    memberships: loaded.memberships,
+    coordinatorScopes: loaded.coordinatorScopes,
+    ...(loaded.unreadNotifications === undefined ? {} : { unreadNotifications: loaded.unreadNotifications }),
   };
 }
 
