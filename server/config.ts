@@ -54,7 +54,7 @@ const defaults = {
   HOST: '0.0.0.0',
   PORT: '3000',
   DATA_DIR: './data',
-  DATABASE_POOL_MAX: '10',
+  DATABASE_POOL_MAX: '20',
   MEILI_INDEX_PREFIX: 'passerelle',
   MAIL_FROM: 'Passerelle <ne-pas-repondre@passerelle.local>',
   REDIS_PREFIX: 'passerelle:',
