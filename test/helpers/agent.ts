@@ -50,7 +50,7 @@ export class Agent {
   }
 
   /** Posts a urlencoded form with a valid CSRF token unless `csrf: false` or a token is given. */
-  async post(url: string, form: Form = {}, options: { csrf?: boolean | string; headers?: Record<string, string> } = {}) {
+  async post(url: string, form: Form = {}, options: { csrf?: boolean | string; headers?: Record<string, string | undefined> } = {}) {
     const body = new URLSearchParams();
     const token = options.csrf === false ? null : typeof options.csrf === 'string' ? options.csrf : await this.csrfToken();
     if (token) body.append('_csrf', token);

@@ -1,8 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
-import { createUser, readMails } from '../helpers/fixtures.js';
+import { createUser, PASSWORD, readMails, signedInAgent } from '../helpers/fixtures.js';
 
 let app: App;
 beforeAll(async () => {
@@ -69,5 +71,39 @@ describe('account forms', () => {
     expect(mail.to).toContain(user.email);
     expect(mail.text).toContain(`Bonjour ${user.name},`);
     expect(mail.text).toMatch(new RegExp(`${app.deps.config.BASE_URL}/reinitialisation/[A-Za-z0-9_-]{20,}`));
+  });
+
+  it('asks for the profile’s name beside its field, and keeps it and the job title within 100 characters', async () => {
+    const user = await createUser(app);
+    const agent = await signedInAgent(app, user);
+    const nameOf = async () => (await app.deps.db.select().from(users).where(eq(users.id, user.id)))[0]!.name;
+    const empty = await agent.post('/compte', { name: '' });
+    expect(empty.statusCode).toBe(422);
+    expect(empty.body).toMatch(/id="f-name-error"><span class="visually-hidden">Erreur : <\/span>Ce champ est obligatoire\./);
+    const long = await agent.post('/compte', { name: 'n'.repeat(101) });
+    expect(long.statusCode).toBe(422);
+    expect(long.body).toMatch(/id="f-name-error"><span class="visually-hidden">Erreur : <\/span>100 caractères au maximum \(vous en avez saisi 101\)\./);
+    const longTitle = await agent.post('/compte', { name: 'Léa Roux', jobTitle: 't'.repeat(101) });
+    expect(longTitle.statusCode).toBe(422);
+    expect(longTitle.body).toMatch(
+      /id="f-jobTitle-error"><span class="visually-hidden">Erreur : <\/span>100 caractères au maximum \(vous en avez saisi 101\)\./,
+    );
+    expect(await nameOf()).toBe(user.name);
+    expect((await agent.post('/compte', { name: 'n'.repeat(100), jobTitle: 't'.repeat(100) })).statusCode).toBe(303);
+    expect(await nameOf()).toBe('n'.repeat(100));
+  });
+
+  it('shows a wrong current password beside the current-password field of the password form, not beside the new one', async () => {
+    const user = await createUser(app);
+    const agent = await signedInAgent(app, user);
+    const response = await agent.post('/compte/mot-de-passe', {
+      currentPassword: `${PASSWORD}-faux`,
+      password: 'une toute nouvelle phrase',
+      passwordConfirm: 'une toute nouvelle phrase',
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toMatch(/id="f-currentPassword-error"><span class="visually-hidden">Erreur : <\/span>Mot de passe actuel incorrect\./);
+    expect(response.body).not.toContain('id="f-password-error"');
+    expect(response.body).toContain('href="#f-currentPassword"');
   });
 });
