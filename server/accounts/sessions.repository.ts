@@ -18,7 +18,6 @@ export interface CurrentUser {
   email: string;
   name: string;
   isAdmin: boolean;
-  emailVerified: boolean;
   memberships: MembershipSummary[];
   coordinatorScopes: { scope: ScopeKind; code: string; label: string | null }[];
   /** Unread notifications, for the header bell (read with the session). */
@@ -95,7 +94,6 @@ export function currentUserOf(
     email: user.email,
     name: user.name,
     isAdmin: user.isAdmin,
-    emailVerified: user.emailVerifiedAt !== null,
     memberships: loaded.memberships,
     coordinatorScopes: loaded.coordinatorScopes,
     ...(loaded.unreadNotifications === undefined ? {} : { unreadNotifications: loaded.unreadNotifications }),

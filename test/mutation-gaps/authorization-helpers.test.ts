@@ -15,7 +15,7 @@ function membership(organisationId: number, role: 'owner' | 'member'): Membershi
 }
 
 function userWith(memberships: MembershipSummary[], values: Partial<CurrentUser> = {}): CurrentUser {
-  return { id: 1, email: 'a@exemple.fr', name: 'A', isAdmin: false, emailVerified: true, memberships, coordinatorScopes: [], ...values };
+  return { id: 1, email: 'a@exemple.fr', name: 'A', isAdmin: false, memberships, coordinatorScopes: [], ...values };
 }
 
 const partnership = { id: 5, acmId: 10, partnerId: 20, status: 'active', prescribedBy: null } as unknown as Partnership;
