@@ -10,6 +10,10 @@
  * The narrowest test sets that cover each module (MUTATION_TESTS):
  *   plugins/session.ts: test/mutation-gaps/session-cookies.test.ts,test/mutation-gaps/accounts-rules.test.ts
  *   plugins/csrf.ts, accounts/sessions.repository.ts: those two and test/accounts/accounts.test.ts
+ *     (the sessions: also test/mutation-gaps/account-links.test.ts)
+ *   accounts/accounts.usecases.ts: test/mutation-gaps/{accounts-forms,accounts-rules,account-links}.test.ts
+ *     and test/accounts/accounts.test.ts (not the convention tests: their beforeAll signs people in,
+ *     which makes every account mutant "static" and reruns them all for each one)
  *     (loadCurrentUser's memberships and scopes: also convention-signing and authorization-helpers)
  *   offers/import/rows.ts: test/mutation-gaps/import-rows.test.ts (seconds per mutant)
  *   partnerships/convention.usecases.ts: test/mutation-gaps/convention-signing.test.ts and
