@@ -37,6 +37,17 @@ describe('account forms', () => {
     }
   });
 
+  it('names the address, as the account will know it, on the page shown after sign-up, new or already registered', async () => {
+    const existing = await createUser(app);
+    const form = { name: 'Léa Roux', password: 'une phrase de passe', passwordConfirm: 'une phrase de passe', terms: 'on' };
+    const fresh = await new Agent(app).post('/inscription', { ...form, email: ' Lea.Roux@Exemple.FR ' });
+    const again = await new Agent(app).post('/inscription', { ...form, email: existing.email.toUpperCase() });
+    expect(fresh.statusCode).toBe(200);
+    expect(fresh.body).toContain('Si l’adresse <strong>lea.roux@exemple.fr</strong> peut être utilisée');
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain(`Si l’adresse <strong>${existing.email}</strong> peut être utilisée`);
+  });
+
   it('asks for the password beside its field when sign-in leaves it empty', async () => {
     const user = await createUser(app);
     const response = await new Agent(app).post('/connexion', { email: user.email, password: '' });
@@ -93,17 +104,21 @@ describe('account forms', () => {
     expect(await nameOf()).toBe('n'.repeat(100));
   });
 
-  it('shows a wrong current password beside the current-password field of the password form, not beside the new one', async () => {
+  it('shows a wrong or missing current password beside the current-password field of the password form, not beside the new one', async () => {
     const user = await createUser(app);
     const agent = await signedInAgent(app, user);
-    const response = await agent.post('/compte/mot-de-passe', {
-      currentPassword: `${PASSWORD}-faux`,
-      password: 'une toute nouvelle phrase',
-      passwordConfirm: 'une toute nouvelle phrase',
-    });
-    expect(response.statusCode).toBe(422);
-    expect(response.body).toMatch(/id="f-currentPassword-error"><span class="visually-hidden">Erreur : <\/span>Mot de passe actuel incorrect\./);
-    expect(response.body).not.toContain('id="f-password-error"');
-    expect(response.body).toContain('href="#f-currentPassword"');
+    const send = (currentPassword: string) =>
+      agent.post('/compte/mot-de-passe', { currentPassword, password: 'une toute nouvelle phrase', passwordConfirm: 'une toute nouvelle phrase' });
+    const wrong = await send(`${PASSWORD}-faux`);
+    const missing = await send('');
+    for (const [response, message] of [
+      [wrong, 'Mot de passe actuel incorrect.'],
+      [missing, 'Saisissez votre mot de passe actuel.'],
+    ] as const) {
+      expect(response.statusCode, message).toBe(422);
+      expect(response.body).toContain(`id="f-currentPassword-error"><span class="visually-hidden">Erreur : </span>${message}</p>`);
+      expect(response.body).toContain(`<a href="#f-currentPassword">Mot de passe actuel : ${message}</a>`);
+      expect(response.body).not.toContain('id="f-password-error"');
+    }
   });
 });
