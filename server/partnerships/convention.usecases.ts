@@ -283,8 +283,9 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
     }
     const what = amendment ? `l’avenant n° ${amendment}` : 'la convention';
     let signatures = await activeSignatures(tx, p.id);
-    // A repeated submit (double click, back and submit again) changes nothing.
-    if (signatures.some((s) => s.side === side && s.textHash === hash)) return { signed: amending, amendment: null };
+    // A repeated submit (double click, back and submit again) changes nothing. A signature still
+    // pending waits for the other party, even on an amendment to a signed convention.
+    if (signatures.some((s) => s.side === side && s.textHash === hash)) return { signed: false, amendment: null };
     if (amending && inForce && hash === inForce.textHash) return { signed: true, amendment: null };
     if (hash !== rendered.hash) {
       throw new ConflictError(`Le texte a changé depuis que vous l’avez ouvert : relisez ${what} avant de signer.`);

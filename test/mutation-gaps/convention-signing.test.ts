@@ -184,3 +184,119 @@ describe('a partnership formalised by meeting minutes', () => {
     expect(page.body).toContain('Ce partenariat est formalisé par un compte rendu de réunion, pas par une convention.');
   });
 });
+
+/** What the page says after a submit: the flash message shown once redirected. */
+async function flashAfter(agent: PartnershipFixture['acmAgent'], response: { headers: Record<string, unknown> }) {
+  return (await agent.get(response.headers.location as string)).body;
+}
+
+/** The form as the page shows it to a side, to submit once or again later. */
+async function signForm(agent: PartnershipFixture['acmAgent'], id: number, side: 'acm' | 'partner', signerName: string) {
+  const page = await agent.get(`/partenariats/${id}/formalisation`);
+  const textHash = /name="textHash" value="([0-9a-f]{64})"/.exec(page.body)![1]!;
+  return () => agent.post(`/partenariats/${id}/convention/signer`, { side, signerName, signerRole: 'Représentant·e légal·e', textHash, consent: 'on' });
+}
+
+async function signatureRows(id: number) {
+  return app.deps.db.select().from(conventionSignatures).where(eq(conventionSignatures.partnershipId, id)).orderBy(asc(conventionSignatures.id));
+}
+
+describe('a signature form submitted again', () => {
+  let f: PartnershipFixture;
+  let id: number;
+  let lastPartnerSubmit: () => ReturnType<PartnershipFixture['acmAgent']['post']>;
+  beforeAll(async () => {
+    f = await createPartnershipFixture(app, { acmName: 'Accueil des Tilleuls', partnerName: 'Compagnie du Rebond' });
+    id = f.partnership.id;
+  });
+
+  it('tells the first signer that the other party must still sign, and keeps one signature', async () => {
+    const submit = await signForm(f.acmAgent, id, 'acm', 'Claire Dubois');
+    expect((await submit()).statusCode).toBe(303);
+    const before = await lastHistoryId(id);
+    const again = await submit();
+    expect(again.statusCode).toBe(303);
+    expect(await flashAfter(f.acmAgent, again)).toContain('Votre signature est enregistrée ; l’autre partie doit signer à son tour.');
+    expect((await signatureRows(id)).map((s) => [s.side, s.voidedAt])).toEqual([['acm', null]]);
+    expect(await history(id, before)).toEqual([]);
+  });
+
+  it('tells the last signer that the convention is signed by both, without an error', async () => {
+    lastPartnerSubmit = await signForm(f.partnerAgent, id, 'partner', 'Karim Benali');
+    expect((await lastPartnerSubmit()).statusCode).toBe(303);
+    const before = await lastHistoryId(id);
+    const again = await lastPartnerSubmit();
+    expect(again.statusCode).toBe(303);
+    const page = await flashAfter(f.partnerAgent, again);
+    expect(page).toContain('La convention est signée par les deux parties.');
+    expect(page).not.toContain('La convention est déjà signée par les deux parties.');
+    expect(await history(id, before)).toEqual([]);
+  });
+
+  it('tells the last signer that the convention is signed, not that the text changed, once an amendment waits', async () => {
+    const proposed = await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_frais: 'Aucun', confirm: 'on' });
+    expect(proposed.headers.location).toContain('#avenant');
+    const before = await lastHistoryId(id);
+    const late = await lastPartnerSubmit();
+    const page = await flashAfter(f.partnerAgent, late);
+    expect(page).toContain('La convention est signée par les deux parties.');
+    expect(page).not.toContain('Le texte a changé depuis que vous l’avez ouvert');
+    expect(await history(id, before)).toEqual([]);
+  });
+
+  it('tells a party that signed the amendment that the other party must still sign it', async () => {
+    const submit = await signForm(f.acmAgent, id, 'acm', 'Claire Dubois');
+    expect(await flashAfter(f.acmAgent, await submit())).toContain('Votre signature est enregistrée ; l’autre partie doit signer à son tour.');
+    const before = await lastHistoryId(id);
+    const again = await submit();
+    const page = await flashAfter(f.acmAgent, again);
+    expect(page).toContain('Votre signature est enregistrée ; l’autre partie doit signer à son tour.');
+    expect(page).not.toContain('signée par les deux parties');
+    expect(await history(id, before)).toEqual([]);
+    expect((await signatureRows(id)).filter((s) => s.version === null && s.voidedAt === null).map((s) => s.side)).toEqual(['acm']);
+  });
+});
+
+describe('a party signing again after its own signature went stale', () => {
+  it('voids its signature on the older text, records the new one and asks the other party again', async () => {
+    const f = await createPartnershipFixture(app, { acmName: 'Accueil des Tilleuls', partnerName: 'Compagnie du Rebond' });
+    const id = f.partnership.id;
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    // The profile editor does not touch the convention: the text the ACM reads again has changed.
+    expect(
+      (await f.partnerAgent.post(`/structures/${f.partner.id}/modifier`, partnerForm({ name: 'Compagnie du Rebond renommée', siret: '' }))).statusCode,
+    ).toBe(303);
+    const before = await lastHistoryId(id);
+    const partnerNoticesBefore = (await noticesOf(f.partnerUser.id)).length;
+    const again = await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    expect(await flashAfter(f.acmAgent, again)).toContain('Votre signature est enregistrée ; l’autre partie doit signer à son tour.');
+    const rows = await signatureRows(id);
+    expect(rows.map((s) => [s.side, s.voidReason])).toEqual([
+      ['acm', 'Le texte a changé depuis cette signature.'],
+      ['acm', null],
+    ]);
+    expect(rows[1]!.textHash).not.toBe(rows[0]!.textHash);
+    expect((await history(id, before)).map((e) => e.action)).toEqual(['convention.signatures_voided', 'convention.signed_by_party']);
+    expect((await noticesOf(f.partnerUser.id)).slice(partnerNoticesBefore).map((n) => n.title)).toEqual([
+      `Accueil des Tilleuls a signé la convention : à votre tour · ${f.partnership.title}`,
+    ]);
+  });
+});
+
+describe('the consent box', () => {
+  it('says beside the box that it must be ticked', async () => {
+    const f = await createPartnershipFixture(app);
+    const page = await f.acmAgent.get(`/partenariats/${f.partnership.id}/formalisation`);
+    const textHash = /name="textHash" value="([0-9a-f]{64})"/.exec(page.body)![1]!;
+    const response = await f.acmAgent.post(`/partenariats/${f.partnership.id}/convention/signer`, {
+      side: 'acm',
+      signerName: 'Claire Dubois',
+      signerRole: 'Directrice',
+      textHash,
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.body).toMatch(
+      /<p class="error-message" id="f-consent-error"><span class="visually-hidden">Erreur : <\/span>Cochez la case pour confirmer que vous avez lu la convention et que vous pouvez engager votre structure\.<\/p>/,
+    );
+  });
+});
