@@ -41,7 +41,7 @@ export default {
     // reconcileConvention and signConvention: the signature rules. Line ranges go stale when the
     // file changes: check them against the functions named here before a run.
     'server/partnerships/convention.usecases.ts:51-152',
-    'server/partnerships/convention.usecases.ts:258-373',
+    'server/partnerships/convention.usecases.ts:258-375',
     // the filter evaluator (ages, sub-themes, geo and travel radius, places, disjunctive facets)
     'search/snapshot.ts:244-361',
     'search/facets.ts:24-55',

@@ -286,11 +286,12 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
     // A repeated submit (double click, back and submit again) changes nothing. A signature still
     // pending waits for the other party, even on an amendment to a signed convention.
     if (signatures.some((s) => s.side === side && s.textHash === hash)) return { signed: false, amendment: null };
+    // The text in force, sent again (the last signer's late repeat): it is signed. With no amendment
+    // pending, the text rendered is the one in force, so a signed convention needs no other check.
     if (amending && inForce && hash === inForce.textHash) return { signed: true, amendment: null };
     if (hash !== rendered.hash) {
       throw new ConflictError(`Le texte a changé depuis que vous l’avez ouvert : relisez ${what} avant de signer.`);
     }
-    if (amending && (!inForce || rendered.hash === inForce.textHash)) throw new ConflictError('La convention est déjà signée par les deux parties.');
     if (signatures.some((s) => s.textHash !== rendered.hash)) {
       await voidSignatures(tx, p.id, deps.clock.now(), 'Le texte a changé depuis cette signature.');
       await recordChange(deps, tx, access, {

@@ -65,19 +65,24 @@ const SIGNED_BILLING = 'Facture adressée à l’organisateur à la fin de chaqu
 const billing = (agent: PartnershipFixture['acmAgent'], id: number, fin_facturation: string, confirm = true) =>
   agent.post(`/partenariats/${id}/convention/sections/finances`, { fin_facturation, ...(confirm ? { confirm: 'on' } : {}) });
 
-/** The rules of reconcileConvention, each by what the parties see: messages, history, notices and stored rows (probed by mutation). */
-describe('an amendment to a signed convention, as its text changes', () => {
-  let f: PartnershipFixture;
-  let id: number;
-  let acmColleague: { id: number };
-  let partnerColleague: { id: number };
-  beforeAll(async () => {
-    ({ f, acmColleague, partnerColleague } = await partiesWithColleagues());
-    id = f.partnership.id;
-    await signBoth(f);
-  });
+/** A convention signed by both, then an amendment proposed by the ACM (the billing clause). */
+async function signedWithAmendment() {
+  const parties = await partiesWithColleagues();
+  await signBoth(parties.f);
+  expect((await billing(parties.f.acmAgent, parties.f.partnership.id, 'Chaque trimestre')).headers.location).toContain('#avenant');
+  return parties;
+}
 
+/**
+ * The rules of reconcileConvention, each by what the parties see: messages, history, notices and
+ * stored rows (probed by mutation). Each test builds its own state: Stryker runs a mutant's
+ * covering tests alone.
+ */
+describe('an amendment to a signed convention, as its text changes', () => {
   it('changes nothing and writes nothing when a change leaves the signed text as it is', async () => {
+    const { f } = await partiesWithColleagues();
+    const id = f.partnership.id;
+    await signBoth(f);
     const before = await lastHistoryId(id);
     const same = await f.acmAgent.post(`/partenariats/${id}/engagements`, { side: 'acm', commitments: 'Deux animateurs présents à chaque séance.' });
     expect(same.statusCode).toBe(303);
@@ -86,6 +91,9 @@ describe('an amendment to a signed convention, as its text changes', () => {
   });
 
   it('is proposed by the first change, by its author’s side, and told to the other party only', async () => {
+    const { f, acmColleague, partnerColleague } = await partiesWithColleagues();
+    const id = f.partnership.id;
+    await signBoth(f);
     const before = await lastHistoryId(id);
     const saved = await billing(f.acmAgent, id, 'Chaque trimestre');
     expect(saved.statusCode).toBe(303);
@@ -109,6 +117,8 @@ describe('an amendment to a signed convention, as its text changes', () => {
   });
 
   it('is kept as it is, without asking again, when a change leaves the amendment’s text as it is', async () => {
+    const { f } = await signedWithAmendment();
+    const id = f.partnership.id;
     const row = await conventionRow(id);
     const before = await lastHistoryId(id);
     const same = await f.acmAgent.post(`/partenariats/${id}/engagements`, { side: 'acm', commitments: 'Deux animateurs présents à chaque séance.' });
@@ -118,7 +128,8 @@ describe('an amendment to a signed convention, as its text changes', () => {
   });
 
   it('asks to confirm a change to an amendment that waits for signatures, saying the signatures made on it are voided', async () => {
-    const ask = await billing(f.partnerAgent, id, 'Chaque mois', false);
+    const { f } = await signedWithAmendment();
+    const ask = await billing(f.partnerAgent, f.partnership.id, 'Chaque mois', false);
     expect(ask.statusCode).toBe(422);
     expect(ask.body).toContain(
       'Un avenant n° 1 attend déjà les signatures : cette modification le change, et les signatures déjà faites sur l’avenant sont annulées. Cochez la case pour confirmer.',
@@ -126,6 +137,8 @@ describe('an amendment to a signed convention, as its text changes', () => {
   });
 
   it('voids the signature made on the amendment when the other party changes it, keeps its proposer, and tells the signer', async () => {
+    const { f, partnerColleague } = await signedWithAmendment();
+    const id = f.partnership.id;
     await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
     const row = await conventionRow(id);
     const before = await lastHistoryId(id);
@@ -155,6 +168,8 @@ describe('an amendment to a signed convention, as its text changes', () => {
   });
 
   it('says nothing of voided signatures when an amendment nobody signed yet changes again', async () => {
+    const { f } = await signedWithAmendment();
+    const id = f.partnership.id;
     const before = await lastHistoryId(id);
     await billing(f.acmAgent, id, 'Chaque semaine');
     const [, entry] = await history(id, before);
@@ -162,6 +177,8 @@ describe('an amendment to a signed convention, as its text changes', () => {
   });
 
   it('is withdrawn when a change brings the text back to the signed one: its signatures are voided and the history says so', async () => {
+    const { f } = await signedWithAmendment();
+    const id = f.partnership.id;
     await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
     const before = await lastHistoryId(id);
     const back = await billing(f.acmAgent, id, SIGNED_BILLING);
@@ -194,7 +211,8 @@ describe('an amendment to a signed convention, as its text changes', () => {
   });
 
   it('numbers the next amendment after the ones signed', async () => {
-    await billing(f.acmAgent, id, 'Chaque trimestre');
+    const { f } = await signedWithAmendment();
+    const id = f.partnership.id;
     await signBoth(f);
     const ask = await billing(f.partnerAgent, id, 'Chaque mois', false);
     expect(ask.statusCode).toBe(422);

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, conventionSignatures, memberships, notifications, partnershipConventions } from '../../db/schema/index.js';
+import { auditLog, conventionSignatures, conventionVersions, memberships, notifications, partnershipConventions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 import { partnerForm } from '../helpers/organisations.js';
@@ -33,15 +33,21 @@ async function noticesOf(userId: number) {
 }
 
 /** The signature rules of signConvention, each by what it writes in the history and whom it tells (probed by mutation). */
-describe('the signature rounds of a convention', () => {
-  let f: PartnershipFixture;
-  let id: number;
-  beforeAll(async () => {
-    f = await createPartnershipFixture(app, { acmName: 'Accueil des Tilleuls', partnerName: 'Compagnie du Rebond' });
-    id = f.partnership.id;
-  });
+async function versionsOf(id: number) {
+  return app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id)).orderBy(asc(conventionVersions.version));
+}
 
+/** Two named organisations, signed by none, by the ACM, or by both (Stryker runs a mutant's covering tests alone: each test builds its state). */
+async function conventionSignedBy(signers: ('acm' | 'partner')[]) {
+  const f = await createPartnershipFixture(app, { acmName: 'Accueil des Tilleuls', partnerName: 'Compagnie du Rebond' });
+  if (signers.includes('acm')) await signShownText(f.acmAgent, f.partnership.id, 'acm', 'Claire Dubois');
+  if (signers.includes('partner')) await signShownText(f.partnerAgent, f.partnership.id, 'partner', 'Karim Benali');
+  return { f, id: f.partnership.id };
+}
+
+describe('the signature rounds of a convention', () => {
   it('records the first signature with the signer and the text’s fingerprint, and tells only the other party « à votre tour »', async () => {
+    const { f, id } = await conventionSignedBy([]);
     const before = await lastHistoryId(id);
     await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
     const [entry, ...more] = await history(id, before);
@@ -58,8 +64,25 @@ describe('the signature rounds of a convention', () => {
   });
 
   it('records the convention signed by both, with its version and the fields as signed, and tells the first signer, not « à votre tour »', async () => {
+    const { f, id } = await conventionSignedBy(['acm']);
     const before = await lastHistoryId(id);
-    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+    const last = await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+    expect(await flashAfter(f.partnerAgent, last)).toContain('La convention est signée par les deux parties.');
+    const [version, ...moreVersions] = await versionsOf(id);
+    expect(moreVersions).toEqual([]);
+    expect(version).toMatchObject({ version: 1, kind: 'convention' });
+    expect(version!.signatures.map((s) => [s.side, s.organisation, s.name, s.role])).toEqual([
+      ['acm', 'Accueil des Tilleuls', 'Claire Dubois', 'Représentant·e légal·e'],
+      ['partner', 'Compagnie du Rebond', 'Karim Benali', 'Représentant·e légal·e'],
+    ]);
+    expect(version!.signatures.every((s) => !Number.isNaN(Date.parse(s.signedAt)))).toBe(true);
+    const [row] = await app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, id));
+    expect(row).toMatchObject({ status: 'signed', signedVersions: 1, followsLiveSources: false });
+    expect(row!.signedSources).toMatchObject({
+      acm: { name: 'Accueil des Tilleuls' },
+      partner: { name: 'Compagnie du Rebond' },
+      offer: { title: 'Initiation au judo' },
+    });
     const entries = await history(id, before);
     expect(entries.map((e) => e.action)).toEqual(['convention.signed_by_party', 'convention.signed']);
     expect(entries[0]!.summary).toMatch(/^Karim Benali \(Représentant·e légal·e\) a signé la convention \(empreinte [0-9a-f]{12}…\)\.$/);
@@ -71,6 +94,7 @@ describe('the signature rounds of a convention', () => {
   });
 
   it('records an amendment signed by one party, then by both, with its number, and links the notices to the amendment', async () => {
+    const { f, id } = await conventionSignedBy(['acm', 'partner']);
     const proposed = await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, {
       fin_tarif: '50 € par séance',
       fin_frais: 'Aucun',
@@ -79,7 +103,8 @@ describe('the signature rounds of a convention', () => {
     expect(proposed.statusCode).toBe(303);
     const before = await lastHistoryId(id);
     const partnerNoticesBefore = (await noticesOf(f.partnerUser.id)).length;
-    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    const firstSigned = await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    expect(await flashAfter(f.acmAgent, firstSigned)).toContain('Votre signature est enregistrée ; l’autre partie doit signer à son tour.');
     const [first] = await history(id, before);
     expect(first).toMatchObject({ action: 'convention.amendment_signed_by_party' });
     expect(first!.summary).toMatch(/^Claire Dubois \(Représentant·e légal·e\) a signé l’avenant n° 1 \(empreinte [0-9a-f]{12}…\)\.$/);
@@ -91,7 +116,14 @@ describe('the signature rounds of a convention', () => {
 
     const middle = await lastHistoryId(id);
     const acmNoticesBefore = (await noticesOf(f.acmUser.id)).length;
-    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+    const last = await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+    expect(await flashAfter(f.partnerAgent, last)).toContain('L’avenant n° 1 est signé par les deux parties.');
+    expect((await versionsOf(id)).map((v) => [v.version, v.kind])).toEqual([
+      [1, 'convention'],
+      [2, 'amendment'],
+    ]);
+    const [row] = await app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, id));
+    expect(row).toMatchObject({ status: 'signed', signedVersions: 2, followsLiveSources: false, amendmentProposedAt: null, amendmentHash: null });
     const entries = await history(id, middle);
     expect(entries.map((e) => e.action)).toEqual(['convention.amendment_signed_by_party', 'convention.amendment_signed']);
     expect(entries[1]).toMatchObject({ summary: 'Avenant n° 1 signé par les deux parties : il fait partie de la convention (version 2).', version: 2 });
@@ -202,15 +234,8 @@ async function signatureRows(id: number) {
 }
 
 describe('a signature form submitted again', () => {
-  let f: PartnershipFixture;
-  let id: number;
-  let lastPartnerSubmit: () => ReturnType<PartnershipFixture['acmAgent']['post']>;
-  beforeAll(async () => {
-    f = await createPartnershipFixture(app, { acmName: 'Accueil des Tilleuls', partnerName: 'Compagnie du Rebond' });
-    id = f.partnership.id;
-  });
-
   it('tells the first signer that the other party must still sign, and keeps one signature', async () => {
+    const { f, id } = await conventionSignedBy([]);
     const submit = await signForm(f.acmAgent, id, 'acm', 'Claire Dubois');
     expect((await submit()).statusCode).toBe(303);
     const before = await lastHistoryId(id);
@@ -222,38 +247,60 @@ describe('a signature form submitted again', () => {
   });
 
   it('tells the last signer that the convention is signed by both, without an error', async () => {
-    lastPartnerSubmit = await signForm(f.partnerAgent, id, 'partner', 'Karim Benali');
-    expect((await lastPartnerSubmit()).statusCode).toBe(303);
+    const { f, id } = await conventionSignedBy(['acm']);
+    const submit = await signForm(f.partnerAgent, id, 'partner', 'Karim Benali');
+    expect((await submit()).statusCode).toBe(303);
     const before = await lastHistoryId(id);
-    const again = await lastPartnerSubmit();
+    const again = await submit();
     expect(again.statusCode).toBe(303);
     const page = await flashAfter(f.partnerAgent, again);
     expect(page).toContain('La convention est signée par les deux parties.');
-    expect(page).not.toContain('La convention est déjà signée par les deux parties.');
     expect(await history(id, before)).toEqual([]);
   });
 
   it('tells the last signer that the convention is signed, not that the text changed, once an amendment waits', async () => {
+    const { f, id } = await conventionSignedBy(['acm']);
+    const submit = await signForm(f.partnerAgent, id, 'partner', 'Karim Benali');
+    expect((await submit()).statusCode).toBe(303);
     const proposed = await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_frais: 'Aucun', confirm: 'on' });
     expect(proposed.headers.location).toContain('#avenant');
     const before = await lastHistoryId(id);
-    const late = await lastPartnerSubmit();
-    const page = await flashAfter(f.partnerAgent, late);
+    const page = await flashAfter(f.partnerAgent, await submit());
     expect(page).toContain('La convention est signée par les deux parties.');
     expect(page).not.toContain('Le texte a changé depuis que vous l’avez ouvert');
     expect(await history(id, before)).toEqual([]);
   });
 
   it('tells a party that signed the amendment that the other party must still sign it', async () => {
+    const { f, id } = await conventionSignedBy(['acm', 'partner']);
+    const proposed = await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_frais: 'Aucun', confirm: 'on' });
+    expect(proposed.headers.location).toContain('#avenant');
     const submit = await signForm(f.acmAgent, id, 'acm', 'Claire Dubois');
     expect(await flashAfter(f.acmAgent, await submit())).toContain('Votre signature est enregistrée ; l’autre partie doit signer à son tour.');
     const before = await lastHistoryId(id);
-    const again = await submit();
-    const page = await flashAfter(f.acmAgent, again);
+    const page = await flashAfter(f.acmAgent, await submit());
     expect(page).toContain('Votre signature est enregistrée ; l’autre partie doit signer à son tour.');
     expect(page).not.toContain('signée par les deux parties');
     expect(await history(id, before)).toEqual([]);
     expect((await signatureRows(id)).filter((s) => s.version === null && s.voidedAt === null).map((s) => s.side)).toEqual(['acm']);
+  });
+
+  it('refuses a form opened before the text changed, asking to read the convention or the amendment again', async () => {
+    const { f, id } = await conventionSignedBy([]);
+    const stale = await signForm(f.partnerAgent, id, 'partner', 'Karim Benali');
+    await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_frais: 'Aucun', confirm: 'on' });
+    expect(await flashAfter(f.partnerAgent, await stale())).toContain(
+      'Le texte a changé depuis que vous l’avez ouvert : relisez la convention avant de signer.',
+    );
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+    await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_frais: 'Rien', confirm: 'on' });
+    const staleProposal = await signForm(f.partnerAgent, id, 'partner', 'Karim Benali');
+    await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_frais: 'Presque rien', confirm: 'on' });
+    expect(await flashAfter(f.partnerAgent, await staleProposal())).toContain(
+      'Le texte a changé depuis que vous l’avez ouvert : relisez l’avenant n° 1 avant de signer.',
+    );
+    expect(await signatureRows(id)).toHaveLength(2);
   });
 });
 
@@ -298,5 +345,19 @@ describe('the consent box', () => {
     expect(response.body).toMatch(
       /<p class="error-message" id="f-consent-error"><span class="visually-hidden">Erreur : <\/span>Cochez la case pour confirmer que vous avez lu la convention et que vous pouvez engager votre structure\.<\/p>/,
     );
+  });
+});
+
+describe('an amendment that leaves out what a first signature needs', () => {
+  it('is signed by both all the same: the checks before a first signature do not apply to an amendment', async () => {
+    const { f, id } = await conventionSignedBy(['acm', 'partner']);
+    const emptied = await f.partnerAgent.post(`/partenariats/${id}/engagements`, { side: 'partner', commitments: '', confirm: 'on' });
+    expect(emptied.statusCode).toBe(303);
+    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    expect((await versionsOf(id)).map((v) => [v.version, v.kind])).toEqual([
+      [1, 'convention'],
+      [2, 'amendment'],
+    ]);
   });
 });
