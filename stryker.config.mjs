@@ -16,10 +16,12 @@
  *     which makes every account mutant "static" and reruns them all for each one)
  *     (loadCurrentUser's memberships and scopes: also convention-signing and authorization-helpers)
  *   offers/import/rows.ts: test/mutation-gaps/import-rows.test.ts (seconds per mutant)
- *   partnerships/convention.usecases.ts: test/mutation-gaps/convention-signing.test.ts and
- *     test/partnerships/{convention,convention-frozen,signatures,signing-readiness,amendments,
- *     amendment-close}.test.ts (hours on a loaded 2-core machine: add the event-recorder reporter
- *     to read the mutants done so far in reports/mutation/events)
+ *   partnerships/convention.usecases.ts, one function at a time (hours on a loaded 2-core machine:
+ *     add the event-recorder reporter to read the mutants done so far in reports/mutation/events):
+ *     reconcileConvention: test/mutation-gaps/convention-reconcile.test.ts (40 min at load 16);
+ *     signConvention: test/mutation-gaps/convention-signing.test.ts and
+ *     test/partnerships/signing-readiness.test.ts. Their tests each build their own state:
+ *     with perTest coverage Stryker runs a mutant's covering tests alone, by name.
  * MUTATION_NO_CHECK skips the TypeScript checker, which on a loaded 2-core machine costs more
  * than the tests: a survivor that would not compile must then be read by hand.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
