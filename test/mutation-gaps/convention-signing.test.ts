@@ -133,6 +133,26 @@ describe('the signature rounds of a convention', () => {
   });
 });
 
+describe('a second amendment', () => {
+  it('is signed under its own number, after the first one', async () => {
+    const { f, id } = await conventionSignedBy(['acm', 'partner']);
+    for (const [n, frais] of [
+      [1, 'Aucun'],
+      [2, 'Déplacements remboursés'],
+    ] as const) {
+      await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_frais: frais, confirm: 'on' });
+      const before = await lastHistoryId(id);
+      await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+      const last = await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+      expect(await flashAfter(f.partnerAgent, last)).toContain(`L’avenant n° ${n} est signé par les deux parties.`);
+      expect((await history(id, before)).map((e) => e.summary).at(-1)).toBe(
+        `Avenant n° ${n} signé par les deux parties : il fait partie de la convention (version ${n + 1}).`,
+      );
+    }
+    expect((await versionsOf(id)).map((v) => v.kind)).toEqual(['convention', 'amendment', 'amendment']);
+  });
+});
+
 describe('the signature form', () => {
   it('needs the signer’s name and role, 120 characters at most each, beside their fields', async () => {
     const f = await createPartnershipFixture(app);
@@ -283,6 +303,19 @@ describe('a signature form submitted again', () => {
     expect(page).not.toContain('signée par les deux parties');
     expect(await history(id, before)).toEqual([]);
     expect((await signatureRows(id)).filter((s) => s.version === null && s.voidedAt === null).map((s) => s.side)).toEqual(['acm']);
+  });
+
+  it('tells the last signer of an amendment who submits again that it is signed, and records nothing', async () => {
+    const { f, id } = await conventionSignedBy(['acm', 'partner']);
+    await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_frais: 'Aucun', confirm: 'on' });
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    const submit = await signForm(f.partnerAgent, id, 'partner', 'Karim Benali');
+    expect(await flashAfter(f.partnerAgent, await submit())).toContain('L’avenant n° 1 est signé par les deux parties.');
+    const before = await lastHistoryId(id);
+    const page = await flashAfter(f.partnerAgent, await submit());
+    expect(page).toContain('La convention est signée par les deux parties.');
+    expect(await history(id, before)).toEqual([]);
+    expect((await signatureRows(id)).filter((s) => s.version === null)).toEqual([]);
   });
 
   it('refuses a form opened before the text changed, asking to read the convention or the amendment again', async () => {
