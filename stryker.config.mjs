@@ -22,6 +22,13 @@
  *     signConvention: test/mutation-gaps/convention-signing.test.ts and
  *     test/partnerships/signing-readiness.test.ts. Their tests each build their own state:
  *     with perTest coverage Stryker runs a mutant's covering tests alone, by name.
+ *   search/snapshot.ts, search/facets.ts: test/mutation-gaps/search-filters.test.ts,
+ *     test/search/geo-grid.test.ts and test/search/postgres.contract.test.ts (the contract in-thread)
+ * Only tests that evaluate searches ON THE MAIN THREAD can score the search evaluator: Stryker
+ * switches mutants on through a global of the test process, which an evaluation thread
+ * (search/postgres/evaluator-pool.ts) does not see, so a mutant evaluated there falsely survives.
+ * Never add test/search/postgres-threads.contract.test.ts; app-level tests (createTestApp) run
+ * with SEARCH_THREADS=0 here (vitest.mutation.config.ts sets it, createTestApp passes it on).
  * MUTATION_NO_CHECK skips the TypeScript checker, which on a loaded 2-core machine costs more
  * than the tests: a survivor that would not compile must then be read by hand.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
@@ -44,9 +51,12 @@ export default {
     // file changes: check them against the functions named here before a run.
     'server/partnerships/convention.usecases.ts:51-152',
     'server/partnerships/convention.usecases.ts:258-375',
-    // the filter evaluator (ages, sub-themes, geo and travel radius, places, disjunctive facets)
-    'search/snapshot.ts:244-361',
-    'search/facets.ts:24-55',
+    // The filter evaluator (ages, sub-themes, geo and travel radius, places, disjunctive facets):
+    // dayOf, then evaluate and the helpers it calls (comesToPlace, inCommune, codeId); the column
+    // builder (ColumnsBuilder) and constant tables stay out. facets.ts: facetColumns to selectedValues.
+    'search/snapshot.ts:19-21',
+    'search/snapshot.ts:316-445',
+    'search/facets.ts:24-54',
     // parseRecord: one CSV row
     'server/offers/import/rows.ts:75-262',
   ],

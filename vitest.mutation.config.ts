@@ -15,6 +15,9 @@ export default defineConfig({
     reporters: ['default'],
     // Stryker starts a run per mutant: reusing the worker and its loaded modules saves the most.
     isolate: false,
+    // Searches evaluated on the main thread: Stryker's active mutant is a global of this process,
+    // which an evaluation thread does not see (its mutants would falsely survive).
+    env: { SEARCH_THREADS: '0' },
     include: process.env.MUTATION_TESTS?.split(',') ?? [
       'test/mutation-gaps/**/*.test.ts',
       'test/accounts/**/*.test.ts',

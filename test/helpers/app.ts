@@ -35,6 +35,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Ap
       // Rate-limit counters in Redis when CI provides one; apps running in parallel share it, so each gets its own keys.
       REDIS_URL: process.env.REDIS_URL,
       REDIS_PREFIX: `passerelle-test:${randomUUID()}:`,
+      // The mutation run (vitest.mutation.config.ts) sets 0: its mutants are invisible to evaluation threads.
+      SEARCH_THREADS: process.env.SEARCH_THREADS,
     },
     overrides,
   );
