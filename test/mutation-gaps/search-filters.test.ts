@@ -168,6 +168,25 @@ describe('the search filter evaluator', () => {
     expect(snapshot.evaluate({}, null).distances).toBeNull();
   });
 
+  it('keeps an offer just inside a small radius and a large one due north: the latitude band never cuts it', () => {
+    const centre = { lat: 45.76, lng: 4.83 };
+    const snapshot = snapshotOf([
+      { id: 1, ...offset(centre.lat, centre.lng, 0.99, 0) },
+      { id: 2, ...offset(centre.lat, centre.lng, 99.9, 0) },
+      { id: 3, ...offset(centre.lat, centre.lng, 100.1, 0) },
+    ]);
+    expect(idsMatching(snapshot, { near: { ...centre, radiusKm: 1 } })).toEqual([1]);
+    expect(idsMatching(snapshot, { near: { ...centre, radiusKm: 100 } })).toEqual([1, 2]);
+  });
+
+  it('keeps an offer whose distance is exactly the radius', () => {
+    const centre = { lat: 45.76, lng: 4.83 };
+    const spot = { lat: 45.9, lng: 5.1 };
+    const snapshot = snapshotOf([{ id: 1, ...spot }]);
+    const radiusKm = distanceKm(centre.lat, centre.lng, spot.lat, spot.lng);
+    expect(idsMatching(snapshot, { near: { ...centre, radiusKm } })).toEqual([1]);
+  });
+
   it('keeps an offer that comes to the point from farther than the radius, within its own travel radius only', () => {
     const centre = { lat: 45.76, lng: 4.83 };
     const snapshot = snapshotOf([
@@ -202,6 +221,15 @@ describe('the search filter evaluator', () => {
     ]);
     expect(distanceKm(89.6, 0, 89.6, 180)).toBeLessThan(100);
     expect(idsMatching(snapshot, { near: { lat: 89.6, lng: 0, radiusKm: 100 } })).toEqual([1, 2]);
+  });
+
+  it('finds an offer across the pole within a small radius, where the longitude band must be every meridian', () => {
+    const snapshot = snapshotOf([
+      { id: 1, lat: 89.96, lng: 180 },
+      { id: 2, lat: 89.8, lng: 180 },
+    ]);
+    expect(distanceKm(89.95, 0, 89.96, 180)).toBeLessThan(15);
+    expect(idsMatching(snapshot, { near: { lat: 89.95, lng: 0, radiusKm: 15 } })).toEqual([1]);
   });
 
   it('keeps offers inside the map box, its edges included', () => {
@@ -275,6 +303,15 @@ describe('the search filter evaluator', () => {
     expect(idsMatching(snapshot, { period: { from: '2027-07-01', to: '2027-08-01' } })).toEqual([3, 4]);
   });
 
+  it('reads a period bound given as a date-time as its calendar day, the time ignored', () => {
+    const snapshot = snapshotOf([
+      { id: 1, startDate: '2026-09-01', endDate: '2026-12-20' },
+      { id: 2, startDate: '2026-12-21', endDate: '2027-06-30' },
+    ]);
+    expect(dayOf('2026-12-20T23:59:59.999Z')).toBe(dayOf('2026-12-20'));
+    expect(idsMatching(snapshot, { period: { from: '2026-12-20T18:00:00.000Z', to: '2026-12-20T20:00:00.000Z' } })).toEqual([1]);
+  });
+
   it('keeps, for "comes to my ACM", travelling offers whose radius reaches it or that serve its département', () => {
     const acm = { lat: 45.76, lng: 4.83, department: '69' };
     const snapshot = snapshotOf([
@@ -285,6 +322,16 @@ describe('the search filter evaluator', () => {
     ]);
     expect(idsMatching(snapshot, { comesTo: acm })).toEqual([1, 3]);
     expect(idsMatching(snapshot, { comesTo: { ...acm, department: null } })).toEqual([1]);
+  });
+
+  it('does not bring an offer without a travel radius to a place, even one at its own address', () => {
+    const place = { lat: 45.76, lng: 4.83 };
+    const snapshot = snapshotOf([
+      { id: 1, venue: 'dans-l-accueil', travelKm: null, codeInsee: '38185', departments: ['38'], ...place },
+      { id: 2, venue: 'dans-l-accueil', travelKm: 1, codeInsee: '38185', departments: ['38'], ...place },
+    ]);
+    expect(idsMatching(snapshot, { comesTo: { ...place, department: '69' } })).toEqual([2]);
+    expect(idsMatching(snapshot, { commune: [{ code: '69123', ...place, department: '69' }] })).toEqual([2]);
   });
 
   it('counts sub-themes and slots disjunctively, sub-themes past the 31st included', () => {
