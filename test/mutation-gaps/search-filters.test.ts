@@ -415,4 +415,12 @@ describe('the search filter evaluator', () => {
     expect(bitsOf(['a', 'b', 'c'], ['c', null, 'x', 'a'])).toBe(0b101);
     expect(bitsOf(['a', 'b', 'c'], [])).toBe(0);
   });
+
+  it('sets, for a sub-theme past the 31st, a bit of the second word only, none of the first', () => {
+    const first = slugs.subtheme[0]!;
+    const second = slugs.subtheme[31]!;
+    expect(bitsOf(slugs.subtheme, [second], 0)).toBe(0);
+    expect(bitsOf(slugs.subtheme, [second, first], 1)).toBe(1);
+    expect(wordsOf('subtheme', [second])).toEqual([0, 1]);
+  });
 });
