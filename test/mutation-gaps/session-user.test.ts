@@ -65,10 +65,24 @@ describe('the signed-in user read with the session', () => {
     });
   });
 
-  it('leaves the unread count out of a user loaded without it', async () => {
+  it('loads the same memberships and scopes without the session, and leaves the unread count out', async () => {
     const user = await createUser(app);
+    const zebre = await createOrganisation(app, { name: 'Zèbre nature', ownerId: user.id });
+    const acm = await createOrganisation(app, { name: 'Accueil du plateau', kind: 'acm', memberIds: [user.id] });
+    await app.deps.db.insert(coordinatorScopes).values({ userId: user.id, scope: 'commune', code: '69123', label: 'Lyon' });
+    await unread(user.id, ['Non lue']);
     const loaded = await loadCurrentUser(app.deps.db, user);
-    expect(loaded).toStrictEqual({ id: user.id, email: user.email, name: user.name, isAdmin: false, memberships: [], coordinatorScopes: [] });
+    expect(loaded).toStrictEqual({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      isAdmin: false,
+      memberships: [
+        { organisationId: acm.id, role: 'member', kind: 'acm', name: 'Accueil du plateau', slug: acm.slug, status: acm.status },
+        { organisationId: zebre.id, role: 'owner', kind: 'partner', name: 'Zèbre nature', slug: zebre.slug, status: zebre.status },
+      ],
+      coordinatorScopes: [{ scope: 'commune', code: '69123', label: 'Lyon' }],
+    });
     expect('unreadNotifications' in loaded).toBe(false);
   });
 
