@@ -50,16 +50,6 @@ export async function createSession(
   return token;
 }
 
-export async function findSession(db: Db, token: string) {
-  const [row] = await db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, hashToken(token)))
-    .limit(1);
-  return row ?? null;
-}
-
 /**
  * The session of a token with what every signed-in request needs of its user (memberships,
  * coordinator scopes, unread notifications), in one round trip: under load each query waits for
