@@ -9,8 +9,9 @@
  *     --incrementalFile reports/mutation/guards.json
  * The narrowest test sets that cover each module (MUTATION_TESTS):
  *   plugins/session.ts: test/mutation-gaps/session-cookies.test.ts,test/mutation-gaps/accounts-rules.test.ts
+ *     and test/mutation-gaps/session-user.test.ts (the user read with the session, the header bell)
  *   plugins/csrf.ts, accounts/sessions.repository.ts: those two and test/accounts/accounts.test.ts
- *     (the sessions: also test/mutation-gaps/account-links.test.ts)
+ *     (the sessions: also test/mutation-gaps/{account-links,session-user}.test.ts)
  *   accounts/accounts.usecases.ts: test/mutation-gaps/{accounts-forms,accounts-rules,account-links}.test.ts
  *     and test/accounts/accounts.test.ts (not the convention tests: their beforeAll signs people in,
  *     which makes every account mutant "static" and reruns them all for each one)
