@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { and, asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { offers, partnershipConventions, partnershipParties, partnerships } from '../../db/schema/index.js';
+import { auditLog, offers, partnershipConventions, partnershipParties, partnerships } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import type { Agent } from './agent.js';
 import { createOrganisation, createUser, signedInAgent } from './fixtures.js';
@@ -209,4 +210,19 @@ export async function signShownText(agent: Agent, id: number, side: 'acm' | 'par
   });
   expect(response.statusCode).toBe(303);
   return response;
+}
+
+/** A partnership's history from the audit log entry `after` on: id, action and the entry's data (summary, organisation…). */
+export async function partnershipHistory(app: App, id: number, after = 0) {
+  const rows = await app.deps.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.entity, 'partnership'), eq(auditLog.entityId, id)))
+    .orderBy(asc(auditLog.id));
+  return rows.filter((r) => r.id > after).map((r): Record<string, unknown> & { id: number; action: string } => ({ id: r.id, action: r.action, ...r.data }));
+}
+
+/** The id of a partnership's last history entry (0 when it has none). */
+export async function lastPartnershipHistoryId(app: App, id: number): Promise<number> {
+  return (await partnershipHistory(app, id)).at(-1)?.id ?? 0;
 }

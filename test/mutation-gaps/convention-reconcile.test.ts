@@ -1,10 +1,10 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, conventionSignatures, memberships, notifications, partnershipConventions } from '../../db/schema/index.js';
+import { conventionSignatures, memberships, notifications, partnershipConventions } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 import { createUser } from '../helpers/fixtures.js';
-import { createPartnershipFixture, type PartnershipFixture, signShownText } from '../helpers/partnerships.js';
+import { createPartnershipFixture, lastPartnershipHistoryId, type PartnershipFixture, partnershipHistory, signShownText } from '../helpers/partnerships.js';
 
 let app: App;
 beforeAll(async () => {
@@ -14,19 +14,8 @@ afterAll(async () => {
   await app.close();
 });
 
-/** The partnership's history from `after` on: action, summary and organisation. */
-async function history(id: number, after = 0) {
-  const rows = await app.deps.db
-    .select()
-    .from(auditLog)
-    .where(and(eq(auditLog.entity, 'partnership'), eq(auditLog.entityId, id)))
-    .orderBy(asc(auditLog.id));
-  return rows.filter((r) => r.id > after).map((r): Record<string, unknown> & { id: number; action: string } => ({ id: r.id, action: r.action, ...r.data }));
-}
-
-async function lastHistoryId(id: number): Promise<number> {
-  return (await history(id)).at(-1)?.id ?? 0;
-}
+const history = (id: number, after = 0) => partnershipHistory(app, id, after);
+const lastHistoryId = (id: number) => lastPartnershipHistoryId(app, id);
 
 async function conventionRow(id: number) {
   const [row] = await app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, id));
