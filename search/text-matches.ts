@@ -14,7 +14,6 @@ import { lexiconWords } from './text.js';
  */
 export class TextMatches {
   private readonly cache = new LruCache<Int32Array>(2000, { maxWeight: 6_000_000, weigh: (positions) => positions.length + 16 });
-  private readonly inFlight = new Map<string, Promise<Int32Array>>();
 
   constructor(private readonly db: Db) {}
 
@@ -32,28 +31,15 @@ export class TextMatches {
     return positions;
   }
 
-  private async groupPositions(snapshot: OfferSnapshot, part: string): Promise<Int32Array> {
-    const key = `${snapshot.version}|${part}`;
-    const hit = this.cache.get(key);
-    if (hit) return hit;
-    const pending = this.inFlight.get(key);
-    if (pending) return pending;
-    const loading = (async () => {
+  private groupPositions(snapshot: OfferSnapshot, part: string): Promise<Int32Array> {
+    return this.cache.getOrCompute(`${snapshot.version}|${part}`, async () => {
       // One string rather than thousands of rows: parsing rows would cost more than the query.
       const [found] = await rows<{ ids: string | null }>(
         this.db,
         sql`select string_agg(id::text, ',') as ids from search_offers where tsv @@ ${part}::tsquery`,
       );
-      const positions = snapshot.positionsOf(found?.ids ? found.ids.split(',').map(Number) : []);
-      this.cache.set(key, positions);
-      return positions;
-    })();
-    this.inFlight.set(key, loading);
-    try {
-      return await loading;
-    } finally {
-      this.inFlight.delete(key);
-    }
+      return snapshot.positionsOf(found?.ids ? found.ids.split(',').map(Number) : []);
+    });
   }
 }
 

@@ -27,9 +27,8 @@ export class PostgresSearchEngine implements SearchEngine {
   readonly needs: NeedIndex;
   /** How the in-memory snapshot was kept current: full loads, and catch-ups from the change log. */
   readonly stats: LiveSnapshot['stats'];
+  /** Answers by index version and query; concurrent identical searches share one computation. */
   private readonly cache = new LruCache<unknown>(5000);
-  /** Computations in progress by cache key: concurrent identical searches share one. */
-  private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly version: IndexVersion;
   private readonly writer: OfferIndexWriter;
   private readonly snapshots: LiveSnapshot;
@@ -112,20 +111,6 @@ export class PostgresSearchEngine implements SearchEngine {
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (this.options.cache === false) return compute();
-    const fullKey = `${await this.version.current()}|${key}`;
-    const hit = this.cache.get(fullKey) as T | undefined;
-    if (hit !== undefined) return hit;
-    const pending = this.inFlight.get(fullKey) as Promise<T> | undefined;
-    if (pending) return pending;
-    const computing = compute().then((value) => {
-      this.cache.set(fullKey, value);
-      return value;
-    });
-    this.inFlight.set(fullKey, computing);
-    try {
-      return await computing;
-    } finally {
-      this.inFlight.delete(fullKey);
-    }
+    return this.cache.getOrCompute(`${await this.version.current()}|${key}`, compute) as Promise<T>;
   }
 }

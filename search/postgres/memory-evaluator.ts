@@ -4,7 +4,7 @@ import { LruCache } from '../cache.js';
 import { nearestFirst } from '../nearest.js';
 import type { Evaluation, OfferSnapshot } from '../snapshot.js';
 import { TextMatches, warmUpWords } from '../text-matches.js';
-import type { MapQuery, OfferFilters, OfferSearch, OfferSearchResult, StoredOffer } from '../types.js';
+import type { MapQuery, OfferSearch, OfferSearchResult, StoredOffer } from '../types.js';
 import type { EvaluatorPool } from './evaluator-pool.js';
 import type { LiveSnapshot } from './live-snapshot.js';
 import { storedOffers } from './stored-offers.js';
@@ -17,10 +17,11 @@ import type { TextQuery, TextQueryBuilder } from './tsquery.js';
  */
 export class MemoryEvaluator {
   private readonly textMatchCache: TextMatches;
-  /** Filters evaluated on a snapshot, shared by every page, size and sort of the same filters (weighed with the orders they may get). */
+  /**
+   * Filters evaluated on a snapshot, shared by every page, size and sort of the same filters
+   * (weighed with the orders they may get); concurrent searches of the same filters share one evaluation.
+   */
   private readonly evaluations = new LruCache<Evaluation>(500, { maxWeight: 6_000_000, weigh: (e) => 3 * e.matches.length + 100 });
-  /** Evaluations in progress by cache key (on a thread): concurrent searches of the same filters share one. */
-  private readonly evaluating = new Map<string, Promise<Evaluation>>();
 
   /** `pool`: evaluation threads (search/postgres/evaluator-pool.ts); null evaluates on this thread. */
   constructor(
@@ -48,26 +49,12 @@ export class MemoryEvaluator {
     const snapshot = await this.snapshots.current();
     const { sort: _sort, page: _page, perPage: _perPage, zoom: _zoom, ...filters } = query as Partial<OfferSearch & MapQuery>;
     const key = `${snapshot.version}|${JSON.stringify(filters)}`;
-    const evaluation = this.evaluations.get(key) ?? (await this.evaluateNow(key, snapshot, filters, text));
-    return { snapshot, text, evaluation };
-  }
-
-  private async evaluateNow(key: string, snapshot: OfferSnapshot, filters: OfferFilters, text: TextQuery | null): Promise<Evaluation> {
-    const pending = this.evaluating.get(key);
-    if (pending) return pending;
-    const evaluating = (async () => {
+    const evaluation = await this.evaluations.getOrCompute(key, async () => {
       const candidates = text ? await this.textMatches(text, snapshot) : null;
       // A thread also orders a text query's matches by relevance: most such searches ask for it.
-      const evaluation = this.pool ? await this.pool.evaluate(snapshot, filters, candidates, text?.groups ?? null) : snapshot.evaluate(filters, candidates);
-      this.evaluations.set(key, evaluation);
-      return evaluation;
-    })();
-    this.evaluating.set(key, evaluating);
-    try {
-      return await evaluating;
-    } finally {
-      this.evaluating.delete(key);
-    }
+      return this.pool ? this.pool.evaluate(snapshot, filters, candidates, text?.groups ?? null) : snapshot.evaluate(filters, candidates);
+    });
+    return { snapshot, text, evaluation };
   }
 
   async search(query: OfferSearch): Promise<OfferSearchResult> {

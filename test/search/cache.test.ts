@@ -33,4 +33,58 @@ describe('the search cache', () => {
     expect(cache.get('rien')).toBeUndefined();
     expect(cache.size).toBe(0);
   });
+
+  it('shares one computation between callers asking for the same key at the same time, then answers from the cache', async () => {
+    const cache = new LruCache<number>(10);
+    let computations = 0;
+    const compute = async () => {
+      computations++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return 42;
+    };
+    const answers = await Promise.all([cache.getOrCompute('k', compute), cache.getOrCompute('k', compute), cache.getOrCompute('k', compute)]);
+    expect(answers).toEqual([42, 42, 42]);
+    expect(computations).toBe(1);
+    expect(await cache.getOrCompute('k', compute)).toBe(42);
+    expect(computations).toBe(1);
+    expect(cache.get('k')).toBe(42);
+  });
+
+  it('gives a failure to every caller waiting for it and keeps nothing, so the next call computes again', async () => {
+    const cache = new LruCache<string>(10);
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw new Error('base injoignable');
+    };
+    const results = await Promise.allSettled([cache.getOrCompute('k', failing), cache.getOrCompute('k', failing)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(calls).toBe(1);
+    expect(cache.get('k')).toBeUndefined();
+    expect(await cache.getOrCompute('k', async () => 'ok')).toBe('ok');
+  });
+
+  it('still answers a computation whose entry was pushed out of the cache while it ran', async () => {
+    const cache = new LruCache<number[]>(1);
+    let finish: (value: number[]) => void = () => {};
+    const slow = cache.getOrCompute('lent', () => new Promise<number[]>((resolve) => (finish = resolve)));
+    await Promise.resolve();
+    cache.set('autre', [1]);
+    cache.set('encore', [2]);
+    finish([7, 8]);
+    expect(await slow).toEqual([7, 8]);
+  });
+
+  it('computes and caches a null result once', async () => {
+    const cache = new LruCache<string | null>(10);
+    let calls = 0;
+    const nothing = async () => {
+      calls++;
+      return null;
+    };
+    expect(await cache.getOrCompute('rien', nothing)).toBeNull();
+    expect(await cache.getOrCompute('rien', nothing)).toBeNull();
+    expect(calls).toBe(1);
+  });
 });
