@@ -95,6 +95,20 @@ export async function startBenchApp(url: string, env: Record<string, string> = {
   throw new Error('the app did not start');
 }
 
+/** /healthz latencies (sorted, ms) measured by `health-probe.ts` in a process of its own. */
+export async function probeHealthFromOwnProcess(base: string, intervalMs: number, seconds: number): Promise<{ latencies: number[]; failures: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/health-probe.ts', base, String(intervalMs), String(seconds)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  await new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`health probe exited with ${code}`)))));
+  const result = JSON.parse(out) as { latencies: number[]; failures: number };
+  return { latencies: result.latencies.sort((a, b) => a - b), failures: result.failures };
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
