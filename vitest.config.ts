@@ -8,7 +8,7 @@ export const unitTests = [
   'test/mutation-gaps/{import-rows,search-filters}.test.ts',
   'test/partnerships/{progress,readiness}.test.ts',
   'test/platform/config.test.ts',
-  'test/search/{cache,geo-grid,nearest,relevance}.test.ts',
+  'test/search/{cache,evaluator-pool,geo-grid,nearest,relevance}.test.ts',
   'test/storage/disk.test.ts',
 ];
 const browserTests = ['test/browser/**/*.test.ts'];

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { bitsOf, selectedValues, wordsOf } from '../../search/facets.js';
-import { dayOf, OfferSnapshot, type SnapshotRow } from '../../search/snapshot.js';
-import { type FacetName, facetNames, type OfferFilters } from '../../search/types.js';
+import { dayOf, type OfferSnapshot } from '../../search/snapshot.js';
+import type { OfferFilters } from '../../search/types.js';
 import { distanceKm, EARTH_RADIUS_KM } from '../../server/kernel/distance.js';
-import { ageBandsFor, slugs } from '../../server/kernel/taxonomy.js';
+import { slugs } from '../../server/kernel/taxonomy.js';
+import { snapshotOf } from '../helpers/snapshot-offers.js';
 
 /**
  * The filter evaluator of the PostgreSQL engine (search/snapshot.ts) on hand-made rows, each rule
@@ -11,74 +12,6 @@ import { ageBandsFor, slugs } from '../../server/kernel/taxonomy.js';
  * brute-force oracle on generated data; these tests name them one by one.
  */
 
-interface Offer {
-  id: number;
-  themes?: string[];
-  subthemes?: string[];
-  ageMin?: number;
-  ageMax?: number;
-  formats?: string[];
-  venue?: string;
-  price?: string;
-  accessibility?: string[];
-  orgType?: string;
-  natures?: string[];
-  slots?: string[];
-  lat?: number | null;
-  lng?: number | null;
-  travelKm?: number | null;
-  codeInsee?: string | null;
-  departments?: string[];
-  regions?: string[];
-  departmentsServed?: string[];
-  organisationId?: number;
-  startDate?: string | null;
-  endDate?: string | null;
-}
-
-function rowOf(o: Offer): SnapshotRow {
-  const ageMin = o.ageMin ?? 6;
-  const ageMax = o.ageMax ?? 11;
-  const values: Record<FacetName, string[]> = {
-    theme: o.themes ?? ['culture'],
-    subtheme: o.subthemes ?? [],
-    age_band: ageBandsFor(ageMin, ageMax),
-    format: o.formats ?? ['atelier'],
-    venue: [o.venue ?? 'chez-le-partenaire'],
-    price: [o.price ?? 'gratuit'],
-    accessibility: o.accessibility ?? [],
-    org_type: [o.orgType ?? 'association'],
-    slot: o.slots ?? [],
-  };
-  return {
-    id: o.id,
-    bits: facetNames.flatMap((name) => wordsOf(name, values[name])),
-    natures: o.natures ?? [],
-    age_min: ageMin,
-    age_max: ageMax,
-    start_day: o.startDate ? dayOf(o.startDate) : null,
-    end_day: o.endDate ? dayOf(o.endDate) : null,
-    lat: o.lat === undefined ? 45.76 : o.lat,
-    lng: o.lng === undefined ? 4.83 : o.lng,
-    travel_km: o.travelKm ?? null,
-    venue: o.venue ?? 'chez-le-partenaire',
-    code_insee: o.codeInsee === undefined ? '69123' : o.codeInsee,
-    departments: o.departments ?? ['69'],
-    regions: o.regions ?? ['84'],
-    departments_served: o.departmentsServed ?? [],
-    organisation_id: o.organisationId ?? 1,
-    published: 1_700_000_000 - o.id,
-    lex_a: null,
-    lex_b: null,
-    lex_c: null,
-  };
-}
-
-function snapshotOf(offers: Offer[]): OfferSnapshot {
-  return OfferSnapshot.fromRows(1, offers.map(rowOf));
-}
-
-/** The ids matching the filters, in the snapshot's (recent) order. */
 function idsMatching(snapshot: OfferSnapshot, filters: OfferFilters, candidates: number[] | null = null): number[] {
   const positions = candidates ? snapshot.positionsOf(candidates) : null;
   return snapshot.evaluate(filters, positions).matches.map((i) => snapshot.ids[i]!);

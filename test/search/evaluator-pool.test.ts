@@ -1,0 +1,52 @@
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EvaluatorPool } from '../../search/postgres/evaluator-pool.js';
+import type { OfferSnapshot } from '../../search/snapshot.js';
+import { snapshotOf } from '../helpers/snapshot-offers.js';
+
+/** The pool's threads, read through its private field: the tests kill them as a crash would. */
+function workerOf(pool: EvaluatorPool): Worker {
+  return (pool as unknown as { threads: ({ worker: Worker } | null)[] }).threads[0]!.worker;
+}
+
+const offers = () => snapshotOf([{ id: 1 }, { id: 2, themes: ['sport'] }, { id: 3, themes: ['sport'], ageMin: 12, ageMax: 14 }]);
+const idsOf = (snapshot: OfferSnapshot, matches: number[]) => matches.map((i) => snapshot.ids[i]).sort();
+
+describe('the evaluation threads', () => {
+  let pool: EvaluatorPool;
+  afterEach(async () => {
+    await pool.close();
+  });
+
+  it('answer a search on a new thread after the previous one exited', async () => {
+    pool = new EvaluatorPool(1);
+    const snapshot = offers();
+    expect(idsOf(snapshot, (await pool.evaluate(snapshot, { theme: ['sport'] }, null, null)).matches)).toEqual([2, 3]);
+    const first = workerOf(pool);
+    const exited = once(first, 'exit');
+    await first.terminate();
+    await exited;
+    const after = await pool.evaluate(snapshot, { theme: ['sport'], age: 8 }, null, null);
+    expect(workerOf(pool)).not.toBe(first);
+    expect(idsOf(snapshot, after.matches)).toEqual([2]);
+  });
+
+  it('fail the searches waiting on a thread that crashes instead of leaving them hanging, then carry on with a new thread', async () => {
+    pool = new EvaluatorPool(1);
+    const snapshot = offers();
+    await pool.evaluate(snapshot, {}, null, null);
+    const first = workerOf(pool);
+    const exited = new Promise((resolve) => first.once('exit', resolve));
+    // A snapshot whose columns the thread cannot read: it throws outside any handler and dies.
+    const broken = { version: 2, columns: null, lexicon: snapshot.lexicon, codes: snapshot.codes } as unknown as OfferSnapshot;
+    const waiting = [pool.evaluate(broken, {}, null, null), pool.evaluate(broken, { theme: ['sport'] }, null, null)];
+    const settled = await Promise.allSettled(waiting);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toContain('Cannot read properties of null');
+    await exited;
+    const after = await pool.evaluate(snapshot, { theme: ['sport'] }, null, null);
+    expect(workerOf(pool)).not.toBe(first);
+    expect(idsOf(snapshot, after.matches)).toEqual([2, 3]);
+  });
+});
