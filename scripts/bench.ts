@@ -7,7 +7,8 @@
 // with typos and accents, theme, age, page, page size) on the API and on the search page, the same
 // mix cycled over 200 URLs (cached), the older six-kind mix, each search scenario, the map at
 // zooms 5/9/13 and the offer page. Prints req/s, p50/p95/p97.5/p99, the app's event loop delay
-// (p99/max, measured inside the app) per scenario, /healthz p99 while the first-time mix runs, and
+// (p99/max, measured inside the app) per scenario, /healthz p99 while the first-time mix runs and, as a
+// control, while the reference runs (probed from a process of its own, and from this one), and
 // the throughput ratio (--trace and --profile DIR: see startApp). --keep leaves the database in place; --reuse measures it again without
 // generating; --only measures the scenarios whose name matches (the reference always runs).
 // Then the signed-in dashboards of each role (scripts/bench/dashboards.ts; --dashboards-only for

@@ -60,6 +60,31 @@ describe('index sync through the outbox', () => {
     expect(await pendingSearchSync(app.deps.db)).toBe(0);
   });
 
+  it('indexes every offer of an organisation with more offers than one delivery page (500), one page after another', async () => {
+    const org = await createOrganisation(app, { name: 'Compagnie du Fil' });
+    await insertOffer(app, org.id, { title: 'Funambule débutant' });
+    await rows(
+      app.deps.db,
+      sql`insert into offers (organisation_id, slug, title, summary, themes, formats, venue, code_insee, lat, lng, age_min, age_max, price, status, published_at)
+          select ${org.id}, 'funambule-' || g, 'Funambule ' || g, 'Marcher sur un fil, le mercredi.', '{culture}', '{atelier}', 'chez-le-partenaire',
+                 '69382', 45.7578, 4.832, 6, 11, 'gratuit', 'published', now()
+          from generate_series(1, 1200) g`,
+    );
+    // Only the organisation's change and one of its offers are queued: the delivery finds the 1,200 others page by page.
+    await app.deps.db.transaction(async (tx) => {
+      await tx.update(organisations).set({ name: 'Compagnie du Fil tendu' }).where(eq(organisations.id, org.id));
+      await enqueueSearchSync(tx, 'organisation', org.id);
+    });
+    await syncSearch(app);
+    const found = await app.deps.search.searchOffers({ q: 'funambule', sort: 'relevance', page: 1, perPage: 100 });
+    expect(found.total).toBe(1201);
+    const [last] = await rows<{ id: number }>(app.deps.db, sql`select max(id)::int as id from offers where organisation_id = ${org.id}`);
+    const stored = await app.deps.search.searchOffers({ q: 'funambule 1200', sort: 'relevance', page: 1, perPage: 5 });
+    expect(stored.items.map((i) => [i.document.id, i.document.orgName])).toContainEqual([last!.id, 'Compagnie du Fil tendu']);
+    expect(found.items.every((i) => i.document.orgName === 'Compagnie du Fil tendu')).toBe(true);
+    expect(await pendingSearchSync(app.deps.db)).toBe(0);
+  });
+
   it('re-indexes the offers of an organisation that changes, and drops them when it is suspended', async () => {
     const org = await createOrganisation(app, { name: 'Cirque des Pentes' });
     await insertOffer(app, org.id, { title: 'Jonglage et équilibre' });
