@@ -8,7 +8,7 @@
 // mix cycled over 200 URLs (cached), the older six-kind mix, each search scenario, the map at
 // zooms 5/9/13 and the offer page. Prints req/s, p50/p95/p97.5/p99, the app's event loop delay
 // (p99/max, measured inside the app) per scenario, /healthz p99 while the first-time mix runs and, as a
-// control, while the reference runs (probed from a process of its own, and from this one), and
+// control, while the reference runs (probed from a process of its own), and
 // the throughput ratio (--trace and --profile DIR: see startApp). --keep leaves the database in place; --reuse measures it again without
 // generating; --only measures the scenarios whose name matches (the reference always runs).
 // Then the signed-in dashboards of each role (scripts/bench/dashboards.ts; --dashboards-only for
@@ -339,16 +339,6 @@ async function measure(name: string, base: string, paths: string[] | (() => stri
   return row;
 }
 
-/** /healthz latencies, 20 requests a second on one connection, while another scenario runs. */
-async function probeHealth(base: string, duration = DURATION): Promise<{ p99: number; max: number }> {
-  const latencies: number[] = [];
-  const instance = autocannon({ url: `${base}/healthz`, connections: 1, overallRate: 20, duration });
-  instance.on('response', (_client: unknown, _statusCode: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
-  await instance;
-  latencies.sort((a, b) => a - b);
-  return { p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? Number.NaN };
-}
-
 function scenarios(ids: number[], slugOf: Map<number, string>) {
   const r = (() => {
     let a = 7;
@@ -488,7 +478,6 @@ async function main() {
     if (!wanted(name)) return;
     results.push(await measure(name, base, paths));
   };
-  let health: { p99: number; max: number } | null = null;
   let healthOwnProcess: { p99: number; max: number } | null = null;
   let healthDuringReference: { p99: number; max: number } | null = null;
   try {
@@ -505,11 +494,10 @@ async function main() {
     const { latencies: referenceLatencies } = await referenceProbe;
     healthDuringReference = { p99: percentile(referenceLatencies, 99), max: referenceLatencies.at(-1) ?? Number.NaN };
     if (wanted(FIRST_TIME)) {
-      const probe = probeHealth(base);
-      const ownProcess = probeHealthFromOwnProcess(base, 50, DURATION);
+      // From a process of its own, as a load balancer: this one's event loop is busy with the load.
+      const probe = probeHealthFromOwnProcess(base, 50, DURATION);
       results.push(await measure(FIRST_TIME, base, issueApi));
-      health = await probe;
-      const { latencies } = await ownProcess;
+      const { latencies } = await probe;
       healthOwnProcess = { p99: percentile(latencies, 99), max: latencies.at(-1) ?? Number.NaN };
     }
     await run('search API issue mix, cached (200 URLs cycled)', issueCached);
@@ -556,8 +544,6 @@ async function main() {
       `/healthz during the reference (control), probed from a process of its own: p99 ${ms(healthDuringReference.p99)} ms, max ${ms(healthDuringReference.max)} ms`,
     );
   }
-  if (health)
-    console.log(`/healthz probed from the load generator's process (its event loop delay included): p99 ${ms(health.p99)} ms, max ${ms(health.max)} ms`);
   if (pageMix) console.log(`first-time search page p95: ${ms(pageMix.p95)} ms (target ≤ 60)`);
   if (mapRows.length) console.log(`map p95 (worst zoom): ${Math.max(...mapRows.map((r) => r.p95)).toFixed(1)} ms (target ≤ 100)`);
   // --only names search scenarios; the dashboards run when it matches "dashboards" (or without it).
