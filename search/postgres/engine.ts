@@ -27,6 +27,8 @@ export class PostgresSearchEngine implements SearchEngine {
   readonly needs: NeedIndex;
   /** How the in-memory snapshot was kept current: full loads, and catch-ups from the change log. */
   readonly stats: LiveSnapshot['stats'];
+  /** How text matches were found: groups read whole from the GIN index, and groups patched after writes. */
+  readonly textStats: MemoryEvaluator['textStats'];
   /** Answers by index version and query; concurrent identical searches share one computation. */
   private readonly cache = new LruCache<unknown>(5000);
   private readonly version: IndexVersion;
@@ -55,6 +57,7 @@ export class PostgresSearchEngine implements SearchEngine {
     this.stats = this.snapshots.stats;
     const texts = new TextQueryBuilder(db, this.version);
     this.inMemory = new MemoryEvaluator(db, this.snapshots, texts, this.pool);
+    this.textStats = this.inMemory.textStats;
     this.inSql = new SqlEvaluator(db, texts);
   }
 

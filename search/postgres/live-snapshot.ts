@@ -53,14 +53,8 @@ export class LiveSnapshot {
    * names, or reloaded when the log cannot tell (a rebuild, versions pruned, or a large change).
    */
   private async catchUp(snapshot: OfferSnapshot, version: number): Promise<OfferSnapshot> {
-    const changes = await rows<{ version: string | number; offer_id: number }>(
-      this.db,
-      sql`select version, offer_id from search_offer_changes where version > ${snapshot.version} and version <= ${version}`,
-    );
-    const versions = new Set(changes.map((c) => Number(c.version)));
-    const ids = new Set(changes.map((c) => c.offer_id));
-    if (versions.size !== version - snapshot.version || ids.has(ALL_OFFERS) || ids.size > snapshot.size / 4 + 100) return this.load(version);
-    ids.delete(NO_OFFER);
+    const ids = await this.changedOffers(snapshot.version, version, snapshot.size / 4 + 100);
+    if (!ids) return this.load(version);
     const found = ids.size > 0 ? await OfferSnapshot.rowsOf(this.db, [...ids]) : [];
     const present = new Set(found.map((r) => r.id));
     this.stats.snapshotCatchUps++;
@@ -71,6 +65,22 @@ export class LiveSnapshot {
         [...ids].filter((id) => !present.has(id)),
       ),
     );
+  }
+
+  /**
+   * The offers written between two index versions, from the change log; null when the log cannot
+   * tell (a rebuild, versions pruned) or when they are more than `limit`.
+   */
+  async changedOffers(from: number, to: number, limit: number): Promise<Set<number> | null> {
+    const changes = await rows<{ version: string | number; offer_id: number }>(
+      this.db,
+      sql`select version, offer_id from search_offer_changes where version > ${from} and version <= ${to}`,
+    );
+    const versions = new Set(changes.map((c) => Number(c.version)));
+    const ids = new Set(changes.map((c) => c.offer_id));
+    if (versions.size !== to - from || ids.has(ALL_OFFERS) || ids.size > limit) return null;
+    ids.delete(NO_OFFER);
+    return ids;
   }
 
   /** Our own write moved the version by one: patch the loaded snapshot instead of reloading it. */

@@ -30,7 +30,12 @@ export class MemoryEvaluator {
     private readonly texts: TextQueryBuilder,
     private readonly pool: EvaluatorPool | null = null,
   ) {
-    this.textMatchCache = new TextMatches(db);
+    this.textMatchCache = new TextMatches(db, (from, to, limit) => snapshots.changedOffers(from, to, limit));
+  }
+
+  /** How text matches were found: groups read whole, and groups patched after writes. */
+  get textStats(): TextMatches['stats'] {
+    return this.textMatchCache.stats;
   }
 
   /** Starts the evaluation threads, analyses the words people search first and fetches their matches on the current snapshot. */

@@ -53,4 +53,34 @@ describe('two app instances sharing one PostgreSQL index', () => {
     expect(await titles(reader, {})).toEqual(['Tir à l’arc']);
     expect(reader.stats.snapshotLoads).toBe(2);
   });
+
+  it('check a word searched before a write again only on the offers written since, and find what a fresh read finds', async () => {
+    const writer = new PostgresSearchEngine(database.db, { versionTtlMs: 0 });
+    const reader = new PostgresSearchEngine(database.db, { versionTtlMs: 0 });
+    const ids = async (engine: PostgresSearchEngine, q: string) =>
+      (await engine.searchOffers({ sort: 'recent', page: 1, perPage: 100, q })).items.map((i) => i.document.id).sort();
+    await writer.index('offer', [
+      makeDocument({ id: 601, title: 'Atelier cirque' }),
+      makeDocument({ id: 602, title: 'Cirque aérien' }),
+      makeDocument({ id: 603, title: 'Initiation au rugby' }),
+    ]);
+    expect(await ids(reader, 'cirque')).toEqual([601, 602]);
+    const reads = reader.textStats.reads;
+
+    await writer.index('offer', [makeDocument({ id: 604, title: 'Cirque équestre' })]);
+    await writer.index('offer', [makeDocument({ id: 602, title: 'Trapèze aérien' })]);
+    await writer.remove('offer', [601]);
+    expect(await ids(reader, 'cirque')).toEqual([604]);
+    expect(reader.textStats.reads).toBe(reads);
+    expect(reader.textStats.patches).toBeGreaterThanOrEqual(1);
+    expect(await ids(new PostgresSearchEngine(database.db, { versionTtlMs: 0 }), 'cirque')).toEqual([604]);
+
+    // A rebuild is not in the change log as offers: the word is read whole again.
+    async function* batches() {
+      yield [makeDocument({ id: 605, title: 'Cirque de rue' }), makeDocument({ id: 606, title: 'Judo' })];
+    }
+    await writer.rebuild('offer', batches());
+    expect(await ids(reader, 'cirque')).toEqual([605]);
+    expect(reader.textStats.reads).toBe(reads + 1);
+  });
 });
