@@ -271,8 +271,29 @@ export class OfferSnapshot {
     });
   }
 
-  static async load(db: Db, version: number, lexicon: Lexicon, codes: Lexicon): Promise<OfferSnapshot> {
-    return OfferSnapshot.fromRows(version, await snapshotRows(db), lexicon, codes);
+  /**
+   * Every indexed offer, read through a cursor a page at a time: the load holds one page of rows
+   * beside the columns, not every row at once (at a million offers, a gigabyte more at its peak).
+   * The count and the pages see one state of the table (repeatable read).
+   */
+  static async load(db: Db, version: number, lexicon: Lexicon, codes: Lexicon, pageSize = LOAD_PAGE): Promise<OfferSnapshot> {
+    return db.transaction(
+      async (tx) => {
+        const [counted] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from search_offers`);
+        const n = counted?.n ?? 0;
+        const builder = new ColumnsBuilder(n, lexicon, codes);
+        await tx.execute(sql`declare snapshot_rows no scroll cursor for select ${SNAPSHOT_COLUMNS} from search_offers ${RECENT_ORDER}`);
+        let i = 0;
+        for (;;) {
+          const page = await rows<SnapshotRow>(tx, sql`fetch ${sql.raw(String(Math.trunc(pageSize)))} from snapshot_rows`);
+          for (const row of page) builder.setRow(i++, row);
+          if (page.length < pageSize) break;
+        }
+        if (i !== n) throw new Error(`snapshot load: ${i} rows read, ${n} counted`);
+        return new OfferSnapshot(version, lexicon, codes, builder.finish());
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
   }
 
   /** The current rows of these offers (an id absent from the result is no longer indexed). */
@@ -445,6 +466,11 @@ export class OfferSnapshot {
   }
 }
 
+/** The snapshot's row order: recent first. */
+const RECENT_ORDER = sql`order by published_at desc nulls last, id desc`;
+/** Rows read at a time by a full load. */
+const LOAD_PAGE = 5_000;
+
 function snapshotRows(db: Db, where = sql``): Promise<SnapshotRow[]> {
-  return rows<SnapshotRow>(db, sql`select ${SNAPSHOT_COLUMNS} from search_offers ${where} order by published_at desc nulls last, id desc`);
+  return rows<SnapshotRow>(db, sql`select ${SNAPSHOT_COLUMNS} from search_offers ${where} ${RECENT_ORDER}`);
 }

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { offers } from '../../db/schema/index.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
@@ -62,4 +63,16 @@ export async function openSearchTestDatabase(): Promise<{ database: Database; cl
       await drop();
     },
   };
+}
+
+/** A search test database for the file (or describe block) that calls it: opened before its tests, dropped after them. */
+export function useSearchTestDatabase(): () => Database {
+  let opened: Awaited<ReturnType<typeof openSearchTestDatabase>> | undefined;
+  beforeAll(async () => {
+    opened = await openSearchTestDatabase();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  return () => opened!.database;
 }

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../db/client.js';
+import { describe, expect, it } from 'vitest';
 import { PostgresSearchEngine } from '../../search/postgres/engine.js';
 import type { OfferSearch } from '../../search/types.js';
-import { openSearchTestDatabase } from '../helpers/search.js';
+import { useSearchTestDatabase } from '../helpers/search.js';
 import { makeDocument } from './contract.js';
 
-let database: Database;
-let close: () => Promise<void>;
-beforeAll(async () => {
-  ({ database, close } = await openSearchTestDatabase());
-});
-afterAll(async () => {
-  await close?.();
-});
+const testDatabase = useSearchTestDatabase();
 
 const titles = async (engine: PostgresSearchEngine, query: Partial<OfferSearch>) =>
   (await engine.searchOffers({ sort: 'recent', page: 1, perPage: 100, ...query })).items.map((i) => i.document.title).sort();
@@ -20,8 +12,8 @@ const titles = async (engine: PostgresSearchEngine, query: Partial<OfferSearch>)
 describe('two app instances sharing one PostgreSQL index', () => {
   it('see each other’s writes by catching up from the change log, reloading only after a rebuild', async () => {
     // versionTtlMs 0: each search reads the index version, as an instance does after 500 ms.
-    const writer = new PostgresSearchEngine(database.db, { versionTtlMs: 0 });
-    const reader = new PostgresSearchEngine(database.db, { versionTtlMs: 0 });
+    const writer = new PostgresSearchEngine(testDatabase().db, { versionTtlMs: 0 });
+    const reader = new PostgresSearchEngine(testDatabase().db, { versionTtlMs: 0 });
     await writer.index('offer', [
       makeDocument({ id: 501, title: 'Atelier cirque', themes: ['culture'] }),
       makeDocument({ id: 502, title: 'Initiation au rugby', themes: ['sport'] }),
@@ -55,8 +47,8 @@ describe('two app instances sharing one PostgreSQL index', () => {
   });
 
   it('check a word searched before a write again only on the offers written since, and find what a fresh read finds', async () => {
-    const writer = new PostgresSearchEngine(database.db, { versionTtlMs: 0 });
-    const reader = new PostgresSearchEngine(database.db, { versionTtlMs: 0 });
+    const writer = new PostgresSearchEngine(testDatabase().db, { versionTtlMs: 0 });
+    const reader = new PostgresSearchEngine(testDatabase().db, { versionTtlMs: 0 });
     const ids = async (engine: PostgresSearchEngine, q: string) =>
       (await engine.searchOffers({ sort: 'recent', page: 1, perPage: 100, q })).items.map((i) => i.document.id).sort();
     await writer.index('offer', [
@@ -73,7 +65,7 @@ describe('two app instances sharing one PostgreSQL index', () => {
     expect(await ids(reader, 'cirque')).toEqual([604]);
     expect(reader.textStats.reads).toBe(reads);
     expect(reader.textStats.patches).toBeGreaterThanOrEqual(1);
-    expect(await ids(new PostgresSearchEngine(database.db, { versionTtlMs: 0 }), 'cirque')).toEqual([604]);
+    expect(await ids(new PostgresSearchEngine(testDatabase().db, { versionTtlMs: 0 }), 'cirque')).toEqual([604]);
 
     // A rebuild is not in the change log as offers: the word is read whole again.
     async function* batches() {
