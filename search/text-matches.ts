@@ -27,6 +27,8 @@ export class TextMatches {
     maxWeight: 3_000_000,
     weigh: (entry) => entry.ids.length + 16,
   });
+  /** The offers written between two versions, read once for all the groups brought from one to the other. */
+  private readonly changesBetween = new LruCache<Set<number> | null>(64);
   /** Groups read whole (a GIN query over the index), and groups brought to a newer version by checking only the offers written since. */
   readonly stats = { reads: 0, patches: 0 };
 
@@ -57,7 +59,10 @@ export class TextMatches {
   private async idsAt(version: number, part: string): Promise<Int32Array> {
     const known = this.matchingIds.get(part);
     if (known?.version === version) return known.ids;
-    const changed = known && known.version < version ? await this.changedOffers(known.version, version, PATCH_LIMIT) : null;
+    const changed =
+      known && known.version < version
+        ? await this.changesBetween.getOrCompute(`${known.version}|${version}`, () => this.changedOffers(known.version, version, PATCH_LIMIT))
+        : null;
     let ids: Int32Array;
     if (known && changed) {
       this.stats.patches++;
