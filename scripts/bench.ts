@@ -24,7 +24,7 @@ import { openPostgres, rows } from '../db/client.js';
 import { ensureReferenceData } from '../db/reference.js';
 import { PostgresSearchEngine } from '../search/postgres/engine.js';
 import { reindexOffers } from '../search/reindex.js';
-import { percentile, probeHealthFromOwnProcess } from './bench/app.js';
+import { percentile, startHealthProbe } from './bench/app.js';
 import { runDashboardsBench } from './bench/dashboards.js';
 import { withDirectorFilters } from './bench/director-filters.js';
 import { firstTimeOnly, issueMix } from './bench/issue-mix.js';
@@ -489,15 +489,15 @@ async function main() {
     await measure('warm-up', base, [...byId.slice(0, 50), ...offerPage.slice(0, 20), ...mix, ...Object.values(map).flat()], 5);
     console.log('Measuring…');
     // /healthz is probed during the reference too: a control for what the mix adds to it.
-    const referenceProbe = probeHealthFromOwnProcess(base, 50, DURATION);
+    const referenceProbe = await startHealthProbe(base, 50, DURATION);
     results.push(await measure(REFERENCE, base, byId));
-    const { latencies: referenceLatencies } = await referenceProbe;
+    const { latencies: referenceLatencies } = await referenceProbe.result();
     healthDuringReference = { p99: percentile(referenceLatencies, 99), max: referenceLatencies.at(-1) ?? Number.NaN };
     if (wanted(FIRST_TIME)) {
       // From a process of its own, as a load balancer: this one's event loop is busy with the load.
-      const probe = probeHealthFromOwnProcess(base, 50, DURATION);
+      const probe = await startHealthProbe(base, 50, DURATION);
       results.push(await measure(FIRST_TIME, base, issueApi));
-      const { latencies } = await probe;
+      const { latencies } = await probe.result();
       healthOwnProcess = { p99: percentile(latencies, 99), max: latencies.at(-1) ?? Number.NaN };
     }
     await run('search API issue mix, cached (200 URLs cycled)', issueCached);

@@ -95,18 +95,37 @@ export async function startBenchApp(url: string, env: Record<string, string> = {
   throw new Error('the app did not start');
 }
 
-/** /healthz latencies (sorted, ms) measured by `health-probe.ts` in a process of its own. */
-export async function probeHealthFromOwnProcess(base: string, intervalMs: number, seconds: number): Promise<{ latencies: number[]; failures: number }> {
+/**
+ * Starts `health-probe.ts` in a process of its own and resolves once it probes (so that its
+ * start-up is not inside the measured window); `result()` gives its /healthz latencies (sorted, ms).
+ */
+export async function startHealthProbe(
+  base: string,
+  intervalMs: number,
+  seconds: number,
+): Promise<{ result: () => Promise<{ latencies: number[]; failures: number }> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/health-probe.ts', base, String(intervalMs), String(seconds)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
+  const exited = new Promise<void>((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`health probe exited with ${code}`)))),
+  );
+  exited.catch(() => {}); // awaited by result()
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve();
+    });
+    exited.then(resolve, reject);
   });
-  await new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`health probe exited with ${code}`)))));
-  const result = JSON.parse(out) as { latencies: number[]; failures: number };
-  return { latencies: result.latencies.sort((a, b) => a - b), failures: result.failures };
+  return {
+    result: async () => {
+      await exited;
+      const parsed = JSON.parse(out.slice(out.indexOf('\n') + 1)) as { latencies: number[]; failures: number };
+      return { latencies: parsed.latencies.sort((a, b) => a - b), failures: parsed.failures };
+    },
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {

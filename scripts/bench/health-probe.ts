@@ -1,10 +1,12 @@
 /**
  * Probes /healthz from a process of its own, as a load balancer would: the load generator's busy
  * event loop must not count as the app's latency. Usage: health-probe.ts BASE INTERVAL_MS SECONDS.
- * Prints {"latencies":[…],"failures":n} on stdout when done.
+ * Prints "ready" once started (the bench starts measuring then, not during this process's start-up),
+ * then {"latencies":[…],"failures":n} on the next line when done.
  */
 const [base, intervalArg, secondsArg] = process.argv.slice(2);
 const intervalMs = Number(intervalArg);
+process.stdout.write('ready\n');
 const end = performance.now() + Number(secondsArg) * 1000;
 const latencies: number[] = [];
 let failures = 0;

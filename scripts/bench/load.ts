@@ -2,17 +2,7 @@ import { execSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPostgres, rows } from '../../db/client.js';
-import {
-  type BenchOptions,
-  type BenchRequest,
-  measureRequests,
-  percentile,
-  printTable,
-  probeHealthFromOwnProcess,
-  type Row,
-  seeded,
-  startBenchApp,
-} from './app.js';
+import { type BenchOptions, type BenchRequest, measureRequests, percentile, printTable, type Row, seeded, startBenchApp, startHealthProbe } from './app.js';
 import { prepareDashboardPeople, sessionHeaders } from './dashboards.js';
 
 /**
@@ -253,7 +243,7 @@ export async function runLoadBench(options: BenchOptions): Promise<void> {
     ]);
     console.log(`Load: ${connections} connections for ${duration} s…`);
     // From a process of its own, as a load balancer: this one's event loop is busy with the load.
-    const health = probeHealthFromOwnProcess(app.base, 100, duration);
+    const health = await startHealthProbe(app.base, 100, duration);
     const run = { connections: quarter, duration, timeoutS: 10 };
     const rowsOut: Row[] = await Promise.all([
       measureRequests('search page /offres', app.base, searchPages(r), run),
@@ -261,7 +251,7 @@ export async function runLoadBench(options: BenchOptions): Promise<void> {
       measureRequests('map API /api/v1/map', app.base, mapRequests(r), run),
       measureRequests('signed-in dashboard /tableau-de-bord', app.base, dashboards, { ...run, connections: connections - 3 * quarter }),
     ]);
-    const probe = await health;
+    const probe = await health.result();
     const rssAfterLoad = app.rssMb();
     console.log('Load: writes while PostgreSQL goes away…');
     const fault = await writesThroughOutage(app.base, options.url, people);
