@@ -4,7 +4,7 @@ import { gridFor } from '../map-grid.js';
 import { type NeedIndex, PostgresNeedIndex } from '../need-index.js';
 import type { DocumentKind, MapQuery, MapResult, OfferDocument, OfferSearch, OfferSearchResult, SearchEngine } from '../types.js';
 import { EvaluatorPool } from './evaluator-pool.js';
-import { IndexVersion } from './index-version.js';
+import { IndexVersion, VERSION_TTL_MS } from './index-version.js';
 import { LiveSnapshot } from './live-snapshot.js';
 import { mapFromSnapshot, mapInSql } from './map.js';
 import { MemoryEvaluator } from './memory-evaluator.js';
@@ -49,7 +49,7 @@ export class PostgresSearchEngine implements SearchEngine {
     private readonly options: { versionTtlMs?: number; cache?: boolean; memory?: boolean; threads?: number } = {},
   ) {
     this.needs = new PostgresNeedIndex(db);
-    this.version = new IndexVersion(db, options.versionTtlMs ?? 500);
+    this.version = new IndexVersion(db, options.versionTtlMs ?? VERSION_TTL_MS);
     this.writer = new OfferIndexWriter(db, this.version);
     const threads = options.memory === false ? 0 : (options.threads ?? 0);
     this.pool = threads > 0 ? new EvaluatorPool(threads) : null;

@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
 
+/** How long an instance trusts the index version it last read (engine option `versionTtlMs`). */
+export const VERSION_TTL_MS = 500;
+
 /**
  * The index version (`search_state.version`) as this instance knows it: every write bumps it, and
  * the caches are keyed by it. Re-read at most every `ttlMs`, so an instance never serves an answer
