@@ -23,7 +23,8 @@ export async function loadOfferDocuments(db: Db, where: { ids: number[] } | { af
           o.start_date::text as "startDate", o.end_date::text as "endDate",
           g.name as "orgName", g.type as "orgType", g.slug as "orgSlug",
           coalesce(o.lat, c.lat) as lat, coalesce(o.lng, c.lng) as lng, o.code_insee as "codeInsee", c.name as "communeName",
-          c.department_code as department, c.region_code as region, o.published_at as "publishedAt"
+          c.department_code as department, c.region_code as region, o.published_at as "publishedAt",
+          o.photo_path as "photoPath", case when o.photo_path is null then null else coalesce(o.photo_alt, '') end as "photoAlt"
         from offers o
         join organisations g on g.id = o.organisation_id
         left join communes c on c.code_insee = o.code_insee

@@ -440,5 +440,7 @@ function pick(hit: StoredOffer): StoredOffer {
     department: hit.department,
     region: hit.region,
     publishedAt: hit.publishedAt,
+    photoPath: hit.photoPath ?? null,
+    photoAlt: hit.photoAlt ?? null,
   };
 }

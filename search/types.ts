@@ -52,6 +52,9 @@ export interface OfferDocument {
   region: string | null;
   /** ISO date-time. */
   publishedAt: string | null;
+  /** The photo's storage key and its alt text (the cards show its thumbnail), null without one. */
+  photoPath: string | null;
+  photoAlt: string | null;
 }
 
 export const facetNames = ['theme', 'subtheme', 'age_band', 'format', 'venue', 'price', 'accessibility', 'org_type', 'slot'] as const;

@@ -11,7 +11,7 @@ import { recordUnmetSearch } from '../observatory/unmet-demand.js';
 import { resolveCommune } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
 import { parseOfferSearch } from './catalogue.query.js';
-import { acmPlaces, offerPhotos } from './catalogue.repository.js';
+import { acmPlaces } from './catalogue.repository.js';
 import { OffersQuery } from './catalogue.schemas.js';
 import { apiParams, type CardExtras, cardView, facetGroups, filterChips, queryString } from './catalogue.view.js';
 
@@ -134,12 +134,11 @@ export async function readSearchForm(deps: Deps, request: FastifyRequest, raw: R
   return { params, search, placeLabel, comesToLabel: search.comesTo ? comesToLabel : null, error };
 }
 
-/** Thumbnails for everyone; stars and "déjà contacté" for ACM members. */
+/** Stars and "déjà contacté" for ACM members (the thumbnails come with the search documents). */
 export async function cardExtras(deps: Deps, request: FastifyRequest, result: OfferSearchResult): Promise<CardExtras> {
   const offerIds = result.items.map((hit) => hit.document.id);
   const partnerIds = [...new Set(result.items.map((hit) => hit.document.organisationId))];
-  const [photos, marks] = await Promise.all([offerPhotos(deps.db, offerIds), marksFor(deps, request.user, offerIds, partnerIds)]);
-  return { photos, marks };
+  return { marks: await marksFor(deps, request.user, offerIds, partnerIds) };
 }
 
 export default async function cataloguePages(app: App) {

@@ -130,17 +130,6 @@ export async function acmPlaces(db: Db, organisationIds: number[]) {
   );
 }
 
-/** The photos of listed offers (the search documents do not carry them): id → stored key and alt text. */
-export async function offerPhotos(db: Db, offerIds: number[]): Promise<Map<number, { photoPath: string; photoAlt: string }>> {
-  if (offerIds.length === 0) return new Map();
-  const found = await rows<{ id: number; photoPath: string; photoAlt: string | null }>(
-    db,
-    sql`select id, photo_path as "photoPath", photo_alt as "photoAlt" from offers
-        where id = any(${sql.param(offerIds)}::int[]) and photo_path is not null`,
-  );
-  return new Map(found.map((r) => [r.id, { photoPath: r.photoPath, photoAlt: r.photoAlt ?? '' }]));
-}
-
 /** What the API needs to apply the contact rule to an offer: its partner's details and the offer's own address. */
 export async function offerContactSource(db: Db, offerId: number) {
   const [row] = await rows<{ id: number; email: string | null; phone: string | null; contactPublic: boolean; offerEmail: string | null }>(

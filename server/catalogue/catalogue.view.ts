@@ -40,9 +40,8 @@ function highlight(text: string, terms: string[]): string {
 
 const labelOf = taxonomy.labelOf;
 
-/** What the page adds to the search documents: the offers' photos, the user's favourites and requests. */
+/** What the page adds to the search documents: the user's favourites and requests. */
 export interface CardExtras {
-  photos?: Map<number, { photoPath: string; photoAlt: string }>;
   marks?: Marks | null;
 }
 
@@ -80,15 +79,14 @@ export function cardView(hit: OfferHit, result: OfferSearchResult, search: Offer
     lat: offer.lat,
     lng: offer.lng,
     travelKm: offer.venue === 'dans-l-accueil' ? offer.travelKm : null,
+    thumbUrl: offer.photoPath ? mediaUrl(thumbnailKey(offer.photoPath)) : null,
+    thumbAlt: offer.photoAlt ?? '',
     ...personalParts(offer.id, offer.organisationId, offer.title, extras),
   };
 }
 
-function personalParts(offerId: number, partnerId: number, title: string, { photos, marks }: CardExtras) {
-  const photo = photos?.get(offerId);
+function personalParts(offerId: number, partnerId: number, title: string, { marks }: CardExtras) {
   return {
-    thumbUrl: photo ? mediaUrl(thumbnailKey(photo.photoPath)) : null,
-    thumbAlt: photo?.photoAlt ?? '',
     star: marks ? starView('offer', offerId, title, marks.favouriteOffers.has(offerId)) : null,
     contacted: Boolean(marks?.contactedOffers.has(offerId)),
     partnerContacted: Boolean(marks && !marks.contactedOffers.has(offerId) && marks.contactedPartners.has(partnerId)),

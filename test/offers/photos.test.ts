@@ -1,11 +1,13 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueSearchSync } from '../../search/outbox.js';
 import { thumbnailKey } from '../../server/offers/offers.view.js';
 import type { App } from '../../server/types.js';
 import { Agent, multipart } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
 import { createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
 import { insertOffer, offerRow } from '../helpers/offers.js';
+import { syncSearch } from '../helpers/search.js';
 
 let app: App;
 let agent: Agent;
@@ -121,6 +123,26 @@ describe('offer photos', () => {
       expect(errorOf(response.body, 'photo'), label).toContain(message);
     }
     expect((await offerRow(app, offer.id)).photoPath).toBeNull();
+  });
+
+  it('shows the photo on the result cards once sent, its new description once changed, and no photo once removed', async () => {
+    const offer = await insertOffer(app, organisationId, { title: 'Sténopé et chambre noire', slug: 'stenope' });
+    await enqueueSearchSync(app.deps.db, 'offer', offer.id);
+    const card = async () => {
+      await syncSearch(app);
+      const body = (await new Agent(app).get('/offres?q=sténopé')).body;
+      expect(body).toContain(`href="/offres/${offer.id}-stenope"`);
+      return /<img class="offer-card-thumb" src="([^"]*)" alt="([^"]*)"/.exec(body)?.slice(1) ?? null;
+    };
+    expect(await card()).toBeNull();
+    const jpeg = { data: await photo(600, 400, 'jpeg'), filename: 'boite.jpg', type: 'image/jpeg' };
+    expect((await upload(offer.id, jpeg, 'Une boîte noire')).statusCode).toBe(303);
+    const key = (await offerRow(app, offer.id)).photoPath!;
+    expect(await card()).toEqual([`/medias/${thumbnailKey(key)}`, 'Une boîte noire']);
+    expect((await upload(offer.id, null, 'Une boîte noire et son couvercle')).statusCode).toBe(303);
+    expect(await card()).toEqual([`/medias/${thumbnailKey(key)}`, 'Une boîte noire et son couvercle']);
+    expect((await agent.post(`/offres/${offer.id}/photo/supprimer`)).statusCode).toBe(303);
+    expect(await card()).toBeNull();
   });
 
   it('lets only the organisation’s members change the photo', async () => {

@@ -75,6 +75,8 @@ export function makeDocument(values: Partial<OfferDocument> & { title: string })
     department: '69',
     region: '84',
     publishedAt: new Date(Date.UTC(2025, 0, 1) + id * 3_600_000).toISOString(),
+    photoPath: null,
+    photoAlt: null,
     ...values,
   };
   doc.ageBands = ageBandsFor(doc.ageMin, doc.ageMax);
@@ -383,6 +385,15 @@ export function searchEngineContract(name: string, options: ContractOptions) {
 
       it('suggests titles while typing', async () => {
         expect(await engine.suggest('initia', 5)).toContain('Initiation au judo');
+      });
+
+      it('returns the photo of a document (its key and alt text) with the document, and none once it is taken away', async () => {
+        await engine.index('offer', [{ ...relevanceDocs[2]!, photoPath: 'offres/3/photo.webp', photoAlt: 'Deux enfants au tapis' }]);
+        const withPhoto = (await search({ q: 'judo' })).items.find((hit) => hit.document.id === 3)!.document;
+        expect([withPhoto.photoPath, withPhoto.photoAlt]).toEqual(['offres/3/photo.webp', 'Deux enfants au tapis']);
+        await engine.index('offer', [relevanceDocs[2]!]);
+        const without = (await search({ q: 'judo' })).items.find((hit) => hit.document.id === 3)!.document;
+        expect([without.photoPath, without.photoAlt]).toEqual([null, null]);
       });
 
       it('forgets removed documents and replaces edited ones', async () => {
