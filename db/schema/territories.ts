@@ -57,6 +57,8 @@ export const communes = pgTable(
     index('communes_department_idx').on(t.departmentCode),
     index('communes_epci_idx').on(t.epciCode),
     index('communes_ept_idx').on(t.eptCode),
+    // The commune nearest a point (unmet searches): a band of latitude, then longitude, in the index.
+    index('communes_lat_lng_idx').on(t.lat, t.lng),
     index('communes_postcodes_idx').using('gin', t.postcodes),
     index('communes_search_name_trgm_idx').using('gin', t.searchName.op('gin_trgm_ops')),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "communes_lat_lng_idx" ON "communes" USING btree ("lat","lng");
