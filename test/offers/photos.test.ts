@@ -1,13 +1,12 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueSearchSync } from '../../search/outbox.js';
 import { thumbnailKey } from '../../server/offers/offers.view.js';
 import type { App } from '../../server/types.js';
 import { Agent, multipart } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
 import { createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
 import { insertOffer, offerRow } from '../helpers/offers.js';
-import { syncSearch } from '../helpers/search.js';
+import { insertOffer as insertIndexedOffer, syncSearch } from '../helpers/search.js';
 
 let app: App;
 let agent: Agent;
@@ -126,8 +125,7 @@ describe('offer photos', () => {
   });
 
   it('shows the photo on the result cards once sent, its new description once changed, and no photo once removed', async () => {
-    const offer = await insertOffer(app, organisationId, { title: 'Sténopé et chambre noire', slug: 'stenope' });
-    await enqueueSearchSync(app.deps.db, 'offer', offer.id);
+    const offer = await insertIndexedOffer(app, organisationId, { title: 'Sténopé et chambre noire', slug: 'stenope' });
     const card = async () => {
       await syncSearch(app);
       const body = (await new Agent(app).get('/offres?q=sténopé')).body;
