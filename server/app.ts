@@ -28,6 +28,7 @@ import organisationsRoutes from './organisations/organisations.routes.js';
 import devRoutes from './pages/dev.routes.js';
 import pagesRoutes from './pages/pages.routes.js';
 import partnershipsRoutes from './partnerships/partnerships.routes.js';
+import admissionPlugin from './plugins/admission.js';
 import compressionPlugin from './plugins/compression.js';
 import csrfPlugin from './plugins/csrf.js';
 import depsPlugin from './plugins/deps.js';
@@ -99,6 +100,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(integerParamsPlugin);
   await app.register(securityPlugin);
   await app.register(compressionPlugin);
+  // After the security headers and rate limits (a 503 for a long wait carries them), before any work.
+  await app.register(admissionPlugin);
   await app.register(formbody, { parser: (body) => qs.parse(body) });
   await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 200 } });
   await app.register(sessionPlugin);

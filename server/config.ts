@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -41,6 +42,10 @@ const ConfigSchema = Type.Object({
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   JOBS_TICK_MS: Type.Integer({ minimum: 100, maximum: 60_000 }),
   SEARCH_THREADS: Type.Integer({ minimum: 0, maximum: 16 }),
+  /** Reads (GET, HEAD) answered at once by this instance, the others waiting their turn; 0: no limit. */
+  MAX_ACTIVE_REQUESTS: Type.Integer({ minimum: 0, maximum: 10_000 }),
+  /** Past this wait for its turn, a read answers 503 with a Retry-After. */
+  ADMISSION_WAIT_MS: Type.Integer({ minimum: 10, maximum: 600_000 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -72,6 +77,10 @@ const defaults = {
   S3_PATH_STYLE: '0',
   JOBS_TICK_MS: '5000',
   SEARCH_THREADS: '1',
+  // Enough to keep the event loop, the search threads and PostgreSQL busy; few enough that a
+  // request is not split among dozens of others (see server/plugins/admission.ts).
+  MAX_ACTIVE_REQUESTS: String(4 * availableParallelism()),
+  ADMISSION_WAIT_MS: '10000',
 } satisfies Env;
 
 const integerKeys = [
@@ -83,6 +92,8 @@ const integerKeys = [
   'JOBS_TICK_MS',
   'API_RATE_LIMIT',
   'SEARCH_THREADS',
+  'MAX_ACTIVE_REQUESTS',
+  'ADMISSION_WAIT_MS',
 ] as const;
 const booleanKeys = ['SEED_DEMO', 'JOBS_ENABLED', 'S3_PATH_STYLE'] as const;
 

@@ -19,7 +19,7 @@ import { withDatabase } from '../global-setup.js';
  * A fresh app on a fresh database built from the real migrations: PGlite loaded from the dump
  * made by global-setup, or a copy of the PostgreSQL template when DATABASE_URL is set.
  */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<App> {
+export async function createTestApp(overrides: Partial<Config> = {}, options: { beforeReady?: (app: App) => void } = {}): Promise<App> {
   const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-app-'));
   const { database, drop } = await openTestDatabase();
   const config = loadConfig(
@@ -44,13 +44,14 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Ap
   // A server error in any test prints its cause, so that a rare 500 can be diagnosed from the CI log.
   app.addHook('onError', async (request, _reply, error) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    // An unreachable database answers 503 (the outage tests cause it on purpose).
-    if (status >= 500 && !isDatabaseUnavailable(error)) console.error(`[test app] ${request.method} ${request.url} → ${status}`, error);
+    // An unreachable database or a full instance answers 503 (the outage and admission tests cause it on purpose).
+    if (status >= 500 && status !== 503 && !isDatabaseUnavailable(error)) console.error(`[test app] ${request.method} ${request.url} → ${status}`, error);
   });
   app.addHook('onClose', async () => {
     await drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
+  options.beforeReady?.(app);
   await app.ready();
   return app;
 }

@@ -27,6 +27,7 @@ it('reports the database driver in use, the search backend and an index with not
       dbReachable: true,
       search: 'postgres',
       searchLag: { pending: 0, oldestSeconds: 0 },
+      reads: { active: 0, waiting: 0 },
     },
   });
 });
