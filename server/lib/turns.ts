@@ -31,6 +31,7 @@ export class Turns {
       this.active++;
       return Promise.resolve(this.releaser());
     }
+    if (abandoned?.aborted) return Promise.reject<() => void>('abandoned' satisfies NoTurn);
     return new Promise((resolve, reject) => {
       const leave = (why: NoTurn) => {
         if (!this.line.delete(waiter)) return;

@@ -24,10 +24,10 @@ class BusyError extends AppError {
  * Reads (GET, HEAD) are answered MAX_ACTIVE_REQUESTS at a time, the others waiting their turn in
  * arrival order before any work is done for them (session, database). One event loop answers
  * every request: when 50 are in progress at once, each await of each of them queues behind the
- * others' work, so that every one waits for all (a dashboard's dozen queries took 1 s at p99 under
- * load) and a health probe waited 100–200 ms. A few at a time keep the loop short: the probe,
- * which takes no turn, answers at once, and a request waits in line, not in pieces. Writes take
- * no turn either: a form sent is never held behind page views.
+ * others' work, so that every one waits for all (a dashboard's dozen queries took up to 1 s at
+ * p99 under load) and a health probe waited 100–200 ms. A few at a time keep the loop short: the
+ * probe, which takes no turn, answers at once, and a request waits in line, not in pieces. Writes
+ * take no turn either: a form sent is never held behind page views.
  */
 export default fp(
   async (app) => {

@@ -15,7 +15,7 @@ it('counts a turn given back twice once, so that no more than its size are ever 
   expect(turns.busy).toBe(0);
 });
 
-it('leaves the line at once when the wait is abandoned, and gives the turn to the next still waiting', async () => {
+it('leaves the line at once when the wait is abandoned (or refuses one abandoned already), and gives the turn to the next still waiting', async () => {
   const turns = new Turns(1);
   const release = await turns.take(1_000);
   const leaving = new AbortController();
@@ -23,6 +23,8 @@ it('leaves the line at once when the wait is abandoned, and gives the turn to th
   const staying = turns.take(1_000);
   leaving.abort();
   await expect(abandoned).rejects.toBe('abandoned');
+  expect(turns.waiting).toBe(1);
+  await expect(turns.take(1_000, leaving.signal)).rejects.toBe('abandoned');
   expect(turns.waiting).toBe(1);
   release();
   (await staying)();
