@@ -1,4 +1,5 @@
 import qs from 'node:querystring';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -100,6 +101,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(integerParamsPlugin);
   await app.register(securityPlugin);
   await app.register(compressionPlugin);
+  // Cookies are read before a read waits its turn: the 503 page of a long wait needs them (CSRF, flash).
+  await app.register(cookie, { secret: config.SESSION_SECRET });
   // After the security headers and rate limits (a 503 for a long wait carries them), before any work.
   await app.register(admissionPlugin);
   await app.register(formbody, { parser: (body) => qs.parse(body) });

@@ -14,6 +14,12 @@ export const BUSY_RETRY_AFTER_SECONDS = 5;
 /** Probes and monitoring answer at once, whatever waits: they say whether the instance is alive. */
 const ALWAYS_ANSWERED = new Set(['/healthz', '/metrics']);
 
+/** Reads of pages and of the API. Not writes, probes, or the stylesheets and scripts a page needs (files, cheap). */
+function takesTurn(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  return !ALWAYS_ANSWERED.has(request.routeOptions.url ?? '') && !request.url.startsWith('/static/');
+}
+
 class BusyError extends AppError {
   constructor() {
     super(503, 'Passerelle reçoit beaucoup de demandes en ce moment. Réessayez dans quelques instants.', 'unavailable');
@@ -27,7 +33,8 @@ class BusyError extends AppError {
  * others' work, so that every one waits for all (a dashboard's dozen queries took up to 1 s at
  * p99 under load) and a health probe waited 100–200 ms. A few at a time keep the loop short: the
  * probe, which takes no turn, answers at once, and a request waits in line, not in pieces. Writes
- * take no turn either: a form sent is never held behind page views.
+ * take no turn either (a form sent is never held behind page views), nor do the files under
+ * /static/ (a page answered in its turn must not then wait again for its stylesheet).
  */
 export default fp(
   async (app) => {
@@ -54,7 +61,7 @@ export default fp(
     };
 
     app.addHook('onRequest', async (request, reply) => {
-      if ((request.method !== 'GET' && request.method !== 'HEAD') || ALWAYS_ANSWERED.has(request.routeOptions.url ?? '')) return;
+      if (!takesTurn(request)) return;
       const abandoned = new AbortController();
       waits.set(request, abandoned);
       try {

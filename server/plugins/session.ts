@@ -1,4 +1,3 @@
-import cookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
 import { type CurrentUser, createSession, currentUserOf, deleteSession, findSessionWithUser, touchSession } from '../accounts/sessions.repository.js';
 
@@ -35,7 +34,6 @@ export default fp(
     const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
     const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: production };
 
-    await app.register(cookie, { secret: config.SESSION_SECRET });
     app.decorateRequest('user', null);
     app.decorateRequest('sessionToken', null);
 
@@ -74,5 +72,5 @@ export default fp(
       this.clearCookie(cookieName, cookieOptions);
     });
   },
-  { name: 'session', dependencies: ['deps'] },
+  { name: 'session', dependencies: ['deps', '@fastify/cookie'] },
 );

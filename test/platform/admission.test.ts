@@ -63,7 +63,7 @@ it('answers reads two at a time when MAX_ACTIVE_REQUESTS is 2, the others in the
   expect(app.admission).toMatchObject({ busy: 0, waiting: 0 });
 });
 
-it('answers /healthz and forms sent at once while every turn is taken, and /healthz says how many reads wait', async () => {
+it('answers /healthz, stylesheets and forms sent at once while every turn is taken, and /healthz says how many reads wait', async () => {
   const held = await appWithHeldRoutes({ MAX_ACTIVE_REQUESTS: 1 });
   app = held.app;
   const first = app.inject({ method: 'GET', url: '/essai/lecture?n=1' });
@@ -74,6 +74,9 @@ it('answers /healthz and forms sent at once while every turn is taken, and /heal
   const health = await app.inject({ method: 'GET', url: '/healthz' });
   expect(health.statusCode).toBe(200);
   expect(health.json()).toMatchObject({ status: 'ok', reads: { active: 1, waiting: 1 } });
+
+  // The stylesheet a page needs takes no turn either (or a page answered in turn would show unstyled).
+  expect((await app.inject({ method: 'GET', url: '/static/css/app.css' })).statusCode).toBe(200);
 
   const write = app.inject({ method: 'POST', url: '/essai/ecriture' });
   await until(() => held.entered.length === 2);
@@ -96,6 +99,9 @@ it('answers a read that waited past ADMISSION_WAIT_MS with a 503, a Retry-After 
   expect(page.statusCode).toBe(503);
   expect(page.headers['retry-after']).toBe('5');
   expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+  // The site's error page, not a bare text: it needs the cookies, read before the wait.
+  expect(page.headers['content-type']).toContain('text/html');
+  expect(page.body).toContain('Service momentanément indisponible');
   expect(page.body).toContain('Passerelle reçoit beaucoup de demandes en ce moment. Réessayez dans quelques instants.');
   const api = await app.inject({ method: 'GET', url: '/api/v1/offers' });
   expect(api.statusCode).toBe(503);
