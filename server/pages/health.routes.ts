@@ -41,7 +41,6 @@ export default async function healthRoutes(app: App) {
   // The check runs on a connection of its own (deps.healthDb), bounded in time, and concurrent
   // probes share one check: /healthz stays fast under load and during an outage.
   let inFlight: Promise<Lag> | null = null;
-  let lastLag: Lag | null = null;
   let lastSuccess: { lag: Lag; at: number } | null = null;
   const checkDatabase = () => {
     inFlight ??= searchLag(deps.healthDb)
@@ -70,14 +69,15 @@ export default async function healthRoutes(app: App) {
   // with "degraded" for monitoring instead of emptying the pool.
   app.get('/healthz', async (request, reply) => {
     const search = deps.config.MEILI_HOST ? 'meilisearch' : 'postgres';
+    let checked: Lag;
     try {
-      lastLag = await checkDatabase();
+      checked = await checkDatabase();
     } catch (error) {
       request.log.warn({ err: error }, 'health check: database unreachable');
-      const lag = lastLag ? searchLagOf(lastLag) : null; // the last one seen, for monitoring
+      const lag = lastSuccess ? searchLagOf(lastSuccess.lag) : null; // the last one seen, for monitoring
       return reply.code(503).send({ status: 'degraded', db: deps.driver, dbReachable: false, search, searchLag: lag });
     }
-    const lag = searchLagOf(lastLag);
+    const lag = searchLagOf(checked);
     const status = lag.oldestSeconds > SEARCH_LAG_DEGRADED_SECONDS ? 'degraded' : 'ok';
     // Reads being answered and waiting their turn (server/plugins/admission.ts), for monitoring.
     const reads = app.admission && { active: app.admission.busy, waiting: app.admission.waiting };

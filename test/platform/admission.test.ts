@@ -4,6 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { HEALTH_RECENT_MS } from '../../server/pages/health.routes.js';
 import type { App } from '../../server/types.js';
+import { withDatabase } from '../global-setup.js';
 import { createTestApp } from '../helpers/app.js';
 
 /** An app with a read and a write that the test holds open until it lets them go, in arrival order of their calls. */
@@ -143,9 +144,7 @@ it('gives the place of a read whose client went away while it waited to the next
 async function slowDatabase(instance: App): Promise<() => Promise<void>> {
   if (process.env.DATABASE_URL) {
     const [{ name } = { name: '' }] = await rows<{ name: string }>(instance.deps.db, sql`select current_database() as name`);
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    const other = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    const other = postgres(withDatabase(process.env.DATABASE_URL, name), { max: 1, onnotice: () => {} });
     let locked!: () => void;
     const lockTaken = new Promise<void>((resolve) => (locked = resolve));
     let unlock!: () => void;
