@@ -9,7 +9,8 @@
 // zooms 5/9/13 and the offer page. Prints req/s, p50/p95/p97.5/p99, the app's event loop delay
 // (p99/max, measured inside the app) per scenario, /healthz p99 while the first-time mix runs and, as a
 // control, while the reference runs (probed from a process of its own), and
-// the throughput ratio (--trace and --profile DIR: see startApp). --keep leaves the database in place; --reuse measures it again without
+// the throughput ratio (--trace and --profile DIR: see startApp; --node-flags "…": flags for the app's node,
+// e.g. V8's GC flags, which NODE_OPTIONS refuses). --keep leaves the database in place; --reuse measures it again without
 // generating; --only measures the scenarios whose name matches (the reference always runs).
 // Then the signed-in dashboards of each role (scripts/bench/dashboards.ts; --dashboards-only for
 // them alone). --load runs the load and fault script instead (scripts/bench/load.ts), --memory the
@@ -51,6 +52,7 @@ const { values: args } = parseArgs({
     memory: { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
     profile: { type: 'string' },
+    'node-flags': { type: 'string' },
   },
 });
 const N = Number(args.n);
@@ -233,7 +235,8 @@ async function startApp(url: string): Promise<{ child: ChildProcess; base: strin
     ...(args.trace ? ['--import', './scripts/bench-trace.ts'] : []),
     ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []),
   ];
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/bench-loop-monitor.ts', ...diagnostics, 'server/main.ts'], {
+  const nodeFlags = args['node-flags']?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', '--import', './scripts/bench-loop-monitor.ts', ...diagnostics, 'server/main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: url,

@@ -4,7 +4,7 @@
  * smallest distance is found by selection (O(n)); only the matches up to it are sorted.
  * `matches` are positions, `distances` aligned with them, `ids` the snapshot's ids by position.
  */
-export function nearestFirst(matches: number[], distances: Float64Array, ids: Int32Array, count: number): number[] {
+export function nearestFirst(matches: Int32Array, distances: Float64Array, ids: Int32Array, count: number): Int32Array {
   const byDistanceThenId = (a: number, b: number) => distances[a]! - distances[b]! || ids[matches[a]!]! - ids[matches[b]!]!;
   let keys: number[];
   if (count >= matches.length) {
@@ -14,10 +14,8 @@ export function nearestFirst(matches: number[], distances: Float64Array, ids: In
     keys = [];
     for (let k = 0; k < matches.length; k++) if (distances[k]! <= threshold) keys.push(k);
   }
-  return keys
-    .sort(byDistanceThenId)
-    .slice(0, count)
-    .map((k) => matches[k]!);
+  const nearest = keys.sort(byDistanceThenId).slice(0, count);
+  return Int32Array.from(nearest, (k) => matches[k]!);
 }
 
 /** The k-th smallest value (0-based) of `values`, which it reorders (Hoare's selection). */

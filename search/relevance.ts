@@ -69,7 +69,7 @@ export function parseGroup(tsquery: string): QueryGroup {
  * `matches` (positions in recent order) by score, highest first; equal scores keep their order.
  * `terms`: per position, its encodeFields terms.
  */
-export function orderByRelevance(matches: number[], terms: Ragged, lexicon: Lexicon, groups: QueryGroup[]): number[] {
+export function orderByRelevance(matches: Int32Array, terms: Ragged, lexicon: Lexicon, groups: QueryGroup[]): Int32Array {
   const live = groups.filter((g) => g.exact.length + g.prefixes.length > 0).slice(0, 31);
   if (live.length === 0) return matches;
   // Bit g of groupsOf[lexeme id] says that the lexeme answers group g.
@@ -107,5 +107,5 @@ export function orderByRelevance(matches: number[], terms: Ragged, lexicon: Lexi
   }
   const order = Array.from(matches.keys());
   order.sort((a, b) => scores[b]! - scores[a]!);
-  return order.map((k) => matches[k]!);
+  return Int32Array.from(order, (k) => matches[k]!);
 }

@@ -31,13 +31,17 @@ export const SNAPSHOT_COLUMNS = sql`id, array[${sql.raw(FACET_COLUMNS.join(', ')
   array_to_string(tsvector_to_array(ts_filter(tsv, '{b}')), ' ') as lex_b,
   array_to_string(tsvector_to_array(ts_filter(tsv, '{c}')), ' ') as lex_c`;
 
+/**
+ * Positions are kept in typed arrays: their contents live outside the JavaScript heap, so that the
+ * evaluations cached on the main thread cost the garbage collector nothing to copy or mark.
+ */
 export interface Evaluation {
-  matches: number[];
+  matches: Int32Array;
   distances: Float64Array | null;
   facets: Facets;
   /** The matches in relevance or distance order, once asked for. */
-  byRelevance?: number[];
-  byDistance?: number[];
+  byRelevance?: Int32Array;
+  byDistance?: Int32Array;
 }
 
 export interface SnapshotRow extends FieldLexemes {
@@ -318,7 +322,7 @@ export class OfferSnapshot {
   }
 
   /** Text matches (positions) in relevance order: see search/relevance.ts. */
-  byRelevance(matches: number[], groups: QueryGroup[]): number[] {
+  byRelevance(matches: Int32Array, groups: QueryGroup[]): Int32Array {
     return orderByRelevance(matches, this.columns.terms, this.lexicon, groups);
   }
 
@@ -439,7 +443,7 @@ export class OfferSnapshot {
         facets[name][value] = counts[firstColumn[f]! + Math.floor(v / WORD_BITS)]![v % WORD_BITS]!;
       });
     });
-    return { matches, distances: near ? Float64Array.from(matchDistances) : null, facets };
+    return { matches: Int32Array.from(matches), distances: near ? Float64Array.from(matchDistances) : null, facets };
   }
 
   /** Comes to the ACM's place: the point within its travel radius, or the département served. */

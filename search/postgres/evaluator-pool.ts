@@ -123,10 +123,10 @@ class EvaluatorThread {
       return;
     }
     waiter.resolve({
-      matches: Array.from(message.matches),
+      matches: message.matches,
       distances: message.distances,
       facets: message.facets,
-      ...(message.byRelevance ? { byRelevance: Array.from(message.byRelevance) } : {}),
+      ...(message.byRelevance ? { byRelevance: message.byRelevance } : {}),
     });
   }
 

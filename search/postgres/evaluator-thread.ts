@@ -33,8 +33,8 @@ function answer(message: Extract<ToThread, { type: 'evaluate' }>): { reply: From
   const snapshot = snapshots.get(message.version);
   if (!snapshot) return { reply: { id: message.id, error: `snapshot ${message.version} not posted` }, transfer: [] };
   const evaluation = snapshot.evaluate(message.filters, message.candidates);
-  const matches = Int32Array.from(evaluation.matches);
-  const byRelevance = message.groups ? Int32Array.from(snapshot.byRelevance(evaluation.matches, message.groups)) : null;
+  const matches = evaluation.matches;
+  const byRelevance = message.groups ? snapshot.byRelevance(matches, message.groups) : null;
   const transfer = [matches.buffer, ...(byRelevance ? [byRelevance.buffer] : []), ...(evaluation.distances ? [evaluation.distances.buffer] : [])];
   return {
     reply: { id: message.id, matches, distances: evaluation.distances, facets: evaluation.facets, byRelevance },

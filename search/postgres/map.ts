@@ -6,9 +6,9 @@ import type { MapFeature, MapQuery, MapResult, StoredOffer } from '../types.js';
 import { storedMarkers, storedOffer, storedOffers } from './stored-offers.js';
 
 /** The map of the offers matched on the snapshot (their positions), clustered on the grid in memory. */
-export async function mapFromSnapshot(db: Db, query: MapQuery, cell: number, snapshot: OfferSnapshot, matches: number[]): Promise<MapResult> {
+export async function mapFromSnapshot(db: Db, query: MapQuery, cell: number, snapshot: OfferSnapshot, matches: Int32Array): Promise<MapResult> {
   if (query.zoom >= POINTS_ZOOM && matches.length <= MAX_FEATURES) {
-    const ids = matches.map((i) => snapshot.ids[i]!).sort((a, b) => a - b);
+    const ids = Array.from(matches, (i) => snapshot.ids[i]!).sort((a, b) => a - b);
     const docs = await storedMarkers(db, ids);
     const features = ids
       .map((id) => docs.get(id))

@@ -81,7 +81,7 @@ export class MemoryEvaluator {
         known && (known.length >= needed || known.length >= matches.length) ? known : nearestFirst(matches, distances, snapshot.ids, Math.max(needed, 100));
       evaluation.byDistance = ordered;
     }
-    const pageIds = ordered.slice(offset, offset + query.perPage).map((i) => snapshot.ids[i]!);
+    const pageIds = Array.from(ordered.subarray(offset, offset + query.perPage), (i) => snapshot.ids[i]!);
     const docs = await storedOffers(this.db, pageIds);
     const near = query.near;
     const items = pageIds

@@ -14,7 +14,7 @@ import { snapshotOf } from '../helpers/snapshot-offers.js';
 
 function idsMatching(snapshot: OfferSnapshot, filters: OfferFilters, candidates: number[] | null = null): number[] {
   const positions = candidates ? snapshot.positionsOf(candidates) : null;
-  return snapshot.evaluate(filters, positions).matches.map((i) => snapshot.ids[i]!);
+  return Array.from(snapshot.evaluate(filters, positions).matches, (i) => snapshot.ids[i]!);
 }
 
 /** A point `km` kilometres north (bearing 0) or east (bearing 90) of another, on the engine's sphere. */
@@ -96,7 +96,7 @@ describe('the search filter evaluator', () => {
       { id: 8, ...centre },
     ]);
     const result = snapshot.evaluate({ near: { ...centre, radiusKm: 10 } }, null);
-    expect(result.matches.map((i) => snapshot.ids[i])).toEqual([1, 3, 6, 7, 8]);
+    expect(Array.from(result.matches, (i) => snapshot.ids[i]!)).toEqual([1, 3, 6, 7, 8]);
     expect([...result.distances!].map((d) => Math.round(d * 100) / 100)).toEqual([9.99, 9.99, 9.99, 9.99, 0]);
     expect(snapshot.evaluate({}, null).distances).toBeNull();
   });
@@ -275,7 +275,7 @@ describe('the search filter evaluator', () => {
       { id: 3, subthemes: [late, slugs.subtheme[0]!], slots: ['mercredi-matin'] },
     ]);
     const { matches, facets } = snapshot.evaluate({ subtheme: [late], slot: ['mercredi-matin'] }, null);
-    expect(matches.map((i) => snapshot.ids[i])).toEqual([1, 3]);
+    expect(Array.from(matches, (i) => snapshot.ids[i])).toEqual([1, 3]);
     expect(facets.subtheme[late]).toBe(2);
     expect(facets.subtheme[slugs.subtheme[0]!]).toBe(1);
     expect(facets.slot).toEqual({ 'mercredi-matin': 2, 'mercredi-apres-midi': 0, 'mercredi-journee': 0 });
@@ -297,7 +297,7 @@ describe('the search filter evaluator', () => {
       { id: 5, themes: ['culture'], price: 'gratuit', ageMin: 12, ageMax: 14 },
     ]);
     const { matches, facets } = snapshot.evaluate({ theme: ['culture'], price: ['gratuit'], age: 8 }, null);
-    expect(matches.map((i) => snapshot.ids[i])).toEqual([1]);
+    expect(Array.from(matches, (i) => snapshot.ids[i])).toEqual([1]);
     // Theme: offers passing price and age, whatever their theme.
     expect(facets.theme).toMatchObject({ culture: 1, sport: 1, sante: 1, sciences: 0 });
     // Price: offers passing theme and age, whatever their price.
@@ -315,14 +315,14 @@ describe('the search filter evaluator', () => {
       { id: 3, themes: ['jeux'], accessibility: [] },
     ]);
     const all = snapshot.evaluate({}, null);
-    expect(all.matches.map((i) => snapshot.ids[i])).toEqual([1, 2, 3]);
+    expect(Array.from(all.matches, (i) => snapshot.ids[i]!)).toEqual([1, 2, 3]);
     expect(all.facets.theme).toMatchObject({ culture: 1, sport: 1, jeux: 2 });
     expect(all.facets.accessibility).toEqual({ moteur: 2, mental: 0, auditif: 0, visuel: 1 });
     expect(all.facets.org_type).toMatchObject({ association: 2, 'club-sportif': 1 });
     expect(idsMatching(snapshot, { theme: ['culture', 'sport'] })).toEqual([1, 2]);
     expect(idsMatching(snapshot, { accessibility: ['visuel'], orgType: ['association'] })).toEqual([1]);
     const twoFailures = snapshot.evaluate({ accessibility: ['visuel'], orgType: ['club-sportif'] }, null);
-    expect(twoFailures.matches).toEqual([]);
+    expect([...twoFailures.matches]).toEqual([]);
     // Offer 3 fails both facets: it counts nowhere; offer 1 fails org type only, offer 2 accessibility only.
     expect(twoFailures.facets.org_type).toMatchObject({ association: 1, 'club-sportif': 0 });
     expect(twoFailures.facets.accessibility).toMatchObject({ moteur: 1, visuel: 0 });

@@ -11,7 +11,7 @@ function workerOf(pool: EvaluatorPool): Worker {
 }
 
 const offers = () => snapshotOf([{ id: 1 }, { id: 2, themes: ['sport'] }, { id: 3, themes: ['sport'], ageMin: 12, ageMax: 14 }]);
-const idsOf = (snapshot: OfferSnapshot, matches: number[]) => matches.map((i) => snapshot.ids[i]).sort();
+const idsOf = (snapshot: OfferSnapshot, matches: Int32Array) => Array.from(matches, (i) => snapshot.ids[i]).sort();
 
 describe('the evaluation threads', () => {
   let pool: EvaluatorPool;

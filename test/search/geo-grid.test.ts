@@ -154,7 +154,7 @@ describe('geographic pruning of the in-memory snapshot', () => {
         .filter(({ row }) => !filters.theme || (row.bits[0]! & bitsOf(slugs.theme, filters.theme)) !== 0)
         .filter(({ row }) => !filters.venue || filters.venue.includes(row.venue))
         .map(({ i }) => i);
-      expect(snapshot.evaluate(filters, null).matches).toEqual(expected);
+      expect([...snapshot.evaluate(filters, null).matches]).toEqual(expected);
     }
   });
 
