@@ -276,20 +276,25 @@ interface Row {
   /** The app's event loop delay during the scenario (ms). */
   loopP99: number;
   loopMax: number;
+  /** The app's main thread during the scenario: time on a CPU, and time ready to run but waiting for one (ms; Linux). */
+  cpuMs: number;
+  waitMs: number;
 }
 
 let app: ChildProcess | null = null;
 
 /** Asks the app's loop monitor (scripts/bench-loop-monitor.ts) to reset, or for its figures. */
-async function loopMonitor(command: 'reset' | 'report'): Promise<{ loopP99: number; loopMax: number }> {
+type LoopFigures = Pick<Row, 'loopP99' | 'loopMax' | 'cpuMs' | 'waitMs'>;
+async function loopMonitor(command: 'reset' | 'report'): Promise<LoopFigures> {
+  const none = { loopP99: Number.NaN, loopMax: Number.NaN, cpuMs: Number.NaN, waitMs: Number.NaN };
   const child = app;
-  if (!child?.send) return { loopP99: Number.NaN, loopMax: Number.NaN };
+  if (!child?.send) return none;
   if (command === 'reset') {
     child.send('reset');
-    return { loopP99: Number.NaN, loopMax: Number.NaN };
+    return none;
   }
   return new Promise((resolve) => {
-    child.once('message', (message) => resolve(message as { loopP99: number; loopMax: number }));
+    child.once('message', (message) => resolve(message as LoopFigures));
     child.send('report');
   });
 }
@@ -523,12 +528,14 @@ async function main() {
   console.log(
     `\n${N.toLocaleString('en')} offers, ${CONNECTIONS} connections, ${DURATION} s per scenario (latencies in ms; loop = the app's event loop delay)\n`,
   );
-  console.log('| scenario | distinct URLs | requests | req/s | p50 | p95 | p97.5 | p99 | loop p99 | loop max | errors |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| scenario | distinct URLs | requests | req/s | p50 | p95 | p97.5 | p99 | loop p99 | loop max | main thread waiting for a CPU | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const ms = (v: number) => (Number.isNaN(v) ? '–' : v.toFixed(1));
+  // The share of the time the main thread was ready to run that it spent waiting for a CPU.
+  const share = (row: Row) => (Number.isNaN(row.waitMs) ? '–' : `${Math.round((100 * row.waitMs) / (row.cpuMs + row.waitMs))} %`);
   for (const row of results) {
     console.log(
-      `| ${row.name} | ${row.urls} | ${row.requests} | ${Math.round(row.rps)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p975)} | ${ms(row.p99)} | ${ms(row.loopP99)} | ${ms(row.loopMax)} | ${row.errors} |`,
+      `| ${row.name} | ${row.urls} | ${row.requests} | ${Math.round(row.rps)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p975)} | ${ms(row.p99)} | ${ms(row.loopP99)} | ${ms(row.loopMax)} | ${share(row)} | ${row.errors} |`,
     );
   }
   console.log('');
@@ -536,6 +543,9 @@ async function main() {
     console.log(`first-time API mix / reference throughput: ${(firstTimeMix.rps / ref.rps).toFixed(2)} (target ≥ 0.5)`);
     console.log(`first-time API mix p95: ${ms(firstTimeMix.p95)} ms (target ≤ 30)`);
     console.log(`event loop delay during the first-time API mix: p99 ${ms(firstTimeMix.loopP99)} ms, max ${ms(firstTimeMix.loopMax)} ms (target ≤ 20)`);
+    console.log(
+      `the app's main thread during the first-time API mix: ${Math.round(firstTimeMix.cpuMs)} ms on a CPU, ${Math.round(firstTimeMix.waitMs)} ms ready but waiting for one (${share(firstTimeMix)})`,
+    );
   }
   if (healthOwnProcess) {
     console.log(

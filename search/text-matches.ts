@@ -47,6 +47,7 @@ export class TextMatches {
     lists.sort((a, b) => a.length - b.length);
     let positions = lists[0]!;
     for (const list of lists.slice(1)) positions = intersectSorted(positions, list);
+    positions = shared(positions);
     this.cache.set(key, positions);
     return positions;
   }
@@ -94,4 +95,16 @@ export class TextMatches {
 export function warmUpWords(): string[] {
   const texts = [...themes.map((t) => t.label), ...subthemes.map((s) => s.label), ...slugs.subtheme.map((s) => s.replaceAll('-', ' '))];
   return [...new Set(texts.flatMap(lexiconWords))].filter((word) => word.length >= 4);
+}
+
+/**
+ * The positions in shared memory: every search with these words posts them to an evaluation
+ * thread, and a thousands-long list copied at each post cost the main thread more than the rest
+ * of the message.
+ */
+function shared(positions: Int32Array): Int32Array {
+  if (positions.buffer instanceof SharedArrayBuffer) return positions;
+  const copy = new Int32Array(new SharedArrayBuffer(positions.byteLength));
+  copy.set(positions);
+  return copy;
 }

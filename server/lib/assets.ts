@@ -15,28 +15,46 @@ export const assetRoots: [prefix: string, dir: string][] = [
   ['/static/vendor/markercluster/', join(packageDir('leaflet.markercluster'), 'dist')],
 ];
 
-const hashes = new Map<string, { mtimeMs: number; size: number; hash: string }>();
+/** How long a file's hash is trusted before its stat is read again: pages name a dozen files each. */
+const RECHECK_MS = 1_000;
+const hashes = new Map<string, { mtimeMs: number; size: number; hash: string; checkedAt: number }>();
 
-/** A short hash of a file's content, recomputed only when the file changes; null if there is no such file. */
+/**
+ * A short hash of a file's content, recomputed only when the file changes (seen within a second,
+ * so that an edited file gets a new URL at once in development while a page render costs no
+ * system call); null if there is no such file.
+ */
 export function fileHash(path: string): string | null {
+  const now = performance.now();
+  const known = hashes.get(path);
+  if (known && now - known.checkedAt < RECHECK_MS) return known.hash;
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
   } catch {
+    hashes.delete(path);
     return null;
   }
-  const known = hashes.get(path);
-  if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.hash;
+  if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
+    known.checkedAt = now;
+    return known.hash;
+  }
   const hash = createHash('sha256').update(readFileSync(path)).digest('base64url').slice(0, 12);
-  hashes.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, hash });
+  hashes.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, hash, checkedAt: now });
   return hash;
 }
 
+/** Asset URL → file, for the URLs templates name (a fixed set). */
+const files = new Map<string, string | null>();
+
 function fileOf(url: string): string | null {
+  let file = files.get(url);
+  if (file !== undefined) return file;
   const root = assetRoots.filter(([prefix]) => url.startsWith(prefix)).sort((a, b) => b[0].length - a[0].length)[0];
-  if (!root) return null;
-  const file = normalize(join(root[1], url.slice(root[0].length)));
-  return file.startsWith(root[1] + sep) ? file : null;
+  const path = root ? normalize(join(root[1], url.slice(root[0].length))) : null;
+  file = root && path?.startsWith(root[1] + sep) ? path : null;
+  if (files.size < 1_000) files.set(url, file);
+  return file;
 }
 
 /**
