@@ -7,3 +7,36 @@ document.addEventListener('htmx:beforeSwap', (event) => {
     event.detail.isError = false;
   }
 });
+
+// A request that fails (the server busy or in error, the network gone) says so where the user
+// looks, instead of leaving the page as it was without a word. The next answer clears it.
+const requestErrors = {
+  503: 'Passerelle reçoit beaucoup de demandes en ce moment. Réessayez dans quelques instants.',
+  0: 'Passerelle ne répond pas : vérifiez votre connexion, puis réessayez.',
+};
+const otherError = 'Cette action n’a pas abouti. Réessayez dans quelques instants.';
+
+function requestErrorBox() {
+  return document.querySelector('[data-request-error]');
+}
+
+function showRequestError(status) {
+  const box = requestErrorBox();
+  if (!box) return;
+  const message = document.createElement('p');
+  message.className = 'flash flash-error';
+  message.textContent = requestErrors[status] ?? otherError;
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'button button-small';
+  close.textContent = 'Masquer le message';
+  close.addEventListener('click', () => box.replaceChildren());
+  message.append(' ', close);
+  box.replaceChildren(message);
+}
+
+document.addEventListener('htmx:responseError', (event) => showRequestError(event.detail.xhr.status));
+document.addEventListener('htmx:sendError', () => showRequestError(0));
+document.addEventListener('htmx:afterRequest', (event) => {
+  if (event.detail.successful) requestErrorBox()?.replaceChildren();
+});
