@@ -26,11 +26,16 @@ export class Turns {
     return this.line.size;
   }
 
+  /** A free turn taken at once (its giver-back), or null when all are taken: nobody is passed in line then. */
+  tryTake(): (() => void) | null {
+    if (this.active >= this.size) return null;
+    this.active++;
+    return this.releaser();
+  }
+
   take(maxWaitMs: number, abandoned?: AbortSignal): Promise<() => void> {
-    if (this.active < this.size) {
-      this.active++;
-      return Promise.resolve(this.releaser());
-    }
+    const free = this.tryTake();
+    if (free) return Promise.resolve(free);
     if (abandoned?.aborted) return Promise.reject<() => void>('abandoned' satisfies NoTurn);
     return new Promise((resolve, reject) => {
       const leave = (why: NoTurn) => {

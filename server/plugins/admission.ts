@@ -62,6 +62,12 @@ export default fp(
 
     app.addHook('onRequest', async (request, reply) => {
       if (!takesTurn(request)) return;
+      // Most reads find a turn free: only a wait needs the means to be abandoned.
+      const free = turns.tryTake();
+      if (free) {
+        releases.set(request, free);
+        return;
+      }
       const abandoned = new AbortController();
       waits.set(request, abandoned);
       try {

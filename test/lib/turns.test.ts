@@ -30,3 +30,16 @@ it('leaves the line at once when the wait is abandoned (or refuses one abandoned
   (await staying)();
   expect([turns.busy, turns.waiting]).toEqual([0, 0]);
 });
+
+it('gives a free turn at once without a wait, and none while others wait in line', async () => {
+  const turns = new Turns(1);
+  const release = turns.tryTake();
+  expect(release).toBeTypeOf('function');
+  expect(turns.tryTake()).toBeNull();
+  const waiting = turns.take(1_000);
+  release!();
+  expect(turns.tryTake()).toBeNull(); // the turn went to the one in line
+  (await waiting)();
+  expect(turns.busy).toBe(0);
+  expect(turns.tryTake()).toBeTypeOf('function');
+});
