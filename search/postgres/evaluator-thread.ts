@@ -35,7 +35,8 @@ function answer(message: Extract<ToThread, { type: 'evaluate' }>): { reply: From
   const evaluation = snapshot.evaluate(message.filters, message.candidates);
   const matches = evaluation.matches;
   const byRelevance = message.groups ? snapshot.byRelevance(matches, message.groups) : null;
-  const transfer = [matches.buffer, ...(byRelevance ? [byRelevance.buffer] : []), ...(evaluation.distances ? [evaluation.distances.buffer] : [])];
+  // A query with nothing to rank by gets its matches back as the relevance order: one buffer, listed once.
+  const transfer = [...new Set([matches.buffer, byRelevance?.buffer, evaluation.distances?.buffer])].filter((buffer) => buffer !== undefined);
   return {
     reply: { id: message.id, matches, distances: evaluation.distances, facets: evaluation.facets, byRelevance },
     transfer: transfer as ArrayBuffer[],

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvaluatorPool } from '../../search/postgres/evaluator-pool.js';
+import { parseGroup } from '../../search/relevance.js';
 import type { OfferSnapshot } from '../../search/snapshot.js';
 import { snapshotOf } from '../helpers/snapshot-offers.js';
 
@@ -17,6 +18,17 @@ describe('the evaluation threads', () => {
   let pool: EvaluatorPool;
   afterEach(async () => {
     await pool.close();
+  });
+
+  it('answer with shared text candidates, and with the matches as the order when the words give nothing to rank by', async () => {
+    pool = new EvaluatorPool(1);
+    const snapshot = offers();
+    const candidates = new Int32Array(new SharedArrayBuffer(8));
+    candidates.set(snapshot.positionsOf([2, 3]));
+    const ranked = await pool.evaluate(snapshot, { theme: ['sport'] }, candidates, [parseGroup('')]);
+    expect(idsOf(snapshot, ranked.matches)).toEqual([2, 3]);
+    expect([...ranked.byRelevance!]).toEqual([...ranked.matches]);
+    expect([...candidates]).toEqual([...snapshot.positionsOf([2, 3])]);
   });
 
   it('answer a search on a new thread after the previous one exited', async () => {
