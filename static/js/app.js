@@ -35,8 +35,16 @@ function showRequestError(status) {
   box.replaceChildren(message);
 }
 
-document.addEventListener('htmx:responseError', (event) => showRequestError(event.detail.xhr.status));
-document.addEventListener('htmx:sendError', () => showRequestError(0));
+// Requests nobody asked for (the bell's polling) neither raise the message nor clear it. The
+// element that asked is the request's: once an outerHTML swap removed it, htmx tells its parent.
+const inBackground = (event) => Boolean((event.detail.requestConfig?.elt ?? event.detail.elt)?.closest?.('[data-request-background]'));
+
+document.addEventListener('htmx:responseError', (event) => {
+  if (!inBackground(event)) showRequestError(event.detail.xhr.status);
+});
+document.addEventListener('htmx:sendError', (event) => {
+  if (!inBackground(event)) showRequestError(0);
+});
 document.addEventListener('htmx:afterRequest', (event) => {
-  if (event.detail.successful) requestErrorBox()?.replaceChildren();
+  if (event.detail.successful && !inBackground(event)) requestErrorBox()?.replaceChildren();
 });

@@ -2,8 +2,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, listen, newContext } from '../helpers/browser.js';
-import { createOrganisation } from '../helpers/fixtures.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
+import { createOrganisation, createUser } from '../helpers/fixtures.js';
 import { insertOffer, syncSearch } from '../helpers/search.js';
 
 // One read at a time, and a short wait: a read held by the test makes the next one answer 503,
@@ -69,6 +69,52 @@ for (const width of [1280, 390]) {
     await context.close();
   });
 }
+
+it('keeps the message of a failed click while the bell polls in the background, failing or answered, and clears it on the next click', async () => {
+  const user = await createUser(app);
+  const context = await newContext(browser, baseURL);
+  const page = await signIn(context, user.email);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/offres');
+  const alert = page.locator('[data-request-error]');
+  const bellPolls = () => page.evaluate(() => (window as unknown as { bellPolls?: number }).bellPolls ?? 0);
+  await page.evaluate(() => {
+    const w = window as unknown as { bellPolls: number };
+    w.bellPolls = 0;
+    document.addEventListener('htmx:afterRequest', (event) => {
+      // The bell swaps itself out: htmx then tells its parent, and names the bell in requestConfig.
+      if ((event as CustomEvent).detail.requestConfig?.elt?.id === 'notification-bell') w.bellPolls++;
+    });
+  });
+  const pollBell = async () => {
+    const before = await bellPolls();
+    await page.evaluate(() =>
+      (window as unknown as { htmx: { trigger: (elt: Element, name: string) => void } }).htmx.trigger(
+        document.getElementById('notification-bell')!,
+        'bellrefresh',
+      ),
+    );
+    await expect.poll(bellPolls).toBe(before + 1);
+  };
+
+  const busy = fetch(`${baseURL}/essai/occupe`);
+  await expect.poll(() => app.admission?.busy).toBe(1);
+  await page.getByLabel(/^Sport \(1/).check();
+  await expect.poll(() => alert.textContent()).toContain('Passerelle reçoit beaucoup de demandes en ce moment');
+  const shown = await alert.textContent();
+  await pollBell(); // answered 503 too, in the background: the message stays as it was
+  expect(await alert.textContent()).toBe(shown);
+
+  release();
+  expect((await busy).status).toBe(200);
+  await pollBell(); // answered: still the user's message
+  expect(await alert.textContent()).toBe(shown);
+
+  await page.getByLabel(/^Culture et arts \(1/).check();
+  await page.waitForURL(/theme=culture/);
+  await expect.poll(() => alert.textContent()).toBe('');
+  await context.close();
+});
 
 it('says that Passerelle does not answer when the network is gone, and the message can be closed from the keyboard', async () => {
   const context = await newContext(browser, baseURL);
