@@ -156,6 +156,9 @@ describe('on a phone (390 × 844)', () => {
     expect(await page.locator('#search-filters').isVisible()).toBe(false);
 
     const toggle = page.getByRole('button', { name: 'Filtres' });
+    const background = (name: string) => page.getByRole('button', { name, exact: true }).evaluate((button) => getComputedStyle(button).backgroundColor);
+    expect(await background('Filtres'), 'the toggle is a secondary button (white), not a second primary one').toBe('rgb(255, 255, 255)');
+    expect(await background('Rechercher')).not.toBe('rgb(255, 255, 255)');
     await toggle.focus();
     await page.keyboard.press('Enter');
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
