@@ -1,7 +1,21 @@
 import { LRUCache } from 'lru-cache';
+import { RecentKeys } from './recent-keys.js';
 
 type Box<T> = { value: T };
 type Compute<T> = () => Promise<T>;
+
+export interface CacheOptions<T> {
+  /** With `weigh`: the most the entries may weigh together. */
+  maxWeight?: number;
+  weigh?: (value: T) => number;
+  /**
+   * Keep a computed value only for a key asked for before (search/recent-keys.ts). Searches asked
+   * once (a new place, a typo) would otherwise push out the answers asked again and again, and
+   * every answer kept lives long enough for the garbage collector to move it to the old
+   * generation, whose collections pause the event loop longer the more it holds.
+   */
+  repeatedOnly?: boolean;
+}
 
 /**
  * The search caches: least-recently-used, bounded by a number of entries and, when `weigh` is
@@ -10,15 +24,20 @@ type Compute<T> = () => Promise<T>;
  */
 export class LruCache<T> {
   private readonly cache: LRUCache<string, Box<T>, Compute<T>>;
+  private readonly recent: RecentKeys | null;
+  /** Computations of keys asked for the first time, which the cache does not hold: shared all the same. */
+  private readonly running = new Map<string, Promise<T>>();
 
-  constructor(max: number, limits: { maxWeight: number; weigh: (value: T) => number } | null = null) {
+  constructor(max: number, options: CacheOptions<T> = {}) {
+    const { maxWeight, weigh } = options;
     this.cache = new LRUCache<string, Box<T>, Compute<T>>({
       max,
-      ...(limits ? { maxSize: limits.maxWeight, sizeCalculation: (box: Box<T>) => Math.max(1, Math.ceil(limits.weigh(box.value))) } : {}),
+      ...(maxWeight && weigh ? { maxSize: maxWeight, sizeCalculation: (box: Box<T>) => Math.max(1, Math.ceil(weigh(box.value))) } : {}),
       fetchMethod: async (_key, _stale, { context }) => ({ value: await context() }),
       // A computation whose entry is pushed out while it runs still answers everyone waiting for it.
       ignoreFetchAbort: true,
     });
+    this.recent = options.repeatedOnly ? new RecentKeys() : null;
   }
 
   get(key: string): T | undefined {
@@ -31,9 +50,17 @@ export class LruCache<T> {
 
   /**
    * The cached value, else the computation already running for the key, else a new one: callers
-   * asking at the same time share one computation. A failure reaches them all and is not kept.
+   * asking at the same time share one computation. A failure reaches them all and is not kept;
+   * with `repeatedOnly`, neither is the value of a key asked for the first time.
    */
   async getOrCompute(key: string, compute: Compute<T>): Promise<T> {
+    const running = this.running.get(key);
+    if (running) return running;
+    if (this.recent && !this.recent.askedBefore(key) && !this.cache.has(key)) {
+      const computing = compute().finally(() => this.running.delete(key));
+      this.running.set(key, computing);
+      return computing;
+    }
     const box = await this.cache.fetch(key, { context: compute });
     return box!.value;
   }

@@ -30,7 +30,7 @@ export class PostgresSearchEngine implements SearchEngine {
   /** How text matches were found: groups read whole from the GIN index, and groups patched after writes. */
   readonly textStats: MemoryEvaluator['textStats'];
   /** Answers by index version and query; concurrent identical searches share one computation. */
-  private readonly cache = new LruCache<unknown>(5000);
+  private readonly cache = new LruCache<unknown>(5000, { repeatedOnly: true });
   private readonly version: IndexVersion;
   private readonly writer: OfferIndexWriter;
   private readonly snapshots: LiveSnapshot;

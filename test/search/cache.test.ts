@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LruCache } from '../../search/cache.js';
+import { RecentKeys } from '../../search/recent-keys.js';
 
 describe('the search cache', () => {
   it('forgets the least recently used entry once it holds more than its maximum', () => {
@@ -86,5 +87,56 @@ describe('the search cache', () => {
     expect(await cache.getOrCompute('rien', nothing)).toBeNull();
     expect(await cache.getOrCompute('rien', nothing)).toBeNull();
     expect(calls).toBe(1);
+  });
+
+  it('with repeatedOnly, keeps nothing of a key asked once, and keeps it from its second request on', async () => {
+    const cache = new LruCache<number>(10, { repeatedOnly: true });
+    let computations = 0;
+    const compute = async () => ++computations;
+    expect(await cache.getOrCompute('q', compute)).toBe(1);
+    expect(cache.get('q')).toBeUndefined();
+    expect(cache.size).toBe(0);
+    expect(await cache.getOrCompute('q', compute)).toBe(2);
+    expect(cache.get('q')).toBe(2);
+    expect(await cache.getOrCompute('q', compute)).toBe(2);
+    expect(computations).toBe(2);
+  });
+
+  it('with repeatedOnly, still shares one computation between callers asking for a new key at the same time', async () => {
+    const cache = new LruCache<string>(10, { repeatedOnly: true });
+    let computations = 0;
+    const slow = async () => {
+      computations++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return 'lent';
+    };
+    expect(await Promise.all([cache.getOrCompute('k', slow), cache.getOrCompute('k', slow), cache.getOrCompute('k', slow)])).toEqual(['lent', 'lent', 'lent']);
+    expect(computations).toBe(1);
+    const failing = async () => {
+      computations++;
+      throw new Error('base injoignable');
+    };
+    const failures = await Promise.allSettled([cache.getOrCompute('f', failing), cache.getOrCompute('f', failing)]);
+    expect(failures.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(computations).toBe(2);
+    expect(await cache.getOrCompute('f', async () => 'ok')).toBe('ok');
+  });
+});
+
+describe('the recent keys', () => {
+  it('says a key was asked before only from its second time, over thousands of keys', () => {
+    const recent = new RecentKeys(1 << 16);
+    const keys = Array.from({ length: 5000 }, (_, i) => `search|{"q":"theatre","near":[45.${i},4.8]}`);
+    expect(keys.filter((key) => recent.askedBefore(key))).toEqual([]);
+    const again = keys.filter((key) => recent.askedBefore(key)).length;
+    // Two keys sharing a slot forget each other: about 5000² / 2¹⁷ ≈ 190 pairs among 65,536 slots.
+    expect(again).toBeGreaterThan(4500);
+  });
+
+  it('forgets a key once many later keys have taken the slots', () => {
+    const recent = new RecentKeys(16);
+    recent.askedBefore('premier');
+    for (let i = 0; i < 1000; i++) recent.askedBefore(`autre-${i}`);
+    expect(recent.askedBefore('premier')).toBe(false);
   });
 });

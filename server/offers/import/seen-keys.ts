@@ -1,3 +1,5 @@
+import { hash64 } from '../../kernel/hash.js';
+
 /**
  * The external_ids met so far in a file, with the line of each: a 64-bit hash per key in an
  * open-addressing table of typed arrays, 12 bytes a slot — about 25 MB at a million lines, where a
@@ -43,18 +45,4 @@ export class SeenKeys {
       this.lines[slot] = lines[i]!;
     }
   }
-}
-
-/** Two independent 32-bit hashes of the UTF-16 code units (cyrb53's mixing, unsigned). */
-function hash64(key: string): [number, number] {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return [h1 >>> 0, h2 >>> 0];
 }
