@@ -10,7 +10,8 @@
 // (p99/max, measured inside the app) per scenario, /healthz p99 while the first-time mix runs and, as a
 // control, while the reference runs (probed from a process of its own), and
 // the throughput ratio (--trace and --profile DIR: see startApp; --node-flags "…": flags for the app's node,
-// e.g. V8's GC flags, which NODE_OPTIONS refuses). --keep leaves the database in place; --reuse measures it again without
+// e.g. V8's GC flags, which NODE_OPTIONS refuses; --accept-encoding "…": what every request accepts, a browser's
+// "gzip, deflate, br, zstd" unless told, so that compression is measured as users cause it; identity for none). --keep leaves the database in place; --reuse measures it again without
 // generating; --only measures the scenarios whose name matches (the reference always runs).
 // Then the signed-in dashboards of each role (scripts/bench/dashboards.ts; --dashboards-only for
 // them alone). --load runs the load and fault script instead (scripts/bench/load.ts), --memory the
@@ -25,7 +26,7 @@ import { openPostgres, rows } from '../db/client.js';
 import { ensureReferenceData } from '../db/reference.js';
 import { PostgresSearchEngine } from '../search/postgres/engine.js';
 import { reindexOffers } from '../search/reindex.js';
-import { percentile, startHealthProbe } from './bench/app.js';
+import { BROWSER_ACCEPT_ENCODING, benchHeaders, percentile, setAcceptEncoding, startHealthProbe } from './bench/app.js';
 import { runDashboardsBench } from './bench/dashboards.js';
 import { withDirectorFilters } from './bench/director-filters.js';
 import { firstTimeOnly, issueMix } from './bench/issue-mix.js';
@@ -53,10 +54,12 @@ const { values: args } = parseArgs({
     trace: { type: 'boolean', default: false },
     profile: { type: 'string' },
     'node-flags': { type: 'string' },
+    'accept-encoding': { type: 'string', default: BROWSER_ACCEPT_ENCODING },
   },
 });
 const N = Number(args.n);
 const DURATION = Number(args.duration);
+setAcceptEncoding(args['accept-encoding']!);
 const CONNECTIONS = Number(args.connections);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = process.env.BENCH_DB_NAME ?? args.db;
@@ -321,9 +324,11 @@ async function measure(name: string, base: string, paths: string[] | (() => stri
           },
         ]
       : paths.map((path) => ({ method: 'GET', path }));
-  const instance = autocannon({ url: base, connections: CONNECTIONS, duration, requests });
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+  const instance = autocannon({ url: base, connections: CONNECTIONS, duration, requests, headers: benchHeaders() });
+  let bytes = 0;
+  instance.on('response', (_client: unknown, statusCode: number, size: number, responseTime: number) => {
     latencies.push(responseTime);
+    bytes += size;
     if (statusCode >= 400) errors++;
   });
   const result = await instance;
@@ -342,7 +347,7 @@ async function measure(name: string, base: string, paths: string[] | (() => stri
     ...loop,
   };
   console.log(
-    `  ${name}: ${Math.round(row.rps)} req/s, p95 ${row.p95.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, loop p99/max ${row.loopP99.toFixed(1)}/${row.loopMax.toFixed(1)} ms`,
+    `  ${name}: ${Math.round(row.rps)} req/s, p95 ${row.p95.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, loop p99/max ${row.loopP99.toFixed(1)}/${row.loopMax.toFixed(1)} ms, ${(bytes / Math.max(1, latencies.length) / 1024).toFixed(1)} KB per answer`,
   );
   return row;
 }

@@ -133,6 +133,19 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/**
+ * What a browser sends (Chromium's value): the bench measures the answers users get, compressed.
+ * `npm run bench -- --accept-encoding identity` measures them uncompressed, as the bench did until December 2026.
+ */
+export const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+let acceptEncoding = BROWSER_ACCEPT_ENCODING;
+export function setAcceptEncoding(value: string): void {
+  acceptEncoding = value;
+}
+export function benchHeaders(): Record<string, string> {
+  return { 'accept-encoding': acceptEncoding };
+}
+
 export interface BenchRequest {
   path: string;
   headers?: Record<string, string>;
@@ -156,6 +169,7 @@ export async function measureRequests(
     connections: options.connections,
     duration: options.duration,
     timeout: options.timeoutS ?? 10,
+    headers: benchHeaders(),
     requests: [
       {
         method: 'GET',
