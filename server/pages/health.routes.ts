@@ -7,12 +7,12 @@ export const SEARCH_LAG_DEGRADED_SECONDS = 120;
 /** Past this, /healthz stops waiting for the database and reports it unreachable: a probe must get a quick answer. */
 export const HEALTH_DATABASE_TIMEOUT_MS = 1_000;
 /**
- * While every turn is taken (server/plugins/admission.ts), a probe waits this long for the
- * database check; past it, the last successful check answers if it is under HEALTH_RECENT_MS old
- * (the current one goes on and updates it). Under load the database serves every backend in turn:
- * the check took 20–70 ms where the app itself answered in 10–35 ms.
+ * While every turn is taken (server/plugins/admission.ts), a probe is answered at once from the last
+ * successful check if it is under HEALTH_RECENT_MS old, and a new check starts to update it: under
+ * load the database serves every backend in turn (the check took 20–70 ms where the app answered in
+ * 10–35 ms), and waiting even 10 ms for it added that to the probe's p99. A check that fails is
+ * reported by the next probe; a database that stops answering, once the last success is too old.
  */
-export const HEALTH_PATIENCE_MS = 10;
 export const HEALTH_RECENT_MS = 2_000;
 
 type Lag = Awaited<ReturnType<typeof searchLag>>;
@@ -25,15 +25,6 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The work's result, or `fallback` if it takes longer than `ms` (a rejection within `ms` still rejects). */
-function withFallback<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
-
 /** `/healthz`: for load balancers and monitoring. */
 export default async function healthRoutes(app: App) {
   const { deps } = app;
@@ -42,22 +33,29 @@ export default async function healthRoutes(app: App) {
   // probes share one check: /healthz stays fast under load and during an outage.
   let inFlight: Promise<Lag> | null = null;
   let lastSuccess: { lag: Lag; at: number } | null = null;
+  let lastFailureAt = Number.NEGATIVE_INFINITY;
   const checkDatabase = () => {
     inFlight ??= searchLag(deps.healthDb)
-      .then((lag) => {
-        lastSuccess = { lag, at: performance.now() };
-        return lag;
-      })
+      .then(
+        (lag) => {
+          lastSuccess = { lag, at: performance.now() };
+          return lag;
+        },
+        (error: unknown) => {
+          lastFailureAt = performance.now();
+          throw error;
+        },
+      )
       .finally(() => {
         inFlight = null;
       });
     const check = inFlight;
     check.catch(() => {}); // awaited below; a check that outlives its timeout must not reject unhandled
-    const bounded = withTimeout(check, HEALTH_DATABASE_TIMEOUT_MS);
     const busy = app.admission !== null && app.admission.busy >= app.admission.size;
-    const recent = busy && lastSuccess && performance.now() - lastSuccess.at < HEALTH_RECENT_MS ? lastSuccess.lag : null;
-    // A failure as quick as the patience still answers 503 at once; only a slow answer is replaced.
-    return recent ? withFallback(bounded, HEALTH_PATIENCE_MS, recent) : bounded;
+    // Not after a failed check: a refused connection is reported by the next probe.
+    const recent = lastSuccess !== null && lastSuccess.at > lastFailureAt && performance.now() - lastSuccess.at < HEALTH_RECENT_MS ? lastSuccess : null;
+    if (busy && recent) return recent.lag;
+    return withTimeout(check, HEALTH_DATABASE_TIMEOUT_MS);
   };
   const searchLagOf = (lag: Lag) => ({
     pending: lag.pending,

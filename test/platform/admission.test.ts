@@ -6,6 +6,7 @@ import { HEALTH_RECENT_MS } from '../../server/pages/health.routes.js';
 import type { App } from '../../server/types.js';
 import { withDatabase } from '../global-setup.js';
 import { createTestApp } from '../helpers/app.js';
+import { databaseOutage } from '../helpers/outage.js';
 
 /** An app with a read and a write that the test holds open until it lets them go, in arrival order of their calls. */
 async function appWithHeldRoutes(overrides: { MAX_ACTIVE_REQUESTS: number; ADMISSION_WAIT_MS?: number }) {
@@ -199,3 +200,44 @@ it('answers a probe from the last check under 2 s old while every turn is taken 
   held.letOneGo();
   expect((await read).statusCode).toBe(200);
 });
+
+// An outage needs a server whose connections can be cut and refused: PostgreSQL only.
+it.runIf(process.env.DATABASE_URL)(
+  'answers a probe at once from the last check while every turn is taken, and 503 from the probe after a check that failed',
+  async () => {
+    const held = await appWithHeldRoutes({ MAX_ACTIVE_REQUESTS: 1 });
+    app = held.app;
+    const outage = await databaseOutage(app);
+    try {
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      const read = app.inject({ method: 'GET', url: '/essai/lecture?n=1' });
+      await until(() => held.entered.length === 1);
+      await outage.cut();
+      const lastChecked = performance.now();
+
+      // The first probe after the cut is answered from the check before it (under 2 s old), and starts
+      // a check that fails: the connections are cut and new ones refused.
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      let status = 200;
+      while (status === 200 && performance.now() - lastChecked < HEALTH_RECENT_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        status = (await app.inject({ method: 'GET', url: '/healthz' })).statusCode;
+      }
+      expect(status, 'a failed check is reported before the last success is too old').toBe(503);
+      expect(performance.now() - lastChecked).toBeLessThan(HEALTH_RECENT_MS);
+
+      await outage.restore();
+      held.letOneGo();
+      expect((await read).statusCode).toBe(200);
+    } finally {
+      await outage.end();
+    }
+    let healthy = 503;
+    for (let i = 0; i < 50 && healthy !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      healthy = (await app.inject({ method: 'GET', url: '/healthz' })).statusCode;
+    }
+    expect(healthy).toBe(200);
+  },
+  30_000,
+);
