@@ -29,7 +29,7 @@ export class PostgresSearchEngine implements SearchEngine {
   readonly stats: LiveSnapshot['stats'];
   /** How text matches were found: groups read whole from the GIN index, and groups patched after writes. */
   readonly textStats: MemoryEvaluator['textStats'];
-  /** Answers by index version and query; concurrent identical searches share one computation. */
+  /** Answers by index version and query, kept from a query's second request on; concurrent identical searches share one computation. */
   private readonly cache = new LruCache<unknown>(5000, { repeatedOnly: true });
   private readonly version: IndexVersion;
   private readonly writer: OfferIndexWriter;

@@ -5,9 +5,11 @@ import fp from 'fastify-plugin';
 /**
  * Brotli quality 3 (the plugin's default is 4) and the answers built in memory compressed in line up
  * to 64 KiB (its default on two cores is 8 KiB, above which it streams them through libuv's
- * threads). Measured with the first-time search page mix on two cores shared with PostgreSQL: the
- * page (47 KB of HTML, 6.3–6.6 KB once compressed) went from 333–348 req/s to 410–434, p95 from
- * 58–63 ms to 52–54, for 4 % more bytes. Handing the work to another thread only pays with idle cores.
+ * threads). Measured on two cores shared with PostgreSQL and the load generator, with a browser's
+ * Accept-Encoding: the first-time search page mix (29 KB of HTML, 6.3–6.6 KB once compressed) went
+ * from 333–348 req/s to 410–434, p95 58–63 → 52–54 ms, and the map at zoom 13 (74 KB of JSON) from
+ * 525–572 to 699–710 req/s, for 4 % more bytes. Handing the work to other threads only pays with
+ * idle cores.
  */
 const BROTLI_QUALITY = 3;
 const IN_LINE_UP_TO_BYTES = 64 * 1024;
