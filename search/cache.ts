@@ -51,12 +51,14 @@ export class LruCache<T> {
   /**
    * The cached value, else the computation already running for the key, else a new one: callers
    * asking at the same time share one computation. A failure reaches them all and is not kept;
-   * with `repeatedOnly`, neither is the value of a key asked for the first time.
+   * with `repeatedOnly`, neither is the value of a question asked for the first time. `askedAs`
+   * names the question when the key says more (a key with the index version: a query asked before
+   * a write is asked again after it).
    */
-  async getOrCompute(key: string, compute: Compute<T>): Promise<T> {
+  async getOrCompute(key: string, compute: Compute<T>, askedAs = key): Promise<T> {
     const running = this.running.get(key);
     if (running) return running;
-    if (this.recent && !this.recent.askedBefore(key) && !this.cache.has(key)) {
+    if (this.recent && !this.recent.askedBefore(askedAs) && !this.cache.has(key)) {
       const computing = compute().finally(() => this.running.delete(key));
       this.running.set(key, computing);
       return computing;

@@ -114,6 +114,6 @@ export class PostgresSearchEngine implements SearchEngine {
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (this.options.cache === false) return compute();
-    return this.cache.getOrCompute(`${await this.version.current()}|${key}`, compute) as Promise<T>;
+    return this.cache.getOrCompute(`${await this.version.current()}|${key}`, compute, key) as Promise<T>;
   }
 }

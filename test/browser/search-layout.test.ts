@@ -178,6 +178,7 @@ describe('on a phone (390 × 844)', () => {
 
     await show.click();
     expect(await panel.isVisible()).toBe(false);
+    expect(await background('Filtres'), 'still secondary after the swap').toBe('rgb(255, 255, 255)');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-count');
     expect(await page.locator('#search-count').textContent()).toContain(`${total} offres`);

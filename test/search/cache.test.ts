@@ -102,6 +102,16 @@ describe('the search cache', () => {
     expect(computations).toBe(2);
   });
 
+  it('with repeatedOnly, keeps at once a question asked before under another key (the same query after a write)', async () => {
+    const cache = new LruCache<string>(10, { repeatedOnly: true });
+    expect(await cache.getOrCompute('1|q', async () => 'avant', 'q')).toBe('avant');
+    expect(cache.get('1|q')).toBeUndefined();
+    expect(await cache.getOrCompute('2|q', async () => 'après', 'q')).toBe('après');
+    expect(cache.get('2|q')).toBe('après');
+    expect(await cache.getOrCompute('2|autre', async () => 'autre', 'autre')).toBe('autre');
+    expect(cache.get('2|autre')).toBeUndefined();
+  });
+
   it('with repeatedOnly, still shares one computation between callers asking for a new key at the same time', async () => {
     const cache = new LruCache<string>(10, { repeatedOnly: true });
     let computations = 0;
