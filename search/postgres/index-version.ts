@@ -25,9 +25,13 @@ export class IndexVersion {
     return this.version;
   }
 
-  /** The version as just read, or as this instance's own write moved it. */
+  /**
+   * The version as just read, or as this instance's own write moved it. Versions only grow: two
+   * writes whose bumps finish in the other order (two outbox workers), or a read answered after a
+   * write's bump, must not take it back, or searches would be served the older index.
+   */
   set(version: number): void {
-    this.version = version;
+    this.version = Math.max(this.version, version);
     this.readAt = performance.now();
   }
 }

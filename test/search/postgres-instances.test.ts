@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PostgresSearchEngine } from '../../search/postgres/engine.js';
+import { IndexVersion } from '../../search/postgres/index-version.js';
 import type { OfferSearch } from '../../search/types.js';
 import { useSearchTestDatabase } from '../helpers/search.js';
 import { makeDocument } from './contract.js';
@@ -74,5 +75,27 @@ describe('two app instances sharing one PostgreSQL index', () => {
     await writer.rebuild('offer', batches());
     expect(await ids(reader, 'cirque')).toEqual([605]);
     expect(reader.textStats.reads).toBe(reads + 1);
+  });
+});
+
+describe('the index version an instance knows', () => {
+  it('never goes back when a write’s bump or a read finishes after a later bump', async () => {
+    // ttl 0: every call reads the database, whose version is lower than the one set below.
+    const version = new IndexVersion(testDatabase().db, 0);
+    const read = await version.current();
+    version.set(read + 2); // a second write's bump, finished first
+    version.set(read + 1); // the first write's bump, finished after it
+    expect(await version.current()).toBe(read + 2);
+  });
+
+  it('lets two writes at once (two outbox workers) both be found by the next search', async () => {
+    const engine = new PostgresSearchEngine(testDatabase().db);
+    await engine.index('offer', [makeDocument({ id: 601, title: 'Atelier parallèle A' })]);
+    expect(await titles(engine, { q: 'parallèle' })).toEqual(['Atelier parallèle A']);
+    for (let round = 0; round < 5; round++) {
+      const ids = [610 + 2 * round, 611 + 2 * round];
+      await Promise.all(ids.map((id) => engine.index('offer', [makeDocument({ id, title: `Atelier parallèle ${id}` })])));
+      expect(await titles(engine, { q: 'parallèle' }), `round ${round}`).toHaveLength(1 + 2 * (round + 1));
+    }
   });
 });
