@@ -1,9 +1,13 @@
 // Preloaded into the app by the bench (node --import): measures the event loop delay and answers
-// the bench over IPC ("reset", then "report" → { loopP99, loopMax, cpuMs, waitMs } in ms). Not part of the app.
+// the bench over IPC ("reset", then "report" → { loopP99, loopMax, cpuMs, waitMs, healthP99, healthMax } in ms). Not part of the app.
 // cpuMs and waitMs: the time the main thread ran, and the time it was ready to run but waited for a
 // CPU (Linux's /proc/thread-self/schedstat; NaN elsewhere). On a machine shared with the load
-// generator and PostgreSQL, that wait is part of every loop delay.
+// generator and PostgreSQL, that wait is part of every loop delay. healthP99 and healthMax: the
+// /healthz requests' time in the app, from the request parsed to the answer written (the probe,
+// a process on the same CPUs, sees that plus its own wait for a CPU and the loop's delay in reading it).
+import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 function schedstat(): [number, number] {
@@ -15,18 +19,48 @@ function schedstat(): [number, number] {
   }
 }
 
-const histogram = monitorEventLoopDelay({ resolution: 5 });
+const RESOLUTION_MS = 5;
+const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+/**
+ * The histogram holds the time between two firings of its RESOLUTION_MS timer, so an idle loop
+ * reads RESOLUTION_MS: how late the loop was is that time less the resolution (as
+ * @fastify/under-pressure computes it). Until December 2026 the bench reported the raw value.
+ */
+const late = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - RESOLUTION_MS);
 histogram.enable();
 let since = schedstat();
+
+const healthStarted = new WeakMap<IncomingMessage, number>();
+let healthTimes: number[] = [];
+subscribe('http.server.request.start', (message) => {
+  const { request } = message as { request: IncomingMessage };
+  if (request.url === '/healthz') healthStarted.set(request, performance.now());
+});
+subscribe('http.server.response.finish', (message) => {
+  const started = healthStarted.get((message as { request: IncomingMessage }).request);
+  if (started !== undefined) healthTimes.push(performance.now() - started);
+});
+function healthFigures(): { healthP99: number; healthMax: number } {
+  const sorted = [...healthTimes].sort((a, b) => a - b);
+  if (sorted.length === 0) return { healthP99: Number.NaN, healthMax: Number.NaN };
+  return { healthP99: sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))]!, healthMax: sorted.at(-1)! };
+}
 if (process.send) {
   process.on('message', (message) => {
     if (message === 'reset') {
       histogram.reset();
       since = schedstat();
+      healthTimes = [];
     }
     if (message === 'report') {
       const [cpu, wait] = schedstat();
-      process.send?.({ loopP99: histogram.percentile(99) / 1e6, loopMax: histogram.max / 1e6, cpuMs: cpu - since[0], waitMs: wait - since[1] });
+      process.send?.({
+        loopP99: late(histogram.percentile(99)),
+        loopMax: late(histogram.max),
+        cpuMs: cpu - since[0],
+        waitMs: wait - since[1],
+        ...healthFigures(),
+      });
     }
   });
   process.channel?.unref();

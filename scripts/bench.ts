@@ -26,12 +26,13 @@ import { openPostgres, rows } from '../db/client.js';
 import { ensureReferenceData } from '../db/reference.js';
 import { PostgresSearchEngine } from '../search/postgres/engine.js';
 import { reindexOffers } from '../search/reindex.js';
-import { BROWSER_ACCEPT_ENCODING, benchHeaders, percentile, setAcceptEncoding, startHealthProbe } from './bench/app.js';
+import { BROWSER_ACCEPT_ENCODING, benchHeaders, percentile, postgresCpuMs, setAcceptEncoding, startHealthProbe } from './bench/app.js';
 import { runDashboardsBench } from './bench/dashboards.js';
 import { withDirectorFilters } from './bench/director-filters.js';
 import { firstTimeOnly, issueMix } from './bench/issue-mix.js';
 import { runLoadBench } from './bench/load.js';
 import { runMemoryBench } from './bench/memory.js';
+import { measurePaced } from './bench/paced.js';
 
 interface AutocannonInstance extends PromiseLike<{ errors: number; timeouts: number }> {
   on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
@@ -282,14 +283,19 @@ interface Row {
   /** The app's main thread during the scenario: time on a CPU, and time ready to run but waiting for one (ms; Linux). */
   cpuMs: number;
   waitMs: number;
+  /** CPU time of the machine's PostgreSQL processes during the scenario (ms; Linux). */
+  databaseCpuMs: number;
+  /** /healthz requests during the scenario, their time in the app (from the request parsed to the answer written, ms). */
+  healthP99: number;
+  healthMax: number;
 }
 
 let app: ChildProcess | null = null;
 
 /** Asks the app's loop monitor (scripts/bench-loop-monitor.ts) to reset, or for its figures. */
-type LoopFigures = Pick<Row, 'loopP99' | 'loopMax' | 'cpuMs' | 'waitMs'>;
+type LoopFigures = Pick<Row, 'loopP99' | 'loopMax' | 'cpuMs' | 'waitMs' | 'healthP99' | 'healthMax'>;
 async function loopMonitor(command: 'reset' | 'report'): Promise<LoopFigures> {
-  const none = { loopP99: Number.NaN, loopMax: Number.NaN, cpuMs: Number.NaN, waitMs: Number.NaN };
+  const none = { loopP99: Number.NaN, loopMax: Number.NaN, cpuMs: Number.NaN, waitMs: Number.NaN, healthP99: Number.NaN, healthMax: Number.NaN };
   const child = app;
   if (!child?.send) return none;
   if (command === 'reset') {
@@ -309,6 +315,7 @@ async function loopMonitor(command: 'reset' | 'report'): Promise<LoopFigures> {
 async function measure(name: string, base: string, paths: string[] | (() => string), duration = DURATION): Promise<Row> {
   const latencies: number[] = [];
   await loopMonitor('reset');
+  const databaseCpuBefore = postgresCpuMs();
   const seen = new Set<string>();
   let errors = 0;
   const requests =
@@ -332,22 +339,40 @@ async function measure(name: string, base: string, paths: string[] | (() => stri
     if (statusCode >= 400) errors++;
   });
   const result = await instance;
-  const loop = await loopMonitor('report');
   latencies.sort((a, b) => a - b);
+  const urls = typeof paths === 'function' ? seen.size : new Set(paths).size;
+  return scenarioRow(name, { urls, latencies, errors: errors + result.errors + result.timeouts, bytes, duration, databaseCpuBefore });
+}
+
+/** `next()`'s paths sent at `rate` requests per second (scripts/bench/paced.ts), on up to CONNECTIONS connections. */
+async function measureAtRate(name: string, base: string, next: () => string, rate: number): Promise<Row> {
+  await loopMonitor('reset');
+  const databaseCpuBefore = postgresCpuMs();
+  const { latencies, errors, bytes } = await measurePaced(base, next, { rate, duration: DURATION, connections: CONNECTIONS, headers: benchHeaders() });
+  return scenarioRow(name, { urls: latencies.length, latencies, errors, bytes, duration: DURATION, databaseCpuBefore });
+}
+
+async function scenarioRow(
+  name: string,
+  run: { urls: number; latencies: number[]; errors: number; bytes: number; duration: number; databaseCpuBefore: number },
+): Promise<Row> {
+  const loop = await loopMonitor('report');
+  const { latencies } = run;
   const row = {
     name,
-    urls: typeof paths === 'function' ? seen.size : new Set(paths).size,
+    urls: run.urls,
     requests: latencies.length,
-    rps: latencies.length / duration,
+    rps: latencies.length / run.duration,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p975: percentile(latencies, 97.5),
     p99: percentile(latencies, 99),
-    errors: errors + result.errors + result.timeouts,
+    errors: run.errors,
+    databaseCpuMs: postgresCpuMs() - run.databaseCpuBefore,
     ...loop,
   };
   console.log(
-    `  ${name}: ${Math.round(row.rps)} req/s, p95 ${row.p95.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, loop p99/max ${row.loopP99.toFixed(1)}/${row.loopMax.toFixed(1)} ms, ${(bytes / Math.max(1, latencies.length) / 1024).toFixed(1)} KB per answer`,
+    `  ${name}: ${Math.round(row.rps)} req/s, p95 ${row.p95.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, loop p99/max ${row.loopP99.toFixed(1)}/${row.loopMax.toFixed(1)} ms, ${(run.bytes / Math.max(1, latencies.length) / 1024).toFixed(1)} KB per answer`,
   );
   return row;
 }
@@ -493,6 +518,7 @@ async function main() {
   };
   let healthOwnProcess: { p99: number; max: number } | null = null;
   let healthDuringReference: { p99: number; max: number } | null = null;
+  let healthAtHalfRate: { p99: number; max: number } | null = null;
   try {
     // The first search waits for the snapshot to load: the warm-up starts once the app can search.
     const loading = performance.now();
@@ -512,6 +538,13 @@ async function main() {
       results.push(await measure(FIRST_TIME, base, issueApi));
       const { latencies } = await probe.result();
       healthOwnProcess = { p99: percentile(latencies, 99), max: latencies.at(-1) ?? Number.NaN };
+      // The same mix at half the rate just measured: at full rate ten requests always wait for the
+      // main thread, so its loop delay is their queue; below saturation it is what one request blocks.
+      const halfRate = Math.max(1, Math.round(results.at(-1)!.rps / 2));
+      const halfProbe = await startHealthProbe(base, 50, DURATION);
+      results.push(await measureAtRate(`${FIRST_TIME}, at half that rate`, base, issueApi, halfRate));
+      const { latencies: halfLatencies } = await halfProbe.result();
+      healthAtHalfRate = { p99: percentile(halfLatencies, 99), max: halfLatencies.at(-1) ?? Number.NaN };
     }
     await run('search API issue mix, cached (200 URLs cycled)', issueCached);
     await run('search page /offres?… issue mix, first-time URLs only', issuePage);
@@ -531,16 +564,18 @@ async function main() {
   const pageMix = results.find((r) => r.name.startsWith('search page'));
   const mapRows = results.filter((r) => r.name.startsWith('map'));
   console.log(
-    `\n${N.toLocaleString('en')} offers, ${CONNECTIONS} connections, ${DURATION} s per scenario (latencies in ms; loop = the app's event loop delay)\n`,
+    `\n${N.toLocaleString('en')} offers, ${CONNECTIONS} connections, ${DURATION} s per scenario (latencies in ms; loop = how late the app's event loop ran)\n`,
   );
-  console.log('| scenario | distinct URLs | requests | req/s | p50 | p95 | p97.5 | p99 | loop p99 | loop max | main thread waiting for a CPU | errors |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    '| scenario | distinct URLs | requests | req/s | p50 | p95 | p97.5 | p99 | loop p99 | loop max | main thread waiting for a CPU | PostgreSQL CPU per request | errors |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const ms = (v: number) => (Number.isNaN(v) ? '–' : v.toFixed(1));
   // The share of the time the main thread was ready to run that it spent waiting for a CPU.
   const share = (row: Row) => (Number.isNaN(row.waitMs) ? '–' : `${Math.round((100 * row.waitMs) / (row.cpuMs + row.waitMs))} %`);
   for (const row of results) {
     console.log(
-      `| ${row.name} | ${row.urls} | ${row.requests} | ${Math.round(row.rps)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p975)} | ${ms(row.p99)} | ${ms(row.loopP99)} | ${ms(row.loopMax)} | ${share(row)} | ${row.errors} |`,
+      `| ${row.name} | ${row.urls} | ${row.requests} | ${Math.round(row.rps)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p975)} | ${ms(row.p99)} | ${ms(row.loopP99)} | ${ms(row.loopMax)} | ${share(row)} | ${(row.databaseCpuMs / Math.max(1, row.requests)).toFixed(2)} ms | ${row.errors} |`,
     );
   }
   console.log('');
@@ -552,14 +587,22 @@ async function main() {
       `the app's main thread during the first-time API mix: ${Math.round(firstTimeMix.cpuMs)} ms on a CPU, ${Math.round(firstTimeMix.waitMs)} ms ready but waiting for one (${share(firstTimeMix)})`,
     );
   }
+  // What the probe saw, and how much of it was spent in the app (scripts/bench-loop-monitor.ts).
+  const inApp = (row: Row | undefined) => (row ? ` (in the app: p99 ${ms(row.healthP99)} ms, max ${ms(row.healthMax)} ms)` : '');
   if (healthOwnProcess) {
     console.log(
-      `/healthz during the first-time API mix, probed from a process of its own: p99 ${ms(healthOwnProcess.p99)} ms, max ${ms(healthOwnProcess.max)} ms (target p99 ≤ 20)`,
+      `/healthz during the first-time API mix, probed from a process of its own: p99 ${ms(healthOwnProcess.p99)} ms, max ${ms(healthOwnProcess.max)} ms${inApp(firstTimeMix)} (target p99 ≤ 20)`,
+    );
+  }
+  const halfRateMix = find(`${FIRST_TIME}, at half that rate`);
+  if (halfRateMix && healthAtHalfRate) {
+    console.log(
+      `at half that rate (${Math.round(halfRateMix.rps)} req/s): event loop delay p99 ${ms(halfRateMix.loopP99)} ms, max ${ms(halfRateMix.loopMax)} ms; /healthz p99 ${ms(healthAtHalfRate.p99)} ms, max ${ms(healthAtHalfRate.max)} ms${inApp(halfRateMix)}; API p95 ${ms(halfRateMix.p95)} ms`,
     );
   }
   if (healthDuringReference) {
     console.log(
-      `/healthz during the reference (control), probed from a process of its own: p99 ${ms(healthDuringReference.p99)} ms, max ${ms(healthDuringReference.max)} ms`,
+      `/healthz during the reference (control), probed from a process of its own: p99 ${ms(healthDuringReference.p99)} ms, max ${ms(healthDuringReference.max)} ms${inApp(ref)}`,
     );
   }
   if (pageMix) console.log(`first-time search page p95: ${ms(pageMix.p95)} ms (target ≤ 60)`);
