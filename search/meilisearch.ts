@@ -311,7 +311,8 @@ export class MeilisearchEngine implements SearchEngine {
           filter: all,
           sort,
           facets: facetNames.filter((n) => !facet[n]).map((n) => facetAttribute[n]),
-          hitsPerPage: query.perPage,
+          // A count (perPage 0) still asks for one hit, left out below.
+          hitsPerPage: Math.max(1, query.perPage),
           page: query.page,
           attributesToRetrieve: ['*'],
         },
@@ -339,7 +340,7 @@ export class MeilisearchEngine implements SearchEngine {
       }
     }
     const near = query.near;
-    const hits = main!.hits as (StoredOffer & { _geo?: unknown })[];
+    const hits = (main!.hits as (StoredOffer & { _geo?: unknown })[]).slice(0, query.perPage);
     return {
       total: main!.totalHits ?? main!.estimatedTotalHits ?? 0,
       page: query.page,

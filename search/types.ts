@@ -141,6 +141,7 @@ export type SortOrder = 'relevance' | 'distance' | 'recent';
 export interface OfferSearch extends OfferFilters {
   sort: SortOrder;
   page: number;
+  /** 0 counts only: the total and facets, no items (the API asks for 1 at least). */
   perPage: number;
 }
 

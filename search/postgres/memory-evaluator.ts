@@ -67,6 +67,8 @@ export class MemoryEvaluator {
     const { matches, distances, facets } = evaluation;
     const offset = (query.page - 1) * query.perPage;
     const byDistance = distances && (query.sort === 'distance' || (query.sort === 'relevance' && !text));
+    if (query.perPage === 0)
+      return { total: matches.length, page: query.page, perPage: 0, items: [], facets, terms: text?.terms ?? [], corrections: text?.corrections ?? {} };
     let ordered = matches;
     // Orders are kept with the cached evaluation: the next pages reuse them. Distance without a
     // point falls back to relevance, as in SQL.

@@ -22,7 +22,7 @@ export class SqlEvaluator {
   async search(query: OfferSearch): Promise<OfferSearchResult> {
     const text = await this.texts.build(query.q);
     const base = baseConditions(query, text);
-    const [counts, page] = await Promise.all([this.facetCounts(query, base), this.page(query, text, base)]);
+    const [counts, page] = await Promise.all([this.facetCounts(query, base), query.perPage === 0 ? [] : this.page(query, text, base)]);
     return {
       total: counts.total,
       page: query.page,

@@ -158,7 +158,7 @@ export default async function cataloguePages(app: App) {
     const countOf = async (next: Record<string, string | string[]>) => {
       const nextState = await readSearchForm(deps, request, next);
       if (nextState.error) return 0;
-      return (await deps.search.searchOffers({ ...nextState.search, page: 1, perPage: 1 })).total;
+      return (await deps.search.searchOffers({ ...nextState.search, page: 1, perPage: 0 })).total;
     };
     const hrefOf = (next: Record<string, string | string[]>) => {
       const qs = queryString(next);
@@ -175,19 +175,21 @@ export default async function cataloguePages(app: App) {
         }
       }
     }
-    const found: typeof ways = [];
-    for (const chip of filterChips(state, basePath)) {
-      const next: Record<string, string[]> = {};
-      for (const [key, value] of new URLSearchParams(chip.href.split('?')[1] ?? '')) next[key] = [...(next[key] ?? []), value];
-      const count = await countOf(next);
-      if (count > 0) found.push({ label: chip.wayOut, href: chip.href, count });
-    }
+    // Each filter left out is counted at once: they do not depend on each other.
+    const counted = await Promise.all(
+      filterChips(state, basePath).map(async (chip) => {
+        const next: Record<string, string[]> = {};
+        for (const [key, value] of new URLSearchParams(chip.href.split('?')[1] ?? '')) next[key] = [...(next[key] ?? []), value];
+        return { label: chip.wayOut, href: chip.href, count: await countOf(next) };
+      }),
+    );
+    const found = counted.filter((way) => way.count > 0);
     found.sort((a, b) => b.count - a.count);
     return [...ways, ...found].slice(0, 4);
   }
 
   function resultsData(state: PageState, result: OfferSearchResult, basePath: string, extras: CardExtras = {}) {
-    const pages = Math.max(1, Math.ceil(result.total / result.perPage));
+    const pages = result.perPage > 0 ? Math.max(1, Math.ceil(result.total / result.perPage)) : 1;
     const { page: _page, ...withoutPage } = state.params;
     return {
       state,
@@ -223,7 +225,7 @@ export default async function cataloguePages(app: App) {
 
   app.get('/carte', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
     const state = await readSearchForm(deps, request, request.query);
-    const result = await deps.search.searchOffers({ ...state.search, page: 1, perPage: 1 });
+    const result = await deps.search.searchOffers({ ...state.search, page: 1, perPage: 0 });
     const { page: _page, ...listParams } = state.params;
     const data = {
       title: 'Carte des offres',

@@ -472,6 +472,23 @@ export function searchEngineContract(name: string, options: ContractOptions) {
         }
       });
 
+      it('counts without items when asked for 0 per page: the same total and facets as a page of results', async () => {
+        const combos: OfferFilters[] = [
+          {},
+          { theme: ['sport'], ageBand: ['6-8'] },
+          { near: { lat: 45.76, lng: 4.84, radiusKm: 10 } },
+          ...randomFilters(11, 10),
+        ];
+        for (const filters of combos) {
+          const label = JSON.stringify(filters);
+          const counted = await search({ ...filters, perPage: 0 });
+          expect(counted.items, label).toEqual([]);
+          expect(counted.total, label).toBe(docs.filter((d) => bruteMatch(d, filters)).length);
+          expect(counted.facets, label).toEqual(bruteFacets(docs, filters));
+          for (const sort of ['distance', 'recent'] as const) expect((await search({ ...filters, sort, perPage: 0 })).total, label).toBe(counted.total);
+        }
+      });
+
       it('stays exact after documents are edited, added and removed one write at a time', async () => {
         const changed = generateDocuments(40, 99).map((d, i) => ({ ...d, id: docs[i * 5]!.id }));
         const added = generateDocuments(10, 123).map((d, i) => ({ ...d, id: 20_000 + i }));
