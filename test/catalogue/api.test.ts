@@ -268,7 +268,12 @@ describe('search and territory pages', () => {
   });
 
   it('shows the map page and the territory pages with counts per theme and links up and down', async () => {
-    expect((await app.inject({ url: '/carte?theme=sport' })).body).toContain('1 offre');
+    const map = (await app.inject({ url: '/carte?theme=sport' })).body;
+    expect(map).toContain('1 offre</strong> correspond.');
+    expect(map).toContain('Voir cette offre en liste</a>');
+    const empty = (await app.inject({ url: '/carte?theme=sport&q=zzzzzz' })).body;
+    expect(empty).toContain('Aucune offre</strong>.');
+    expect(empty).toContain('Voir la recherche en liste</a>');
     const index = await app.inject({ url: '/territoires' });
     expect(index.body).toContain('/territoires/auvergne-rhone-alpes');
     const region = await app.inject({ url: '/territoires/auvergne-rhone-alpes' });
