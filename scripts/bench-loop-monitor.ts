@@ -8,7 +8,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 function schedstat(): [number, number] {
   try {
@@ -31,26 +31,25 @@ histogram.enable();
 let since = schedstat();
 
 const healthStarted = new WeakMap<IncomingMessage, number>();
-let healthTimes: number[] = [];
+const health = createHistogram();
 subscribe('http.server.request.start', (message) => {
   const { request } = message as { request: IncomingMessage };
   if (request.url === '/healthz') healthStarted.set(request, performance.now());
 });
 subscribe('http.server.response.finish', (message) => {
   const started = healthStarted.get((message as { request: IncomingMessage }).request);
-  if (started !== undefined) healthTimes.push(performance.now() - started);
+  if (started !== undefined) health.record(Math.max(1, Math.round((performance.now() - started) * 1e6)));
 });
 function healthFigures(): { healthP99: number; healthMax: number } {
-  const sorted = [...healthTimes].sort((a, b) => a - b);
-  if (sorted.length === 0) return { healthP99: Number.NaN, healthMax: Number.NaN };
-  return { healthP99: sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))]!, healthMax: sorted.at(-1)! };
+  if (health.count === 0) return { healthP99: Number.NaN, healthMax: Number.NaN };
+  return { healthP99: health.percentile(99) / 1e6, healthMax: health.max / 1e6 };
 }
 if (process.send) {
   process.on('message', (message) => {
     if (message === 'reset') {
       histogram.reset();
       since = schedstat();
-      healthTimes = [];
+      health.reset();
     }
     if (message === 'report') {
       const [cpu, wait] = schedstat();

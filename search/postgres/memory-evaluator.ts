@@ -64,11 +64,26 @@ export class MemoryEvaluator {
 
   async search(query: OfferSearch): Promise<OfferSearchResult> {
     const { snapshot, text, evaluation } = await this.evaluate(query);
-    const { matches, distances, facets } = evaluation;
+    const { matches, facets } = evaluation;
+    // A count (0 per page) neither orders the matches nor reads a document.
+    const pageIds = query.perPage === 0 ? [] : Array.from(this.pagePositions(query, snapshot, text, evaluation), (i) => snapshot.ids[i]!);
+    const docs = await storedOffers(this.db, pageIds);
+    const near = query.near;
+    const items = pageIds
+      .map((id) => docs.get(id))
+      .filter((d): d is StoredOffer => d !== undefined)
+      .map((document) => ({
+        document,
+        distanceKm: near && document.lat !== null && document.lng !== null ? distanceKm(near.lat, near.lng, document.lat, document.lng) : null,
+      }));
+    return { total: matches.length, page: query.page, perPage: query.perPage, items, facets, terms: text?.terms ?? [], corrections: text?.corrections ?? {} };
+  }
+
+  /** The snapshot positions of the page asked for, in the order asked for. */
+  private pagePositions(query: OfferSearch, snapshot: OfferSnapshot, text: TextQuery | null, evaluation: Evaluation): Int32Array {
+    const { matches, distances } = evaluation;
     const offset = (query.page - 1) * query.perPage;
     const byDistance = distances && (query.sort === 'distance' || (query.sort === 'relevance' && !text));
-    if (query.perPage === 0)
-      return { total: matches.length, page: query.page, perPage: 0, items: [], facets, terms: text?.terms ?? [], corrections: text?.corrections ?? {} };
     let ordered = matches;
     // Orders are kept with the cached evaluation: the next pages reuse them. Distance without a
     // point falls back to relevance, as in SQL.
@@ -83,17 +98,7 @@ export class MemoryEvaluator {
         known && (known.length >= needed || known.length >= matches.length) ? known : nearestFirst(matches, distances, snapshot.ids, Math.max(needed, 100));
       evaluation.byDistance = ordered;
     }
-    const pageIds = Array.from(ordered.subarray(offset, offset + query.perPage), (i) => snapshot.ids[i]!);
-    const docs = await storedOffers(this.db, pageIds);
-    const near = query.near;
-    const items = pageIds
-      .map((id) => docs.get(id))
-      .filter((d): d is StoredOffer => d !== undefined)
-      .map((document) => ({
-        document,
-        distanceKm: near && document.lat !== null && document.lng !== null ? distanceKm(near.lat, near.lng, document.lat, document.lng) : null,
-      }));
-    return { total: matches.length, page: query.page, perPage: query.perPage, items, facets, terms: text?.terms ?? [], corrections: text?.corrections ?? {} };
+    return ordered.subarray(offset, offset + query.perPage);
   }
 
   /**
