@@ -215,11 +215,12 @@ export default async function cataloguePages(app: App) {
       acms: await acmChoices(request),
       radii: RADII,
       taxonomy,
+      bar: 'list',
       map: true,
       scripts: ['/static/js/search.js', '/static/js/map.js'],
     };
     reply.header('Cache-Control', 'private, no-cache');
-    if (request.wantsFragment('search-results')) return reply.fragment('catalogue/results', data);
+    if (request.wantsFragment('search-results')) return reply.fragment('catalogue/results', { ...data, outOfBand: !request.triggeredBy('search-form') });
     return reply.page('catalogue/search', data);
   });
 
@@ -235,11 +236,12 @@ export default async function cataloguePages(app: App) {
       radii: RADII,
       acms: await acmChoices(request),
       taxonomy,
+      bar: 'map',
       map: true,
       scripts: ['/static/js/search.js', '/static/js/map.js'],
     };
     reply.header('Cache-Control', 'private, no-cache');
-    if (request.wantsFragment('search-results')) return reply.fragment('catalogue/map-results', data);
+    if (request.wantsFragment('search-results')) return reply.fragment('catalogue/map-results', { ...data, outOfBand: !request.triggeredBy('search-form') });
     return reply.page('catalogue/map', data);
   });
 }

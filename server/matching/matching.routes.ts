@@ -93,7 +93,8 @@ export default async function matchingRoutes(app: App) {
     if (isPartner) {
       const state = await readNeedSearchForm(deps, user, request.query);
       search = { ...needResultsData(state, await deps.search.needs.search(state.search)), places: await partnerPlaces(deps, user), radii: RADII };
-      if (request.wantsFragment('search-results')) return reply.fragment('matching/need-results', search);
+      if (request.wantsFragment('search-results'))
+        return reply.fragment('matching/need-results', { ...search, outOfBand: !request.triggeredBy('search-form') });
     }
     const own = await listNeedsOfAcms(
       deps.db,

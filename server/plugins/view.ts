@@ -19,6 +19,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** True when htmx asked for a fragment targeting `target` (a boosted link gets a full page). */
     wantsFragment(target: string): boolean;
+    /** True when htmx sent this request for the element with this id (a form, say, rather than a link into it). */
+    triggeredBy(id: string): boolean;
   }
 }
 
@@ -63,7 +65,7 @@ export default fp(
     }
 
     // A page and the fragment of the same URL differ by these request headers: caches must not mix them.
-    const VARY = 'HX-Request, HX-Target';
+    const VARY = 'HX-Request, HX-Target, HX-Trigger';
 
     app.decorateReply('page', async function (template: string, data: Record<string, unknown> = {}, status = 200) {
       this.code(status).header('Vary', VARY).type('text/html; charset=utf-8');
@@ -106,6 +108,10 @@ export default fp(
       return (
         this.headers['hx-request'] === 'true' && this.headers['hx-boosted'] !== 'true' && typeof sent === 'string' && (sent === target || `#${sent}` === target)
       );
+    });
+
+    app.decorateRequest('triggeredBy', function (this: FastifyRequest, id: string) {
+      return this.headers['hx-request'] === 'true' && this.headers['hx-trigger'] === id;
     });
   },
   { name: 'view', dependencies: ['deps', 'session', 'csrf'] },

@@ -80,6 +80,21 @@ async function fillAndLeave(page: Page, selector: string, value: string) {
   await page.locator(selector).press('Tab');
 }
 
+/** What the search bar holds, and how wide it is: after a swap started by a link it must follow the URL. */
+function bar(page: Page) {
+  return page.evaluate(() => {
+    const value = (id: string) => (document.getElementById(id) as HTMLInputElement | HTMLSelectElement | null)?.value ?? null;
+    return {
+      q: value('f-q'),
+      lieu: value('f-lieu'),
+      near: value('f-near'),
+      radius: value('f-radius'),
+      age: value('f-age'),
+      width: Math.round(document.getElementById('search-bar')?.getBoundingClientRect().width ?? 0),
+    };
+  });
+}
+
 for (const [width, height] of [
   [1280, 800],
   [390, 844],
@@ -166,6 +181,49 @@ for (const [width, height] of [
       expect(await page.locator('#offers-map .theme-pin').count()).toBeGreaterThan(0);
       await expectNoAxeViolations(page, `/carte at ${width}`);
       await page.screenshot({ path: `/tmp/filters11/carte-${width}.png`, fullPage: width > 500 });
+      await context.close();
+    }, 180_000);
+    it('keeps the search bar in step with a way out and a removed chip, so the next change does not bring a filter back', async () => {
+      const context = await site.newContext();
+      await signInDemo(context, 'partenaire@demo.passerelle.fr');
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.goto('/offres?q=escrime&lieu=Villeurbanne&radius_km=5');
+      await waitForMap(page);
+      const first = await bar(page);
+      expect(first).toMatchObject({ q: 'escrime', lieu: 'Villeurbanne', radius: '5' });
+      await update(page, 'way out: a wider radius', () => page.getByRole('link', { name: /^Élargir à 10 km/ }).click());
+      expect(await bar(page)).toMatchObject({ q: 'escrime', lieu: 'Villeurbanne', radius: '10', width: first.width });
+      await update(page, 'chip removes the words', () => page.locator('.filter-chips a', { hasText: 'escrime' }).click());
+      expect(await bar(page)).toMatchObject({ q: '', lieu: 'Villeurbanne', radius: '10', width: first.width });
+      await update(page, 'then a theme', () => inFilters(page, () => tickFacet(page, 'theme')));
+      const params = new URL(page.url()).searchParams;
+      expect([params.get('q'), params.get('lieu'), params.get('radius_km'), params.getAll('theme').length]).toEqual([null, 'Villeurbanne', '10', 1]);
+      await page.goBack();
+      await page.goBack();
+      await page.waitForURL(/q=escrime/);
+      await expect.poll(() => bar(page)).toMatchObject({ q: 'escrime', radius: '10' });
+      await page.screenshot({ path: `/tmp/filters11/bar-offres-${width}.png`, fullPage: width > 500 });
+
+      await page.goto('/carte?q=escrime&lieu=Villeurbanne&radius_km=5');
+      await waitForMap(page);
+      await update(page, '/carte way out: anywhere', () => page.getByRole('link', { name: /^Partout, sans le lieu/ }).click());
+      expect(await bar(page)).toMatchObject({ q: 'escrime', lieu: '', near: '' });
+      await update(page, '/carte chip removes the words', () => page.locator('.filter-chips a', { hasText: 'escrime' }).click());
+      expect(await bar(page)).toMatchObject({ q: '', lieu: '' });
+      await update(page, '/carte then a theme', () => inFilters(page, () => tickFacet(page, 'theme')));
+      expect(new URL(page.url()).searchParams.get('q')).toBeNull();
+      await expectNoAxeViolations(page, `/carte after a way out and a chip at ${width}`);
+      await page.screenshot({ path: `/tmp/filters11/bar-carte-${width}.png`, fullPage: width > 500 });
+
+      await page.goto('/besoins?age=9');
+      await waitForMap(page);
+      expect(await bar(page)).toMatchObject({ age: '9' });
+      await update(page, '/besoins chip removes the age', () => page.locator('.filter-chips a', { hasText: '9 ans' }).click());
+      expect(await bar(page)).toMatchObject({ age: '' });
+      await update(page, '/besoins then a sort', () => page.selectOption('#f-sort', 'recent'));
+      expect(new URL(page.url()).searchParams.get('age')).toBeNull();
+      await page.screenshot({ path: `/tmp/filters11/bar-besoins-${width}.png`, fullPage: width > 500 });
       await context.close();
     }, 180_000);
   });

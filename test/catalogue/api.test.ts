@@ -240,10 +240,15 @@ describe('search and territory pages', () => {
   });
 
   it('answers the results fragment only to htmx asking for #search-results, as one element the swap replaces whole', async () => {
-    const fragment = await app.inject({ url: '/offres?theme=sport', headers: { 'hx-request': 'true', 'hx-target': 'search-results' } });
+    const fragment = await app.inject({
+      url: '/offres?theme=sport',
+      headers: { 'hx-request': 'true', 'hx-target': 'search-results', 'hx-trigger': 'search-form' },
+    });
     expect(fragment.body.trimStart()).toMatch(/^<div id="search-results"/);
     expect(fragment.body.match(/id="search-results"/g)).toHaveLength(1);
+    expect(fragment.body).not.toContain('id="search-bar"');
     expect(fragment.headers.vary).toContain('HX-Target');
+    expect(fragment.headers.vary).toContain('HX-Trigger');
     expect(fragment.headers['cache-control']).toBe('private, no-cache');
     const page = await app.inject({ url: '/offres?theme=sport' });
     expect(page.headers.vary).toContain('HX-Request');
@@ -256,6 +261,26 @@ describe('search and territory pages', () => {
     ]) {
       expect((await app.inject({ url: '/offres?theme=sport', headers })).body).toContain('<html');
     }
+  });
+
+  it('sends the search bar again, out of band, when a link (not the form) updated the results, so a removed filter leaves the form too', async () => {
+    const fromLink = { 'hx-request': 'true', 'hx-target': 'search-results' };
+    for (const path of ['/offres', '/carte']) {
+      const fragment = (await app.inject({ url: `${path}?theme=sport&radius_km=10&lieu=V%C3%A9nissieux&age=9`, headers: fromLink })).body;
+      const bar = fragment.slice(fragment.indexOf('<div class="search-bar" id="search-bar" data-hx-swap-oob="true">'));
+      expect(bar, path).toMatch(/^<div class="search-bar" id="search-bar" data-hx-swap-oob="true">/);
+      expect(bar, path).toContain('id="f-q" name="q" value=""');
+      expect(bar, path).toContain('name="lieu" value="Vénissieux"');
+      expect(bar, path).toContain('<option value="10" selected>10 km</option>');
+      expect(bar, path).toContain('<input type="hidden" name="age" value="9">');
+      const withoutPlace = (await app.inject({ url: `${path}?q=judo`, headers: fromLink })).body;
+      expect(withoutPlace, path).toContain('id="f-q" name="q" value="judo"');
+      expect(withoutPlace, path).toContain('name="lieu" value=""');
+      expect(withoutPlace, path).not.toContain('name="age"');
+    }
+    const page = (await app.inject({ url: '/offres?theme=sport' })).body;
+    expect(page).toContain('<div class="search-bar" id="search-bar">');
+    expect(page).not.toContain('data-hx-swap-oob');
   });
 
   it('explains that sorting by distance needs a place, and sorts by relevance meanwhile', async () => {
