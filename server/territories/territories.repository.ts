@@ -50,6 +50,20 @@ export async function searchCommunes(db: Db, query: string, limit = 10): Promise
   );
 }
 
+/** The commune whose centre is nearest a point, looked for within about 30 km (null at sea or abroad). */
+export async function nearestCommune(db: Db, lat: number, lng: number): Promise<CommuneHit | null> {
+  const stretch = Math.cos((lat * Math.PI) / 180);
+  const [hit] = await rows<CommuneHit>(
+    db,
+    sql`select ${hitColumns}
+        from ${hitTables}
+        where c.lat between ${lat - 0.3} and ${lat + 0.3} and c.lng between ${lng - 0.45} and ${lng + 0.45} and c.type <> 'ARM'
+        order by (c.lat - ${lat}) ^ 2 + ((c.lng - ${lng}) * ${stretch}) ^ 2
+        limit 1`,
+  );
+  return hit ?? null;
+}
+
 export async function findCommune(db: Db, codeInsee: string) {
   const [row] = await db.select().from(communes).where(eq(communes.codeInsee, codeInsee)).limit(1);
   return row ?? null;

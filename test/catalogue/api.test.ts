@@ -283,6 +283,20 @@ describe('search and territory pages', () => {
     expect(page).not.toContain('data-hx-swap-oob');
   });
 
+  it('names a point given without a place after its nearest commune, so its chip removes it and the form keeps it', async () => {
+    const page = (await app.inject({ url: '/offres?near=45.6974,4.8886&radius_km=10' })).body;
+    expect(page).toContain('Autour de Vénissieux (10 km)');
+    expect(page).toContain('name="lieu" value="Vénissieux (69200)"');
+    expect(page).toContain('name="near" value="45.6974,4.8886"');
+    expect(page).toContain(`/offres/${judoId}-initiation-au-judo`);
+    expect(page).toMatch(/<a class="chip" href="\/offres"[^>]*>Autour de Vénissieux/);
+    const atSea = (await app.inject({ url: '/offres?near=46.5,-6.5&radius_km=5' })).body;
+    expect(atSea).toContain('Autour de 46.5, -6.5 (5 km)');
+    const notAPoint = await app.inject({ url: '/offres?near=46.5&radius_km=5' });
+    expect(notAPoint.statusCode).toBe(200);
+    expect(notAPoint.body).not.toContain('Autour de 46.5');
+  });
+
   it('explains that sorting by distance needs a place, and sorts by relevance meanwhile', async () => {
     const page = await app.inject({ url: '/offres?q=judo&sort=distance' });
     expect(page.body).toContain('Pour trier par distance, indiquez une commune');
