@@ -8,7 +8,7 @@ import * as taxonomy from '../kernel/taxonomy.js';
 import { ParameterError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
 import { recordUnmetSearch } from '../observatory/unmet-demand.js';
-import { communeLabel, nearestCommune, resolveCommune } from '../territories/territories.repository.js';
+import { readSearchPlace } from '../territories/search-place.js';
 import type { App } from '../types.js';
 import { parseOfferSearch } from './catalogue.query.js';
 import { acmPlaces } from './catalogue.repository.js';
@@ -62,15 +62,6 @@ export interface PageState {
   error: string | null;
 }
 
-/** The nearest commune to "lat,lng" (its name, and its label for the form), or the coordinates away from any commune; null when it is not a point. */
-async function namePoint(deps: Deps, near: string): Promise<{ name: string; lieu: string } | null> {
-  const [lat, lng] = near.split(',').map(Number) as [number, number];
-  if (!(Math.abs(lat) <= 90 && Math.abs(lng) <= 180)) return null;
-  const commune = await nearestCommune(deps.db, lat, lng);
-  if (!commune) return { name: `${lat}, ${lng}`, lieu: `${lat}, ${lng}` };
-  return { name: commune.name, lieu: communeLabel(commune) };
-}
-
 /** Reads the search form: API parameters plus a typed place ("lieu") or the ACM of the user ("accueil"). */
 export async function readSearchForm(deps: Deps, request: FastifyRequest, raw: Record<string, string | string[]>): Promise<PageState> {
   const params: Record<string, string | string[]> = {};
@@ -108,27 +99,13 @@ export async function readSearchForm(deps: Deps, request: FastifyRequest, raw: R
       api.near = `${acm.lat},${acm.lng}`;
       placeLabel = acm.name;
     }
-  } else if (params.lieu && !params.near) {
-    const found = await resolveCommune(deps.db, String(params.lieu));
-    if ('commune' in found) {
-      api.near = `${found.commune.lat},${found.commune.lng}`;
-      placeLabel = found.commune.name;
-    } else {
-      error =
-        found.error === 'unknown'
-          ? 'Lieu introuvable : vérifiez l’orthographe ou saisissez le code postal.'
-          : 'Plusieurs communes correspondent : précisez le code postal.';
-      delete api.near;
-    }
-  } else if (params.lieu) {
-    placeLabel = String(params.lieu);
-  } else if (params.near) {
-    // A link with a point only (built by hand or by another tool): name the place, so that the
-    // chip can remove it and the form keeps it.
-    const named = await namePoint(deps, String(params.near));
-    if (named) {
-      params.lieu = named.lieu;
-      placeLabel = named.name;
+  } else {
+    const place = await readSearchPlace(deps.db, params.lieu as string | undefined, params.near as string | undefined);
+    if (place && 'error' in place) error = place.error;
+    else if (place) {
+      api.near = place.near;
+      params.lieu = place.lieu;
+      placeLabel = place.label;
     }
   }
   if (api.near && api.radius_km === undefined) api.radius_km = 20;

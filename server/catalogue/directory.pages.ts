@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { marksFor, starView } from '../favourites/favourites.usecases.js';
 import { labelOf, orgTypes, slugs, themes } from '../kernel/taxonomy.js';
 import { normalize } from '../kernel/text.js';
+import { placeErrors } from '../territories/search-place.js';
 import { resolveCommune } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
 import { parseBBox } from './catalogue.query.js';
@@ -41,10 +42,7 @@ async function readDirectoryForm(deps: Deps, query: Query) {
       filters.near = { lat: found.commune.lat, lng: found.commune.lng, radiusKm: radius };
       placeLabel = found.commune.name;
     } else {
-      error =
-        found.error === 'unknown'
-          ? 'Lieu introuvable : vérifiez l’orthographe ou saisissez le code postal.'
-          : 'Plusieurs communes correspondent : précisez le code postal.';
+      error = placeErrors[found.error];
     }
   }
   const page = Math.min(1000, Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1));

@@ -12,7 +12,7 @@ import type { Deps } from '../deps.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { ParameterError } from '../lib/errors.js';
 import { de } from '../lib/format.js';
-import { resolveCommune } from '../territories/territories.repository.js';
+import { readSearchPlace } from '../territories/search-place.js';
 import { periodLabel } from './matching.view.js';
 import type { AlertItem } from './saved-search-alerts.js';
 import { formParams } from './saved-searches.js';
@@ -127,19 +127,14 @@ export async function readNeedSearchForm(deps: Deps, user: CurrentUser, raw: Rec
       api.near = `${place.lat},${place.lng}`;
       placeLabel = place.name;
     }
-  } else if (params.lieu && !params.near) {
-    const found = await resolveCommune(deps.db, String(params.lieu));
-    if ('commune' in found) {
-      api.near = `${found.commune.lat},${found.commune.lng}`;
-      placeLabel = found.commune.name;
-    } else {
-      error =
-        found.error === 'unknown'
-          ? 'Lieu introuvable : vérifiez l’orthographe ou saisissez le code postal.'
-          : 'Plusieurs communes correspondent : précisez le code postal.';
+  } else {
+    const place = await readSearchPlace(deps.db, params.lieu as string | undefined, params.near as string | undefined);
+    if (place && 'error' in place) error = place.error;
+    else if (place) {
+      api.near = place.near;
+      params.lieu = place.lieu;
+      placeLabel = place.label;
     }
-  } else if (params.lieu) {
-    placeLabel = String(params.lieu);
   }
   if (api.near && api.radius_km === undefined) api.radius_km = 20;
   if (!api.near) delete api.radius_km;

@@ -141,6 +141,10 @@ describe('the needs search (kind "need" of the search engine)', () => {
     expect(near.body).toContain('2 besoins ouverts');
     expect(near.body).not.toContain('Théâtre sur le port');
     expect(near.body).toContain('Autour de Villeurbanne (20 km)');
+    const point = await partner.agent.get('/besoins?near=45.7719,4.8902&radius_km=20');
+    expect(point.body).toContain('2 besoins ouverts');
+    expect(point.body).toContain('Autour de Villeurbanne (20 km)');
+    expect(point.body).toContain('name="lieu" value="Villeurbanne (69100)"');
 
     const fragment = await partner.agent.get('/besoins?q=judo', { 'hx-request': 'true', 'hx-target': 'search-results' });
     expect(fragment.body).not.toContain('<html');
