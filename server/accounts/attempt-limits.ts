@@ -1,6 +1,7 @@
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.js';
+import { formatters } from '../lib/format.js';
 import { normalizeEmail } from '../lib/validation.js';
 import type { App } from '../types.js';
 
@@ -22,7 +23,7 @@ interface AttemptLimits {
 
 class TooManyAttemptsError extends AppError {
   constructor(retryAfterSeconds: number) {
-    super(429, `Trop de tentatives. Réessayez dans ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`, 'rate_limited');
+    super(429, `Trop de tentatives. Réessayez dans ${formatters.plural(Math.max(1, Math.ceil(retryAfterSeconds / 60)), 'minute', 'minutes')}.`, 'rate_limited');
   }
 }
 

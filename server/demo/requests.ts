@@ -378,7 +378,7 @@ async function seedNotifications(
       ...base,
       userId: input.partnerUserId,
       type: 'request_received',
-      title: `Nouvelle demande de partenariat de ${scenario.acm.name}`,
+      title: `Nouvelle demande de partenariat ${formatters.de(scenario.acm.name)}`,
       body: `${scenario.acm.name} vous propose un partenariat autour de « ${input.offerTitle} ».`,
       url,
       createdAt: input.createdAt,

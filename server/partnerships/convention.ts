@@ -262,7 +262,7 @@ export const conventionSections: ConventionSectionDefinition[] = [
     fields: [
       area('preambule', 'both', (c) =>
         [
-          `L’accueil ${c.acm.name} inscrit ses mercredis dans le Plan mercredi et son projet pédagogique.`,
+          `${c.acm.name} (accueil collectif de mineurs) inscrit ses mercredis dans le Plan mercredi et son projet pédagogique.`,
           c.partner.description ? `${c.partner.name} : ${c.partner.description.slice(0, 600)}` : '',
         ]
           .filter(Boolean)

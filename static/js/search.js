@@ -80,4 +80,30 @@
     },
     true,
   );
+  // Swapping the results must not undo what the person is doing. The field being typed in (the
+  // ages and dates sit inside the results) keeps its text, though the answer to the previous
+  // field's change does not hold it yet; the filter panel keeps its scroll (on a phone it is a
+  // long panel); another page of results starts at its heading, with the focus there.
+  let kept = null;
+  document.addEventListener('htmx:beforeSwap', (event) => {
+    const target = event.detail.target;
+    if (target?.id !== 'search-results') return;
+    const active = document.activeElement;
+    const typing = active instanceof HTMLInputElement && active.id && target.contains(active) && /^(text|search|number|date)$/.test(active.type);
+    kept = {
+      field: typing ? { id: active.id, value: active.value } : null,
+      scroll: document.getElementById('search-filters')?.scrollTop ?? 0,
+      paging: event.detail.requestConfig?.elt?.matches?.('a[rel="next"], a[rel="prev"]') ?? false,
+    };
+  });
+  document.addEventListener('htmx:afterSwap', () => {
+    if (!kept) return;
+    const { field, scroll, paging } = kept;
+    kept = null;
+    const input = field && document.getElementById(field.id);
+    if (input && input.value !== field.value) input.value = field.value;
+    const filters = document.getElementById('search-filters');
+    if (filters && scroll) filters.scrollTop = scroll;
+    if (paging) document.getElementById('search-count')?.focus();
+  });
 })();

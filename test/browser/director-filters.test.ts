@@ -183,6 +183,68 @@ for (const [width, height] of [
       await page.screenshot({ path: `/tmp/filters11/carte-${width}.png`, fullPage: width > 500 });
       await context.close();
     }, 180_000);
+    it('keeps what the person is doing across a swap: the field being typed in, the filter panel’s scroll, the heading after another page; reports an age out of range', async () => {
+      const context = await site.newContext();
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.goto('/offres');
+      await waitForMap(page);
+      // The answer to « De » arrives while « à » is being typed: the typed digit stays.
+      let slow = true;
+      await page.route(/\/offres\?/, async (route) => {
+        if (slow) await new Promise((resolve) => setTimeout(resolve, 600));
+        await route.continue();
+      });
+      const toggle = page.locator('#filters-toggle');
+      if (await toggle.isVisible()) await toggle.click();
+      await page.fill('#f-age-min', '8');
+      await page.locator('#f-age-min').press('Tab');
+      await page.keyboard.type('1');
+      await page.waitForURL(/age_min=8/);
+      await expect.poll(() => page.evaluate(() => !document.querySelector('.htmx-request'))).toBe(true);
+      slow = false;
+      await page.keyboard.type('0');
+      expect(await page.inputValue('#f-age-max')).toBe('10');
+      await page.keyboard.press('Tab');
+      await page.waitForURL(/age_max=10/);
+      expect(await page.locator('.filter-chips').textContent()).toContain('De 8 à 10 ans');
+
+      // Out of range: the browser says why, on the field, and nothing is sent.
+      const before = page.url();
+      await page.fill('#f-age-min', '2');
+      await page.locator('#f-age-min').press('Tab');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('f-age-min');
+      expect(page.url()).toBe(before);
+      await page.fill('#f-age-min', '8');
+
+      if (width < 500) {
+        // On a phone the filters are a long panel: ticking a box near its end keeps it in view.
+        const panel = page.locator('#search-filters');
+        await panel.evaluate((element) => {
+          element.scrollTop = element.scrollHeight;
+        });
+        const scrolled = await panel.evaluate((element) => element.scrollTop);
+        expect(scrolled).toBeGreaterThan(300);
+        const url = page.url();
+        await tickFacet(page, 'price');
+        await page.waitForURL((next) => next.toString() !== url);
+        await expect.poll(() => page.evaluate(() => !document.querySelector('.htmx-request'))).toBe(true);
+        expect(await panel.evaluate((element) => element.scrollTop)).toBeGreaterThan(scrolled - 100);
+        await page.locator('.filters-foot button').click();
+      }
+
+      // Another page of results: the person lands on its heading, not at the footer.
+      await page.goto('/offres');
+      await waitForMap(page);
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await update(page, 'next page', () => page.getByRole('link', { name: 'Page suivante' }).click());
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-count');
+      const top = await page.locator('#search-count').evaluate((element) => element.getBoundingClientRect().top);
+      expect(top).toBeGreaterThanOrEqual(0);
+      expect(top).toBeLessThan(height);
+      await context.close();
+    }, 180_000);
+
     it('keeps the search bar in step with a way out and a removed chip, so the next change does not bring a filter back', async () => {
       const context = await site.newContext();
       await signInDemo(context, 'partenaire@demo.passerelle.fr');

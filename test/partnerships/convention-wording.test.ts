@@ -16,6 +16,12 @@ describe('the convention wording file', () => {
       .split('\n');
     expect(engagements).toHaveLength(4);
     expect(engagements[0]).toBe('Fournir le matériel nécessaire à l’activité, sauf mention contraire.');
+    const preamble = fields
+      .find((f) => f.name === 'preambule')!
+      .default({ acm: { name: 'Accueil de loisirs Les Pitchouns' }, partner: { name: 'Judo Club', description: '' } } as never);
+    expect(preamble).toBe(
+      'Accueil de loisirs Les Pitchouns (accueil collectif de mineurs) inscrit ses mercredis dans le Plan mercredi et son projet pédagogique.',
+    );
   });
 
   it('reads titles, fixed lines, hints, options and multi-line defaults, skipping comments and blank lines', () => {

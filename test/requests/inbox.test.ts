@@ -53,6 +53,7 @@ describe('inboxes', () => {
     expect(search.body).not.toContain(`href="/demandes/${other}"`);
     const none = await partnerAgent.get('/demandes?q=introuvable');
     expect(none.body).toContain('Aucune demande ne correspond à ces filtres.');
+    expect(none.body).not.toContain('0 demande');
 
     const fragment = await partnerAgent.get('/demandes?boite=recues&statut=declinee', { 'hx-request': 'true', 'hx-target': 'request-list' });
     expect(fragment.body).toMatch(/^<div id="request-list"/);

@@ -37,6 +37,8 @@ describe('message input', () => {
     const response = await parties.partnerAgent.post(`/demandes/${id}/messages`, { body: '   ' });
     expect(response.statusCode).toBe(422);
     expect(response.body).toMatch(/id="f-body-error"><span class="visually-hidden">Erreur : <\/span>Écrivez votre message avant de l’envoyer\./);
+    expect(response.body).toContain('Le formulaire contient une erreur');
+    expect(response.body).not.toContain('undefined');
     expect(await userMessages()).toEqual(before);
   });
 
