@@ -48,3 +48,8 @@ document.addEventListener('htmx:sendError', (event) => {
 document.addEventListener('htmx:afterRequest', (event) => {
   if (event.detail.successful && !inBackground(event)) requestErrorBox()?.replaceChildren();
 });
+
+// A form sent back with errors starts at its summary: keyboard and screen reader users land on
+// the list of what to fix, each item a link to its field.
+const errorSummary = document.getElementById('error-summary');
+if (errorSummary && !document.activeElement?.matches('input, select, textarea')) errorSummary.focus();

@@ -11,6 +11,12 @@ it('signs up, confirms, onboards, creates a partner organisation with the addres
 
   await page.goto('/inscription');
   await expectNoAxeViolations(page, 'sign-up');
+  // Sent incomplete: the page comes back starting at the list of what to fix.
+  await page.fill('#f-name', 'Lucie Garnier');
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+  expect(await page.locator('#error-summary').textContent()).not.toContain('undefined');
+  expect(await page.inputValue('#f-name')).toBe('Lucie Garnier');
   await page.fill('#f-name', 'Lucie Garnier');
   await page.fill('#f-email', 'lucie@compagnie-petit-theatre.fr');
   await page.fill('#f-password', 'un rideau rouge et des tréteaux');
