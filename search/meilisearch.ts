@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { Meilisearch } from 'meilisearch';
 import { type Db, rows } from '../db/client.js';
 import { distanceKm } from '../server/kernel/distance.js';
+import { frenchStopWords } from '../server/kernel/text.js';
 import { emptyFacets, selectedValues } from './facets.js';
 import { gridFor, MAX_FEATURES, POINTS_ZOOM, pointFeature, toStored } from './map-grid.js';
 import { type NeedIndex, PostgresNeedIndex } from './need-index.js';
@@ -44,11 +45,6 @@ const GRID_MIN = -12;
 const GRID_MAX = 7;
 /** Travel areas are listed as cells of this size (degrees) that the circle touches. */
 const TRAVEL_CELL = 0.1;
-
-const frenchStopWords =
-  'a au aux avec ce ces dans de des du elle en et eux il je la le les leur lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y ete etre avoir'.split(
-    ' ',
-  );
 
 function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -129,7 +125,7 @@ export class MeilisearchEngine implements SearchEngine {
       ],
       sortableAttributes: ['publishedTs', '_geo', 'id'],
       rankingRules: ['words', 'typo', 'proximity', 'attribute', 'exactness', 'publishedTs:desc'],
-      stopWords: frenchStopWords,
+      stopWords: [...frenchStopWords],
       synonyms,
       typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 } },
       faceting: { maxValuesPerFacet: 2000 },

@@ -2,7 +2,7 @@ import { offerPath, organisationPath } from '../../search/map-grid.js';
 import type { Facets, OfferHit, OfferSearch, OfferSearchResult } from '../../search/types.js';
 import { type Marks, starView } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
-import { normalize } from '../kernel/text.js';
+import { frenchStopWords, normalize } from '../kernel/text.js';
 import { de, frenchDate } from '../lib/format.js';
 import { mediaUrl, thumbnailKey } from '../offers/offers.view.js';
 import type { PageState } from './catalogue.pages.js';
@@ -22,7 +22,7 @@ function escapeHtml(text: string): string {
 
 function matches(word: string, term: string): boolean {
   const w = normalize(word);
-  if (w.length < 2 || term.length < 2) return false;
+  if (w.length < 2 || term.length < 2 || frenchStopWords.has(w)) return false;
   if (w.startsWith(term)) return true;
   // Stemmed matches: "velos" for "velo", "lectures" for "lecture".
   const stem = Math.max(4, term.length - 2);
@@ -30,7 +30,7 @@ function matches(word: string, term: string): boolean {
 }
 
 /** Escaped text with the matching words in <mark> (trusted HTML for <%~ %>). */
-function highlight(text: string, terms: string[]): string {
+export function highlight(text: string, terms: string[]): string {
   if (terms.length === 0) return escapeHtml(text);
   return text
     .split(/([\p{L}\p{N}]+)/u)

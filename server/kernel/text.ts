@@ -32,3 +32,10 @@ export function normalizeCommuneQuery(text: string): string {
     .map((word) => frenchAbbreviations[word] ?? word)
     .join(' ');
 }
+
+/** Words too common to search for or to highlight, normalized (Meilisearch's stop words). */
+export const frenchStopWords: ReadonlySet<string> = new Set(
+  'a au aux avec ce ces dans de des du elle en et eux il je la le les leur lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y ete etre avoir'.split(
+    ' ',
+  ),
+);

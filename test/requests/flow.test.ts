@@ -192,7 +192,9 @@ describe('from an offer to a partnership', () => {
     expect(form.body).toContain(`href="/demandes/${id}"`);
     expect(form.body).toMatch(/Vous avez déjà une demande en cours pour cette offre \(accueil : <strong>[^<]+<\/strong>, envoyée le/);
     const offerPage = await acmAgent.get(`/offres/${offer.id}-${offer.slug}`);
-    expect(offerPage.body).toMatch(/Une demande est déjà en cours pour cette offre \(accueil : <strong>[^<]+<\/strong>\) : <a href="\/demandes\/\d+">voir la conversation/);
+    expect(offerPage.body).toMatch(
+      /Une demande est déjà en cours pour cette offre \(accueil : <strong>[^<]+<\/strong>\) : <a href="\/demandes\/\d+">voir la conversation/,
+    );
     expect(await app.deps.db.select().from(requests).where(eq(requests.offerId, offer.id))).toHaveLength(1);
 
     await acmAgent.post(`/demandes/${id}/retirer`);
