@@ -209,12 +209,23 @@ for (const [width, height] of [
       await page.waitForURL(/age_max=10/);
       expect(await page.locator('.filter-chips').textContent()).toContain('De 8 à 10 ans');
 
+      // A box ticked while the previous change is still on its way: both count.
+      slow = true;
+      await page.fill('#f-age-min', '6');
+      await tickFacet(page, 'slot');
+      await page.waitForURL((url) => url.searchParams.get('age_min') === '6' && url.searchParams.has('slot'));
+      await expect.poll(() => page.evaluate(() => !document.querySelector('.htmx-request'))).toBe(true);
+      expect(new URL(page.url()).searchParams.has('slot')).toBe(true);
+      expect(await page.locator('.facet-option input[name="slot"]:checked').count()).toBe(1);
+      slow = false;
+
       // Out of range: the browser says why, on the field, and nothing is sent.
       const before = page.url();
       await page.fill('#f-age-min', '2');
       await page.locator('#f-age-min').press('Tab');
       await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('f-age-min');
       expect(page.url()).toBe(before);
+      // Left without Tab: ticking a box next sends this change and the tick one after the other.
       await page.fill('#f-age-min', '8');
 
       if (width < 500) {
