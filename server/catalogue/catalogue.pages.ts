@@ -8,7 +8,7 @@ import * as taxonomy from '../kernel/taxonomy.js';
 import { ParameterError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
 import { recordUnmetSearch } from '../observatory/unmet-demand.js';
-import { readSearchPlace } from '../territories/search-place.js';
+import { applySearchPlace } from '../territories/search-place.js';
 import type { App } from '../types.js';
 import { parseOfferSearch } from './catalogue.query.js';
 import { acmPlaces } from './catalogue.repository.js';
@@ -100,13 +100,9 @@ export async function readSearchForm(deps: Deps, request: FastifyRequest, raw: R
       placeLabel = acm.name;
     }
   } else {
-    const place = await readSearchPlace(deps.db, params.lieu as string | undefined, params.near as string | undefined);
-    if (place && 'error' in place) error = place.error;
-    else if (place) {
-      api.near = place.near;
-      params.lieu = place.lieu;
-      placeLabel = place.label;
-    }
+    const place = await applySearchPlace(deps.db, params, api);
+    placeLabel = place.label;
+    error = place.error ?? error;
   }
   if (api.near && api.radius_km === undefined) api.radius_km = 20;
   if (!api.near) delete api.radius_km;

@@ -12,7 +12,7 @@ import type { Deps } from '../deps.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { ParameterError } from '../lib/errors.js';
 import { de } from '../lib/format.js';
-import { readSearchPlace } from '../territories/search-place.js';
+import { applySearchPlace } from '../territories/search-place.js';
 import { periodLabel } from './matching.view.js';
 import type { AlertItem } from './saved-search-alerts.js';
 import { formParams } from './saved-searches.js';
@@ -128,13 +128,9 @@ export async function readNeedSearchForm(deps: Deps, user: CurrentUser, raw: Rec
       placeLabel = place.name;
     }
   } else {
-    const place = await readSearchPlace(deps.db, params.lieu as string | undefined, params.near as string | undefined);
-    if (place && 'error' in place) error = place.error;
-    else if (place) {
-      api.near = place.near;
-      params.lieu = place.lieu;
-      placeLabel = place.label;
-    }
+    const place = await applySearchPlace(deps.db, params, api);
+    placeLabel = place.label;
+    error = place.error ?? error;
   }
   if (api.near && api.radius_km === undefined) api.radius_km = 20;
   if (!api.near) delete api.radius_km;
