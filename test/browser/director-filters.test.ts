@@ -272,7 +272,10 @@ for (const [width, height] of [
       await update(page, 'then a theme', () => inFilters(page, () => tickFacet(page, 'theme')));
       const params = new URL(page.url()).searchParams;
       expect([params.get('q'), params.get('lieu'), params.get('radius_km'), params.getAll('theme').length]).toEqual([null, 'Villeurbanne', '10', 1]);
+      // One step back at a time, each restored before the next (htmx restores from the server).
       await page.goBack();
+      await page.waitForURL((url) => !url.searchParams.has('theme'));
+      await expect.poll(() => page.locator('.facet-option input[name="theme"]:checked').count()).toBe(0);
       await page.goBack();
       await page.waitForURL(/q=escrime/);
       await expect.poll(() => bar(page)).toMatchObject({ q: 'escrime', radius: '10' });
