@@ -1,7 +1,6 @@
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../lib/errors.js';
-import { formatters } from '../lib/format.js';
+import { AppError, tooManyAttemptsMessage } from '../lib/errors.js';
 import { normalizeEmail } from '../lib/validation.js';
 import type { App } from '../types.js';
 
@@ -23,7 +22,7 @@ interface AttemptLimits {
 
 class TooManyAttemptsError extends AppError {
   constructor(retryAfterSeconds: number) {
-    super(429, `Trop de tentatives. Réessayez dans ${formatters.plural(Math.max(1, Math.ceil(retryAfterSeconds / 60)), 'minute', 'minutes')}.`, 'rate_limited');
+    super(429, tooManyAttemptsMessage(retryAfterSeconds), 'rate_limited');
   }
 }
 

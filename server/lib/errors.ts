@@ -1,3 +1,4 @@
+import { formatters } from './format.js';
 /** Errors the domain raises on purpose; the error handler shows their message (status < 500). */
 export class AppError extends Error {
   constructor(
@@ -44,4 +45,9 @@ export class ValidationError extends AppError {
   constructor(readonly fields: FieldErrors) {
     super(422, 'Le formulaire contient des erreurs.', 'validation');
   }
+}
+
+/** What a person told to wait is told: the minutes left, never 0. */
+export function tooManyAttemptsMessage(retryAfterSeconds: number): string {
+  return `Trop de tentatives. Réessayez dans ${formatters.plural(Math.max(1, Math.ceil(retryAfterSeconds / 60)), 'minute', 'minutes')}.`;
 }

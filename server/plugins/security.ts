@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import { Redis } from 'ioredis';
-import { formatters } from '../lib/format.js';
+import { tooManyAttemptsMessage } from '../lib/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -90,7 +90,7 @@ export default fp(
         statusCode: 429,
         code: 'rate_limited',
         error: 'Too Many Requests',
-        message: `Trop de tentatives. Réessayez dans ${formatters.plural(Math.max(1, Math.ceil(context.ttl / 1000 / 60)), 'minute', 'minutes')}.`,
+        message: tooManyAttemptsMessage(context.ttl / 1000),
       }),
     });
   },

@@ -87,7 +87,8 @@
   let kept = null;
   document.addEventListener('htmx:beforeSwap', (event) => {
     const target = event.detail.target;
-    if (target?.id !== 'search-results') return;
+    // An answer not swapped (a server error) must not leave its state to the next swap.
+    if (target?.id !== 'search-results' || !event.detail.shouldSwap) return;
     const active = document.activeElement;
     const typing = active instanceof HTMLInputElement && active.id && target.contains(active) && /^(text|search|number|date)$/.test(active.type);
     kept = {
