@@ -49,6 +49,24 @@ document.addEventListener('htmx:afterRequest', (event) => {
   if (event.detail.successful && !inBackground(event)) requestErrorBox()?.replaceChildren();
 });
 
+// History is restored from the server (historyCacheSize: 0), and htmx lets every restore land:
+// after two quick « Précédent », the older page could arrive last and show under the newer URL.
+// Only the latest restore counts, and a search started meanwhile wins over it.
+let pendingRestore = null;
+document.addEventListener('htmx:historyCacheMiss', (event) => {
+  pendingRestore?.abort();
+  pendingRestore = event.detail.xhr;
+});
+document.addEventListener('htmx:historyRestore', () => {
+  pendingRestore = null;
+});
+document.addEventListener('htmx:beforeRequest', (event) => {
+  if (pendingRestore && !inBackground(event)) {
+    pendingRestore.abort();
+    pendingRestore = null;
+  }
+});
+
 // A form sent back with errors starts at its summary: keyboard and screen reader users land on
 // the list of what to fix, each item a link to its field.
 const errorSummary = document.getElementById('error-summary');

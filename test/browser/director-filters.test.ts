@@ -304,3 +304,37 @@ for (const [width, height] of [
     }, 180_000);
   });
 }
+
+describe('the browser history', () => {
+  it('shows the search of the address it lands on after two quick presses of « Précédent », whichever restore answers last', async () => {
+    const context = await site.newContext();
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto('/offres?q=danse');
+    await waitForMap(page);
+    await update(page, 'chip removes the words', () => page.locator('.filter-chips a', { hasText: 'danse' }).click());
+    await update(page, 'then a theme', () => tickFacet(page, 'theme'));
+
+    // htmx restores each step from the server: make the first restore (no words, no theme) answer last.
+    let delayed: Promise<void> | null = null;
+    await page.route(
+      (url) => url.pathname === '/offres' && !url.searchParams.has('q') && !url.searchParams.has('theme'),
+      async (route) => {
+        if (!route.request().headers()['hx-history-restore-request']) return route.continue();
+        delayed = new Promise((resolve) => setTimeout(resolve, 1_500));
+        await delayed;
+        await route.continue().catch(() => {}); // aborted by the page meanwhile
+      },
+    );
+    await page.goBack();
+    await page.goBack();
+    await page.waitForURL(/q=danse/);
+    await expect.poll(() => delayed !== null).toBe(true);
+    await delayed;
+    await page.waitForTimeout(500); // time for a late answer to be swapped in, if it were
+    expect(await bar(page)).toMatchObject({ q: 'danse' });
+    expect(await page.locator('.filter-chips').textContent()).toContain('danse');
+    expect(await page.locator('.facet-option input[name="theme"]:checked').count()).toBe(0);
+    await context.close();
+  }, 120_000);
+});
