@@ -134,6 +134,15 @@ describe('the workspace', () => {
     expect(response.body).toContain('Indiquez l’objectif général auquel ces objectifs opérationnels se rattachent.');
     expect(response.body).toContain('L’âge maximum doit être supérieur ou égal à l’âge minimum.');
     expect(response.body).toContain('Saisissez un montant en euros');
+    // The summary at the top names each field by its label on the page.
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(response.body)![0];
+    const items = [...summary.matchAll(/<li><a href="#([\w-]+)">([^<]*)<\/a><\/li>/g)].map(([, href, text]) => [href, text]);
+    expect(items).toEqual([
+      ['f-title', 'Intitulé du partenariat : Ce champ est obligatoire.'],
+      ['f-objective_0', 'Objectif général 1 : Indiquez l’objectif général auquel ces objectifs opérationnels se rattachent.'],
+      ['f-ageMax', 'Âge maximum : L’âge maximum doit être supérieur ou égal à l’âge minimum.'],
+      ['f-budgetEur', 'Budget prévisionnel (€) : Saisissez un montant en euros, avec au plus deux décimales (exemple : 1 234,50).'],
+    ]);
   });
 
   it('lets each party describe its own commitments, and the partner name its intervenants', async () => {
