@@ -49,6 +49,41 @@ document.addEventListener('htmx:afterRequest', (event) => {
   if (event.detail.successful && !inBackground(event)) requestErrorBox()?.replaceChildren();
 });
 
+// Fields checked by the browser (the search filters' ages and dates) say why in French, as the
+// server's messages do, whatever the browser's own language.
+function validityMessage(field) {
+  const state = field.validity;
+  if (state.valueMissing) return 'Ce champ est obligatoire.';
+  if (state.badInput) return field.type === 'number' ? 'Saisissez un nombre.' : 'Saisissez une date complète.';
+  if ((state.rangeUnderflow || state.rangeOverflow) && field.min && field.max) return `Saisissez une valeur entre ${field.min} et ${field.max}.`;
+  if (state.rangeUnderflow) return `La valeur doit être au moins ${field.min}.`;
+  if (state.rangeOverflow) return `La valeur doit être au plus ${field.max}.`;
+  if (state.stepMismatch) return 'Saisissez un nombre entier.';
+  if (state.typeMismatch && field.type === 'email') return 'Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).';
+  if (state.typeMismatch && field.type === 'url') return 'Adresse web invalide (exemple : https://www.exemple.fr).';
+  return '';
+}
+document.addEventListener(
+  'invalid',
+  (event) => {
+    const field = event.target;
+    if (!(field instanceof HTMLInputElement)) return;
+    field.setCustomValidity('');
+    if (!field.validity.valid) field.setCustomValidity(validityMessage(field));
+  },
+  true,
+);
+// A message set above would keep the field invalid after it is mended: cleared before each check.
+for (const type of ['input', 'change', 'htmx:validation:validate']) {
+  document.addEventListener(
+    type,
+    (event) => {
+      if (event.target instanceof HTMLInputElement) event.target.setCustomValidity('');
+    },
+    true,
+  );
+}
+
 // History is restored from the server (historyCacheSize: 0), and htmx lets every restore land:
 // after two quick « Précédent », the older page could arrive last and show under the newer URL.
 // Only the latest restore counts, and a search started meanwhile wins over it.

@@ -225,6 +225,7 @@ for (const [width, height] of [
       await page.locator('#f-age-min').press('Tab');
       await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('f-age-min');
       expect(page.url()).toBe(before);
+      expect(await page.locator('#f-age-min').evaluate((field: HTMLInputElement) => field.validationMessage)).toBe('Saisissez une valeur entre 3 et 17.');
       // Left without Tab: ticking a box next sends this change and the tick one after the other.
       await page.fill('#f-age-min', '8');
 
