@@ -1,5 +1,6 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../db/client.js';
 import { organisations, partnershipConventions, partnershipReviews, partnershipSessions, partnerships, requests } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
@@ -126,6 +127,43 @@ describe('who opens the coordination of a territory', () => {
   it('shows Coordination in the navigation of coordinators only', async () => {
     expect((await coordinator.get('/tableau-de-bord')).body).toContain('href="/coordination"');
     expect((await inScope.acmAgent.get('/tableau-de-bord')).body).not.toContain('href="/coordination"');
+  });
+});
+
+describe('the figures of a territory', () => {
+  /** The five figures at the top of the workspace, by the list each links to. */
+  async function figures() {
+    const page = (await coordinator.get(base)).body;
+    const found = [...page.matchAll(/href="\/coordination\/departement\/69\/([a-z]+)(?:\?statut=[a-z]+)?"><strong>(\d+)<\/strong>/g)];
+    return Object.fromEntries(found.map(([, list, count]) => [list, Number(count)]));
+  }
+
+  /** The same figures counted table by table, each with its own join (the query before December 2026). */
+  async function countedApart() {
+    const inRhone = (column: string) => sql.raw(`${column} in (select c.code_insee from communes c where c.department_code = '69')`);
+    const [row] = await rows<Record<string, number>>(
+      app.deps.db,
+      sql`select
+        (select count(*)::int from organisations o where o.kind = 'acm' and o.status <> 'suspended' and ${inRhone('o.code_insee')}) as accueils,
+        (select count(*)::int from organisations o where o.kind = 'partner' and o.status <> 'suspended' and ${inRhone('o.code_insee')}) as partenaires,
+        (select count(*)::int from partnerships p join organisations a on a.id = p.acm_id where p.status = 'active' and ${inRhone('a.code_insee')}) as partenariats,
+        (select count(*)::int from requests r join organisations a on a.id = r.acm_id where r.status in ('sent', 'in_discussion') and ${inRhone('a.code_insee')}) as demandes,
+        (select count(*)::int from needs n join organisations a on a.id = n.acm_id where n.status = 'open' and ${inRhone('a.code_insee')}) as besoins`,
+    );
+    return row;
+  }
+
+  it('counts the territory’s ACMs and partners but the suspended ones, and the active partnerships, open requests and open needs of its ACMs', async () => {
+    const before = await figures();
+    expect(before).toEqual(await countedApart());
+    expect(before.accueils).toBeGreaterThan(0);
+    expect(before.demandes).toBeGreaterThan(0);
+    await createOrganisation(app, { kind: 'acm', name: 'Accueil suspendu', status: 'suspended' });
+    await createOrganisation(app, { kind: 'partner', name: 'Club de Villeurbanne', codeInsee: '69266', postcode: '69100' });
+    await createOrganisation(app, { kind: 'partner', name: 'Club de Mérignac', codeInsee: '33281', postcode: '33700' });
+    const after = await figures();
+    expect(after).toEqual({ ...before, partenaires: before.partenaires + 1 });
+    expect(after).toEqual(await countedApart());
   });
 });
 
