@@ -2,7 +2,7 @@ import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../../db/client.js';
 import { coordinationDigests } from '../../db/schema/index.js';
 import type { ScopeKind } from '../kernel/scopes.js';
-import { codeInseeInScope, communesInScope, type Scope } from '../territories/scopes.js';
+import { codeInseeInScope, organisationsInScope, type Scope } from '../territories/scopes.js';
 
 export type { Scope, ScopeKind };
 
@@ -356,15 +356,10 @@ interface ScopeSummary {
 }
 
 export async function scopeSummary(db: Db, scope: Scope): Promise<ScopeSummary> {
-  // The scope's organisations are found once, commune by commune through their index: PostgreSQL
-  // otherwise read the whole table for each of the counts, four scans per view of the workspace.
-  // (offset 0 keeps the planner from turning the lookup back into that scan.)
+  // The scope's organisations are found once for the five counts (each read the whole table before).
   const [row] = await rows<ScopeSummary>(
     db,
-    sql`with scoped as materialized (
-        select o.id, o.kind, o.status from communes c
-          cross join lateral (select o.id, o.kind, o.status from organisations o where o.code_insee = c.code_insee offset 0) o
-        where ${communesInScope(scope)})
+    sql`with scoped as materialized (${organisationsInScope(scope)})
       select
       (select count(*)::int from scoped o where o.kind = 'acm' and o.status <> 'suspended') as acms,
       (select count(*)::int from scoped o where o.kind = 'partner' and o.status <> 'suspended') as partners,

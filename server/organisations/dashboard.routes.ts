@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { communes, organisations, regions } from '../../db/schema/index.js';
 import { currentUser, requireUser } from '../accounts/guards.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import { scopeLabels } from '../kernel/scopes.js';
 import type { App } from '../types.js';
 import { dashboardSections } from './dashboard.js';
-import { countOrganisations } from './organisations.repository.js';
+import { countOrganisationsInScope } from './organisations.repository.js';
 import { kindLabels, organisationPath, roleLabels, statusLabels } from './organisations.usecases.js';
 
 async function membershipCards(deps: Deps, user: CurrentUser) {
@@ -33,15 +33,7 @@ async function membershipCards(deps: Deps, user: CurrentUser) {
 async function scopeCards(deps: Deps, user: CurrentUser) {
   return Promise.all(
     user.coordinatorScopes.map(async (s) => {
-      const where: SQL =
-        s.scope === 'commune'
-          ? eq(organisations.codeInsee, s.code)
-          : s.scope === 'epci'
-            ? or(eq(communes.epciCode, s.code), eq(communes.eptCode, s.code))!
-            : s.scope === 'department'
-              ? eq(communes.departmentCode, s.code)
-              : eq(communes.regionCode, s.code);
-      const counts = await countOrganisations(deps.db, and(where, eq(organisations.status, 'verified')));
+      const counts = await countOrganisationsInScope(deps.db, { kind: s.scope, code: s.code }, 'verified');
       const sum = (kind: string) => counts.filter((c) => c.kind === kind).reduce((total, c) => total + c.value, 0);
       let href = `/territoires/communes/${s.code}`;
       if (s.scope === 'department') href = `/territoires/departements/${s.code}`;

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
-import type { Db, Stamped } from '../../db/client.js';
+import { type Db, rows, type Stamped } from '../../db/client.js';
 import { auditLog, communes, departments, invitations, memberships, offers, organisations, users } from '../../db/schema/index.js';
+import { organisationsInScope, type Scope } from '../territories/scopes.js';
 
 export type Organisation = typeof organisations.$inferSelect;
 export type NewOrganisation = typeof organisations.$inferInsert;
@@ -292,12 +293,7 @@ export async function searchOrganisations(db: Db, filter: OrganisationFilter, pa
   return { items, total: total?.value ?? 0 };
 }
 
-/** Counts per kind and status (admin overview, coordinator scopes). */
-export async function countOrganisations(db: Db, where?: SQL) {
-  return db
-    .select({ kind: organisations.kind, status: organisations.status, value: count() })
-    .from(organisations)
-    .leftJoin(communes, eq(communes.codeInsee, organisations.codeInsee))
-    .where(where)
-    .groupBy(organisations.kind, organisations.status);
+/** The organisations of a scope with a status, counted per kind (the coordinator's dashboard). */
+export async function countOrganisationsInScope(db: Db, scope: Scope, status: string): Promise<{ kind: string; value: number }[]> {
+  return rows(db, sql`select o.kind, count(*)::int as value from (${organisationsInScope(scope)}) o where o.status = ${status} group by o.kind`);
 }

@@ -18,6 +18,17 @@ export function communesInScope(scope: Scope, alias = 'c'): SQL {
   return sql`${column('region_code')} = ${scope.code}`;
 }
 
+/**
+ * The organisations of a scope (id, kind, status), found commune by commune through their index:
+ * asked as « code_insee in (the scope's communes) », PostgreSQL reads the whole organisations table
+ * (offset 0 keeps the planner from turning the lookup back into that scan).
+ */
+export function organisationsInScope(scope: Scope): SQL {
+  return sql`select o.id, o.kind, o.status from communes c
+    cross join lateral (select o.id, o.kind, o.status from organisations o where o.code_insee = c.code_insee offset 0) o
+    where ${communesInScope(scope)}`;
+}
+
 /** A column holding a commune code lies in the scope. */
 export function codeInseeInScope(scope: Scope, codeInsee: SQL): SQL {
   if (scope.kind === 'commune') return sql`${codeInsee} = ${scope.code}`;

@@ -167,6 +167,39 @@ describe('the figures of a territory', () => {
   });
 });
 
+describe('the coordinator’s dashboard', () => {
+  it('counts the verified partners and ACMs of each of their territories, as a count over the territory’s communes does', async () => {
+    const user = await createUser(app);
+    const scopes = [
+      ['department', '69', 'departement', sql`c.department_code = '69'`],
+      ['epci', '200046977', 'epci', sql`(c.epci_code = '200046977' or c.ept_code = '200046977')`],
+      ['commune', '69266', 'commune', sql`c.code_insee = '69266'`],
+      ['region', '84', 'region', sql`c.region_code = '84'`],
+    ] as const;
+    for (const [scope, code] of scopes) await addCoordinatorScope(app, user.id, scope, code);
+    await createOrganisation(app, { kind: 'partner', name: 'Club de Villeurbanne vérifié', codeInsee: '69266', postcode: '69100', status: 'verified' });
+    await createOrganisation(app, { kind: 'acm', name: 'Accueil lyonnais vérifié', status: 'verified' });
+    await createOrganisation(app, { kind: 'partner', name: 'Club de Villeurbanne suspendu', codeInsee: '69266', postcode: '69100', status: 'suspended' });
+    const page = (await (await signedInAgent(app, user)).get('/tableau-de-bord')).body;
+    const table = /<h2 id="scopes-title">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page)![1]!;
+    const shown = [...table.matchAll(/<tr>[\s\S]*?<\/tr>/g)].map(([row]) =>
+      [...row.matchAll(/<td>([^<]*)<\/td>/g)].map(([, cell]) => Number(cell!.replace(/\D/g, ''))),
+    );
+    const expected = [];
+    for (const [, , , communesWhere] of scopes) {
+      const [row] = await rows<{ partners: number; acms: number }>(
+        app.deps.db,
+        sql`select count(*) filter (where o.kind = 'partner')::int as partners, count(*) filter (where o.kind = 'acm')::int as acms
+          from organisations o join communes c on c.code_insee = o.code_insee where o.status = 'verified' and ${communesWhere}`,
+      );
+      expected.push([row!.partners, row!.acms]);
+    }
+    expect(shown).toEqual(expected);
+    expect(expected[2]![0]).toBeGreaterThan(0);
+    expect(expected[0]![1]).toBeGreaterThan(0);
+  });
+});
+
 describe('the lists of a territory', () => {
   it('lists every partnership of an ACM of the territory with its current step, and none from elsewhere', async () => {
     const page = await coordinator.get(`${base}/partenariats`);
