@@ -19,14 +19,11 @@ export function communesInScope(scope: Scope, alias = 'c'): SQL {
 }
 
 /**
- * The organisations of a scope (id, kind, status), found commune by commune through their index:
- * asked as « code_insee in (the scope's communes) », PostgreSQL reads the whole organisations table
- * (offset 0 keeps the planner from turning the lookup back into that scan).
+ * The organisations of a scope (id, kind, status), for counting them once in a query that needs
+ * several counts (PostgreSQL reads the whole organisations table for a large scope).
  */
 export function organisationsInScope(scope: Scope): SQL {
-  return sql`select o.id, o.kind, o.status from communes c
-    cross join lateral (select o.id, o.kind, o.status from organisations o where o.code_insee = c.code_insee offset 0) o
-    where ${communesInScope(scope)}`;
+  return sql`select o.id, o.kind, o.status from organisations o where ${codeInseeInScope(scope, sql`o.code_insee`)}`;
 }
 
 /** A column holding a commune code lies in the scope. */
