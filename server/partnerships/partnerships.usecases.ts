@@ -220,6 +220,7 @@ export async function updateIntervenants(deps: Deps, access: Access, body: Recor
   const side = actingSide(access, 'partner');
   const form = new FormReader(body);
   const list: Intervenant[] = [];
+  const today = parisToday(deps.clock.now());
   for (let i = 0; i < MAX_INTERVENANTS + INTERVENANT_ROWS_EXTRA; i++) {
     const item = {
       name: form.text(`intervenant_name_${i}`, { max: 120 }),
@@ -231,6 +232,13 @@ export async function updateIntervenants(deps: Deps, access: Access, body: Recor
     };
     const filled = Object.values(item).some(Boolean);
     if (filled && !item.name) form.fail(`intervenant_name_${i}`, 'Indiquez le nom et le prénom de l’intervenant.');
+    // The convention names them and the ACM declares them for the honorabilité check: a typo here is a wrong declaration.
+    if (item.birthDate && (item.birthDate >= today || item.birthDate < '1900-01-01')) {
+      form.fail(`intervenant_birthDate_${i}`, 'La date de naissance doit être une date passée (format attendu : AAAA-MM-JJ).');
+    }
+    if (item.cardExpiry && item.cardExpiry < today) {
+      form.fail(`intervenant_cardExpiry_${i}`, 'Cette carte professionnelle a expiré : indiquez la date de validité de la carte renouvelée.');
+    }
     if (item.name) list.push(item);
   }
   if (list.length > MAX_INTERVENANTS) form.fail('intervenant_name_0', `${MAX_INTERVENANTS} intervenants au maximum.`);

@@ -206,6 +206,10 @@ describe('the convention', () => {
     expect(
       (await f.partnerAgent.post(`/partenariats/${id}/convention/commentaires`, { section: 'finances', body: 'Le tarif inclut le matériel.' })).statusCode,
     ).toBe(303);
+    const empty = await f.partnerAgent.post(`/partenariats/${id}/convention/commentaires`, { section: 'finances', body: ' ' });
+    expect(empty.statusCode).toBe(422);
+    // Sent back at the top of a long page, the form starts with its summary (focused by app.js), linked to the field.
+    expect(empty.body).toMatch(/id="error-summary"[\s\S]*?<a href="#f-body">Votre commentaire : Ce champ est obligatoire\.<\/a>/);
     const after = await f.acmAgent.get(`/partenariats/${id}/formalisation`);
     expect(after.body).toContain('Le tarif inclut le matériel.');
     expect(after.body).toContain('Article 12 — Conditions financières');

@@ -103,6 +103,10 @@ describe('the review (bilan)', () => {
     const incomplete = await f.acmAgent.post(`${base}/bilan`, { side: 'acm', intent: 'submit', sessionsHeld: '8' });
     expect(incomplete.statusCode).toBe(422);
     expect(incomplete.body).toContain('Choisissez une note de 1 à 4.');
+    // Each score's link in the error summary leads to its group of choices, which says it is needed.
+    const links = [...incomplete.body.matchAll(/<li><a href="#(f-score_[\w-]+)">/g)].map(([, id]) => id!);
+    expect(links.length).toBeGreaterThan(1);
+    for (const id of links) expect(incomplete.body).toMatch(new RegExp(`<fieldset id="${id}" tabindex="-1"[^>]*>\\s*<legend>[^<]*<span class="required"`));
     expect((await submit(f.acmAgent, 'acm', 'Objectif atteint : tous savent chuter.')).statusCode).toBe(303);
     const partnerView = await f.partnerAgent.get(`${base}/bilan`);
     expect(partnerView.body).toContain('bilan envoyé le');

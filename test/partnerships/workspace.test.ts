@@ -172,8 +172,19 @@ describe('the workspace', () => {
         })
       ).statusCode,
     ).toBe(422);
+    // A birth date to come and an expired card would go into the convention and the ACM's declaration as they are.
+    const impossible = await f.partnerAgent.post(`/partenariats/${f.partnership.id}/intervenants`, {
+      intervenant_name_0: 'Jean Test',
+      intervenant_birthDate_0: '2030-01-01',
+      intervenant_cardExpiry_0: '2020-01-01',
+    });
+    expect(impossible.statusCode).toBe(422);
+    expect(impossible.body).toMatch(/id="f-intervenant_birthDate_0-error">[\s\S]*?La date de naissance doit être une date passée/);
+    expect(impossible.body).toMatch(/id="f-intervenant_cardExpiry_0-error">[\s\S]*?Cette carte professionnelle a expiré/);
+    expect(impossible.body).toContain('Date de naissance : La date de naissance doit être une date passée');
     const parties = await app.deps.db.select().from(partnershipParties).where(eq(partnershipParties.partnershipId, f.partnership.id));
     expect(parties.find((p) => p.side === 'acm')?.materialResources).toBe('Salle de motricité');
+    expect(JSON.stringify(parties.find((p) => p.side === 'partner')?.intervenants ?? [])).not.toContain('Jean Test');
     const page = await f.partnerAgent.get(`/partenariats/${f.partnership.id}/definition`);
     expect(page.body).toContain('Salle de motricité');
   });
@@ -254,6 +265,12 @@ describe('prescription by a territory coordinator', () => {
     const farCoordinator = await createUser(app);
     await addCoordinatorScope(app, farCoordinator.id, 'department', '33');
     expect((await (await signedInAgent(app, farCoordinator)).get(`/partenariats/${id}`)).statusCode).toBe(404);
+
+    // Declining without a reason: the summary at the top says what is missing and leads to the field.
+    const noReason = await target.partnerAgent.post(`/partenariats/${id}/refuser`, { side: 'partner', reason: '' });
+    expect(noReason.statusCode).toBe(422);
+    expect(noReason.body).toMatch(/id="error-summary"[\s\S]*?<a href="#f-reason-partner">Motif du refus : Ce champ est obligatoire\.<\/a>/);
+    expect(noReason.body).toContain('id="f-reason-partner"');
 
     expect((await target.acmAgent.post(`/partenariats/${id}/confirmer`, { side: 'acm' })).statusCode).toBe(303);
     let [after] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, id));
