@@ -79,7 +79,8 @@ export async function handleForm(
       options.template,
       options.title,
       options.load,
-      { errors: error.fields, values: options.values, activeForm: options.form },
+      // The address bar shows the form's POST address, which has no page: the browser is told the page's own.
+      { errors: error.fields, values: options.values, activeForm: options.form, pageUrl: typeof options.redirect === 'string' ? options.redirect : undefined },
       422,
     );
   }

@@ -27,6 +27,18 @@ declare module 'fastify' {
 
 const FLASH_COOKIE = 'passerelle_flash';
 
+/**
+ * The address a form page sent back with errors should show (static/js/app.js puts it in the
+ * address bar): a file upload's POST address carries its CSRF token (multipart bodies are read
+ * after the check), which must not stay in the address bar and the history.
+ */
+function pageUrlOf(request: FastifyRequest): string | undefined {
+  if (request.method !== 'POST' || !request.url.includes('_csrf=')) return undefined;
+  const url = new URL(request.url, 'http://localhost');
+  url.searchParams.delete('_csrf');
+  return url.pathname + url.search;
+}
+
 export default fp(
   async (app) => {
     const { config, eta } = app.deps;
@@ -70,7 +82,7 @@ export default fp(
 
     app.decorateReply('page', async function (template: string, data: Record<string, unknown> = {}, status = 200) {
       this.code(status).header('Vary', VARY).type('text/html; charset=utf-8');
-      const html = await this.viewAsync(`pages/${template}`, { ...commonData(this.request, this), ...data });
+      const html = await this.viewAsync(`pages/${template}`, { ...commonData(this.request, this), pageUrl: pageUrlOf(this.request), ...data });
       return this.send(nameErrorSummaryFields(html));
     });
 

@@ -102,6 +102,15 @@ document.addEventListener('htmx:beforeRequest', (event) => {
   }
 });
 
+// A form sent back with errors is shown at its POST address, which has no page of its own (a
+// reload or a link to it would say « Page introuvable »): the address bar shows the form's page.
+// Once loaded: a fragment (#commentaires) in the address while the page loads makes the browser
+// take the focus away from the error summary to it.
+const pageUrl = document.querySelector('meta[name="page-url"]')?.content;
+if (pageUrl && pageUrl !== location.pathname + location.search + location.hash) {
+  window.addEventListener('load', () => history.replaceState(history.state, '', pageUrl));
+}
+
 // A form sent back with errors starts at its summary: keyboard and screen reader users land on
 // the list of what to fix, each item a link to its field.
 const errorSummary = document.getElementById('error-summary');

@@ -137,3 +137,20 @@ it('counts two signatures made at the same instant in two browsers, then refuses
     }
   }
 }, 240_000);
+
+it('sends a comment form back with its summary in view, under the address of its page, which reloads as that page', async () => {
+  const page = await signIn(await site.newContext(), f.partnerUser.email);
+  const base = `/partenariats/${f.partnership.id}`;
+  await page.goto(`${base}/formalisation`);
+  await page.getByRole('button', { name: 'Publier le commentaire' }).click();
+  await page.waitForURL(`**${base}/formalisation#commentaires`);
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+  const summaryTop = await page.locator('#error-summary').evaluate((element) => element.getBoundingClientRect().top);
+  expect(summaryTop).toBeGreaterThanOrEqual(0);
+  expect(summaryTop).toBeLessThan(page.viewportSize()!.height);
+  expect(await page.locator('#error-summary').textContent()).toContain('Votre commentaire : Ce champ est obligatoire.');
+  const reloaded = await page.reload();
+  expect(reloaded?.status()).toBe(200);
+  expect(await page.locator('h3#comments-title').count()).toBe(1);
+  await page.context().close();
+});
