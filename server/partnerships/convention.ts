@@ -158,12 +158,13 @@ function address(org: OrganisationDetails): string {
   return [org.address, [org.postcode, org.communeName].filter(Boolean).join(' ')].filter((s) => s?.trim()).join(', ') || 'non renseignée';
 }
 
-function rhythm(p: Partnership): string {
+/** `sessions`: the dates agreed, which a cycle's count must match (a cancelled one is not among them). */
+function rhythm(p: Partnership, sessions: number): string {
   if (p.periodicity === 'mensuel') {
     const nth = p.monthlyWeek === -1 ? 'le dernier' : ['le premier', 'le deuxième', 'le troisième', 'le quatrième'][(p.monthlyWeek ?? 1) - 1];
     return `${nth} mercredi de chaque mois`;
   }
-  if (p.periodicity === 'cycle') return `un cycle de ${p.cycleCount ?? '?'} séances, un mercredi par semaine`;
+  if (p.periodicity === 'cycle') return `un cycle de ${sessions} séances, un mercredi par semaine`;
   if (p.periodicity === 'quinzaine') return 'un mercredi sur deux';
   if (p.periodicity === 'hebdomadaire') return 'chaque mercredi';
   return labelOf(periodicities, p.periodicity).toLowerCase();
@@ -185,7 +186,9 @@ export function priceDefault(ctx: ConventionContext): string {
   if (!offer) return '';
   if (offer.price === 'gratuit') return 'Intervention gratuite pour l’accueil.';
   if (offer.price === 'sur-devis') return `Sur devis${offer.priceDetails ? ` : ${offer.priceDetails}` : '.'}`;
-  return `${offer.priceEur ? `${f.euros(offer.priceEur)} ` : ''}${offer.priceDetails ?? ''}`.trim();
+  // « 60,00 € par séance », not « 60,00 € Par séance » (details typed as a sentence); « TTC » stays.
+  const details = offer.priceEur ? (offer.priceDetails ?? '').replace(/^(\p{Lu})(?=\p{Ll})/u, (first) => first.toLowerCase()) : (offer.priceDetails ?? '');
+  return `${offer.priceEur ? `${f.euros(offer.priceEur)} ` : ''}${details}`.trim();
 }
 
 export const conventionSections: ConventionSectionDefinition[] = [
@@ -216,12 +219,7 @@ export const conventionSections: ConventionSectionDefinition[] = [
     key: 'organisateur',
     title: sectionTitle('organisateur'),
     numbered: true,
-    fields: [
-      text('acm_statut', 'acm', (c) => c.acm.organiser ?? ''),
-      text('acm_representant', 'acm'),
-      text('acm_habilitation', 'acm'),
-      text('acm_directeur', 'acm'),
-    ],
+    fields: [text('acm_statut', 'acm'), text('acm_representant', 'acm'), text('acm_habilitation', 'acm'), text('acm_directeur', 'acm')],
     lines: (c, v) => [
       `Dénomination : ${c.acm.name}`,
       `Organisateur : ${orNot(c.acm.organiser)}`,
@@ -349,7 +347,7 @@ export const conventionSections: ConventionSectionDefinition[] = [
       if (!p.periodStart || sessions.length === 0) lines.push('Calendrier à établir (étape 4 · Animation).');
       else {
         lines.push(
-          `Période : du ${f.date(p.periodStart)} au ${f.date(p.periodEnd ?? sessions.at(-1)!.date)}, ${rhythm(p)}, hors vacances scolaires et jours fériés.`,
+          `Période : du ${f.date(p.periodStart)} au ${f.date(p.periodEnd ?? sessions.at(-1)!.date)}, ${rhythm(p, sessions.length)}, hors vacances scolaires et jours fériés.`,
           `Horaires : le mercredi de ${frenchTime(p.startTime ?? '09:30')} à ${frenchTime(p.endTime ?? '11:30')}.`,
           `Nombre de séances prévues : ${sessions.length}.`,
           `Dates : ${sessions.map((s) => agreedDateLabel(s, p)).join(', ')}.`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONVENTION_TITLE, conventionSections } from '../../server/partnerships/convention.js';
+import { CONVENTION_TITLE, conventionSections, priceDefault } from '../../server/partnerships/convention.js';
 import { parseConventionWording } from '../../server/partnerships/convention-wording.js';
 
 describe('the convention wording file', () => {
@@ -22,6 +22,24 @@ describe('the convention wording file', () => {
     expect(preamble).toBe(
       'Accueil de loisirs Les Pitchouns (accueil collectif de mineurs) inscrit ses mercredis dans le Plan mercredi et son projet pédagogique.',
     );
+  });
+
+  it('pre-fills only what the facts say, and says it as a sentence would', () => {
+    const fields = conventionSections.flatMap((s) => s.fields);
+    // The organiser's legal status (commune, association…) is not its name.
+    expect(fields.find((f) => f.name === 'acm_statut')!.default({ acm: { organiser: 'Ville de Lyon' } } as never)).toBe('');
+    const price = (priceDetails: string | null) => priceDefault({ offer: { price: 'payant', priceEur: '60.00', priceDetails } } as never);
+    expect(price('Par séance')).toMatch(/^60,00\s€ par séance$/);
+    expect(price('TTC, matériel compris')).toMatch(/^60,00\s€ TTC, matériel compris$/);
+    expect(price(null)).toMatch(/^60,00\s€$/);
+    // A cycle of 12 with one session cancelled: the rhythm and the count agree on 11.
+    const wednesdays = ['01-06', '01-13', '01-20', '01-27', '02-03', '02-10', '03-03', '03-10', '03-17', '03-24', '03-31', '04-07'];
+    const sessions = wednesdays.map((day, i) => ({ date: `2027-${day}`, startTime: '14:00', endTime: '16:00', status: i === 5 ? 'cancelled' : 'planned' }));
+    const calendar = conventionSections.find((s) => s.key === 'calendrier')!;
+    const partnership = { periodicity: 'cycle', cycleCount: 12, periodStart: '2027-01-06', periodEnd: '2027-03-31', startTime: '14:00', endTime: '16:00' };
+    const lines = calendar.lines({ partnership, sessions, calendar: { dates: [], unknownSchoolYears: [] } } as never, () => '').join('\n');
+    expect(lines).toContain('un cycle de 11 séances, un mercredi par semaine');
+    expect(lines).toContain('Nombre de séances prévues : 11.');
   });
 
   it('reads titles, fixed lines, hints, options and multi-line defaults, skipping comments and blank lines', () => {
