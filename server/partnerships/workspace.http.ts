@@ -34,7 +34,8 @@ export async function renderWorkspacePage(
       title: `${title} · ${ws.partnership.title}`,
       ws,
       page: template,
-      time: frenchTime,
+      // « 14 h 30 » kept on one line on the pages (the convention's text keeps its plain spaces: its hash is signed).
+      time: (time: string) => frenchTime(time).replace(/ /g, '\u00a0'),
       reasons: partnershipReasons,
       axes: charterAxes,
       slotOptions: slots,

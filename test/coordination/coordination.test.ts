@@ -296,11 +296,11 @@ describe('the funnel', () => {
     const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => decode(c[1]!)));
     expect(rows.map((r) => r.slice(0, 4))).toEqual([
       ['Demandes envoyées', '3', '', ''],
-      ['Demandes ayant reçu une réponse', '2', '67 %', '67 %'],
-      ['Demandes acceptées', '1', '50 %', '33 %'],
-      ['Conventions signées', '1', '100 %', '33 %'],
-      ['Premières séances réalisées', '1', '100 %', '33 %'],
-      ['Bilans envoyés par les deux', '1', '100 %', '33 %'],
+      ['Demandes ayant reçu une réponse', '2', '67\u00a0%', '67\u00a0%'],
+      ['Demandes acceptées', '1', '50\u00a0%', '33\u00a0%'],
+      ['Conventions signées', '1', '100\u00a0%', '33\u00a0%'],
+      ['Premières séances réalisées', '1', '100\u00a0%', '33\u00a0%'],
+      ['Bilans envoyés par les deux', '1', '100\u00a0%', '33\u00a0%'],
     ]);
     const csv = readAsExcel((await coordinator.get(`${base}/export/entonnoir.csv`)).rawPayload);
     expect(csv.map((r) => [r.Étape, r.Nombre, r.Définition])).toEqual(rows.map((r) => [r[0], r[1], r[4]]));
