@@ -151,6 +151,20 @@ describe('the iCal feed', () => {
 });
 
 describe('sessions, meetings and deadlines', () => {
+  it('links each error of the session and meeting forms to its own field, named by its label (the page holds both forms)', async () => {
+    const links = (body: string) => [...body.matchAll(/<li><a href="#([\w-]+)">([^<]*)<\/a><\/li>/g)].map(([, id, text]) => [id, text]);
+    const meeting = await f.acmAgent.post(`${base}/rendez-vous`, { date: '', startTime: '18:00', endTime: '19:00', agenda: '' });
+    expect(meeting.statusCode).toBe(422);
+    expect(links(meeting.body)).toEqual([
+      ['f-meeting-date', 'Date : Ce champ est obligatoire.'],
+      ['f-meeting-agenda', 'Ordre du jour : Ce champ est obligatoire.'],
+    ]);
+    for (const [id] of links(meeting.body)) expect(meeting.body).toContain(`id="${id}"`);
+    const session = await f.partnerAgent.post(`${base}/seances`, { date: '', startTime: '14:00', endTime: '16:00' });
+    expect(session.statusCode).toBe(422);
+    expect(links(session.body)).toEqual([['f-session-date', 'Date : Ce champ est obligatoire.']]);
+  });
+
   it('adds a session, a meeting with its minutes and a deadline, each in the history', async () => {
     expect(
       (await f.partnerAgent.post(`${base}/seances`, { date: '2027-01-13', startTime: '14:00', endTime: '16:00', notes: 'Séance de rattrapage' })).statusCode,
