@@ -4,6 +4,7 @@ import { parisToday } from '../kernel/paris-time.js';
 import { schoolYearOf } from '../kernel/school-year.js';
 import { placeInScopes } from '../kernel/scopes.js';
 import { ageBands, charterAxes, labelOf, partnershipReasons, themes } from '../kernel/taxonomy.js';
+import { de } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { acmProfile } from '../matching/matching.repository.js';
 import { rankOffers, wishOfAcm } from '../matching/suggestions.js';
@@ -98,8 +99,9 @@ export async function prescriptionPrefill(
   const values: Record<string, string> = { acmId: String(acm.id) };
   if (chosenPartner) values.partnerId = String(chosenPartner);
   if (what) {
-    values.title = `${what} à ${acm.name}`.slice(0, 150);
-    values.message = `${acm.name} (${acm.communeName}) n’a aucune offre ${themeLabel ? `« ${themeLabel} » ` : ''}${band ? `pour les ${band.label} ` : ''}à proximité sur Passerelle.${
+    // ACM names take an article or none (« l’Accueil de loisirs… », « ALSH… »): « de » knows which, « à » does not.
+    values.title = `${what} — ${acm.name}`.slice(0, 150);
+    values.message = `Aucune offre ${themeLabel ? `« ${themeLabel} » ` : ''}${band ? `pour les ${band.label} ` : ''}n’est proposée sur Passerelle à proximité ${de(acm.name)} (${acm.communeName}).${
       offer ? ` L’offre « ${offer.offerTitle} » pourrait y répondre.` : ''
     } Je vous propose d’en parler ensemble.`;
   }

@@ -295,7 +295,8 @@ describe('the prescription opened from a gap', () => {
     expect(best).toMatch(new RegExp(`<option value="\\d+" selected>${suggestions[0]} \\(`));
     expect(response.body).toContain(`/partenariats/prescrire?accueil=${acmId}&amp;theme=sport&amp;age=6-8&amp;partenaire=`);
     expect(response.body).toContain('Zone blanche : Accueil C, Sport, 6-8 ans');
-    expect(response.body).toContain('value="Sport pour les 6-8 ans à Accueil C"');
+    expect(response.body).toContain('value="Sport pour les 6-8 ans — Accueil C"');
+    expect(response.body).toContain('Aucune offre « Sport » pour les 6-8 ans n’est proposée sur Passerelle à proximité de l’Accueil C (');
     expect(response.body).toContain('Club omnisport de l’Ain');
     // Choosing another partner keeps the rest.
     const partner = await createOrganisation(app, { name: 'Autre partenaire', codeInsee: places[0]!.code });
@@ -303,7 +304,7 @@ describe('the prescription opened from a gap', () => {
     expect(chosen.body).toMatch(new RegExp(`<option value="${partner.id}" selected>`));
     // From the row of every theme: the age alone.
     const anyTheme = await coordinator.get(`/partenariats/prescrire?accueil=${acmId}&age=12-14`);
-    expect(anyTheme.body).toContain('value="Activités pour les 12-14 ans à Accueil C"');
+    expect(anyTheme.body).toContain('value="Activités pour les 12-14 ans — Accueil C"');
   });
 
   it('ignores an ACM outside the coordinator’s territory and keeps the prescription’s authorization', async () => {
