@@ -106,7 +106,7 @@ document.addEventListener('htmx:beforeRequest', (event) => {
 // reload or a link to it would say « Page introuvable »): the address bar shows the form's page.
 // Once loaded: a fragment (#commentaires) in the address while the page loads makes the browser
 // take the focus away from the error summary to it.
-const pageUrl = document.querySelector('meta[name="page-url"]')?.content;
+const pageUrl = document.body.dataset.pageUrl;
 if (pageUrl && pageUrl !== location.pathname + location.search + location.hash) {
   window.addEventListener('load', () => history.replaceState(history.state, '', pageUrl));
 }

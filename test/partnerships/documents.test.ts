@@ -136,7 +136,7 @@ describe('checks of the upload form', () => {
     expect(response.body).toContain('Format non accepté : déposez un PDF ou une image (JPEG, PNG ou WebP).');
     expect(response.body).toMatch(/<option value="facture" selected>/);
     // The page is answered at the upload's address, which carries the CSRF token: the browser is told to show the page's own.
-    expect(response.body).toContain(`<meta name="page-url" content="/partenariats/${f.partnership.id}/documents">`);
+    expect(response.body).toContain(` data-page-url="/partenariats/${f.partnership.id}/documents"`);
     expect((await documentRows()).length).toBe(before);
     expect(await storedFiles()).toEqual(files);
   });
