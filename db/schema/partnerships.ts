@@ -205,6 +205,12 @@ export const conventionVersions = pgTable(
       .default('convention'),
     /** The session dates of the calendar annex this text agreed to. */
     dates: jsonb().$type<string[]>().notNull().default([]),
+    /**
+     * What the text was rendered from (the convention's context as JSON): a later release renders it
+     * again to tell a change of the partnership from a change of the app's own wording (null: older
+     * versions, compared by their text).
+     */
+    inputs: jsonb().$type<Record<string, unknown>>(),
   },
   (t) => [uniqueIndex('convention_versions_key').on(t.partnershipId, t.version)],
 );

@@ -22,6 +22,7 @@ import {
 import { upsertReview } from '../partnerships/review.repository.js';
 import { reviewDraft } from '../partnerships/review.usecases.js';
 import { regenerateSessions } from '../partnerships/schedule.js';
+import { keptInputs } from '../partnerships/signed-text.js';
 import { conventionContext } from '../partnerships/workspace.js';
 import type { SeedStep } from './index.js';
 import { demoAccounts, demoMembers, demoOrganisations, demoUser, prng } from './organisations.js';
@@ -152,7 +153,8 @@ async function fillConvention(db: Db, story: Story, at: Date) {
 /** Signs the convention's current text for the given sides (both: a signed version is kept). */
 async function sign(db: Db, story: Story, signers: { side: Side; at: Date }[]) {
   const fresh = (await findPartnership(db, story.p.id))!;
-  const rendered = renderConvention((await conventionContext(db, fresh)).context);
+  const { context } = await conventionContext(db, fresh);
+  const rendered = renderConvention(context);
   for (const { side, at } of signers) {
     const actor = story.actors[side];
     await insertSignature(db, {
@@ -182,6 +184,7 @@ async function sign(db: Db, story: Story, signers: { side: Side; at: Date }[]) {
     text: rendered.text,
     textHash: rendered.hash,
     dates: rendered.dates,
+    inputs: keptInputs(context, rendered),
     signedAt,
     signatures: signers.map(({ side, at }) => ({
       side,

@@ -13,6 +13,7 @@ import { findSignedFields, listVersions, lockConvention, updateConvention, voidS
 import { signedText } from './convention.usecases.js';
 import { recordChange } from './events.js';
 import { findPartnership, type Partnership, type Side } from './partnerships.repository.js';
+import { differsFromSigned } from './signed-text.js';
 import { conventionContext } from './workspace.js';
 
 export type AmendmentClosing = 'withdraw' | 'refuse';
@@ -41,7 +42,7 @@ export async function closeAmendment(
     const inForce = convention.status === 'signed' ? await signedText(tx, p.id, convention.signedVersions) : null;
     const fresh = (await findPartnership(tx, p.id))!;
     const current = renderConvention((await conventionContext(tx, fresh)).context);
-    if (!inForce || current.hash === inForce.textHash) throw new ConflictError('Aucun avenant n’attend de signature : la convention signée est en vigueur.');
+    if (!inForce || !differsFromSigned(current, inForce)) throw new ConflictError('Aucun avenant n’attend de signature : la convention signée est en vigueur.');
     const proposer = convention.amendmentSide;
     if (how === 'withdraw' && proposer && proposer !== side) {
       throw new ForbiddenError('Seule la structure qui a proposé l’avenant peut le retirer ; vous pouvez le refuser.');
@@ -55,14 +56,14 @@ export async function closeAmendment(
     const now = deps.clock.now();
     let restored = renderConvention((await conventionContext(tx, fresh)).context);
     let calendar: CalendarRestore | null = null;
-    if (restored.hash !== inForce.textHash && inForce.dates.length) {
+    if (differsFromSigned(restored, inForce) && inForce.dates.length) {
       calendar = planCalendarRestore(inForce.dates, await listSessions(tx, p.id), parisToday(now));
       if (restoresAnything(calendar)) {
         await restoreSessions(tx, fresh, calendar, now);
         restored = renderConvention((await conventionContext(tx, fresh)).context);
       }
     }
-    if (restored.hash !== inForce.textHash) {
+    if (differsFromSigned(restored, inForce)) {
       // Thrown inside the transaction: the sessions already put back return to the amendment's.
       const articles = diffTexts(inForce.text, restored.text).map((a) => `« ${a.heading.replace(/^Article \d+ — /, '')} »`);
       const sessions = (calendar?.blocked ?? []).map((b) => `la séance du ${f.date(b.date)} (${b.why === 'held' ? 'déjà réalisée' : 'date passée'})`);

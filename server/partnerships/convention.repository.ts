@@ -71,6 +71,10 @@ export async function insertVersion(db: Db, values: typeof conventionVersions.$i
   return row!;
 }
 
+export async function updateVersionInputs(db: Db, id: number, inputs: Record<string, unknown> | null): Promise<void> {
+  if (inputs) await db.update(conventionVersions).set({ inputs }).where(eq(conventionVersions.id, id));
+}
+
 export async function listVersions(db: Db, partnershipId: number): Promise<ConventionVersion[]> {
   return db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, partnershipId)).orderBy(desc(conventionVersions.version));
 }

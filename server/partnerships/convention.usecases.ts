@@ -17,11 +17,13 @@ import {
   lockConvention,
   markSignaturesVersion,
   updateConvention,
+  updateVersionInputs,
   voidSignatures,
 } from './convention.repository.js';
 import { recordChange, recordEvent } from './events.js';
 import { findPartnership, type Side, updatePartnership, updateParty } from './partnerships.repository.js';
 import { missingBeforeSigning } from './readiness.js';
+import { differsFromSigned, keptInputs } from './signed-text.js';
 import { conventionContext } from './workspace.js';
 
 /** What a change did to the convention: nothing, voided a signature, or proposed an amendment. */
@@ -67,7 +69,11 @@ export async function reconcileConvention(
   const now = deps.clock.now();
   if (convention.status === 'signed') {
     const inForce = await signedText(db, p.id, convention.signedVersions);
-    const pending = inForce !== null && rendered.hash !== inForce.textHash;
+    const pending = inForce !== null && differsFromSigned(rendered, inForce);
+    // A version kept before its inputs were: they are known while its text is still the one rendered.
+    if (inForce && !inForce.inputs && rendered.hash === inForce.textHash) {
+      await updateVersionInputs(db, inForce.id, keptInputs(context, rendered));
+    }
     const number = (await listVersions(db, p.id)).filter((v) => v.kind === 'amendment').length + 1;
     if (!pending) {
       if (!convention.amendmentProposedAt) return 'none';
@@ -335,6 +341,7 @@ export async function signConvention(deps: Deps, access: Access, body: Record<st
       text: rendered.text,
       textHash: rendered.hash,
       dates: rendered.dates,
+      inputs: keptInputs(context, rendered),
       signedAt: now,
       signatures: all.map((s) => ({
         side: s.side,

@@ -23,6 +23,7 @@ import {
 import { progress } from './progress.js';
 import { missingBeforeSigning } from './readiness.js';
 import { listReviews } from './review.repository.js';
+import { asSigned, differsFromSigned } from './signed-text.js';
 
 export function partiesBySide(parties: Party[]): Record<Side, Party | undefined> {
   return { acm: parties.find((p) => p.side === 'acm'), partner: parties.find((p) => p.side === 'partner') };
@@ -67,12 +68,13 @@ export async function conventionContext(
 
 /**
  * What changed in the live offer and profiles since the signature, as quiet notes: nothing changes
- * by itself, the parties may propose an amendment that takes the changes up.
+ * by itself, the parties may propose an amendment that takes the changes up. Both texts compared
+ * are rendered by this code (`renderedHash` from the signed sources), so its wording cancels out.
  */
-function liveSourceNotes(context: ConventionContext, live: ConventionSources, signedHash: string): string[] {
+function liveSourceNotes(context: ConventionContext, live: ConventionSources, renderedHash: string): string[] {
   const hashWith = (sources: Partial<ConventionSources>) => renderConvention({ ...context, ...sources }).hash;
   const notes: string[] = [];
-  if (hashWith({ offer: live.offer }) !== signedHash) {
+  if (hashWith({ offer: live.offer }) !== renderedHash) {
     const priceChanged = context.fields.fin_tarif === undefined && priceDefault(context) !== priceDefault({ ...context, offer: live.offer });
     notes.push(
       priceChanged
@@ -81,7 +83,7 @@ function liveSourceNotes(context: ConventionContext, live: ConventionSources, si
     );
   }
   for (const side of ['acm', 'partner'] as const) {
-    if (hashWith({ [side]: live[side] }) !== signedHash) {
+    if (hashWith({ [side]: live[side] }) !== renderedHash) {
       notes.push(`Le profil ${de(live[side].name)} (nom, adresse, SIRET…) a changé depuis la signature : proposez un avenant si la convention doit suivre.`);
     }
   }
@@ -107,13 +109,15 @@ export async function loadWorkspace(deps: Deps, access: Access) {
   ]);
   if (!acm || !partner) throw new NotFoundError();
   const { context, convention, live, frozen } = await conventionContext(db, p, { acm, partner, parties: partyRows });
-  const rendered = renderConvention(context);
+  const current = renderConvention(context);
   const parties = partiesBySide(partyRows);
   const today = parisToday(deps.clock.now());
-  const validSignatures = signatures.filter((s) => s.textHash === rendered.hash);
   const inForce = versions.find((v) => v.version === convention.signedVersions) ?? null;
+  const amending = convention.status === 'signed' && inForce !== null && differsFromSigned(current, inForce);
+  const rendered = inForce && convention.status === 'signed' && !amending ? asSigned(current, inForce) : current;
+  const validSignatures = signatures.filter((s) => s.textHash === rendered.hash);
   const amendment =
-    convention.status === 'signed' && inForce && inForce.textHash !== rendered.hash
+    amending && inForce
       ? {
           number: versions.filter((v) => v.kind === 'amendment').length + 1,
           proposedAt: convention.amendmentProposedAt,
@@ -127,7 +131,7 @@ export async function loadWorkspace(deps: Deps, access: Access) {
         }
       : null;
   // Only while no amendment waits: an amendment shows its own differences.
-  const liveNotes = frozen && inForce && !amendment ? liveSourceNotes(context, live, inForce.textHash) : [];
+  const liveNotes = frozen && inForce && !amendment ? liveSourceNotes(context, live, current.hash) : [];
   const minutesMeeting = meetings.find((m) => m.purpose === 'formalisation') ?? null;
   const input = {
     partnership: p,

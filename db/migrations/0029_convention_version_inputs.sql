@@ -1,0 +1,1 @@
+ALTER TABLE "convention_versions" ADD COLUMN "inputs" jsonb;

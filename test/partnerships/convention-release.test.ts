@@ -1,0 +1,110 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, conventionSignatures, conventionVersions, partnershipConventions } from '../../db/schema/index.js';
+import { sha256 } from '../../server/partnerships/convention.js';
+import type { App } from '../../server/types.js';
+import { createTestApp } from '../helpers/app.js';
+import { createPartnershipFixture, signShownText } from '../helpers/partnerships.js';
+
+let app: App;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+async function signedByBoth() {
+  const f = await createPartnershipFixture(app);
+  await signShownText(f.acmAgent, f.partnership.id, 'acm', 'Claire Dubois');
+  await signShownText(f.partnerAgent, f.partnership.id, 'partner', 'Karim Benali');
+  return f;
+}
+
+/**
+ * What an earlier release left: the same partnership rendered with that release's wording (here
+ * « Par séance », capitalised, as before a fix), signed under that text's hash.
+ */
+async function signedUnderEarlierWording(id: number): Promise<string> {
+  const [version] = await app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id));
+  expect(version!.text).toMatch(/^Tarif : 45,00\s€ par séance$/m);
+  const text = version!.text.replace(/^(Tarif : 45,00\s€) par séance$/m, '$1 Par séance');
+  const textHash = sha256(text);
+  await app.deps.db.update(conventionVersions).set({ text, textHash }).where(eq(conventionVersions.id, version!.id));
+  await app.deps.db.update(conventionSignatures).set({ textHash }).where(eq(conventionSignatures.partnershipId, id));
+  return textHash;
+}
+
+async function actions(id: number) {
+  const rows = await app.deps.db
+    .select({ action: auditLog.action })
+    .from(auditLog)
+    .where(and(eq(auditLog.entity, 'partnership'), eq(auditLog.entityId, id)));
+  return rows.map((r) => r.action);
+}
+
+async function convention(id: number) {
+  const [row] = await app.deps.db.select().from(partnershipConventions).where(eq(partnershipConventions.partnershipId, id));
+  return row!;
+}
+
+describe('a convention signed under an earlier release’s wording', () => {
+  it('keeps what it was rendered from with its signed version', async () => {
+    const f = await signedByBoth();
+    const [version] = await app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, f.partnership.id));
+    expect(version!.inputs).toMatchObject({ partnership: { id: f.partnership.id }, fields: {} });
+  });
+
+  it('stays in force through an edit that changes nothing, shows its signed text, then takes a real change as an amendment that can be withdrawn', async () => {
+    const f = await signedByBoth();
+    const id = f.partnership.id;
+    const signedHash = await signedUnderEarlierWording(id);
+
+    // The page shows the text as signed, with no amendment and no note of a change.
+    let page = (await f.acmAgent.get(`/partenariats/${id}/formalisation`)).body;
+    expect(page).toContain('Texte de la convention signée');
+    expect(page).toMatch(/Tarif : 45,00\s€ Par séance/);
+    expect(page).not.toMatch(/Tarif : 45,00\s€ par séance/);
+    expect(page).not.toContain('à signer</span>');
+    expect(page).not.toContain('depuis la signature');
+    expect(page).toContain(`Empreinte SHA-256 du texte signé en vigueur : <code class="hash">${signedHash}</code>`);
+    expect(page).not.toContain('name="textHash"');
+
+    // Saving the commitments as they are asks for no confirmation and proposes nothing.
+    const same = await f.acmAgent.post(`/partenariats/${id}/engagements`, { side: 'acm', commitments: 'Deux animateurs présents à chaque séance.' });
+    expect(same.statusCode).toBe(303);
+    expect((await convention(id)).amendmentProposedAt).toBeNull();
+    expect(await actions(id)).not.toContain('convention.amendment_proposed');
+
+    // A real change is an amendment: the difference shown is against the text signed.
+    const asked = await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_tarif: '50 € par séance', fin_frais: 'Aucun' });
+    expect(asked.statusCode).toBe(422);
+    expect(asked.body).toContain('Cette modification devient l’avenant n° 1');
+    const saved = await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_tarif: '50 € par séance', fin_frais: 'Aucun', confirm: 'on' });
+    expect(saved.headers.location).toContain('#avenant');
+    page = (await f.partnerAgent.get(`/partenariats/${id}/formalisation`)).body;
+    expect(page).toContain('Avenant n° 1 à signer');
+    expect(page).toContain('Tarif : 50 € par séance');
+    expect(page).toMatch(/Tarif : 45,00\s€ Par séance/);
+
+    // Withdrawn, it leaves the signed text in force, as signed.
+    const withdrawn = await f.acmAgent.post(`/partenariats/${id}/convention/avenant/retirer`, { side: 'acm' });
+    expect(withdrawn.statusCode).toBe(303);
+    page = (await f.acmAgent.get(`/partenariats/${id}/formalisation`)).body;
+    expect(page).not.toContain('à signer</span>');
+    expect(page).toMatch(/Tarif : 45,00\s€ Par séance/);
+    const after = await convention(id);
+    expect([after.status, after.signedVersions, after.amendmentProposedAt]).toEqual(['signed', 1, null]);
+    expect(await actions(id)).toContain('convention.amendment_withdrawn');
+  });
+
+  it('records what a version kept before this was rendered from, while its text is still the one rendered', async () => {
+    const f = await signedByBoth();
+    const id = f.partnership.id;
+    await app.deps.db.update(conventionVersions).set({ inputs: null }).where(eq(conventionVersions.partnershipId, id));
+    const same = await f.acmAgent.post(`/partenariats/${id}/engagements`, { side: 'acm', commitments: 'Deux animateurs présents à chaque séance.' });
+    expect(same.statusCode).toBe(303);
+    const [version] = await app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id));
+    expect(version!.inputs).toMatchObject({ partnership: { id } });
+  });
+});
