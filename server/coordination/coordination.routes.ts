@@ -21,16 +21,7 @@ import {
   territoryCoverage,
 } from './coverage.js';
 import { DIGEST_TOKEN_PATTERN, digestTokenTerritory, unsubscribeDigest } from './digest.js';
-import {
-  funnelBreakdownCsvRows,
-  funnelBreakdownOf,
-  funnelChart,
-  funnelCsvRows,
-  funnelStepsOf,
-  loadFunnel,
-  loadFunnelBreakdown,
-  territoryFunnel,
-} from './funnel.js';
+import { funnelBreakdownCsvRows, funnelBreakdownOf, funnelCsvRows, funnelStepsOf, loadFunnel, loadFunnelBreakdown, territoryFunnel } from './funnel.js';
 
 const filterValue = Type.Optional(Type.String({ maxLength: 200 }));
 const ListQuerySchema = Type.Object(
@@ -120,7 +111,6 @@ export default async function coordinationRoutes(app: App) {
       funnel,
       breakdown,
       funnelComputedAt: stored.computedAt,
-      chart: funnelChart(funnel),
       lists,
       section: 'dashboard',
     });

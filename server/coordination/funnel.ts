@@ -149,37 +149,6 @@ export async function loadFunnel(deps: Pick<Deps, 'db' | 'clock'>, scope: Scope)
 
 type FunnelStep = ReturnType<typeof funnelStepsOf>[number];
 
-/**
- * Geometry of the bar chart: one row per step, its label above its bar (readable on a phone),
- * bar lengths relative to the first step.
- */
-export function funnelChart(steps: FunnelStep[]) {
-  const width = 400;
-  const barMax = width - 50;
-  const rowHeight = 48;
-  const barHeight = 18;
-  const max = Math.max(1, ...steps.map((s) => s.count));
-  return {
-    width,
-    barMax,
-    height: steps.length * rowHeight,
-    bars: steps.map((s, i) => {
-      const barWidth = Math.round((s.count / max) * barMax);
-      const top = i * rowHeight;
-      return {
-        label: s.label,
-        count: s.count,
-        labelY: top + 14,
-        y: top + 20,
-        barHeight,
-        width: s.count > 0 ? Math.max(barWidth, 2) : 0,
-        valueX: barWidth + 6,
-        valueY: top + 20 + barHeight / 2,
-      };
-    }),
-  };
-}
-
 export function funnelCsvRows(steps: FunnelStep[]) {
   return steps.map((s) => ({
     Étape: s.label,

@@ -288,7 +288,7 @@ describe('exports', () => {
 describe('the funnel', () => {
   it('follows the requests of the territory to the bilans, on the page, in its table and in its export', async () => {
     const page = await coordinator.get(base);
-    expect(page.body).toContain('<svg class="funnel-chart"');
+    expect(page.body).toContain('<div class="bars funnel-chart" role="img"');
     expect(page.body).toContain(
       'Demandes envoyées : 3 ; Demandes ayant reçu une réponse : 2 ; Demandes acceptées : 1 ; Conventions signées : 1 ; Premières séances réalisées : 1 ; Bilans envoyés par les deux : 1.',
     );

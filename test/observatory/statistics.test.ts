@@ -83,7 +83,7 @@ const decode = (html: string) =>
 function pageCells(html: string): PageCell[] {
   const cells: PageCell[] = [];
   for (const table of html.matchAll(/<table class="[^"]*stat-table[^"]*"[^>]*>([\s\S]*?)<\/table>/g)) {
-    const caption = decode(/<caption>([\s\S]*?)<\/caption>/.exec(table[1]!)![1]!).replace(/ \([^()]*(\([^()]*\))?[^()]*\)$/, '');
+    const caption = decode(/<caption>([\s\S]*?)<\/caption>/.exec(table[1]!)![1]!).replace(/ — [^—]*$/, '');
     const headers = [.../<thead>([\s\S]*?)<\/thead>/.exec(table[1]!)![1]!.matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((m) => decode(m[1]!));
     for (const row of /<tbody>([\s\S]*?)<\/tbody>/.exec(table[1]!)![1]!.matchAll(/<tr>([\s\S]*?)<\/tr>/g)) {
       const label = decode(/<th scope="row">([\s\S]*?)<\/th>/.exec(row[1]!)![1]!);
@@ -157,7 +157,7 @@ describe('public statistics of a territory', () => {
     expect(themesOnPage.get('Sciences et numérique')).toBe('0');
     expect(themesOnPage.get('Toutes les offres')).toBe('10');
     // The chart says no more than the table.
-    const chart = /<svg class="stat-chart"[\s\S]*?<\/svg>/.exec(page.body)![0];
+    const chart = /<div class="bars stat-chart"[\s\S]*?\n<\/div>/.exec(page.body)![0];
     expect(chart).toContain('&lt; 5');
     expect(chart).not.toMatch(/>3</);
     const csv = readAsExcel((await app.inject({ method: 'GET', url: '/territoires/departements/15/statistiques.csv' })).rawPayload);

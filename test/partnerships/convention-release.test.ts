@@ -80,7 +80,11 @@ describe('a convention signed under an earlier release’s wording', () => {
     const asked = await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_tarif: '50 € par séance', fin_frais: 'Aucun' });
     expect(asked.statusCode).toBe(422);
     expect(asked.body).toContain('Cette modification devient l’avenant n° 1');
-    const saved = await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_tarif: '50 € par séance', fin_frais: 'Aucun', confirm: 'on' });
+    const saved = await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, {
+      fin_tarif: '50 € par séance',
+      fin_frais: 'Aucun',
+      confirm: 'on',
+    });
     expect(saved.headers.location).toContain('#avenant');
     page = (await f.partnerAgent.get(`/partenariats/${id}/formalisation`)).body;
     expect(page).toContain('Avenant n° 1 à signer');
