@@ -5,6 +5,7 @@ import { enqueueSearchSync } from '../../search/outbox.js';
 import { hashPassword } from '../accounts/passwords.js';
 import type { Deps } from '../deps.js';
 import { slugify } from '../kernel/text.js';
+import { de } from '../lib/format.js';
 import type { SeedStep } from './index.js';
 
 /** The password of every demo account (documented in the README). */
@@ -545,7 +546,7 @@ export async function seedOrganisations(deps: Pick<Deps, 'db' | 'clock'>): Promi
         partnerNumber++;
         const place = placeList[(index * 5 + departments.indexOf(department)) % placeList.length]!;
         const commune = communeOf(department, place.name);
-        const name = template.names[department].replace('{c}', place.label);
+        const name = template.names[department].replace('de {c}', de(place.label)).replace('{c}', place.label);
         const isAssociation = template.association ?? false;
         // Most are verified; every seventh is waiting for an admin, to show the verification flow.
         const status = partnerNumber % 7 === 3 ? 'unverified' : 'verified';

@@ -122,7 +122,7 @@ async function schedule(db: Db, story: Story, at: Date, rules: Partial<Partnersh
     'acm',
     at,
     'calendar.generated',
-    `Calendrier établi : ${calendar.dates.length} séance(s)${calendar.dates.length ? ` du ${formatters.date(calendar.dates[0])} au ${formatters.date(calendar.dates.at(-1))}` : ''}.`,
+    `Calendrier établi : ${formatters.plural(calendar.dates.length, 'séance', 'séances')}${calendar.dates.length ? ` du ${formatters.date(calendar.dates[0])} au ${formatters.date(calendar.dates.at(-1))}` : ''}.`,
   );
 }
 
@@ -322,7 +322,15 @@ async function seedPartnerships(deps: Deps): Promise<void> {
         { side: 'partner', at: at(18, 15) },
       ]);
       const recorded = await recordPastSessions(tx, story, today, random, 2);
-      if (recorded) await history(tx, story, 'acm', at(1, 17), 'session.updated', `${recorded} séance(s) renseignée(s) : présence et déroulé.`);
+      if (recorded)
+        await history(
+          tx,
+          story,
+          'acm',
+          at(1, 17),
+          'session.updated',
+          `${formatters.plural(recorded, 'séance renseignée', 'séances renseignées')} : présence et déroulé.`,
+        );
       await insertMeeting(tx, {
         partnershipId: first.id,
         purpose: 'meeting',

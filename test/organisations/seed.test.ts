@@ -56,6 +56,12 @@ describe('the demo directory', () => {
     expect((await app.deps.db.select().from(searchOutbox)).length).toBe(partners.length);
   });
 
+  it('names its organisations in French as a person would write them (« Ville d’Aubervilliers », not « de Aubervilliers »)', async () => {
+    const names = (await allOrganisations()).map((o) => o.organisation.name);
+    expect(names.filter((n) => /\bde (?:[AEIOUYÉÈÊÎ]|Le |La |Les )/.test(n))).toEqual([]);
+    expect(names.some((n) => /\bd’[AEIOUYÉ]/.test(n))).toBe(true);
+  });
+
   it('creates the demo accounts of every role with the documented password', async () => {
     for (const email of Object.values(demoAccounts)) {
       const signIn = await new Agent(app).post('/connexion', { email, password: DEMO_PASSWORD });
