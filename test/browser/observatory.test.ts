@@ -42,7 +42,10 @@ describe('public statistics page', () => {
       expect(await sciences.textContent()).toBe('8');
       expect(await page.locator('.stat-chart').count()).toBe(3);
       // Its labels keep a readable size at every width (a chart drawn to scale shrank them to 8 px).
-      const labelHeight = await page.locator('.stat-chart .bars-label').first().evaluate((e) => e.getBoundingClientRect().height);
+      const labelHeight = await page
+        .locator('.stat-chart .bars-label')
+        .first()
+        .evaluate((e) => e.getBoundingClientRect().height);
       expect(labelHeight).toBeGreaterThanOrEqual(18);
       await expectNoSidewaysScroll(page, `statistics ${viewport.width}`);
       await expectNoAxeViolations(page, `statistics ${viewport.width}`);
