@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, ilike, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { coordinatorScopes, invitations, memberships, offers, organisations, users } from '../../db/schema/index.js';
 import type { ScopeKind } from '../kernel/scopes.js';
@@ -49,7 +49,7 @@ interface UserFilter {
   role?: 'admin' | 'coordinator' | 'suspended' | undefined;
 }
 
-/** The admin list of users: text search on name and email, newest first, with membership counts. */
+/** The admin list of users: text search on name and email, newest first, with membership counts and the kinds of their structures. */
 export async function searchUsers(db: Db, filter: UserFilter, page: number, perPage: number) {
   const conditions: SQL[] = [];
   const q = filter.q?.trim();
@@ -81,7 +81,16 @@ export async function searchUsers(db: Db, filter: UserFilter, page: number, perP
       .offset((page - 1) * perPage),
     db.select({ value: count() }).from(users).where(where),
   ]);
-  return { items, total: total?.value ?? 0 };
+  const ids = items.map((u) => u.id);
+  const kinds = ids.length
+    ? await db
+        .selectDistinct({ userId: memberships.userId, kind: organisations.kind })
+        .from(memberships)
+        .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+        .where(inArray(memberships.userId, ids))
+    : [];
+  const memberOf = (userId: number, kind: 'partner' | 'acm') => kinds.some((k) => k.userId === userId && k.kind === kind);
+  return { items: items.map((u) => ({ ...u, partner: memberOf(u.id, 'partner'), acm: memberOf(u.id, 'acm') })), total: total?.value ?? 0 };
 }
 
 export async function userMemberships(db: Db, userId: number) {

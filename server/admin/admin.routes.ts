@@ -99,7 +99,7 @@ export default async function adminRoutes(app: App) {
         section: 'organisations',
         organisation: o,
         commune: found.commune,
-        path: organisationPath(o),
+        publicPath: organisationPath(o),
         kindLabel: kindLabels[o.kind],
         statusLabel: statusLabels[o.status],
         typeLabel: labelOf(orgTypes, o.type),

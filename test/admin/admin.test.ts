@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coordinatorScopes, organisations, sessions, users } from '../../db/schema/index.js';
+import { coordinatorScopes, offerReports, organisations, sessions, users } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
 import { createOrganisation, createUser, PASSWORD, readMails, signedInAgent } from '../helpers/fixtures.js';
+import { insertOffer } from '../helpers/offers.js';
 import { auditActions, outboxFor } from '../helpers/organisations.js';
 
 let app: App;
@@ -19,6 +20,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
+
+/** The table row (or row header, with `tag: 'th'`) holding this text. */
+function rowOf(body: string, text: string, tag: 'tr' | 'th' = 'tr') {
+  const pattern = tag === 'tr' ? /<tr>([\s\S]*?)<\/tr>/g : /<th scope="row">([\s\S]*?)<\/th>/g;
+  return [...body.matchAll(pattern)].map((m) => m[1]!).find((row) => row.includes(text)) ?? '';
+}
 
 async function statusOf(id: number) {
   const [row] = await app.deps.db.select().from(organisations).where(eq(organisations.id, id));
@@ -49,6 +56,53 @@ describe('access', () => {
     expect((await agent.post(`/admin/utilisateurs/${target.id}/territoires`, { scope: 'department', code: '69' })).statusCode).toBe(404);
     expect((await statusOf(organisation.id)).status).toBe('unverified');
     expect(await app.deps.db.select().from(coordinatorScopes).where(eq(coordinatorScopes.userId, target.id))).toHaveLength(0);
+  });
+});
+
+describe('navigation', () => {
+  it('greets an admin with no structure on the dashboard with the administration, not an invitation to join a structure', async () => {
+    const board = await admin.get('/tableau-de-bord');
+    expect(board.body).not.toContain('membre d’aucune structure');
+    expect(board.body).toContain('<a href="/admin">ouvrir l’administration</a>');
+    const newcomer = await (await signedInAgent(app)).get('/tableau-de-bord');
+    expect(newcomer.body).toContain('membre d’aucune structure');
+  });
+
+  it('marks Administration in the main navigation and the page’s section in the admin navigation', async () => {
+    const organisation = await createOrganisation(app, { name: 'Club de la navigation' });
+    const offer = await insertOffer(app, organisation.id, { title: 'Offre de la navigation', status: 'pending', submittedAt: new Date() });
+    const current = (body: string) => [...body.matchAll(/<a href="([^"]+)" aria-current="page">/g)].map((m) => m[1]);
+    const sections: [string, string][] = [
+      ['/admin', '/admin'],
+      ['/admin/structures', '/admin/structures'],
+      [`/admin/structures/${organisation.id}`, '/admin/structures'],
+      ['/admin/utilisateurs', '/admin/utilisateurs'],
+      [`/admin/utilisateurs/${adminId}`, '/admin/utilisateurs'],
+      ['/admin/moderation', '/admin/moderation'],
+      [`/admin/moderation/${offer.id}`, '/admin/moderation'],
+      ['/admin/signalements', '/admin/signalements'],
+      ['/admin/import', '/admin/import'],
+    ];
+    for (const [page, section] of sections) expect(current((await admin.get(page)).body), page).toEqual(['/admin', section]);
+    expect((await admin.get(`/admin/structures/${organisation.id}`)).body).toContain(
+      `href="/structures/${organisation.id}-${organisation.slug}">Voir la page de la structure</a>`,
+    );
+  });
+});
+
+describe('moderation', () => {
+  it('keeps the summary and the structure out of the (bold) row header: only the offer’s title is', async () => {
+    const organisation = await createOrganisation(app, { name: 'Club des résumés' });
+    await insertOffer(app, organisation.id, { title: 'Offre à résumer', summary: 'Un résumé en graisse normale.', status: 'pending', submittedAt: new Date() });
+    const queue = (await admin.get('/admin/moderation')).body;
+    expect(rowOf(queue, 'Offre à résumer', 'th')).not.toContain('Un résumé en graisse normale.');
+    expect(rowOf(queue, 'Offre à résumer')).toContain('<td class="muted small">Un résumé en graisse normale.</td>');
+
+    const reported = await insertOffer(app, organisation.id, { title: 'Offre signalée' });
+    await app.deps.db.insert(offerReports).values({ offerId: reported.id, reason: 'informations-inexactes', message: 'Les horaires ont changé.' });
+    const reports = (await admin.get('/admin/signalements')).body;
+    expect(rowOf(reports, 'Offre signalée', 'th')).not.toContain('Club des résumés');
+    expect(rowOf(reports, 'Offre signalée')).toContain(`<td><a href="/admin/structures/${organisation.id}">Club des résumés</a></td>`);
   });
 });
 
@@ -125,6 +179,22 @@ describe('users', () => {
     expect(found.body).toContain('berenice@exemple.fr');
     expect((await admin.get('/admin/utilisateurs?q=berenice%40')).body).toContain('Bérénice Trouvable');
     expect((await admin.get('/admin/utilisateurs?q=personne-inconnue')).body).toContain('Aucun utilisateur');
+  });
+
+  it('shows a profile for every user: platform roles, then the kinds of their structures, else “Sans structure”', async () => {
+    await createUser(app, { name: 'Profil Sans Structure', email: 'profil-aucun@exemple.fr' });
+    const partnerOwner = await createUser(app, { name: 'Profil Partenaire', email: 'profil-partenaire@exemple.fr' });
+    const acmMember = await createUser(app, { name: 'Profil Accueil', email: 'profil-accueil@exemple.fr' });
+    await createOrganisation(app, { ownerId: partnerOwner.id });
+    await createOrganisation(app, { kind: 'acm', memberIds: [acmMember.id] });
+    const list = (await admin.get('/admin/utilisateurs?q=profil-')).body;
+    // Cells after the name: e-mail, structures, profile, sign-up date.
+    const profile = (email: string) => [...rowOf(list, email).matchAll(/<td>([\s\S]*?)<\/td>/g)].map((m) => m[1])[2] ?? '';
+    expect(profile('profil-aucun@exemple.fr')).toContain('Sans structure');
+    expect(profile('profil-partenaire@exemple.fr')).toContain('Partenaire');
+    expect(profile('profil-partenaire@exemple.fr')).not.toContain('Sans structure');
+    expect(profile('profil-accueil@exemple.fr')).toContain('Accueil');
+    expect(profile('profil-accueil@exemple.fr')).not.toContain('Partenaire');
   });
 
   it('answers a search holding a NUL byte or markup like any other text, never with a 500', async () => {
