@@ -76,6 +76,11 @@ describe('a coordinator and the partnerships of their territory', () => {
     expect(page.body).not.toContain('name="side"');
     const formalisation = await agent.get(`/partenariats/${f.partnership.id}/formalisation`);
     expect(formalisation.body).not.toContain(`action="/partenariats/${f.partnership.id}/convention/signer"`);
+    // The parties' next steps are told, not offered as links to act on.
+    const overview = (await agent.get(`/partenariats/${f.partnership.id}`)).body;
+    const steps = /<section class="card next-steps"[\s\S]*?<\/section>/.exec(overview)![0];
+    expect(steps).toMatch(/<ul class="action-list">\s*<li>[^<]+<\/li>/);
+    expect(steps).not.toContain('<a ');
   });
 
   it('lets coordinators of the ACM’s commune and région in too', async () => {
