@@ -116,6 +116,8 @@ export async function loadWorkspace(deps: Deps, access: Access) {
   const amending = convention.status === 'signed' && inForce !== null && differsFromSigned(current, inForce);
   const rendered = inForce && convention.status === 'signed' && !amending ? asSigned(current, inForce) : current;
   const validSignatures = signatures.filter((s) => s.textHash === rendered.hash);
+  // Made on a text that changed without an edit of the partnership (a profile, the app's wording): still to redo.
+  const staleSignatures = signatures.filter((s) => s.textHash !== rendered.hash && s.version === null);
   const amendment =
     amending && inForce
       ? {
@@ -161,6 +163,7 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     rendered,
     context,
     signatures: validSignatures,
+    staleSignatures,
     missing: convention.status === 'signed' ? [] : missingBeforeSigning(context),
     versions,
     inForce,

@@ -102,6 +102,25 @@ describe('a convention signed under an earlier release’s wording', () => {
     expect(await actions(id)).toContain('convention.amendment_withdrawn');
   });
 
+  it('tells a party whose signature was made on the earlier wording to sign again, and is signed once both signed the same text', async () => {
+    const f = await createPartnershipFixture(app);
+    const id = f.partnership.id;
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    await app.deps.db
+      .update(conventionSignatures)
+      .set({ textHash: sha256('the text an earlier release rendered') })
+      .where(eq(conventionSignatures.partnershipId, id));
+    const page = (await f.acmAgent.get(`/partenariats/${id}/formalisation`)).body;
+    expect(page).toContain('Claire Dubois a signé pour');
+    expect(page).toContain('un texte qui a changé depuis');
+    expect(page).toContain('name="textHash"');
+    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+    expect((await convention(id)).status).toBe('draft');
+    await signShownText(f.acmAgent, id, 'acm', 'Claire Dubois');
+    expect((await convention(id)).status).toBe('signed');
+    expect((await f.acmAgent.get(`/partenariats/${id}/formalisation`)).body).not.toContain('un texte qui a changé depuis');
+  });
+
   it('records what a version kept before this was rendered from, while its text is still the one rendered', async () => {
     const f = await signedByBoth();
     const id = f.partnership.id;
