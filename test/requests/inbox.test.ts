@@ -43,6 +43,11 @@ describe('inboxes', () => {
     expect(received.body).toContain('Accueil Les Écureuils');
     expect(received.body).toMatch(new RegExp(`href="/demandes/${first}">${offer.title}</a> <span class="badge">1<`));
     expect(received.body.indexOf(`/demandes/${other}"`)).toBeLessThan(received.body.indexOf(`/demandes/${first}"`));
+    // Worded as the dashboard words it: the request waits for this partner's answer.
+    const firstItem = new RegExp(`href="/demandes/${first}">[\\s\\S]*?</li>`).exec(received.body)![0];
+    expect(firstItem).toContain('<span class="tag tag-warning">À répondre</span>');
+    expect(firstItem).not.toContain('Envoyée');
+    expect((await partnerAgent.get('/tableau-de-bord')).body).toContain('1 demande attend votre réponse');
 
     const open = await partnerAgent.get('/demandes?boite=recues&statut=ouvertes');
     expect(open.body).toContain(`href="/demandes/${first}"`);
@@ -64,6 +69,7 @@ describe('inboxes', () => {
     expect(sent.body).toContain('aria-current="page">Envoyées');
     expect(sent.body).toContain('Médiathèque Jean Macé');
     expect(sent.body).toContain(`href="/demandes/${first}"`);
+    expect(new RegExp(`href="/demandes/${first}">[\\s\\S]*?</li>`).exec(sent.body)![0]).toContain('>Envoyée</span>');
 
     await partnerAgent.get(`/demandes/${first}`);
     expect((await partnerAgent.get('/demandes')).body).not.toMatch(new RegExp(`href="/demandes/${first}">[^<]*</a> <span class="badge"`));
