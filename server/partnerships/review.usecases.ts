@@ -45,6 +45,18 @@ export function scoreItems(p: Partnership, otherName: string): ScoreItem[] {
   ];
 }
 
+/** Figures that cannot all be right: the field a person most likely mistyped says so. */
+function checkCounts(form: FormReader, a: ReviewAnswers): void {
+  const { sessionsPlanned: planned, sessionsHeld: held, sessionsCancelled: cancelled } = a;
+  if (planned !== null && held !== null && held + (cancelled ?? 0) > planned) {
+    const done = `${formatters.plural(held, 'séance réalisée', 'séances réalisées')}${cancelled ? ` et ${formatters.plural(cancelled, 'annulée', 'annulées')}` : ''}`;
+    form.fail('sessionsHeld', `${done} pour ${formatters.plural(planned, 'séance prévue', 'séances prévues')} : corrigez l’un de ces nombres.`);
+  }
+  if (a.childrenEnrolled !== null && a.childrenWithDisability !== null && a.childrenWithDisability > a.childrenEnrolled) {
+    form.fail('childrenWithDisability', `Ce nombre dépasse celui des enfants inscrits (${a.childrenEnrolled}).`);
+  }
+}
+
 /** Quantitative indicators computed from the calendar, to prefill the form. */
 function quantitativeFromCalendar(p: Partnership, sessions: Session[]) {
   const held = sessions.filter((s) => s.status === 'held');
@@ -155,6 +167,7 @@ export async function saveReview(deps: Deps, access: Access, body: Record<string
     incidents: form.text('incidents', { max: 3000, multiline: true }),
     inclusion: form.text('inclusion', { max: 3000, multiline: true }),
   };
+  checkCounts(form, answers);
   const recommendation = form.oneOf('recommendation', partnershipDecisions, { required: submit });
   const recommendationReason = form.text('recommendationReason', { max: 2000, multiline: true, required: submit });
   form.assertValid();

@@ -107,6 +107,17 @@ describe('the review (bilan)', () => {
     const links = [...incomplete.body.matchAll(/<li><a href="#(f-score_[\w-]+)">/g)].map(([, id]) => id!);
     expect(links.length).toBeGreaterThan(1);
     for (const id of links) expect(incomplete.body).toMatch(new RegExp(`<fieldset id="${id}" tabindex="-1"[^>]*>\\s*<legend>[^<]*<span class="required"`));
+    // Figures that contradict each other are refused beside the field, and nothing is kept.
+    const contradictory = await f.acmAgent.post(`${base}/bilan`, {
+      ...reviewForm('acm', 'Objectif atteint.'),
+      sessionsHeld: '12',
+      childrenEnrolled: '10',
+      childrenWithDisability: '14',
+    });
+    expect(contradictory.statusCode).toBe(422);
+    expect(contradictory.body).toContain('12 séances réalisées et 1 annulée pour 10 séances prévues : corrigez l’un de ces nombres.');
+    expect(contradictory.body).toContain('Ce nombre dépasse celui des enfants inscrits (10).');
+    expect(contradictory.body).toContain('href="#f-sessionsHeld"');
     expect((await submit(f.acmAgent, 'acm', 'Objectif atteint : tous savent chuter.')).statusCode).toBe(303);
     const partnerView = await f.partnerAgent.get(`${base}/bilan`);
     expect(partnerView.body).toContain('bilan envoyé le');
