@@ -2,7 +2,7 @@ import view from '@fastify/view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { asset } from '../lib/assets.js';
-import { nameErrorSummaryFields } from '../lib/error-summary-labels.js';
+import { completeErrorSummary } from '../lib/error-summary.js';
 import { formatters } from '../lib/format.js';
 import { viewsDir } from '../lib/templates.js';
 import { navigationFor } from '../pages/navigation.js';
@@ -83,7 +83,7 @@ export default fp(
     app.decorateReply('page', async function (template: string, data: Record<string, unknown> = {}, status = 200) {
       this.code(status).header('Vary', VARY).type('text/html; charset=utf-8');
       const html = await this.viewAsync(`pages/${template}`, { ...commonData(this.request, this), pageUrl: pageUrlOf(this.request), ...data });
-      return this.send(nameErrorSummaryFields(html));
+      return this.send(completeErrorSummary(html));
     });
 
     app.decorateReply('fragment', async function (template: string, data: Record<string, unknown> = {}, status = 200) {
@@ -91,7 +91,7 @@ export default fp(
       // A fragment is never a page: the back button must not show one from the browser cache.
       if (!this.hasHeader('Cache-Control')) this.header('Cache-Control', 'private, no-cache');
       const html = await this.viewAsync(`partials/${template}`, { ...commonData(this.request, this), ...data });
-      return this.send(nameErrorSummaryFields(html));
+      return this.send(completeErrorSummary(html));
     });
 
     app.decorateReply('flash', function (kind: FlashKind, message: string) {

@@ -118,6 +118,13 @@ describe('the review (bilan)', () => {
     expect(contradictory.body).toContain('12 séances réalisées et 1 annulée pour 10 séances prévues : corrigez l’un de ces nombres.');
     expect(contradictory.body).toContain('Ce nombre dépasse celui des enfants inscrits (10).');
     expect(contradictory.body).toContain('href="#f-sessionsHeld"');
+    // Found after the scores, but listed where the field is: first.
+    const early = await f.acmAgent.post(`${base}/bilan`, { side: 'acm', intent: 'submit', sessionsPlanned: '10', sessionsHeld: '12' });
+    const summaryLinks = [...early.body.matchAll(/<li><a href="#(f-[\w-]+)">/g)].map(([, id]) => id!);
+    expect(summaryLinks[0]).toBe('f-sessionsHeld');
+    expect(summaryLinks.length).toBeGreaterThan(2);
+    const positions = summaryLinks.map((id) => early.body.indexOf(`id="${id}"`));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect((await submit(f.acmAgent, 'acm', 'Objectif atteint : tous savent chuter.')).statusCode).toBe(303);
     const partnerView = await f.partnerAgent.get(`${base}/bilan`);
     expect(partnerView.body).toContain('bilan envoyé le');
