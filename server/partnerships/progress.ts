@@ -1,3 +1,4 @@
+import { formatters } from '../lib/format.js';
 import type { Deadline, Session } from './calendar.repository.js';
 import type { Signature } from './convention.repository.js';
 import type { Partnership, Party, Side } from './partnerships.repository.js';
@@ -214,7 +215,7 @@ export function nextActions(input: ProgressInput): Record<Side, NextAction[]> {
   }
   for (const deadline of input.deadlines) {
     if (deadline.doneAt) continue;
-    const label = `Échéance du ${deadline.dueDate.split('-').reverse().join('/')} : ${deadline.label}`;
+    const label = `Échéance du ${formatters.date(deadline.dueDate)} : ${deadline.label}`;
     if (deadline.side) actions[deadline.side].push({ label, path: `${base}/animation#echeances` });
     else both(label, `${base}/animation#echeances`);
   }

@@ -149,4 +149,11 @@ describe('the progress of a partnership', () => {
     expect(progress(value).currentStep).toBeNull();
     expect(states(value)).toEqual({ definition: 'done', recherche: 'done', formalisation: 'skipped', animation: 'skipped', bilan: 'skipped' });
   });
+
+  it('names a deadline’s date as the rest of the workspace does (« 1er décembre 2026 »), for the party that owns it', () => {
+    const deadline = { id: 1, partnershipId: 1, dueDate: '2026-12-01', label: 'Envoyer les autorisations', side: 'acm', doneAt: null };
+    const { actions } = progress(input({ ...signed, deadlines: [deadline] as ProgressInput['deadlines'] }));
+    expect(actions.acm.map((a) => a.label)).toContain('Échéance du 1er décembre 2026 : Envoyer les autorisations');
+    expect(actions.partner.map((a) => a.label).join()).not.toContain('Échéance');
+  });
 });
