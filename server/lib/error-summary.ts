@@ -43,6 +43,7 @@ export function completeErrorSummary(page: string): string {
   const ordered = inFieldOrder(page);
   return ordered.replace(PLACEHOLDER, (_placeholder, id: string) => {
     const label = labelOf(ordered, id);
-    return label ? `${label} : ` : '';
+    // « Atteinte de l’objectif : Découvrir le judo : Choisissez… » would read as three parts.
+    return label ? `${label}${label.includes(' : ') ? ' — ' : ' : '}` : '';
   });
 }

@@ -103,6 +103,7 @@ describe('the review (bilan)', () => {
     const incomplete = await f.acmAgent.post(`${base}/bilan`, { side: 'acm', intent: 'submit', sessionsHeld: '8' });
     expect(incomplete.statusCode).toBe(422);
     expect(incomplete.body).toContain('Choisissez une note de 1 à 4.');
+    expect(incomplete.body).toContain('Atteinte de l’objectif : Développer la motricité et le respect des règles — Choisissez une note de 1 à 4.');
     // Each score's link in the error summary leads to its group of choices, which says it is needed.
     const links = [...incomplete.body.matchAll(/<li><a href="#(f-score_[\w-]+)">/g)].map(([, id]) => id!);
     expect(links.length).toBeGreaterThan(1);
