@@ -146,6 +146,14 @@ function block(value: string, placeholder = 'À préciser.'): string[] {
   return lines.length ? lines : [placeholder];
 }
 
+/** « Label : value » on one line when the value is one paragraph, else the label then its paragraphs. */
+function labelled(label: string, value: string, placeholder = 'À préciser.'): string[] {
+  const lines = block(value, '');
+  if (lines.length > 1) return [`${label} :`, ...lines];
+  const line = lines[0] || placeholder.charAt(0).toLowerCase() + placeholder.slice(1);
+  return [`${label} : ${line}`];
+}
+
 function orNot(value: string | null | undefined): string {
   return value?.trim() ? value.trim() : 'non renseigné';
 }
@@ -327,7 +335,7 @@ export const conventionSections: ConventionSectionDefinition[] = [
       text('contenu_format', 'both', (c) => (c.offer ? c.offer.formats.map((x) => labelOf(formats, x)).join(', ') : '')),
       area('contenu_progression', 'both'),
     ],
-    lines: (_c, v) => [`Thème : ${orNot(v('contenu_theme'))}`, `Format : ${orNot(v('contenu_format'))}`, 'Progression :', ...block(v('contenu_progression'))],
+    lines: (_c, v) => [`Thème : ${orNot(v('contenu_theme'))}`, `Format : ${orNot(v('contenu_format'))}`, ...labelled('Progression', v('contenu_progression'))],
   },
   {
     key: 'calendrier',
@@ -358,7 +366,7 @@ export const conventionSections: ConventionSectionDefinition[] = [
           );
         }
       }
-      return [...lines, `Lieux : ${orNot(v('lieux'))}`, 'Transport :', ...block(v('transport'), 'Sans objet.'), 'Annulation :', ...block(v('annulation'))];
+      return [...lines, `Lieux : ${orNot(v('lieux'))}`, ...labelled('Transport', v('transport'), 'Sans objet.'), ...labelled('Annulation', v('annulation'))];
     },
   },
   {
