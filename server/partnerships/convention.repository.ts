@@ -71,6 +71,19 @@ export async function insertVersion(db: Db, values: typeof conventionVersions.$i
   return row!;
 }
 
+/** Signed conventions with no amendment proposed whose version in force was kept without its inputs. */
+export async function signedWithoutInputs(db: Db): Promise<number[]> {
+  const rows = await db
+    .select({ id: partnershipConventions.partnershipId })
+    .from(partnershipConventions)
+    .innerJoin(
+      conventionVersions,
+      and(eq(conventionVersions.partnershipId, partnershipConventions.partnershipId), eq(conventionVersions.version, partnershipConventions.signedVersions)),
+    )
+    .where(and(eq(partnershipConventions.status, 'signed'), isNull(partnershipConventions.amendmentProposedAt), isNull(conventionVersions.inputs)));
+  return rows.map((r) => r.id);
+}
+
 export async function updateVersionInputs(db: Db, id: number, inputs: Record<string, unknown> | null): Promise<void> {
   if (inputs) await db.update(conventionVersions).set({ inputs }).where(eq(conventionVersions.id, id));
 }

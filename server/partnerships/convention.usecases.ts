@@ -16,6 +16,7 @@ import {
   listVersions,
   lockConvention,
   markSignaturesVersion,
+  signedWithoutInputs,
   updateConvention,
   updateVersionInputs,
   voidSignatures,
@@ -155,6 +156,28 @@ export async function reconcileConvention(
     names,
   );
   return 'voided';
+}
+
+/**
+ * Versions signed before their inputs were kept get them: while no amendment is proposed, every
+ * change since the signature found the text unchanged (each change reconciles the convention), so
+ * the partnership as it is now is what was signed. Runs under the convention's lock, like a change.
+ */
+export async function recordSignedInputs(deps: Deps): Promise<number> {
+  let recorded = 0;
+  for (const id of await signedWithoutInputs(deps.db)) {
+    await deps.db.transaction(async (tx) => {
+      const convention = await lockConvention(tx, id);
+      const inForce = convention.status === 'signed' && !convention.amendmentProposedAt ? await findVersion(tx, id, convention.signedVersions) : null;
+      const p = inForce && !inForce.inputs ? await findPartnership(tx, id) : null;
+      if (!inForce || !p) return;
+      const { context } = await conventionContext(tx, p);
+      const inputs = keptInputs(context, renderConvention(context));
+      await updateVersionInputs(tx, inForce.id, inputs);
+      if (inputs) recorded++;
+    });
+  }
+  return recorded;
 }
 
 /**

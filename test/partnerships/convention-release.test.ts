@@ -121,6 +121,31 @@ describe('a convention signed under an earlier release’s wording', () => {
     expect((await f.acmAgent.get(`/partenariats/${id}/formalisation`)).body).not.toContain('un texte qui a changé depuis');
   });
 
+  it('takes, for a version kept without its inputs and no amendment proposed, the partnership as it is as what was signed', async () => {
+    const quiet = await signedByBoth();
+    const pending = await signedByBoth();
+    for (const f of [quiet, pending]) {
+      await signedUnderEarlierWording(f.partnership.id);
+      await app.deps.db.update(conventionVersions).set({ inputs: null }).where(eq(conventionVersions.partnershipId, f.partnership.id));
+    }
+    await pending.acmAgent.post(`/partenariats/${pending.partnership.id}/convention/sections/finances`, {
+      fin_tarif: '50 € par séance',
+      fin_frais: 'Aucun',
+      confirm: 'on',
+    });
+    // Compared by its text, the earlier wording looks like a change.
+    expect((await quiet.acmAgent.get(`/partenariats/${quiet.partnership.id}/formalisation`)).body).toContain('à signer</span>');
+    await app.deps.scheduler.runNow('convention-signed-inputs');
+    const page = (await quiet.acmAgent.get(`/partenariats/${quiet.partnership.id}/formalisation`)).body;
+    expect(page).not.toContain('à signer</span>');
+    expect(page).toMatch(/Tarif : 45,00\s€ Par séance/);
+    const inputsOf = async (id: number) => (await app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id)))[0]!.inputs;
+    expect(await inputsOf(quiet.partnership.id)).toMatchObject({ partnership: { id: quiet.partnership.id } });
+    // An amendment already proposed keeps the text comparison: nothing tells what was signed.
+    expect(await inputsOf(pending.partnership.id)).toBeNull();
+    expect((await pending.partnerAgent.get(`/partenariats/${pending.partnership.id}/formalisation`)).body).toContain('Avenant n° 1 à signer');
+  });
+
   it('records what a version kept before this was rendered from, while its text is still the one rendered', async () => {
     const f = await signedByBoth();
     const id = f.partnership.id;

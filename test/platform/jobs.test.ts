@@ -30,6 +30,7 @@ describe('the scheduler', () => {
   it('registers every domain’s jobs in one place', () => {
     expect(app.deps.scheduler.list().sort()).toEqual(
       [
+        'convention-signed-inputs',
         'coordination-digest',
         'mail-outbox',
         'matching-suggestions',
