@@ -1,4 +1,5 @@
 import type { conventionVersions } from '../../db/schema/index.js';
+import { diffTexts } from './amendments.js';
 import { type ConventionContext, renderConvention } from './convention.js';
 
 type SignedVersion = typeof conventionVersions.$inferSelect;
@@ -53,4 +54,19 @@ export function asSigned(rendered: Rendered, inForce: SignedVersion): Rendered {
     return { key: current?.key ?? `signe-${i}`, title: sectionTitle, fields: current?.fields ?? [], heading, lines: lines.slice(1) };
   });
   return { title, sections, text: inForce.text, hash: inForce.textHash, dates: inForce.dates.length ? inForce.dates : rendered.dates };
+}
+
+/**
+ * The articles of a proposed amendment that differ from the signed text by the app's wording only
+ * (the signed inputs rendered today make the same article): the page says so beside them.
+ */
+export function wordingOnlyArticles(rendered: Rendered, inForce: SignedVersion): Set<string> {
+  const signedNow = inForce.inputs ? renderAgain(inForce.inputs) : null;
+  if (!signedNow) return new Set();
+  const changed = new Set(diffTexts(signedNow.text, rendered.text).map((a) => a.heading));
+  return new Set(
+    diffTexts(inForce.text, rendered.text)
+      .map((a) => a.heading)
+      .filter((heading) => !changed.has(heading)),
+  );
 }

@@ -23,7 +23,7 @@ import {
 import { progress } from './progress.js';
 import { missingBeforeSigning } from './readiness.js';
 import { listReviews } from './review.repository.js';
-import { asSigned, differsFromSigned } from './signed-text.js';
+import { asSigned, differsFromSigned, wordingOnlyArticles } from './signed-text.js';
 
 export function partiesBySide(parties: Party[]): Record<Side, Party | undefined> {
   return { acm: parties.find((p) => p.side === 'acm'), partner: parties.find((p) => p.side === 'partner') };
@@ -125,6 +125,7 @@ export async function loadWorkspace(deps: Deps, access: Access) {
           proposedAt: convention.amendmentProposedAt,
           side: convention.amendmentSide,
           inForce,
+          wordingOnly: wordingOnlyArticles(current, inForce),
           // Versions signed before the dates were kept compare their text only.
           diff: amendmentDiff(
             { text: inForce.text, dates: inForce.dates.length ? inForce.dates : rendered.dates },

@@ -102,6 +102,29 @@ describe('a convention signed under an earlier release’s wording', () => {
     expect(await actions(id)).toContain('convention.amendment_withdrawn');
   });
 
+  it('says which articles of a proposed amendment changed by the app’s wording only', async () => {
+    const f = await signedByBoth();
+    const id = f.partnership.id;
+    // As the release before this one wrote it: the label on its own line.
+    const [version] = await app.deps.db.select().from(conventionVersions).where(eq(conventionVersions.partnershipId, id));
+    expect(version!.text).toContain('\nTransport : sans objet.\n');
+    const text = version!.text.replace('\nTransport : sans objet.\n', '\nTransport :\nSans objet.\n');
+    await app.deps.db
+      .update(conventionVersions)
+      .set({ text, textHash: sha256(text) })
+      .where(eq(conventionVersions.id, version!.id));
+    await app.deps.db
+      .update(conventionSignatures)
+      .set({ textHash: sha256(text) })
+      .where(eq(conventionSignatures.partnershipId, id));
+    await f.acmAgent.post(`/partenariats/${id}/convention/sections/finances`, { fin_tarif: '50 € par séance', fin_frais: 'Aucun', confirm: 'on' });
+    const page = (await f.partnerAgent.get(`/partenariats/${id}/formalisation`)).body;
+    const article = (title: string) => new RegExp(`<h4 id="avenant-article-\\d+">Article \\d+ — ${title}</h4>\\s*(<p class="hint">[^<]*</p>)?`).exec(page);
+    expect(article('Calendrier et lieux')?.[1]).toContain('Seule la rédaction du modèle de convention de Passerelle a changé');
+    expect(article('Conditions financières')?.[0]).toBeDefined();
+    expect(article('Conditions financières')?.[1]).toBeUndefined();
+  });
+
   it('tells a party whose signature was made on the earlier wording to sign again, and is signed once both signed the same text', async () => {
     const f = await createPartnershipFixture(app);
     const id = f.partnership.id;
