@@ -23,11 +23,18 @@ export async function progressOf(db: Db, partnerships: Partnership[], today: str
   const result = new Map<number, PartnershipProgress>();
   for (const p of partnerships) {
     const sessions = rows.sessions.filter((s) => s.partnershipId === p.id);
+    const convention = rows.conventions.find((c) => c.partnershipId === p.id);
+    const signatures = rows.signatures.filter((s) => s.partnershipId === p.id);
     const input: ProgressInput = {
       partnership: p,
       parties: partiesBySide(rows.parties.filter((r) => r.partnershipId === p.id)),
-      conventionSigned: rows.conventions.some((c) => c.partnershipId === p.id && c.status === 'signed'),
-      signatures: rows.signatures.filter((s) => s.partnershipId === p.id),
+      conventionSigned: convention?.status === 'signed',
+      signatures,
+      // Version 1 is the convention, every later one an amendment: the one proposed is n° signedVersions.
+      amendment:
+        convention?.status === 'signed' && convention.amendmentProposedAt
+          ? { number: convention.signedVersions, signedBy: signatures.filter((s) => s.version === null).map((s) => s.side) }
+          : null,
       sessions,
       deadlines: rows.deadlines.filter((d) => d.partnershipId === p.id),
       reviews: rows.reviews.filter((r) => r.partnershipId === p.id),

@@ -30,6 +30,8 @@ export interface ProgressInput {
   reviews: Review[];
   minutesWritten: boolean;
   today: string;
+  /** An amendment to the signed convention waiting for signatures, and the sides that signed it (the workspace knows it). */
+  amendment?: { number: number; signedBy: Side[] } | null;
 }
 
 export const stepTitles = {
@@ -181,7 +183,7 @@ export function nextActions(input: ProgressInput): Record<Side, NextAction[]> {
   if (p.objectives.length === 0) both('Définir les objectifs du partenariat', `${base}/definition#objectifs`);
   for (const side of ['acm', 'partner'] as const) {
     if (!input.parties[side]?.commitments.trim())
-      actions[side].push({ label: 'Décrire vos engagements et vos ressources', path: `${base}/definition#engagements` });
+      actions[side].push({ label: 'Décrire ses engagements et ses ressources', path: `${base}/definition#engagements` });
   }
   if (p.formalisation === 'convention' && !input.conventionSigned) {
     if (input.parties.partner && input.parties.partner.intervenants.length === 0) {
@@ -195,6 +197,13 @@ export function nextActions(input: ProgressInput): Record<Side, NextAction[]> {
           label: other ? 'Signer la convention (l’autre partie a signé)' : 'Relire et signer la convention',
           path: `${base}/formalisation#signer`,
         });
+    }
+  }
+  const amendment = input.amendment;
+  if (amendment) {
+    for (const side of ['acm', 'partner'] as const) {
+      if (!amendment.signedBy.includes(side))
+        actions[side].push({ label: `Relire et signer l’avenant n° ${amendment.number}`, path: `${base}/formalisation#avenant` });
     }
   }
   if (p.formalisation === 'minutes') {
@@ -222,7 +231,7 @@ export function nextActions(input: ProgressInput): Record<Side, NextAction[]> {
   const reviewTime = animationDone(input);
   if (reviewTime || input.reviews.length > 0) {
     for (const side of ['acm', 'partner'] as const) {
-      if (!input.reviews.some((r) => r.side === side && r.submittedAt)) actions[side].push({ label: 'Remplir votre bilan', path: `${base}/bilan#mon-bilan` });
+      if (!input.reviews.some((r) => r.side === side && r.submittedAt)) actions[side].push({ label: 'Remplir son bilan', path: `${base}/bilan#mon-bilan` });
     }
     if (reviewsSent(input) === 2 && !p.decision) both('Décider : reconduire, ajuster ou arrêter', `${base}/bilan#decision`);
   }

@@ -146,6 +146,7 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     reviews,
     minutesWritten: Boolean(minutesMeeting?.minutes.trim()),
     today,
+    amendment: amendment ? { number: amendment.number, signedBy: validSignatures.map((s) => s.side) } : null,
   };
   const { steps: stepList, currentStep, actions } = progress(input);
   const nextSession = sessions.find((s) => s.status === 'planned' && s.date >= today) ?? null;

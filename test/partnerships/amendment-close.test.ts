@@ -44,6 +44,24 @@ async function history(id: number) {
   return rows.map((r) => r.action);
 }
 
+describe('a proposed amendment in the next steps', () => {
+  it('asks the party that has not signed it to sign, on the partnership and on the dashboard, and no longer once signed', async () => {
+    const f = await proposedAmendment();
+    const id = f.partnership.id;
+    const steps = async (agent: typeof f.acmAgent) =>
+      /<section class="card next-steps"[\s\S]*?<\/section>/.exec((await agent.get(`/partenariats/${id}`)).body)![0];
+    const partnerSteps = await steps(f.partnerAgent);
+    expect(partnerSteps).toMatch(
+      /Pour vous — [^<]*<\/h3>\s*<ul class="action-list">\s*<li><a href="\/partenariats\/\d+\/formalisation#avenant">Relire et signer l’avenant n° 1<\/a>/,
+    );
+    expect((await f.partnerAgent.get('/tableau-de-bord')).body).toContain('Relire et signer l’avenant n° 1');
+    // The ACM signed it when proposing it.
+    expect((await f.acmAgent.get('/tableau-de-bord')).body).not.toContain('Relire et signer l’avenant');
+    await signShownText(f.partnerAgent, id, 'partner', 'Karim Benali');
+    expect(await steps(f.partnerAgent)).not.toContain('avenant');
+  });
+});
+
 describe('refusing or withdrawing a proposed amendment', () => {
   it('shows the proposer a withdraw button and the other party a refusal form with a reason', async () => {
     const f = await proposedAmendment();

@@ -57,7 +57,7 @@ describe('the demo seed', () => {
     const dashboard = await partner.get('/tableau-de-bord');
     expect(dashboard.body).toContain('Mes partenariats en cours');
     expect(dashboard.body).toContain('Signer la convention (l’autre partie a signé)');
-    expect(dashboard.body).toContain('Remplir votre bilan');
+    expect(dashboard.body).toContain('Remplir son bilan');
     expect(dashboard.body).toContain('Confirmer le partenariat pour démarrer');
     // The convention the ACM has signed can be signed by the partner: nothing is missing before signing.
     const signedOnce = (await app.deps.db.select().from(conventionSignatures)).filter((s) => !s.voidedAt);
