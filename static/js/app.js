@@ -114,4 +114,8 @@ if (pageUrl && pageUrl !== location.pathname + location.search + location.hash) 
 // A form sent back with errors starts at its summary: keyboard and screen reader users land on
 // the list of what to fix, each item a link to its field.
 const errorSummary = document.getElementById('error-summary');
-if (errorSummary && !document.activeElement?.matches('input, select, textarea')) errorSummary.focus();
+if (errorSummary && !document.activeElement?.matches('input, select, textarea')) {
+  // At the top of the window, not just inside it: a long summary low on the page hid its last links.
+  errorSummary.focus({ preventScroll: true });
+  errorSummary.scrollIntoView({ block: 'start' });
+}

@@ -149,6 +149,12 @@ it('sends a comment form back with its summary in view, under the address of its
   expect(summaryTop).toBeGreaterThanOrEqual(0);
   expect(summaryTop).toBeLessThan(page.viewportSize()!.height);
   expect(await page.locator('#error-summary').textContent()).toContain('Votre commentaire : Ce champ est obligatoire.');
+  // At the top of the window; its link brings the field with its label into view.
+  expect(summaryTop).toBeLessThanOrEqual(40);
+  const target = (await page.locator('#error-summary a').first().getAttribute('href'))!.slice(1);
+  await page.locator('#error-summary a').first().click();
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe(target);
+  expect(await page.locator(`label[for="${target}"]`).evaluate((label) => label.getBoundingClientRect().top)).toBeGreaterThanOrEqual(0);
   const reloaded = await page.reload();
   expect(reloaded?.status()).toBe(200);
   expect(await page.locator('h3#comments-title').count()).toBe(1);
