@@ -47,6 +47,9 @@ export function scoreItems(p: Partnership, otherName: string): ScoreItem[] {
 
 /** Figures that cannot all be right: the field a person most likely mistyped says so. */
 function checkCounts(form: FormReader, a: ReviewAnswers): void {
+  // Only between figures that passed their own checks (a negative one already says so).
+  const counts = ['sessionsPlanned', 'sessionsHeld', 'sessionsCancelled', 'childrenEnrolled', 'childrenWithDisability'];
+  if (counts.some((name) => form.errors[name])) return;
   const { sessionsPlanned: planned, sessionsHeld: held, sessionsCancelled: cancelled } = a;
   if (planned !== null && held !== null && held + (cancelled ?? 0) > planned) {
     const done = `${formatters.plural(held, 'séance réalisée', 'séances réalisées')}${cancelled ? ` et ${formatters.plural(cancelled, 'annulée', 'annulées')}` : ''}`;

@@ -119,6 +119,10 @@ describe('the review (bilan)', () => {
     expect(contradictory.body).toContain('12 séances réalisées et 1 annulée pour 10 séances prévues : corrigez l’un de ces nombres.');
     expect(contradictory.body).toContain('Ce nombre dépasse celui des enfants inscrits (10).');
     expect(contradictory.body).toContain('href="#f-sessionsHeld"');
+    // A figure refused on its own is not compared with another.
+    const negative = await f.acmAgent.post(`${base}/bilan`, { ...reviewForm('acm', 'Objectif atteint.'), childrenEnrolled: '-4', childrenWithDisability: '2' });
+    expect(negative.statusCode).toBe(422);
+    expect(negative.body).not.toContain('Ce nombre dépasse celui des enfants inscrits');
     // Found after the scores, but listed where the field is: first.
     const early = await f.acmAgent.post(`${base}/bilan`, { side: 'acm', intent: 'submit', sessionsPlanned: '10', sessionsHeld: '12' });
     const summaryLinks = [...early.body.matchAll(/<li><a href="#(f-[\w-]+)">/g)].map(([, id]) => id!);
