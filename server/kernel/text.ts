@@ -39,3 +39,6 @@ export const frenchStopWords: ReadonlySet<string> = new Set(
     ' ',
   ),
 );
+
+/** French alphabetical order (« Écully » beside « Ecully », « Vénissieux » before « Villeurbanne »), whatever the database's collation. */
+export const frenchOrder = new Intl.Collator('fr', { sensitivity: 'base', numeric: true }).compare;

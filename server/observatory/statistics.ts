@@ -2,6 +2,7 @@ import type { FunnelCounts } from '../coordination/coordination.repository.js';
 import { funnelCountsAt, funnelSteps } from '../coordination/funnel.js';
 import type { Deps } from '../deps.js';
 import { themes } from '../kernel/taxonomy.js';
+import { frenchOrder } from '../kernel/text.js';
 import { frenchDate } from '../lib/format.js';
 import { COVERAGE_RADIUS_KM, coverageOf } from './coverage.js';
 import {
@@ -149,10 +150,12 @@ export function statTables(figures: TerritoryFigures): StatTable[] {
       definition: `Pour chaque commune ayant au moins un ACM : offres publiées dont le lieu est à ${COVERAGE_RADIUS_KM} km au plus du centre de la commune, ou qui viennent dans l’accueil et dont la zone de déplacement couvre ce centre (la règle de la recherche). « 0 » signale une zone blanche.`,
       rowHeader: 'Commune',
       columns: ['ACM', 'Offres accessibles', ...themes.map((t) => t.label)],
-      rows: figures.coverage.map((c) => ({
-        label: `${c.name} (${c.code})`,
-        values: [c.acms, c.offers, ...themes.map((t) => c.byTheme[t.value] ?? 0)],
-      })),
+      rows: [...figures.coverage]
+        .sort((a, b) => frenchOrder(a.name, b.name) || a.code.localeCompare(b.code))
+        .map((c) => ({
+          label: `${c.name} (${c.code})`,
+          values: [c.acms, c.offers, ...themes.map((t) => c.byTheme[t.value] ?? 0)],
+        })),
       chartColumn: null,
       zeroIsGap: true,
     },

@@ -128,6 +128,8 @@ describe('public statistics of a territory', () => {
     expect(coverageOnPage(cells, 'Offres accessibles')).toEqual(new Map(expected.map((e) => [e.code, shown(e.offers)])));
     expect(coverageOnPage(cells, 'Sport')).toEqual(new Map(expected.map((e) => [e.code, shown(e.sport)])));
     expect(coverageOnPage(cells, 'ACM')).toEqual(new Map(expected.map((e) => [e.code, shown(e.acms)])));
+    const communesShown = [...new Set(cells.filter((c) => c.indicateur.startsWith('Couverture')).map((c) => c.ligne))];
+    expect(communesShown).toEqual([...communesShown].sort((a, b) => a.localeCompare(b, 'fr')));
   });
 
   it('gives in the CSV download exactly the figures of the page, named with the territory and the Paris date', async () => {
