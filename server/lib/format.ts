@@ -103,6 +103,18 @@ const leadingNounArticles: Record<string, 'l’' | 'la' | 'le'> = Object.fromEnt
 ]);
 
 /**
+ * A name as the object of a verb or a preposition other than "de" ("pour le Centre de loisirs…",
+ * "engager l’Accueil…", "pour la Compagnie…"): with the article its leading noun takes, plain
+ * otherwise ("pour Judo Club de Lyon", "pour Les Amis du livre").
+ */
+export function withArticle(name: string): string {
+  const trimmed = name.trim();
+  const noun = leadingNounArticles[(/^[^\s’'-]+/.exec(trimmed)?.[0] ?? '').toLowerCase()];
+  if (!noun) return trimmed;
+  return noun === 'l’' ? `l’${trimmed}` : `${noun} ${trimmed}`;
+}
+
+/**
  * "de" before a name, as French writes it: with the article its leading noun takes ("de l’Accueil
  * de loisirs…", "de la Compagnie…", "du Club…"), contracted with a leading article ("du Petit
  * Théâtre", "des Amis du livre"), elided before a vowel ("d’Émilie Roux"), plain otherwise ("de
@@ -138,6 +150,7 @@ export const formatters = {
   decimalInput: (value: number | string | null | undefined) =>
     value === null || value === undefined || value === '' ? '' : decimalFormat.format(Number(value)),
   de,
+  withArticle,
   plural: (count: number, singular: string, plural: string) => `${numberFormat.format(count)} ${count > 1 ? plural : singular}`,
   ages: (min: number | null | undefined, max: number | null | undefined) =>
     min === null || min === undefined ? '' : min === max ? `${min} ans` : `${min}–${max} ans`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { de, formatters } from '../../server/lib/format.js';
+import { de, formatters, withArticle } from '../../server/lib/format.js';
 
 describe('French formatting', () => {
   it('writes the first day of a month as "1er" and the others as numbers', () => {
@@ -15,6 +15,14 @@ describe('French formatting', () => {
     expect(formatters.euros('75')).toBe('75,00\u00a0€');
     expect(formatters.plural(1, 'offre', 'offres')).toBe('1 offre');
     expect(formatters.plural(1200, 'offre', 'offres')).toBe('1\u202f200 offres');
+  });
+
+  it('gives a name its noun’s article after a verb or « pour », and leaves other names plain', () => {
+    expect(withArticle('Centre de loisirs Jean-Macé')).toBe('le Centre de loisirs Jean-Macé');
+    expect(withArticle('Accueil de loisirs Les Pitchouns')).toBe('l’Accueil de loisirs Les Pitchouns');
+    expect(withArticle('Compagnie du Castelet')).toBe('la Compagnie du Castelet');
+    expect(withArticle('Judo Club de Lyon')).toBe('Judo Club de Lyon');
+    expect(withArticle('ALSH Croix-Rousse')).toBe('l’ALSH Croix-Rousse');
   });
 
   it('writes "de" before a name as French does: with its noun’s article, elided, contracted or plain', () => {
