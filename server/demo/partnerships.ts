@@ -127,13 +127,14 @@ async function schedule(db: Db, story: Story, at: Date, rules: Partial<Partnersh
 }
 
 async function fillConvention(db: Db, story: Story, at: Date) {
+  const [startYear, endYear] = story.p.schoolYear.split('-');
   await updateConvention(db, story.p.id, {
     fields: {
       acm_representant: `${story.actors.acm.name}, ${story.actors.acm.role}`,
       acm_habilitation: 'Délégation du maire du 2 septembre 2024',
       partner_representant: `${story.actors.partner.name}, ${story.actors.partner.role}`,
-      ass_acm: 'SMACL Assurances, contrat n° 204 118, valable jusqu’au 31 décembre',
-      ass_partner: 'MAIF associations, contrat n° 3 887 412 B, valable jusqu’au 31 août',
+      ass_acm: `SMACL Assurances, contrat n° 204 118, valable jusqu’au 31 décembre ${startYear}`,
+      ass_partner: `MAIF associations, contrat n° 3 887 412 B, valable jusqu’au 31 août ${endYear}`,
       contenu_progression:
         'Découverte et règles de sécurité, puis apprentissages progressifs, et préparation de la réalisation finale lors des dernières séances.',
     },

@@ -57,8 +57,9 @@
       input.insertAdjacentElement('afterend', note);
     }
     const left = max - input.value.length;
-    note.textContent =
-      left >= 0 ? `${left} caractère${left > 1 ? 's' : ''} restant${left > 1 ? 's' : ''}` : `${-left} caractère${left < -1 ? 's' : ''} en trop`;
+    // « 5 000 », as the hint above writes it.
+    const count = Math.abs(left).toLocaleString('fr-FR');
+    note.textContent = left >= 0 ? `${count} caractère${left > 1 ? 's' : ''} restant${left > 1 ? 's' : ''}` : `${count} caractère${left < -1 ? 's' : ''} en trop`;
   }
 
   function setup(form) {
