@@ -59,7 +59,8 @@
     const left = max - input.value.length;
     // « 5 000 », as the hint above writes it.
     const count = Math.abs(left).toLocaleString('fr-FR');
-    note.textContent = left >= 0 ? `${count} caractère${left > 1 ? 's' : ''} restant${left > 1 ? 's' : ''}` : `${count} caractère${left < -1 ? 's' : ''} en trop`;
+    note.textContent =
+      left >= 0 ? `${count} caractère${left > 1 ? 's' : ''} restant${left > 1 ? 's' : ''}` : `${count} caractère${left < -1 ? 's' : ''} en trop`;
   }
 
   function setup(form) {
