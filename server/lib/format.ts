@@ -102,6 +102,11 @@ const leadingNounArticles: Record<string, 'l’' | 'la' | 'le'> = Object.fromEnt
   ].map((w) => [w, 'le'] as const),
 ]);
 
+/** The article the name's first word takes when it is a known noun (« Accueil… » → l’). */
+function articleOfLeadingNoun(name: string): 'l’' | 'la' | 'le' | undefined {
+  return leadingNounArticles[(/^[^\s’'-]+/.exec(name)?.[0] ?? '').toLowerCase()];
+}
+
 /**
  * A name as the object of a verb or a preposition other than "de" ("pour le Centre de loisirs…",
  * "engager l’Accueil…", "pour la Compagnie…"): with the article its leading noun takes, plain
@@ -109,7 +114,7 @@ const leadingNounArticles: Record<string, 'l’' | 'la' | 'le'> = Object.fromEnt
  */
 export function withArticle(name: string): string {
   const trimmed = name.trim();
-  const noun = leadingNounArticles[(/^[^\s’'-]+/.exec(trimmed)?.[0] ?? '').toLowerCase()];
+  const noun = articleOfLeadingNoun(trimmed);
   if (!noun) return trimmed;
   return noun === 'l’' ? `l’${trimmed}` : `${noun} ${trimmed}`;
 }
@@ -124,7 +129,7 @@ export function de(name: string): string {
   const trimmed = name.trim();
   const article = /^(le|les)\s+(.*)$/i.exec(trimmed);
   if (article) return `${article[1]!.toLowerCase() === 'le' ? 'du' : 'des'} ${article[2]}`;
-  const noun = leadingNounArticles[(/^[^\s’'-]+/.exec(trimmed)?.[0] ?? '').toLowerCase()];
+  const noun = articleOfLeadingNoun(trimmed);
   if (noun) return noun === 'le' ? `du ${trimmed}` : noun === 'la' ? `de la ${trimmed}` : `de l’${trimmed}`;
   return /^[aeiouyàâäéèêëîïôöùûüœæ]/i.test(trimmed) ? `d’${trimmed}` : `de ${trimmed}`;
 }
