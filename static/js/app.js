@@ -119,3 +119,13 @@ if (errorSummary && !document.activeElement?.matches('input, select, textarea'))
   errorSummary.focus({ preventScroll: true });
   errorSummary.scrollIntoView({ block: 'start' });
 }
+// A summary link shows the whole field, its label and message above the box, then focuses the box
+// (jumping to the box itself hid a long message and the label above the window's top).
+errorSummary?.addEventListener('click', (event) => {
+  const link = event.target.closest('a[href^="#"]');
+  const target = link && document.getElementById(link.hash.slice(1));
+  if (!target) return;
+  event.preventDefault();
+  (target.closest('.field, fieldset') ?? target).scrollIntoView({ block: 'start' });
+  target.focus({ preventScroll: true });
+});
