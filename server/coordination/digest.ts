@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { parisHour, parisToday, parisWeek, parisWeekday } from '../kernel/paris-time.js';
-import { frenchDate } from '../lib/format.js';
+import { formatters } from '../lib/format.js';
 import { organisationPath } from '../organisations/organisations.usecases.js';
 import {
   claimDigestWeek,
@@ -118,7 +118,7 @@ export async function digestSections(deps: Deps, territory: Territory): Promise<
       total: stalled.total,
       items: stalled.rows.map((r) => ({
         title: r.title,
-        detail: `${r.acm} · ${r.partner} · dernière activité le ${frenchDate(r.last_activity)}`,
+        detail: `${r.acm} · ${r.partner} · dernière activité le ${formatters.date(r.last_activity)}`,
         url: absolute(`/partenariats/${r.id}`),
       })),
       url: `${base}/partenariats?inactif=oui`,
@@ -130,7 +130,7 @@ export async function digestSections(deps: Deps, territory: Territory): Promise<
       total: overdue.total,
       items: overdue.rows.map((r) => ({
         title: r.subject ? `${r.acm} → ${r.partner} : ${r.subject}` : `${r.acm} → ${r.partner}`,
-        detail: `envoyée le ${frenchDate(r.sent)}`,
+        detail: `envoyée le ${formatters.date(r.sent)}`,
         url: `${base}/demandes?retard=oui`,
       })),
       url: `${base}/demandes?retard=oui`,
@@ -142,7 +142,7 @@ export async function digestSections(deps: Deps, territory: Territory): Promise<
       total: needs.total,
       items: needs.rows.map((r) => ({
         title: r.title,
-        detail: `${r.acm} · publié le ${frenchDate(r.posted)}`,
+        detail: `${r.acm} · publié le ${formatters.date(r.posted)}`,
         url: `${base}/besoins?sansreponse=oui`,
       })),
       url: `${base}/besoins?sansreponse=oui`,
@@ -154,7 +154,7 @@ export async function digestSections(deps: Deps, territory: Territory): Promise<
       total: partners.total,
       items: partners.rows.map((r) => ({
         title: r.name,
-        detail: [r.commune, `inscrit le ${frenchDate(r.created)}`].filter(Boolean).join(' · '),
+        detail: [r.commune, `inscrit le ${formatters.date(r.created)}`].filter(Boolean).join(' · '),
         url: absolute(organisationPath({ id: r.id, slug: r.slug, kind: 'partner' })),
       })),
       url: `${base}/partenaires?statut=unverified`,

@@ -1,13 +1,6 @@
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
 const shortDateFormat = new Intl.DateTimeFormat('fr-FR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Paris' });
-const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'Europe/Paris',
-});
+const timeFormat = new Intl.DateTimeFormat('fr-FR', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/Paris' });
 const numberFormat = new Intl.NumberFormat('fr-FR');
 const euroFormat = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 const amountFormat = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -134,7 +127,20 @@ export function de(name: string): string {
   return /^[aeiouyàâäéèêëîïôöùûüœæ]/i.test(trimmed) ? `d’${trimmed}` : `de ${trimmed}`;
 }
 
-/** Formatting helpers available in every template as `it.f`. */
+/**
+ * "1er décembre 2026 à 14 h 05", "… à 9 h": hours written as French prose writes them and as the
+ * sessions' times are ("de 14 h à 16 h"), not a clock's "14:05".
+ */
+function dateAndTime(value: Date): string {
+  return `${firstOfMonth(dateFormat.format(value))} à ${frenchTime(timeFormat.format(value)).replace(/ /g, '\u00a0')}`;
+}
+
+/** A clock time "09:30" → "9 h 30", "14:00" → "14 h". */
+export function frenchTime(time: string): string {
+  const [hours, minutes] = time.split(':');
+  return `${Number(hours)} h${minutes === '00' ? '' : ` ${minutes}`}`;
+}
+
 /** A calendar day "2026-12-04" → "04/12/2026", as French readers and spreadsheets read dates ('' for none). */
 export function frenchDate(iso: string | null): string {
   if (!iso) return '';
@@ -142,10 +148,11 @@ export function frenchDate(iso: string | null): string {
   return `${d}/${m}/${y}`;
 }
 
+/** Formatting helpers available in every template as `it.f`. */
 export const formatters = {
   date: (value: Date | string | null | undefined) => (value ? firstOfMonth(dateFormat.format(toDate(value))) : ''),
   shortDate: (value: Date | string | null | undefined) => (value ? shortDateFormat.format(toDate(value)) : ''),
-  dateTime: (value: Date | string | null | undefined) => (value ? firstOfMonth(dateTimeFormat.format(toDate(value))) : ''),
+  dateTime: (value: Date | string | null | undefined) => (value ? dateAndTime(toDate(value)) : ''),
   number: (value: number | null | undefined) => (value === null || value === undefined ? '' : numberFormat.format(value)),
   euros: (value: number | string | null | undefined) => (value === null || value === undefined || value === '' ? '' : euroFormat.format(Number(value))),
   /** An amount as a form field shows it, "1 234,50" (plain spaces: they are typed back as they are). */

@@ -3,7 +3,7 @@ import { funnelCountsAt, funnelSteps } from '../coordination/funnel.js';
 import type { Deps } from '../deps.js';
 import { themes } from '../kernel/taxonomy.js';
 import { frenchOrder } from '../kernel/text.js';
-import { frenchDate } from '../lib/format.js';
+import { formatters } from '../lib/format.js';
 import { COVERAGE_RADIUS_KM, coverageOf } from './coverage.js';
 import {
   acmCommunes,
@@ -162,7 +162,7 @@ export function statTables(figures: TerritoryFigures): StatTable[] {
     {
       id: 'demande',
       caption: 'Recherches sans résultat par thème',
-      definition: `Recherches d’offres (site et API) faites depuis le territoire depuis le ${frenchDate(figures.unmetSince)} qui n’ont trouvé aucune offre, par thème recherché ; aucune donnée personnelle n’est gardée.`,
+      definition: `Recherches d’offres (site et API) faites depuis le territoire depuis le ${formatters.date(figures.unmetSince)} qui n’ont trouvé aucune offre, par thème recherché ; aucune donnée personnelle n’est gardée.`,
       rowHeader: 'Thème recherché',
       columns: ['Recherches'],
       rows: [...themes.map((t) => ({ label: t.label, values: [figures.unmet[t.value] ?? 0] })), { label: 'Sans thème', values: [figures.unmet[''] ?? 0] }],

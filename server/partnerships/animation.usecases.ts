@@ -3,10 +3,10 @@ import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
 import { slots } from '../kernel/taxonomy.js';
 import { NotFoundError } from '../lib/errors.js';
-import { formatters } from '../lib/format.js';
+import { formatters, frenchTime } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { type Access, actingSide, requireEditor } from './access.js';
-import { addDays, frenchTime, slotTimes, weekday } from './calendar.js';
+import { addDays, slotTimes, weekday } from './calendar.js';
 import {
   findDeadline,
   findMeeting,

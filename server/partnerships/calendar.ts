@@ -172,12 +172,6 @@ export const slotTimes: Record<string, { start: string; end: string }> = {
   'mercredi-journee': { start: '09:30', end: '16:00' },
 };
 
-/** "9 h 30" */
-export function frenchTime(time: string): string {
-  const [hours, minutes] = time.split(':');
-  return `${Number(hours)} h${minutes === '00' ? '' : ` ${minutes}`}`;
-}
-
 export function durationHours(start: string, end: string): number {
   const [sh, sm] = start.split(':').map(Number) as [number, number];
   const [eh, em] = end.split(':').map(Number) as [number, number];

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { offers } from '../../db/schema/index.js';
 import type { Intervenant } from '../../db/schema/partnerships.js';
 import { charterAxes, formats, labelOf, orgTypes, periodicities, subthemes, themes, venues } from '../kernel/taxonomy.js';
-import { formatters } from '../lib/format.js';
-import { type ComputedCalendar, frenchTime, weekday } from './calendar.js';
+import { formatters, frenchTime } from '../lib/format.js';
+import { type ComputedCalendar, weekday } from './calendar.js';
 import { type FieldWording, readConventionWording, type SectionWording } from './convention-wording.js';
 import type { OrganisationDetails, Partnership, Party, Side } from './partnerships.repository.js';
 

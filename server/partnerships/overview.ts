@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { frenchTime } from './calendar.js';
+import { frenchTime } from '../lib/format.js';
 import { type Partnership, progressRows } from './partnerships.repository.js';
 import { type NextAction, type nextActions, type ProgressInput, progress, type StepView } from './progress.js';
 import { partiesBySide } from './workspace.js';

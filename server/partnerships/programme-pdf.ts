@@ -1,4 +1,4 @@
-import { frenchTime } from './calendar.js';
+import { frenchTime } from '../lib/format.js';
 import { pdfColours, taggedPdf } from './pdf-document.js';
 
 interface ProgrammeSession {

@@ -1,8 +1,8 @@
 import type { Deps } from '../deps.js';
 import { parisInstant, parisToday } from '../kernel/paris-time.js';
-import { formatters } from '../lib/format.js';
+import { formatters, frenchTime } from '../lib/format.js';
 import { notify } from '../notifications/notifications.usecases.js';
-import { addDays, frenchTime } from './calendar.js';
+import { addDays } from './calendar.js';
 import { sessionsBetween, updateSession } from './calendar.repository.js';
 
 /** How long before a session its reminder goes out. */

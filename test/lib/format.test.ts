@@ -6,7 +6,12 @@ describe('French formatting', () => {
     expect(formatters.date('2026-09-01')).toBe('1er septembre 2026');
     expect(formatters.date('2026-09-02')).toBe('2 septembre 2026');
     expect(formatters.date('2026-09-11')).toBe('11 septembre 2026');
-    expect(formatters.dateTime(new Date('2026-12-01T13:05:00Z'))).toMatch(/^1er décembre 2026 à 14:05$/);
+  });
+
+  it('writes a moment with the hour as French prose and the sessions do, in Paris time, kept on one line', () => {
+    expect(formatters.dateTime(new Date('2026-12-01T13:05:00Z'))).toBe('1er décembre 2026 à 14\u00a0h\u00a005');
+    expect(formatters.dateTime(new Date('2026-07-14T07:00:00Z'))).toBe('14 juillet 2026 à 9\u00a0h');
+    expect(formatters.dateTime(new Date('2026-03-28T23:30:00Z'))).toBe('29 mars 2026 à 0\u00a0h\u00a030');
   });
 
   it('formats ages, euros and plurals', () => {
