@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, ne, sql } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import type { Db } from '../../db/client.js';
 import { coordinatorScopes, memberships, notifications, organisations, sessions, users } from '../../db/schema/index.js';
 import type { ScopeKind } from '../kernel/scopes.js';
@@ -61,7 +62,7 @@ export async function findSessionWithUser(db: Db, token: string) {
       session: sessions,
       user: users,
       memberships: sql<MembershipSummary[]>`coalesce((
-        select json_agg(json_build_object('organisationId', m.organisation_id, 'role', m.role, 'kind', o.kind, 'name', o.name, 'slug', o.slug, 'status', o.status) order by o.name)
+        select json_agg(json_build_object('organisationId', m.organisation_id, 'role', m.role, 'kind', o.kind, 'name', o.name, 'slug', o.slug, 'status', o.status) order by ${byFrenchName(sql`o.name`)})
         from ${memberships} m join ${organisations} o on o.id = m.organisation_id where m.user_id = ${users.id}), '[]')`,
       coordinatorScopes: sql<CurrentUser['coordinatorScopes']>`coalesce((
         select json_agg(json_build_object('scope', c.scope, 'code', c.code, 'label', c.label))
@@ -125,7 +126,7 @@ export async function loadCurrentUser(db: Db, user: typeof users.$inferSelect): 
       .from(memberships)
       .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
       .where(eq(memberships.userId, user.id))
-      .orderBy(organisations.name),
+      .orderBy(byFrenchName(organisations.name)),
     db
       .select({ scope: coordinatorScopes.scope, code: coordinatorScopes.code, label: coordinatorScopes.label })
       .from(coordinatorScopes)

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import type { Db } from '../../db/client.js';
 import { coordinatorScopes, invitations, memberships, offers, organisations, users } from '../../db/schema/index.js';
 import type { ScopeKind } from '../kernel/scopes.js';
@@ -106,7 +107,7 @@ export async function userMemberships(db: Db, userId: number) {
     .from(memberships)
     .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
     .where(eq(memberships.userId, userId))
-    .orderBy(asc(organisations.name));
+    .orderBy(byFrenchName(organisations.name));
 }
 
 export async function userScopes(db: Db, userId: number) {

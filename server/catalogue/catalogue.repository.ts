@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import { type Db, rows } from '../../db/client.js';
 import type { BBox, Near } from '../../search/types.js';
 
@@ -102,7 +103,7 @@ export async function searchOrganisations(db: Db, filters: OrganisationFilters, 
           ${distance} as "distanceKm"
         from organisations g left join communes c on c.code_insee = g.code_insee
         where ${condition}
-        order by ${point ? sql`"distanceKm", g.id` : sql`g.name, g.id`}
+        order by ${point ? sql`"distanceKm", g.id` : sql`${byFrenchName(sql`g.name`)}, g.id`}
         limit ${perPage} offset ${(page - 1) * perPage}`,
   );
   return { total: total?.n ?? 0, items };
@@ -126,7 +127,7 @@ export async function acmPlaces(db: Db, organisationIds: number[]) {
   return rows<{ id: number; name: string; lat: number; lng: number; codeInsee: string | null }>(
     db,
     sql`select id, name, lat, lng, code_insee as "codeInsee" from organisations
-        where id = any(${sql.param(organisationIds)}::int[]) and kind = 'acm' and lat is not null and lng is not null order by name`,
+        where id = any(${sql.param(organisationIds)}::int[]) and kind = 'acm' and lat is not null and lng is not null order by ${byFrenchName(sql`name`)}`,
   );
 }
 

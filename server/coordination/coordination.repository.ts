@@ -1,4 +1,5 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import { type Db, rows } from '../../db/client.js';
 import { coordinationDigests } from '../../db/schema/index.js';
 import type { ScopeKind } from '../kernel/scopes.js';
@@ -29,7 +30,7 @@ export async function territoryName(db: Db, scope: Scope): Promise<string | null
 
 export async function listRegionsAndDepartments(db: Db) {
   const [regions, departments] = await Promise.all([
-    rows<{ code: string; name: string }>(db, sql`select code, name from regions order by name`),
+    rows<{ code: string; name: string }>(db, sql`select code, name from regions order by ${byFrenchName(sql`name`)}`),
     rows<{ code: string; name: string }>(db, sql`select code, name from departments order by code`),
   ]);
   return { regions, departments };

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import type { Db } from '../../db/client.js';
 import { communes, favouriteOffers, favouriteOrganisations, offers, organisations } from '../../db/schema/index.js';
 
@@ -92,6 +93,6 @@ export async function placedAcms(db: Db, acmIds: number[]) {
     .from(organisations)
     .leftJoin(communes, eq(communes.codeInsee, organisations.codeInsee))
     .where(and(inArray(organisations.id, acmIds), eq(organisations.kind, 'acm')))
-    .orderBy(organisations.name);
+    .orderBy(byFrenchName(organisations.name));
   return found.flatMap((a) => (a.lat === null || a.lng === null ? [] : [{ ...a, lat: a.lat, lng: a.lng }]));
 }

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { sql } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import { rows } from '../../db/client.js';
 import type { NeedFacets, NeedFilters, NeedHit, NeedSearch, NeedSearchResult } from '../../search/need-index.js';
 import { needPath } from '../../search/need-index.js';
@@ -106,7 +107,7 @@ export async function partnerPlaces(deps: Deps, user: CurrentUser) {
   if (ids.length === 0) return [];
   return rows<{ id: number; name: string; lat: number; lng: number }>(
     deps.db,
-    sql`select id, name, lat, lng from organisations where id = any(${sql.param(ids)}::int[]) and lat is not null and lng is not null order by name`,
+    sql`select id, name, lat, lng from organisations where id = any(${sql.param(ids)}::int[]) and lat is not null and lng is not null order by ${byFrenchName(sql`name`)}`,
   );
 }
 

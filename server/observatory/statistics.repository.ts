@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import { type Db, rows } from '../../db/client.js';
 import { communesInScope } from '../territories/scopes.js';
 import type { CoverageOffer } from './coverage.js';
@@ -107,7 +108,7 @@ export async function staleStatistics(db: Db, before: Date, limit: number): Prom
 
 /** Régions and départements, for the territory choice of the embed builder. */
 export async function territoryChoices(db: Db) {
-  const regions = await rows<{ code: string; name: string }>(db, sql`select code, name from regions order by name`);
+  const regions = await rows<{ code: string; name: string }>(db, sql`select code, name from regions order by ${byFrenchName(sql`name`)}`);
   const departments = await rows<{ code: string; name: string }>(db, sql`select code, name from departments order by code`);
   return { regions, departments };
 }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import { type Db, rows } from '../../db/client.js';
 import type { OfferSearch } from '../../search/types.js';
 import type { Deps } from '../deps.js';
@@ -100,6 +101,6 @@ export async function unmetDemandByTerritory(
         from unmet_searches u left join communes c on c.code_insee = u.commune_code
         where ${filter} and u.searched_on >= ${since}::date
         group by u.commune_code, c.name, u.department_code, u.theme
-        order by searches desc, c.name, u.theme nulls last`,
+        order by searches desc, ${byFrenchName(sql`c.name`)}, u.theme nulls last`,
   );
 }

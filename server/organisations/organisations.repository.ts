@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, gt, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import { type Db, rows, type Stamped } from '../../db/client.js';
 import { auditLog, communes, departments, invitations, memberships, offers, organisations, users } from '../../db/schema/index.js';
 import { organisationsInScope, type Scope } from '../territories/scopes.js';
@@ -78,7 +79,7 @@ export async function listMembers(db: Db, organisationId: number) {
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.organisationId, organisationId))
-    .orderBy(asc(memberships.role), asc(users.name));
+    .orderBy(asc(memberships.role), byFrenchName(users.name));
 }
 
 /**

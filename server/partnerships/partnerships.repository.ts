@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import type { Db } from '../../db/client.js';
 import {
   auditLog,
@@ -192,7 +193,7 @@ export async function organisationsInScopes(db: Db, kind: 'acm' | 'partner', sco
     .from(organisations)
     .innerJoin(communes, eq(communes.codeInsee, organisations.codeInsee))
     .where(and(eq(organisations.kind, kind), or(...conditions), sql`${organisations.status} <> 'suspended'`))
-    .orderBy(asc(organisations.name))
+    .orderBy(byFrenchName(organisations.name))
     .limit(limit);
 }
 

@@ -1,5 +1,6 @@
 import { aliasedTable, and, asc, count, desc, eq, gt, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { byFrenchName } from '../../db/by-french-name.js';
 import type { Db } from '../../db/client.js';
 import { messages, needs, offers, organisations, partnerships, replyTemplates, requestEvents, requests, threadReads, users } from '../../db/schema/index.js';
 import type { RequestStatus } from './labels.js';
@@ -305,7 +306,11 @@ export async function dueExpiries(db: Db, now: Date) {
 // Quick replies (saved templates of a partner organisation)
 
 export async function listTemplates(db: Db, organisationId: number) {
-  return db.select().from(replyTemplates).where(eq(replyTemplates.organisationId, organisationId)).orderBy(asc(replyTemplates.title), asc(replyTemplates.id));
+  return db
+    .select()
+    .from(replyTemplates)
+    .where(eq(replyTemplates.organisationId, organisationId))
+    .orderBy(byFrenchName(replyTemplates.title), asc(replyTemplates.id));
 }
 
 export async function findTemplate(db: Db, id: number) {

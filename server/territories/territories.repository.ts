@@ -1,4 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import { byFrenchName } from '../../db/by-french-name.js';
 import { type Db, rows } from '../../db/client.js';
 import { communes, departments, epcis } from '../../db/schema/index.js';
 import type { BBox } from '../../search/types.js';
@@ -153,7 +154,7 @@ export async function offerCountsByRegion(db: Db) {
     sql`select r.code, r.name, r.slug,
           (select count(*)::int from offers o join communes c on c.code_insee = o.code_insee where c.region_code = r.code and o.status = 'published') as offers,
           (select count(*)::int from organisations g join communes c on c.code_insee = g.code_insee where c.region_code = r.code and g.kind = 'partner' and g.status <> 'suspended') as partners
-        from regions r order by r.name`,
+        from regions r order by ${byFrenchName(sql`r.name`)}`,
   );
 }
 
@@ -218,7 +219,7 @@ export async function findEpciByCode(db: Db, code: string) {
           (select count(*)::int from communes c where (c.epci_code = e.code or c.ept_code = e.code) and c.type = 'COM') as communes,
           (select coalesce(json_agg(json_build_object('code', d.code, 'name', d.name) order by d.code), '[]') from departments d
             where d.code in (select c.department_code from communes c where c.epci_code = e.code or c.ept_code = e.code)) as departments,
-          (select coalesce(json_agg(json_build_object('slug', r.slug, 'name', r.name) order by r.name), '[]') from regions r
+          (select coalesce(json_agg(json_build_object('slug', r.slug, 'name', r.name) order by ${byFrenchName(sql`r.name`)}), '[]') from regions r
             where r.code in (select c.region_code from communes c where c.epci_code = e.code or c.ept_code = e.code)) as regions
         from epcis e where e.code = ${code}`,
   );
@@ -235,7 +236,7 @@ export async function epcisOfDepartment(db: Db, departmentCode: string) {
         from epcis e
         where e.code in (select c.epci_code from communes c where c.department_code = ${departmentCode}
                          union select c.ept_code from communes c where c.department_code = ${departmentCode})
-        order by e.name`,
+        order by ${byFrenchName(sql`e.name`)}`,
   );
 }
 
@@ -257,7 +258,7 @@ export async function activeCommunesOfDepartment(db: Db, departmentCode: string,
     sql`select c.code_insee as code, c.name, count(o.id)::int as offers
         from communes c join offers o on o.code_insee = c.code_insee and o.status = 'published'
         where ${where}
-        group by c.code_insee, c.name order by offers desc, c.name limit ${limit}`,
+        group by c.code_insee, c.name order by offers desc, ${byFrenchName(sql`c.name`)} limit ${limit}`,
   );
 }
 
@@ -281,6 +282,6 @@ export async function partnersOf(db: Db, scope: Scope, limit = 30) {
           (select count(*)::int from offers o where o.organisation_id = g.id and o.status = 'published') as offers
         from organisations g left join communes c on c.code_insee = g.code_insee
         where g.kind = 'partner' and g.status <> 'suspended' and ${condition}
-        order by offers desc, g.name limit ${limit}`,
+        order by offers desc, ${byFrenchName(sql`g.name`)} limit ${limit}`,
   );
 }

@@ -315,6 +315,10 @@ describe('search and territory pages', () => {
     expect(empty).toContain('Voir la recherche en liste</a>');
     const index = await app.inject({ url: '/territoires' });
     expect(index.body).toContain('/territoires/auvergne-rhone-alpes');
+    // French order, not the database's byte order (which puts « Île-de-France » after « Provence… »).
+    const regionOrder = ['Hauts-de-France', 'Île-de-France', 'La Réunion', 'Normandie'].map((name) => index.body.indexOf(`>${name}<`));
+    expect(regionOrder.every((at) => at > 0)).toBe(true);
+    expect(regionOrder).toEqual([...regionOrder].sort((x, y) => x - y));
     const region = await app.inject({ url: '/territoires/auvergne-rhone-alpes' });
     expect(region.statusCode).toBe(200);
     expect(region.body).toContain('/territoires/departements/69');

@@ -60,6 +60,14 @@ describe('the directory of partners (/structures)', () => {
     expect((await visitor.get('/structures?theme=nimporte')).statusCode).toBe(200);
   });
 
+  it('lists partners in French alphabetical order, accents and case aside', async () => {
+    for (const name of ['Zèbre cirque', 'École de musique', 'académie de danse', 'Dojo des Pentes'])
+      await createOrganisation(app, { name, themes: ['nature'], codeInsee: '13055', lat: 43.2965, lng: 5.3698 });
+    const page = await new Agent(app).get('/structures?theme=nature');
+    const names = [...page.body.matchAll(/>(Zèbre cirque|École de musique|académie de danse|Dojo des Pentes)</g)].map((m) => m[1]);
+    expect(names).toEqual(['académie de danse', 'Dojo des Pentes', 'École de musique', 'Zèbre cirque']);
+  });
+
   it('gives the map the same partners as GeoJSON', async () => {
     const map = await new Agent(app).get('/structures/carte.geojson?lieu=Lyon&radius_km=20&bbox=4,45,6,46');
     expect(map.statusCode).toBe(200);
