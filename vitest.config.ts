@@ -6,7 +6,7 @@ export const unitTests = [
   'test/lib/{csv,format}.test.ts',
   'test/matching/{eval,score}.test.ts',
   'test/mutation-gaps/{import-rows,search-filters}.test.ts',
-  'test/partnerships/{progress,readiness}.test.ts',
+  'test/partnerships/{amendment-diff,progress,readiness}.test.ts',
   'test/platform/config.test.ts',
   'test/search/{cache,evaluator-pool,geo-grid,nearest,relevance}.test.ts',
   'test/storage/disk.test.ts',

@@ -1,3 +1,4 @@
+import { diffArrays, diffWordsWithSpace } from 'diff';
 import { formatters } from '../lib/format.js';
 
 /**
@@ -12,8 +13,20 @@ interface ArticleChange {
   after: string[];
 }
 
+/** A run of words on one side of a changed article, marked when the other side does not have it. */
+interface Mark {
+  text: string;
+  changed: boolean;
+}
+
+interface MarkedArticle {
+  heading: string;
+  before: Mark[][];
+  after: Mark[][];
+}
+
 interface AmendmentDiff {
-  articles: ArticleChange[];
+  articles: MarkedArticle[];
   added: string[];
   removed: string[];
 }
@@ -54,8 +67,68 @@ function diffDates(before: string[], after: string[]): { added: string[]; remove
   return { added: after.filter((d) => !was.has(d)), removed: before.filter((d) => !is.has(d)) };
 }
 
+const whole = (line: string, changed: boolean): Mark[] => [{ text: line.trim(), changed }];
+
+/** A changed run's outer spaces are not changes: "<del>45</del> €", not "<del>45 </del>€". */
+function trimmed(mark: Mark): Mark[] {
+  if (!mark.changed) return [mark];
+  const [, lead = '', core = '', trail = ''] = /^(\s*)([\s\S]*?)(\s*)$/.exec(mark.text) ?? [];
+  return [
+    { text: lead, changed: false },
+    { text: core, changed: true },
+    { text: trail, changed: false },
+  ].filter((m) => m.text !== '');
+}
+
+/** "Tarif : 45 € par séance" → "Tarif : 50 € par séance": each side with the words the other lacks marked. */
+function markWords(before: string, after: string): { before: Mark[]; after: Mark[]; kept: number } {
+  const changes = diffWordsWithSpace(before.trim(), after.trim());
+  return {
+    before: changes.filter((c) => !c.added).flatMap((c) => trimmed({ text: c.value, changed: c.removed })),
+    after: changes.filter((c) => !c.removed).flatMap((c) => trimmed({ text: c.value, changed: c.added })),
+    kept: changes.filter((c) => !c.added && !c.removed).reduce((n, c) => n + c.value.trim().length, 0),
+  };
+}
+
+/**
+ * The two sides of a changed article line by line, a rewritten line paired with the one it replaces
+ * so only its changed words are marked ("12 séances" → "11 séances" marks the figures). A line
+ * sharing less than a third of its text with its pair reads better marked whole than as scattered
+ * words.
+ */
+function markArticle(before: string[], after: string[]): { before: Mark[][]; after: Mark[][] } {
+  const left: Mark[][] = [];
+  const right: Mark[][] = [];
+  const parts = diffArrays(before, after);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (!part.added && !part.removed) {
+      for (const line of part.value) {
+        left.push(whole(line, false));
+        right.push(whole(line, false));
+      }
+      continue;
+    }
+    const removed = part.removed ? part.value : [];
+    const added = part.added ? part.value : parts[i + 1]?.added ? parts[++i]!.value : [];
+    for (let k = 0; k < Math.max(removed.length, added.length); k++) {
+      const [was, is] = [removed[k], added[k]];
+      const words = was !== undefined && is !== undefined ? markWords(was, is) : null;
+      if (words && words.kept * 3 >= Math.max(was!.trim().length, is!.trim().length)) {
+        left.push(words.before);
+        right.push(words.after);
+        continue;
+      }
+      if (was !== undefined) left.push(whole(was, true));
+      if (is !== undefined) right.push(whole(is, true));
+    }
+  }
+  return { before: left, after: right };
+}
+
 export function amendmentDiff(signed: { text: string; dates: string[] }, proposed: { text: string; dates: string[] }): AmendmentDiff {
-  return { articles: diffTexts(signed.text, proposed.text), ...diffDates(signed.dates, proposed.dates) };
+  const articles = diffTexts(signed.text, proposed.text).map((a) => ({ heading: a.heading, ...markArticle(a.before, a.after) }));
+  return { articles, ...diffDates(signed.dates, proposed.dates) };
 }
 
 /** Version 1 is the convention; version n + 1 is « Avenant n° n » when it is an amendment. */

@@ -62,8 +62,11 @@ describe('amendments to a signed convention', () => {
     expect(page).toContain('Avenant n° 1 proposé');
     expect(page).toContain(`Proposé par ${f.acm.name}`);
     expect(page).toMatch(/Article 12 — Conditions financières<\/h4>/);
-    expect(page).toContain(`<del>Tarif : ${formatters.euros(45)} par séance</del>`);
-    expect(page).toContain('<ins>Tarif : 50 € par séance</ins>');
+    // Only what changed is marked, the figure rather than the whole line.
+    expect(page).toContain(`Tarif : <del>${formatters.euros(45).replace(/(\s)€$/, '</del>$1€')} par séance`);
+    expect(page).toContain('Tarif : <ins>50</ins> € par séance');
+    expect(page).toContain('Frais : <ins>Aucun</ins>');
+    expect(page).toContain('<p class="diff-line">Budget prévisionnel : non renseigné</p>');
     expect(page).toContain('Signer l’avenant n° 1');
 
     // Until both sign, the signed convention is what the PDF shows.

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { amendmentDiff } from '../../server/partnerships/amendments.js';
+
+const convention = (article: string) => `CONVENTION\n\nEntre les parties\n\nArticle 4 — Calendrier\n${article}\n`;
+const shown = (lines: { text: string; changed: boolean }[][]) => lines.map((line) => line.map((m) => (m.changed ? `[${m.text}]` : m.text)).join(''));
+
+describe('the differences an amendment shows', () => {
+  it('marks the changed words of a line, keeps unchanged lines plain and marks added or removed lines whole', () => {
+    const signed = convention('Nombre de séances : 12 séances\nLieu : gymnase Jean-Jaurès\nHoraires : 14 h à 16 h');
+    const proposed = convention('Nombre de séances : 11 séances\nHoraires : 14 h à 16 h\nTransport : car de la ville');
+    const [article] = amendmentDiff({ text: signed, dates: [] }, { text: proposed, dates: [] }).articles;
+    expect(article?.heading).toBe('Article 4 — Calendrier');
+    expect(shown(article!.before)).toEqual(['Nombre de séances : [12] séances', '[Lieu : gymnase Jean-Jaurès]', 'Horaires : 14 h à 16 h']);
+    expect(shown(article!.after)).toEqual(['Nombre de séances : [11] séances', 'Horaires : 14 h à 16 h', '[Transport : car de la ville]']);
+  });
+
+  it('marks a line rewritten beyond recognition whole rather than word by word', () => {
+    const signed = convention('Objectif : faire découvrir le judo aux enfants de la ville');
+    const proposed = convention('Public : un groupe de douze enfants de 8 à 10 ans');
+    const [article] = amendmentDiff({ text: signed, dates: [] }, { text: proposed, dates: [] }).articles;
+    expect(shown(article!.before)).toEqual(['[Objectif : faire découvrir le judo aux enfants de la ville]']);
+    expect(shown(article!.after)).toEqual(['[Public : un groupe de douze enfants de 8 à 10 ans]']);
+  });
+});
