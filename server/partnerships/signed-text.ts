@@ -18,13 +18,20 @@ export function keptInputs(context: ConventionContext, rendered: Rendered): Reco
   return renderAgain(inputs)?.hash === rendered.hash ? inputs : null;
 }
 
+// A version's inputs, read once from its row, are compared several times in one request.
+const renderings = new WeakMap<Record<string, unknown>, Rendered | null>();
+
 function renderAgain(inputs: Record<string, unknown>): Rendered | null {
+  if (renderings.has(inputs)) return renderings.get(inputs)!;
+  let rendered: Rendered | null;
   try {
-    return renderConvention(inputs as unknown as ConventionContext);
+    rendered = renderConvention(inputs as unknown as ConventionContext);
   } catch {
     // Kept by an older release whose context this code cannot read: the text is compared instead.
-    return null;
+    rendered = null;
   }
+  renderings.set(inputs, rendered);
+  return rendered;
 }
 
 /** Whether the partnership now makes a text other than the signed one (a proposed amendment). */
