@@ -109,7 +109,7 @@ describe('uploading and reading documents', () => {
     expect(page).toContain('Sans date d’expiration');
     expect(page).toContain('3 documents');
     const overview = (await f.partnerAgent.get(`/partenariats/${f.partnership.id}`)).body;
-    expect(overview).toMatch(/3 documents partagés<\/a> · <span class="tag tag-danger">1 expiré<\/span><\/dd>/);
+    expect(overview).toMatch(/3 documents partagés<\/a>&nbsp;· <span class="tag tag-danger">1 expiré<\/span><\/dd>/);
   });
 
   it('keeps a document’s file from the orphan cleanup', async () => {
