@@ -67,7 +67,7 @@ function diffDates(before: string[], after: string[]): { added: string[]; remove
   return { added: after.filter((d) => !was.has(d)), removed: before.filter((d) => !is.has(d)) };
 }
 
-const whole = (line: string, changed: boolean): Mark[] => [{ text: line.trim(), changed }];
+const whole = (line: string, changed: boolean): Mark[] => (line.trim() ? [{ text: line.trim(), changed }] : []);
 
 /** A changed run's outer spaces are not changes: "<del>45</del> €", not "<del>45 </del>€". */
 function trimmed(mark: Mark): Mark[] {
@@ -113,10 +113,10 @@ function markArticle(before: string[], after: string[]): { before: Mark[][]; aft
     const added = part.added ? part.value : parts[i + 1]?.added ? parts[++i]!.value : [];
     for (let k = 0; k < Math.max(removed.length, added.length); k++) {
       const [was, is] = [removed[k], added[k]];
-      const words = was !== undefined && is !== undefined ? markWords(was, is) : null;
-      if (words && words.kept * 3 >= Math.max(was!.trim().length, is!.trim().length)) {
-        left.push(words.before);
-        right.push(words.after);
+      if (was !== undefined && is !== undefined) {
+        const [before, after] = markPair(was.trim(), is.trim());
+        left.push(before);
+        right.push(after);
         continue;
       }
       if (was !== undefined) left.push(whole(was, true));
@@ -124,6 +124,21 @@ function markArticle(before: string[], after: string[]): { before: Mark[][]; aft
     }
   }
   return { before: left, after: right };
+}
+
+/** A line and the one replacing it; a field's label they share ("Frais : ") stays unmarked even when its value is new. */
+function markPair(was: string, is: string): [Mark[], Mark[]] {
+  const label = /^[^:]{1,60} : /.exec(was)?.[0];
+  if (label && is.startsWith(label)) {
+    const [before, after] = markPair(was.slice(label.length), is.slice(label.length));
+    return [
+      [{ text: label, changed: false }, ...before],
+      [{ text: label, changed: false }, ...after],
+    ];
+  }
+  const words = markWords(was, is);
+  if (words.kept * 3 >= Math.max(was.length, is.length)) return [words.before, words.after];
+  return [whole(was, true), whole(is, true)];
 }
 
 export function amendmentDiff(signed: { text: string; dates: string[] }, proposed: { text: string; dates: string[] }): AmendmentDiff {

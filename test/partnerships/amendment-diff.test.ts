@@ -14,11 +14,11 @@ describe('the differences an amendment shows', () => {
     expect(shown(article!.after)).toEqual(['Nombre de séances : [11] séances', 'Horaires : 14 h à 16 h', '[Transport : car de la ville]']);
   });
 
-  it('marks a line rewritten beyond recognition whole rather than word by word', () => {
-    const signed = convention('Objectif : faire découvrir le judo aux enfants de la ville');
-    const proposed = convention('Public : un groupe de douze enfants de 8 à 10 ans');
+  it('marks a line rewritten beyond recognition whole rather than word by word, all but the label it keeps', () => {
+    const signed = convention('Objectif : faire découvrir le judo aux enfants de la ville\nFrais : non renseigné');
+    const proposed = convention('Public : un groupe de douze enfants de 8 à 10 ans\nFrais : entrées du musée offertes par la ville');
     const [article] = amendmentDiff({ text: signed, dates: [] }, { text: proposed, dates: [] }).articles;
-    expect(shown(article!.before)).toEqual(['[Objectif : faire découvrir le judo aux enfants de la ville]']);
-    expect(shown(article!.after)).toEqual(['[Public : un groupe de douze enfants de 8 à 10 ans]']);
+    expect(shown(article!.before)).toEqual(['[Objectif : faire découvrir le judo aux enfants de la ville]', 'Frais : [non renseigné]']);
+    expect(shown(article!.after)).toEqual(['[Public : un groupe de douze enfants de 8 à 10 ans]', 'Frais : [entrées du musée offertes par la ville]']);
   });
 });
