@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { marksFor, starView } from '../favourites/favourites.usecases.js';
 import { labelOf, orgTypes, slugs, themes } from '../kernel/taxonomy.js';
-import { normalize } from '../kernel/text.js';
+import { normalize, separator } from '../kernel/text.js';
 import { placeErrors } from '../territories/search-place.js';
 import { resolveCommune } from '../territories/territories.repository.js';
 import type { App } from '../types.js';
@@ -130,7 +130,7 @@ export default async function directoryPages(app: App) {
             id: o.id,
             title: o.name,
             path: `/structures/${o.id}-${o.slug}`,
-            organisation: [o.type ? labelOf(orgTypes, o.type) : '', o.communeName].filter(Boolean).join(' · '),
+            organisation: [o.type ? labelOf(orgTypes, o.type) : '', o.communeName].filter(Boolean).join(separator),
           },
         })),
     };

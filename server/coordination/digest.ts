@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { parisHour, parisToday, parisWeek, parisWeekday } from '../kernel/paris-time.js';
+import { separator } from '../kernel/text.js';
 import { formatters } from '../lib/format.js';
 import { organisationPath } from '../organisations/organisations.usecases.js';
 import {
@@ -118,7 +119,7 @@ export async function digestSections(deps: Deps, territory: Territory): Promise<
       total: stalled.total,
       items: stalled.rows.map((r) => ({
         title: r.title,
-        detail: `${r.acm} · ${r.partner} · dernière activité le ${formatters.date(r.last_activity)}`,
+        detail: [r.acm, r.partner, `dernière activité le ${formatters.date(r.last_activity)}`].join(separator),
         url: absolute(`/partenariats/${r.id}`),
       })),
       url: `${base}/partenariats?inactif=oui`,
@@ -154,7 +155,7 @@ export async function digestSections(deps: Deps, territory: Territory): Promise<
       total: partners.total,
       items: partners.rows.map((r) => ({
         title: r.name,
-        detail: [r.commune, `inscrit le ${formatters.date(r.created)}`].filter(Boolean).join(' · '),
+        detail: [r.commune, `inscrit le ${formatters.date(r.created)}`].filter(Boolean).join(separator),
         url: absolute(organisationPath({ id: r.id, slug: r.slug, kind: 'partner' })),
       })),
       url: `${base}/partenaires?statut=unverified`,

@@ -42,3 +42,6 @@ export const frenchStopWords: ReadonlySet<string> = new Set(
 
 /** French alphabetical order (« Écully » beside « Ecully », « Vénissieux » before « Villeurbanne »), whatever the database's collation. */
 export const frenchOrder = new Intl.Collator('fr', { sensitivity: 'base', numeric: true }).compare;
+
+/** Joins facts on one line (« Sport · 8 ans »): the no-break space keeps « · » from starting a wrapped line. */
+export const separator = '\u00a0· ';

@@ -11,6 +11,7 @@ import { offerFilterProperties } from '../catalogue/catalogue.schemas.js';
 import { apiParams, queryString } from '../catalogue/catalogue.view.js';
 import type { Deps } from '../deps.js';
 import * as taxonomy from '../kernel/taxonomy.js';
+import { separator } from '../kernel/text.js';
 import { ParameterError } from '../lib/errors.js';
 import { de } from '../lib/format.js';
 import { applySearchPlace } from '../territories/search-place.js';
@@ -81,7 +82,7 @@ export async function findNewNeeds(deps: Deps, user: CurrentUser, query: string,
     for (const hit of result.items) {
       const doc = hit.document;
       if (new Date(doc.createdAt) <= since) return found;
-      found.push({ id: doc.id, title: doc.title, path: needPath(doc), detail: [doc.acmName, doc.communeName].filter(Boolean).join(' · ') });
+      found.push({ id: doc.id, title: doc.title, path: needPath(doc), detail: [doc.acmName, doc.communeName].filter(Boolean).join(separator) });
     }
     if (result.items.length < 50) break;
   }

@@ -5,6 +5,7 @@ import type { CurrentUser } from '../accounts/sessions.repository.js';
 import { loadCurrentUser } from '../accounts/sessions.repository.js';
 import { readSearchForm } from '../catalogue/catalogue.pages.js';
 import type { Deps } from '../deps.js';
+import { separator } from '../kernel/text.js';
 import { findNewNeeds } from './need-search.js';
 import { describeQuery, formParams, kinds, type SavedSearch, searchUrl } from './saved-searches.js';
 
@@ -32,7 +33,12 @@ async function findNewOffers(deps: Deps, user: CurrentUser, query: string, since
     for (const hit of result.items) {
       const doc = hit.document;
       if (!doc.publishedAt || new Date(doc.publishedAt) <= since) return found;
-      found.push({ id: doc.id, title: doc.title, path: `/offres/${doc.id}-${doc.slug}`, detail: [doc.orgName, doc.communeName].filter(Boolean).join(' · ') });
+      found.push({
+        id: doc.id,
+        title: doc.title,
+        path: `/offres/${doc.id}-${doc.slug}`,
+        detail: [doc.orgName, doc.communeName].filter(Boolean).join(separator),
+      });
     }
     if (result.items.length < 50) break;
   }

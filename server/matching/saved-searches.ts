@@ -4,6 +4,7 @@ import { savedSearches } from '../../db/schema/index.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
 import { accessibility, ageBands, formats, labelOf, orgTypes, prices, slots, subthemes, themes, venues } from '../kernel/taxonomy.js';
+import { separator } from '../kernel/text.js';
 import { NotFoundError } from '../lib/errors.js';
 import { FormReader } from '../lib/validation.js';
 
@@ -137,7 +138,7 @@ export function describeQuery(query: string): string {
   ];
   if (places.length) parts.push(places.join(', '));
   if (params.get('bbox')) parts.push('zone de la carte');
-  return parts.join(' · ') || 'Toutes';
+  return parts.join(separator) || 'Toutes';
 }
 
 export function searchUrl(search: Pick<SavedSearch, 'kind' | 'query'>): string {

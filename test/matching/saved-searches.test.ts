@@ -56,7 +56,7 @@ describe('saving a search', () => {
 
     const list = await agent.get('/recherches');
     expect(list.body).toContain('Sport pour les 8 ans');
-    expect(list.body).toContain('Sport · 8 ans');
+    expect(list.body).toContain('Sport\u00a0· 8 ans');
     expect(list.body).toContain('Chaque jour');
 
     const renamed = await agent.post(`/recherches/${row!.id}/modifier`, { name: 'Sport du mercredi', frequency: 'weekly' });
