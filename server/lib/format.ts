@@ -148,6 +148,17 @@ export function frenchDate(iso: string | null): string {
   return `${d}/${m}/${y}`;
 }
 
+/**
+ * Displayed text with a number kept beside what reads with it ("14 h 30", "12 km", "8 ans", "n° 3"):
+ * the convention's stored text has plain spaces, and a phone broke "16 / h." across lines.
+ */
+export function unbroken(text: string): string {
+  return text
+    .replace(/(\d) (?=(?:h|km|ans|€|%)(?!\p{L}))/gu, '$1\u00a0')
+    .replace(/(\d\u00a0h) (?=\d)/g, '$1\u00a0')
+    .replace(/n° (?=\d)/g, 'n°\u00a0');
+}
+
 /** Formatting helpers available in every template as `it.f`. */
 export const formatters = {
   date: (value: Date | string | null | undefined) => (value ? firstOfMonth(dateFormat.format(toDate(value))) : ''),
@@ -163,6 +174,7 @@ export const formatters = {
     value === null || value === undefined || value === '' ? '' : decimalFormat.format(Number(value)),
   de,
   withArticle,
+  unbroken,
   plural: (count: number, singular: string, plural: string) => `${numberFormat.format(count)} ${count > 1 ? plural : singular}`,
   ages: (min: number | null | undefined, max: number | null | undefined) =>
     min === null || min === undefined ? '' : min === max ? `${min} ans` : `${min}–${max} ans`,

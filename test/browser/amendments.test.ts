@@ -48,8 +48,10 @@ it('turns an edit after signature into an amendment: warning, confirmation, diff
   await partner.goto(`${base}/formalisation`);
   const amendment = partner.locator('#avenant');
   await amendment.getByRole('heading', { name: 'Avenant n° 1 proposé' }).waitFor();
-  expect(await amendment.locator('del').allTextContents()).toContain('Frais : non renseigné');
-  expect(await amendment.locator('ins').allTextContents()).toContain('Frais : Transport du matériel : 20 € par séance');
+  // The lines read whole; only the value is marked, not the label both keep.
+  expect(await amendment.locator('.diff-line:has(del)').allTextContents()).toContain('Frais : non renseigné');
+  expect(await amendment.locator('.diff-line:has(ins)').allTextContents()).toContain('Frais : Transport du matériel : 20\u00a0€ par séance');
+  expect(await amendment.locator('del').allTextContents()).toContain('non renseigné');
   await expectNoAxeViolations(partner, 'amendment to sign');
   for (const width of [1280, 390]) {
     await partner.setViewportSize({ width, height: 900 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { de, formatters, withArticle } from '../../server/lib/format.js';
+import { de, formatters, unbroken, withArticle } from '../../server/lib/format.js';
 
 describe('French formatting', () => {
   it('writes the first day of a month as "1er" and the others as numbers', () => {
@@ -42,5 +42,11 @@ describe('French formatting', () => {
     expect(de('Les Amis du livre')).toBe('des Amis du livre');
     expect(de('La Ruche')).toBe('de La Ruche');
     expect(de('Lecture pour tous')).toBe('de Lecture pour tous');
+  });
+
+  it('keeps a number on the line of the unit, hour or « n° » that reads with it', () => {
+    expect(unbroken('le mercredi de 14 h à 16 h 30, à 12 km, pour les 8 ans, avenant n° 3, 45 € et 2 heures')).toBe(
+      'le mercredi de 14\u00a0h à 16\u00a0h\u00a030, à 12\u00a0km, pour les 8\u00a0ans, avenant n°\u00a03, 45\u00a0€ et 2 heures',
+    );
   });
 });
