@@ -143,7 +143,7 @@ export async function digestSections(deps: Deps, territory: Territory): Promise<
       total: needs.total,
       items: needs.rows.map((r) => ({
         title: r.title,
-        detail: `${r.acm} · publié le ${formatters.date(r.posted)}`,
+        detail: [r.acm, `publié le ${formatters.date(r.posted)}`].join(separator),
         url: `${base}/besoins?sansreponse=oui`,
       })),
       url: `${base}/besoins?sansreponse=oui`,
