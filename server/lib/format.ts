@@ -132,7 +132,7 @@ export function de(name: string): string {
  * sessions' times are ("de 14 h à 16 h"), not a clock's "14:05".
  */
 function dateAndTime(value: Date): string {
-  return `${firstOfMonth(dateFormat.format(value))} à ${frenchTime(timeFormat.format(value)).replace(/ /g, '\u00a0')}`;
+  return `${firstOfMonth(dateFormat.format(value))} à ${unbroken(frenchTime(timeFormat.format(value)))}`;
 }
 
 /** A clock time "09:30" → "9 h 30", "14:00" → "14 h". */

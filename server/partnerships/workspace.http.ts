@@ -3,7 +3,7 @@ import { currentUser } from '../accounts/guards.js';
 import type { Deps } from '../deps.js';
 import { charterAxes, partnershipReasons, slots } from '../kernel/taxonomy.js';
 import { ValidationError } from '../lib/errors.js';
-import { frenchTime } from '../lib/format.js';
+import { frenchTime, unbroken } from '../lib/format.js';
 import { type Access, accessPartnership, sideLabels } from './access.js';
 import { sessionStatusLabels, statusLabels } from './labels.js';
 import { stepStateLabels } from './progress.js';
@@ -35,7 +35,7 @@ export async function renderWorkspacePage(
       ws,
       page: template,
       // « 14 h 30 » kept on one line on the pages (the convention's text keeps its plain spaces: its hash is signed).
-      time: (time: string) => frenchTime(time).replace(/ /g, '\u00a0'),
+      time: (time: string) => unbroken(frenchTime(time)),
       reasons: partnershipReasons,
       axes: charterAxes,
       slotOptions: slots,
