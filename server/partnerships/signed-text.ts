@@ -64,16 +64,13 @@ export function asSigned(rendered: Rendered, inForce: SignedVersion): Rendered {
 }
 
 /**
- * The articles of a proposed amendment that differ from the signed text by the app's wording only
- * (the signed inputs rendered today make the same article): the page says so beside them.
+ * Of the articles where a proposed amendment differs from the signed text (`differing`, from its
+ * diff), those that differ by the app's wording only (the signed inputs rendered today make the
+ * same article): the page says so beside them.
  */
-export function wordingOnlyArticles(rendered: Rendered, inForce: SignedVersion): Set<string> {
+export function wordingOnlyArticles(rendered: Rendered, inForce: SignedVersion, differing: string[]): Set<string> {
   const signedNow = inForce.inputs ? renderAgain(inForce.inputs) : null;
   if (!signedNow) return new Set();
   const changed = new Set(diffTexts(signedNow.text, rendered.text).map((a) => a.heading));
-  return new Set(
-    diffTexts(inForce.text, rendered.text)
-      .map((a) => a.heading)
-      .filter((heading) => !changed.has(heading)),
-  );
+  return new Set(differing.filter((heading) => !changed.has(heading)));
 }

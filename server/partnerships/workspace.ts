@@ -118,19 +118,24 @@ export async function loadWorkspace(deps: Deps, access: Access) {
   const validSignatures = signatures.filter((s) => s.textHash === rendered.hash);
   // Made on a text that changed without an edit of the partnership (a profile, the app's wording): still to redo.
   const staleSignatures = signatures.filter((s) => s.textHash !== rendered.hash && s.version === null);
-  const amendment =
+  // Versions signed before the dates were kept compare their text only.
+  const diff =
     amending && inForce
+      ? amendmentDiff({ text: inForce.text, dates: inForce.dates.length ? inForce.dates : rendered.dates }, { text: rendered.text, dates: rendered.dates })
+      : null;
+  const amendment =
+    diff && inForce
       ? {
           number: versions.filter((v) => v.kind === 'amendment').length + 1,
           proposedAt: convention.amendmentProposedAt,
           side: convention.amendmentSide,
           inForce,
-          wordingOnly: wordingOnlyArticles(current, inForce),
-          // Versions signed before the dates were kept compare their text only.
-          diff: amendmentDiff(
-            { text: inForce.text, dates: inForce.dates.length ? inForce.dates : rendered.dates },
-            { text: rendered.text, dates: rendered.dates },
+          wordingOnly: wordingOnlyArticles(
+            current,
+            inForce,
+            diff.articles.map((a) => a.heading),
           ),
+          diff,
         }
       : null;
   // Only while no amendment waits: an amendment shows its own differences.
