@@ -10,6 +10,7 @@ export const unitTests = [
   'test/platform/config.test.ts',
   'test/search/{cache,evaluator-pool,geo-grid,nearest,relevance}.test.ts',
   'test/storage/disk.test.ts',
+  'test/territories/commune-grid.test.ts',
 ];
 const browserTests = ['test/browser/**/*.test.ts'];
 // Two real app processes: run by `npm run test:cluster` (vitest.cluster.config.ts), not here.

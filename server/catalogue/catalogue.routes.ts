@@ -8,6 +8,7 @@ import { NotFoundError } from '../lib/errors.js';
 import { apiErrors, IdParam } from '../lib/schemas.js';
 import { recordUnmetSearch } from '../observatory/unmet-demand.js';
 import { partnerContact } from '../organisations/contact.js';
+import { loadCommuneCentres } from '../territories/search-place.js';
 import type { App } from '../types.js';
 import { offerDetail, offerItem, offersResponse, organisationItem } from './catalogue.api.js';
 import pagesRoutes from './catalogue.pages.js';
@@ -33,6 +34,7 @@ export default async function catalogueRoutes(app: App) {
     const engine = deps.search as { warm?: () => Promise<void> };
     app.addHook('onReady', async () => {
       void engine.warm?.().catch((error: unknown) => app.log.warn({ err: error }, 'search warm-up failed'));
+      void loadCommuneCentres(deps.db).catch((error: unknown) => app.log.warn({ err: error }, 'communes not read ahead'));
     });
   }
 

@@ -8,9 +8,9 @@ import { normalize, slugify } from '../kernel/text.js';
 import { ValidationError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
 import { isValidSiret } from '../lib/validation.js';
-import { Gazetteer, type GazetteerCommune } from '../offers/import/gazetteer.js';
 import { type CsvSpec, ImportFileError, INVALID_ENCODING, readCsvRecords } from '../offers/import/reader.js';
 import { insertInvitation, insertOrganisation, writeAudit } from '../organisations/organisations.repository.js';
+import { Gazetteer, type GazetteerCommune } from '../territories/gazetteer.js';
 import type { Territory } from './coordination.usecases.js';
 import {
   insertImport,

@@ -1,11 +1,42 @@
 import type { Db } from '../../db/client.js';
-import { communeLabel, nearestCommune, resolveCommune } from './territories.repository.js';
+import { CommuneGrid } from './commune-grid.js';
+import { type CommuneCentre, communeCentres, communeLabel, resolveCommune } from './territories.repository.js';
 
 /** The place of a search: its point ("lat,lng"), its name for the chip, and the text the form's place field shows. */
 interface SearchPlace {
   near: string;
   label: string;
   lieu: string;
+}
+
+/** Past this distance (in degrees of latitude, about 33 km), a point is at sea or abroad: it keeps its coordinates as its name. */
+const NAMED_WITHIN_DEGREES = 0.3;
+
+/**
+ * The communes' centres, read once per database: a link or the map gives a bare point on every
+ * search page, and naming it took a query each time. The gazetteer changes only with a release
+ * (db/reference.ts loads it at start).
+ */
+const grids = new WeakMap<Db, Promise<CommuneGrid<CommuneCentre>>>();
+
+function communeGrid(db: Db): Promise<CommuneGrid<CommuneCentre>> {
+  let grid = grids.get(db);
+  if (!grid) {
+    grid = communeCentres(db).then((centres) => new CommuneGrid(centres));
+    grid.catch(() => grids.delete(db)); // a failed read is retried by the next search
+    grids.set(db, grid);
+  }
+  return grid;
+}
+
+/** Reads the communes' centres ahead of the first search (production start). */
+export async function loadCommuneCentres(db: Db): Promise<void> {
+  await communeGrid(db);
+}
+
+async function nearestCommune(db: Db, lat: number, lng: number): Promise<CommuneCentre | null> {
+  const found = (await communeGrid(db)).nearest(lat, lng);
+  return found && found.degrees <= NAMED_WITHIN_DEGREES ? found.commune : null;
 }
 
 /** What a place field says when its text names no commune, or several. */

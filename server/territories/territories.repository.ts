@@ -21,6 +21,9 @@ export interface CommuneHit {
   eptName?: string | null;
 }
 
+/** A commune's centre and what names it (its first postcode only: the label shows no other). */
+export type CommuneCentre = Pick<CommuneHit, 'name' | 'postcodes' | 'lat' | 'lng'>;
+
 const hitColumns = sql`c.code_insee as "codeInsee", c.name, c.postcodes, c.department_code as "departmentCode", c.region_code as "regionCode", c.lat, c.lng, c.population,
   c.epci_code as "epciCode", e.name as "epciName", c.ept_code as "eptCode", t.name as "eptName"`;
 const hitTables = sql`communes c left join epcis e on e.code = c.epci_code left join epcis t on t.code = c.ept_code`;
@@ -51,18 +54,9 @@ export async function searchCommunes(db: Db, query: string, limit = 10): Promise
   );
 }
 
-/** The commune whose centre is nearest a point, looked for within about 30 km (null at sea or abroad). */
-export async function nearestCommune(db: Db, lat: number, lng: number): Promise<CommuneHit | null> {
-  const stretch = Math.cos((lat * Math.PI) / 180);
-  const [hit] = await rows<CommuneHit>(
-    db,
-    sql`select ${hitColumns}
-        from ${hitTables}
-        where c.lat between ${lat - 0.3} and ${lat + 0.3} and c.lng between ${lng - 0.45} and ${lng + 0.45} and c.type <> 'ARM'
-        order by (c.lat - ${lat}) ^ 2 + ((c.lng - ${lng}) * ${stretch}) ^ 2
-        limit 1`,
-  );
-  return hit ?? null;
+/** Every commune's centre and name, arrondissements left out: what a point is named after (search-place.ts). */
+export async function communeCentres(db: Db): Promise<CommuneCentre[]> {
+  return rows<CommuneCentre>(db, sql`select name, postcodes[1:1] as postcodes, lat, lng from communes where type <> 'ARM'`);
 }
 
 export async function findCommune(db: Db, codeInsee: string) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Gazetteer } from '../../server/offers/import/gazetteer.js';
 import { type CsvRecord, parseRecord } from '../../server/offers/import/rows.js';
+import { Gazetteer } from '../../server/territories/gazetteer.js';
 
 /** A few real communes (values of the gazetteer reference data), enough for every lookup path. */
 const gazetteer = new Gazetteer([

@@ -1,9 +1,9 @@
 import { AGE_MAX, AGE_MIN, slugs } from '../../kernel/taxonomy.js';
 import { slugify } from '../../kernel/text.js';
 import { isValidSiret } from '../../lib/validation.js';
+import type { Gazetteer } from '../../territories/gazetteer.js';
 import { canonical, LIMITS, withParentThemes } from '../offers.form.js';
 import type { OfferInsert } from '../offers.repository.js';
-import type { Gazetteer } from './gazetteer.js';
 
 /** The CSV contract of PRODUCT.md ("Bulk import"), in this order for exports. */
 export const CSV_COLUMNS = [

@@ -1,6 +1,7 @@
-import type { Db } from '../../../db/client.js';
-import { communes } from '../../../db/schema/index.js';
-import { normalize, normalizeCommuneQuery } from '../../kernel/text.js';
+import type { Db } from '../../db/client.js';
+import { communes } from '../../db/schema/index.js';
+import { normalize, normalizeCommuneQuery } from '../kernel/text.js';
+import { CommuneGrid } from './commune-grid.js';
 
 export interface GazetteerCommune {
   codeInsee: string;
@@ -16,17 +17,14 @@ export interface GazetteerCommune {
   eptCode?: string | null;
 }
 
-const CELL = 0.2;
-const cellKey = (lat: number, lng: number) => `${Math.floor(lat / CELL)}:${Math.floor(lng / CELL)}`;
-
 /**
  * The communes table in memory for a bulk import: lookups by INSEE code, by postcode, and the
- * nearest commune of a point (a grid of 0.2° cells), without one query per row.
+ * nearest commune of a point (CommuneGrid), without one query per row.
  */
 export class Gazetteer {
   private readonly byCode = new Map<string, GazetteerCommune>();
   private readonly byPostcode = new Map<string, GazetteerCommune[]>();
-  private readonly grid = new Map<string, GazetteerCommune[]>();
+  private readonly grid: CommuneGrid<GazetteerCommune>;
   private readonly byName = new Map<string, GazetteerCommune[]>();
 
   static async load(db: Db): Promise<Gazetteer> {
@@ -59,11 +57,8 @@ export class Gazetteer {
       const named = this.byName.get(commune.searchName) ?? [];
       named.push(commune);
       this.byName.set(commune.searchName, named);
-      const key = cellKey(commune.lat, commune.lng);
-      const cell = this.grid.get(key) ?? [];
-      cell.push(commune);
-      this.grid.set(key, cell);
     }
+    this.grid = new CommuneGrid(rows);
   }
 
   byInsee(code: string): GazetteerCommune | null {
@@ -88,25 +83,6 @@ export class Gazetteer {
   }
 
   nearest(lat: number, lng: number): GazetteerCommune | null {
-    const row = Math.floor(lat / CELL);
-    const column = Math.floor(lng / CELL);
-    let best: GazetteerCommune | null = null;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (let radius = 1; radius <= 3 && !best; radius++) {
-      for (let r = row - radius; r <= row + radius; r++) {
-        for (let c = column - radius; c <= column + radius; c++) {
-          for (const commune of this.grid.get(`${r}:${c}`) ?? []) {
-            const dLat = commune.lat - lat;
-            const dLng = (commune.lng - lng) * Math.cos((lat * Math.PI) / 180);
-            const distance = dLat * dLat + dLng * dLng;
-            if (distance < bestDistance) {
-              bestDistance = distance;
-              best = commune;
-            }
-          }
-        }
-      }
-    }
-    return best;
+    return this.grid.nearest(lat, lng)?.commune ?? null;
   }
 }
