@@ -1,5 +1,5 @@
 import { diffArrays, diffWordsWithSpace } from 'diff';
-import { formatters } from '../lib/format.js';
+import { formatters, unbroken } from '../lib/format.js';
 
 /**
  * What an amendment (avenant) changes: the articles whose text differs between the signed text and
@@ -142,7 +142,9 @@ function markPair(was: string, is: string): [Mark[], Mark[]] {
 }
 
 export function amendmentDiff(signed: { text: string; dates: string[] }, proposed: { text: string; dates: string[] }): AmendmentDiff {
-  const articles = diffTexts(signed.text, proposed.text).map((a) => ({ heading: a.heading, ...markArticle(a.before, a.after) }));
+  // Displayed, so a number keeps its unit on its line even when only the number changed (« <ins>16</ins> h »).
+  const shown = (lines: string[]) => lines.map(unbroken);
+  const articles = diffTexts(signed.text, proposed.text).map((a) => ({ heading: a.heading, ...markArticle(shown(a.before), shown(a.after)) }));
   return { articles, ...diffDates(signed.dates, proposed.dates) };
 }
 

@@ -10,8 +10,16 @@ describe('the differences an amendment shows', () => {
     const proposed = convention('Nombre de séances : 11 séances\nHoraires : 14 h à 16 h\nTransport : car de la ville');
     const [article] = amendmentDiff({ text: signed, dates: [] }, { text: proposed, dates: [] }).articles;
     expect(article?.heading).toBe('Article 4 — Calendrier');
-    expect(shown(article!.before)).toEqual(['Nombre de séances : [12] séances', '[Lieu : gymnase Jean-Jaurès]', 'Horaires : 14 h à 16 h']);
-    expect(shown(article!.after)).toEqual(['Nombre de séances : [11] séances', 'Horaires : 14 h à 16 h', '[Transport : car de la ville]']);
+    expect(shown(article!.before)).toEqual(['Nombre de séances : [12] séances', '[Lieu : gymnase Jean-Jaurès]', 'Horaires : 14\u00a0h à 16\u00a0h']);
+    expect(shown(article!.after)).toEqual(['Nombre de séances : [11] séances', 'Horaires : 14\u00a0h à 16\u00a0h', '[Transport : car de la ville]']);
+  });
+
+  it('keeps a changed number on one line with its unchanged unit', () => {
+    const signed = convention('Horaires : de 14 h à 16 h\nDistance : 12 km');
+    const proposed = convention('Horaires : de 14 h à 17 h\nDistance : 15 km');
+    const [article] = amendmentDiff({ text: signed, dates: [] }, { text: proposed, dates: [] }).articles;
+    expect(shown(article!.before)).toEqual(['Horaires : de 14\u00a0h à [16]\u00a0h', 'Distance : [12]\u00a0km']);
+    expect(shown(article!.after)).toEqual(['Horaires : de 14\u00a0h à [17]\u00a0h', 'Distance : [15]\u00a0km']);
   });
 
   it('marks a line rewritten beyond recognition whole rather than word by word, all but the label it keeps', () => {
@@ -19,6 +27,6 @@ describe('the differences an amendment shows', () => {
     const proposed = convention('Public : un groupe de douze enfants de 8 à 10 ans\nFrais : entrées du musée offertes par la ville');
     const [article] = amendmentDiff({ text: signed, dates: [] }, { text: proposed, dates: [] }).articles;
     expect(shown(article!.before)).toEqual(['[Objectif : faire découvrir le judo aux enfants de la ville]', 'Frais : [non renseigné]']);
-    expect(shown(article!.after)).toEqual(['[Public : un groupe de douze enfants de 8 à 10 ans]', 'Frais : [entrées du musée offertes par la ville]']);
+    expect(shown(article!.after)).toEqual(['[Public : un groupe de douze enfants de 8 à 10\u00a0ans]', 'Frais : [entrées du musée offertes par la ville]']);
   });
 });

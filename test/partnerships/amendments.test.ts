@@ -64,7 +64,7 @@ describe('amendments to a signed convention', () => {
     expect(page).toMatch(/Article 12 — Conditions financières<\/h4>/);
     // Only what changed is marked, the figure rather than the whole line.
     expect(page).toContain(`Tarif : <del>${formatters.euros(45).replace(/(\s)€$/, '</del>$1€')} par séance`);
-    expect(page).toContain('Tarif : <ins>50</ins> € par séance');
+    expect(page).toContain('Tarif : <ins>50</ins>\u00a0€ par séance');
     expect(page).toContain('Frais : <ins>Aucun</ins>');
     expect(page).toContain('<p class="diff-line">Budget prévisionnel : non renseigné</p>');
     expect(page).toContain('Signer l’avenant n° 1');

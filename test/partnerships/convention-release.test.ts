@@ -90,7 +90,7 @@ describe('a convention signed under an earlier release’s wording', () => {
     expect(page).toContain('Avenant n° 1 à signer');
     // The diff marks the changed words: read it as text.
     const unmarked = page.replace(/<\/?(ins|del)>/g, '');
-    expect(unmarked).toContain('Tarif : 50 € par séance');
+    expect(unmarked).toContain('Tarif : 50\u00a0€ par séance');
     expect(unmarked).toMatch(/Tarif : 45,00\s€ Par séance/);
 
     // Withdrawn, it leaves the signed text in force, as signed.
