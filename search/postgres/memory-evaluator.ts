@@ -22,7 +22,7 @@ export class MemoryEvaluator {
    * (weighed with the orders they may get); concurrent searches of the same filters share one evaluation.
    * Kept from the filters' second search on (a second page, a return), as the answers are: during
    * the first-time mix each evaluation kept lived long enough to reach the old generation, and the
-   * event loop's longest delay was 11–25 ms (20 ms or more in 3 runs of 4), 12–16 ms without them.
+   * event loop's longest delay was over 20 ms in 7 runs of 11 (11–27 ms), in 1 of 6 without them (12–23 ms).
    */
   private readonly evaluations = new LruCache<Evaluation>(500, { maxWeight: 6_000_000, weigh: (e) => 3 * e.matches.length + 100, repeatedOnly: true });
 
