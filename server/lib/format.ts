@@ -149,14 +149,16 @@ export function frenchDate(iso: string | null): string {
 }
 
 /**
- * Displayed text with a number kept beside what reads with it ("14 h 30", "12 km", "8 ans", "n° 3"):
- * the convention's stored text has plain spaces, and a phone broke "16 / h." across lines.
+ * Displayed text with a number kept beside what reads with it ("14 h 30", "12 km", "8 ans", "n° 3"),
+ * and no line starting with the « · » between two facts: stored texts (the convention, notification
+ * titles) have plain spaces, and a phone broke "16 / h." across lines.
  */
 export function unbroken(text: string): string {
   return text
     .replace(/(\d) (?=(?:h|km|ans|€|%)(?!\p{L}))/gu, '$1\u00a0')
     .replace(/(\d\u00a0h) (?=\d)/g, '$1\u00a0')
-    .replace(/n° (?=\d)/g, 'n°\u00a0');
+    .replace(/n° (?=\d)/g, 'n°\u00a0')
+    .replace(/ · /g, '\u00a0· ');
 }
 
 /** Formatting helpers available in every template as `it.f`. */

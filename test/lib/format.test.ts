@@ -49,4 +49,10 @@ describe('French formatting', () => {
       'le mercredi de 14\u00a0h à 16\u00a0h\u00a030, à 12\u00a0km, pour les 8\u00a0ans, avenant n°\u00a03, 45\u00a0€ et 2 heures',
     );
   });
+
+  it('never starts a line with the « · » between two facts', () => {
+    expect(unbroken('Nouveau document (attestation d’assurance) · Judo du mercredi · 3 séances')).toBe(
+      'Nouveau document (attestation d’assurance)\u00a0· Judo du mercredi\u00a0· 3 séances',
+    );
+  });
 });

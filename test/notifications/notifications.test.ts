@@ -97,7 +97,7 @@ describe('bell and notifications page', () => {
     const agent = await signedInAgent(app, user);
     expect((await agent.get('/compte')).body).not.toContain('class="badge"');
 
-    for (const title of ['Premier événement', 'Deuxième événement']) {
+    for (const title of ['Premier événement', 'Deuxième événement · Judo du mercredi']) {
       await notify(app.deps, app.deps.db, { userIds: [user.id], type: 'request_status', title, url: '/compte' });
     }
     const page = await agent.get('/compte');
@@ -111,7 +111,8 @@ describe('bell and notifications page', () => {
 
     const list = await agent.get('/notifications');
     expect(list.body).toContain('Premier événement');
-    expect(list.body).toContain('Deuxième événement');
+    // The stored title's « · » never starts a line of the list.
+    expect(list.body).toContain('Deuxième événement\u00a0· Judo du mercredi</a>');
 
     const [first] = await app.deps.db
       .select()
