@@ -1,5 +1,5 @@
 const CELL = 0.2;
-/** Rings of cells looked at around a point: they reach every commune within 0.6° of longitude (40–47 km in France). */
+/** Rings of cells looked at around a point: they reach every commune within 0.6° of longitude (42–50 km in France). */
 const MAX_RINGS = 3;
 
 /** Where a commune is, as the communes table holds it. */
@@ -50,8 +50,8 @@ export class CommuneGrid<T extends Located> {
           }
         }
       }
-      // Past this ring, every commune is at least `ring` cells away in latitude or (shrunk) in longitude.
-      const beyond = ring * CELL * Math.min(1, stretch);
+      // Past this ring, every commune is at least `ring` cells away in latitude or in (shrunk) longitude.
+      const beyond = ring * CELL * stretch;
       if (best && bestSquared <= beyond * beyond) return { commune: best, degrees: Math.sqrt(bestSquared) };
     }
     return null;

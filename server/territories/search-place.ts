@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { CommuneGrid } from './commune-grid.js';
-import { type CommuneCentre, communeCentres, communeLabel, resolveCommune } from './territories.repository.js';
+import { allCommuneCentres, type CommuneCentre, communeLabel, resolveCommune } from './territories.repository.js';
 
 /** The place of a search: its point ("lat,lng"), its name for the chip, and the text the form's place field shows. */
 interface SearchPlace {
@@ -22,7 +22,7 @@ const grids = new WeakMap<Db, Promise<CommuneGrid<CommuneCentre>>>();
 function communeGrid(db: Db): Promise<CommuneGrid<CommuneCentre>> {
   let grid = grids.get(db);
   if (!grid) {
-    grid = communeCentres(db).then((centres) => new CommuneGrid(centres));
+    grid = allCommuneCentres(db).then((centres) => new CommuneGrid(centres));
     grid.catch(() => grids.delete(db)); // a failed read is retried by the next search
     grids.set(db, grid);
   }

@@ -55,7 +55,7 @@ export async function searchCommunes(db: Db, query: string, limit = 10): Promise
 }
 
 /** Every commune's centre and name, arrondissements left out: what a point is named after (search-place.ts). */
-export async function communeCentres(db: Db): Promise<CommuneCentre[]> {
+export async function allCommuneCentres(db: Db): Promise<CommuneCentre[]> {
   return rows<CommuneCentre>(db, sql`select name, postcodes[1:1] as postcodes, lat, lng from communes where type <> 'ARM'`);
 }
 
