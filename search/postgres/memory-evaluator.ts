@@ -22,7 +22,7 @@ export class MemoryEvaluator {
    * (weighed with the orders they may get); concurrent searches of the same filters share one evaluation.
    * Kept from the filters' second search on (a second page, a return), as the answers are: during
    * the first-time mix each evaluation kept lived long enough to reach the old generation, and the
-   * event loop's longest delay was over 20 ms in 7 runs of 11 (11–27 ms), in 1 of 6 without them (12–23 ms).
+   * event loop's longest delay was over 20 ms in 7 runs of 10 (11–26 ms), in 2 of 7 without them (12–25 ms).
    */
   private readonly evaluations = new LruCache<Evaluation>(500, { maxWeight: 6_000_000, weigh: (e) => 3 * e.matches.length + 100, repeatedOnly: true });
 

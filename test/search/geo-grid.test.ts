@@ -5,22 +5,13 @@ import { OfferSnapshot, type SnapshotRow } from '../../search/snapshot.js';
 import { facetNames, type OfferFilters } from '../../search/types.js';
 import { distanceKm } from '../../server/kernel/distance.js';
 import { ageBandsFor, slugs } from '../../server/kernel/taxonomy.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * The spatial grids only leave out offers a place filter cannot match: on a generated set, every
  * evaluation with them gives exactly what the scan of every offer gives (ids, order, distances,
  * totals and facet counts), and the near matches are those a direct distance check finds.
  */
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const towns: [number, number][] = [
   [48.8566, 2.3522],
@@ -112,7 +103,7 @@ function queries(count: number, r: () => number): OfferFilters[] {
 }
 
 describe('geographic pruning of the in-memory snapshot', () => {
-  const r = random(16);
+  const r = seededRandom(16);
   const rows = generate(6000, r).sort((a, b) => (b.published ?? 0) - (a.published ?? 0) || b.id - a.id);
   const snapshot = OfferSnapshot.fromRows(1, rows);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommuneGrid } from '../../server/territories/commune-grid.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /** The nearest commune by scanning them all, with the grid's metric (longitudes shrunk by the latitude's cosine). */
 function scanned(communes: { lat: number; lng: number }[], lat: number, lng: number) {
@@ -13,19 +14,9 @@ function scanned(communes: { lat: number; lng: number }[], lat: number, lng: num
   return { commune: best, degrees: Math.sqrt(bestSquared) };
 }
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('the commune grid', () => {
   it('finds the same nearest commune as a scan of all, sparse or dense, near a cell’s edge or not', () => {
-    const r = random(7);
+    const r = seededRandom(7);
     // Dense around Lyon, sparse over the Alps: the nearest is often in the second or third ring.
     const communes = [
       ...Array.from({ length: 400 }, (_, i) => ({ id: i, lat: 45.5 + r() * 0.6, lng: 4.6 + r() * 0.6 })),
