@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { wordsOf } from '../search/facets.js';
 import { OfferSnapshot, type SnapshotRow } from '../search/snapshot.js';
 import { facetNames, type OfferFilters } from '../search/types.js';
+import { prng } from '../server/kernel/prng.js';
 import { ageBandsFor, slugs } from '../server/kernel/taxonomy.js';
 
 const { values: args } = parseArgs({ options: { n: { type: 'string', default: '100000' }, queries: { type: 'string', default: '300' } } });
@@ -13,13 +14,7 @@ const N = Number(args.n);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
 
-let seed = 42;
-const r = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const r = prng(42);
 const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
 // Weighted towards the big cities, like the bench's communes.
 const cities: [number, number][] = [

@@ -26,6 +26,7 @@ import { openPostgres, rows } from '../db/client.js';
 import { ensureReferenceData } from '../db/reference.js';
 import { PostgresSearchEngine } from '../search/postgres/engine.js';
 import { reindexOffers } from '../search/reindex.js';
+import { prng } from '../server/kernel/prng.js';
 import { BROWSER_ACCEPT_ENCODING, benchHeaders, percentile, postgresCpuMs, setAcceptEncoding, startHealthProbe } from './bench/app.js';
 import { runDashboardsBench } from './bench/dashboards.js';
 import { withDirectorFilters } from './bench/director-filters.js';
@@ -378,15 +379,7 @@ async function scenarioRow(
 }
 
 function scenarios(ids: number[], slugOf: Map<number, string>) {
-  const r = (() => {
-    let a = 7;
-    return () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  })();
+  const r = prng(7);
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
   const words = [
     'judo',
@@ -492,15 +485,7 @@ async function main() {
     sample.map((s) => s.id),
     slugOf,
   );
-  const random = (() => {
-    let a = 16;
-    return () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  })();
+  const random = prng(16);
   const issue = issueMix(communes, random);
   const issueApi = firstTimeOnly(() => `/api/v1/offers?${issue()}`);
   const issuePage = firstTimeOnly(() => `/offres?${issue()}`);

@@ -7,7 +7,7 @@ import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
-import { prng } from '../server/demo/organisations.js';
+import { prng } from '../server/kernel/prng.js';
 import { schoolYearBounds, schoolYearOf } from '../server/kernel/school-year.js';
 import { slugs, subthemes } from '../server/kernel/taxonomy.js';
 import { CSV_COLUMNS } from '../server/offers/import/rows.js';

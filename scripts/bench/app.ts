@@ -214,17 +214,6 @@ export function printTable(rows: Row[]): void {
   }
 }
 
-/** A deterministic random generator (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * CPU time used so far by this machine's PostgreSQL processes (ms; NaN off Linux): the bench
  * reports what each scenario cost the database beside what it cost the app. Counts every

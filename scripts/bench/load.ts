@@ -2,7 +2,8 @@ import { execSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPostgres, rows } from '../../db/client.js';
-import { type BenchOptions, type BenchRequest, measureRequests, percentile, printTable, type Row, seeded, startBenchApp, startHealthProbe } from './app.js';
+import { prng } from '../../server/kernel/prng.js';
+import { type BenchOptions, type BenchRequest, measureRequests, percentile, printTable, type Row, startBenchApp, startHealthProbe } from './app.js';
 import { prepareDashboardPeople, sessionHeaders } from './dashboards.js';
 
 /**
@@ -225,7 +226,7 @@ export async function runLoadBench(options: BenchOptions): Promise<void> {
   const app = await startBenchApp(options.url);
   const rssStart = app.rssMb();
   try {
-    const r = seeded(13);
+    const r = prng(13);
     const quarter = Math.max(1, Math.round(connections / 4));
     const offerPages = () => {
       const offer = sample[Math.floor(r() * sample.length)]!;

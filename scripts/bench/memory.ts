@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { openPostgres, rows } from '../../db/client.js';
-import { type BenchOptions, measureRequests, seeded, startBenchApp } from './app.js';
+import { prng } from '../../server/kernel/prng.js';
+import { type BenchOptions, measureRequests, startBenchApp } from './app.js';
 import { firstTimeOnly, issueMix } from './issue-mix.js';
 
 /**
@@ -22,7 +23,7 @@ export async function runMemoryBench(options: BenchOptions): Promise<void> {
   const database = openPostgres(options.url, { max: 1 });
   const communes = await rows<{ lat: number; lng: number }>(database.db, sql`select lat::float8 as lat, lng::float8 as lng from communes where lat <> 0`);
   await database.close();
-  const random = seeded(18);
+  const random = prng(18);
   const mix = issueMix(communes, random);
   const api = firstTimeOnly(() => `/api/v1/offers?${mix()}`);
   const page = firstTimeOnly(() => `/offres?${mix()}`);

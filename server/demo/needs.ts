@@ -3,13 +3,14 @@ import { communes, users } from '../../db/schema/index.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import { loadCurrentUser } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { prng } from '../kernel/prng.js';
 import { schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
 import { answerNeed } from '../matching/answer.js';
 import { openNeedById } from '../matching/matching.repository.js';
 import { findNeed, insertNeed } from '../matching/needs.repository.js';
 import { suggestOffers, wishOfNeed } from '../matching/suggestions.js';
 import type { SeedStep } from './index.js';
-import { demoMembers, demoOrganisations, prng } from './organisations.js';
+import { demoMembers, demoOrganisations } from './organisations.js';
 
 const DAY = 86_400_000;
 

@@ -5,10 +5,11 @@ import { enqueueSearchSync } from '../../search/outbox.js';
 import { hashPassword } from '../accounts/passwords.js';
 import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
+import { prng } from '../kernel/prng.js';
 import { slugify } from '../kernel/text.js';
 import { availabilityDefaults } from '../offers/offers.usecases.js';
 import type { SeedStep } from './index.js';
-import { DEMO_PASSWORD, prng } from './organisations.js';
+import { DEMO_PASSWORD } from './organisations.js';
 
 /** Accueils of the rural Rhône, far from the partners of the Lyon area: the statistics show their gaps. */
 const ruralAcms = [

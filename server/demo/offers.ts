@@ -2,13 +2,14 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { communes, memberships, offers, type organisations } from '../../db/schema/index.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import type { Deps } from '../deps.js';
+import { prng } from '../kernel/prng.js';
 import { nextSchoolYear, schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
 import { subthemes as allSubthemes } from '../kernel/taxonomy.js';
 import { slugify } from '../kernel/text.js';
 import { availabilityDefaults } from '../offers/offers.usecases.js';
 import type { SeedStep } from './index.js';
 import { type OfferIdea, offerIdeas } from './offer-ideas.js';
-import { demoOrganisations, prng } from './organisations.js';
+import { demoOrganisations } from './organisations.js';
 
 type Organisation = typeof organisations.$inferSelect;
 type OfferRow = typeof offers.$inferInsert;

@@ -4,6 +4,7 @@ import { communes, coordinatorScopes, memberships, organisations, users } from '
 import { enqueueSearchSync } from '../../search/outbox.js';
 import { hashPassword } from '../accounts/passwords.js';
 import type { Deps } from '../deps.js';
+import { prng } from '../kernel/prng.js';
 import { slugify } from '../kernel/text.js';
 import { de } from '../lib/format.js';
 import type { SeedStep } from './index.js';
@@ -18,18 +19,6 @@ export const demoAccounts = {
   acm: 'accueil@demo.passerelle.fr',
   coordinator: 'coordination@demo.passerelle.fr',
 } as const;
-
-/** Small deterministic PRNG (mulberry32): the same seed gives the same demo every time. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A demo organisation by external id: `demo-org-1`… for partners, `demo-acm-1`… for ACMs. */
 export async function demoOrganisation(db: Db, externalId: string) {

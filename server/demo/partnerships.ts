@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { memberships, offers, partnershipConventions, partnerships } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
+import { prng } from '../kernel/prng.js';
 import { schoolYearOf } from '../kernel/school-year.js';
 import { formatters } from '../lib/format.js';
 import { addDays, nextWednesday, slotTimes } from '../partnerships/calendar.js';
@@ -25,7 +26,7 @@ import { regenerateSessions } from '../partnerships/schedule.js';
 import { keptInputs } from '../partnerships/signed-text.js';
 import { conventionContext } from '../partnerships/workspace.js';
 import type { SeedStep } from './index.js';
-import { demoAccounts, demoMembers, demoOrganisations, demoUser, prng } from './organisations.js';
+import { demoAccounts, demoMembers, demoOrganisations, demoUser } from './organisations.js';
 
 interface Actor {
   userId: number;

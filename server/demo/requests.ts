@@ -2,12 +2,13 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { memberships, messages, notifications, offers, requestEvents, requests, threadReads } from '../../db/schema/index.js';
 import type { Deps } from '../deps.js';
+import { prng } from '../kernel/prng.js';
 import { schoolYearBounds, schoolYearOf } from '../kernel/school-year.js';
 import { formatters } from '../lib/format.js';
 import { createPartnershipFromRequest } from '../partnerships/partnerships.usecases.js';
 import { declineReasonLabel } from '../requests/labels.js';
 import type { SeedStep } from './index.js';
-import { demoAccounts, demoMembers, demoOrganisations, demoUser, prng } from './organisations.js';
+import { demoAccounts, demoMembers, demoOrganisations, demoUser } from './organisations.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

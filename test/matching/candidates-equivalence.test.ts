@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { needs, offers, organisations } from '../../db/schema/index.js';
+import { prng } from '../../server/kernel/prng.js';
 import { subthemes as subthemeOptions } from '../../server/kernel/taxonomy.js';
 import { boxAround, type NeedCandidate, needCandidates, type OfferCandidate, publishedOffersOf } from '../../server/matching/matching.repository.js';
 import { responsivenessOf } from '../../server/matching/responsiveness.js';
@@ -18,15 +19,7 @@ import { insertOffer } from '../helpers/search.js';
  */
 
 let app: App;
-const random = (() => {
-  let a = 1234;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-})();
+const random = prng(1234);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const some = <T>(list: readonly T[], max: number): T[] => [...new Set(Array.from({ length: Math.floor(random() * (max + 1)) }, () => pick(list)))];
 const places = [

@@ -14,18 +14,13 @@ import {
   type SearchEngine,
 } from '../../search/types.js';
 import { distanceKm } from '../../server/kernel/distance.js';
+import { prng as seededNext } from '../../server/kernel/prng.js';
 import { ageBandsFor, slugs, subthemes } from '../../server/kernel/taxonomy.js';
 import { openSearchTestDatabase } from '../helpers/search.js';
 
-/** A seeded pseudo-random generator (mulberry32): the same data on every run. */
+/** The kernel's seeded generator with the draws the contract's data makes: the same data on every run. */
 export function prng(seed: number) {
-  let a = seed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededNext(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const some = <T>(list: readonly T[], max: number, min = 0): T[] => {
     const n = min + Math.floor(next() * (max - min + 1));

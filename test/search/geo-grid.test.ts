@@ -4,8 +4,8 @@ import { GeoGrid, intersectSorted } from '../../search/geo-grid.js';
 import { OfferSnapshot, type SnapshotRow } from '../../search/snapshot.js';
 import { facetNames, type OfferFilters } from '../../search/types.js';
 import { distanceKm } from '../../server/kernel/distance.js';
+import { prng } from '../../server/kernel/prng.js';
 import { ageBandsFor, slugs } from '../../server/kernel/taxonomy.js';
-import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * The spatial grids only leave out offers a place filter cannot match: on a generated set, every
@@ -103,7 +103,7 @@ function queries(count: number, r: () => number): OfferFilters[] {
 }
 
 describe('geographic pruning of the in-memory snapshot', () => {
-  const r = seededRandom(16);
+  const r = prng(16);
   const rows = generate(6000, r).sort((a, b) => (b.published ?? 0) - (a.published ?? 0) || b.id - a.id);
   const snapshot = OfferSnapshot.fromRows(1, rows);
 

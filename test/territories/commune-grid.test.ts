@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../server/kernel/prng.js';
 import { CommuneGrid } from '../../server/territories/commune-grid.js';
-import { seededRandom } from '../helpers/seeded-random.js';
 
 /** The nearest commune by scanning them all, with the grid's metric (longitudes shrunk by the latitude's cosine). */
 function scanned(communes: { lat: number; lng: number }[], lat: number, lng: number) {
@@ -16,7 +16,7 @@ function scanned(communes: { lat: number; lng: number }[], lat: number, lng: num
 
 describe('the commune grid', () => {
   it('finds the same nearest commune as a scan of all, sparse or dense, near a cell’s edge or not', () => {
-    const r = seededRandom(7);
+    const r = prng(7);
     // Dense around Lyon, sparse over the Alps: the nearest is often in the second or third ring.
     const communes = [
       ...Array.from({ length: 400 }, (_, i) => ({ id: i, lat: 45.5 + r() * 0.6, lng: 4.6 + r() * 0.6 })),

@@ -1,13 +1,8 @@
-/** mulberry32: a small seeded PRNG, so the evaluation catalogue is the same on every machine. */
+import { prng as seededNext } from '../../../server/kernel/prng.js';
+
+/** The kernel's seeded generator with the draws the evaluation catalogue makes: the same catalogue on every machine. */
 export function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededNext(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)]!;
   const weighted = <T>(entries: readonly [T, number][]): T => {
