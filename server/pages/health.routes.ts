@@ -53,10 +53,10 @@ export default async function healthRoutes(app: App) {
       });
     const check = inFlight;
     check.catch(() => {}); // awaited below; a check that outlives its timeout must not reject unhandled
-    const busy = app.admission !== null && app.admission.busy > 0;
+    const reading = app.admission !== null && app.admission.busy > 0;
     // Not after a failed check: a refused connection is reported by the next probe.
     const recent = lastSuccess !== null && lastSuccess.at > lastFailureAt && performance.now() - lastSuccess.at < HEALTH_RECENT_MS ? lastSuccess : null;
-    if (busy && recent) return recent.lag;
+    if (reading && recent) return recent.lag;
     return withTimeout(check, HEALTH_DATABASE_TIMEOUT_MS);
   };
   const searchLagOf = (lag: Lag) => ({
