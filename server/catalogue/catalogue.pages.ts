@@ -50,6 +50,13 @@ const pageLabels: Record<string, string> = {
   available_to: 'disponible jusqu’au',
   age: 'âge',
   radius_km: 'rayon',
+  // Parameters a link or a hand-edited address can carry wrong: named as the page names them.
+  near: 'lieu',
+  bbox: 'zone de la carte',
+  comes_to: 'vient dans mon accueil',
+  sort: 'trier par',
+  page: 'page',
+  per_page: 'offres par page',
 };
 
 export interface PageState {

@@ -295,6 +295,8 @@ describe('search and territory pages', () => {
     const notAPoint = await app.inject({ url: '/offres?near=46.5&radius_km=5' });
     expect(notAPoint.statusCode).toBe(200);
     expect(notAPoint.body).not.toContain('Autour de 46.5');
+    expect(notAPoint.body).toContain('Le critère « lieu » n’est pas valide : il a été ignoré.');
+    expect((await app.inject({ url: '/offres?q=judo&per_page=999' })).body).toContain('Le critère « offres par page » n’est pas valide');
   });
 
   it('explains that sorting by distance needs a place, and sorts by relevance meanwhile', async () => {
