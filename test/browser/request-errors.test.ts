@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../server/types.js';
 import { createTestApp } from '../helpers/app.js';
 import { expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, listen, newContext, signIn } from '../helpers/browser.js';
@@ -31,6 +31,8 @@ beforeAll(async () => {
   baseURL = await listen(app);
   browser = await launchBrowser();
 });
+// A test that fails while it holds the turn must not leave the next ones without any.
+afterEach(() => release());
 afterAll(async () => {
   release();
   await browser?.close();

@@ -44,8 +44,20 @@ export async function newContext(browser: Browser, baseURL: string): Promise<Bro
   return context;
 }
 
-/** Runs axe-core on the page and fails with the list of violations if there is any. */
+/**
+ * Runs axe-core on the page and fails with the list of violations if there is any. Fades still
+ * running are let finish first: text caught halfway through its fade (the list's « Mise à jour… »
+ * after a request) has a contrast it never keeps.
+ */
 export async function expectNoAxeViolations(page: Page, label = page.url()): Promise<void> {
+  await page.evaluate(() =>
+    Promise.allSettled(
+      document
+        .getAnimations()
+        .filter((animation) => Number.isFinite(animation.effect?.getComputedTiming().endTime))
+        .map((animation) => animation.finished),
+    ),
+  );
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const result = await (
