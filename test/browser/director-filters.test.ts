@@ -322,15 +322,17 @@ describe('the browser history', () => {
       (url) => url.pathname === '/offres' && !url.searchParams.has('q') && !url.searchParams.has('theme'),
       async (route) => {
         if (!route.request().headers()['hx-history-restore-request']) return route.continue();
-        delayed = new Promise((resolve) => setTimeout(resolve, 1_500));
+        delayed = new Promise((resolve) => setTimeout(resolve, 3_000));
         await delayed;
         await route.continue().catch(() => {}); // aborted by the page meanwhile
       },
     );
     await page.goBack();
+    // The second press once the first restore is on its way (on a slow machine, pressed any
+    // sooner, the first restore may not have left the page yet, and there is no race to test).
+    await expect.poll(() => delayed !== null).toBe(true);
     await page.goBack();
     await page.waitForURL(/q=danse/);
-    await expect.poll(() => delayed !== null).toBe(true);
     await delayed;
     await page.waitForTimeout(500); // time for a late answer to be swapped in, if it were
     expect(await bar(page)).toMatchObject({ q: 'danse' });
