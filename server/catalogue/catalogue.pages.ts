@@ -1,14 +1,14 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { OfferSearch, OfferSearchResult } from '../../search/types.js';
 import type { Deps } from '../deps.js';
 import { marksFor } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
-import { ParameterError } from '../lib/errors.js';
+import type { ParameterError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
+import { readLeniently } from '../lib/lenient-search.js';
 import { recordUnmetSearch } from '../observatory/unmet-demand.js';
-import { applySearchPlace } from '../territories/search-place.js';
+import { applySearchPlace, settleRadius } from '../territories/search-place.js';
 import type { App } from '../types.js';
 import { parseOfferSearch } from './catalogue.query.js';
 import { acmPlaces } from './catalogue.repository.js';
@@ -57,7 +57,17 @@ const pageLabels: Record<string, string> = {
   sort: 'trier par',
   page: 'page',
   per_page: 'offres par page',
+  department: 'département',
+  region: 'région',
+  epci: 'intercommunalité',
 };
+
+/** What a search page says of a criterion it ignores, in the page's own words (offers and needs). */
+export function criterionMessage(parameter: string, failure: ParameterError | null): string {
+  const label = pageLabels[parameter] ?? parameter;
+  if (!failure) return `Le critère « ${label} » n’est pas valide : il a été ignoré.`;
+  return pageMessages[parameter] ?? `Le critère « ${label} » a été ignoré : ${failure.reason}.`;
+}
 
 export interface PageState {
   /** Parameters as the URL carries them (API names plus lieu / accueil). */
@@ -111,23 +121,15 @@ export async function readSearchForm(deps: Deps, request: FastifyRequest, raw: R
     placeLabel = place.label;
     error = place.error ?? error;
   }
-  if (api.near && api.radius_km === undefined) api.radius_km = 20;
-  if (!api.near) delete api.radius_km;
-
-  const converted = Value.Convert(OffersQuery, api);
-  const first = Value.Errors(OffersQuery, converted).First();
-  let search: OfferSearch = { sort: 'relevance', page: 1, perPage: 20 };
-  if (first) {
-    const parameter = first.path.split('/').filter(Boolean)[0] ?? 'recherche';
-    error = `Le critère « ${pageLabels[parameter] ?? parameter} » n’est pas valide : il a été ignoré.`;
-  } else {
-    try {
-      search = await parseOfferSearch(deps, converted as Static<typeof OffersQuery>);
-    } catch (failure) {
-      if (!(failure instanceof ParameterError)) throw failure;
-      error = pageMessages[failure.parameter] ?? failure.message;
-    }
-  }
+  const { search, error: rejected } = await readLeniently({
+    schema: OffersQuery,
+    params: api,
+    parse: (valid) => parseOfferSearch(deps, valid),
+    settle: settleRadius,
+    message: criterionMessage,
+    fallback: { sort: 'relevance', page: 1, perPage: 20 } as OfferSearch,
+  });
+  error = rejected ?? error;
   return { params, search, placeLabel, comesToLabel: search.comesTo ? comesToLabel : null, error };
 }
 

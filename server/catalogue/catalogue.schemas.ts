@@ -1,11 +1,12 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { facetNames } from '../../search/types.js';
+import { COORDINATE_PATTERN } from '../kernel/distance.js';
 import { slugs } from '../kernel/taxonomy.js';
 
 const list = (values: readonly string[], description: string) =>
   Type.Optional(Type.Array(Type.String({ enum: [...values] }), { maxItems: 50, description: `${description} (répétable : OU)` }));
 const codes = (pattern: string, description: string) => Type.Optional(Type.Array(Type.String({ pattern }), { maxItems: 50, description }));
-const number = '-?\\d{1,3}(\\.\\d+)?';
+const number = COORDINATE_PATTERN;
 const date = '^\\d{4}-\\d{2}-\\d{2}$';
 
 /** The filters shared by /api/v1/offers, /api/v1/map and the search page. */

@@ -32,7 +32,7 @@ export class ConflictError extends AppError {
 export class ParameterError extends AppError {
   constructor(
     readonly parameter: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(400, `Paramètre « ${parameter} » invalide : ${reason}.`, 'invalid_parameter');
   }

@@ -1,20 +1,20 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { sql } from 'drizzle-orm';
 import { byFrenchName } from '../../db/by-french-name.js';
 import { rows } from '../../db/client.js';
 import type { NeedFacets, NeedFilters, NeedHit, NeedSearch, NeedSearchResult } from '../../search/need-index.js';
 import { needPath } from '../../search/need-index.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
+import { criterionMessage } from '../catalogue/catalogue.pages.js';
 import { parseFilters } from '../catalogue/catalogue.query.js';
 import { offerFilterProperties } from '../catalogue/catalogue.schemas.js';
 import { apiParams, queryString } from '../catalogue/catalogue.view.js';
 import type { Deps } from '../deps.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { separator } from '../kernel/text.js';
-import { ParameterError } from '../lib/errors.js';
 import { de } from '../lib/format.js';
-import { applySearchPlace } from '../territories/search-place.js';
+import { readLeniently } from '../lib/lenient-search.js';
+import { applySearchPlace, settleRadius } from '../territories/search-place.js';
 import { periodLabel } from './matching.view.js';
 import type { AlertItem } from './saved-search-alerts.js';
 import { formParams } from './saved-searches.js';
@@ -134,24 +134,17 @@ export async function readNeedSearchForm(deps: Deps, user: CurrentUser, raw: Rec
     placeLabel = place.label;
     error = place.error ?? error;
   }
-  if (api.near && api.radius_km === undefined) api.radius_km = 20;
-  if (!api.near) delete api.radius_km;
-  const converted = Value.Convert(NeedsQuery, api);
-  const first = Value.Errors(NeedsQuery, converted).First();
-  let search: NeedSearch = { sort: 'relevance', page: 1, perPage: NEEDS_PER_PAGE };
-  let parameter: string | undefined;
-  if (first) {
-    parameter = first.path.split('/').filter(Boolean)[0] ?? 'recherche';
-    error = `Le critère « ${parameter} » n’est pas valide : il a été ignoré.`;
-  } else {
-    try {
-      search = await parseNeedSearch(deps, converted as NeedsQueryType);
-    } catch (failure) {
-      if (!(failure instanceof ParameterError)) throw failure;
-      error = failure.message;
-      parameter = failure.parameter;
-    }
-  }
+  const read = await readLeniently({
+    schema: NeedsQuery,
+    params: api,
+    parse: (valid) => parseNeedSearch(deps, valid),
+    settle: settleRadius,
+    message: criterionMessage,
+    fallback: { sort: 'relevance', page: 1, perPage: NEEDS_PER_PAGE } as NeedSearch,
+  });
+  const { search } = read;
+  error = read.error ?? error;
+  const parameter = read.parameter;
   return { params, search, placeLabel, error, ...(parameter ? { parameter } : {}) };
 }
 

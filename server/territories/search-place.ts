@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import { parsePoint } from '../kernel/distance.js';
 import { CommuneGrid } from './commune-grid.js';
 import { allCommuneCentres, type CommuneCentre, communeLabel, resolveCommune } from './territories.repository.js';
 
@@ -59,8 +60,9 @@ async function readSearchPlace(db: Db, lieu: string | undefined, near: string | 
   }
   if (lieu && near) return { near, label: lieu, lieu };
   if (!near) return null;
-  const [lat, lng] = near.split(',').map(Number) as [number, number];
-  if (!(Math.abs(lat) <= 90 && Math.abs(lng) <= 180)) return null;
+  const point = parsePoint(near);
+  if (!point) return null;
+  const { lat, lng } = point;
   const commune = await nearestCommune(db, lat, lng);
   if (!commune) return { near, label: `${lat}, ${lng}`, lieu: `${lat}, ${lng}` };
   return { near, label: commune.name, lieu: communeLabel(commune) };
@@ -81,4 +83,10 @@ export async function applySearchPlace(
   api.near = place.near;
   params.lieu = place.lieu;
   return { label: place.label, error: null };
+}
+
+/** A place searched without a radius gets the forms' default one; a radius without its place goes. */
+export function settleRadius(api: Record<string, unknown>): void {
+  if (api.near && api.radius_km === undefined) api.radius_km = 20;
+  if (!api.near) delete api.radius_km;
 }

@@ -297,6 +297,33 @@ describe('search and territory pages', () => {
     expect(notAPoint.body).not.toContain('Autour de 46.5');
     expect(notAPoint.body).toContain('Le critère « lieu » n’est pas valide : il a été ignoré.');
     expect((await app.inject({ url: '/offres?q=judo&per_page=999' })).body).toContain('Le critère « offres par page » n’est pas valide');
+    // A point with a third number is no point: the place field does not name one either.
+    const threeNumbers = (await app.inject({ url: '/offres?near=45.76,4.83,9&radius_km=5' })).body;
+    expect(threeNumbers).toContain('Le critère « lieu » n’est pas valide : il a été ignoré.');
+    expect(threeNumbers).not.toContain('value="Lyon');
+    expect(threeNumbers).not.toMatch(/class="chip"[^>]*>Autour de/);
+  });
+
+  it('drops only the criterion a link carries wrong, and keeps applying the others', async () => {
+    const judo = `/offres/${judoId}-initiation-au-judo`;
+    const badPageSize = (await app.inject({ url: '/offres?q=judo&per_page=999' })).body;
+    expect(badPageSize).toContain('Le critère « offres par page » n’est pas valide : il a été ignoré.');
+    expect(badPageSize).toContain(judo);
+    expect(badPageSize).not.toContain('Heure du conte');
+    const badPlace = (await app.inject({ url: '/offres?theme=culture&near=91,4.83&radius_km=5' })).body;
+    expect(badPlace).toContain('Le critère « lieu » a été ignoré : latitude entre -90 et 90 attendue.');
+    expect(badPlace).toContain('Heure du conte');
+    expect(badPlace).not.toContain(judo);
+    // Two wrong at once: the first is named, both are dropped, the words still apply.
+    const twoWrong = (await app.inject({ url: '/offres?q=conte&page=0&sort=nearest' })).body;
+    expect(twoWrong).toMatch(/Le critère « (page|trier par) » n’est pas valide : il a été ignoré\./);
+    expect(twoWrong).toContain('1 offre pour « conte »');
+    expect(twoWrong).not.toContain(judo);
+    // A wrong radius falls back to the form's own (20 km) around the same place.
+    const badRadius = (await app.inject({ url: '/offres?near=45.6974,4.8886&radius_km=abc' })).body;
+    expect(badRadius).toContain('Le critère « rayon » n’est pas valide : il a été ignoré.');
+    expect(badRadius).toContain('Autour de Vénissieux (20 km)');
+    expect(badRadius).toContain(judo);
   });
 
   it('explains that sorting by distance needs a place, and sorts by relevance meanwhile', async () => {
