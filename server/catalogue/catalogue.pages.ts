@@ -62,6 +62,17 @@ const pageLabels: Record<string, string> = {
   epci: 'intercommunalité',
 };
 
+/** The pairs a search page reads as one criterion: an impossible range is ignored whole. */
+export const rangeEnds = { age_max: ['age_min'], available_to: ['available_from'] } as const;
+
+/** Criteria a person types: kept in the form when ignored, so that they can be mended. */
+const typedCriteria = new Set(['q', 'age', 'age_min', 'age_max', 'available_from', 'available_to']);
+
+/** Forgets the ignored criteria a link brought (a sort, a page, a place), so that the page's links and form do not carry them on. */
+export function forgetIgnoredCriteria(params: Record<string, string | string[]>, dropped: readonly string[]): void {
+  for (const parameter of dropped) if (!typedCriteria.has(parameter)) delete params[parameter];
+}
+
 /** What a search page says of a criterion it ignores, in the page's own words (offers and needs). */
 export function criterionMessage(parameter: string, failure: ParameterError | null): string {
   const label = pageLabels[parameter] ?? parameter;
@@ -121,15 +132,21 @@ export async function readSearchForm(deps: Deps, request: FastifyRequest, raw: R
     placeLabel = place.label;
     error = place.error ?? error;
   }
-  const { search, error: rejected } = await readLeniently({
+  const {
+    search,
+    error: rejected,
+    dropped,
+  } = await readLeniently({
     schema: OffersQuery,
     params: api,
     parse: (valid) => parseOfferSearch(deps, valid),
     settle: settleRadius,
+    dropsWith: rangeEnds,
     message: criterionMessage,
     fallback: { sort: 'relevance', page: 1, perPage: 20 } as OfferSearch,
   });
   error = rejected ?? error;
+  forgetIgnoredCriteria(params, dropped);
   return { params, search, placeLabel, comesToLabel: search.comesTo ? comesToLabel : null, error };
 }
 

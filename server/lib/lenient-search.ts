@@ -10,6 +10,8 @@ interface LenientSearch<S extends TSchema, R> {
   parse: (valid: Static<S>) => Promise<R>;
   /** Puts back the rules that tie parameters together once one is dropped (a radius goes with its point). */
   settle: (params: Record<string, unknown>) => void;
+  /** Criteria that read as one with another and go with it (the two ends of an age range). */
+  dropsWith?: Record<string, readonly string[]>;
   /** What the page says of the first rejected criterion. */
   message: (parameter: string, failure: ParameterError | null) => string;
   /** The search when no criterion can be read at all. */
@@ -19,11 +21,16 @@ interface LenientSearch<S extends TSchema, R> {
 /**
  * Reads a search page's criteria as far as they are valid: each one the schema or the parser
  * rejects is dropped and the others still apply, so that a link with a page number out of range
- * keeps its words, themes and place. Gives the first rejected criterion and its message.
+ * keeps its words, themes and place. Gives the first rejected criterion and its message, and all
+ * the dropped ones.
  */
-export async function readLeniently<S extends TSchema, R>(search: LenientSearch<S, R>): Promise<{ search: R; error: string | null; parameter: string | null }> {
+export async function readLeniently<S extends TSchema, R>(
+  search: LenientSearch<S, R>,
+): Promise<{ search: R; error: string | null; parameter: string | null; dropped: string[] }> {
   const { schema, params } = search;
   let rejected: { parameter: string; error: string } | null = null;
+  const dropped: string[] = [];
+  const read = (found: R) => ({ search: found, error: rejected?.error ?? null, parameter: rejected?.parameter ?? null, dropped });
   // Each turn drops one criterion; a rejection that names none left gives up on the criteria.
   for (let turn = Object.keys(params).length + 1; turn >= 0; turn--) {
     search.settle(params);
@@ -35,7 +42,7 @@ export async function readLeniently<S extends TSchema, R>(search: LenientSearch<
       parameter = invalid.path.split('/').filter(Boolean)[0] ?? '';
     } else {
       try {
-        return { search: await search.parse(converted as Static<S>), error: rejected?.error ?? null, parameter: rejected?.parameter ?? null };
+        return read(await search.parse(converted as Static<S>));
       } catch (caught) {
         if (!(caught instanceof ParameterError)) throw caught;
         failure = caught;
@@ -44,7 +51,11 @@ export async function readLeniently<S extends TSchema, R>(search: LenientSearch<
     }
     rejected ??= { parameter: parameter || 'recherche', error: search.message(parameter || 'recherche', failure) };
     if (!(parameter in params)) break;
-    delete params[parameter];
+    for (const name of [parameter, ...(search.dropsWith?.[parameter] ?? [])]) {
+      if (!(name in params)) continue;
+      delete params[name];
+      dropped.push(name);
+    }
   }
-  return { search: search.fallback, error: rejected?.error ?? null, parameter: rejected?.parameter ?? null };
+  return read(search.fallback);
 }

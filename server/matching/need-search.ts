@@ -5,7 +5,7 @@ import { rows } from '../../db/client.js';
 import type { NeedFacets, NeedFilters, NeedHit, NeedSearch, NeedSearchResult } from '../../search/need-index.js';
 import { needPath } from '../../search/need-index.js';
 import type { CurrentUser } from '../accounts/sessions.repository.js';
-import { criterionMessage } from '../catalogue/catalogue.pages.js';
+import { criterionMessage, forgetIgnoredCriteria, rangeEnds } from '../catalogue/catalogue.pages.js';
 import { parseFilters } from '../catalogue/catalogue.query.js';
 import { offerFilterProperties } from '../catalogue/catalogue.schemas.js';
 import { apiParams, queryString } from '../catalogue/catalogue.view.js';
@@ -139,11 +139,13 @@ export async function readNeedSearchForm(deps: Deps, user: CurrentUser, raw: Rec
     params: api,
     parse: (valid) => parseNeedSearch(deps, valid),
     settle: settleRadius,
+    dropsWith: rangeEnds,
     message: criterionMessage,
     fallback: { sort: 'relevance', page: 1, perPage: NEEDS_PER_PAGE } as NeedSearch,
   });
   const { search } = read;
   error = read.error ?? error;
+  forgetIgnoredCriteria(params, read.dropped);
   const parameter = read.parameter;
   return { params, search, placeLabel, error, ...(parameter ? { parameter } : {}) };
 }

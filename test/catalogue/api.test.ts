@@ -318,6 +318,15 @@ describe('search and territory pages', () => {
     const twoWrong = (await app.inject({ url: '/offres?q=conte&page=0&sort=nearest' })).body;
     expect(twoWrong).toMatch(/Le critère « (page|trier par) » n’est pas valide : il a été ignoré\./);
     expect(twoWrong).toContain('1 offre pour « conte »');
+    // Neither is carried on by the page's links and form, so the next click does not meet them again.
+    expect(twoWrong).not.toContain('nearest');
+    expect(twoWrong).not.toMatch(/page=0\b/);
+    // A typed criterion stays in its field, to be mended.
+    // An impossible range is ignored whole: « de 11 à 8 ans » is not read as « from 11 ».
+    const badAges = (await app.inject({ url: '/offres?age_min=11&age_max=8&theme=sport' })).body;
+    expect(badAges).toContain('Âge des enfants : le second âge doit être au moins égal au premier. Le critère a été ignoré.');
+    expect(badAges).toContain(judo);
+    expect(badAges).toMatch(/name="age_max"[^>]*value="8"/);
     expect(twoWrong).not.toContain(judo);
     // A wrong radius falls back to the form's own (20 km) around the same place.
     const badRadius = (await app.inject({ url: '/offres?near=45.6974,4.8886&radius_km=abc' })).body;
