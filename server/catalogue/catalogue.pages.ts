@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { OfferSearch, OfferSearchResult } from '../../search/types.js';
 import type { Deps } from '../deps.js';
@@ -6,7 +5,7 @@ import { marksFor } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import type { ParameterError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
-import { readLeniently } from '../lib/lenient-search.js';
+import { readLeniently, SearchFormQuery } from '../lib/lenient-search.js';
 import { recordUnmetSearch } from '../observatory/unmet-demand.js';
 import { applySearchPlace, settleRadius } from '../territories/search-place.js';
 import type { App } from '../types.js';
@@ -15,11 +14,6 @@ import { acmPlaces } from './catalogue.repository.js';
 import { OffersQuery } from './catalogue.schemas.js';
 import { apiParams, type CardExtras, cardView, facetGroups, filterChips, queryString } from './catalogue.view.js';
 
-/** The page's GET form: every field a string or a list of strings (empty fields are dropped). */
-const PageQuery = Type.Record(
-  Type.String({ maxLength: 40 }),
-  Type.Union([Type.String({ maxLength: 300 }), Type.Array(Type.String({ maxLength: 300 }), { maxItems: 60 })]),
-);
 const listKeys = [
   'theme',
   'subtheme',
@@ -44,6 +38,7 @@ const pageMessages: Record<string, string> = {
 };
 /** The page's names of the parameters, for its messages. */
 const pageLabels: Record<string, string> = {
+  q: 'mots-clés',
   age_min: 'âge de',
   age_max: 'âge jusqu’à',
   available_from: 'disponible à partir du',
@@ -220,7 +215,7 @@ export default async function cataloguePages(app: App) {
     };
   }
 
-  app.get('/offres', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+  app.get('/offres', { schema: { hide: true, querystring: SearchFormQuery } }, async (request, reply) => {
     const state = await readSearchForm(deps, request, request.query);
     const result = await deps.search.searchOffers(state.search);
     if (!state.error) recordUnmetSearch(deps, state.search, result.total, 'page');
@@ -240,7 +235,7 @@ export default async function cataloguePages(app: App) {
     return reply.page('catalogue/search', data);
   });
 
-  app.get('/carte', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+  app.get('/carte', { schema: { hide: true, querystring: SearchFormQuery } }, async (request, reply) => {
     const state = await readSearchForm(deps, request, request.query);
     const result = await deps.search.searchOffers({ ...state.search, page: 1, perPage: 0 });
     const { page: _page, ...listParams } = state.params;

@@ -3,7 +3,7 @@ import type { Facets, OfferHit, OfferSearch, OfferSearchResult } from '../../sea
 import { type Marks, starView } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { frenchStopWords, normalize } from '../kernel/text.js';
-import { de, frenchDate } from '../lib/format.js';
+import { clipped, de, frenchDate } from '../lib/format.js';
 import { mediaUrl, thumbnailKey } from '../offers/offers.view.js';
 import type { PageState } from './catalogue.pages.js';
 
@@ -174,8 +174,10 @@ export function filterChips(state: PageState, basePath: string) {
   for (const [key, value] of Object.entries(state.params)) {
     if (paramLabels[key]) for (const v of [value].flat()) push(labelOf(paramLabels[key]!, v), without(key, v));
   }
-  if (state.params.q) push(`« ${state.params.q} »`, without('q'), `Sans les mots « ${state.params.q} »`);
-  if (state.params.age) push(`${state.params.age} ans`, without('age'), 'Sans l’âge');
+  // Words or an age the page ignored stay in the form to be mended, but are no filter to remove.
+  const words = clipped(String(state.params.q));
+  if (state.search.q) push(`« ${words} »`, without('q'), `Sans les mots « ${words} »`);
+  if (state.search.age !== undefined) push(`${state.search.age} ans`, without('age'), 'Sans l’âge');
   const range = state.search.ageRange;
   if (range) {
     const label =

@@ -161,6 +161,17 @@ export function unbroken(text: string): string {
     .replace(/ · /g, '\u00a0· ');
 }
 
+/** Typed words shown in a small place (a filter chip): cut with « … » past `max` characters. */
+export function clipped(text: string, max = 40): string {
+  const chars = [...text];
+  return chars.length > max
+    ? `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`
+    : text;
+}
+
 /** Formatting helpers available in every template as `it.f`. */
 export const formatters = {
   date: (value: Date | string | null | undefined) => (value ? firstOfMonth(dateFormat.format(toDate(value))) : ''),

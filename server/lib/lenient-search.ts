@@ -1,6 +1,18 @@
-import type { Static, TSchema } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { ParameterError } from './errors.js';
+
+/**
+ * A search page's GET form at the edge: every field a string or a list of strings, each read and
+ * checked by the page itself. A value may be long: a link with 500 characters of words gets the
+ * page with that criterion ignored and named, not an error page (the URL itself is bounded by the
+ * server's header limit).
+ */
+export const SearchFormQuery = Type.Record(
+  Type.String({ maxLength: 40 }),
+  Type.Union([Type.String({ maxLength: 2000 }), Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 60 })]),
+);
 
 interface LenientSearch<S extends TSchema, R> {
   schema: S;
@@ -16,6 +28,17 @@ interface LenientSearch<S extends TSchema, R> {
   message: (parameter: string, failure: ParameterError | null) => string;
   /** The search when no criterion can be read at all. */
   fallback: R;
+}
+
+/** What a page can say of a value its schema refuses ("200 caractères au maximum"), or null to say only that it is invalid. */
+export function schemaReason(error: ValueError): string | null {
+  const { minimum, maximum, maxLength } = error.schema as { minimum?: number; maximum?: number; maxLength?: number };
+  if (error.type === ValueErrorType.StringMaxLength && maxLength !== undefined) return `${maxLength} caractères au maximum`;
+  const whole = error.schema.type === 'integer';
+  if (minimum !== undefined && maximum !== undefined && (whole || error.schema.type === 'number')) {
+    return `nombre${whole ? ' entier' : ''} entre ${minimum} et ${maximum} attendu`;
+  }
+  return null;
 }
 
 /**
@@ -40,6 +63,8 @@ export async function readLeniently<S extends TSchema, R>(
     let parameter: string;
     if (invalid) {
       parameter = invalid.path.split('/').filter(Boolean)[0] ?? '';
+      const reason = schemaReason(invalid);
+      if (reason) failure = new ParameterError(parameter, reason);
     } else {
       try {
         return read(await search.parse(converted as Static<S>));

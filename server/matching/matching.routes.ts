@@ -5,6 +5,7 @@ import type { CurrentUser } from '../accounts/sessions.repository.js';
 import { accessibility, periodicities, slots, subthemesByTheme, themes, venues } from '../kernel/taxonomy.js';
 import { NotFoundError, ValidationError } from '../lib/errors.js';
 import { showFormErrors } from '../lib/forms.js';
+import { SearchFormQuery } from '../lib/lenient-search.js';
 import { formBody, formList, formText, IdParam } from '../lib/schemas.js';
 import type { App } from '../types.js';
 import { answerNeed } from './answer.js';
@@ -29,12 +30,6 @@ import { savedSearchRoutes } from './saved-searches.routes.js';
 import { DEFAULT_MAX_TRAVEL_KM } from './score.js';
 import { registerMatchingSections } from './sections.js';
 import { suggestOffers, wishOfNeed } from './suggestions.js';
-
-/** The search form's GET parameters: strings or lists of strings, checked by readNeedSearchForm. */
-const PageQuery = Type.Record(
-  Type.String({ maxLength: 40 }),
-  Type.Union([Type.String({ maxLength: 300 }), Type.Array(Type.String({ maxLength: 300 }), { maxItems: 60 })]),
-);
 
 const needFields = {
   acmId: formText(20),
@@ -85,7 +80,7 @@ export default async function matchingRoutes(app: App) {
     );
   }
 
-  app.get('/besoins', { preHandler: requireUser, schema: { querystring: PageQuery } }, async (request, reply) => {
+  app.get('/besoins', { preHandler: requireUser, schema: { querystring: SearchFormQuery } }, async (request, reply) => {
     const user = currentUser(request);
     const acms = acmMemberships(user);
     const isPartner = partnerMemberships(user).length > 0 || user.isAdmin;
@@ -117,7 +112,7 @@ export default async function matchingRoutes(app: App) {
     });
   });
 
-  app.get('/besoins/carte.json', { preHandler: requireUser, schema: { querystring: PageQuery } }, async (request, reply) => {
+  app.get('/besoins/carte.json', { preHandler: requireUser, schema: { querystring: SearchFormQuery } }, async (request, reply) => {
     const user = currentUser(request);
     if (!user.isAdmin && partnerMemberships(user).length === 0) throw new NotFoundError();
     const state = await readNeedSearchForm(deps, user, request.query);

@@ -12,7 +12,7 @@ import { apiParams, queryString } from '../catalogue/catalogue.view.js';
 import type { Deps } from '../deps.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import { separator } from '../kernel/text.js';
-import { de } from '../lib/format.js';
+import { clipped, de } from '../lib/format.js';
 import { readLeniently } from '../lib/lenient-search.js';
 import { applySearchPlace, settleRadius } from '../territories/search-place.js';
 import { periodLabel } from './matching.view.js';
@@ -226,8 +226,9 @@ function needFilterChips(state: NeedPageState) {
   for (const [key, value] of Object.entries(state.params)) {
     if (chipLabels[key]) for (const v of [value].flat()) chips.push({ label: labelOf(chipLabels[key]!, v), href: without(key, v) });
   }
-  if (state.params.q) chips.push({ label: `« ${state.params.q} »`, href: without('q') });
-  if (state.params.age) chips.push({ label: `${state.params.age} ans`, href: without('age') });
+  // Words or an age the page ignored stay in the form to be mended, but are no filter to remove.
+  if (state.search.q) chips.push({ label: `« ${clipped(String(state.params.q))} »`, href: without('q') });
+  if (state.search.age !== undefined) chips.push({ label: `${state.search.age} ans`, href: without('age') });
   if (state.params.bbox) chips.push({ label: 'Zone de la carte', href: without('bbox') });
   for (const e of state.search.epci ?? []) chips.push({ label: e.name, href: without('epci', e.code) });
   if (state.placeLabel && state.search.near) {

@@ -117,6 +117,11 @@ for (const [width, height] of [
       await update(page, 'back button', () => page.goBack());
       expect(page.url()).not.toContain('bbox=');
       expect(page.url()).toContain('radius_km=50');
+      // One unbroken word as long as the field takes: the count, its chip and the ways out wrap.
+      await update(page, 'a very long word', async () => {
+        await page.fill('#f-q', 'percussions'.repeat(18));
+        await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+      });
       await page.screenshot({ path: `/tmp/ui/offres-after-updates-${width}.png`, fullPage: true });
       await context.close();
     }, 180_000);

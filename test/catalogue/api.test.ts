@@ -296,7 +296,7 @@ describe('search and territory pages', () => {
     expect(notAPoint.statusCode).toBe(200);
     expect(notAPoint.body).not.toContain('Autour de 46.5');
     expect(notAPoint.body).toContain('Le critère « lieu » n’est pas valide : il a été ignoré.');
-    expect((await app.inject({ url: '/offres?q=judo&per_page=999' })).body).toContain('Le critère « offres par page » n’est pas valide');
+    expect((await app.inject({ url: '/offres?q=judo&per_page=999' })).body).toContain('Le critère « offres par page » a été ignoré');
     // A point with a third number is no point: the place field does not name one either.
     const threeNumbers = (await app.inject({ url: '/offres?near=45.76,4.83,9&radius_km=5' })).body;
     expect(threeNumbers).toContain('Le critère « lieu » n’est pas valide : il a été ignoré.');
@@ -307,7 +307,7 @@ describe('search and territory pages', () => {
   it('drops only the criterion a link carries wrong, and keeps applying the others', async () => {
     const judo = `/offres/${judoId}-initiation-au-judo`;
     const badPageSize = (await app.inject({ url: '/offres?q=judo&per_page=999' })).body;
-    expect(badPageSize).toContain('Le critère « offres par page » n’est pas valide : il a été ignoré.');
+    expect(badPageSize).toContain('Le critère « offres par page » a été ignoré : nombre entier entre 1 et 100 attendu.');
     expect(badPageSize).toContain(judo);
     expect(badPageSize).not.toContain('Heure du conte');
     const badPlace = (await app.inject({ url: '/offres?theme=culture&near=91,4.83&radius_km=5' })).body;
@@ -316,7 +316,7 @@ describe('search and territory pages', () => {
     expect(badPlace).not.toContain(judo);
     // Two wrong at once: the first is named, both are dropped, the words still apply.
     const twoWrong = (await app.inject({ url: '/offres?q=conte&page=0&sort=nearest' })).body;
-    expect(twoWrong).toMatch(/Le critère « (page|trier par) » n’est pas valide : il a été ignoré\./);
+    expect(twoWrong).toMatch(/Le critère « (page » a été ignoré : nombre entier entre 1 et 1000 attendu|trier par » n’est pas valide : il a été ignoré)\./);
     expect(twoWrong).toContain('1 offre pour « conte »');
     // Neither is carried on by the page's links and form, so the next click does not meet them again.
     expect(twoWrong).not.toContain('nearest');
@@ -333,6 +333,22 @@ describe('search and territory pages', () => {
     expect(badRadius).toContain('Le critère « rayon » n’est pas valide : il a été ignoré.');
     expect(badRadius).toContain('Autour de Vénissieux (20 km)');
     expect(badRadius).toContain(judo);
+    // Words too long for a search, from a link: the page names them and their limit, and the theme still applies.
+    const longWords = await app.inject({ url: `/offres?theme=sport&q=${encodeURIComponent('judo '.repeat(100))}` });
+    expect(longWords.statusCode).toBe(200);
+    expect(longWords.body).toContain('Le critère « mots-clés » a été ignoré : 200 caractères au maximum.');
+    expect(longWords.body).toContain(judo);
+    expect(longWords.body).not.toContain('Heure du conte');
+    expect(longWords.body).toMatch(/name="q"[^>]*value="judo judo/);
+    // They stay in the field to be mended, but no chip offers to remove a filter that does not apply.
+    expect(longWords.body).not.toMatch(/class="chip"[^>]*>« judo/);
+    // Long words that do apply get a chip cut short, and its way out names them the same.
+    const longest = `${'x'.repeat(60)} judo`;
+    const clippedChip = (await app.inject({ url: `/offres?q=${encodeURIComponent(longest)}` })).body;
+    expect(clippedChip).toMatch(/class="chip"[^>]*>« x{39}… »/);
+    const oldAge = (await app.inject({ url: '/offres?age=200&theme=sport' })).body;
+    expect(oldAge).toContain('Le critère « âge » a été ignoré : nombre entier entre 0 et 99 attendu.');
+    expect(oldAge).toContain(judo);
   });
 
   it('explains that sorting by distance needs a place, and sorts by relevance meanwhile', async () => {

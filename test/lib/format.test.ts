@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { de, formatters, unbroken, withArticle } from '../../server/lib/format.js';
+import { clipped, de, formatters, unbroken, withArticle } from '../../server/lib/format.js';
 
 describe('French formatting', () => {
   it('writes the first day of a month as "1er" and the others as numbers', () => {
@@ -48,6 +48,13 @@ describe('French formatting', () => {
     expect(unbroken('le mercredi de 14 h à 16 h 30, à 12 km, pour les 8 ans, avenant n° 3, 45 € et 2 heures')).toBe(
       'le mercredi de 14\u00a0h à 16\u00a0h\u00a030, à 12\u00a0km, pour les 8\u00a0ans, avenant n°\u00a03, 45\u00a0€ et 2 heures',
     );
+  });
+
+  it('cuts typed words past 40 characters with « … », counting accented letters once', () => {
+    expect(clipped('atelier théâtre')).toBe('atelier théâtre');
+    expect(clipped('é'.repeat(40))).toBe('é'.repeat(40));
+    expect(clipped('é'.repeat(41))).toBe(`${'é'.repeat(39)}…`);
+    expect(clipped(`${'a'.repeat(38)} bcd`)).toBe(`${'a'.repeat(38)}…`);
   });
 
   it('never starts a line with the « · » between two facts', () => {

@@ -65,9 +65,14 @@ describe('the needs search by intercommunalité (epci=)', () => {
   });
 
   it('answers the map in JSON even when the query itself is malformed', async () => {
-    const tooLong = await partner.agent.get(`/besoins/carte.json?q=${'x'.repeat(301)}`);
+    const tooLong = await partner.agent.get(`/besoins/carte.json?q=${'x'.repeat(2001)}`);
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.headers['content-type']).toContain('application/json');
     expect(JSON.parse(tooLong.body)).toMatchObject({ error: 'invalid_parameter', parameter: 'q' });
+    // The page itself names words too long from a link, and lists the needs without them.
+    const longWords = await partner.agent.get(`/besoins?q=${'x'.repeat(301)}`);
+    expect(longWords.statusCode).toBe(200);
+    expect(longWords.body).toContain('Le critère « mots-clés » a été ignoré : 200 caractères au maximum.');
+    expect(longWords.body).not.toMatch(/class="chip"[^>]*>« x/);
   });
 });
