@@ -5,7 +5,7 @@ import { marksFor } from '../favourites/favourites.usecases.js';
 import * as taxonomy from '../kernel/taxonomy.js';
 import type { ParameterError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
-import { readLeniently, SearchFormQuery } from '../lib/lenient-search.js';
+import { type Dropped, readLeniently, SearchFormQuery } from '../lib/lenient-search.js';
 import { recordUnmetSearch } from '../observatory/unmet-demand.js';
 import { applySearchPlace, settleRadius } from '../territories/search-place.js';
 import type { App } from '../types.js';
@@ -39,6 +39,16 @@ const pageMessages: Record<string, string> = {
 /** The page's names of the parameters, for its messages. */
 const pageLabels: Record<string, string> = {
   q: 'mots-clés',
+  theme: 'thème',
+  subtheme: 'sous-thème',
+  age_band: 'tranche d’âge',
+  format: 'format',
+  venue: 'lieu de l’activité',
+  price: 'gratuit ou payant',
+  accessibility: 'accessibilité',
+  org_type: 'type de structure',
+  nature: 'nature du partenariat',
+  slot: 'créneau du mercredi',
   age_min: 'âge de',
   age_max: 'âge jusqu’à',
   available_from: 'disponible à partir du',
@@ -64,8 +74,12 @@ export const rangeEnds = { age_max: ['age_min'], available_to: ['available_from'
 const typedCriteria = new Set(['q', 'age', 'age_min', 'age_max', 'available_from', 'available_to']);
 
 /** Forgets the ignored criteria a link brought (a sort, a page, a place), so that the page's links and form do not carry them on. */
-export function forgetIgnoredCriteria(params: Record<string, string | string[]>, dropped: readonly string[]): void {
-  for (const parameter of dropped) if (!typedCriteria.has(parameter)) delete params[parameter];
+export function forgetIgnoredCriteria(params: Record<string, string | string[]>, dropped: readonly Dropped[]): void {
+  for (const { parameter, value } of dropped) {
+    const list = params[parameter];
+    if (value !== undefined && Array.isArray(list)) params[parameter] = list.filter((v) => v !== value);
+    else if (!typedCriteria.has(parameter)) delete params[parameter];
+  }
 }
 
 /** What a search page says of a criterion it ignores, in the page's own words (offers and needs). */

@@ -4,7 +4,8 @@ import { COORDINATE_PATTERN } from '../kernel/distance.js';
 import { slugs } from '../kernel/taxonomy.js';
 
 const list = (values: readonly string[], description: string) =>
-  Type.Optional(Type.Array(Type.String({ enum: [...values] }), { maxItems: 50, description: `${description} (répétable : OU)` }));
+  // Literals, not a string's `enum`: the search pages' own check (TypeBox) reads no `enum`, and let an unknown theme through.
+  Type.Optional(Type.Array(Type.Union(values.map((value) => Type.Literal(value))), { maxItems: 50, description: `${description} (répétable : OU)` }));
 const codes = (pattern: string, description: string) => Type.Optional(Type.Array(Type.String({ pattern }), { maxItems: 50, description }));
 const number = COORDINATE_PATTERN;
 const date = '^\\d{4}-\\d{2}-\\d{2}$';

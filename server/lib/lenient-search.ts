@@ -2,6 +2,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { ParameterError } from './errors.js';
+import { clipped } from './format.js';
 
 /**
  * A search page's GET form at the edge: every field a string or a list of strings, each read and
@@ -13,6 +14,12 @@ export const SearchFormQuery = Type.Record(
   Type.String({ maxLength: 40 }),
   Type.Union([Type.String({ maxLength: 2000 }), Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 60 })]),
 );
+
+/** A criterion left out: a whole parameter, or one value of a list (`value`), the others still applying. */
+export interface Dropped {
+  parameter: string;
+  value?: string;
+}
 
 interface LenientSearch<S extends TSchema, R> {
   schema: S;
@@ -34,6 +41,7 @@ interface LenientSearch<S extends TSchema, R> {
 export function schemaReason(error: ValueError): string | null {
   const { minimum, maximum, maxLength } = error.schema as { minimum?: number; maximum?: number; maxLength?: number };
   if (error.type === ValueErrorType.StringMaxLength && maxLength !== undefined) return `${maxLength} caractères au maximum`;
+  if (error.type === ValueErrorType.Union && typeof error.value === 'string') return `valeur inconnue (${clipped(error.value)})`;
   const whole = error.schema.type === 'integer';
   if (minimum !== undefined && maximum !== undefined && (whole || error.schema.type === 'number')) {
     return `nombre${whole ? ' entier' : ''} entre ${minimum} et ${maximum} attendu`;
@@ -49,10 +57,10 @@ export function schemaReason(error: ValueError): string | null {
  */
 export async function readLeniently<S extends TSchema, R>(
   search: LenientSearch<S, R>,
-): Promise<{ search: R; error: string | null; parameter: string | null; dropped: string[] }> {
+): Promise<{ search: R; error: string | null; parameter: string | null; dropped: Dropped[] }> {
   const { schema, params } = search;
   let rejected: { parameter: string; error: string } | null = null;
-  const dropped: string[] = [];
+  const dropped: Dropped[] = [];
   const read = (found: R) => ({ search: found, error: rejected?.error ?? null, parameter: rejected?.parameter ?? null, dropped });
   // Each turn drops one criterion; a rejection that names none left gives up on the criteria.
   for (let turn = Object.keys(params).length + 1; turn >= 0; turn--) {
@@ -61,10 +69,15 @@ export async function readLeniently<S extends TSchema, R>(
     const invalid = Value.Errors(schema, converted).First();
     let failure: ParameterError | null = null;
     let parameter: string;
+    // One value of a list the schema refuses (an unknown theme): that value alone is dropped.
+    let listIndex: number | null = null;
     if (invalid) {
-      parameter = invalid.path.split('/').filter(Boolean)[0] ?? '';
+      const [name = '', index] = invalid.path.split('/').filter(Boolean);
+      parameter = name;
       const reason = schemaReason(invalid);
       if (reason) failure = new ParameterError(parameter, reason);
+      const list = params[parameter];
+      if (index !== undefined && Array.isArray(list) && list.length > 1) listIndex = Number(index);
     } else {
       try {
         return read(await search.parse(converted as Static<S>));
@@ -76,10 +89,16 @@ export async function readLeniently<S extends TSchema, R>(
     }
     rejected ??= { parameter: parameter || 'recherche', error: search.message(parameter || 'recherche', failure) };
     if (!(parameter in params)) break;
+    if (listIndex !== null) {
+      const list = params[parameter] as unknown[];
+      dropped.push({ parameter, value: String(list[listIndex]) });
+      params[parameter] = list.filter((_, i) => i !== listIndex);
+      continue;
+    }
     for (const name of [parameter, ...(search.dropsWith?.[parameter] ?? [])]) {
       if (!(name in params)) continue;
       delete params[name];
-      dropped.push(name);
+      dropped.push({ parameter: name });
     }
   }
   return read(search.fallback);

@@ -316,10 +316,12 @@ describe('search and territory pages', () => {
     expect(badPlace).not.toContain(judo);
     // Two wrong at once: the first is named, both are dropped, the words still apply.
     const twoWrong = (await app.inject({ url: '/offres?q=conte&page=0&sort=nearest' })).body;
-    expect(twoWrong).toMatch(/Le critère « (page » a été ignoré : nombre entier entre 1 et 1000 attendu|trier par » n’est pas valide : il a été ignoré)\./);
+    expect(twoWrong).toMatch(
+      /Le critère « (page » a été ignoré : nombre entier entre 1 et 1000 attendu|trier par » a été ignoré : valeur inconnue \(nearest\))\./,
+    );
     expect(twoWrong).toContain('1 offre pour « conte »');
     // Neither is carried on by the page's links and form, so the next click does not meet them again.
-    expect(twoWrong).not.toContain('nearest');
+    expect(twoWrong).not.toMatch(/sort=nearest|value="nearest"/);
     expect(twoWrong).not.toMatch(/page=0\b/);
     // A typed criterion stays in its field, to be mended.
     // An impossible range is ignored whole: « de 11 à 8 ans » is not read as « from 11 ».
@@ -346,6 +348,13 @@ describe('search and territory pages', () => {
     const longest = `${'x'.repeat(60)} judo`;
     const clippedChip = (await app.inject({ url: `/offres?q=${encodeURIComponent(longest)}` })).body;
     expect(clippedChip).toMatch(/class="chip"[^>]*>« x{39}… »/);
+    // An unknown value of a list (an old link's theme) is dropped alone, and said: the other themes still apply.
+    const unknownTheme = (await app.inject({ url: '/offres?theme=sport&theme=foo' })).body;
+    expect(unknownTheme).toContain('Le critère « thème » a été ignoré : valeur inconnue (foo).');
+    expect(unknownTheme).toContain(judo);
+    expect(unknownTheme).not.toContain('Heure du conte');
+    expect(unknownTheme).not.toContain('theme=foo');
+    expect((await app.inject({ url: '/offres?theme=foo' })).body).toContain('Le critère « thème » a été ignoré : valeur inconnue (foo).');
     const oldAge = (await app.inject({ url: '/offres?age=200&theme=sport' })).body;
     expect(oldAge).toContain('Le critère « âge » a été ignoré : nombre entier entre 0 et 99 attendu.');
     expect(oldAge).toContain(judo);
