@@ -62,8 +62,9 @@ export async function readLeniently<S extends TSchema, R>(
   let rejected: { parameter: string; error: string } | null = null;
   const dropped: Dropped[] = [];
   const read = (found: R) => ({ search: found, error: rejected?.error ?? null, parameter: rejected?.parameter ?? null, dropped });
-  // Each turn drops one criterion; a rejection that names none left gives up on the criteria.
-  for (let turn = Object.keys(params).length + 1; turn >= 0; turn--) {
+  // Each turn drops one criterion or one value of a list; a rejection that names none left gives up on the criteria.
+  const values = Object.values(params).reduce<number>((count, value) => count + (Array.isArray(value) ? value.length : 1), 0);
+  for (let turn = values + 1; turn >= 0; turn--) {
     search.settle(params);
     const converted = Value.Convert(schema, params);
     const invalid = Value.Errors(schema, converted).First();

@@ -355,6 +355,11 @@ describe('search and territory pages', () => {
     expect(unknownTheme).not.toContain('Heure du conte');
     expect(unknownTheme).not.toContain('theme=foo');
     expect((await app.inject({ url: '/offres?theme=foo' })).body).toContain('Le critère « thème » a été ignoré : valeur inconnue (foo).');
+    // However many values are unknown, the words still apply.
+    const manyUnknown = (await app.inject({ url: '/offres?q=judo&theme=a&theme=b&theme=c&theme=d&format=e&format=f' })).body;
+    expect(manyUnknown).toContain('Le critère « thème » a été ignoré : valeur inconnue (a).');
+    expect(manyUnknown).toContain(judo);
+    expect(manyUnknown).not.toContain('Heure du conte');
     const oldAge = (await app.inject({ url: '/offres?age=200&theme=sport' })).body;
     expect(oldAge).toContain('Le critère « âge » a été ignoré : nombre entier entre 0 et 99 attendu.');
     expect(oldAge).toContain(judo);
