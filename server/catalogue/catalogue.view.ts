@@ -175,8 +175,10 @@ export function filterChips(state: PageState, basePath: string) {
     if (paramLabels[key]) for (const v of [value].flat()) push(labelOf(paramLabels[key]!, v), without(key, v));
   }
   // Words or an age the page ignored stay in the form to be mended, but are no filter to remove.
-  const words = clipped(String(state.params.q));
-  if (state.search.q) push(`« ${words} »`, without('q'), `Sans les mots « ${words} »`);
+  if (state.search.q) {
+    const words = clipped(String(state.params.q));
+    push(`« ${words} »`, without('q'), `Sans les mots « ${words} »`);
+  }
   if (state.search.age !== undefined) push(`${state.search.age} ans`, without('age'), 'Sans l’âge');
   const range = state.search.ageRange;
   if (range) {

@@ -71,14 +71,14 @@ export async function readLeniently<S extends TSchema, R>(
     let failure: ParameterError | null = null;
     let parameter: string;
     // One value of a list the schema refuses (an unknown theme): that value alone is dropped.
-    let listIndex: number | null = null;
+    let fromList: { list: unknown[]; index: number } | null = null;
     if (invalid) {
       const [name = '', index] = invalid.path.split('/').filter(Boolean);
       parameter = name;
       const reason = schemaReason(invalid);
       if (reason) failure = new ParameterError(parameter, reason);
       const list = params[parameter];
-      if (index !== undefined && Array.isArray(list) && list.length > 1) listIndex = Number(index);
+      if (index !== undefined && Array.isArray(list) && list.length > 1) fromList = { list, index: Number(index) };
     } else {
       try {
         return read(await search.parse(converted as Static<S>));
@@ -90,10 +90,10 @@ export async function readLeniently<S extends TSchema, R>(
     }
     rejected ??= { parameter: parameter || 'recherche', error: search.message(parameter || 'recherche', failure) };
     if (!(parameter in params)) break;
-    if (listIndex !== null) {
-      const list = params[parameter] as unknown[];
-      dropped.push({ parameter, value: String(list[listIndex]) });
-      params[parameter] = list.filter((_, i) => i !== listIndex);
+    if (fromList) {
+      const { list, index } = fromList;
+      dropped.push({ parameter, value: String(list[index]) });
+      params[parameter] = list.filter((_, i) => i !== index);
       continue;
     }
     for (const name of [parameter, ...(search.dropsWith?.[parameter] ?? [])]) {
