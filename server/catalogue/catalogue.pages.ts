@@ -65,6 +65,20 @@ const pageLabels: Record<string, string> = {
   department: 'département',
   region: 'région',
   epci: 'intercommunalité',
+  commune: 'commune',
+};
+/** What a criterion must look like, for the page's message when a link carries it malformed (`near=abc`). */
+const expectedForms: Record<string, string> = {
+  near: 'point attendu sous la forme « latitude,longitude » (ex. 45.76,4.83)',
+  bbox: 'zone attendue sous la forme « ouest,sud,est,nord »',
+  radius_km: 'nombre de kilomètres jusqu’à 1000 attendu',
+  comes_to: 'code INSEE de commune attendu (ex. 69123)',
+  commune: 'code INSEE de commune attendu (ex. 69123)',
+  department: 'code de département attendu (ex. 69, 2A ou 974)',
+  region: 'code de région à 2 chiffres attendu (ex. 84)',
+  epci: 'numéro SIREN à 9 chiffres attendu',
+  available_from: 'date attendue sous la forme AAAA-MM-JJ',
+  available_to: 'date attendue sous la forme AAAA-MM-JJ',
 };
 
 /** The pairs a search page reads as one criterion: an impossible range is ignored whole. */
@@ -85,7 +99,10 @@ export function forgetIgnoredCriteria(params: Record<string, string | string[]>,
 /** What a search page says of a criterion it ignores, in the page's own words (offers and needs). */
 export function criterionMessage(parameter: string, failure: ParameterError | null): string {
   const label = pageLabels[parameter] ?? parameter;
-  if (!failure) return `Le critère « ${label} » n’est pas valide : il a été ignoré.`;
+  if (!failure) {
+    const expected = expectedForms[parameter];
+    return expected ? `Le critère « ${label} » a été ignoré : ${expected}.` : `Le critère « ${label} » n’est pas valide : il a été ignoré.`;
+  }
   return pageMessages[parameter] ?? `Le critère « ${label} » a été ignoré : ${failure.reason}.`;
 }
 

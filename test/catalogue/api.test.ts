@@ -295,11 +295,11 @@ describe('search and territory pages', () => {
     const notAPoint = await app.inject({ url: '/offres?near=46.5&radius_km=5' });
     expect(notAPoint.statusCode).toBe(200);
     expect(notAPoint.body).not.toContain('Autour de 46.5');
-    expect(notAPoint.body).toContain('Le critère « lieu » n’est pas valide : il a été ignoré.');
+    expect(notAPoint.body).toContain('Le critère « lieu » a été ignoré : point attendu sous la forme « latitude,longitude » (ex. 45.76,4.83).');
     expect((await app.inject({ url: '/offres?q=judo&per_page=999' })).body).toContain('Le critère « offres par page » a été ignoré');
     // A point with a third number is no point: the place field does not name one either.
     const threeNumbers = (await app.inject({ url: '/offres?near=45.76,4.83,9&radius_km=5' })).body;
-    expect(threeNumbers).toContain('Le critère « lieu » n’est pas valide : il a été ignoré.');
+    expect(threeNumbers).toContain('Le critère « lieu » a été ignoré : point attendu sous la forme « latitude,longitude »');
     expect(threeNumbers).not.toContain('value="Lyon');
     expect(threeNumbers).not.toMatch(/class="chip"[^>]*>Autour de/);
   });
@@ -330,9 +330,17 @@ describe('search and territory pages', () => {
     expect(badAges).toContain(judo);
     expect(badAges).toMatch(/name="age_max"[^>]*value="8"/);
     expect(twoWrong).not.toContain(judo);
+    // A malformed code in a list of départements is named with the form expected; the valid code still applies.
+    const badDepartment = (await app.inject({ url: '/offres?department=69&department=rhone' })).body;
+    expect(badDepartment).toContain('Le critère « département » a été ignoré : code de département attendu (ex. 69, 2A ou 974).');
+    expect(badDepartment).toContain(judo);
+    expect(badDepartment).not.toContain('department=rhone');
+    const badDate = (await app.inject({ url: '/offres?q=judo&available_from=5-1-2027' })).body;
+    expect(badDate).toContain('Le critère « disponible à partir du » a été ignoré : date attendue sous la forme AAAA-MM-JJ.');
+    expect(badDate).toContain(judo);
     // A wrong radius falls back to the form's own (20 km) around the same place.
     const badRadius = (await app.inject({ url: '/offres?near=45.6974,4.8886&radius_km=abc' })).body;
-    expect(badRadius).toContain('Le critère « rayon » n’est pas valide : il a été ignoré.');
+    expect(badRadius).toContain('Le critère « rayon » a été ignoré : nombre de kilomètres jusqu’à 1000 attendu.');
     expect(badRadius).toContain('Autour de Vénissieux (20 km)');
     expect(badRadius).toContain(judo);
     // Words too long for a search, from a link: the page names them and their limit, and the theme still applies.

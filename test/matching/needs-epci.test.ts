@@ -49,10 +49,10 @@ describe('the needs search by intercommunalité (epci=)', () => {
   it('names epci for a malformed or unknown code: a message on the page, a 400 on the map', async () => {
     const malformed = await partner.agent.get('/besoins?epci=lyon');
     expect(malformed.statusCode).toBe(200);
-    expect(malformed.body).toContain('Le critère « intercommunalité » n’est pas valide : il a été ignoré.');
+    expect(malformed.body).toContain('Le critère « intercommunalité » a été ignoré : numéro SIREN à 9 chiffres attendu.');
     // Only that criterion goes: the words still narrow the list.
     const withWords = await partner.agent.get('/besoins?epci=lyon&q=villefranche');
-    expect(withWords.body).toContain('Le critère « intercommunalité » n’est pas valide : il a été ignoré.');
+    expect(withWords.body).toContain('Le critère « intercommunalité » a été ignoré : numéro SIREN à 9 chiffres attendu.');
     expect(withWords.body).toContain('Théâtre à Villefranche');
     expect(withWords.body).not.toContain('Théâtre à Villeurbanne');
     const unknown = await partner.agent.get('/besoins?epci=123456789');
