@@ -32,9 +32,9 @@ const listKeys = [
 ];
 const RADII = [5, 10, 20, 30, 50, 100];
 const pageMessages: Record<string, string> = {
-  age_max: 'Âge des enfants : le second âge doit être au moins égal au premier. Le critère a été ignoré.',
-  available_from: 'Disponible du : cette date n’existe pas. Le critère a été ignoré.',
-  available_to: 'Disponible au : la date de fin doit suivre la date de début. Le critère a été ignoré.',
+  age_max: 'Âge des enfants\u00a0: le second âge doit être au moins égal au premier. Le critère a été ignoré.',
+  available_from: 'Disponible du\u00a0: cette date n’existe pas. Le critère a été ignoré.',
+  available_to: 'Disponible au\u00a0: la date de fin doit suivre la date de début. Le critère a été ignoré.',
 };
 /** The page's names of the parameters, for its messages. */
 const pageLabels: Record<string, string> = {
@@ -96,14 +96,14 @@ export function forgetIgnoredCriteria(params: Record<string, string | string[]>,
   }
 }
 
-/** What a search page says of a criterion it ignores, in the page's own words (offers and needs). */
+/** What a search page says of a criterion it ignores, in the page's own words (offers and needs); a no-break space keeps each colon on its word's line. */
 export function criterionMessage(parameter: string, failure: ParameterError | null): string {
   const label = pageLabels[parameter] ?? parameter;
   if (!failure) {
     const expected = expectedForms[parameter];
-    return expected ? `Le critère « ${label} » a été ignoré : ${expected}.` : `Le critère « ${label} » n’est pas valide : il a été ignoré.`;
+    return expected ? `Le critère « ${label} » a été ignoré\u00a0: ${expected}.` : `Le critère « ${label} » n’est pas valide\u00a0: il a été ignoré.`;
   }
-  return pageMessages[parameter] ?? `Le critère « ${label} » a été ignoré : ${failure.reason}.`;
+  return pageMessages[parameter] ?? `Le critère « ${label} » a été ignoré\u00a0: ${failure.reason}.`;
 }
 
 export interface PageState {

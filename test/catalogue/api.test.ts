@@ -295,11 +295,11 @@ describe('search and territory pages', () => {
     const notAPoint = await app.inject({ url: '/offres?near=46.5&radius_km=5' });
     expect(notAPoint.statusCode).toBe(200);
     expect(notAPoint.body).not.toContain('Autour de 46.5');
-    expect(notAPoint.body).toContain('Le critère « lieu » a été ignoré : point attendu sous la forme « latitude,longitude » (ex. 45.76,4.83).');
+    expect(notAPoint.body).toContain('Le critère « lieu » a été ignoré\u00a0: point attendu sous la forme « latitude,longitude » (ex. 45.76,4.83).');
     expect((await app.inject({ url: '/offres?q=judo&per_page=999' })).body).toContain('Le critère « offres par page » a été ignoré');
     // A point with a third number is no point: the place field does not name one either.
     const threeNumbers = (await app.inject({ url: '/offres?near=45.76,4.83,9&radius_km=5' })).body;
-    expect(threeNumbers).toContain('Le critère « lieu » a été ignoré : point attendu sous la forme « latitude,longitude »');
+    expect(threeNumbers).toContain('Le critère « lieu » a été ignoré\u00a0: point attendu sous la forme « latitude,longitude »');
     expect(threeNumbers).not.toContain('value="Lyon');
     expect(threeNumbers).not.toMatch(/class="chip"[^>]*>Autour de/);
   });
@@ -307,17 +307,17 @@ describe('search and territory pages', () => {
   it('drops only the criterion a link carries wrong, and keeps applying the others', async () => {
     const judo = `/offres/${judoId}-initiation-au-judo`;
     const badPageSize = (await app.inject({ url: '/offres?q=judo&per_page=999' })).body;
-    expect(badPageSize).toContain('Le critère « offres par page » a été ignoré : nombre entier entre 1 et 100 attendu.');
+    expect(badPageSize).toContain('Le critère « offres par page » a été ignoré\u00a0: nombre entier entre 1 et 100 attendu.');
     expect(badPageSize).toContain(judo);
     expect(badPageSize).not.toContain('Heure du conte');
     const badPlace = (await app.inject({ url: '/offres?theme=culture&near=91,4.83&radius_km=5' })).body;
-    expect(badPlace).toContain('Le critère « lieu » a été ignoré : latitude entre -90 et 90 attendue.');
+    expect(badPlace).toContain('Le critère « lieu » a été ignoré\u00a0: latitude entre -90 et 90 attendue.');
     expect(badPlace).toContain('Heure du conte');
     expect(badPlace).not.toContain(judo);
     // Two wrong at once: the first is named, both are dropped, the words still apply.
     const twoWrong = (await app.inject({ url: '/offres?q=conte&page=0&sort=nearest' })).body;
     expect(twoWrong).toMatch(
-      /Le critère « (page » a été ignoré : nombre entier entre 1 et 1000 attendu|trier par » a été ignoré : valeur inconnue \(nearest\))\./,
+      /Le critère « (page » a été ignoré\u00a0: nombre entier entre 1 et 1000 attendu|trier par » a été ignoré\u00a0: valeur inconnue \(nearest\))\./,
     );
     expect(twoWrong).toContain('1 offre pour « conte »');
     // Neither is carried on by the page's links and form, so the next click does not meet them again.
@@ -326,27 +326,27 @@ describe('search and territory pages', () => {
     // A typed criterion stays in its field, to be mended.
     // An impossible range is ignored whole: « de 11 à 8 ans » is not read as « from 11 ».
     const badAges = (await app.inject({ url: '/offres?age_min=11&age_max=8&theme=sport' })).body;
-    expect(badAges).toContain('Âge des enfants : le second âge doit être au moins égal au premier. Le critère a été ignoré.');
+    expect(badAges).toContain('Âge des enfants\u00a0: le second âge doit être au moins égal au premier. Le critère a été ignoré.');
     expect(badAges).toContain(judo);
     expect(badAges).toMatch(/name="age_max"[^>]*value="8"/);
     expect(twoWrong).not.toContain(judo);
     // A malformed code in a list of départements is named with the form expected; the valid code still applies.
     const badDepartment = (await app.inject({ url: '/offres?department=69&department=rhone' })).body;
-    expect(badDepartment).toContain('Le critère « département » a été ignoré : code de département attendu (ex. 69, 2A ou 974).');
+    expect(badDepartment).toContain('Le critère « département » a été ignoré\u00a0: code de département attendu (ex. 69, 2A ou 974).');
     expect(badDepartment).toContain(judo);
     expect(badDepartment).not.toContain('department=rhone');
     const badDate = (await app.inject({ url: '/offres?q=judo&available_from=5-1-2027' })).body;
-    expect(badDate).toContain('Le critère « disponible à partir du » a été ignoré : date attendue sous la forme AAAA-MM-JJ.');
+    expect(badDate).toContain('Le critère « disponible à partir du » a été ignoré\u00a0: date attendue sous la forme AAAA-MM-JJ.');
     expect(badDate).toContain(judo);
     // A wrong radius falls back to the form's own (20 km) around the same place.
     const badRadius = (await app.inject({ url: '/offres?near=45.6974,4.8886&radius_km=abc' })).body;
-    expect(badRadius).toContain('Le critère « rayon » a été ignoré : nombre de kilomètres jusqu’à 1000 attendu.');
+    expect(badRadius).toContain('Le critère « rayon » a été ignoré\u00a0: nombre de kilomètres jusqu’à 1000 attendu.');
     expect(badRadius).toContain('Autour de Vénissieux (20 km)');
     expect(badRadius).toContain(judo);
     // Words too long for a search, from a link: the page names them and their limit, and the theme still applies.
     const longWords = await app.inject({ url: `/offres?theme=sport&q=${encodeURIComponent('judo '.repeat(100))}` });
     expect(longWords.statusCode).toBe(200);
-    expect(longWords.body).toContain('Le critère « mots-clés » a été ignoré : 200 caractères au maximum.');
+    expect(longWords.body).toContain('Le critère « mots-clés » a été ignoré\u00a0: 200 caractères au maximum.');
     expect(longWords.body).toContain(judo);
     expect(longWords.body).not.toContain('Heure du conte');
     expect(longWords.body).toMatch(/name="q"[^>]*value="judo judo/);
@@ -358,18 +358,18 @@ describe('search and territory pages', () => {
     expect(clippedChip).toMatch(/class="chip"[^>]*>« x{39}… »/);
     // An unknown value of a list (an old link's theme) is dropped alone, and said: the other themes still apply.
     const unknownTheme = (await app.inject({ url: '/offres?theme=sport&theme=foo' })).body;
-    expect(unknownTheme).toContain('Le critère « thème » a été ignoré : valeur inconnue (foo).');
+    expect(unknownTheme).toContain('Le critère « thème » a été ignoré\u00a0: valeur inconnue (foo).');
     expect(unknownTheme).toContain(judo);
     expect(unknownTheme).not.toContain('Heure du conte');
     expect(unknownTheme).not.toContain('theme=foo');
-    expect((await app.inject({ url: '/offres?theme=foo' })).body).toContain('Le critère « thème » a été ignoré : valeur inconnue (foo).');
+    expect((await app.inject({ url: '/offres?theme=foo' })).body).toContain('Le critère « thème » a été ignoré\u00a0: valeur inconnue (foo).');
     // However many values are unknown, the words still apply.
     const manyUnknown = (await app.inject({ url: '/offres?q=judo&theme=a&theme=b&theme=c&theme=d&format=e&format=f' })).body;
-    expect(manyUnknown).toContain('Le critère « thème » a été ignoré : valeur inconnue (a).');
+    expect(manyUnknown).toContain('Le critère « thème » a été ignoré\u00a0: valeur inconnue (a).');
     expect(manyUnknown).toContain(judo);
     expect(manyUnknown).not.toContain('Heure du conte');
     const oldAge = (await app.inject({ url: '/offres?age=200&theme=sport' })).body;
-    expect(oldAge).toContain('Le critère « âge » a été ignoré : nombre entier entre 0 et 99 attendu.');
+    expect(oldAge).toContain('Le critère « âge » a été ignoré\u00a0: nombre entier entre 0 et 99 attendu.');
     expect(oldAge).toContain(judo);
   });
 

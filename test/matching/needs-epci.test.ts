@@ -49,14 +49,14 @@ describe('the needs search by intercommunalité (epci=)', () => {
   it('names epci for a malformed or unknown code: a message on the page, a 400 on the map', async () => {
     const malformed = await partner.agent.get('/besoins?epci=lyon');
     expect(malformed.statusCode).toBe(200);
-    expect(malformed.body).toContain('Le critère « intercommunalité » a été ignoré : numéro SIREN à 9 chiffres attendu.');
+    expect(malformed.body).toContain('Le critère « intercommunalité » a été ignoré\u00a0: numéro SIREN à 9 chiffres attendu.');
     // Only that criterion goes: the words still narrow the list.
     const withWords = await partner.agent.get('/besoins?epci=lyon&q=villefranche');
-    expect(withWords.body).toContain('Le critère « intercommunalité » a été ignoré : numéro SIREN à 9 chiffres attendu.');
+    expect(withWords.body).toContain('Le critère « intercommunalité » a été ignoré\u00a0: numéro SIREN à 9 chiffres attendu.');
     expect(withWords.body).toContain('Théâtre à Villefranche');
     expect(withWords.body).not.toContain('Théâtre à Villeurbanne');
     const unknown = await partner.agent.get('/besoins?epci=123456789');
-    expect(unknown.body).toContain('Le critère « intercommunalité » a été ignoré : intercommunalité inconnue (123456789).');
+    expect(unknown.body).toContain('Le critère « intercommunalité » a été ignoré\u00a0: intercommunalité inconnue (123456789).');
     for (const value of ['lyon', '123456789', '2000469771']) {
       const map = await partner.agent.get(`/besoins/carte.json?epci=${value}`);
       expect(map.statusCode, value).toBe(400);
@@ -72,7 +72,7 @@ describe('the needs search by intercommunalité (epci=)', () => {
     // The page itself names words too long from a link, and lists the needs without them.
     const longWords = await partner.agent.get(`/besoins?q=${'x'.repeat(301)}`);
     expect(longWords.statusCode).toBe(200);
-    expect(longWords.body).toContain('Le critère « mots-clés » a été ignoré : 200 caractères au maximum.');
+    expect(longWords.body).toContain('Le critère « mots-clés » a été ignoré\u00a0: 200 caractères au maximum.');
     expect(longWords.body).not.toMatch(/class="chip"[^>]*>« x/);
   });
 });
