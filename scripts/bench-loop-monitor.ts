@@ -1,5 +1,7 @@
 // Preloaded into the app by the bench (node --import): measures the event loop delay and answers
-// the bench over IPC ("reset", then "report" → { loopP99, loopMax, cpuMs, waitMs, healthP99, healthMax } in ms). Not part of the app.
+// the bench over IPC ("reset", then "report" → { loopP99, loopMax, gcMax, cpuMs, waitMs, healthP99, healthMax } in ms). Not part of the app.
+// gcMax: the main thread's longest garbage collection pause (V8's "gc" performance entries): a
+// pause blocks the loop like a request does, whatever the other processes on the machine do.
 // cpuMs and waitMs: the time the main thread ran, and the time it was ready to run but waited for a
 // CPU (Linux's /proc/thread-self/schedstat; NaN elsewhere). On a machine shared with the load
 // generator and PostgreSQL, that wait is part of every loop delay. healthP99 and healthMax: the
@@ -8,7 +10,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHistogram, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 function schedstat(): [number, number] {
   try {
@@ -29,6 +31,10 @@ const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 const late = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - RESOLUTION_MS);
 histogram.enable();
 let since = schedstat();
+let gcMax = 0;
+new PerformanceObserver((entries) => {
+  for (const entry of entries.getEntries()) gcMax = Math.max(gcMax, entry.duration);
+}).observe({ entryTypes: ['gc'] });
 
 const healthStarted = new WeakMap<IncomingMessage, number>();
 const health = createHistogram();
@@ -49,6 +55,7 @@ if (process.send) {
     if (message === 'reset') {
       histogram.reset();
       since = schedstat();
+      gcMax = 0;
       health.reset();
     }
     if (message === 'report') {
@@ -56,6 +63,7 @@ if (process.send) {
       process.send?.({
         loopP99: late(histogram.percentile(99)),
         loopMax: late(histogram.max),
+        gcMax,
         cpuMs: cpu - since[0],
         waitMs: wait - since[1],
         ...healthFigures(),

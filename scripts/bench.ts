@@ -281,6 +281,8 @@ interface Row {
   /** The app's event loop delay during the scenario (ms). */
   loopP99: number;
   loopMax: number;
+  /** The main thread's longest garbage collection pause during the scenario (ms). */
+  gcMax: number;
   /** The app's main thread during the scenario: time on a CPU, and time ready to run but waiting for one (ms; Linux). */
   cpuMs: number;
   waitMs: number;
@@ -294,9 +296,17 @@ interface Row {
 let app: ChildProcess | null = null;
 
 /** Asks the app's loop monitor (scripts/bench-loop-monitor.ts) to reset, or for its figures. */
-type LoopFigures = Pick<Row, 'loopP99' | 'loopMax' | 'cpuMs' | 'waitMs' | 'healthP99' | 'healthMax'>;
+type LoopFigures = Pick<Row, 'loopP99' | 'loopMax' | 'gcMax' | 'cpuMs' | 'waitMs' | 'healthP99' | 'healthMax'>;
 async function loopMonitor(command: 'reset' | 'report'): Promise<LoopFigures> {
-  const none = { loopP99: Number.NaN, loopMax: Number.NaN, cpuMs: Number.NaN, waitMs: Number.NaN, healthP99: Number.NaN, healthMax: Number.NaN };
+  const none = {
+    loopP99: Number.NaN,
+    loopMax: Number.NaN,
+    gcMax: Number.NaN,
+    cpuMs: Number.NaN,
+    waitMs: Number.NaN,
+    healthP99: Number.NaN,
+    healthMax: Number.NaN,
+  };
   const child = app;
   if (!child?.send) return none;
   if (command === 'reset') {
@@ -373,7 +383,7 @@ async function scenarioRow(
     ...loop,
   };
   console.log(
-    `  ${name}: ${Math.round(row.rps)} req/s, p95 ${row.p95.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, loop p99/max ${row.loopP99.toFixed(1)}/${row.loopMax.toFixed(1)} ms, ${(run.bytes / Math.max(1, latencies.length) / 1024).toFixed(1)} KB per answer`,
+    `  ${name}: ${Math.round(row.rps)} req/s, p95 ${row.p95.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, loop p99/max ${row.loopP99.toFixed(1)}/${row.loopMax.toFixed(1)} ms, longest GC pause ${row.gcMax.toFixed(1)} ms, ${(run.bytes / Math.max(1, latencies.length) / 1024).toFixed(1)} KB per answer`,
   );
   return row;
 }
@@ -552,22 +562,24 @@ async function main() {
     `\n${N.toLocaleString('en')} offers, ${CONNECTIONS} connections, ${DURATION} s per scenario (latencies in ms; loop = how late the app's event loop ran)\n`,
   );
   console.log(
-    '| scenario | distinct URLs | requests | req/s | p50 | p95 | p97.5 | p99 | loop p99 | loop max | main thread waiting for a CPU | PostgreSQL CPU per request | errors |',
+    '| scenario | distinct URLs | requests | req/s | p50 | p95 | p97.5 | p99 | loop p99 | loop max | longest GC pause | main thread waiting for a CPU | PostgreSQL CPU per request | errors |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const ms = (v: number) => (Number.isNaN(v) ? '–' : v.toFixed(1));
   // The share of the time the main thread was ready to run that it spent waiting for a CPU.
   const share = (row: Row) => (Number.isNaN(row.waitMs) ? '–' : `${Math.round((100 * row.waitMs) / (row.cpuMs + row.waitMs))} %`);
   for (const row of results) {
     console.log(
-      `| ${row.name} | ${row.urls} | ${row.requests} | ${Math.round(row.rps)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p975)} | ${ms(row.p99)} | ${ms(row.loopP99)} | ${ms(row.loopMax)} | ${share(row)} | ${(row.databaseCpuMs / Math.max(1, row.requests)).toFixed(2)} ms | ${row.errors} |`,
+      `| ${row.name} | ${row.urls} | ${row.requests} | ${Math.round(row.rps)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p975)} | ${ms(row.p99)} | ${ms(row.loopP99)} | ${ms(row.loopMax)} | ${ms(row.gcMax)} | ${share(row)} | ${(row.databaseCpuMs / Math.max(1, row.requests)).toFixed(2)} ms | ${row.errors} |`,
     );
   }
   console.log('');
   if (firstTimeMix) {
     console.log(`first-time API mix / reference throughput: ${(firstTimeMix.rps / ref.rps).toFixed(2)} (target ≥ 0.5)`);
     console.log(`first-time API mix p95: ${ms(firstTimeMix.p95)} ms (target ≤ 30)`);
-    console.log(`event loop delay during the first-time API mix: p99 ${ms(firstTimeMix.loopP99)} ms, max ${ms(firstTimeMix.loopMax)} ms (target ≤ 20)`);
+    console.log(
+      `event loop delay during the first-time API mix: p99 ${ms(firstTimeMix.loopP99)} ms, max ${ms(firstTimeMix.loopMax)} ms (target ≤ 20); the main thread's longest GC pause ${ms(firstTimeMix.gcMax)} ms`,
+    );
     console.log(
       `the app's main thread during the first-time API mix: ${Math.round(firstTimeMix.cpuMs)} ms on a CPU, ${Math.round(firstTimeMix.waitMs)} ms ready but waiting for one (${share(firstTimeMix)})`,
     );
@@ -582,7 +594,7 @@ async function main() {
   const halfRateMix = find(`${FIRST_TIME}, at half that rate`);
   if (halfRateMix && healthAtHalfRate) {
     console.log(
-      `at half that rate (${Math.round(halfRateMix.rps)} req/s): event loop delay p99 ${ms(halfRateMix.loopP99)} ms, max ${ms(halfRateMix.loopMax)} ms; /healthz p99 ${ms(healthAtHalfRate.p99)} ms, max ${ms(healthAtHalfRate.max)} ms${inApp(halfRateMix)}; API p95 ${ms(halfRateMix.p95)} ms`,
+      `at half that rate (${Math.round(halfRateMix.rps)} req/s): event loop delay p99 ${ms(halfRateMix.loopP99)} ms, max ${ms(halfRateMix.loopMax)} ms (longest GC pause ${ms(halfRateMix.gcMax)} ms); /healthz p99 ${ms(healthAtHalfRate.p99)} ms, max ${ms(healthAtHalfRate.max)} ms${inApp(halfRateMix)}; API p95 ${ms(halfRateMix.p95)} ms`,
     );
   }
   if (healthDuringReference) {
