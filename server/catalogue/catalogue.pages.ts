@@ -69,13 +69,13 @@ const pageLabels: Record<string, string> = {
 };
 /** What a criterion must look like, for the page's message when a link carries it malformed (`near=abc`). */
 const expectedForms: Record<string, string> = {
-  near: 'point attendu sous la forme « latitude,longitude » (ex. 45.76,4.83)',
+  near: 'point attendu sous la forme « latitude,longitude » (ex.\u00a045.76,4.83)',
   bbox: 'zone attendue sous la forme « ouest,sud,est,nord »',
   radius_km: 'nombre de kilomètres jusqu’à 1000 attendu',
-  comes_to: 'code INSEE de commune attendu (ex. 69123)',
-  commune: 'code INSEE de commune attendu (ex. 69123)',
-  department: 'code de département attendu (ex. 69, 2A ou 974)',
-  region: 'code de région à 2 chiffres attendu (ex. 84)',
+  comes_to: 'code INSEE de commune attendu (ex.\u00a069123)',
+  commune: 'code INSEE de commune attendu (ex.\u00a069123)',
+  department: 'code de département attendu (ex.\u00a069, 2A ou 974)',
+  region: 'code de région à 2 chiffres attendu (ex.\u00a084)',
   epci: 'numéro SIREN à 9 chiffres attendu',
   available_from: 'date attendue sous la forme AAAA-MM-JJ',
   available_to: 'date attendue sous la forme AAAA-MM-JJ',

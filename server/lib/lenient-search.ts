@@ -52,16 +52,17 @@ export function schemaReason(error: ValueError): string | null {
 /**
  * Reads a search page's criteria as far as they are valid: each one the schema or the parser
  * rejects is dropped and the others still apply, so that a link with a page number out of range
- * keeps its words, themes and place. Gives the first rejected criterion and its message, and all
- * the dropped ones.
+ * keeps its words, themes and place. Gives the first rejected criterion, the messages of all of
+ * them (so that none is dropped without a word), and all the dropped ones.
  */
 export async function readLeniently<S extends TSchema, R>(
   search: LenientSearch<S, R>,
 ): Promise<{ search: R; error: string | null; parameter: string | null; dropped: Dropped[] }> {
   const { schema, params } = search;
-  let rejected: { parameter: string; error: string } | null = null;
+  let rejected: string | null = null;
+  const messages: string[] = [];
   const dropped: Dropped[] = [];
-  const read = (found: R) => ({ search: found, error: rejected?.error ?? null, parameter: rejected?.parameter ?? null, dropped });
+  const read = (found: R) => ({ search: found, error: messages.length ? messages.join(' ') : null, parameter: rejected, dropped });
   // Each turn drops one criterion or one value of a list; a rejection that names none left gives up on the criteria.
   const values = Object.values(params).reduce<number>((count, value) => count + (Array.isArray(value) ? value.length : 1), 0);
   for (let turn = values + 1; turn >= 0; turn--) {
@@ -88,7 +89,9 @@ export async function readLeniently<S extends TSchema, R>(
         parameter = caught.parameter;
       }
     }
-    rejected ??= { parameter: parameter || 'recherche', error: search.message(parameter || 'recherche', failure) };
+    rejected ??= parameter || 'recherche';
+    const message = search.message(parameter || 'recherche', failure);
+    if (!messages.includes(message)) messages.push(message);
     if (!(parameter in params)) break;
     if (fromList) {
       const { list, index } = fromList;
