@@ -49,6 +49,16 @@ export function schemaReason(error: ValueError): string | null {
   return null;
 }
 
+/** Messages shown when a link carries criteria wrong: the first few, then how many more (a link can carry fifty unknown themes). */
+const NAMED_AT_MOST = 3;
+function namedMessages(messages: string[]): string | null {
+  if (messages.length === 0) return null;
+  const more = messages.length - NAMED_AT_MOST;
+  if (more <= 0) return messages.join(' ');
+  const tail = more === 1 ? 'Un autre critère a été ignoré.' : `${more} autres critères ont été ignorés.`;
+  return [...messages.slice(0, NAMED_AT_MOST), tail].join(' ');
+}
+
 /**
  * Reads a search page's criteria as far as they are valid: each one the schema or the parser
  * rejects is dropped and the others still apply, so that a link with a page number out of range
@@ -62,7 +72,7 @@ export async function readLeniently<S extends TSchema, R>(
   let rejected: string | null = null;
   const messages: string[] = [];
   const dropped: Dropped[] = [];
-  const read = (found: R) => ({ search: found, error: messages.length ? messages.join(' ') : null, parameter: rejected, dropped });
+  const read = (found: R) => ({ search: found, error: namedMessages(messages), parameter: rejected, dropped });
   // Each turn drops one criterion or one value of a list; a rejection that names none left gives up on the criteria.
   const values = Object.values(params).reduce<number>((count, value) => count + (Array.isArray(value) ? value.length : 1), 0);
   for (let turn = values + 1; turn >= 0; turn--) {

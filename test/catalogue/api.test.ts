@@ -323,6 +323,11 @@ describe('search and territory pages', () => {
     expect(twoThemes).toContain('valeur inconnue (foo).');
     expect(twoThemes).toContain('valeur inconnue (bar).');
     expect(twoThemes).toContain('Heure du conte');
+    // Many: the first three are named, then how many more.
+    const manyThemes = (await app.inject({ url: `/offres?theme=culture&${['a', 'b', 'c', 'd', 'e'].map((t) => `theme=${t}`).join('&')}` })).body;
+    expect(manyThemes).toContain('valeur inconnue (c). 2 autres critères ont été ignorés.');
+    expect(manyThemes).not.toContain('valeur inconnue (d)');
+    expect(manyThemes).toContain('Heure du conte');
     expect(twoWrong).toContain('1 offre pour « conte »');
     // Neither is carried on by the page's links and form, so the next click does not meet them again.
     expect(twoWrong).not.toMatch(/sort=nearest|value="nearest"/);
