@@ -99,8 +99,9 @@ export async function readLeniently<S extends TSchema, R>(
         parameter = caught.parameter;
       }
     }
-    rejected ??= parameter || 'recherche';
-    const message = search.message(parameter || 'recherche', failure);
+    const named = parameter || 'recherche';
+    rejected ??= named;
+    const message = search.message(named, failure);
     if (!messages.includes(message)) messages.push(message);
     if (!(parameter in params)) break;
     if (fromList) {
