@@ -113,6 +113,8 @@ export async function territoryChoices(deps: Deps, user: CurrentUser) {
 export interface Cell {
   text: string;
   href?: string;
+  /** Kept on one line (an age range « 8–12 ans » would break after its dash in a narrow column). */
+  nowrap?: boolean;
 }
 export interface Column {
   key: string;
@@ -423,7 +425,7 @@ const needList: ListDefinition = {
         { text: r.acm },
         { text: r.commune ?? '' },
         { text: r.themes.map((t) => labelOf(themes, t)).join(', ') },
-        { text: r.age_min === r.age_max ? `${r.age_min} ans` : `${r.age_min}–${r.age_max} ans` },
+        { text: formatters.ages(r.age_min, r.age_max), nowrap: true },
         { text: needStatusLabels[r.status] + (r.status === 'open' ? ` depuis ${formatters.plural(r.days_open, 'jour', 'jours')}` : '') },
         { text: frenchDate(r.posted) },
         { text: String(r.answers) },

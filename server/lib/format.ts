@@ -128,6 +128,20 @@ export function de(name: string): string {
 }
 
 /**
+ * "à" before a name, as French writes it: with the article its leading noun takes, contracted where
+ * French contracts it ("à l’Accueil de loisirs…", "à la Compagnie…", "au Centre social…", "au Petit
+ * Théâtre", "aux Amis du livre"), plain otherwise ("à Judo Club de Lyon").
+ */
+export function toName(name: string): string {
+  const trimmed = name.trim();
+  const article = /^(le|les)\s+(.*)$/i.exec(trimmed);
+  if (article) return `${article[1]!.toLowerCase() === 'le' ? 'au' : 'aux'} ${article[2]}`;
+  const noun = articleOfLeadingNoun(trimmed);
+  if (noun) return noun === 'le' ? `au ${trimmed}` : noun === 'la' ? `à la ${trimmed}` : `à l’${trimmed}`;
+  return `à ${trimmed}`;
+}
+
+/**
  * "1er décembre 2026 à 14 h 05", "… à 9 h": hours written as French prose writes them and as the
  * sessions' times are ("de 14 h à 16 h"), not a clock's "14:05".
  */
@@ -186,9 +200,11 @@ export const formatters = {
   decimalInput: (value: number | string | null | undefined) =>
     value === null || value === undefined || value === '' ? '' : decimalFormat.format(Number(value)),
   de,
+  toName,
   withArticle,
   unbroken,
-  plural: (count: number, singular: string, plural: string) => `${numberFormat.format(count)} ${count > 1 ? plural : singular}`,
+  /** « 12 séances »: the number never ends a line without its noun (a no-break space, as French typography asks). */
+  plural: (count: number, singular: string, plural: string) => `${numberFormat.format(count)}\u00a0${count > 1 ? plural : singular}`,
   ages: (min: number | null | undefined, max: number | null | undefined) =>
     min === null || min === undefined ? '' : min === max ? `${min} ans` : `${min}–${max} ans`,
 };

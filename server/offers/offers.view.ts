@@ -124,9 +124,9 @@ function periodText(offer: Offer): string {
 
 function groupText(offer: Offer): string {
   const { groupMin, groupMax } = offer;
-  if (groupMin && groupMax) return groupMin === groupMax ? `${groupMin} enfants` : `De ${groupMin} à ${groupMax} enfants`;
-  if (groupMax) return `Jusqu’à ${groupMax} enfants`;
-  if (groupMin) return `À partir de ${groupMin} enfants`;
+  if (groupMin && groupMax) return groupMin === groupMax ? formatters.plural(groupMin, 'enfant', 'enfants') : `De ${groupMin} à ${groupMax} enfants`;
+  if (groupMax) return `Jusqu’à ${formatters.plural(groupMax, 'enfant', 'enfants')}`;
+  if (groupMin) return `À partir de ${formatters.plural(groupMin, 'enfant', 'enfants')}`;
   return '';
 }
 

@@ -162,7 +162,7 @@ export async function createRequest(deps: Deps, user: CurrentUser, target: Reque
         organisationIds: [partner.id],
         type: 'request_received',
         title: `Nouvelle demande de partenariat ${formatters.de(acm.name)}`,
-        body: `${acm.name} vous propose un partenariat autour de ${about} : ${input.childrenCount} enfants de ${formatters.ages(input.ageMin, input.ageMax)}. Répondez avant le ${formatters.date(expiresAt)}.`,
+        body: `${acm.name} vous propose un partenariat autour de ${about} : ${input.childrenCount === null ? 'des enfants' : formatters.plural(input.childrenCount, 'enfant', 'enfants')} de ${formatters.ages(input.ageMin, input.ageMax)}. Répondez avant le ${formatters.date(expiresAt)}.`,
         url: threadUrl(request.id),
         excludeUserId: user.id,
       });

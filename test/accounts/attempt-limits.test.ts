@@ -31,7 +31,7 @@ describe('sign-in limits', () => {
     for (const spelling of ['laure.martin\u0001@exemple.fr', 'LAURE.martin@exemple.fr\u0007', ' laure.\u001fmartin@exemple.fr ']) {
       const sneaky = await agent.post('/connexion', { email: spelling, password: PASSWORD });
       expect(sneaky.statusCode, JSON.stringify(spelling)).toBe(429);
-      expect(sneaky.body).toMatch(/Trop de tentatives\. Réessayez dans \d+ minutes?\./);
+      expect(sneaky.body).toMatch(/Trop de tentatives\. Réessayez dans \d+\u00a0minutes?\./);
     }
     expect(agent.hasSession()).toBe(false);
   });

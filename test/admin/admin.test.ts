@@ -123,7 +123,7 @@ describe('organisations', () => {
     expect(acms.body).not.toContain('Association Pagination');
 
     const search = await admin.get('/admin/structures?q=pagination');
-    expect(search.body).toContain('27 structures');
+    expect(search.body).toContain('27\u00a0structures');
     expect(search.body).toContain('Page 1 sur 2');
     expect(search.body).toContain('href="/admin/structures?q=pagination&amp;page=2"');
     const second = await admin.get('/admin/structures?q=pagination&page=2');

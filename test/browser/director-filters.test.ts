@@ -151,11 +151,11 @@ for (const [width, height] of [
       expect(await page.locator('#search-count').textContent()).toContain('Aucune offre');
       const ways = page.locator('.zero-ways a');
       expect(await ways.count()).toBeGreaterThan(0);
-      for (const text of await ways.allTextContents()) expect(text).toMatch(/^(Élargir à \d+ km|Sans |Partout).* : \d+ offres?$/);
+      for (const text of await ways.allTextContents()) expect(text).toMatch(/^(Élargir à \d+ km|Sans |Partout).* : \d+\u00a0offres?$/);
       await page.screenshot({ path: `/tmp/filters11/offres-zero-${width}.png`, fullPage: width > 500 });
       await expectNoAxeViolations(page, `zero results at ${width}`);
       const label = (await ways.first().textContent()) ?? '';
-      const expected = Number(label.match(/: (\d+) offres?$/)![1]);
+      const expected = Number(label.match(/: (\d+)\u00a0offres?$/)![1]);
       const state = await update(page, 'way out', () => ways.first().click());
       expect(state.total).toBe(expected);
       await context.close();

@@ -39,7 +39,7 @@ it('lets the partner upload a document without JavaScript, with French messages 
   await acm.goto(path);
   const row = acm.locator('.documents-table tbody tr').first();
   expect(await row.textContent()).toContain('Attestation d’assurance');
-  expect(await row.textContent()).toContain('Expire dans 20 jours');
+  expect(await row.textContent()).toContain('Expire dans 20\u00a0jours');
   expect(await row.getByRole('link', { name: /Supprimer/ }).count()).toBe(0);
   const [download] = await Promise.all([acm.waitForEvent('download'), acm.getByRole('link', { name: 'Attestation MAIF 2026-2027.pdf' }).click()]);
   expect(download.suggestedFilename()).toBe('Attestation MAIF 2026-2027.pdf');

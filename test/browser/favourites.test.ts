@@ -163,7 +163,7 @@ it('says on /favoris that a starred offer is paused — axe clean at 1280 and 39
 it('lists partners at /structures with a map, stars them, at 1280 and 390 — axe clean', async () => {
   const page = await signIn();
   await page.goto('/structures?lieu=Lyon&radius_km=20');
-  expect(await page.textContent('#directory-count')).toBe('1 structure à moins de 20 km de Lyon');
+  expect(await page.textContent('#directory-count')).toBe('1\u00a0structure à moins de 20\u00a0km de Lyon');
   const map = page.locator('#offers-map');
   await map.scrollIntoViewIfNeeded();
   await expect.poll(() => map.getAttribute('data-shown'), { timeout: 20_000 }).toBe('1');

@@ -45,7 +45,7 @@ for (const width of [1280, 390]) {
     const page = await context.newPage();
     await page.setViewportSize({ width, height: 800 });
     await page.goto('/offres');
-    await expect(page.locator('#search-count').textContent()).resolves.toContain('2 offres');
+    await expect(page.locator('#search-count').textContent()).resolves.toContain('2\u00a0offres');
     const alert = page.locator('[data-request-error]');
     await expect(alert.textContent()).resolves.toBe('');
     // On a phone the filters are a panel of their own, over the list.
@@ -54,9 +54,9 @@ for (const width of [1280, 390]) {
     // The only turn is taken: the list's request waits 200 ms, then gets a 503.
     const busy = fetch(`${baseURL}/essai/occupe`);
     await expect.poll(() => app.admission?.busy).toBe(1);
-    await page.getByLabel(/^Sport \(1/).check();
+    await page.getByLabel(/^Sport\s\(1/).check();
     await expect.poll(() => alert.textContent()).toContain('Passerelle reçoit beaucoup de demandes en ce moment');
-    expect(await page.locator('#search-count').textContent()).toContain('2 offres');
+    expect(await page.locator('#search-count').textContent()).toContain('2\u00a0offres');
     expect((await alert.boundingBox())!.width).toBeGreaterThan(300);
     await expectNoHorizontalScroll(page, `busy message at ${width} px`);
     await expectNoAxeViolations(page, 'busy message');
@@ -64,7 +64,7 @@ for (const width of [1280, 390]) {
     release();
     expect((await busy).status).toBe(200);
     // Sport stayed ticked: with culture too, both offers again, and the message goes.
-    await page.getByLabel(/^Culture et arts \(1/).check();
+    await page.getByLabel(/^Culture et arts\s\(1/).check();
     await page.waitForURL(/theme=sport&theme=culture|theme=culture&theme=sport/);
     await expect.poll(() => page.locator('.offer-card-title').count()).toBe(2);
     await expect.poll(() => alert.textContent()).toBe('');
@@ -101,7 +101,7 @@ it('keeps the message of a failed click while the bell polls in the background, 
 
   const busy = fetch(`${baseURL}/essai/occupe`);
   await expect.poll(() => app.admission?.busy).toBe(1);
-  await page.getByLabel(/^Sport \(1/).check();
+  await page.getByLabel(/^Sport\s\(1/).check();
   await expect.poll(() => alert.textContent()).toContain('Passerelle reçoit beaucoup de demandes en ce moment');
   const shown = await alert.textContent();
   await pollBell(); // answered 503 too, in the background: the message stays as it was
@@ -112,7 +112,7 @@ it('keeps the message of a failed click while the bell polls in the background, 
   await pollBell(); // answered: still the user's message
   expect(await alert.textContent()).toBe(shown);
 
-  await page.getByLabel(/^Culture et arts \(1/).check();
+  await page.getByLabel(/^Culture et arts\s\(1/).check();
   await page.waitForURL(/theme=culture/);
   await expect.poll(() => alert.textContent()).toBe('');
   await context.close();
@@ -124,7 +124,7 @@ it('says that Passerelle does not answer when the network is gone, and the messa
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto('/offres');
   await context.setOffline(true);
-  await page.getByLabel(/^Sport \(1/).check();
+  await page.getByLabel(/^Sport\s\(1/).check();
   const alert = page.locator('[data-request-error]');
   await expect.poll(() => alert.textContent()).toContain('Passerelle ne répond pas');
   await page.getByRole('button', { name: 'Masquer le message' }).focus();

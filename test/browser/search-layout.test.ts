@@ -171,7 +171,7 @@ describe('on a phone (390 × 844)', () => {
     await expect.poll(() => panel.boundingBox()).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
     await expectNoAxeViolations(page, 'filters panel');
 
-    const facet = page.getByLabel(/^Sport \(/);
+    const facet = page.getByLabel(/^Sport\s\(/);
     await facet.focus();
     await page.keyboard.press('Space');
     await page.waitForURL(/theme=sport/);
@@ -186,7 +186,7 @@ describe('on a phone (390 × 844)', () => {
     expect(await background('Filtres'), 'still secondary after the swap').toBe('rgb(255, 255, 255)');
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-count');
-    expect(await page.locator('#search-count').textContent()).toContain(`${total} offres`);
+    expect(await page.locator('#search-count').textContent()).toContain(`${total}\u00a0offres`);
 
     await toggle.click();
     await page.keyboard.press('Escape');
@@ -222,7 +222,7 @@ describe('on a phone (390 × 844)', () => {
     await noScript.goto('/offres');
     expect(await noScript.getByRole('button', { name: 'Menu' }).isVisible()).toBe(false);
     expect(await noScript.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Offres' }).isVisible()).toBe(true);
-    expect(await noScript.getByLabel(/^Sport \(/).isVisible(), 'filters reachable after the results').toBe(true);
+    expect(await noScript.getByLabel(/^Sport\s\(/).isVisible(), 'filters reachable after the results').toBe(true);
     await plain.close();
   }, 120_000);
 });
@@ -238,7 +238,7 @@ it('applies no inline style the CSP refuses (style-src without unsafe-inline) on
   expect(response?.headers()['content-security-policy']).toMatch(/style-src 'self'(;|$)/);
   await waitForMap(page);
   await page.locator('.leaflet-marker-icon').first().click();
-  await page.getByLabel(/^Sport \(/).check();
+  await page.getByLabel(/^Sport\s\(/).check();
   await page.waitForURL(/theme=sport/);
   const offer = await page.locator('.offer-card-title a').first().getAttribute('href');
   await page.goto('/carte');

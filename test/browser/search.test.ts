@@ -25,15 +25,15 @@ it('filters by a facet, moves the map, searches in that area and restores the st
   const page = await context.newPage();
   await page.goto('/offres');
   await waitForMap(page);
-  await expect(page.locator('#search-count').textContent()).resolves.toContain('4 offres');
+  await expect(page.locator('#search-count').textContent()).resolves.toContain('4\u00a0offres');
   await expectNoAxeViolations(page, 'search page');
 
   // A facet: the list, the counts and the URL follow without a reload.
-  await page.getByLabel(/^Sport \(2/).check();
+  await page.getByLabel(/^Sport\s\(2/).check();
   await page.waitForURL(/theme=sport/);
-  await expect.poll(() => page.locator('#search-count').textContent()).toContain('2 offres');
+  await expect.poll(() => page.locator('#search-count').textContent()).toContain('2\u00a0offres');
   await expect(page.locator('.offer-card-title').allTextContents()).resolves.toEqual(expect.arrayContaining(['Initiation au judo', 'Baby gym']));
-  expect(await page.getByLabel(/^Culture et arts \(2/).isVisible()).toBe(true);
+  expect(await page.getByLabel(/^Culture et arts\s\(2/).isVisible()).toBe(true);
 
   // Move the map away from Lyon, then "Rechercher dans cette zone".
   const loaded = await page.locator('#offers-map').getAttribute('data-loaded');
@@ -55,8 +55,8 @@ it('filters by a facet, moves the map, searches in that area and restores the st
   // Back: the previous state (sport, no area) comes back.
   await page.goBack();
   await page.waitForURL((url) => !url.search.includes('bbox') && url.search.includes('theme=sport'));
-  await expect.poll(() => page.locator('#search-count').textContent()).toContain('2 offres');
-  expect(await page.getByLabel(/^Sport \(2/).isChecked()).toBe(true);
+  await expect.poll(() => page.locator('#search-count').textContent()).toContain('2\u00a0offres');
+  expect(await page.getByLabel(/^Sport\s\(2/).isChecked()).toBe(true);
   await expectNoAxeViolations(page, 'after back');
   await context.close();
 });
@@ -80,10 +80,10 @@ it('lets a keyboard user tick a facet with the space bar and skip the filters to
   const focused = () =>
     page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.id ?? ''} ${document.activeElement?.textContent?.trim() ?? ''}`);
 
-  await page.getByLabel(/^Culture et arts \(2/).focus();
+  await page.getByLabel(/^Culture et arts\s\(2/).focus();
   await page.keyboard.press('Space');
   await page.waitForURL(/theme=culture/);
-  await expect.poll(() => page.locator('#search-count').textContent()).toContain('2 offres');
+  await expect.poll(() => page.locator('#search-count').textContent()).toContain('2\u00a0offres');
 
   await page.getByRole('link', { name: 'Aller aux résultats' }).focus();
   await page.keyboard.press('Enter');

@@ -217,9 +217,9 @@ describe('search and territory pages', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Initiation au judo');
     expect(page.body).toContain('sous-thème « Sports de combat »');
-    expect(page.body).toMatch(/à 0,\d km/);
+    expect(page.body).toMatch(/à 0,\d&nbsp;km/);
     expect(page.body).toContain('Autour de Vénissieux (10 km)');
-    expect(page.body).toMatch(/Sport <span class="facet-count">\(1/);
+    expect(page.body).toMatch(/Sport&nbsp;<span class="facet-count">\(1/);
   });
 
   it('suggests sub-themes and titles while typing', async () => {
@@ -231,7 +231,7 @@ describe('search and territory pages', () => {
   it('works as a plain GET form with empty fields, and answers htmx with the results fragment', async () => {
     const plain = await app.inject({ url: '/offres?q=&lieu=&radius_km=20&age=&sort=relevance&theme=culture' });
     expect(plain.statusCode).toBe(200);
-    expect(plain.body).toContain('2 offres');
+    expect(plain.body).toContain('2\u00a0offres');
     const fragment = await app.inject({ url: '/offres?theme=sport', headers: { 'hx-request': 'true', 'hx-target': 'search-results' } });
     expect(fragment.body).not.toContain('<html');
     expect(fragment.body).toContain('id="search-results"');
@@ -318,7 +318,7 @@ describe('search and territory pages', () => {
     const twoWrong = (await app.inject({ url: '/offres?q=conte&page=0&sort=nearest' })).body;
     expect(twoWrong).toContain('Le critère « page » a été ignoré\u00a0: nombre entier entre 1 et 1000 attendu.');
     expect(twoWrong).toContain('Le critère « trier par » a été ignoré\u00a0: valeur inconnue (nearest).');
-    expect(twoWrong).toContain('1 offre pour « conte »');
+    expect(twoWrong).toContain('1\u00a0offre pour « conte »');
     // Neither is carried on by the page's links and form, so the next click does not meet them again.
     expect(twoWrong).not.toMatch(/sort=nearest|value="nearest"/);
     expect(twoWrong).not.toMatch(/page=0\b/);
@@ -393,7 +393,7 @@ describe('search and territory pages', () => {
 
   it('shows the map page and the territory pages with counts per theme and links up and down', async () => {
     const map = (await app.inject({ url: '/carte?theme=sport' })).body;
-    expect(map).toContain('1 offre</strong> correspond.');
+    expect(map).toContain('1\u00a0offre</strong> correspond.');
     expect(map).toContain('Voir cette offre en liste</a>');
     const empty = (await app.inject({ url: '/carte?theme=sport&q=zzzzzz' })).body;
     expect(empty).toContain('Aucune offre</strong>.');

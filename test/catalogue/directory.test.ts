@@ -46,13 +46,13 @@ describe('the directory of partners (/structures)', () => {
     expect(all.body).toContain('Bibliothèque de Grenoble');
     expect(all.body).not.toContain('Structure suspendue');
     expect(all.body).not.toContain('Un accueil, pas un partenaire');
-    expect(all.body).toContain('1 offre publiée');
+    expect(all.body).toContain('1\u00a0offre publiée');
 
     const nearLyon = await visitor.get('/structures?lieu=Lyon&radius_km=20');
-    expect(nearLyon.body).toContain('1 structure à moins de 20 km de Lyon');
+    expect(nearLyon.body).toContain('1\u00a0structure à moins de 20&nbsp;km de Lyon');
     expect(nearLyon.body).toContain('Judo Club de Villeurbanne');
     expect(nearLyon.body).not.toContain('Bibliothèque de Grenoble');
-    expect(nearLyon.body).toMatch(/à [\d,]+ km<\/strong>/);
+    expect(nearLyon.body).toMatch(/à [\d,]+&nbsp;km<\/strong>/);
 
     expect((await visitor.get('/structures?theme=culture')).body).not.toContain('Judo Club de Villeurbanne');
     expect((await visitor.get('/structures?org_type=bibliotheque')).body).toContain('Bibliothèque de Grenoble');

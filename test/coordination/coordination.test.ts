@@ -223,7 +223,7 @@ describe('the lists of a territory', () => {
     ]);
     expect(acms.some((r) => r[0] === 'Accueil de Bordeaux')).toBe(false);
     const partners = tableRows((await coordinator.get(`${base}/partenaires?q=pentes`)).body);
-    expect(partners).toEqual([['Judo des Pentes', 'Lyon 2e Arrondissement', 'Club sportif', '1', '100 % (2/2)', '36 heures', '1']]);
+    expect(partners).toEqual([['Judo des Pentes', 'Lyon 2e Arrondissement', 'Club sportif', '1', '100 % (2/2)', '36\u00a0heures', '1']]);
   });
 
   it('filters, sorts and paginates without scripts, and names a bad parameter', async () => {
@@ -267,7 +267,7 @@ describe('exports', () => {
       await createOrganisation(app, { kind: 'acm', name: `Accueil Bellecour ${String(i).padStart(2, '0')}`, planMercrediLabel: i % 2 === 0 });
     const first = await coordinator.get(`${base}/accueils?q=bellecour&tri=name`);
     expect(tableRows(first.body)).toHaveLength(25);
-    expect(first.body).toContain('27 accueils, page 1 sur 2');
+    expect(first.body).toContain('27\u00a0accueils, page 1 sur 2');
     const next = /<a href="([^"]+)" rel="next">/.exec(first.body)![1]!.replace(/&amp;/g, '&');
     expect(next).toBe(`${base}/accueils?q=bellecour&tri=name&page=2`);
     const second = await coordinator.get(next);

@@ -63,7 +63,7 @@ describe('bulk invitations', () => {
     expect(reportUrl).toMatch(/^\/coordination\/departement\/69\/invitations\/import\/\d+$/);
     const report = await coordinator.get(reportUrl);
     expect(report.statusCode).toBe(200);
-    expect(report.body).toContain('Fichier traité : 4 invitations envoyées, 8 lignes refusées.');
+    expect(report.body).toContain('Fichier traité : 4\u00a0invitations envoyées, 8\u00a0lignes refusées.');
     const reasons: [number, string][] = [
       [6, 'adresse e-mail invalide : « pas-une-adresse »'],
       [7, 'commune inconnue : « Trifouillis »'],
@@ -107,7 +107,7 @@ describe('bulk invitations', () => {
 
     // The pending list shows them, with a resend button each.
     const pending = await coordinator.get(`${base}/invitations`);
-    expect(pending.body).toContain('4 invitations en attente');
+    expect(pending.body).toContain('4\u00a0invitations en attente');
     expect(pending.body).toContain('accueils-rhone.csv');
   }, 120_000);
 
@@ -143,7 +143,7 @@ describe('bulk invitations', () => {
     expect(again.body).toContain('Ce lien d’invitation a déjà servi');
     expect((await (await signedInAgent(app)).post(link)).statusCode).toBe(400);
     // Claimed: it leaves the pending list.
-    expect((await coordinator.get(`${base}/invitations`)).body).toContain('3 invitations en attente');
+    expect((await coordinator.get(`${base}/invitations`)).body).toContain('3\u00a0invitations en attente');
   }, 60_000);
 
   it('refuses an expired link with a clear page, and a resend renews it with a new link', async () => {
@@ -213,7 +213,7 @@ describe('bulk invitations', () => {
     const sent = await upload(coordinator, template.rawPayload, 'modele-invitations.csv');
     const report = await coordinator.get(sent.headers.location as string);
     // The first example was created by the first file; the second is new (Lyon from its name and postcode).
-    expect(report.body).toContain('Fichier traité : 1 invitation envoyée, 1 ligne refusée.');
+    expect(report.body).toContain('Fichier traité : 1\u00a0invitation envoyée, 1\u00a0ligne refusée.');
     expect(report.body).toContain('un accueil du même nom existe déjà à Villeurbanne : « Accueil de loisirs Les Lucioles »');
     const [created] = await app.deps.db.select().from(organisations).where(eq(organisations.name, 'Bibliothèque du quartier'));
     expect(created).toMatchObject({ codeInsee: '69123', postcode: '69003', type: 'bibliotheque', unclaimed: true });

@@ -47,8 +47,8 @@ describe('favourites of an ACM member', () => {
 
     const list = await agent.get('/favoris');
     expect(list.statusCode).toBe(200);
-    expect(list.body).toContain('1 offre');
-    expect(list.body).toContain('1 structure');
+    expect(list.body).toContain('1\u00a0offre');
+    expect(list.body).toContain('1\u00a0structure');
     expect(list.body).toContain('Initiation aux arts du cirque');
     expect(list.body).toContain(`href="/demandes/nouvelle?offre=${offer.id}"`);
     expect(list.body).toContain(`href="/demandes/nouvelle?structure=${partner.id}"`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipped, de, formatters, unbroken, withArticle } from '../../server/lib/format.js';
+import { clipped, de, formatters, toName, unbroken, withArticle } from '../../server/lib/format.js';
 
 describe('French formatting', () => {
   it('writes the first day of a month as "1er" and the others as numbers', () => {
@@ -18,8 +18,8 @@ describe('French formatting', () => {
     expect(formatters.ages(6, 10)).toBe('6–10 ans');
     expect(formatters.ages(8, 8)).toBe('8 ans');
     expect(formatters.euros('75')).toBe('75,00\u00a0€');
-    expect(formatters.plural(1, 'offre', 'offres')).toBe('1 offre');
-    expect(formatters.plural(1200, 'offre', 'offres')).toBe('1\u202f200 offres');
+    expect(formatters.plural(1, 'offre', 'offres')).toBe('1\u00a0offre');
+    expect(formatters.plural(1200, 'offre', 'offres')).toBe('1\u202f200\u00a0offres');
   });
 
   it('gives a name its noun’s article after a verb or « pour », and leaves other names plain', () => {
@@ -28,6 +28,15 @@ describe('French formatting', () => {
     expect(withArticle('Compagnie du Castelet')).toBe('la Compagnie du Castelet');
     expect(withArticle('Judo Club de Lyon')).toBe('Judo Club de Lyon');
     expect(withArticle('ALSH Croix-Rousse')).toBe('l’ALSH Croix-Rousse');
+  });
+
+  it('writes « à » before a name as French does: with its noun’s article, contracted, or plain', () => {
+    expect(toName('Accueil de loisirs Les Pitchouns')).toBe('à l’Accueil de loisirs Les Pitchouns');
+    expect(toName('Centre social des Buers')).toBe('au Centre social des Buers');
+    expect(toName('Compagnie du Castelet')).toBe('à la Compagnie du Castelet');
+    expect(toName('Le Petit Théâtre')).toBe('au Petit Théâtre');
+    expect(toName('Les Amis du livre')).toBe('aux Amis du livre');
+    expect(toName('Judo Club de Lyon')).toBe('à Judo Club de Lyon');
   });
 
   it('writes "de" before a name as French does: with its noun’s article, elided, contracted or plain', () => {

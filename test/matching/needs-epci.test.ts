@@ -29,7 +29,7 @@ describe('the needs search by intercommunalité (epci=)', () => {
     expect(all.body).toContain('Théâtre à Villefranche');
     const page = await partner.agent.get(`/besoins?epci=${LYON_METROPOLE}`);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('1 besoin ouvert');
+    expect(page.body).toContain('1\u00a0besoin ouvert');
     expect(page.body).toContain('Théâtre à Villeurbanne');
     expect(page.body).not.toContain('Théâtre à Villefranche');
     expect(page.body).toMatch(/<a[^>]*href="\/besoins"[^>]*>[^<]*Métropole de Lyon/);

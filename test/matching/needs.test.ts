@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs, notifications, requests, searchOutbox } from '../../db/schema/index.js';
-import { de } from '../../server/lib/format.js';
+import { de, toName } from '../../server/lib/format.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
@@ -217,7 +217,7 @@ describe('answering a need', () => {
     expect(acmThread.statusCode).toBe(200);
     expect(acmThread.body).toContain('Nous serions ravis de venir jouer avec vos enfants.');
     // The partner wrote first: the thread names it as the sender and waits for the ACM, not for itself.
-    expect(partnerThread.body).toContain(`Proposition <strong>${de(partner.name)}</strong> à <strong>${acm.name}</strong>`);
+    expect(partnerThread.body).toContain(`Proposition <strong>${de(partner.name)}</strong> <strong>${toName(acm.name)}</strong>`);
     expect(partnerThread.body).toContain(`En attente de la réponse ${de(acm.name)}`);
     expect(acmThread.body).toContain('Cette proposition attend votre réponse');
     // The opening line is read by both sides: it names the need's ACM rather than saying « votre ».

@@ -126,23 +126,23 @@ describe('the needs search (kind "need" of the search engine)', () => {
 
     const all = await partner.agent.get('/besoins');
     expect(all.statusCode).toBe(200);
-    expect(all.body).toContain('3 besoins ouverts');
+    expect(all.body).toContain('3\u00a0besoins ouverts');
     expect(all.body).toContain('Initiation au judo');
     expect(all.body).toContain('Enregistrer cette recherche');
-    expect(all.body).toMatch(/Sport <span class="facet-count">\(1<span/);
+    expect(all.body).toMatch(/Sport&nbsp;<span class="facet-count">\(1<span/);
 
     const sport = await partner.agent.get('/besoins?theme=sport');
-    expect(sport.body).toContain('1 besoin ouvert');
+    expect(sport.body).toContain('1\u00a0besoin ouvert');
     expect(sport.body).toContain('Initiation au judo');
     expect(sport.body).not.toContain('Théâtre sur le port');
-    expect(sport.body).toMatch(/Culture et arts <span class="facet-count">\(2<span/);
+    expect(sport.body).toMatch(/Culture et arts&nbsp;<span class="facet-count">\(2<span/);
 
     const near = await partner.agent.get('/besoins?lieu=Villeurbanne&radius_km=20');
-    expect(near.body).toContain('2 besoins ouverts');
+    expect(near.body).toContain('2\u00a0besoins ouverts');
     expect(near.body).not.toContain('Théâtre sur le port');
     expect(near.body).toContain('Autour de Villeurbanne (20 km)');
     const point = await partner.agent.get('/besoins?near=45.7719,4.8902&radius_km=20');
-    expect(point.body).toContain('2 besoins ouverts');
+    expect(point.body).toContain('2\u00a0besoins ouverts');
     expect(point.body).toContain('Autour de Villeurbanne (20 km)');
     expect(point.body).toContain('name="lieu" value="Villeurbanne (69100)"');
 

@@ -46,7 +46,7 @@ describe('embeddable map', () => {
     for (const link of links) expect(link).toMatch(/target="_blank" rel="noopener"/);
     const all = await app.inject({ method: 'GET', url: '/integrer/carte?commune=69382' });
     expect(all.body).toContain('Atelier théâtre &amp; marionnettes');
-    expect(all.body).toContain('2 offres');
+    expect(all.body).toContain('2\u00a0offres');
   });
 
   it('never shows anything signed-in, even when the session cookie is sent', async () => {

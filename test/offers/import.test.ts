@@ -375,7 +375,7 @@ describe('bulk import of offers', () => {
       if (statusOf[link.label]) expect(new Set(rows.map((r) => r.status)), link.label).toEqual(new Set([statusOf[link.label]]));
     }
     const overview = await admin.get('/admin');
-    const published = Number(/([\d\s\u202f]+) publiées?</.exec(overview.body)![1]!.replace(/\D/g, ''));
+    const published = Number(/([\d\u202f]+)\u00a0publiées?</.exec(overview.body)![1]!.replace(/\D/g, ''));
     expect(published).toBe(links.find((l) => l.label === 'Offres publiées')!.shown);
     const total = Number(/id="offers-title">Offres<\/h2>\s*<p class="big-number">([^<]+)</.exec(overview.body)![1]!.replace(/\D/g, ''));
     expect(total).toBe(links[0]!.shown);
@@ -383,7 +383,7 @@ describe('bulk import of offers', () => {
 
     // A partner's export holds the offers its list shows.
     const mine = await (await signedInAgent(app, owner)).get(`/structures/${partner.id}/offres`);
-    const listed = Number(/<caption>(\d+) offres de la structure<\/caption>/.exec(mine.body)![1]);
+    const listed = Number(/<caption>(\d+)\u00a0offres de la structure<\/caption>/.exec(mine.body)![1]);
     const own = readAsExcel((await (await signedInAgent(app, owner)).get(`/structures/${partner.id}/offres/export.csv`)).rawPayload);
     expect(own).toHaveLength(listed);
     expect(own.map((r) => r.status).sort()).toEqual(['Archivée', 'Brouillon', 'En attente de validation', 'En pause', 'Publiée', 'Publiée', 'Refusée']);

@@ -134,7 +134,7 @@ describe('offer lifecycle', () => {
     expect(page.body).not.toContain('Brouillon secret');
     const dashboard = await agent.get('/tableau-de-bord');
     expect(dashboard.body).toContain('Vos offres');
-    expect(dashboard.body).toContain('1 publiée');
-    expect(dashboard.body).toContain('1 brouillon');
+    expect(dashboard.body).toContain('1\u00a0publiée');
+    expect(dashboard.body).toContain('1\u00a0brouillon');
   });
 });

@@ -79,7 +79,7 @@ describe('uploading and reading documents', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Attestation MAIF 2026.pdf');
     expect(page.body).toContain('Attestation d’assurance');
-    expect(page.body).toContain('Expire dans 200 jours');
+    expect(page.body).toContain('Expire dans 200\u00a0jours');
     expect(page.body).toContain('Karim Benali');
     // The ACM may not delete the partner's document; the partner may.
     expect(page.body).not.toContain(`${base()}/${row!.id}/supprimer`);
@@ -107,9 +107,9 @@ describe('uploading and reading documents', () => {
     const page = (await f.partnerAgent.get(base())).body;
     expect(page).toMatch(/tag-danger">Expiré<\/span><br><span class="muted">depuis le/);
     expect(page).toContain('Sans date d’expiration');
-    expect(page).toContain('3 documents');
+    expect(page).toContain('3\u00a0documents');
     const overview = (await f.partnerAgent.get(`/partenariats/${f.partnership.id}`)).body;
-    expect(overview).toMatch(/3 documents partagés<\/a>&nbsp;· <span class="tag tag-danger">1 expiré<\/span><\/dd>/);
+    expect(overview).toMatch(/3\u00a0documents partagés<\/a>&nbsp;· <span class="tag tag-danger">1\u00a0expiré<\/span><\/dd>/);
   });
 
   it('keeps a document’s file from the orphan cleanup', async () => {
@@ -311,17 +311,17 @@ describe('expiry reminders', () => {
     expect(await runAt(addDays(expiry, -30))).toBe(1);
     expect(await runAt(addDays(expiry, -30))).toBe(0);
     expect(await runAt(addDays(expiry, -20))).toBe(0);
-    expect(await reminderTitles(g.partnerUser.id)).toEqual(['Carte professionnelle ou diplôme d’intervenant : expire dans 30 jours (Judo du mercredi)']);
+    expect(await reminderTitles(g.partnerUser.id)).toEqual(['Carte professionnelle ou diplôme d’intervenant : expire dans 30\u00a0jours (Judo du mercredi)']);
     // The email was queued at the moved clock's time: it goes out once that time has come.
     app.deps.clock.setNow(new Date(`${addDays(expiry, -30)}T09:00:00Z`));
     const mails = (await readMails(app).finally(() => app.deps.clock.setNow(null))).filter((m) => m.to.includes(g.partnerUser.email));
-    expect(mails.map((m) => m.subject)).toContain('Carte professionnelle ou diplôme d’intervenant : expire dans 30 jours (Judo du mercredi)');
+    expect(mails.map((m) => m.subject)).toContain('Carte professionnelle ou diplôme d’intervenant : expire dans 30\u00a0jours (Judo du mercredi)');
 
     expect(await runAt(addDays(expiry, -7))).toBe(1);
     expect(await runAt(addDays(expiry, -6))).toBe(0);
     expect(await runAt(addDays(expiry, -1))).toBe(0);
     expect(await reminderTitles(g.partnerUser.id)).toHaveLength(2);
-    expect((await reminderTitles(g.partnerUser.id))[1]).toContain('expire dans 7 jours');
+    expect((await reminderTitles(g.partnerUser.id))[1]).toContain('expire dans 7\u00a0jours');
     // The other party is not reminded of a document that is not theirs.
     expect(await reminderTitles(g.acmUser.id)).toEqual([]);
   });
@@ -333,7 +333,7 @@ describe('expiry reminders', () => {
     await upload(g.acmAgent, { type: 'assurance', expiresOn: soon }, undefined, url);
     expect(await runAt(today())).toBe(0);
     expect(await runAt(addDays(soon, -7))).toBe(1);
-    expect(await reminderTitles(g.acmUser.id)).toEqual(['Attestation d’assurance : expire dans 7 jours (Judo du mercredi)']);
+    expect(await reminderTitles(g.acmUser.id)).toEqual(['Attestation d’assurance : expire dans 7\u00a0jours (Judo du mercredi)']);
 
     const later = addDays(today(), 60);
     await upload(g.acmAgent, { type: 'facture', expiresOn: later }, undefined, url);

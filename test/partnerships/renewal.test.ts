@@ -62,10 +62,10 @@ describe('renewing a partnership («\u00a0Reconduire\u00a0»)', () => {
 
     // The current year stays open to both parties: its sessions can still be recorded.
     const history = (await f.partnerAgent.get(`/partenariats/${id}/historique`)).body;
-    expect(history).toContain(`L’année ${f.partnership.schoolYear} continue : 12 séances prévues`);
+    expect(history).toContain(`L’année ${f.partnership.schoolYear} continue : 12\u00a0séances prévues`);
     const bilan = (await f.partnerAgent.get(`/partenariats/${id}/bilan`)).body;
     expect(bilan).toContain(`L’année ${f.partnership.schoolYear} continue jusqu’à sa dernière séance`);
-    expect(bilan).toContain('12 séances prévues');
+    expect(bilan).toContain('12\u00a0séances prévues');
     const animation = (await f.partnerAgent.get(`/partenariats/${id}/animation`)).body;
     expect(animation).toContain('Enregistrer et calculer les séances');
 

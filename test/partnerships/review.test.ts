@@ -116,7 +116,7 @@ describe('the review (bilan)', () => {
       childrenWithDisability: '14',
     });
     expect(contradictory.statusCode).toBe(422);
-    expect(contradictory.body).toContain('12 séances réalisées et 1 annulée pour 10 séances prévues : corrigez l’un de ces nombres.');
+    expect(contradictory.body).toContain('12\u00a0séances réalisées et 1\u00a0annulée pour 10\u00a0séances prévues : corrigez l’un de ces nombres.');
     expect(contradictory.body).toContain('Ce nombre dépasse celui des enfants inscrits (10).');
     expect(contradictory.body).toContain('href="#f-sessionsHeld"');
     // A figure refused on its own is not compared with another.

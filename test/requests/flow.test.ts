@@ -116,6 +116,28 @@ describe('from an offer to a partnership', () => {
     expect(acmNotifications.map((n) => n.type).sort()).toEqual(['message_received', 'request_status']);
   });
 
+  it('writes a group of one child in the singular, its number kept beside it, on the request and in the partner’s email', async () => {
+    const { offer, acmAgent, partnerAgent, coordinator } = await createRequestParties(app);
+    let id = 0;
+    const [received] = await newMailsTo(app, coordinator.email, async () => {
+      id = await sendRequest(acmAgent, offer.id, { childrenCount: '1' });
+    });
+    expect(received!.text).toContain('1\u00a0enfant de 6');
+    const page = await partnerAgent.get(`/demandes/${id}`);
+    expect(page.body).toContain('<dd>1\u00a0enfant, 6');
+    expect(page.body).not.toContain('1 enfants');
+  });
+
+  it('names the structures with their article on the request page: « à la Compagnie… », « Contacter l’Accueil… », « retirée par l’Accueil… »', async () => {
+    const { offer, acm, partner, acmAgent, partnerAgent } = await createRequestParties(app);
+    const id = await sendRequest(acmAgent, offer.id);
+    const received = (await partnerAgent.get(`/demandes/${id}`)).body;
+    expect(received).toContain(`<strong>à la ${partner.name}</strong>`);
+    expect(received).toContain(`<h3>Contacter l’${acm.name}</h3>`);
+    expect((await acmAgent.post(`/demandes/${id}/retirer`, {})).statusCode).toBe(303);
+    expect((await partnerAgent.get(`/demandes/${id}`)).body).toContain(`par l’${acm.name} le`);
+  });
+
   it('lets the partner decline with a coded reason and a message, after which the request cannot be accepted', async () => {
     const { offer, director, acmAgent, partnerAgent } = await createRequestParties(app);
     const id = await sendRequest(acmAgent, offer.id);

@@ -47,7 +47,7 @@ describe('inboxes', () => {
     const firstItem = new RegExp(`href="/demandes/${first}">[\\s\\S]*?</li>`).exec(received.body)![0];
     expect(firstItem).toContain('<span class="tag tag-warning">À répondre</span>');
     expect(firstItem).not.toContain('Envoyée');
-    expect((await partnerAgent.get('/tableau-de-bord')).body).toContain('1 demande attend votre réponse');
+    expect((await partnerAgent.get('/tableau-de-bord')).body).toContain('1\u00a0demande attend votre réponse');
 
     const open = await partnerAgent.get('/demandes?boite=recues&statut=ouvertes');
     expect(open.body).toContain(`href="/demandes/${first}"`);
@@ -98,7 +98,7 @@ describe('dashboard and pages of other domains', () => {
     const block = partnerSections.find((s) => s.id === 'requests-waiting');
     expect(block?.template).toBe('requests/dashboard');
     const html = app.deps.eta.render('/partials/requests/dashboard', { ...block!.data, f: formatters });
-    expect(html).toContain('1 demande attend votre réponse');
+    expect(html).toContain('1\u00a0demande attend votre réponse');
     expect(html).toContain(`href="/demandes/${id}"`);
 
     await partnerAgent.post(`/demandes/${id}/messages`, { body: 'Bonjour, avec plaisir, parlons-en.' });

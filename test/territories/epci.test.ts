@@ -145,7 +145,7 @@ describe('territory page of an EPCI', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<h1>Métropole de Lyon</h1>');
     expect(page.body).toContain('Métropole de Lyon (collectivité à statut particulier)');
-    expect(page.body).toContain('3 offres accessibles');
+    expect(page.body).toContain('3\u00a0offres accessibles');
     expect(page.body).toContain('href="/territoires/communes/69266"');
     expect(page.body).not.toContain('href="/territoires/communes/69264"');
     expect(page.body).toContain(`data-api-query="epci=${LYON_METROPOLE}"`);
