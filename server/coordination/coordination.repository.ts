@@ -303,6 +303,8 @@ export interface NeedRow {
   id: number;
   title: string;
   acm: string;
+  acm_id: number;
+  acm_slug: string;
   commune: string | null;
   themes: string[];
   age_min: number;
@@ -338,7 +340,7 @@ export function listNeeds(
   if (filter.theme) conditions.push(sql`${filter.theme} = any(n.themes)`);
   const answers = sql`(select count(*)::int from requests r where r.need_id = n.id)`;
   if (filter.unanswered) conditions.push(sql`n.status = 'open' and n.created_at < ${today}::date - 21 and ${answers} = 0`);
-  const base = sql`select n.id, n.title, a.name as acm, c.name as commune, n.themes, n.age_min, n.age_max, n.status, n.created_at,
+  const base = sql`select n.id, n.title, a.name as acm, a.id as acm_id, a.slug as acm_slug, c.name as commune, n.themes, n.age_min, n.age_max, n.status, n.created_at,
       to_char(n.created_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as posted,
       (${today}::date - (n.created_at at time zone 'Europe/Paris')::date)::int as days_open, ${answers} as answers
     from needs n join organisations a on a.id = n.acm_id left join communes c on c.code_insee = a.code_insee

@@ -10,6 +10,7 @@ import { csvFilename } from '../lib/csv.js';
 import { NotFoundError, ParameterError } from '../lib/errors.js';
 import { formatters, frenchDate } from '../lib/format.js';
 import { stripControlChars } from '../lib/validation.js';
+import { needStatusLabels } from '../matching/needs.usecases.js';
 import { organisationPath } from '../organisations/organisations.usecases.js';
 import { statusLabels as partnershipStatusLabels } from '../partnerships/labels.js';
 import { progressOf } from '../partnerships/overview.js';
@@ -384,8 +385,6 @@ const requestList: ListDefinition = {
   },
 };
 
-const needStatusLabels = { open: 'Ouvert', fulfilled: 'Pourvu', closed: 'Clos' } as const;
-
 const needList: ListDefinition = {
   slug: 'besoins',
   title: 'Besoins des accueils',
@@ -404,7 +403,7 @@ const needList: ListDefinition = {
   defaultSort: { key: 'posted', desc: true },
   filters: async () => [
     { ...search, hint: 'Titre du besoin ou accueil.' },
-    { name: 'statut', label: 'Statut', options: Object.entries(needStatusLabels).map(([value, label]) => ({ value, label })) },
+    { name: 'statut', label: 'Statut', options: Object.entries(needStatusLabels).map(([value, { label }]) => ({ value, label })) },
     { name: 'theme', label: 'Thème', options: themes.map((t) => ({ value: t.value, label: t.label })) },
     { name: 'sansreponse', label: 'Sans réponse', options: [{ value: 'oui', label: 'Ouverts depuis plus de 21 jours sans proposition' }] },
   ],
@@ -421,12 +420,12 @@ const needList: ListDefinition = {
     return {
       total,
       rows: rows.map((r) => [
-        { text: r.title },
-        { text: r.acm },
+        { text: r.title, href: `/besoins/${r.id}` },
+        { text: r.acm, href: organisationPath({ id: r.acm_id, slug: r.acm_slug, kind: 'acm' }) },
         { text: r.commune ?? '' },
         { text: r.themes.map((t) => labelOf(themes, t)).join(', ') },
         { text: formatters.ages(r.age_min, r.age_max), nowrap: true },
-        { text: needStatusLabels[r.status] + (r.status === 'open' ? ` depuis ${formatters.plural(r.days_open, 'jour', 'jours')}` : '') },
+        { text: needStatusLabels[r.status].label + (r.status === 'open' ? ` depuis ${formatters.plural(r.days_open, 'jour', 'jours')}` : '') },
         { text: frenchDate(r.posted) },
         { text: String(r.answers) },
       ]),

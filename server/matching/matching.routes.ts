@@ -173,6 +173,11 @@ export default async function matchingRoutes(app: App) {
       data.answers = answers;
       data.statusActions = statusButtons[found.need.status];
     }
+    if (access === 'coordinator') {
+      data.answers = answers;
+      const theme = found.need.themes[0];
+      data.prescribeHref = `/partenariats/prescrire?${new URLSearchParams({ accueil: String(found.acm.id), ...(theme ? { theme } : {}), besoin: String(found.need.id) })}`;
+    }
     if (access === 'partner') {
       const partners = partnerMemberships(user);
       data.answerPartners = partners;

@@ -21,6 +21,9 @@ const acmColumns = {
   lng: organisations.lng,
   communeName: communes.name,
   departmentCode: communes.departmentCode,
+  regionCode: communes.regionCode,
+  epciCode: communes.epciCode,
+  eptCode: communes.eptCode,
 };
 
 export interface NeedWithAcm {
@@ -39,6 +42,9 @@ export interface NeedWithAcm {
     lng: number | null;
     communeName: string | null;
     departmentCode: string | null;
+    regionCode: string | null;
+    epciCode: string | null;
+    eptCode: string | null;
   };
 }
 

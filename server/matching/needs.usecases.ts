@@ -3,6 +3,7 @@ import { communes, organisations } from '../../db/schema/index.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import type { CurrentUser, MembershipSummary } from '../accounts/sessions.repository.js';
 import type { Deps } from '../deps.js';
+import { placeInScopes } from '../kernel/scopes.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { notifyPartnersOfNeed } from './need-match-notices.js';
 import { needMessages, readNeedForm } from './needs.form.js';
@@ -23,8 +24,11 @@ export function partnerMemberships(user: CurrentUser | null): MembershipSummary[
   return (user?.memberships ?? []).filter((m) => m.kind === 'partner');
 }
 
-/** Who may read a need: its ACM's members, admins, and partner members while it is open. */
-type NeedAccess = 'owner' | 'partner' | 'admin';
+/**
+ * Who may read a need: its ACM's members, admins, partner members while it is open (or once they
+ * answered), and the coordinators of the ACM's territory (read-only, to follow and prescribe).
+ */
+type NeedAccess = 'owner' | 'partner' | 'admin' | 'coordinator';
 
 export function needAccess(user: CurrentUser | null, found: NeedWithAcm, answeredBy: number[] = []): NeedAccess {
   if (!user) throw new NotFoundError();
@@ -33,6 +37,7 @@ export function needAccess(user: CurrentUser | null, found: NeedWithAcm, answere
   const partners = partnerMemberships(user);
   const answered = partners.some((p) => answeredBy.includes(p.organisationId));
   if (partners.length > 0 && ((found.need.status === 'open' && found.acm.status !== 'suspended') || answered)) return 'partner';
+  if (placeInScopes(found.acm, user.coordinatorScopes)) return 'coordinator';
   throw new NotFoundError();
 }
 

@@ -49,6 +49,7 @@ const PrescribeQuery = Type.Object({
   partenaire: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
   theme: Type.Optional(Type.String({ maxLength: 30 })),
   age: Type.Optional(Type.String({ maxLength: 10 })),
+  besoin: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
 });
 const FeedParam = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' }) });
 

@@ -4,10 +4,12 @@ import { parisToday } from '../kernel/paris-time.js';
 import { schoolYearOf } from '../kernel/school-year.js';
 import { placeInScopes } from '../kernel/scopes.js';
 import { ageBands, charterAxes, labelOf, partnershipReasons, themes } from '../kernel/taxonomy.js';
-import { de } from '../lib/format.js';
+import { de, withArticle } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { acmProfile } from '../matching/matching.repository.js';
-import { rankOffers, wishOfAcm } from '../matching/suggestions.js';
+import { findNeed } from '../matching/needs.repository.js';
+import type { Wish } from '../matching/score.js';
+import { rankOffers, wishOfAcm, wishOfNeed } from '../matching/suggestions.js';
 import { offerPath } from '../offers/offers.view.js';
 import { requireCoordinator } from '../territories/scopes.js';
 import { ensureConvention } from './convention.repository.js';
@@ -43,32 +45,42 @@ interface PrescriptionPrefill {
   /** Values of the form's fields. */
   values: Record<string, string>;
   suggestions: PrescriptionSuggestion[];
-  /** What the coordinator came for (a coverage gap), to say above the form. */
-  context: { acmName: string; theme: string | null; age: string | null } | null;
+  /** What the coordinator came for (a coverage gap, or a need of the ACM), to say above the form. */
+  context: { acmName: string; theme: string | null; age: string | null; needTitle: string | null } | null;
+}
+
+/** What a coverage gap asks for: the ACM's place and ages, narrowed to its theme and age band, looked for further away. */
+async function gapWish(deps: Deps, acmId: number, theme: string | null, band: string | null): Promise<Wish | null> {
+  const profile = await acmProfile(deps.db, acmId);
+  if (!profile) return null;
+  const wish = { ...wishOfAcm(profile), maxTravelKm: SUGGESTION_TRIP_KM };
+  if (theme) wish.themes = [theme];
+  if (band) [wish.ageMin, wish.ageMax] = band.split('-').map(Number) as [number, number];
+  return wish;
 }
 
 /**
  * The prescription form opened from a coverage gap (`?accueil=…&theme=…&age=…`, optionally
- * `&partenaire=…`): the ACM preselected when it is one the coordinator may prescribe for, and the
- * partners of the territory whose offers best suit it (the matching scorer, this theme and age),
- * the best one preselected. Anything outside the coordinator's choices is ignored.
+ * `&partenaire=…`) or from a need of the ACM (`&besoin=…`): the ACM preselected when it is one the
+ * coordinator may prescribe for, and the partners of the territory whose offers best suit it (the
+ * matching scorer, with this theme and age, or the need's own wish), the best one preselected.
+ * Anything outside the coordinator's choices is ignored, a need of another ACM included.
  */
 export async function prescriptionPrefill(
   deps: Deps,
   choices: Awaited<ReturnType<typeof prescriptionChoices>>,
-  query: { accueil?: number; partenaire?: number; theme?: string; age?: string },
+  query: { accueil?: number; partenaire?: number; theme?: string; age?: string; besoin?: number },
 ): Promise<PrescriptionPrefill> {
   const acm = query.accueil ? choices.acms.find((a) => a.id === query.accueil) : undefined;
   if (!acm) return { values: {}, suggestions: [], context: null };
   const theme = themes.some((t) => t.value === query.theme) ? query.theme! : null;
   const band = ageBands.find((b) => b.value === query.age) ?? null;
-  const profile = await acmProfile(deps.db, acm.id);
+  const found = query.besoin ? await findNeed(deps.db, query.besoin) : null;
+  const need = found?.acm.id === acm.id ? found.need : null;
+  const wish = need ? wishOfNeed(need) : await gapWish(deps, acm.id, theme, band?.value ?? null);
   const partnerIds = new Set(choices.partners.map((p) => p.id));
   const suggestions: PrescriptionSuggestion[] = [];
-  if (profile) {
-    const wish = { ...wishOfAcm(profile), maxTravelKm: SUGGESTION_TRIP_KM };
-    if (theme) wish.themes = [theme];
-    if (band) [wish.ageMin, wish.ageMax] = band.value.split('-').map(Number) as [number, number];
+  if (wish) {
     const ranked = await rankOffers(deps, wish, { limit: 200, threshold: 0 });
     for (const { item, match } of ranked) {
       if (!partnerIds.has(item.partnerId) || (theme && !item.themes.includes(theme))) continue;
@@ -84,6 +96,7 @@ export async function prescriptionPrefill(
           accueil: String(acm.id),
           ...(theme ? { theme } : {}),
           ...(band ? { age: band.value } : {}),
+          ...(need ? { besoin: String(need.id) } : {}),
           partenaire: String(item.partnerId),
         }).toString()}`,
         distanceKm: match.distanceKm === null ? null : Math.round(match.distanceKm),
@@ -98,14 +111,20 @@ export async function prescriptionPrefill(
   const offer = suggestions.find((s) => s.partnerId === chosenPartner);
   const values: Record<string, string> = { acmId: String(acm.id) };
   if (chosenPartner) values.partnerId = String(chosenPartner);
-  if (what) {
+  if (need) {
+    values.title = `${need.title} — ${acm.name}`.slice(0, 150);
+    const who = withArticle(acm.name);
+    values.message = `${who.charAt(0).toUpperCase()}${who.slice(1)} cherche un partenaire pour son besoin « ${need.title} », publié sur Passerelle.${
+      offer ? ` L’offre « ${offer.offerTitle} » pourrait y répondre.` : ''
+    } Je vous propose d’en parler ensemble.`;
+  } else if (what) {
     // ACM names take an article or none (« l’Accueil de loisirs… », « ALSH… »): « de » knows which, « à » does not.
     values.title = `${what} — ${acm.name}`.slice(0, 150);
     values.message = `Aucune offre ${themeLabel ? `« ${themeLabel} » ` : ''}${band ? `pour les ${band.label} ` : ''}n’est proposée sur Passerelle à proximité ${de(acm.name)} (${acm.communeName}).${
       offer ? ` L’offre « ${offer.offerTitle} » pourrait y répondre.` : ''
     } Je vous propose d’en parler ensemble.`;
   }
-  return { values, suggestions, context: { acmName: acm.name, theme: themeLabel, age: band?.label ?? null } };
+  return { values, suggestions, context: { acmName: acm.name, theme: themeLabel, age: band?.label ?? null, needTitle: need?.title ?? null } };
 }
 
 /**

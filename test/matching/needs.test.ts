@@ -5,7 +5,7 @@ import { de, toName } from '../../server/lib/format.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
-import { createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
+import { addCoordinatorScope, createOrganisation, createUser, signedInAgent } from '../helpers/fixtures.js';
 import { acmWithMember, needForm, partnerWithMember, theatreOffer } from '../helpers/matching.js';
 import { insertOffer } from '../helpers/search.js';
 
@@ -161,6 +161,77 @@ describe('who sees a need', () => {
     expect(page.body).not.toContain('04 78 00 00 99');
     expect(page.body).not.toContain('7 rue Secrète');
     expect(page.body).not.toContain('Partenaires suggérés');
+  });
+});
+
+describe('a coordinator and the needs of their territory', () => {
+  async function coordinatorOf(code: string, scope: 'department' | 'epci' = 'department') {
+    const user = await createUser(app);
+    await addCoordinatorScope(app, user.id, scope, code);
+    return signedInAgent(app, user);
+  }
+
+  it('reads a need of the territory without acting for the ACM, follows its answers, and prescribes from it', async () => {
+    const { agent: acmAgent, acm } = await acmWithMember(app, { name: 'Accueil de loisirs des Pentes' });
+    const id = needIdFrom((await acmAgent.post('/besoins', needForm({ title: 'Des marionnettes pour les grands' }))).headers.location);
+    const coordinator = await coordinatorOf('69');
+
+    const list = await coordinator.get('/coordination/departement/69/besoins?q=marionnettes');
+    expect(list.body).toContain(`<a href="/besoins/${id}">Des marionnettes pour les grands</a>`);
+    expect(list.body).toContain(`<a href="/accueils/${acm.id}-`);
+    expect(list.body).toContain('Ouvert depuis 0\u00a0jour');
+
+    const page = await coordinator.get(`/besoins/${id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<a href="/coordination">Coordination du territoire</a>');
+    expect(page.body).toContain('Nous voulons monter un petit spectacle');
+    expect(page.body).toContain('Suivi du territoire');
+    expect(page.body).toContain('Aucune structure partenaire n’a encore répondu.');
+    expect(page.body).toContain('Vous pouvez proposer à l’Accueil de loisirs des Pentes un partenaire du territoire');
+    const prescribe = `/partenariats/prescrire?accueil=${acm.id}&amp;theme=culture&amp;besoin=${id}`;
+    expect(page.body).toContain(`href="${prescribe}"`);
+    for (const absent of [acm.email!, '04 78 00 00 99', 'Partenaires suggérés', 'Répondre à ce besoin', `/besoins/${id}/modifier`, `/besoins/${id}/statut`])
+      expect(page.body, absent).not.toContain(absent);
+    expect((await coordinator.get(`/besoins/${id}/modifier`)).statusCode).toBe(404);
+    expect((await coordinator.post(`/besoins/${id}/statut`, { action: 'closed' })).statusCode).toBe(404);
+    expect((await coordinator.post(`/besoins/${id}/reponse`, { message: 'Bonjour' })).statusCode).toBe(404);
+    const [unchanged] = await app.deps.db.select().from(needs).where(eq(needs.id, id));
+    expect(unchanged?.status).toBe('open');
+
+    const { agent: partnerAgent, partner } = await partnerWithMember(app, { name: 'Compagnie des Fils' });
+    await theatreOffer(app, partner.id, { title: 'Marionnettes à fils' });
+    await theatreOffer(app, (await partnerWithMember(app, { name: 'Compagnie des Ombres' })).partner.id, { title: 'Ombres chinoises' });
+    await partnerAgent.post(`/besoins/${id}/reponse`, { offerId: '', message: 'Nous avons des marionnettes.' });
+    const followed = await coordinator.get(`/besoins/${id}`);
+    expect(followed.body).toContain('1\u00a0réponse reçue :');
+    expect(followed.body).toContain('Compagnie des Fils <span class="tag tag-status">Envoyée</span>');
+    expect(followed.body).not.toContain('href="/demandes/');
+
+    const form = await coordinator.get(prescribe.replaceAll('&amp;', '&'));
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Besoin de l’Accueil de loisirs des Pentes : « Des marionnettes pour les grands »');
+    expect(form.body).toContain('value="Des marionnettes pour les grands — Accueil de loisirs des Pentes"');
+    expect(form.body).toContain(
+      'L’Accueil de loisirs des Pentes cherche un partenaire pour son besoin « Des marionnettes pour les grands », publié sur Passerelle.',
+    );
+    expect(form.body).not.toContain('Zone blanche');
+    // Choosing another suggested partner keeps the need the form came from.
+    expect(form.body).toContain(`&amp;besoin=${id}&amp;partenaire=`);
+  });
+
+  it('shows a need to the coordinators of its métropole, and keeps it from those of other territories (404)', async () => {
+    const { agent } = await acmWithMember(app);
+    const id = needIdFrom((await agent.post('/besoins', needForm())).headers.location);
+    expect((await (await coordinatorOf('200046977', 'epci')).get(`/besoins/${id}`)).statusCode).toBe(200);
+    expect((await (await coordinatorOf('33')).get(`/besoins/${id}`)).statusCode).toBe(404);
+    expect((await (await coordinatorOf('200040715', 'epci')).get(`/besoins/${id}`)).statusCode).toBe(404);
+    // A need named beside another ACM of the territory is not that ACM's: the form says nothing of it.
+    const { acm: other } = await acmWithMember(app);
+    const form = await (await coordinatorOf('69')).get(`/partenariats/prescrire?accueil=${other.id}&besoin=${id}`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`Zone blanche : ${other.name}`);
+    expect(form.body).not.toContain('Un atelier théâtre pour les 8-11 ans');
+    expect((await (await coordinatorOf('69')).get(`/partenariats/prescrire?besoin=abc`)).statusCode).toBe(400);
   });
 });
 
