@@ -143,10 +143,11 @@ export function toName(name: string): string {
 
 /**
  * "1er décembre 2026 à 14 h 05", "… à 9 h": hours written as French prose writes them and as the
- * sessions' times are ("de 14 h à 16 h"), not a clock's "14:05".
+ * sessions' times are ("de 14 h à 16 h"), not a clock's "14:05"; the day stays beside its month
+ * (a no-break space: only pages show this, no stored or signed text).
  */
 function dateAndTime(value: Date): string {
-  return `${firstOfMonth(dateFormat.format(value))} à ${unbroken(frenchTime(timeFormat.format(value)))}`;
+  return `${firstOfMonth(dateFormat.format(value)).replace(' ', '\u00a0')} à ${unbroken(frenchTime(timeFormat.format(value)))}`;
 }
 
 /** A clock time "09:30" → "9 h 30", "14:00" → "14 h". */
@@ -164,14 +165,16 @@ export function frenchDate(iso: string | null): string {
 
 /**
  * Displayed text with a number kept beside what reads with it ("14 h 30", "12 km", "8 ans", "n° 3"),
- * and no line starting with the « · » between two facts: stored texts (the convention, notification
- * titles) have plain spaces, and a phone broke "16 / h." across lines.
+ * a territory beside its code ("Rhône (69)", "Lyon (69003)"), and no line starting with the « · »
+ * between two facts: stored texts (the convention, notification titles) have plain spaces, and a
+ * phone broke "16 / h." across lines.
  */
 export function unbroken(text: string): string {
   return text
     .replace(/(\d) (?=(?:h|km|ans|€|%)(?!\p{L}))/gu, '$1\u00a0')
     .replace(/(\d\u00a0h) (?=\d)/g, '$1\u00a0')
     .replace(/n° (?=\d)/g, 'n°\u00a0')
+    .replace(/ \((?=[0-9][0-9AB][0-9]{0,3}\))/g, '\u00a0(')
     .replace(/ · /g, '\u00a0· ');
 }
 

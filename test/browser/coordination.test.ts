@@ -35,7 +35,7 @@ for (const width of [1280, 390]) {
     if (await menu.isVisible()) await menu.click();
     await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Coordination' }).click();
     await page.waitForURL(/\/coordination\/departement\/69$/);
-    expect(await page.locator('h1').textContent()).toContain('Rhône (69)');
+    expect(await page.locator('h1').textContent()).toContain('Rhône\u00a0(69)');
     expect(await page.locator('.funnel-chart').count()).toBe(1);
     expect(await page.locator('table.funnel-table tbody tr').count()).toBe(6);
     await check(page, 'coordination-dashboard', width);

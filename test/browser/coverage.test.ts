@@ -17,7 +17,7 @@ for (const width of [1280, 390]) {
     await page.waitForURL(/\/coordination\/departement\/69$/);
     await page.getByRole('navigation', { name: 'Coordination du territoire' }).getByRole('link', { name: 'Couverture' }).click();
     await page.waitForURL(/\/coordination\/departement\/69\/couverture$/);
-    expect(await page.locator('h1').textContent()).toContain('Rhône (69)');
+    expect(await page.locator('h1').textContent()).toContain('Rhône\u00a0(69)');
     expect(await page.locator('svg.coverage-map').count()).toBe(1);
     // The demo's Rhône has communes with an ACM and some gaps to show.
     const communes = await page.locator('table.coverage-table tbody').count();

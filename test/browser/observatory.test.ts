@@ -33,7 +33,7 @@ describe('public statistics page', () => {
   for (const viewport of widths) {
     it(`shows the Rhône's gaps and unmet demand at ${viewport.width} px, accessible and without sideways scroll`, async () => {
       const page = await openAt(viewport, '/territoires/departements/69/statistiques');
-      await expect.poll(() => page.locator('h1').textContent()).toBe('Statistiques : Rhône (69)');
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Statistiques : Rhône\u00a0(69)');
       // The rural accueils of the demo have no offer within reach in several themes.
       const tarare = page.locator('table[data-stat-table="couverture"] tr', { hasText: 'Tarare (69243)' });
       await expect.poll(() => tarare.count()).toBe(1);
@@ -77,7 +77,7 @@ describe('embed builder', () => {
       );
       const frame = page.frameLocator('iframe.embed-preview');
       await page.locator('iframe.embed-preview').scrollIntoViewIfNeeded();
-      await expect.poll(() => frame.locator('h1').textContent(), { timeout: 15_000 }).toBe('Offres du Plan mercredi : Rhône (69)');
+      await expect.poll(() => frame.locator('h1').textContent(), { timeout: 15_000 }).toBe('Offres du Plan mercredi : Rhône\u00a0(69)');
       expect(await frame.locator('.embed-legend li').allTextContents()).toEqual(['Culture et arts', 'Sport']);
       expect(await frame.locator('.embed-list > li').count()).toBeGreaterThan(3);
       await expectNoSidewaysScroll(page, `builder ${viewport.width}`);

@@ -9,9 +9,9 @@ describe('French formatting', () => {
   });
 
   it('writes a moment with the hour as French prose and the sessions do, in Paris time, kept on one line', () => {
-    expect(formatters.dateTime(new Date('2026-12-01T13:05:00Z'))).toBe('1er décembre 2026 à 14\u00a0h\u00a005');
-    expect(formatters.dateTime(new Date('2026-07-14T07:00:00Z'))).toBe('14 juillet 2026 à 9\u00a0h');
-    expect(formatters.dateTime(new Date('2026-03-28T23:30:00Z'))).toBe('29 mars 2026 à 0\u00a0h\u00a030');
+    expect(formatters.dateTime(new Date('2026-12-01T13:05:00Z'))).toBe('1er\u00a0décembre 2026 à 14\u00a0h\u00a005');
+    expect(formatters.dateTime(new Date('2026-07-14T07:00:00Z'))).toBe('14\u00a0juillet 2026 à 9\u00a0h');
+    expect(formatters.dateTime(new Date('2026-03-28T23:30:00Z'))).toBe('29\u00a0mars 2026 à 0\u00a0h\u00a030');
   });
 
   it('formats ages, euros and plurals', () => {
@@ -64,6 +64,13 @@ describe('French formatting', () => {
     expect(clipped('é'.repeat(40))).toBe('é'.repeat(40));
     expect(clipped('é'.repeat(41))).toBe(`${'é'.repeat(39)}…`);
     expect(clipped(`${'a'.repeat(38)} bcd`)).toBe(`${'a'.repeat(38)}…`);
+  });
+
+  it('keeps a territory beside its code, Corsica’s included, and leaves other brackets alone', () => {
+    expect(unbroken('Rhône (69), Lyon (69003), Corse-du-Sud (2A), Haute-Corse (2B)')).toBe(
+      'Rhône\u00a0(69), Lyon\u00a0(69003), Corse-du-Sud\u00a0(2A), Haute-Corse\u00a0(2B)',
+    );
+    expect(unbroken('Les Pitchouns (accueil) et le groupe (9)')).toBe('Les Pitchouns (accueil) et le groupe (9)');
   });
 
   it('never starts a line with the « · » between two facts', () => {

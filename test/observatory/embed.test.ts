@@ -35,7 +35,7 @@ describe('embeddable map', () => {
   it('shows the territory’s offers with a theme legend, links opening Passerelle in a new tab', async () => {
     const response = await app.inject({ method: 'GET', url: '/integrer/carte?department=69&theme=sport&age=9' });
     const html = response.body;
-    expect(html).toContain('Offres du Plan mercredi : Rhône (69)');
+    expect(html).toContain('<h1>Offres du Plan mercredi : Rhône\u00a0(69)</h1>');
     expect(html).toContain('Course d’orientation');
     expect(html).not.toContain('Atelier théâtre');
     expect(html).toContain('<base target="_blank">');

@@ -105,7 +105,7 @@ describe('public statistics of a territory', () => {
   it('counts, for each commune with an ACM, the offers that can serve it as a brute-force count does', async () => {
     const response = await app.inject({ method: 'GET', url: '/territoires/departements/01/statistiques' });
     expect(response.statusCode).toBe(200);
-    expect(response.body).toContain('<h1>Statistiques : Ain (01)</h1>');
+    expect(response.body).toContain('<h1>Statistiques : Ain\u00a0(01)</h1>');
     // Every (ACM commune, published offer of a partner not suspended) pair, with PostgreSQL's own distance.
     const expected = await rows<{ code: string; acms: number; offers: number; sport: number }>(
       app.deps.db,
