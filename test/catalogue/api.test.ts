@@ -219,7 +219,7 @@ describe('search and territory pages', () => {
     expect(page.body).toContain('sous-thème « Sports de combat »');
     expect(page.body).toMatch(/à 0,\d&nbsp;km/);
     expect(page.body).toContain('Autour de Vénissieux (10 km)');
-    expect(page.body).toMatch(/Sport&nbsp;<span class="facet-count">\(1/);
+    expect(page.body).toMatch(/Sport&nbsp;<span class="facet-count">\(1<span class="visually-hidden"> offre<\/span>\)/);
   });
 
   it('suggests sub-themes and titles while typing', async () => {

@@ -129,7 +129,11 @@ describe('the needs search (kind "need" of the search engine)', () => {
     expect(all.body).toContain('3\u00a0besoins ouverts');
     expect(all.body).toContain('Initiation au judo');
     expect(all.body).toContain('Enregistrer cette recherche');
-    expect(all.body).toMatch(/Sport&nbsp;<span class="facet-count">\(1<span/);
+    expect(all.body).toMatch(/Sport&nbsp;<span class="facet-count">\(1<span class="visually-hidden"> besoin<\/span>\)/);
+    expect(all.body).not.toMatch(/visually-hidden"> offres?</);
+    // A theme no need has stays choosable but reads as empty; one that has needs does not.
+    expect(all.body).toMatch(/<div class="checkbox facet-option facet-option-empty">\s*<input type="checkbox" id="facet-theme-langues"/);
+    expect(all.body).toMatch(/<div class="checkbox facet-option">\s*<input type="checkbox" id="facet-theme-sport"/);
 
     const sport = await partner.agent.get('/besoins?theme=sport');
     expect(sport.body).toContain('1\u00a0besoin ouvert');
