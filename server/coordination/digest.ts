@@ -144,7 +144,7 @@ export async function digestSections(deps: Deps, territory: Territory): Promise<
       items: needs.rows.map((r) => ({
         title: r.title,
         detail: [r.acm, `publié le ${formatters.date(r.posted)}`].join(separator),
-        url: `${base}/besoins?sansreponse=oui`,
+        url: absolute(`/besoins/${r.id}`),
       })),
       url: `${base}/besoins?sansreponse=oui`,
     }),

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs, requests } from '../../db/schema/index.js';
 import type { App } from '../../server/types.js';
@@ -116,6 +116,9 @@ describe('the coordinators’ weekly digest', () => {
     expect(text).toContain('http://localhost:3000/coordination/departement/69/demandes?retard=oui');
     expect(text).toContain('== Besoins sans proposition (1) ==');
     expect(text).toContain('Besoin sans réponse Rhône');
+    const [rhoneNeed] = await app.deps.db.select({ id: needs.id }).from(needs).where(eq(needs.title, 'Besoin sans réponse Rhône'));
+    expect(text).toContain(`http://localhost:3000/besoins/${rhoneNeed!.id}`);
+    expect(text).toContain('http://localhost:3000/coordination/departement/69/besoins?sansreponse=oui');
     expect(text).toContain('== Nouveaux partenaires en attente de vérification (1) ==');
     expect(text).toContain('Nouvelle association Rhône');
     for (const elsewhere of ['Théâtre à Bellecour', 'Ancienne association', 'Wazemmes', 'Nord']) expect(text).not.toContain(elsewhere);
@@ -132,6 +135,9 @@ describe('the coordinators’ weekly digest', () => {
     expect(stalled.body).not.toContain('Théâtre à Bellecour');
     const waiting = await coordinator.get('/coordination/departement/69/partenaires?statut=unverified');
     expect(waiting.body).toContain('Nouvelle association Rhône');
+    const need = await coordinator.get(`/besoins/${rhoneNeed!.id}`);
+    expect(need.statusCode).toBe(200);
+    expect(need.body).toContain('Aucune structure partenaire n’a encore répondu.');
   });
 
   it('sends nothing twice when the job runs again in the same week, and again the next week', async () => {
