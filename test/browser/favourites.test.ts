@@ -104,6 +104,11 @@ it('stars an offer from the results with htmx, finds it at /favoris, proposes a 
   await page.goto('/favoris');
   await expect(page.getByRole('heading', { name: '1 offre' }).isVisible()).resolves.toBe(true);
   await expectNoAxeViolations(page, '/favoris');
+  // The card's photo spans it, border to border, and its text is padded once (the search results' card padding does not apply).
+  const gridCard = page.locator('.offer-grid .offer-card').first();
+  const cardBox = (await gridCard.boundingBox())!;
+  expect((await gridCard.locator('.offer-card-photo').boundingBox())!.width).toBeCloseTo(cardBox.width - 2, 0);
+  expect((await gridCard.locator('.offer-card-title').boundingBox())!.x - cardBox.x).toBeLessThanOrEqual(18);
   await page.screenshot({ path: `${SHOTS}/favoris-1280.png`, fullPage: true });
   await page.getByRole('link', { name: 'Proposer un partenariat : Initiation aux arts du cirque' }).click();
   await page.waitForURL(new RegExp(`/demandes/nouvelle\\?offre=${offerId}$`));
