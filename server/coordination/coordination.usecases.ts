@@ -385,6 +385,9 @@ const requestList: ListDefinition = {
   },
 };
 
+/** « aujourd’hui », « 1 jour », « 12 jours »: how long a need has been open. */
+const openFor = (days: number) => (days === 0 ? 'aujourd’hui' : formatters.plural(days, 'jour', 'jours'));
+
 const needList: ListDefinition = {
   slug: 'besoins',
   title: 'Besoins des accueils',
@@ -425,7 +428,7 @@ const needList: ListDefinition = {
         { text: r.commune ?? '' },
         { text: r.themes.map((t) => labelOf(themes, t)).join(', ') },
         { text: formatters.ages(r.age_min, r.age_max), nowrap: true },
-        { text: needStatusLabels[r.status].label + (r.status === 'open' ? ` depuis ${formatters.plural(r.days_open, 'jour', 'jours')}` : '') },
+        { text: needStatusLabels[r.status].label + (r.status === 'open' ? ` depuis ${openFor(r.days_open)}` : '') },
         { text: frenchDate(r.posted) },
         { text: String(r.answers) },
       ]),

@@ -179,7 +179,7 @@ describe('a coordinator and the needs of their territory', () => {
     const list = await coordinator.get('/coordination/departement/69/besoins?q=marionnettes');
     expect(list.body).toContain(`<a href="/besoins/${id}">Des marionnettes pour les grands</a>`);
     expect(list.body).toContain(`<a href="/accueils/${acm.id}-`);
-    expect(list.body).toContain('Ouvert depuis 0\u00a0jour');
+    expect(list.body).toContain('Ouvert depuis aujourd’hui');
 
     const page = await coordinator.get(`/besoins/${id}`);
     expect(page.statusCode).toBe(200);
