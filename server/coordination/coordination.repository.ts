@@ -174,7 +174,17 @@ const partnershipActivity = sql`greatest(p.updated_at,
     (select max(m.updated_at) from partnership_meetings m where m.partnership_id = p.id),
     (select max(pr.updated_at) from partnership_reviews pr where pr.partnership_id = p.id))`;
 
-export interface PartnershipRow {
+const parties = sql`a.id as acm_id, a.slug as acm_slug, o.id as partner_id, o.slug as partner_slug`;
+
+/** The two organisations of a row, for links to their pages. */
+interface RowParties {
+  acm_id: number;
+  acm_slug: string;
+  partner_id: number;
+  partner_slug: string;
+}
+
+export interface PartnershipRow extends RowParties {
   id: number;
   title: string;
   acm: string;
@@ -220,7 +230,7 @@ export function listPartnerships(
     const before = new Date(filter.stalledAt.getTime() - STALLED_DAYS * 86_400_000);
     conditions.push(sql`p.status <> 'closed' and ${partnershipActivity} < ${before.toISOString()}::timestamptz`);
   }
-  const base = sql`select p.id, p.title, a.name as acm, o.name as partner, p.school_year, p.status, p.prescribed_by is not null as prescribed,
+  const base = sql`select p.id, p.title, a.name as acm, o.name as partner, ${parties}, p.school_year, p.status, p.prescribed_by is not null as prescribed,
       p.updated_at, to_char(p.updated_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as updated,
       ${partnershipActivity} as activity_at, to_char(${partnershipActivity} at time zone 'Europe/Paris', 'YYYY-MM-DD') as last_activity
     from partnerships p join organisations a on a.id = p.acm_id join organisations o on o.id = p.partner_id
@@ -238,7 +248,7 @@ export async function schoolYearsOf(db: Db, scope: Scope): Promise<string[]> {
 
 // ——— Requests ———
 
-export interface RequestRow {
+export interface RequestRow extends RowParties {
   id: number;
   sent: string;
   acm: string;
@@ -288,7 +298,7 @@ export function listRequests(
     );
   if (filter.overdue) conditions.push(overdue);
   const base = sql`select r.id, to_char(r.created_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as sent, r.created_at, r.last_activity_at,
-      a.name as acm, o.name as partner, coalesce(f.title, n.title) as subject, r.direction, r.status,
+      a.name as acm, o.name as partner, ${parties}, coalesce(f.title, n.title) as subject, r.direction, r.status,
       (extract(epoch from r.first_reply_at - r.created_at) / 3600)::float8 as reply_hours,
       to_char(r.last_activity_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as last_activity, ${overdue} as overdue
     from requests r join organisations a on a.id = r.acm_id join organisations o on o.id = r.partner_id

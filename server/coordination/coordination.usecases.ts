@@ -155,6 +155,14 @@ const yesNo = [
 ];
 const search: FilterSpec = { name: 'q', label: 'Rechercher' };
 
+/** The ACM and partner cells of a row, each linked to the organisation's page. */
+function partyCells(r: { acm: string; acm_id: number; acm_slug: string; partner: string; partner_id: number; partner_slug: string }): Cell[] {
+  return [
+    { text: r.acm, href: organisationPath({ id: r.acm_id, slug: r.acm_slug, kind: 'acm' }) },
+    { text: r.partner, href: organisationPath({ id: r.partner_id, slug: r.partner_slug, kind: 'partner' }) },
+  ];
+}
+
 function boolFilter(value: string | undefined): boolean | undefined {
   return value === undefined ? undefined : value === 'oui';
 }
@@ -323,8 +331,7 @@ const partnershipList: ListDefinition = {
         const step = stepOf(r.id);
         return [
           { text: r.title, href: `/partenariats/${r.id}` },
-          { text: r.acm },
-          { text: r.partner },
+          ...partyCells(r),
           { text: r.school_year },
           { text: partnershipStatusLabels[r.status] },
           { text: step ? `${step.number} · ${step.title}` : r.status === 'closed' ? 'Terminé' : 'Toutes les étapes faites' },
@@ -373,8 +380,7 @@ const requestList: ListDefinition = {
       total,
       rows: rows.map((r) => [
         { text: frenchDate(r.sent) },
-        { text: r.acm },
-        { text: r.partner },
+        ...partyCells(r),
         { text: r.subject ?? '' },
         { text: r.direction === 'acm_to_partner' ? 'Accueil → partenaire' : 'Partenaire → accueil' },
         { text: requestStatusLabels[r.status] + (r.overdue ? ' (en retard)' : '') },

@@ -210,6 +210,15 @@ describe('the lists of a territory', () => {
     expect(page.body).not.toContain('Voile à Bordeaux');
   });
 
+  it('links the ACM and the partner of each partnership and request to their pages', async () => {
+    for (const list of ['partenariats', 'demandes']) {
+      const page = await coordinator.get(`${base}/${list}`);
+      expect(page.body, list).toContain(`<a href="/accueils/${inScope.acm.id}-${inScope.acm.slug}">Accueil des Pentes</a>`);
+      expect(page.body, list).toContain(`<a href="/structures/${inScope.partner.id}-${inScope.partner.slug}">Judo des Pentes</a>`);
+      expect((await coordinator.get(`/structures/${inScope.partner.id}-${inScope.partner.slug}`)).statusCode).toBe(200);
+    }
+  });
+
   it('lists the ACMs and partners of the territory with their figures', async () => {
     const acms = tableRows((await coordinator.get(`${base}/accueils`)).body);
     expect(acms.find((r) => r[0] === 'Accueil des Pentes')).toEqual([
