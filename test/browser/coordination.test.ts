@@ -72,6 +72,47 @@ for (const width of [1280, 390]) {
   }, 180_000);
 }
 
+for (const width of [1280, 390]) {
+  it(`walks a coordinator from the needs of the territory to one need, then to a prescription prefilled from it, at ${width} px`, async () => {
+    const context = await site.newContext();
+    await signInDemo(context, 'coordination@demo.passerelle.fr');
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height: 900 });
+
+    await page.goto('/coordination/departement/69/besoins');
+    await page.selectOption('#f-statut', 'open');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForURL(/statut=open/);
+    const link = page.locator('table.coordination-table tbody th a').first();
+    const title = (await link.innerText()).trim();
+    await link.click();
+    await page.waitForURL(/\/besoins\/\d+$/);
+    expect(await page.locator('h1').innerText()).toBe(title);
+    const follow = page.getByRole('region', { name: 'Suivi du territoire' });
+    expect(await follow.isVisible()).toBe(true);
+    expect(await page.locator('main form[method="post"]').count()).toBe(0);
+    // Side by side at 1280, the need keeps most of the width; at 390 both stack, full width.
+    const details = (await page.locator('section[aria-labelledby="need-details"]').boundingBox())!;
+    const followBox = (await follow.boundingBox())!;
+    if (width === 1280) {
+      expect(details.width).toBeGreaterThan(600);
+      expect(followBox.width).toBeGreaterThanOrEqual(260);
+    } else {
+      expect(details.width).toBeGreaterThan(340);
+      expect(followBox.width).toBeCloseTo(details.width, 0);
+    }
+    await check(page, 'coordination-need', width);
+
+    await follow.getByRole('link', { name: 'Prescrire un partenariat' }).click();
+    await page.waitForURL(/\/partenariats\/prescrire\?accueil=\d+.*besoin=\d+/);
+    expect(await page.locator('#suggestions-title').innerText()).toContain(`« ${title} »`);
+    expect(await page.inputValue('#f-title')).toContain(title);
+    expect((await page.locator('#f-message').boundingBox())!.width).toBeGreaterThan(width === 1280 ? 400 : 340);
+    await check(page, 'coordination-prescription-from-need', width);
+    await context.close();
+  }, 180_000);
+}
+
 it('opens to the demo coordinator every partnership of an ACM of the Rhône, and no other', async () => {
   const context = await site.newContext();
   await signInDemo(context, 'coordination@demo.passerelle.fr');
