@@ -84,10 +84,10 @@ for (const width of [1280, 390]) {
     await page.getByRole('button', { name: 'Filtrer' }).click();
     await page.waitForURL(/statut=open/);
     const link = page.locator('table.coordination-table tbody th a').first();
-    const title = (await link.innerText()).trim();
+    const title = (await link.textContent())!.trim();
     await link.click();
     await page.waitForURL(/\/besoins\/\d+$/);
-    expect(await page.locator('h1').innerText()).toBe(title);
+    expect(await page.locator('h1').textContent()).toBe(title);
     const follow = page.getByRole('region', { name: 'Suivi du territoire' });
     expect(await follow.isVisible()).toBe(true);
     expect(await page.locator('main form[method="post"]').count()).toBe(0);
@@ -105,7 +105,7 @@ for (const width of [1280, 390]) {
 
     await follow.getByRole('link', { name: 'Prescrire un partenariat' }).click();
     await page.waitForURL(/\/partenariats\/prescrire\?accueil=\d+.*besoin=\d+/);
-    expect(await page.locator('#suggestions-title').innerText()).toContain(`« ${title} »`);
+    expect(await page.locator('#suggestions-title').textContent()).toContain(`« ${title} »`);
     expect(await page.inputValue('#f-title')).toContain(title);
     expect((await page.locator('#f-message').boundingBox())!.width).toBeGreaterThan(width === 1280 ? 400 : 340);
     await check(page, 'coordination-prescription-from-need', width);
