@@ -1,3 +1,8 @@
+/** A text starting with a capital letter: « L’Accueil… » for a sentence's first word. */
+export function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Lower case, accents removed, anything but letters and digits as single spaces (mirrors SQL search_norm). */
 export function normalize(text: string): string {
   return text

@@ -4,6 +4,7 @@ import { parisToday } from '../kernel/paris-time.js';
 import { schoolYearOf } from '../kernel/school-year.js';
 import { placeInScopes } from '../kernel/scopes.js';
 import { ageBands, charterAxes, labelOf, partnershipReasons, themes } from '../kernel/taxonomy.js';
+import { capitalised } from '../kernel/text.js';
 import { de, withArticle } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
 import { acmProfile } from '../matching/matching.repository.js';
@@ -113,12 +114,11 @@ export async function prescriptionPrefill(
   if (chosenPartner) values.partnerId = String(chosenPartner);
   if (need) {
     values.title = `${need.title} — ${acm.name}`.slice(0, 150);
-    const who = withArticle(acm.name);
-    values.message = `${who.charAt(0).toUpperCase()}${who.slice(1)} cherche un partenaire pour son besoin « ${need.title} », publié sur Passerelle.${
+    values.message = `${capitalised(withArticle(acm.name))} cherche un partenaire pour son besoin « ${need.title} », publié sur Passerelle.${
       offer ? ` L’offre « ${offer.offerTitle} » pourrait y répondre.` : ''
     } Je vous propose d’en parler ensemble.`;
   } else if (what) {
-    // ACM names take an article or none (« l’Accueil de loisirs… », « ALSH… »): « de » knows which, « à » does not.
+    // ACM names take an article or none (« l’Accueil de loisirs… », « ALSH… »): the title names the ACM as it is written, the message through « de ».
     values.title = `${what} — ${acm.name}`.slice(0, 150);
     values.message = `Aucune offre ${themeLabel ? `« ${themeLabel} » ` : ''}${band ? `pour les ${band.label} ` : ''}n’est proposée sur Passerelle à proximité ${de(acm.name)} (${acm.communeName}).${
       offer ? ` L’offre « ${offer.offerTitle} » pourrait y répondre.` : ''

@@ -1,3 +1,4 @@
+import { capitalised } from '../kernel/text.js';
 import { frenchTime } from '../lib/format.js';
 import { pdfColours, taggedPdf } from './pdf-document.js';
 
@@ -27,10 +28,6 @@ const weekdayDate = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'nu
 /** A calendar day written out for families: « mercredi 6 janvier 2027 », « mardi 1er décembre 2026 ». */
 export function longDate(iso: string): string {
   return weekdayDate.format(new Date(`${iso}T12:00:00Z`)).replace(/^(\S+) 1 /, '$1 1er ');
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function ageLine(min: number | null, max: number | null): string | null {
