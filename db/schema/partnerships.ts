@@ -1,5 +1,6 @@
 import { boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './accounts.js';
+import { needs } from './needs.js';
 import { offers } from './offers.js';
 import { organisations } from './organisations.js';
 import { requests } from './requests.js';
@@ -56,6 +57,8 @@ export const partnerships = pgTable(
     renewedFromId: integer(),
     /** Message of the coordinator who prescribed it. */
     prescriptionMessage: text(),
+    /** The need of the ACM it was prescribed for. */
+    needId: integer().references(() => needs.id, { onDelete: 'set null' }),
     // 1 · Définition (shared by both parties)
     objectives: jsonb().$type<PartnershipObjective[]>().notNull().default([]),
     expectedResults: text().notNull().default(''),
@@ -100,6 +103,7 @@ export const partnerships = pgTable(
     index('partnerships_acm_idx').on(t.acmId),
     index('partnerships_partner_idx').on(t.partnerId),
     index('partnerships_prescribed_idx').on(t.prescribedBy),
+    index('partnerships_need_idx').on(t.needId),
   ],
 );
 

@@ -323,6 +323,7 @@ export interface NeedRow {
   posted: string;
   days_open: number;
   answers: number;
+  prescriptions: number;
 }
 export const needSorts = { posted: 'created_at', title: 'title', acm: 'acm', answers: 'answers' } as const;
 interface NeedFilter {
@@ -332,7 +333,7 @@ interface NeedFilter {
   unanswered?: boolean;
 }
 
-/** Needs of the ACMs of the scope; "unanswered" is open for more than 21 days without any answer. */
+/** Needs of the ACMs of the scope; "unanswered" is open for more than 21 days with neither an answer nor a prescription. */
 export function listNeeds(
   db: Db,
   scope: Scope,
@@ -349,10 +350,11 @@ export function listNeeds(
   if (filter.status) conditions.push(sql`n.status = ${filter.status}`);
   if (filter.theme) conditions.push(sql`${filter.theme} = any(n.themes)`);
   const answers = sql`(select count(*)::int from requests r where r.need_id = n.id)`;
-  if (filter.unanswered) conditions.push(sql`n.status = 'open' and n.created_at < ${today}::date - 21 and ${answers} = 0`);
+  const prescriptions = sql`(select count(*)::int from partnerships p where p.need_id = n.id)`;
+  if (filter.unanswered) conditions.push(sql`n.status = 'open' and n.created_at < ${today}::date - 21 and ${answers} = 0 and ${prescriptions} = 0`);
   const base = sql`select n.id, n.title, a.name as acm, a.id as acm_id, a.slug as acm_slug, c.name as commune, n.themes, n.age_min, n.age_max, n.status, n.created_at,
       to_char(n.created_at at time zone 'Europe/Paris', 'YYYY-MM-DD') as posted,
-      (${today}::date - (n.created_at at time zone 'Europe/Paris')::date)::int as days_open, ${answers} as answers
+      (${today}::date - (n.created_at at time zone 'Europe/Paris')::date)::int as days_open, ${answers} as answers, ${prescriptions} as prescriptions
     from needs n join organisations a on a.id = n.acm_id left join communes c on c.code_insee = a.code_insee
     where ${sql.join(conditions, sql` and `)}`;
   return paged<NeedRow>(db, base, { by: sql.raw(needSorts[sort.key]), desc: sort.desc }, sql`id desc`, paging);

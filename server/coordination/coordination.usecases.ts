@@ -398,7 +398,8 @@ const needList: ListDefinition = {
   slug: 'besoins',
   title: 'Besoins des accueils',
   noun: ['besoin', 'besoins'],
-  intro: 'Les besoins publiés par les accueils du territoire. « Sans réponse » : ouvert depuis plus de 21 jours sans aucune proposition de partenaire.',
+  intro:
+    'Les besoins publiés par les accueils du territoire. « Sans réponse » : ouvert depuis plus de 21 jours sans aucune proposition de partenaire ni prescription.',
   columns: [
     { key: 'title', header: 'Besoin', sort: 'title' },
     { key: 'acm', header: 'Accueil', sort: 'acm' },
@@ -436,7 +437,8 @@ const needList: ListDefinition = {
         { text: formatters.ages(r.age_min, r.age_max), nowrap: true },
         { text: needStatusLabels[r.status].label + (r.status === 'open' ? ` depuis ${openFor(r.days_open)}` : '') },
         { text: frenchDate(r.posted) },
-        { text: String(r.answers) },
+        // Prescriptions beside the answers: a ninth column squeezed the titles at 1280 px.
+        { text: r.prescriptions ? `${r.answers} + ${formatters.plural(r.prescriptions, 'prescription', 'prescriptions')}` : String(r.answers) },
       ]),
     };
   },

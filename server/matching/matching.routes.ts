@@ -11,7 +11,7 @@ import type { App } from '../types.js';
 import { answerNeed } from './answer.js';
 import { acmProfile } from './matching.repository.js';
 import { needView, offerSuggestionView } from './matching.view.js';
-import { needAnswers, partnerAnswerOptions } from './need-answers.js';
+import { needAnswers, needPrescriptions, partnerAnswerOptions } from './need-answers.js';
 import { needResultsData, partnerPlaces, RADII, readNeedSearchForm } from './need-search.js';
 import { needFormValues, needLabels } from './needs.form.js';
 import { answerCounts, listNeedsOfAcms } from './needs.repository.js';
@@ -168,13 +168,18 @@ export default async function matchingRoutes(app: App) {
     const need = needView(found.need);
     const data: Record<string, unknown> = { title: found.need.title, need, acm: found.acm, createdAt: found.need.createdAt, access };
     if (access === 'owner') {
-      const ranked = found.need.status === 'open' ? await suggestOffers(deps, wishOfNeed({ ...found.need, budgetEur: found.need.budgetEur })) : [];
+      const [ranked, prescriptions] = await Promise.all([
+        found.need.status === 'open' ? suggestOffers(deps, wishOfNeed({ ...found.need, budgetEur: found.need.budgetEur })) : [],
+        needPrescriptions(deps, found.need.id),
+      ]);
       data.suggestions = ranked.map((r) => offerSuggestionView(r.item, r.match));
       data.answers = answers;
       data.statusActions = statusButtons[found.need.status];
+      data.prescriptions = prescriptions;
     }
     if (access === 'coordinator') {
       data.answers = answers;
+      data.prescriptions = await needPrescriptions(deps, found.need.id);
       const theme = found.need.themes[0];
       data.prescribeHref = `/partenariats/prescrire?${new URLSearchParams({ accueil: String(found.acm.id), ...(theme ? { theme } : {}), besoin: String(found.need.id) })}`;
     }

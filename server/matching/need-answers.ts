@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.js';
+import { statusLabels as partnershipStatusLabels } from '../partnerships/labels.js';
 import { statusLabels as requestStatusLabels } from '../requests/labels.js';
 import { publishedOffersOf } from './matching.repository.js';
-import { answersOfNeed, type NeedWithAcm } from './needs.repository.js';
+import { answersOfNeed, type NeedWithAcm, prescriptionsOfNeed } from './needs.repository.js';
 import { scoreMatch } from './score.js';
 import { factsOfOffer, wishOfNeed } from './suggestions.js';
 
@@ -9,6 +10,12 @@ import { factsOfOffer, wishOfNeed } from './suggestions.js';
 export async function needAnswers(deps: Deps, needId: number) {
   const found = await answersOfNeed(deps.db, needId);
   return found.map((r) => ({ ...r, statusLabel: requestStatusLabels[r.status] ?? r.status }));
+}
+
+/** The partnerships prescribed for a need by the territory's coordinators. */
+export async function needPrescriptions(deps: Deps, needId: number) {
+  const found = await prescriptionsOfNeed(deps.db, needId);
+  return found.map((p) => ({ ...p, statusLabel: partnershipStatusLabels[p.status] }));
 }
 
 /** The answering partner's published offers as select options, best match for the need first. */

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, rows, type Stamped } from '../../db/client.js';
-import { communes, needs, offers, organisations, requests } from '../../db/schema/index.js';
+import { communes, needs, offers, organisations, partnerships, requests } from '../../db/schema/index.js';
 
 export type Need = typeof needs.$inferSelect;
 type NewNeed = typeof needs.$inferInsert;
@@ -58,6 +58,16 @@ export async function updateNeed(db: Db, id: number, values: Partial<NewNeed> & 
   return row!;
 }
 
+/** Marks an open need as fulfilled; false when it was not open (its ACM closed or fulfilled it already). */
+export async function fulfilOpenNeed(db: Db, id: number, now: Date): Promise<boolean> {
+  const updated = await db
+    .update(needs)
+    .set({ status: 'fulfilled', closedAt: now, updatedAt: now })
+    .where(and(eq(needs.id, id), eq(needs.status, 'open')))
+    .returning({ id: needs.id });
+  return updated.length > 0;
+}
+
 export async function findNeed(db: Db, id: number): Promise<NeedWithAcm | null> {
   const [row] = await db
     .select({ need: needs, acm: acmColumns })
@@ -107,4 +117,20 @@ export async function answersOfNeed(db: Db, needId: number) {
     .leftJoin(offers, eq(offers.id, requests.offerId))
     .where(eq(requests.needId, needId))
     .orderBy(desc(requests.createdAt));
+}
+
+/** The partnerships a coordinator prescribed for a need, newest first, with the partner. */
+export async function prescriptionsOfNeed(db: Db, needId: number) {
+  return db
+    .select({
+      id: partnerships.id,
+      title: partnerships.title,
+      status: partnerships.status,
+      partnerName: organisations.name,
+      createdAt: partnerships.createdAt,
+    })
+    .from(partnerships)
+    .innerJoin(organisations, eq(organisations.id, partnerships.partnerId))
+    .where(eq(partnerships.needId, needId))
+    .orderBy(desc(partnerships.createdAt), desc(partnerships.id));
 }

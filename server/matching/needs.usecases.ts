@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
 import { communes, organisations } from '../../db/schema/index.js';
 import { enqueueSearchSync } from '../../search/outbox.js';
 import type { CurrentUser, MembershipSummary } from '../accounts/sessions.repository.js';
@@ -7,7 +8,7 @@ import { placeInScopes } from '../kernel/scopes.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { notifyPartnersOfNeed } from './need-match-notices.js';
 import { needMessages, readNeedForm } from './needs.form.js';
-import { findNeed, insertNeed, type Need, type NeedStatus, type NeedWithAcm, updateNeed } from './needs.repository.js';
+import { findNeed, fulfilOpenNeed, insertNeed, type Need, type NeedStatus, type NeedWithAcm, updateNeed } from './needs.repository.js';
 import { today } from './suggestions.js';
 
 export const needStatusLabels: Record<NeedStatus, { label: string; tag: string }> = {
@@ -121,6 +122,13 @@ export async function editNeed(deps: Deps, user: CurrentUser, id: number, body: 
 
 export const statusActions = { fulfilled: 'fulfilled', closed: 'closed', reopen: 'open' } as const satisfies Record<string, NeedStatus>;
 export type StatusAction = keyof typeof statusActions;
+
+/** A partnership prescribed for a need has started: the need is met. False when it was no longer open. */
+export async function fulfilNeedByPartnership(db: Db, needId: number, now: Date): Promise<boolean> {
+  const fulfilled = await fulfilOpenNeed(db, needId, now);
+  if (fulfilled) await enqueueSearchSync(db, 'need', needId);
+  return fulfilled;
+}
 
 export async function changeNeedStatus(deps: Deps, user: CurrentUser, id: number, action: StatusAction): Promise<Need> {
   const found = await editableNeed(deps, user, id);

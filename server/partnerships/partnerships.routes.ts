@@ -99,6 +99,7 @@ export default async function partnershipsRoutes(app: App) {
         body: formBody({
           acmId: formText(20),
           partnerId: formText(20),
+          needId: formText(20),
           title: formText(),
           message: formText(),
           objective: formText(),

@@ -8,6 +8,7 @@ import { charterAxes, labelOf, partnershipReasons } from '../kernel/taxonomy.js'
 import { ConflictError } from '../lib/errors.js';
 import { formatters } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
+import { fulfilNeedByPartnership } from '../matching/needs.usecases.js';
 import { notify } from '../notifications/notifications.usecases.js';
 import { type Access, actingSide, requireEditor } from './access.js';
 import { slotTimes } from './calendar.js';
@@ -274,6 +275,13 @@ export async function confirmPartnership(deps: Deps, access: Access, body: Recor
         summary: 'Les deux parties ont confirmé : le partenariat démarre.',
         notify: { title: 'Le partenariat démarre : les deux structures ont confirmé', path: `/partenariats/${p.id}` },
       });
+      if (p.needId && (await fulfilNeedByPartnership(tx, p.needId, now))) {
+        await recordChange(deps, tx, access, {
+          side,
+          action: 'need.fulfilled',
+          summary: 'Le besoin pour lequel ce partenariat a été prescrit est marqué comme pourvu.',
+        });
+      }
       if (p.prescribedBy) {
         await notify(deps, tx, {
           userIds: [p.prescribedBy],

@@ -47,7 +47,7 @@ interface PrescriptionPrefill {
   values: Record<string, string>;
   suggestions: PrescriptionSuggestion[];
   /** What the coordinator came for (a coverage gap, or a need of the ACM), to say above the form. */
-  context: { acmName: string; theme: string | null; age: string | null; needTitle: string | null } | null;
+  context: { acmName: string; theme: string | null; age: string | null; need: { id: number; title: string } | null } | null;
 }
 
 /** What a coverage gap asks for: the ACM's place and ages, narrowed to its theme and age band, looked for further away. */
@@ -80,11 +80,13 @@ export async function prescriptionPrefill(
   const need = found?.acm.id === acm.id ? found.need : null;
   const wish = need ? wishOfNeed(need) : await gapWish(deps, acm.id, theme, band?.value ?? null);
   const partnerIds = new Set(choices.partners.map((p) => p.id));
+  // A need may name several themes: an offer in any of them suits it.
+  const wantedThemes = need ? need.themes : theme ? [theme] : [];
   const suggestions: PrescriptionSuggestion[] = [];
   if (wish) {
     const ranked = await rankOffers(deps, wish, { limit: 200, threshold: 0 });
     for (const { item, match } of ranked) {
-      if (!partnerIds.has(item.partnerId) || (theme && !item.themes.includes(theme))) continue;
+      if (!partnerIds.has(item.partnerId) || (wantedThemes.length && !item.themes.some((t) => wantedThemes.includes(t)))) continue;
       if (suggestions.some((s) => s.partnerId === item.partnerId)) continue;
       suggestions.push({
         partnerId: item.partnerId,
@@ -113,6 +115,7 @@ export async function prescriptionPrefill(
   const values: Record<string, string> = { acmId: String(acm.id) };
   if (chosenPartner) values.partnerId = String(chosenPartner);
   if (need) {
+    values.needId = String(need.id);
     values.title = `${need.title} — ${acm.name}`.slice(0, 150);
     values.message = `${capitalised(withArticle(acm.name))} cherche un partenaire pour son besoin « ${need.title} », publié sur Passerelle.${
       offer ? ` L’offre « ${offer.offerTitle} » pourrait y répondre.` : ''
@@ -124,7 +127,11 @@ export async function prescriptionPrefill(
       offer ? ` L’offre « ${offer.offerTitle} » pourrait y répondre.` : ''
     } Je vous propose d’en parler ensemble.`;
   }
-  return { values, suggestions, context: { acmName: acm.name, theme: themeLabel, age: band?.label ?? null, needTitle: need?.title ?? null } };
+  return {
+    values,
+    suggestions,
+    context: { acmName: acm.name, theme: themeLabel, age: band?.label ?? null, need: need ? { id: need.id, title: need.title } : null },
+  };
 }
 
 /**
@@ -148,20 +155,26 @@ export async function prescribePartnership(deps: Deps, user: CurrentUser, body: 
     'charterAxes',
     charterAxes.map((a) => a.value),
   );
-  const [acm, partner] = await Promise.all([
+  // A hidden field: a tampered value links no need rather than showing an error nobody can fix.
+  const needId = /^[1-9]\d{0,8}$/.test(form.raw('needId')) ? Number(form.raw('needId')) : null;
+  const [acm, partner, found] = await Promise.all([
     acmId ? findOrganisationDetails(deps.db, acmId) : null,
     partnerId ? findOrganisationDetails(deps.db, partnerId) : null,
+    needId ? findNeed(deps.db, needId) : null,
   ]);
   const acmInScope = acm?.kind === 'acm' && placeInScopes(acm, user.coordinatorScopes);
   const partnerInScope = partner?.kind === 'partner' && placeInScopes(partner, user.coordinatorScopes);
   if (acmId && !acmInScope) form.fail('acmId', 'Choisissez un accueil de votre territoire.');
   if (partnerId && !partnerInScope) form.fail('partnerId', 'Choisissez un partenaire de votre territoire.');
   form.assertValid();
+  // Prescribed for another ACM than the need's (the coordinator changed the ACM): not for that need.
+  const need = found?.acm.id === acm!.id ? found.need : null;
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     const partnership = await insertPartnership(tx, {
       acmId: acm!.id,
       partnerId: partner!.id,
+      needId: need?.id ?? null,
       prescribedBy: user.id,
       prescriptionMessage: message,
       title,
@@ -185,7 +198,7 @@ export async function prescribePartnership(deps: Deps, user: CurrentUser, body: 
         partnership,
         actorId: user.id,
         action: 'partnership.prescribed',
-        summary: `Partenariat prescrit par ${user.name}, coordinateur·rice du territoire : ${message}`,
+        summary: `Partenariat prescrit par ${user.name}, coordinateur·rice du territoire${need ? `, pour le besoin « ${need.title} »` : ''} : ${message}`,
         notify: {
           type: 'partnership_prescribed',
           title: `Partenariat proposé par ${user.name} : ${acm!.name} et ${partner!.name}`,

@@ -73,7 +73,7 @@ for (const width of [1280, 390]) {
 }
 
 for (const width of [1280, 390]) {
-  it(`walks a coordinator from the needs of the territory to one need, then to a prescription prefilled from it, at ${width} px`, async () => {
+  it(`walks a coordinator from the needs of the territory to one need, then to a prescription prefilled from it, sent and shown on the need, at ${width} px`, async () => {
     const context = await site.newContext();
     await signInDemo(context, 'coordination@demo.passerelle.fr');
     const page = await context.newPage();
@@ -109,6 +109,20 @@ for (const width of [1280, 390]) {
     expect(await page.inputValue('#f-title')).toContain(title);
     expect((await page.locator('#f-message').boundingBox())!.width).toBeGreaterThan(width === 1280 ? 400 : 340);
     await check(page, 'coordination-prescription-from-need', width);
+
+    // Sent, the prescription shows on the need's page, linked to its partnership.
+    const needPath = new URL((await page.locator('.breadcrumb a').last().getAttribute('href'))!, page.url()).pathname;
+    await page.getByRole('button', { name: 'Proposer le partenariat' }).click();
+    await page.waitForURL(/\/partenariats\/\d+$/);
+    const partnershipPath = new URL(page.url()).pathname;
+    await page.goto(needPath);
+    const followed = page.getByRole('region', { name: 'Suivi du territoire' });
+    expect(await followed.textContent()).toMatch(/Partenariats? prescrits? :/);
+    const prescribed = followed.locator(`a[href="${partnershipPath}"]`);
+    expect(await prescribed.textContent()).toContain(title);
+    const [linkBox, cardBox] = [(await prescribed.boundingBox())!, (await followed.boundingBox())!];
+    expect(linkBox.x + linkBox.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
+    await check(page, 'coordination-need-prescribed', width);
     await context.close();
   }, 180_000);
 }

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needs, notifications, requests, searchOutbox } from '../../db/schema/index.js';
+import { auditLog, needs, notifications, partnerships, requests, searchOutbox } from '../../db/schema/index.js';
 import { de, toName } from '../../server/lib/format.js';
 import type { App } from '../../server/types.js';
 import { Agent } from '../helpers/agent.js';
@@ -217,6 +217,104 @@ describe('a coordinator and the needs of their territory', () => {
     expect(form.body).not.toContain('Zone blanche');
     // Choosing another suggested partner keeps the need the form came from.
     expect(form.body).toContain(`&amp;besoin=${id}&amp;partenaire=`);
+  });
+
+  it('links a prescription to the need it came from: both sides and the coordinator see it, and the need is fulfilled once the partnership starts', async () => {
+    const { agent: acmAgent, acm } = await acmWithMember(app, { name: 'Accueil de loisirs du Gourguillon' });
+    const id = needIdFrom((await acmAgent.post('/besoins', needForm({ title: 'Du théâtre le mercredi' }))).headers.location);
+    // Posted 30 days ago: the coordinator's « Sans réponse » filter lists it until something is proposed.
+    await app.deps.db
+      .update(needs)
+      .set({ createdAt: new Date(Date.now() - 30 * 86_400_000) })
+      .where(eq(needs.id, id));
+    const { agent: partnerAgent, partner } = await partnerWithMember(app, { name: 'Théâtre du Gourguillon' });
+    await theatreOffer(app, partner.id, { title: 'Tréteaux du mercredi' });
+    const coordinator = await coordinatorOf('69');
+    const unanswered = '/coordination/departement/69/besoins?q=Gourguillon&sansreponse=oui';
+    expect((await coordinator.get(unanswered)).body).toContain('Du théâtre le mercredi');
+
+    const form = await coordinator.get(`/partenariats/prescrire?accueil=${acm.id}&besoin=${id}&partenaire=${partner.id}`);
+    expect(form.body).toContain(`<a href="/coordination">Coordination du territoire</a> › <a href="/besoins/${id}">Du théâtre le mercredi</a>`);
+    expect(form.body).toContain(`<input type="hidden" name="needId" value="${id}">`);
+    const sent = await coordinator.post('/partenariats/prescrire', {
+      acmId: String(acm.id),
+      partnerId: String(partner.id),
+      needId: String(id),
+      title: 'Du théâtre le mercredi — Gourguillon',
+      message: 'Le théâtre du quartier peut répondre à ce besoin.',
+    });
+    expect(sent.statusCode).toBe(303);
+    const partnershipId = Number(/^\/partenariats\/(\d+)$/.exec(sent.headers.location as string)![1]);
+    const [prescribed] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, partnershipId));
+    expect(prescribed?.needId).toBe(id);
+
+    const link = `<a href="/partenariats/${partnershipId}">Du théâtre le mercredi — Gourguillon</a>, avec Théâtre du Gourguillon <span class="tag tag-status">En attente de confirmation</span>`;
+    const followed = await coordinator.get(`/besoins/${id}`);
+    expect(followed.body).toContain('Partenariat prescrit :');
+    expect(followed.body).toContain(link);
+    const owned = await acmAgent.get(`/besoins/${id}`);
+    expect(owned.body).toContain('Prescrit par la coordination');
+    expect(owned.body).toContain(link);
+    // The partner reads the need without the coordination's block.
+    expect((await partnerAgent.get(`/besoins/${id}`)).body).not.toContain('Prescrit par la coordination');
+    const list = await coordinator.get('/coordination/departement/69/besoins?q=Gourguillon');
+    expect(list.body).toMatch(/Du théâtre le mercredi[\s\S]*?<td[^>]*>0 \+ 1\u00a0prescription<\/td>/);
+    expect((await coordinator.get(unanswered)).body).not.toContain('Du théâtre le mercredi');
+
+    expect((await acmAgent.post(`/partenariats/${partnershipId}/confirmer`, { side: 'acm' })).statusCode).toBe(303);
+    expect((await app.deps.db.select().from(needs).where(eq(needs.id, id)))[0]?.status).toBe('open');
+    expect((await partnerAgent.post(`/partenariats/${partnershipId}/confirmer`, { side: 'partner' })).statusCode).toBe(303);
+    const [met] = await app.deps.db.select().from(needs).where(eq(needs.id, id));
+    expect(met?.status).toBe('fulfilled');
+    expect(met?.closedAt).not.toBeNull();
+    const journal = await app.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, 'partnership'), eq(auditLog.entityId, partnershipId)));
+    expect(journal.map((e) => e.action)).toEqual(expect.arrayContaining(['partnership.prescribed', 'partnership.started', 'need.fulfilled']));
+    expect(journal.find((e) => e.action === 'partnership.prescribed')?.data.summary).toContain('pour le besoin « Du théâtre le mercredi »');
+    const afterwards = await acmAgent.get(`/besoins/${id}`);
+    expect(afterwards.body).toContain('Pourvu');
+    expect(afterwards.body).toContain('<span class="tag tag-status">En cours</span>');
+
+    // The ACM reopens its need: the running partnership is left as it is.
+    expect((await acmAgent.post(`/besoins/${id}/statut`, { action: 'reopen' })).statusCode).toBe(303);
+    const [reopened] = await app.deps.db.select().from(needs).where(eq(needs.id, id));
+    expect(reopened?.status).toBe('open');
+    expect((await app.deps.db.select().from(partnerships).where(eq(partnerships.id, partnershipId)))[0]?.status).toBe('active');
+  });
+
+  it('links no need to a prescription made for another ACM, or from a tampered field', async () => {
+    const { agent: acmAgent } = await acmWithMember(app);
+    const id = needIdFrom((await acmAgent.post('/besoins', needForm())).headers.location);
+    const { acm: other } = await acmWithMember(app);
+    const { partner } = await partnerWithMember(app);
+    const coordinator = await coordinatorOf('69');
+    for (const needId of [String(id), 'abc', '-1', '99999999999']) {
+      const sent = await coordinator.post('/partenariats/prescrire', {
+        acmId: String(other.id),
+        partnerId: String(partner.id),
+        needId,
+        title: 'Un partenariat',
+        message: 'Bonjour',
+      });
+      expect(sent.statusCode, needId).toBe(303);
+      const partnershipId = Number(/(\d+)$/.exec(sent.headers.location as string)![1]);
+      expect((await app.deps.db.select().from(partnerships).where(eq(partnerships.id, partnershipId)))[0]?.needId, needId).toBeNull();
+    }
+    expect((await acmAgent.get(`/besoins/${id}`)).body).not.toContain('Prescrit par la coordination');
+  });
+
+  it('suggests partners for any of the need’s themes, not only its first', async () => {
+    const { agent: acmAgent, acm } = await acmWithMember(app, { name: 'Accueil de loisirs de la Croix-Rousse' });
+    const id = needIdFrom(
+      (await acmAgent.post('/besoins', needForm({ title: 'Des langues et des sciences', themes: ['langues', 'sciences'], subthemes: [] }))).headers.location,
+    );
+    const { partner } = await partnerWithMember(app, { name: 'Club des Pentes' });
+    await theatreOffer(app, partner.id, { title: 'Petits chimistes', themes: ['sciences'], subthemes: [] });
+    const coordinator = await coordinatorOf('69');
+    const form = await coordinator.get(`/partenariats/prescrire?accueil=${acm.id}&theme=langues&besoin=${id}`);
+    expect(form.body).toMatch(/<strong>Club des Pentes<\/strong> : <a href="[^"]+">Petits chimistes<\/a>/);
   });
 
   it('shows a need to the coordinators of its métropole, and keeps it from those of other territories (404)', async () => {
