@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { parisToday } from '../kernel/paris-time.js';
 import { NotFoundError } from '../lib/errors.js';
 import { de } from '../lib/format.js';
+import { findNeedTitle } from '../requests/requests.repository.js';
 import type { Access } from './access.js';
 import { amendmentDiff, versionLabel } from './amendments.js';
 import { computeSessionDates } from './calendar.js';
@@ -94,7 +95,7 @@ function liveSourceNotes(context: ConventionContext, live: ConventionSources, re
 export async function loadWorkspace(deps: Deps, access: Access) {
   const db = deps.db;
   const p = access.partnership;
-  const [acm, partner, partyRows, signatures, sessions, deadlines, reviews, meetings, request, prescriberName, versions] = await Promise.all([
+  const [acm, partner, partyRows, signatures, sessions, deadlines, reviews, meetings, request, prescriberName, versions, needTitle] = await Promise.all([
     findOrganisationDetails(db, p.acmId),
     findOrganisationDetails(db, p.partnerId),
     findParties(db, p.id),
@@ -106,6 +107,7 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     p.requestId ? findRequest(db, p.requestId) : null,
     findUserName(db, p.prescribedBy),
     listVersions(db, p.id),
+    p.needId ? findNeedTitle(db, p.needId) : null,
   ]);
   if (!acm || !partner) throw new NotFoundError();
   const { context, convention, live, frozen } = await conventionContext(db, p, { acm, partner, parties: partyRows });
@@ -166,6 +168,8 @@ export async function loadWorkspace(deps: Deps, access: Access) {
     offer: context.offer,
     request,
     prescriberName,
+    /** The need of the ACM it was prescribed for. */
+    need: p.needId && needTitle ? { id: p.needId, title: needTitle } : null,
     convention,
     rendered,
     context,

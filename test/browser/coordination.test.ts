@@ -105,7 +105,7 @@ for (const width of [1280, 390]) {
 
     await follow.getByRole('link', { name: 'Prescrire un partenariat' }).click();
     await page.waitForURL(/\/partenariats\/prescrire\?accueil=\d+.*besoin=\d+/);
-    expect(await page.locator('#suggestions-title').textContent()).toContain(`« ${title} »`);
+    expect(await page.locator('#suggestions-title').textContent()).toContain(`«\u00a0${title}\u00a0»`);
     expect(await page.inputValue('#f-title')).toContain(title);
     expect((await page.locator('#f-message').boundingBox())!.width).toBeGreaterThan(width === 1280 ? 400 : 340);
     await check(page, 'coordination-prescription-from-need', width);

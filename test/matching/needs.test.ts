@@ -209,7 +209,7 @@ describe('a coordinator and the needs of their territory', () => {
 
     const form = await coordinator.get(prescribe.replaceAll('&amp;', '&'));
     expect(form.statusCode).toBe(200);
-    expect(form.body).toContain('Besoin de l’Accueil de loisirs des Pentes : « Des marionnettes pour les grands »');
+    expect(form.body).toContain('Besoin de l’Accueil de loisirs des Pentes&nbsp;: «&nbsp;Des marionnettes pour les grands&nbsp;»');
     expect(form.body).toContain('value="Des marionnettes pour les grands — Accueil de loisirs des Pentes"');
     expect(form.body).toContain(
       'L’Accueil de loisirs des Pentes cherche un partenaire pour son besoin « Des marionnettes pour les grands », publié sur Passerelle.',
@@ -257,6 +257,11 @@ describe('a coordinator and the needs of their territory', () => {
     expect(owned.body).toContain(link);
     // The partner reads the need without the coordination's block.
     expect((await partnerAgent.get(`/besoins/${id}`)).body).not.toContain('Prescrit par la coordination');
+    // The partnership names its need: linked for the ACM and the coordinator; the partner, who may lose sight of the need once it is met, reads its title.
+    const needLink = `, pour le besoin «&nbsp;<a href="/besoins/${id}">Du théâtre le mercredi</a>&nbsp;».`;
+    expect((await acmAgent.get(`/partenariats/${partnershipId}`)).body).toContain(needLink);
+    expect((await coordinator.get(`/partenariats/${partnershipId}/recherche`)).body).toContain(needLink);
+    expect((await partnerAgent.get(`/partenariats/${partnershipId}`)).body).toContain(', pour le besoin «&nbsp;Du théâtre le mercredi&nbsp;».');
     const list = await coordinator.get('/coordination/departement/69/besoins?q=Gourguillon');
     expect(list.body).toMatch(/Du théâtre le mercredi[\s\S]*?<td[^>]*>0 \+ 1\u00a0prescription<\/td>/);
     expect((await coordinator.get(unanswered)).body).not.toContain('Du théâtre le mercredi');
