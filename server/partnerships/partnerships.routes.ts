@@ -28,7 +28,7 @@ import {
   updateDefinition,
   updateIntervenants,
 } from './partnerships.usecases.js';
-import { prescribePartnership, prescriptionChoices, prescriptionPrefill } from './prescription.usecases.js';
+import { partnerOfferOptions, prescribePartnership, prescriptionChoices, prescriptionPrefill } from './prescription.usecases.js';
 import reviewRoutes from './review.routes.js';
 import { accessFor, handleForm, renderWorkspacePage } from './workspace.http.js';
 
@@ -83,6 +83,7 @@ export default async function partnershipsRoutes(app: App) {
       title: 'Prescrire un partenariat',
       ...choices,
       values: prefill.values,
+      offerOptions: prefill.offerOptions,
       suggestions: prefill.suggestions,
       context: prefill.context,
       query: request.query,
@@ -100,6 +101,7 @@ export default async function partnershipsRoutes(app: App) {
           acmId: formText(20),
           partnerId: formText(20),
           needId: formText(20),
+          offerId: formText(20),
           title: formText(),
           message: formText(),
           objective: formText(),
@@ -116,9 +118,11 @@ export default async function partnershipsRoutes(app: App) {
         return reply.redirect(`/partenariats/${id}`, 303);
       } catch (error) {
         const choices = await prescriptionChoices(deps, user);
+        const partnerId = Number(request.body.partnerId);
         return showFormErrors(reply, 'partnerships/prescribe', request.body, {
           title: 'Prescrire un partenariat',
           ...choices,
+          offerOptions: await partnerOfferOptions(deps, choices, Number.isSafeInteger(partnerId) ? partnerId : null),
           reasons: partnershipReasons,
           axes: charterAxes,
         })(error);

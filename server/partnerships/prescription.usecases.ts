@@ -7,7 +7,7 @@ import { ageBands, charterAxes, labelOf, partnershipReasons, themes } from '../k
 import { capitalised } from '../kernel/text.js';
 import { de, withArticle } from '../lib/format.js';
 import { FormReader } from '../lib/validation.js';
-import { acmProfile } from '../matching/matching.repository.js';
+import { acmProfile, publishedOffersOf } from '../matching/matching.repository.js';
 import { findNeed } from '../matching/needs.repository.js';
 import type { Wish } from '../matching/score.js';
 import { rankOffers, wishOfAcm, wishOfNeed } from '../matching/suggestions.js';
@@ -15,7 +15,7 @@ import { offerPath } from '../offers/offers.view.js';
 import { requireCoordinator } from '../territories/scopes.js';
 import { ensureConvention } from './convention.repository.js';
 import { recordEvent } from './events.js';
-import { findOrganisationDetails, insertParties, insertPartnership, organisationsInScopes } from './partnerships.repository.js';
+import { findOffer, findOrganisationDetails, insertParties, insertPartnership, organisationsInScopes } from './partnerships.repository.js';
 
 export async function prescriptionChoices(deps: Deps, user: CurrentUser) {
   requireCoordinator(user);
@@ -24,6 +24,17 @@ export async function prescriptionChoices(deps: Deps, user: CurrentUser) {
     organisationsInScopes(deps.db, 'partner', user.coordinatorScopes),
   ]);
   return { acms, partners };
+}
+
+/** The « Offre proposée » options: the published offers of the chosen partner, if it is one of the coordinator's. */
+export async function partnerOfferOptions(
+  deps: Deps,
+  choices: Awaited<ReturnType<typeof prescriptionChoices>>,
+  partnerId: number | null,
+): Promise<{ value: number; label: string }[]> {
+  if (!partnerId || !choices.partners.some((p) => p.id === partnerId)) return [];
+  const offers = await publishedOffersOf(deps.db, [partnerId]);
+  return offers.map((o) => ({ value: o.id, label: o.title }));
 }
 
 /** How far the prescription's suggestions look for offers around the ACM (wider than the coverage radius: a gap has none nearer). */
@@ -45,6 +56,7 @@ interface PrescriptionSuggestion {
 interface PrescriptionPrefill {
   /** Values of the form's fields. */
   values: Record<string, string>;
+  offerOptions: { value: number; label: string }[];
   suggestions: PrescriptionSuggestion[];
   /** What the coordinator came for (a coverage gap, or a need of the ACM), to say above the form. */
   context: { acmName: string; theme: string | null; age: string | null; need: { id: number; title: string } | null } | null;
@@ -73,7 +85,7 @@ export async function prescriptionPrefill(
   query: { accueil?: number; partenaire?: number; theme?: string; age?: string; besoin?: number },
 ): Promise<PrescriptionPrefill> {
   const acm = query.accueil ? choices.acms.find((a) => a.id === query.accueil) : undefined;
-  if (!acm) return { values: {}, suggestions: [], context: null };
+  if (!acm) return { values: {}, offerOptions: [], suggestions: [], context: null };
   const theme = themes.some((t) => t.value === query.theme) ? query.theme! : null;
   const band = ageBands.find((b) => b.value === query.age) ?? null;
   const found = query.besoin ? await findNeed(deps.db, query.besoin) : null;
@@ -82,53 +94,55 @@ export async function prescriptionPrefill(
   const partnerIds = new Set(choices.partners.map((p) => p.id));
   // A need may name several themes: an offer in any of them suits it.
   const wantedThemes = need ? need.themes : theme ? [theme] : [];
+  const ranked = (wish ? await rankOffers(deps, wish, { limit: 200, threshold: 0 }) : []).filter(
+    ({ item }) => partnerIds.has(item.partnerId) && (!wantedThemes.length || item.themes.some((t) => wantedThemes.includes(t))),
+  );
   const suggestions: PrescriptionSuggestion[] = [];
-  if (wish) {
-    const ranked = await rankOffers(deps, wish, { limit: 200, threshold: 0 });
-    for (const { item, match } of ranked) {
-      if (!partnerIds.has(item.partnerId) || (wantedThemes.length && !item.themes.some((t) => wantedThemes.includes(t)))) continue;
-      if (suggestions.some((s) => s.partnerId === item.partnerId)) continue;
-      suggestions.push({
-        partnerId: item.partnerId,
-        partnerName: item.partnerName,
-        offerId: item.id,
-        offerSlug: item.slug,
-        offerTitle: item.title,
-        offerHref: offerPath(item),
-        chooseHref: `/partenariats/prescrire?${new URLSearchParams({
-          accueil: String(acm.id),
-          ...(theme ? { theme } : {}),
-          ...(band ? { age: band.value } : {}),
-          ...(need ? { besoin: String(need.id) } : {}),
-          partenaire: String(item.partnerId),
-        }).toString()}`,
-        distanceKm: match.distanceKm === null ? null : Math.round(match.distanceKm),
-        score: match.score,
-      });
-      if (suggestions.length === 3) break;
-    }
+  for (const { item, match } of ranked) {
+    if (suggestions.some((s) => s.partnerId === item.partnerId)) continue;
+    suggestions.push({
+      partnerId: item.partnerId,
+      partnerName: item.partnerName,
+      offerId: item.id,
+      offerSlug: item.slug,
+      offerTitle: item.title,
+      offerHref: offerPath(item),
+      chooseHref: `/partenariats/prescrire?${new URLSearchParams({
+        accueil: String(acm.id),
+        ...(theme ? { theme } : {}),
+        ...(band ? { age: band.value } : {}),
+        ...(need ? { besoin: String(need.id) } : {}),
+        partenaire: String(item.partnerId),
+      }).toString()}`,
+      distanceKm: match.distanceKm === null ? null : Math.round(match.distanceKm),
+      score: match.score,
+    });
+    if (suggestions.length === 3) break;
   }
   const chosenPartner = query.partenaire && partnerIds.has(query.partenaire) ? query.partenaire : suggestions[0]?.partnerId;
   const themeLabel = theme ? labelOf(themes, theme) : null;
   const what = theme || band ? [themeLabel ?? 'Activités', band ? `pour les ${band.label}` : null].filter(Boolean).join(' ') : 'Un premier partenariat';
-  const offer = suggestions.find((s) => s.partnerId === chosenPartner);
+  // The chosen partner's best-suited offer, whether or not it made the three suggestions.
+  const offer = ranked.find(({ item }) => item.partnerId === chosenPartner)?.item;
   const values: Record<string, string> = { acmId: String(acm.id) };
   if (chosenPartner) values.partnerId = String(chosenPartner);
+  if (offer) values.offerId = String(offer.id);
   if (need) {
     values.needId = String(need.id);
     values.title = `${need.title} — ${acm.name}`.slice(0, 150);
     values.message = `${capitalised(withArticle(acm.name))} cherche un partenaire pour son besoin « ${need.title} », publié sur Passerelle.${
-      offer ? ` L’offre « ${offer.offerTitle} » pourrait y répondre.` : ''
+      offer ? ` L’offre « ${offer.title} » pourrait y répondre.` : ''
     } Je vous propose d’en parler ensemble.`;
   } else if (what) {
     // ACM names take an article or none (« l’Accueil de loisirs… », « ALSH… »): the title names the ACM as it is written, the message through « de ».
     values.title = `${what} — ${acm.name}`.slice(0, 150);
     values.message = `Aucune offre ${themeLabel ? `« ${themeLabel} » ` : ''}${band ? `pour les ${band.label} ` : ''}n’est proposée sur Passerelle à proximité ${de(acm.name)} (${acm.communeName}).${
-      offer ? ` L’offre « ${offer.offerTitle} » pourrait y répondre.` : ''
+      offer ? ` L’offre « ${offer.title} » pourrait y répondre.` : ''
     } Je vous propose d’en parler ensemble.`;
   }
   return {
     values,
+    offerOptions: await partnerOfferOptions(deps, choices, chosenPartner ?? null),
     suggestions,
     context: { acmName: acm.name, theme: themeLabel, age: band?.label ?? null, need: need ? { id: need.id, title: need.title } : null },
   };
@@ -156,16 +170,20 @@ export async function prescribePartnership(deps: Deps, user: CurrentUser, body: 
     charterAxes.map((a) => a.value),
   );
   // A hidden field: a tampered value links no need rather than showing an error nobody can fix.
+  const offerId = form.int('offerId', { min: 1 });
   const needId = /^[1-9]\d{0,8}$/.test(form.raw('needId')) ? Number(form.raw('needId')) : null;
-  const [acm, partner, found] = await Promise.all([
+  const [acm, partner, found, offer] = await Promise.all([
     acmId ? findOrganisationDetails(deps.db, acmId) : null,
     partnerId ? findOrganisationDetails(deps.db, partnerId) : null,
     needId ? findNeed(deps.db, needId) : null,
+    offerId ? findOffer(deps.db, offerId) : null,
   ]);
   const acmInScope = acm?.kind === 'acm' && placeInScopes(acm, user.coordinatorScopes);
   const partnerInScope = partner?.kind === 'partner' && placeInScopes(partner, user.coordinatorScopes);
   if (acmId && !acmInScope) form.fail('acmId', 'Choisissez un accueil de votre territoire.');
   if (partnerId && !partnerInScope) form.fail('partnerId', 'Choisissez un partenaire de votre territoire.');
+  if (offerId && (offer?.organisationId !== partnerId || offer.status !== 'published'))
+    form.fail('offerId', 'Cette offre n’est pas une offre publiée du partenaire choisi : choisissez-en une autre, ou aucune.');
   form.assertValid();
   // Prescribed for another ACM than the need's (the coordinator changed the ACM): not for that need.
   const need = found?.acm.id === acm!.id ? found.need : null;
@@ -175,6 +193,7 @@ export async function prescribePartnership(deps: Deps, user: CurrentUser, body: 
       acmId: acm!.id,
       partnerId: partner!.id,
       needId: need?.id ?? null,
+      offerId: offer?.id ?? null,
       prescribedBy: user.id,
       prescriptionMessage: message,
       title,

@@ -228,7 +228,7 @@ describe('a coordinator and the needs of their territory', () => {
       .set({ createdAt: new Date(Date.now() - 30 * 86_400_000) })
       .where(eq(needs.id, id));
     const { agent: partnerAgent, partner } = await partnerWithMember(app, { name: 'Théâtre du Gourguillon' });
-    await theatreOffer(app, partner.id, { title: 'Tréteaux du mercredi' });
+    const offer = await theatreOffer(app, partner.id, { title: 'Tréteaux du mercredi' });
     const coordinator = await coordinatorOf('69');
     const unanswered = '/coordination/departement/69/besoins?q=Gourguillon&sansreponse=oui';
     expect((await coordinator.get(unanswered)).body).toContain('Du théâtre le mercredi');
@@ -236,9 +236,27 @@ describe('a coordinator and the needs of their territory', () => {
     const form = await coordinator.get(`/partenariats/prescrire?accueil=${acm.id}&besoin=${id}&partenaire=${partner.id}`);
     expect(form.body).toContain(`<a href="/coordination">Coordination du territoire</a> › <a href="/besoins/${id}">Du théâtre le mercredi</a>`);
     expect(form.body).toContain(`<input type="hidden" name="needId" value="${id}">`);
+    // The suggested offer is proposed with its partner; another partner's offer is refused beside the field, nothing created.
+    expect(form.body).toMatch(new RegExp(`<label for="f-offerId">Offre proposée[\\s\\S]*?<option value="${offer.id}" selected>Tréteaux du mercredi</option>`));
+    const foreign = await theatreOffer(app, (await partnerWithMember(app)).partner.id);
+    const before = await app.deps.db.select().from(partnerships);
+    const wrong = await coordinator.post('/partenariats/prescrire', {
+      acmId: String(acm.id),
+      partnerId: String(partner.id),
+      offerId: String(foreign.id),
+      needId: String(id),
+      title: 'Du théâtre le mercredi — Gourguillon',
+      message: 'Le théâtre du quartier peut répondre à ce besoin.',
+    });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.body).toContain('Cette offre n’est pas une offre publiée du partenaire choisi : choisissez-en une autre, ou aucune.');
+    expect(wrong.body).toContain(`<option value="${offer.id}">Tréteaux du mercredi</option>`);
+    expect(wrong.body).toContain(`<input type="hidden" name="needId" value="${id}">`);
+    expect(await app.deps.db.select().from(partnerships)).toHaveLength(before.length);
     const sent = await coordinator.post('/partenariats/prescrire', {
       acmId: String(acm.id),
       partnerId: String(partner.id),
+      offerId: String(offer.id),
       needId: String(id),
       title: 'Du théâtre le mercredi — Gourguillon',
       message: 'Le théâtre du quartier peut répondre à ce besoin.',
@@ -247,6 +265,7 @@ describe('a coordinator and the needs of their territory', () => {
     const partnershipId = Number(/^\/partenariats\/(\d+)$/.exec(sent.headers.location as string)![1]);
     const [prescribed] = await app.deps.db.select().from(partnerships).where(eq(partnerships.id, partnershipId));
     expect(prescribed?.needId).toBe(id);
+    expect(prescribed?.offerId).toBe(offer.id);
 
     const link = `<a href="/partenariats/${partnershipId}">Du théâtre le mercredi — Gourguillon</a>, avec Théâtre du Gourguillon <span class="tag tag-status">En attente de confirmation</span>`;
     const followed = await coordinator.get(`/besoins/${id}`);
@@ -260,7 +279,9 @@ describe('a coordinator and the needs of their territory', () => {
     // The partnership names its need: linked for the ACM and the coordinator; the partner, who may lose sight of the need once it is met, reads its title.
     const needLink = `, pour le besoin «&nbsp;<a href="/besoins/${id}">Du théâtre le mercredi</a>&nbsp;».`;
     expect((await acmAgent.get(`/partenariats/${partnershipId}`)).body).toContain(needLink);
-    expect((await coordinator.get(`/partenariats/${partnershipId}/recherche`)).body).toContain(needLink);
+    const origin = await coordinator.get(`/partenariats/${partnershipId}/recherche`);
+    expect(origin.body).toContain(needLink);
+    expect(origin.body).toMatch(/L’offre choisie<\/h3>\s*<p><a href="\/offres\/\d+-[^"]+">Tréteaux du mercredi<\/a>/);
     expect((await partnerAgent.get(`/partenariats/${partnershipId}`)).body).toContain(', pour le besoin «&nbsp;Du théâtre le mercredi&nbsp;».');
     const list = await coordinator.get('/coordination/departement/69/besoins?q=Gourguillon');
     expect(list.body).toMatch(/Du théâtre le mercredi[\s\S]*?<td[^>]*>0 \+ 1\u00a0prescription<\/td>/);
