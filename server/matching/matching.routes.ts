@@ -14,7 +14,7 @@ import { needView, offerSuggestionView } from './matching.view.js';
 import { needAnswers, needPrescriptions, partnerAnswerOptions } from './need-answers.js';
 import { needResultsData, partnerPlaces, RADII, readNeedSearchForm } from './need-search.js';
 import { needFormValues, needLabels } from './needs.form.js';
-import { answerCounts, listNeedsOfAcms } from './needs.repository.js';
+import { listNeedsOfAcms, proposalCounts } from './needs.repository.js';
 import {
   acmMemberships,
   changeNeedStatus,
@@ -95,7 +95,7 @@ export default async function matchingRoutes(app: App) {
       deps.db,
       acms.map((a) => a.organisationId),
     );
-    const counts = await answerCounts(
+    const counts = await proposalCounts(
       deps.db,
       own.map((o) => o.need.id),
     );
@@ -106,7 +106,7 @@ export default async function matchingRoutes(app: App) {
       isPartner,
       acmNames: acms.length === 1 ? acms[0]!.name : 'vos accueils',
       showAcm: acms.length > 1,
-      myNeeds: own.map((o) => ({ need: needView(o.need), acmName: o.acm.name, answers: counts.get(o.need.id) ?? 0 })),
+      myNeeds: own.map((o) => ({ need: needView(o.need), acmName: o.acm.name, ...(counts.get(o.need.id) ?? { answers: 0, prescriptions: 0 }) })),
       ...search,
       ...(isPartner ? { map: true, scripts: ['/static/js/search.js', '/static/js/map.js'] } : {}),
     });

@@ -91,14 +91,17 @@ export async function listNeedsOfAcms(db: Db, acmIds: number[], options: { statu
     .orderBy(sql`${needs.status} = 'open' desc`, desc(needs.createdAt), desc(needs.id));
 }
 
-/** How many answers (requests opened from the need) each need received. */
-export async function answerCounts(db: Db, needIds: number[]): Promise<Map<number, number>> {
+/** How many answers (requests opened from the need) and prescribed partnerships each need received. */
+export async function proposalCounts(db: Db, needIds: number[]): Promise<Map<number, { answers: number; prescriptions: number }>> {
   if (needIds.length === 0) return new Map();
-  const result = await rows<{ needId: number; count: number }>(
+  const result = await rows<{ needId: number; answers: number; prescriptions: number }>(
     db,
-    sql`select need_id as "needId", count(*)::int as count from requests where need_id = any(${sql.param(needIds)}::int[]) group by need_id`,
+    sql`select n.id as "needId",
+        (select count(*)::int from requests r where r.need_id = n.id) as answers,
+        (select count(*)::int from partnerships p where p.need_id = n.id) as prescriptions
+      from needs n where n.id = any(${sql.param(needIds)}::int[])`,
   );
-  return new Map(result.map((r) => [r.needId, Number(r.count)]));
+  return new Map(result.map((r) => [r.needId, { answers: Number(r.answers), prescriptions: Number(r.prescriptions) }]));
 }
 
 /** The request threads opened from a need, newest first, with the partner and the offer proposed. */

@@ -271,6 +271,7 @@ describe('a coordinator and the needs of their territory', () => {
     const followed = await coordinator.get(`/besoins/${id}`);
     expect(followed.body).toContain('Partenariat prescrit :');
     expect(followed.body).toContain(link);
+    expect((await acmAgent.get('/besoins')).body).toMatch(/Du théâtre le mercredi<\/a><\/th>[\s\S]*?<td>0 \+ 1\u00a0prescription<\/td>/);
     const owned = await acmAgent.get(`/besoins/${id}`);
     expect(owned.body).toContain('Prescrit par la coordination');
     expect(owned.body).toContain(link);
