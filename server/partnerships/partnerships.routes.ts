@@ -92,6 +92,17 @@ export default async function partnershipsRoutes(app: App) {
     });
   });
 
+  /** The « Offre proposée » field for the partner just chosen (htmx swaps it when the partner select changes). */
+  app.get(
+    '/partenariats/prescrire/offres',
+    { preHandler: requireUser, schema: { querystring: Type.Object({ partnerId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })) }) } },
+    async (request, reply) => {
+      const choices = await prescriptionChoices(deps, currentUser(request));
+      const offerOptions = await partnerOfferOptions(deps, choices, request.query.partnerId ?? null);
+      return reply.fragment('partnerships/prescribe-offer', { offerOptions, value: '', error: null });
+    },
+  );
+
   app.post(
     '/partenariats/prescrire',
     {

@@ -130,15 +130,12 @@ export async function prescriptionPrefill(
   if (need) {
     values.needId = String(need.id);
     values.title = `${need.title} — ${acm.name}`.slice(0, 150);
-    values.message = `${capitalised(withArticle(acm.name))} cherche un partenaire pour son besoin « ${need.title} », publié sur Passerelle.${
-      offer ? ` L’offre « ${offer.title} » pourrait y répondre.` : ''
-    } Je vous propose d’en parler ensemble.`;
+    // The message names no offer: « Offre proposée » does, and stays true when the coordinator picks another partner.
+    values.message = `${capitalised(withArticle(acm.name))} cherche un partenaire pour son besoin « ${need.title} », publié sur Passerelle. Je vous propose d’en parler ensemble.`;
   } else if (what) {
     // ACM names take an article or none (« l’Accueil de loisirs… », « ALSH… »): the title names the ACM as it is written, the message through « de ».
     values.title = `${what} — ${acm.name}`.slice(0, 150);
-    values.message = `Aucune offre ${themeLabel ? `« ${themeLabel} » ` : ''}${band ? `pour les ${band.label} ` : ''}n’est proposée sur Passerelle à proximité ${de(acm.name)} (${acm.communeName}).${
-      offer ? ` L’offre « ${offer.title} » pourrait y répondre.` : ''
-    } Je vous propose d’en parler ensemble.`;
+    values.message = `Aucune offre ${themeLabel ? `« ${themeLabel} » ` : ''}${band ? `pour les ${band.label} ` : ''}n’est proposée sur Passerelle à proximité ${de(acm.name)} (${acm.communeName}). Je vous propose d’en parler ensemble.`;
   }
   return {
     values,

@@ -27,8 +27,11 @@ describe('the bench sending requests at a steady rate', () => {
     expect(result.bytes).toBe(100);
     // 20 ms apart when paced; a burst would send them all within a few milliseconds.
     expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(900);
-    const gaps = arrivals.slice(1).map((at, k) => at - arrivals[k]!);
-    expect(gaps.filter((gap) => gap < 5).length).toBeLessThan(5);
+    // Most tenths of the second receive some: bursts (one or a few) fill one or two. Not the gaps
+    // between arrivals: the server shares the test's event loop, and on a loaded machine a stall
+    // of it clusters the arrivals it records (24 of 49 gaps under 5 ms were seen in CI).
+    const tenths = new Set(arrivals.map((at) => Math.min(9, Math.floor((at - arrivals[0]!) / 100))));
+    expect(tenths.size).toBeGreaterThanOrEqual(6);
   });
 
   it('counts answers of 400 and above as errors', async () => {

@@ -110,6 +110,17 @@ for (const width of [1280, 390]) {
     expect((await page.locator('#f-message').boundingBox())!.width).toBeGreaterThan(width === 1280 ? 400 : 340);
     await check(page, 'coordination-prescription-from-need', width);
 
+    // Another suggested partner chosen in the select: its offers replace the first one's, at the form's width.
+    const second = page.locator('.prescription-suggestions li').nth(1);
+    const [otherPartner, otherOffer] = [(await second.locator('strong').textContent())!, (await second.locator('a').first().textContent())!];
+    const otherValue = (await page.locator('#f-partnerId option', { hasText: otherPartner }).getAttribute('value'))!;
+    await page.selectOption('#f-partnerId', otherValue);
+    await page.locator('#f-offerId option', { hasText: otherOffer }).waitFor({ state: 'attached' });
+    expect(await page.inputValue('#f-offerId')).toBe('');
+    expect((await page.locator('#f-offerId').boundingBox())!.width).toBeCloseTo((await page.locator('#f-title').boundingBox())!.width, 0);
+    await page.selectOption('#f-offerId', { label: otherOffer });
+    await check(page, 'coordination-prescription-other-partner', width);
+
     // Sent, the prescription shows on the need's page, linked to its partnership.
     const needPath = new URL((await page.locator('.breadcrumb a').last().getAttribute('href'))!, page.url()).pathname;
     await page.getByRole('button', { name: 'Proposer le partenariat' }).click();
@@ -120,6 +131,7 @@ for (const width of [1280, 390]) {
     expect(await followed.textContent()).toMatch(/Partenariats? prescrits? :/);
     const prescribed = followed.locator(`a[href="${partnershipPath}"]`);
     expect(await prescribed.textContent()).toContain(title);
+    expect(await followed.textContent()).toContain(`avec ${otherPartner}`);
     const [linkBox, cardBox] = [(await prescribed.boundingBox())!, (await followed.boundingBox())!];
     expect(linkBox.x + linkBox.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
     await check(page, 'coordination-need-prescribed', width);

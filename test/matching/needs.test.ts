@@ -279,11 +279,15 @@ describe('a coordinator and the needs of their territory', () => {
     expect((await partnerAgent.get(`/besoins/${id}`)).body).not.toContain('Prescrit par la coordination');
     // The partnership names its need: linked for the ACM and the coordinator; the partner, who may lose sight of the need once it is met, reads its title.
     const needLink = `, pour le besoin «&nbsp;<a href="/besoins/${id}">Du théâtre le mercredi</a>&nbsp;».`;
-    expect((await acmAgent.get(`/partenariats/${partnershipId}`)).body).toContain(needLink);
+    expect((await acmAgent.get(`/partenariats/${partnershipId}`)).body).toMatch(
+      new RegExp(`${needLink.slice(0, -1)}, autour de l’offre «&nbsp;<a href="/offres/${offer.id}-[^"]+">Tréteaux du mercredi</a>&nbsp;»\\.`),
+    );
     const origin = await coordinator.get(`/partenariats/${partnershipId}/recherche`);
     expect(origin.body).toContain(needLink);
     expect(origin.body).toMatch(/L’offre choisie<\/h3>\s*<p><a href="\/offres\/\d+-[^"]+">Tréteaux du mercredi<\/a>/);
-    expect((await partnerAgent.get(`/partenariats/${partnershipId}`)).body).toContain(', pour le besoin «&nbsp;Du théâtre le mercredi&nbsp;».');
+    expect((await partnerAgent.get(`/partenariats/${partnershipId}`)).body).toContain(
+      ', pour le besoin «&nbsp;Du théâtre le mercredi&nbsp;», autour de l’offre',
+    );
     const list = await coordinator.get('/coordination/departement/69/besoins?q=Gourguillon');
     expect(list.body).toMatch(/Du théâtre le mercredi[\s\S]*?<td[^>]*>0 \+ 1\u00a0prescription<\/td>/);
     expect((await coordinator.get(unanswered)).body).not.toContain('Du théâtre le mercredi');
@@ -330,6 +334,28 @@ describe('a coordinator and the needs of their territory', () => {
       expect((await app.deps.db.select().from(partnerships).where(eq(partnerships.id, partnershipId)))[0]?.needId, needId).toBeNull();
     }
     expect((await acmAgent.get(`/besoins/${id}`)).body).not.toContain('Prescrit par la coordination');
+  });
+
+  it('swaps the « Offre proposée » field for the partner chosen, only among the territory’s partners', async () => {
+    const coordinator = await coordinatorOf('69');
+    const { partner } = await partnerWithMember(app, { name: 'Compagnie du Change' });
+    const offer = await theatreOffer(app, partner.id, { title: 'Scènes du mercredi' });
+    await theatreOffer(app, partner.id, { title: 'Atelier retiré', status: 'draft' });
+    const swap = await coordinator.get(`/partenariats/prescrire/offres?partnerId=${partner.id}`, { 'hx-request': 'true', 'hx-target': 'offer-field' });
+    expect(swap.statusCode).toBe(200);
+    expect(swap.headers.vary).toContain('HX-Target');
+    expect(swap.body).toMatch(/^<div id="offer-field">/);
+    expect(swap.body).toContain(`<option value="${offer.id}">Scènes du mercredi</option>`);
+    expect(swap.body).not.toContain('Atelier retiré');
+    expect(swap.body).not.toContain('<html');
+    const { partner: far } = await partnerWithMember(app, { codeInsee: '33063' });
+    await theatreOffer(app, far.id, { title: 'Loin d’ici' });
+    const outside = await coordinator.get(`/partenariats/prescrire/offres?partnerId=${far.id}`);
+    expect(outside.body).not.toContain('Loin d’ici');
+    expect(outside.body).not.toContain('<select');
+    expect((await coordinator.get('/partenariats/prescrire/offres?partnerId=abc')).statusCode).toBe(400);
+    const { agent: director } = await acmWithMember(app);
+    expect((await director.get(`/partenariats/prescrire/offres?partnerId=${partner.id}`)).statusCode).toBeGreaterThanOrEqual(403);
   });
 
   it('suggests partners for any of the need’s themes, not only its first', async () => {
