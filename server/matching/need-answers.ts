@@ -15,7 +15,7 @@ export async function needAnswers(deps: Deps, needId: number) {
 /** The partnerships prescribed for a need by the territory's coordinators. */
 export async function needPrescriptions(deps: Deps, needId: number) {
   const found = await prescriptionsOfNeed(deps.db, needId);
-  return found.map((p) => ({ ...p, statusLabel: partnershipStatusLabels[p.status] }));
+  return found.map((p) => ({ ...p, statusLabel: p.declined ? 'Décliné' : partnershipStatusLabels[p.status] }));
 }
 
 /** The answering partner's published offers as select options, best match for the need first. */

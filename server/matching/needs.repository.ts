@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, rows, type Stamped } from '../../db/client.js';
-import { communes, needs, offers, organisations, partnerships, requests } from '../../db/schema/index.js';
+import { communes, needs, offers, organisations, partnershipParties, partnerships, requests } from '../../db/schema/index.js';
 
 export type Need = typeof needs.$inferSelect;
 type NewNeed = typeof needs.$inferInsert;
@@ -122,13 +122,14 @@ export async function answersOfNeed(db: Db, needId: number) {
     .orderBy(desc(requests.createdAt));
 }
 
-/** The partnerships a coordinator prescribed for a need, newest first, with the partner. */
+/** The partnerships a coordinator prescribed for a need, newest first, with the partner; `declined`: closed before both structures confirmed it. */
 export async function prescriptionsOfNeed(db: Db, needId: number) {
   return db
     .select({
       id: partnerships.id,
       title: partnerships.title,
       status: partnerships.status,
+      declined: sql<boolean>`${partnerships.status} = 'closed' and (select count(*) from ${partnershipParties} where ${partnershipParties.partnershipId} = ${partnerships.id} and ${partnershipParties.confirmedAt} is not null) < 2`,
       partnerName: organisations.name,
       createdAt: partnerships.createdAt,
     })

@@ -43,13 +43,14 @@ const intervenantFields = Object.fromEntries(
     ['name', 'birthDate', 'birthPlace', 'qualification', 'cardNumber', 'cardExpiry'].map((k) => [`intervenant_${k}_${i}`, formText(500)]),
   ).flat(),
 );
-/** The prescription form opened from a coverage gap: the ACM, the theme and age band that lack offers, a partner chosen among the suggestions. */
+const IntegerId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+/** The prescription form opened from a coverage gap or a need: the ACM, the theme and age band that lack offers or the need, a partner chosen among the suggestions. */
 const PrescribeQuery = Type.Object({
-  accueil: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
-  partenaire: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+  accueil: Type.Optional(IntegerId),
+  partenaire: Type.Optional(IntegerId),
   theme: Type.Optional(Type.String({ maxLength: 30 })),
   age: Type.Optional(Type.String({ maxLength: 10 })),
-  besoin: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+  besoin: Type.Optional(IntegerId),
 });
 const FeedParam = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' }) });
 
@@ -85,6 +86,7 @@ export default async function partnershipsRoutes(app: App) {
       values: prefill.values,
       offerOptions: prefill.offerOptions,
       suggestions: prefill.suggestions,
+      offersHref: prefill.offersHref,
       context: prefill.context,
       query: request.query,
       reasons: partnershipReasons,
@@ -92,14 +94,26 @@ export default async function partnershipsRoutes(app: App) {
     });
   });
 
-  /** The « Offre proposée » field for the partner just chosen (htmx swaps it when the partner select changes). */
+  /**
+   * The « Offre proposée » field for the partner just chosen (htmx swaps it when the partner select
+   * changes), with that partner's best-suited offer selected and, for a form opened from a gap or a
+   * need (its query kept in the select's URL), the suggestions with « choisi » moved to that partner.
+   */
   app.get(
     '/partenariats/prescrire/offres',
-    { preHandler: requireUser, schema: { querystring: Type.Object({ partnerId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })) }) } },
+    { preHandler: requireUser, schema: { querystring: Type.Composite([PrescribeQuery, Type.Object({ partnerId: Type.Optional(IntegerId) })]) } },
     async (request, reply) => {
       const choices = await prescriptionChoices(deps, currentUser(request));
-      const offerOptions = await partnerOfferOptions(deps, choices, request.query.partnerId ?? null);
-      return reply.fragment('partnerships/prescribe-offer', { offerOptions, value: '', error: null });
+      const { partnerId, ...opened } = request.query;
+      const chosen = partnerId && choices.partners.some((p) => p.id === partnerId) ? partnerId : null;
+      const prefill = chosen && opened.accueil ? await prescriptionPrefill(deps, choices, { ...opened, partenaire: chosen }) : null;
+      return reply.fragment('partnerships/prescribe-partner', {
+        offerOptions: prefill?.context ? prefill.offerOptions : await partnerOfferOptions(deps, choices, chosen),
+        value: prefill?.values.offerId ?? '',
+        context: prefill?.context ?? null,
+        suggestions: prefill?.suggestions ?? [],
+        partnerId: chosen,
+      });
     },
   );
 

@@ -58,6 +58,8 @@ interface PrescriptionPrefill {
   values: Record<string, string>;
   offerOptions: { value: number; label: string }[];
   suggestions: PrescriptionSuggestion[];
+  /** Where the partner select asks for that partner's offers, and for the suggestions with it chosen. */
+  offersHref: string;
   /** What the coordinator came for (a coverage gap, or a need of the ACM), to say above the form. */
   context: { acmName: string; theme: string | null; age: string | null; need: { id: number; title: string } | null } | null;
 }
@@ -85,13 +87,20 @@ export async function prescriptionPrefill(
   query: { accueil?: number; partenaire?: number; theme?: string; age?: string; besoin?: number },
 ): Promise<PrescriptionPrefill> {
   const acm = query.accueil ? choices.acms.find((a) => a.id === query.accueil) : undefined;
-  if (!acm) return { values: {}, offerOptions: [], suggestions: [], context: null };
+  if (!acm) return { values: {}, offerOptions: [], suggestions: [], offersHref: '/partenariats/prescrire/offres', context: null };
   const theme = themes.some((t) => t.value === query.theme) ? query.theme! : null;
   const band = ageBands.find((b) => b.value === query.age) ?? null;
   const found = query.besoin ? await findNeed(deps.db, query.besoin) : null;
   const need = found?.acm.id === acm.id ? found.need : null;
   const wish = need ? wishOfNeed(need) : await gapWish(deps, acm.id, theme, band?.value ?? null);
   const partnerIds = new Set(choices.partners.map((p) => p.id));
+  // What the form was opened for, kept by the links that choose another partner and by the partner select's swap.
+  const opened = {
+    accueil: String(acm.id),
+    ...(theme ? { theme } : {}),
+    ...(band ? { age: band.value } : {}),
+    ...(need ? { besoin: String(need.id) } : {}),
+  };
   // A need may name several themes: an offer in any of them suits it.
   const wantedThemes = need ? need.themes : theme ? [theme] : [];
   const ranked = (wish ? await rankOffers(deps, wish, { limit: 200, threshold: 0 }) : []).filter(
@@ -107,13 +116,7 @@ export async function prescriptionPrefill(
       offerSlug: item.slug,
       offerTitle: item.title,
       offerHref: offerPath(item),
-      chooseHref: `/partenariats/prescrire?${new URLSearchParams({
-        accueil: String(acm.id),
-        ...(theme ? { theme } : {}),
-        ...(band ? { age: band.value } : {}),
-        ...(need ? { besoin: String(need.id) } : {}),
-        partenaire: String(item.partnerId),
-      }).toString()}`,
+      chooseHref: `/partenariats/prescrire?${new URLSearchParams({ ...opened, partenaire: String(item.partnerId) })}`,
       distanceKm: match.distanceKm === null ? null : Math.round(match.distanceKm),
       score: match.score,
     });
@@ -141,6 +144,7 @@ export async function prescriptionPrefill(
     values,
     offerOptions: await partnerOfferOptions(deps, choices, chosenPartner ?? null),
     suggestions,
+    offersHref: `/partenariats/prescrire/offres?${new URLSearchParams(opened)}`,
     context: { acmName: acm.name, theme: themeLabel, age: band?.label ?? null, need: need ? { id: need.id, title: need.title } : null },
   };
 }

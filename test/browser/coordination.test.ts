@@ -116,9 +116,20 @@ for (const width of [1280, 390]) {
     const otherValue = (await page.locator('#f-partnerId option', { hasText: otherPartner }).getAttribute('value'))!;
     await page.selectOption('#f-partnerId', otherValue);
     await page.locator('#f-offerId option', { hasText: otherOffer }).waitFor({ state: 'attached' });
-    expect(await page.inputValue('#f-offerId')).toBe('');
+    // The offer it was suggested for is proposed, and « choisi » moves to it in the suggestions, swapped out of band at the same width.
+    expect(await page.locator('#f-offerId option:checked').textContent()).toBe(otherOffer);
     expect((await page.locator('#f-offerId').boundingBox())!.width).toBeCloseTo((await page.locator('#f-title').boundingBox())!.width, 0);
-    await page.selectOption('#f-offerId', { label: otherOffer });
+    const suggestions = page.locator('.prescription-suggestions');
+    await suggestions.locator('li').nth(1).locator('em', { hasText: 'choisi' }).waitFor();
+    expect(
+      await suggestions
+        .locator('li')
+        .first()
+        .getByRole('link', { name: /choisir ce partenaire/ })
+        .count(),
+    ).toBe(1);
+    expect(await suggestions.locator('em', { hasText: 'choisi' }).count()).toBe(1);
+    expect((await suggestions.boundingBox())!.width).toBeGreaterThan(width === 1280 ? 600 : 340);
     await check(page, 'coordination-prescription-other-partner', width);
 
     // Sent, the prescription shows on the need's page, linked to its partnership.

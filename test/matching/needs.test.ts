@@ -358,6 +358,74 @@ describe('a coordinator and the needs of their territory', () => {
     expect((await director.get(`/partenariats/prescrire/offres?partnerId=${partner.id}`)).statusCode).toBeGreaterThanOrEqual(403);
   });
 
+  it('moves « choisi » to the partner chosen in the select and proposes its best-suited offer, keeping the need the form came from', async () => {
+    const { agent: acmAgent, acm } = await acmWithMember(app, { name: 'Accueil de loisirs de Vaise' });
+    const id = needIdFrom((await acmAgent.post('/besoins', needForm({ title: 'Des langues à Vaise', themes: ['langues'], subthemes: [] }))).headers.location);
+    const { partner: first } = await partnerWithMember(app, { name: 'Compagnie des Quais' });
+    // Languages: no other test's partner offers them, so these two are the suggestions.
+    await theatreOffer(app, first.id, { title: 'Anglais des quais', themes: ['langues'], subthemes: [] });
+    const { partner: second } = await partnerWithMember(app, { name: 'Compagnie des Berges' });
+    const best = await theatreOffer(app, second.id, { title: 'Anglais des berges', themes: ['langues'], subthemes: [] });
+    await theatreOffer(app, second.id, { title: 'Cuisine des berges', themes: ['sante'], subthemes: [] });
+    const coordinator = await coordinatorOf('69');
+    const form = await coordinator.get(`/partenariats/prescrire?accueil=${acm.id}&besoin=${id}`);
+    const swapUrl = `/partenariats/prescrire/offres?accueil=${acm.id}&besoin=${id}`;
+    expect(form.body).toContain(`data-hx-get="${swapUrl.replaceAll('&', '&amp;')}"`);
+    const suggested = [...form.body.matchAll(/<li><strong>(Compagnie des (?:Quais|Berges))<\/strong>/g)].map((m) => m[1]);
+    expect(suggested).toHaveLength(2);
+
+    // The one not chosen at first is chosen in the select: htmx sends its id with the form's context.
+    const other = suggested[0] === 'Compagnie des Berges' ? first : second;
+    const swap = await coordinator.get(`${swapUrl}&partnerId=${other.id}`, { 'hx-request': 'true', 'hx-target': 'offer-field' });
+    expect(swap.statusCode).toBe(200);
+    expect(swap.body).toMatch(/^<div id="offer-field">/);
+    expect(swap.body).toMatch(/<section class="notice prescription-suggestions" id="prescription-suggestions" [^>]*data-hx-swap-oob="true">/);
+    expect(swap.body).toContain('Besoin de l’Accueil de loisirs de Vaise&nbsp;: «&nbsp;Des langues à Vaise&nbsp;»');
+    expect(swap.body).toContain(`<strong>${other.name}</strong>`);
+    expect(swap.body).toMatch(new RegExp(`<strong>${other.name}</strong>[^\n]*— <em>choisi</em></li>`));
+    expect(swap.body).toMatch(new RegExp(`<strong>${suggested[0]}</strong>[^\n]*— <a href="[^"]*besoin=${id}&amp;partenaire=\\d+">choisir ce partenaire`));
+    expect(swap.body).not.toContain('le premier est déjà choisi');
+    if (other.id === second.id) expect(swap.body).toContain(`<option value="${best.id}" selected>Anglais des berges</option>`);
+    else expect(swap.body).toMatch(/<option value="\d+" selected>Anglais des quais<\/option>/);
+
+    // Without the form's context (a POST's error page) or with a partner outside the territory: the field alone.
+    expect((await coordinator.get(`/partenariats/prescrire/offres?partnerId=${other.id}`)).body).not.toContain('prescription-suggestions');
+    const { partner: far } = await partnerWithMember(app, { codeInsee: '33063' });
+    const outside = await coordinator.get(`${swapUrl}&partnerId=${far.id}`);
+    expect(outside.body).not.toContain('prescription-suggestions');
+    expect(outside.body).not.toContain('<select');
+    expect((await coordinator.get(`${swapUrl}&besoin=abc&partnerId=${other.id}`)).statusCode).toBe(400);
+  });
+
+  it('leaves the need open, and its prescription shown as declined, when a structure declines the prescription', async () => {
+    const { agent: acmAgent, acm } = await acmWithMember(app, { name: 'Accueil de loisirs de Saint-Rambert' });
+    const id = needIdFrom((await acmAgent.post('/besoins', needForm({ title: 'Du théâtre à Saint-Rambert' }))).headers.location);
+    const { agent: partnerAgent, partner } = await partnerWithMember(app, { name: 'Théâtre de Saint-Rambert' });
+    await theatreOffer(app, partner.id, { title: 'Scène de Saint-Rambert' });
+    const coordinator = await coordinatorOf('69');
+    const sent = await coordinator.post('/partenariats/prescrire', {
+      acmId: String(acm.id),
+      partnerId: String(partner.id),
+      needId: String(id),
+      title: 'Du théâtre à Saint-Rambert',
+      message: 'Bonjour',
+    });
+    const partnershipId = Number(/(\d+)$/.exec(sent.headers.location as string)![1]);
+    expect((await acmAgent.post(`/partenariats/${partnershipId}/confirmer`, { side: 'acm' })).statusCode).toBe(303);
+    expect((await partnerAgent.post(`/partenariats/${partnershipId}/refuser`, { side: 'partner', reason: 'Pas de créneau le mercredi.' })).statusCode).toBe(
+      303,
+    );
+
+    const [need] = await app.deps.db.select().from(needs).where(eq(needs.id, id));
+    expect(need?.status).toBe('open');
+    expect(need?.closedAt).toBeNull();
+    const page = await acmAgent.get(`/besoins/${id}`);
+    expect(page.body).toContain('Prescrit par la coordination');
+    expect(page.body).toMatch(
+      new RegExp(`<a href="/partenariats/${partnershipId}">Du théâtre à Saint-Rambert</a>[\\s\\S]*?<span class="tag tag-status">Décliné</span>`),
+    );
+  });
+
   it('suggests partners for any of the need’s themes, not only its first', async () => {
     const { agent: acmAgent, acm } = await acmWithMember(app, { name: 'Accueil de loisirs de la Croix-Rousse' });
     const id = needIdFrom(
