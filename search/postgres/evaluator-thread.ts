@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { Lexicon, type QueryGroup } from '../relevance.js';
 import { OfferSnapshot, type SnapshotColumns } from '../snapshot.js';
@@ -24,6 +25,18 @@ export type ToThread =
 export type FromThread =
   | { id: number; matches: Int32Array; distances: Float64Array | null; facets: Facets; byRelevance: Int32Array | null }
   | { id: number; error: string };
+
+/**
+ * How much lower than the main thread this thread runs (a nice value, per thread on Linux): when
+ * the cores are busy, the main thread, which answers every request and /healthz, comes first, and
+ * an evaluation waits a little longer instead of every other request.
+ */
+const EVALUATION_NICENESS = 10;
+try {
+  setPriority(EVALUATION_NICENESS);
+} catch {
+  // Some platforms or sandboxes refuse: the thread runs at the main thread's priority.
+}
 
 const lexicon = new Lexicon();
 const codes = new Lexicon();

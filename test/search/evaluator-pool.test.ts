@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvaluatorPool } from '../../search/postgres/evaluator-pool.js';
@@ -9,6 +11,18 @@ import { snapshotOf } from '../helpers/snapshot-offers.js';
 /** The pool's threads, read through its private field: the tests kill them as a crash would. */
 function workerOf(pool: EvaluatorPool): Worker {
   return (pool as unknown as { threads: ({ worker: Worker } | null)[] }).threads[0]!.worker;
+}
+
+/** The nice value of each thread of this process (Linux: /proc/self/task/<tid>/stat, 19th field). */
+function threadNiceness(): number[] {
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+    } catch {
+      return []; // a thread that ended meanwhile
+    }
+  });
 }
 
 const offers = () => snapshotOf([{ id: 1 }, { id: 2, themes: ['sport'] }, { id: 3, themes: ['sport'], ageMin: 12, ageMax: 14 }]);
@@ -29,6 +43,15 @@ describe('the evaluation threads', () => {
     expect(idsOf(snapshot, ranked.matches)).toEqual([2, 3]);
     expect([...ranked.byRelevance!]).toEqual([...ranked.matches]);
     expect([...candidates]).toEqual([...snapshot.positionsOf([2, 3])]);
+  });
+
+  it.runIf(process.platform === 'linux')('run ten steps below the main thread, which answers every request, so that it comes first on busy cores', async () => {
+    const below = getPriority() + 10;
+    expect(threadNiceness().filter((nice) => nice >= below)).toEqual([]);
+    pool = new EvaluatorPool(1);
+    await pool.evaluate(offers(), {}, null, null);
+    expect(threadNiceness().filter((nice) => nice >= below)).toEqual([below]);
+    expect(getPriority()).toBe(below - 10);
   });
 
   it('answer a search on a new thread after the previous one exited', async () => {
