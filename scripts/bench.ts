@@ -11,7 +11,8 @@
 // control, while the reference runs (probed from a process of its own), and
 // the throughput ratio (--trace and --profile DIR: see startApp; --node-flags "…": flags for the app's node,
 // e.g. V8's GC flags, which NODE_OPTIONS refuses; --accept-encoding "…": what every request accepts, a browser's
-// "gzip, deflate, br, zstd" unless told, so that compression is measured as users cause it; identity for none). --keep leaves the database in place; --reuse measures it again without
+// "gzip, deflate, br, zstd" unless told, so that compression is measured as users cause it; identity for none;
+// --load-niceness N: how far below the app the load generator runs, 10 unless told, 0 for the same priority). --keep leaves the database in place; --reuse measures it again without
 // generating; --only measures the scenarios whose name matches (the reference always runs).
 // Then the signed-in dashboards of each role (scripts/bench/dashboards.ts; --dashboards-only for
 // them alone). --load runs the load and fault script instead (scripts/bench/load.ts), --memory the
@@ -27,7 +28,15 @@ import { ensureReferenceData } from '../db/reference.js';
 import { PostgresSearchEngine } from '../search/postgres/engine.js';
 import { reindexOffers } from '../search/reindex.js';
 import { prng } from '../server/kernel/prng.js';
-import { BROWSER_ACCEPT_ENCODING, benchHeaders, percentile, postgresCpuMs, setAcceptEncoding, startHealthProbe } from './bench/app.js';
+import {
+  BROWSER_ACCEPT_ENCODING,
+  benchHeaders,
+  lowerLoadGeneratorPriority,
+  percentile,
+  postgresCpuMs,
+  setAcceptEncoding,
+  startHealthProbe,
+} from './bench/app.js';
 import { runDashboardsBench } from './bench/dashboards.js';
 import { withDirectorFilters } from './bench/director-filters.js';
 import { firstTimeOnly, issueMix } from './bench/issue-mix.js';
@@ -57,6 +66,7 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     'node-flags': { type: 'string' },
     'accept-encoding': { type: 'string', default: BROWSER_ACCEPT_ENCODING },
+    'load-niceness': { type: 'string', default: '10' },
   },
 });
 const N = Number(args.n);
@@ -505,6 +515,7 @@ async function main() {
   const started = await startApp(url);
   app = started.child;
   const { base } = started;
+  const restorePriority = lowerLoadGeneratorPriority(Number(args['load-niceness']));
   const results: Row[] = [];
   const wanted = (name: string) => !ONLY || ONLY.test(name);
   const run = async (name: string, paths: string[] | (() => string)) => {
@@ -552,6 +563,7 @@ async function main() {
     for (const [name, paths] of Object.entries(map)) await run(name, paths);
   } finally {
     started.child.kill('SIGTERM');
+    restorePriority();
   }
   const ref = results[0]!;
   const find = (name: string) => results.find((r) => r.name === name);
@@ -559,7 +571,7 @@ async function main() {
   const pageMix = results.find((r) => r.name.startsWith('search page'));
   const mapRows = results.filter((r) => r.name.startsWith('map'));
   console.log(
-    `\n${N.toLocaleString('en')} offers, ${CONNECTIONS} connections, ${DURATION} s per scenario (latencies in ms; loop = how late the app's event loop ran)\n`,
+    `\n${N.toLocaleString('en')} offers, ${CONNECTIONS} connections, ${DURATION} s per scenario, load generator at niceness +${args['load-niceness']} from the app (latencies in ms; loop = how late the app's event loop ran)\n`,
   );
   console.log(
     '| scenario | distinct URLs | requests | req/s | p50 | p95 | p97.5 | p99 | loop p99 | loop max | longest GC pause | main thread waiting for a CPU | PostgreSQL CPU per request | errors |',
