@@ -1,4 +1,4 @@
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { Lexicon, type QueryGroup } from '../relevance.js';
 import { OfferSnapshot, type SnapshotColumns } from '../snapshot.js';
@@ -27,13 +27,14 @@ export type FromThread =
   | { id: number; error: string };
 
 /**
- * How much lower than the main thread this thread runs (a nice value, per thread on Linux): when
+ * How many steps below the main thread this thread runs (nice values are per thread on Linux): when
  * the cores are busy, the main thread, which answers every request and /healthz, comes first, and
  * an evaluation waits a little longer instead of every other request.
  */
 const EVALUATION_NICENESS = 10;
 try {
-  setPriority(EVALUATION_NICENESS);
+  // The thread starts at the niceness of the thread that created it; 19 is the lowest priority.
+  setPriority(Math.min(19, getPriority() + EVALUATION_NICENESS));
 } catch {
   // Some platforms or sandboxes refuse: the thread runs at the main thread's priority.
 }
