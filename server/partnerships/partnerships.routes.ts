@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { currentUser, requireUser } from '../accounts/guards.js';
 import { parisToday } from '../kernel/paris-time.js';
 import { charterAxes, partnershipReasons } from '../kernel/taxonomy.js';
+import { ValidationError } from '../lib/errors.js';
 import { showFormErrors } from '../lib/forms.js';
 import { formBody, formList, formText, IdParam } from '../lib/schemas.js';
 import { dashboardSections } from '../organisations/dashboard.js';
@@ -28,7 +29,7 @@ import {
   updateDefinition,
   updateIntervenants,
 } from './partnerships.usecases.js';
-import { partnerOfferOptions, prescribePartnership, prescriptionChoices, prescriptionPrefill } from './prescription.usecases.js';
+import { partnerOfferOptions, prescribePartnership, prescriptionChoices, prescriptionPartnerSwap, prescriptionPrefill } from './prescription.usecases.js';
 import reviewRoutes from './review.routes.js';
 import { accessFor, handleForm, renderWorkspacePage } from './workspace.http.js';
 
@@ -86,7 +87,7 @@ export default async function partnershipsRoutes(app: App) {
       values: prefill.values,
       offerOptions: prefill.offerOptions,
       suggestions: prefill.suggestions,
-      offersHref: prefill.offersHref,
+      openedQuery: prefill.openedQuery,
       context: prefill.context,
       query: request.query,
       reasons: partnershipReasons,
@@ -103,17 +104,9 @@ export default async function partnershipsRoutes(app: App) {
     '/partenariats/prescrire/offres',
     { preHandler: requireUser, schema: { querystring: Type.Composite([PrescribeQuery, Type.Object({ partnerId: Type.Optional(IntegerId) })]) } },
     async (request, reply) => {
-      const choices = await prescriptionChoices(deps, currentUser(request));
       const { partnerId, ...opened } = request.query;
-      const chosen = partnerId && choices.partners.some((p) => p.id === partnerId) ? partnerId : null;
-      const prefill = chosen && opened.accueil ? await prescriptionPrefill(deps, choices, { ...opened, partenaire: chosen }) : null;
-      return reply.fragment('partnerships/prescribe-partner', {
-        offerOptions: prefill?.context ? prefill.offerOptions : await partnerOfferOptions(deps, choices, chosen),
-        value: prefill?.values.offerId ?? '',
-        context: prefill?.context ?? null,
-        suggestions: prefill?.suggestions ?? [],
-        partnerId: chosen,
-      });
+      const swap = await prescriptionPartnerSwap(deps, await prescriptionChoices(deps, currentUser(request)), opened, partnerId ?? null);
+      return reply.fragment('partnerships/prescribe-partner', swap);
     },
   );
 
@@ -122,6 +115,8 @@ export default async function partnershipsRoutes(app: App) {
     {
       preHandler: requireUser,
       schema: {
+        // What the form was opened for (its action keeps it), to show again with the errors.
+        querystring: PrescribeQuery,
         body: formBody({
           acmId: formText(20),
           partnerId: formText(20),
@@ -142,12 +137,20 @@ export default async function partnershipsRoutes(app: App) {
         reply.flash('success', 'Le partenariat est proposé : les deux structures sont prévenues et doivent le confirmer.');
         return reply.redirect(`/partenariats/${id}`, 303);
       } catch (error) {
+        // Ranking the suggestions again is only worth it for a form shown back with its errors.
+        if (!(error instanceof ValidationError)) throw error;
         const choices = await prescriptionChoices(deps, user);
         const partnerId = Number(request.body.partnerId);
+        const chosen = Number.isSafeInteger(partnerId) && partnerId > 0 ? partnerId : null;
+        const { partenaire: _, ...opened } = request.query;
+        const prefill = await prescriptionPrefill(deps, choices, { ...opened, ...(chosen ? { partenaire: chosen } : {}) });
         return showFormErrors(reply, 'partnerships/prescribe', request.body, {
           title: 'Prescrire un partenariat',
           ...choices,
-          offerOptions: await partnerOfferOptions(deps, choices, Number.isSafeInteger(partnerId) ? partnerId : null),
+          offerOptions: await partnerOfferOptions(deps, choices, chosen),
+          suggestions: prefill.suggestions,
+          context: prefill.context,
+          openedQuery: prefill.openedQuery,
           reasons: partnershipReasons,
           axes: charterAxes,
         })(error);

@@ -58,8 +58,11 @@ interface PrescriptionPrefill {
   values: Record<string, string>;
   offerOptions: { value: number; label: string }[];
   suggestions: PrescriptionSuggestion[];
-  /** Where the partner select asks for that partner's offers, and for the suggestions with it chosen. */
-  offersHref: string;
+  /**
+   * What the form was opened for, as a query string (empty without an ACM): kept by the form's
+   * action, so that a form sent back with errors shows it again, and by the partner select's swap.
+   */
+  openedQuery: string;
   /** What the coordinator came for (a coverage gap, or a need of the ACM), to say above the form. */
   context: { acmName: string; theme: string | null; age: string | null; need: { id: number; title: string } | null } | null;
 }
@@ -87,14 +90,14 @@ export async function prescriptionPrefill(
   query: { accueil?: number; partenaire?: number; theme?: string; age?: string; besoin?: number },
 ): Promise<PrescriptionPrefill> {
   const acm = query.accueil ? choices.acms.find((a) => a.id === query.accueil) : undefined;
-  if (!acm) return { values: {}, offerOptions: [], suggestions: [], offersHref: '/partenariats/prescrire/offres', context: null };
+  if (!acm) return { values: {}, offerOptions: [], suggestions: [], openedQuery: '', context: null };
   const theme = themes.some((t) => t.value === query.theme) ? query.theme! : null;
   const band = ageBands.find((b) => b.value === query.age) ?? null;
   const found = query.besoin ? await findNeed(deps.db, query.besoin) : null;
   const need = found?.acm.id === acm.id ? found.need : null;
   const wish = need ? wishOfNeed(need) : await gapWish(deps, acm.id, theme, band?.value ?? null);
   const partnerIds = new Set(choices.partners.map((p) => p.id));
-  // What the form was opened for, kept by the links that choose another partner and by the partner select's swap.
+  // What the form was opened for, kept by the links that choose another partner, the form's action and the partner select's swap.
   const opened = {
     accueil: String(acm.id),
     ...(theme ? { theme } : {}),
@@ -144,9 +147,35 @@ export async function prescriptionPrefill(
     values,
     offerOptions: await partnerOfferOptions(deps, choices, chosenPartner ?? null),
     suggestions,
-    offersHref: `/partenariats/prescrire/offres?${new URLSearchParams(opened)}`,
+    openedQuery: new URLSearchParams(opened).toString(),
     context: { acmName: acm.name, theme: themeLabel, age: band?.label ?? null, need: need ? { id: need.id, title: need.title } : null },
   };
+}
+
+type PrescribeQuery = Parameters<typeof prescriptionPrefill>[2];
+
+/**
+ * What the partner select's swap shows for the partner chosen: its published offers, its best-suited
+ * one selected, and, for a form opened from a gap or a need (`opened`), the suggestions to mark it
+ * « choisi » in. A partner outside the coordinator's choices gets no offers and no suggestions.
+ */
+export async function prescriptionPartnerSwap(
+  deps: Deps,
+  choices: Awaited<ReturnType<typeof prescriptionChoices>>,
+  opened: Omit<PrescribeQuery, 'partenaire'>,
+  partnerId: number | null,
+) {
+  const chosen = partnerId && choices.partners.some((p) => p.id === partnerId) ? partnerId : null;
+  const prefill = chosen && opened.accueil ? await prescriptionPrefill(deps, choices, { ...opened, partenaire: chosen }) : null;
+  if (prefill?.context)
+    return {
+      offerOptions: prefill.offerOptions,
+      offerId: prefill.values.offerId ?? '',
+      context: prefill.context,
+      suggestions: prefill.suggestions,
+      partnerId: chosen,
+    };
+  return { offerOptions: await partnerOfferOptions(deps, choices, chosen), offerId: '', context: null, suggestions: [], partnerId: chosen };
 }
 
 /**

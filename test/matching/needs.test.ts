@@ -397,6 +397,44 @@ describe('a coordinator and the needs of their territory', () => {
     expect((await coordinator.get(`${swapUrl}&besoin=abc&partnerId=${other.id}`)).statusCode).toBe(400);
   });
 
+  it('shows the need and its suggestions again, its partner still chosen, when the prescription comes back with errors', async () => {
+    const { agent: acmAgent, acm } = await acmWithMember(app, { name: 'Accueil de loisirs de la Duchère' });
+    const id = needIdFrom((await acmAgent.post('/besoins', needForm({ title: 'Des jeux à la Duchère', themes: ['jeux'], subthemes: [] }))).headers.location);
+    // Games: no other test's partner offers them, so these two are the suggestions.
+    const { partner: first } = await partnerWithMember(app, { name: 'Cercle des Jeux' });
+    await theatreOffer(app, first.id, { title: 'Échecs du mercredi', themes: ['jeux'], subthemes: [] });
+    const { partner: second } = await partnerWithMember(app, { name: 'Maison des Jeux' });
+    await theatreOffer(app, second.id, { title: 'Dames du mercredi', themes: ['jeux'], subthemes: [] });
+    const coordinator = await coordinatorOf('69');
+    const form = await coordinator.get(`/partenariats/prescrire?accueil=${acm.id}&besoin=${id}`);
+    const action = /<form method="post" action="(\/partenariats\/prescrire[^"]*)"/.exec(form.body)![1]!.replaceAll('&amp;', '&');
+    expect(action).toBe(`/partenariats/prescrire?accueil=${acm.id}&besoin=${id}`);
+    const suggested = [...form.body.matchAll(/<li><strong>((?:Cercle|Maison) des Jeux)<\/strong>/g)].map((m) => m[1]);
+    const other = suggested[0] === 'Cercle des Jeux' ? second : first;
+
+    const before = (await app.deps.db.select().from(partnerships)).length;
+    const back = await coordinator.post(action, { acmId: String(acm.id), partnerId: String(other.id), needId: String(id), title: '', message: 'Bonjour' });
+    expect(back.statusCode).toBe(422);
+    expect(back.body).toContain('Ce champ est obligatoire.');
+    expect(back.body).toContain(`<a href="/coordination">Coordination du territoire</a> › <a href="/besoins/${id}">Des jeux à la Duchère</a>`);
+    expect(back.body).toContain('Besoin de l’Accueil de loisirs de la Duchère&nbsp;: «&nbsp;Des jeux à la Duchère&nbsp;»');
+    expect(back.body).toMatch(new RegExp(`<strong>${other.name}</strong>[^\n]*— <em>choisi</em></li>`));
+    expect(back.body).toContain(`action="${action.replaceAll('&', '&amp;')}"`);
+    expect(back.body).toContain(`data-hx-get="/partenariats/prescrire/offres?accueil=${acm.id}&amp;besoin=${id}"`);
+    expect((await app.deps.db.select().from(partnerships)).length).toBe(before);
+    // Without what it was opened for (an older page), the form comes back as it is, without the need's box.
+    const bare = await coordinator.post('/partenariats/prescrire', {
+      acmId: String(acm.id),
+      partnerId: String(other.id),
+      needId: String(id),
+      title: '',
+      message: 'Bonjour',
+    });
+    expect(bare.statusCode).toBe(422);
+    expect(bare.body).not.toContain('prescription-suggestions');
+    expect(bare.body).toContain(`<input type="hidden" name="needId" value="${id}">`);
+  });
+
   it('leaves the need open, and its prescription shown as declined, when a structure declines the prescription', async () => {
     const { agent: acmAgent, acm } = await acmWithMember(app, { name: 'Accueil de loisirs de Saint-Rambert' });
     const id = needIdFrom((await acmAgent.post('/besoins', needForm({ title: 'Du théâtre à Saint-Rambert' }))).headers.location);
